@@ -1,0 +1,20 @@
+"""/v1/environments, as Novu's API has them."""
+
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import endpoint
+from clarion.environments import service
+from clarion.environments.models import CreateEnvironmentRequest, Environment
+from clarion.models import Envelope
+
+router = APIGatewayHttpRouter()
+
+
+@endpoint(router, "GET /v1/environments", summary="List the organization's environments")
+def list_environments() -> Envelope[list[Environment]]:
+    return Envelope(data=service.list_environments())
+
+
+@endpoint(router, "POST /v1/environments", status_code=201, summary="Create an environment")
+def create_environment(body: CreateEnvironmentRequest) -> Envelope[Environment]:
+    return Envelope(data=service.create_environment(body))

@@ -1,0 +1,1 @@
+"""Clarion's shared package: domains, persistence and the HTTP plumbing every function uses."""

@@ -1,0 +1,144 @@
+"""The HTTP plumbing every API function shares: the resolver, scoped routes, the caller, the error shape."""
+
+import json
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Annotated, Any, TypeVar
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel
+
+from clarion.errors import ClarionError, Unauthorized
+from clarion.ids import utc_now
+from clarion.models import Cursor
+from clarion.principal import Principal
+from clarion.scopes import ROUTE_SCOPES
+
+SECURITY_SCHEME = "clientKey"
+Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
+PageCursor = Annotated[Cursor | None, Query(description="`nextCursor` of the previous page")]
+F = TypeVar("F", bound=Callable[..., Any])
+logger = Logger(child=True)
+
+
+class FieldError(BaseModel):
+    messages: list[str]
+    value: Any = None
+
+
+class ErrorBody(BaseModel):
+    """Novu's error shape; `errors` names each field that was wrong."""
+
+    statusCode: int
+    timestamp: str
+    path: str
+    error: str
+    message: str
+    errors: dict[str, FieldError] | None = None
+
+
+_ERRORS: dict[int, OpenAPIResponse] = {
+    status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"model": ErrorBody}}}
+    for status in (401, 403, 404, 409, 422)
+}
+
+
+def endpoint(router: APIGatewayHttpRouter, route_key: str, *, status_code: int = 200, summary: str) -> Callable[[F], F]:
+    """Registers a route by its API Gateway route key; its OpenAPI security names the scope ROUTE_SCOPES gives it."""
+    method, path = route_key.split(" ", 1)
+    scope = ROUTE_SCOPES[route_key]
+    return router.route(
+        re.sub(r"\{(\w+)\}", r"<\1>", path),
+        method,
+        summary=summary,
+        status_code=status_code,
+        security=[{SECURITY_SCHEME: [scope]}],
+        responses={status_code: {"description": HTTPStatus(status_code).phrase}, **_ERRORS},
+    )
+
+
+def create_app(title: str, *routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.configure_openapi(
+        title=title,
+        version="1.0.0",
+        security_schemes={
+            SECURITY_SCHEME: APIKey(
+                name="Authorization", in_=APIKeyIn.header, description="`Bearer sk_...` or `ApiKey sk_...`"
+            )
+        },
+    )
+    for router in routers:
+        app.include_router(router)
+    _register_error_handlers(app)
+    return app
+
+
+def caller(router: APIGatewayHttpRouter) -> Principal:
+    """The principal the authorizer passed on; handlers never parse keys."""
+    context = router.current_event.request_context.authorizer.get_lambda or {}
+    if "environmentId" not in context:
+        raise Unauthorized("no authorizer context")
+    return Principal.from_context(context)
+
+
+def error_response(status: int, message: str, path: str, errors: dict[str, FieldError] | None = None) -> Response:
+    body = ErrorBody(
+        statusCode=status,
+        timestamp=utc_now(),
+        path=path,
+        error=HTTPStatus(status).phrase,
+        message=message,
+        errors=errors,
+    )
+    return Response(status, "application/json", body.model_dump_json(exclude_none=True))
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    """`("body", "scopes", 2)` → `scopes[2]`; `("query", "limit")` → `limit`; `("body",)` → `body`."""
+    name = ""
+    for part in location[1:]:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or str(location[0])
+
+
+def _short(value: Any) -> Any:
+    text = json.dumps(value, default=str)
+    return value if len(text) <= 120 else None
+
+
+def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    @app.exception_handler(ClarionError)
+    def domain_error(error: ClarionError) -> Response:
+        errors = {error.field: FieldError(messages=[error.message], value=_short(error.value))} if error.field else None
+        return error_response(error.status, error.message, app.current_event.path, errors)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response:
+        errors: dict[str, FieldError] = {}
+        for detail in error.errors():
+            if detail["type"] == "json_invalid":
+                field, message = "body", "body is not valid JSON"
+            else:
+                field, message = _field_name(tuple(detail["loc"])), detail["msg"]
+            entry = errors.setdefault(field, FieldError(messages=[], value=_short(detail.get("input"))))
+            entry.messages.append(message)
+        summary = "; ".join(f"{field}: {', '.join(entry.messages)}" for field, entry in errors.items())
+        return error_response(422, summary, app.current_event.path, errors)
+
+    @app.not_found
+    def no_route(_: NotFoundError) -> Response:
+        return error_response(404, "no such route", app.current_event.path)
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, "internal error; the request id identifies it in the logs", app.current_event.path)

@@ -1,0 +1,48 @@
+"""API clients on the wire."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from clarion.models import Name, ObjectId, Request
+
+ScopeName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ClientStatus = Literal["active", "revoked"]
+
+
+class CreateClientRequest(Request):
+    name: Name
+    environmentId: ObjectId | None = Field(
+        default=None, description="Environment the client belongs to; defaults to the caller's"
+    )
+    scopes: list[ScopeName] = Field(default_factory=list, max_length=200, description="Fine scopes or bundles")
+
+
+class SetScopesRequest(Request):
+    scopes: list[ScopeName] = Field(max_length=200, description="Fine scopes or bundles; replaces the current set")
+
+
+class Client(BaseModel):
+    clientId: str
+    name: str
+    environmentId: str
+    scopes: list[str]
+    status: ClientStatus
+    keyHint: str
+    createdAt: str
+    createdBy: str
+    updatedAt: str
+    updatedBy: str
+
+
+class ClientWithKey(Client):
+    key: str = Field(description="The secret key: shown only in this response, stored only as a hash")
+
+
+class AuditEntry(BaseModel):
+    clientId: str
+    action: Literal["created", "scopes_changed", "key_rotated", "revoked"]
+    changedBy: str
+    changedAt: str
+    before: list[str] | None
+    after: list[str] | None

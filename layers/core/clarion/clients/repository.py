@@ -1,0 +1,148 @@
+"""API clients in ClientsTable (see docs/data-model.md).
+
+ENV#<environmentId>  CLIENT#<clientId>                the client
+KEY#<sha256 of key>  KEY                              what the authorizer reads: one GetItem per new key
+ENV#<environmentId>  AUDIT#<clientId>#<time>#<id>     one change to the client
+"""
+
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from clarion.dynamo import DynamoTable, Expression, Item, Page, is_transaction_cancelled
+from clarion.errors import Conflict
+from clarion.ids import new_id
+from clarion.principal import Principal
+from clarion.settings import settings
+
+_NEW = Expression("attribute_not_exists(pk)")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited change to a client."""
+
+    action: str
+    by: str
+    at: str
+    before: list[str] | None
+    after: list[str] | None
+
+
+def client_pk(environment_id: str) -> str:
+    return f"ENV#{environment_id}"
+
+
+def key_pk(hashed_key: str) -> str:
+    return f"KEY#{hashed_key}"
+
+
+class ClientsRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().clients_table)
+
+    def get(self, environment_id: str, client_id: str) -> Item | None:
+        return self.table.get(client_pk(environment_id), f"CLIENT#{client_id}", consistent=True)
+
+    def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page:
+        return self.table.query_partition(client_pk(environment_id), prefix="CLIENT#", limit=limit, cursor=cursor)
+
+    def audit(self, environment_id: str, client_id: str, *, limit: int, cursor: str | None) -> Page:
+        return self.table.query_partition(
+            client_pk(environment_id),
+            prefix=f"AUDIT#{client_id}#",
+            limit=limit,
+            cursor=cursor,
+            newest_first=True,
+        )
+
+    def find_principal(self, hashed_key: str) -> Principal | None:
+        item = self.table.get(key_pk(hashed_key), "KEY", consistent=True)
+        if item is None or not hmac.compare_digest(item["keyHash"], hashed_key):
+            return None
+        return Principal(item["clientId"], item["environmentId"], frozenset(item["scopes"]))
+
+    def create(self, client: Item, hashed_key: str, change: Change) -> None:
+        env, client_id = client["environmentId"], client["clientId"]
+        self._write(
+            self.table.put_op({"pk": client_pk(env), "sk": f"CLIENT#{client_id}", **client}, _NEW),
+            self.table.put_op(self._key_item(hashed_key, env, client_id, client["scopes"]), _NEW),
+            self._audit_op(env, client_id, change),
+        )
+
+    def set_scopes(self, client: Item, scopes: list[str], change: Change) -> None:
+        env, client_id = client["environmentId"], client["clientId"]
+        self._write(
+            self._update_client_op(client, {"scopes": scopes, "updatedAt": change.at, "updatedBy": change.by}),
+            self.table.update_op(
+                key_pk(client["keyHash"]),
+                "KEY",
+                Expression("SET scopes = :scopes", values={":scopes": scopes}),
+                condition="attribute_exists(pk)",
+            ),
+            self._audit_op(env, client_id, change),
+        )
+
+    def rotate(self, client: Item, new_hash: str, key_hint: str, change: Change) -> None:
+        env, client_id = client["environmentId"], client["clientId"]
+        fields = {"keyHash": new_hash, "keyHint": key_hint, "updatedAt": change.at, "updatedBy": change.by}
+        self._write(
+            self._update_client_op(client, fields),
+            self.table.delete_op(key_pk(client["keyHash"]), "KEY", condition="attribute_exists(pk)"),
+            self.table.put_op(self._key_item(new_hash, env, client_id, client["scopes"]), _NEW),
+            self._audit_op(env, client_id, change),
+        )
+
+    def revoke(self, client: Item, change: Change) -> None:
+        env, client_id = client["environmentId"], client["clientId"]
+        self._write(
+            self._update_client_op(client, {"status": "revoked", "updatedAt": change.at, "updatedBy": change.by}),
+            self.table.delete_op(key_pk(client["keyHash"]), "KEY"),
+            self._audit_op(env, client_id, change),
+        )
+
+    def _update_client_op(self, client: Item, fields: Item) -> dict[str, Any]:
+        """Changes an active client whose key is still the one read: a concurrent change makes this a 409."""
+        names = {f"#{name}": name for name in fields}
+        values: Item = {f":{name}": value for name, value in fields.items()}
+        values |= {":active": "active", ":readHash": client["keyHash"]}
+        assignments = ", ".join(f"#{name} = :{name}" for name in fields)
+        return self.table.update_op(
+            client_pk(client["environmentId"]),
+            f"CLIENT#{client['clientId']}",
+            Expression(f"SET {assignments}", names | {"#status": "status"}, values),
+            condition="#status = :active AND keyHash = :readHash",
+        )
+
+    @staticmethod
+    def _key_item(hashed_key: str, environment_id: str, client_id: str, scopes: list[str]) -> Item:
+        return {
+            "pk": key_pk(hashed_key),
+            "sk": "KEY",
+            "keyHash": hashed_key,
+            "clientId": client_id,
+            "environmentId": environment_id,
+            "scopes": scopes,
+        }
+
+    def _audit_op(self, environment_id: str, client_id: str, change: Change) -> dict[str, Any]:
+        return self.table.put_op(
+            {
+                "pk": client_pk(environment_id),
+                "sk": f"AUDIT#{client_id}#{change.at}#{new_id()}",
+                "clientId": client_id,
+                "action": change.action,
+                "changedBy": change.by,
+                "changedAt": change.at,
+                "before": change.before,
+                "after": change.after,
+            }
+        )
+
+    def _write(self, *operations: dict[str, Any]) -> None:
+        try:
+            self.table.transact(operations)
+        except Exception as error:
+            if is_transaction_cancelled(error):
+                raise Conflict("the client was changed by another request; read it again and retry") from error
+            raise

@@ -1,0 +1,154 @@
+"""A thin DynamoDB table over the low-level client: plain Python values in and out, no Decimal."""
+
+import base64
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clarion.aws import client
+from clarion.errors import ValidationFailed
+
+Item = dict[str, Any]
+
+
+def to_attribute(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | float):
+        return {"N": repr(value)}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, bytes):
+        return {"B": value}
+    if isinstance(value, dict):
+        return {"M": {k: to_attribute(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [to_attribute(v) for v in value]}
+    if isinstance(value, set | frozenset):
+        return {"SS": sorted(value)}
+    raise TypeError(f"cannot store {type(value).__name__} in DynamoDB")
+
+
+def from_attribute(attribute: dict[str, Any]) -> Any:
+    ((kind, value),) = attribute.items()
+    if kind == "N":
+        return int(value) if value.lstrip("-").isdigit() else float(value)
+    if kind == "M":
+        return {k: from_attribute(v) for k, v in value.items()}
+    if kind == "L":
+        return [from_attribute(v) for v in value]
+    if kind in ("SS", "NS", "BS"):
+        return set(value)
+    if kind == "NULL":
+        return None
+    return value
+
+
+def to_item(values: Item) -> dict[str, Any]:
+    return {k: to_attribute(v) for k, v in values.items()}
+
+
+def from_item(item: dict[str, Any]) -> Item:
+    return {k: from_attribute(v) for k, v in item.items()}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    cursor: str | None
+
+
+@dataclass
+class Expression:
+    """An expression with its `#name` and `:value` placeholders, as the DynamoDB API takes them."""
+
+    text: str
+    names: dict[str, str] = field(default_factory=dict)
+    values: Item = field(default_factory=dict)
+
+    def params(self, key: str) -> dict[str, Any]:
+        params: dict[str, Any] = {key: self.text}
+        if self.names:
+            params["ExpressionAttributeNames"] = self.names
+        if self.values:
+            params["ExpressionAttributeValues"] = to_item(self.values)
+        return params
+
+
+def encode_cursor(last_key: Item) -> str:
+    return base64.urlsafe_b64encode(json.dumps(last_key).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, partition: str) -> dict[str, Any]:
+    """The start key a cursor encodes; a cursor that is malformed or from another partition is a 422."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded))
+        if not isinstance(key, dict) or key.get("pk") != partition:
+            raise ValueError(cursor)
+        return to_item(key)
+    except (ValueError, TypeError) as error:
+        raise ValidationFailed("cursor is not one this list returned", field="cursor") from error
+
+
+class DynamoTable:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
+        response = client("dynamodb").get_item(
+            TableName=self.name, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=consistent
+        )
+        return from_item(response["Item"]) if "Item" in response else None
+
+    def query_partition(
+        self, pk: str, *, prefix: str, limit: int, cursor: str | None = None, newest_first: bool = False
+    ) -> Page:
+        """One page of the items whose sort key starts with `prefix`; reads one extra item to know if more exist."""
+        condition = Expression("pk = :pk AND begins_with(sk, :prefix)", values={":pk": pk, ":prefix": prefix})
+        params = {"TableName": self.name, "Limit": limit + 1, "ScanIndexForward": not newest_first}
+        params |= condition.params("KeyConditionExpression")
+        if cursor:
+            params["ExclusiveStartKey"] = decode_cursor(cursor, partition=pk)
+        items = [from_item(i) for i in client("dynamodb").query(**params)["Items"]]
+        if len(items) <= limit:
+            return Page(items, None)
+        last = items[limit - 1]
+        return Page(items[:limit], encode_cursor({"pk": last["pk"], "sk": last["sk"]}))
+
+    def transact(self, operations: Iterable[dict[str, Any]]) -> None:
+        """Write every operation or none; raises the client's TransactionCanceledException on a failed condition."""
+        client("dynamodb").transact_write_items(TransactItems=list(operations))
+
+    def put_op(self, item: Item, condition: Expression | None = None) -> dict[str, Any]:
+        op: dict[str, Any] = {"TableName": self.name, "Item": to_item(item)}
+        if condition:
+            op |= condition.params("ConditionExpression")
+        return {"Put": op}
+
+    def update_op(self, pk: str, sk: str, update: Expression, condition: str | None = None) -> dict[str, Any]:
+        op: dict[str, Any] = {"TableName": self.name, "Key": to_item({"pk": pk, "sk": sk})}
+        op |= update.params("UpdateExpression")
+        if condition:
+            op["ConditionExpression"] = condition
+        return {"Update": op}
+
+    def delete_op(self, pk: str, sk: str, condition: str | None = None) -> dict[str, Any]:
+        op: dict[str, Any] = {"TableName": self.name, "Key": to_item({"pk": pk, "sk": sk})}
+        if condition:
+            op["ConditionExpression"] = condition
+        return {"Delete": op}
+
+
+def cancellation_reasons(error: Exception) -> list[str]:
+    """The per-operation codes of a cancelled transaction ('None' for those that passed)."""
+    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
+    return [reason.get("Code", "None") for reason in reasons]
+
+
+def is_transaction_cancelled(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code")
+    return code == "TransactionCanceledException"

@@ -1,0 +1,28 @@
+"""Environments on the wire, in Novu's shape."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from clarion.models import Name, ObjectId, Request
+
+
+class CreateEnvironmentRequest(Request):
+    name: Name
+    parentId: ObjectId | None = Field(default=None, description="Id of the parent environment")
+    color: Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = Field(
+        default=None, description="Hex colour shown for the environment"
+    )
+
+
+class Environment(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id")
+    name: str
+    organizationId: str = Field(alias="_organizationId")
+    identifier: str
+    parentId: str | None = Field(default=None, alias="_parentId")
+    slug: str
+    color: str | None = None
+    createdAt: str

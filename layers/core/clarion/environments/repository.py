@@ -1,0 +1,48 @@
+"""Environments in ClientsTable (see docs/data-model.md).
+
+ORG  ENV#<environmentId>     the environment
+ORG  ENVNAME#<lower name>    holds the name, so two environments never share one
+"""
+
+from clarion.dynamo import DynamoTable, Expression, Item, is_transaction_cancelled
+from clarion.errors import Conflict
+from clarion.settings import settings
+
+_ORG = "ORG"
+_MAX_ENVIRONMENTS = 1000
+
+
+class EnvironmentsRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().clients_table)
+
+    def get(self, environment_id: str) -> Item | None:
+        return self.table.get(_ORG, f"ENV#{environment_id}", consistent=True)
+
+    def list_all(self) -> list[Item]:
+        return self.table.query_partition(_ORG, prefix="ENV#", limit=_MAX_ENVIRONMENTS).items
+
+    def find_by_name(self, name: str) -> Item | None:
+        holder = self.table.get(_ORG, f"ENVNAME#{name.lower()}", consistent=True)
+        return self.get(holder["environmentId"]) if holder else None
+
+    def create(self, environment: Item) -> None:
+        new = Expression("attribute_not_exists(pk)")
+        try:
+            self.table.transact(
+                [
+                    self.table.put_op({"pk": _ORG, "sk": f"ENV#{environment['id']}", **environment}, new),
+                    self.table.put_op(
+                        {
+                            "pk": _ORG,
+                            "sk": f"ENVNAME#{environment['name'].lower()}",
+                            "environmentId": environment["id"],
+                        },
+                        new,
+                    ),
+                ]
+            )
+        except Exception as error:
+            if is_transaction_cancelled(error):
+                raise Conflict(f"an environment named '{environment['name']}' already exists", field="name") from error
+            raise

@@ -1,0 +1,32 @@
+"""Environments: each holds its own clients, subscribers, campaigns and messages."""
+
+import re
+import secrets
+
+from clarion.environments.models import CreateEnvironmentRequest, Environment
+from clarion.environments.repository import EnvironmentsRepository
+from clarion.errors import ValidationFailed
+from clarion.ids import new_id, utc_now
+from clarion.settings import settings
+
+
+def list_environments() -> list[Environment]:
+    return [Environment.model_validate(item) for item in EnvironmentsRepository().list_all()]
+
+
+def create_environment(request: CreateEnvironmentRequest) -> Environment:
+    repository = EnvironmentsRepository()
+    if request.parentId and repository.get(request.parentId) is None:
+        raise ValidationFailed(f"environment '{request.parentId}' does not exist", field="parentId")
+    environment = {
+        "id": new_id(),
+        "name": request.name,
+        "organizationId": settings().organization_id,
+        "identifier": secrets.token_urlsafe(9),
+        "parentId": request.parentId,
+        "slug": re.sub(r"[^a-z0-9]+", "-", request.name.lower()).strip("-") or "environment",
+        "color": request.color,
+        "createdAt": utc_now(),
+    }
+    repository.create(environment)
+    return Environment.model_validate(environment)

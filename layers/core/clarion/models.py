@@ -1,0 +1,33 @@
+"""Pydantic building blocks shared by every domain's request and response models."""
+
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+T = TypeVar("T")
+
+ObjectId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{24}$")]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"),
+]
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1024, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class Request(BaseModel):
+    """A request body: unknown fields are refused, so a misspelt field is an error, not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Envelope(BaseModel, Generic[T]):
+    """Novu's `{"data": ...}` envelope."""
+
+    data: T
+
+
+class CursorPage(BaseModel, Generic[T]):
+    data: list[T]
+    limit: int
+    hasMore: bool
+    nextCursor: str | None = Field(default=None, description="Pass as `cursor` to read the next page")

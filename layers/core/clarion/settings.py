@@ -1,0 +1,24 @@
+"""Configuration read lazily from the function's environment."""
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    stage: str = Field(default="dev", alias="STAGE")
+    organization_id: str = Field(default="clarion", alias="ORGANIZATION_ID")
+    clients_table: str = Field(alias="CLIENTS_TABLE")
+    subscribers_table: str = Field(default="", alias="SUBSCRIBERS_TABLE")
+    campaigns_table: str = Field(default="", alias="CAMPAIGNS_TABLE")
+    messages_table: str = Field(default="", alias="MESSAGES_TABLE")
+    auth_cache_ttl_seconds: int = Field(default=30, ge=0, le=3600, alias="AUTH_CACHE_TTL_SECONDS")
+
+
+@cache
+def settings() -> Settings:
+    """The settings of this container; tests call `settings.cache_clear()` after changing the environment."""
+    return Settings.model_validate(dict(os.environ))
