@@ -37,10 +37,15 @@ bench: install
 openapi: install
 	$(PY) -m local.openapi > docs/openapi.json
 
-# `sam build` without a container: the python3.11 on PATH builds the layer and the functions.
-build: install
-	$(BIN)/pip install --quiet 'aws-sam-cli==1.170.0'
-	$(BIN)/sam build --parallel --cached
+# `sam build` without a container: the python3.11 on PATH builds the layer (arm64 wheels) and the functions.
+# The SAM CLI gets its own environment: its pins are not the project's.
+SAM := .venv-sam/bin/sam
+$(SAM):
+	$(PYTHON) -m venv .venv-sam
+	.venv-sam/bin/pip install --quiet 'aws-sam-cli==1.170.0'
+
+build: $(SAM)
+	$(SAM) build --parallel
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sam .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,7 @@ from clients import client_routes, environment_routes, scope_routes
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = create_app("Clarion clients", client_routes.router, scope_routes.router, environment_routes.router)
+app = create_app(client_routes.router, scope_routes.router, environment_routes.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

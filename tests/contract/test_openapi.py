@@ -1,0 +1,61 @@
+"""Each function's OpenAPI (generated from its code) serves exactly its template routes, each secured by its scope."""
+
+import importlib
+import re
+from typing import Any
+
+import pytest
+
+from clarion.api import openapi_document
+from clarion.scopes import ROUTE_SCOPES
+from tests.contract.test_template import http_routes, resources_of
+
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def http_functions(template: dict[str, Any]) -> dict[str, Any]:
+    """Logical id → the handler module's resolver, for every function with HttpApi routes."""
+    functions = resources_of(template, "AWS::Serverless::Function")
+    with_routes = set(http_routes(template).values())
+    return {
+        name: importlib.import_module(functions[name]["Properties"]["Handler"].rsplit(".", 1)[0]).app
+        for name in with_routes
+    }
+
+
+@pytest.fixture(scope="module")
+def template():
+    from tests.contract.test_template import TEMPLATE
+    from samtranslator.yaml_helper import yaml_parse
+
+    return yaml_parse(TEMPLATE.read_text())
+
+
+def operations(app: Any) -> dict[str, dict[str, Any]]:
+    schema = openapi_document(app, "test")
+    found = {}
+    for path, item in schema["paths"].items():
+        for method in METHODS:
+            if method in item:
+                found[f"{method.upper()} {path}"] = item[method]
+    return found
+
+
+def test_each_function_serves_exactly_the_routes_the_template_sends_it(template):
+    routes = http_routes(template)
+    for name, app in http_functions(template).items():
+        expected = {route for route, function in routes.items() if function == name}
+        assert set(operations(app)) == expected, name
+
+
+def test_every_operation_is_secured_by_the_scope_of_its_route(template):
+    for app in http_functions(template).values():
+        for route, operation in operations(app).items():
+            assert operation["security"] == [{"clientKey": [ROUTE_SCOPES[route]]}], route
+
+
+def test_every_operation_documents_its_errors(template):
+    for app in http_functions(template).values():
+        for route, operation in operations(app).items():
+            assert {"401", "403", "422"} <= set(map(str, operation["responses"])), route
+            assert re.fullmatch(r"\S.*", operation["summary"]), route
