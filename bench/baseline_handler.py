@@ -1,4 +1,4 @@
-"""The yardstick for cold starts: a one-route Powertools HTTP resolver with the decorators every Clarion function uses."""
+"""The cold-start yardstick: a one-route Powertools HTTP resolver with the decorators every Clarion function uses."""
 
 from typing import Any
 

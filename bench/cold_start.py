@@ -34,7 +34,7 @@ def measure(modules: list[str], rounds: int = 7) -> list[ImportTiming]:
     """Interleaves the baseline with each module so machine noise hits both alike; medians of `rounds`."""
     samples: dict[str, list[float]] = {module: [] for module in [BASELINE, *modules]}
     for _ in range(rounds):
-        for module in samples:
-            samples[module].append(import_seconds(module))
+        for module, timings in samples.items():
+            timings.append(import_seconds(module))
     baseline = statistics.median(samples[BASELINE])
     return [ImportTiming(module, statistics.median(samples[module]), baseline) for module in modules]

@@ -25,8 +25,9 @@ def http_functions(template: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def template():
-    from tests.contract.test_template import TEMPLATE
     from samtranslator.yaml_helper import yaml_parse
+
+    from tests.contract.test_template import TEMPLATE
 
     return yaml_parse(TEMPLATE.read_text())
 

@@ -4,9 +4,9 @@ import copy
 import json
 
 import pytest
+from clients.handler import lambda_handler
 
 from clarion.scopes import BUNDLES, FINE_SCOPES
-from clients.handler import lambda_handler
 from tests.conftest import load_event
 
 
@@ -25,7 +25,10 @@ def test_the_catalogue_lists_every_fine_scope_and_every_bundle(lambda_context):
     bundles = {bundle["name"]: bundle["expandsTo"] for bundle in catalogue["bundles"]}
     assert bundles == {name: sorted(set(scopes)) for name, scopes in BUNDLES.items()}
     assert [group["name"] for group in catalogue["groups"]][:4] == [
-        "Common operations", "Campaign operations", "Hit operations", "Other operations",
+        "Common operations",
+        "Campaign operations",
+        "Hit operations",
+        "Other operations",
     ]
 
 
@@ -57,7 +60,9 @@ def test_a_bad_create_body_is_a_422_naming_the_field(lambda_context, payload, fi
     assert field in json.loads(response["body"])["errors"]
 
 
-@pytest.mark.parametrize(("query", "field"), [({"limit": "0"}, "limit"), ({"limit": "x"}, "limit"), ({"cursor": "%%"}, "cursor")])
+@pytest.mark.parametrize(
+    ("query", "field"), [({"limit": "0"}, "limit"), ({"limit": "x"}, "limit"), ({"cursor": "%%"}, "cursor")]
+)
 def test_bad_paging_parameters_are_a_422_naming_them(lambda_context, query, field):
     event = load_event("clients/list_clients.json")
     event["queryStringParameters"] = query

@@ -6,8 +6,15 @@ from clarion.errors import ValidationFailed
 
 def test_plain_values_survive_the_round_trip():
     values = {
-        "s": "text", "i": 42, "neg": -7, "f": 1.5, "b": True, "none": None,
-        "list": [1, "two", {"three": 3}], "map": {"nested": ["x"]}, "set": {"a", "b"},
+        "s": "text",
+        "i": 42,
+        "neg": -7,
+        "f": 1.5,
+        "b": True,
+        "none": None,
+        "list": [1, "two", {"three": 3}],
+        "map": {"nested": ["x"]},
+        "set": {"a", "b"},
     }
     assert from_item(to_item(values)) == values
 

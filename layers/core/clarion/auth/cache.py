@@ -1,17 +1,20 @@
 """A small TTL + LRU cache: a warm authorizer answers a repeated key without reading DynamoDB."""
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from clarion import clock as clarion_clock
 
 V = TypeVar("V")
 _MISSING = object()
 
 
 class TtlCache(Generic[V]):
-    def __init__(self, ttl_seconds: float, max_entries: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl_seconds: float, max_entries: int, clock: Callable[[], float] = clarion_clock.monotonic
+    ) -> None:
         self.ttl_seconds = ttl_seconds
         self.max_entries = max_entries
         self.clock = clock
