@@ -1,0 +1,135 @@
+"""What runs without a request: queued invocations, schedules, queue pollers, TTL expiry, Step Functions."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from local import clients
+from local.clock import Clock
+from local.functions import FunctionRegistry
+from local.moto_patches import Hooks
+from local.queues import QueuePoller
+from local.schedules import Schedules
+from local.stack import Stack
+from local.targets import Targets
+from local.ttl import delete_expired
+
+log = logging.getLogger(__name__)
+TTL_SWEEP_SECONDS = 60
+
+
+class DrainTimeout(TimeoutError):
+    pass
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    invocations: dict[str, int]
+    """Invocations per function logical id during the drain."""
+    executions_finished: int
+    messages_delivered: int
+    schedules_fired: int
+
+
+class EventSources:
+    def __init__(self, stack: Stack, registry: FunctionRegistry, clock: Clock, time_scale: Callable[[], float]) -> None:
+        region, account = stack.resolver.region, stack.resolver.account_id
+        self.stack = stack
+        self.registry = registry
+        self.clock = clock
+        self.time_scale = time_scale
+        self.deferred: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
+        targets = Targets(registry, region, account)
+        self.hooks = Hooks(clock, registry, time_scale, self.deferred.put, targets.deliver)
+        sqs = clients.client("sqs", region)
+        self.pollers = [QueuePoller(mapping, registry, sqs, region) for mapping in stack.event_source_mappings]
+        self.schedules = Schedules(clock, targets)
+        self.stepfunctions = clients.client("stepfunctions", region)
+        self.dynamodb = clients.client("dynamodb", region)
+        self.schedules_fired = 0
+        self.messages_delivered = 0
+        self._expired_at = 0.0
+        self._lock = threading.RLock()
+
+    def tick(self, discovered_at: datetime | None = None) -> int:
+        """Run queued invocations, fire due schedules, deliver visible messages, expire TTL items (after a
+        clock advance, else once a minute: a scan per table). Returns how much work it did (0: none was due).
+        """
+        with self._lock:
+            work = 0
+            while not self.deferred.empty():
+                self.deferred.get_nowait()()
+                work += 1
+            fired = self.schedules.fire_due(discovered_at)
+            self.schedules_fired += fired
+            for poller in self.pollers:
+                while delivered := poller.poll():
+                    self.messages_delivered += delivered
+                    work += 1
+            if discovered_at is not None or self.clock.time() - self._expired_at >= TTL_SWEEP_SECONDS:
+                self._expired_at = self.clock.time()
+                delete_expired(self.dynamodb, list(self.stack.resources.tables.values()), self._expired_at)
+            return work + fired
+
+    def executions(self) -> tuple[set[str], set[str]]:
+        """ARNs of the running and the finished Step Functions executions."""
+        running: set[str] = set()
+        finished: set[str] = set()
+        for machine in self.stepfunctions.list_state_machines()["stateMachines"]:
+            for page in self.stepfunctions.get_paginator("list_executions").paginate(
+                stateMachineArn=machine["stateMachineArn"]
+            ):
+                for execution in page["executions"]:
+                    (running if execution["status"] == "RUNNING" else finished).add(execution["executionArn"])
+        return running, finished
+
+    def skip_waits(self, running: set[str]) -> None:
+        """With time_scale 0, when every running execution is in a Wait state, jump to the first wait's end."""
+        waits = list(self.hooks.waiting.values())
+        if self.time_scale() > 0 or not waits or not running <= {execution for execution, _ in waits}:
+            return
+        first_end = min(end for _, end in waits)
+        if first_end > self.clock.time():
+            self.clock.advance(first_end - self.clock.time())
+
+    def drain(self, timeout: float) -> DrainReport:
+        deadline = time.monotonic() + timeout
+        before = Counter(self.registry.invocations)
+        _, finished_before = self.executions()
+        fired, delivered = self.schedules_fired, self.messages_delivered
+        while True:
+            busy = self.tick() > 0
+            running, finished = self.executions()
+            if not busy and self.deferred.empty():
+                if not running:
+                    break
+                self.skip_waits(running)
+            if time.monotonic() > deadline:
+                raise DrainTimeout(f"not quiet after {timeout} s: {len(running)} executions running")
+            if not busy:
+                time.sleep(0.005)
+        invocations = Counter(self.registry.invocations)
+        invocations.subtract(before)
+        return DrainReport(
+            invocations={name: count for name, count in invocations.items() if count},
+            executions_finished=len(finished - finished_before),
+            messages_delivered=self.messages_delivered - delivered,
+            schedules_fired=self.schedules_fired - fired,
+        )
+
+    def run_forever(self, interval: float, stop: threading.Event) -> None:
+        """The server's background loop: tick (and skip waits when time_scale is 0) until `stop` is set."""
+        while not stop.wait(interval):
+            try:
+                self.tick()
+                if self.time_scale() == 0:
+                    self.skip_waits(self.executions()[0])
+            except Exception:
+                log.exception("event source tick failed")

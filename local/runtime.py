@@ -1,0 +1,310 @@
+"""LocalRuntime: the whole application from template.yaml, on moto, in one process (tests and `make run`).
+
+Run it with TZ=UTC (the Makefile exports it): moto's Step Functions interpreter compares timestamps with
+local time in places the runtime does not patch.
+
+mock_aws, moto's state and environment variables are process-wide, so one runtime runs at a time. Starting
+an in-process runtime suspends the running one (its moto state is dropped); using a suspended runtime
+starts it again from a freshly provisioned stack, suspending the other. So test fixtures of any scope can
+share a process (an xdist worker) as long as no test relies on state from before another runtime ran.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple
+
+import requests
+from boto3.dynamodb.types import TypeDeserializer
+from moto import mock_aws
+from moto.server import ThreadedMotoServer
+
+from local import aws_calls, clients, moto_patches
+from local import template as sam
+from local.aws_calls import AwsCalls
+from local.clock import Clock
+from local.docs import DocsPages, openapi_document
+from local.event_sources import DrainReport, DrainTimeout, EventSources
+from local.functions import FunctionRegistry
+from local.gateway import Gateway, Response
+from local.http_server import GatewayServer
+from local.provision import provision
+from local.stack import Resources, Stack
+
+__all__ = ["AdminCredentials", "DrainReport", "DrainTimeout", "LocalRuntime", "free_port"]
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+DEFAULTS = {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+
+
+class AdminCredentials(NamedTuple):
+    key: str
+    client_id: str
+    environment_id: str
+
+
+class LocalRuntime:
+    """Use `LocalRuntime.in_process(...)` (tests) or `LocalRuntime.server(port, ...)` (`make run`)."""
+
+    _active: ClassVar[LocalRuntime | None] = None
+
+    def __init__(
+        self, template_path: str | Path, parameter_overrides: Mapping[str, Any] | None, time_scale: float
+    ) -> None:
+        self.template_path = _find(template_path)
+        self.parameter_overrides = dict(parameter_overrides or {})
+        self.time_scale = time_scale
+        """Real seconds slept per second of a Step Functions Wait state (0: waits only move the clock)."""
+        self.clock = Clock()
+        self.clock.on_advance(lambda previous: self.tick(discovered_at=previous))
+        self.url: str | None = None
+        """The HTTP API's base URL (server mode)."""
+        self.aws_endpoint: str | None = None
+        """The moto server's URL (server mode): AWS_ENDPOINT_URL for the aws cli or boto3 elsewhere."""
+        self._server_port: int | None = None
+        self._closers: list[Callable[[], object]] = []
+        self._saved_env: dict[str, str | None] = {}
+        self._state = "new"
+
+    @classmethod
+    def in_process(
+        cls,
+        template_path: str | Path = "template.yaml",
+        parameter_overrides: Mapping[str, Any] | None = None,
+        time_scale: float = 0.0,
+    ) -> LocalRuntime:
+        """moto's mock_aws in this process: nothing listens on a port; drive it with request/invoke/drain."""
+        runtime = cls(template_path, parameter_overrides, time_scale)
+        runtime._run()
+        return runtime
+
+    @classmethod
+    def server(
+        cls,
+        port: int = 3000,
+        template_path: str | Path = "template.yaml",
+        parameter_overrides: Mapping[str, Any] | None = None,
+        time_scale: float = 1.0,
+    ) -> LocalRuntime:
+        """A moto server and the HTTP API on 127.0.0.1:`port` (0: any free port), event sources ticking.
+
+        boto3 clients made in this process use the moto server (AWS_ENDPOINT_URL); mock_aws stays on as
+        well, so a client made earlier without an endpoint reaches the same moto state, never AWS.
+        """
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        runtime = cls(template_path, parameter_overrides, time_scale)
+        runtime._server_port = port
+        runtime._run()
+        return runtime
+
+    @classmethod
+    def suspend_active(cls) -> None:
+        """Suspend the running runtime, if any (it starts again, freshly provisioned, when next used)."""
+        active = cls._active
+        if active is not None:
+            if active._server_port is not None:
+                raise RuntimeError("a server LocalRuntime is running in this process: close it first")
+            active._stop("suspended")
+
+    def _run(self) -> None:
+        if self._state == "closed":
+            raise RuntimeError("this LocalRuntime is closed")
+        LocalRuntime.suspend_active()
+        self._saved_env = {name: os.environ.get(name) for name in (*DEFAULTS, "AWS_ENDPOINT_URL", "MOTO_PORT")}
+        try:
+            for name, value in DEFAULTS.items():
+                os.environ.setdefault(name, value)
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+            mock = mock_aws(config=MOTO_CONFIG)  # type: ignore[call-overload]
+            mock.start()
+            self._closers.append(mock.stop)
+            if self._server_port is not None:
+                self._start_moto_server()
+            self._provision()
+            if self._server_port is not None:
+                self._serve(self._server_port)
+        except BaseException:
+            self._stop("closed")
+            raise
+        LocalRuntime._active = self
+        self._state = "running"
+
+    def _start_moto_server(self) -> None:
+        moto_port = free_port()
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+        moto.start()
+        self._closers.insert(0, moto.stop)
+        self.aws_endpoint = f"http://127.0.0.1:{moto_port}"
+        os.environ.update(AWS_ENDPOINT_URL=self.aws_endpoint, MOTO_PORT=str(moto_port))
+        requests.post(f"{self.aws_endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+
+    def _provision(self) -> None:
+        self.template = sam.load(self.template_path)
+        self.stack: Stack = provision(self.template, self.parameter_overrides)
+        self.registry = FunctionRegistry(self.stack.functions, region=self.stack.resolver.region)
+        self._use_clock_in_functions()
+        self.event_sources = EventSources(self.stack, self.registry, self.clock, lambda: self.time_scale)
+        moto_patches.activate(self.event_sources.hooks)
+        self._closers.insert(0, lambda: moto_patches.deactivate(self.event_sources.hooks))
+        self.docs = DocsPages(lambda: openapi_document(self.template, self.registry))
+        self.gateway = Gateway(self.template, self.stack.resolver, self.registry, self.clock, pages=self.docs)
+        self.event_sources.tick()
+
+    def _use_clock_in_functions(self) -> None:
+        """Clarion's functions read time from the runtime clock, so skipping time expires their caches too."""
+        try:
+            from clarion import clock  # noqa: PLC0415 - application code, importable once the registry set sys.path
+        except ImportError:  # a template whose code is not Clarion's reads the system clock
+            return
+        clock.use(self.clock)
+        self._closers.insert(0, lambda: clock.use(None))
+
+    def _serve(self, port: int) -> None:
+        http = GatewayServer(self.gateway, port).start()
+        self._closers.insert(0, http.close)
+        self.url = http.url
+        stop = threading.Event()
+        ticker = threading.Thread(
+            target=self.event_sources.run_forever, args=(0.5, stop), name="clarion-event-sources", daemon=True
+        )
+        ticker.start()
+
+        def stop_ticker() -> None:
+            stop.set()
+            ticker.join(timeout=10)
+
+        self._closers.insert(0, stop_ticker)
+
+    def _running(self) -> LocalRuntime:
+        if self._state != "running":
+            self._run()
+        return self
+
+    @property
+    def resources(self) -> Resources:
+        """Physical names by logical id: tables, queues (URLs), state machines (ARNs), functions, ..."""
+        return self._running().stack.resources
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        body: bytes | str | None = None,
+    ) -> Response:
+        """An HTTP request through the API Gateway emulation (authorizer, route, handler)."""
+        headers = dict(headers or {})
+        if json is not None:
+            body = _dumps(json)
+            headers.setdefault("content-type", "application/json")
+        return self._running().gateway.request(method, path, headers, body)
+
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        """Invoke a function directly (raises LambdaError when the handler fails)."""
+        return self._running().registry.invoke(logical_id, event)
+
+    def tick(self, discovered_at: datetime | None = None) -> int:
+        """Do once what is due now (see EventSources.tick); `clock.advance` calls it."""
+        return self._running().event_sources.tick(discovered_at)
+
+    def drain(self, timeout: float = 30) -> DrainReport:
+        """Run queues, schedules and executions until nothing is left to do; raise DrainTimeout otherwise.
+
+        With time_scale 0, when every running execution is in a Wait state, the clock jumps to the first
+        wait's end (firing the schedules due meanwhile).
+        """
+        return self._running().event_sources.drain(timeout)
+
+    def reset_caches(self) -> None:
+        """Forget what a deployed stack forgets in time: the authorizer decisions API Gateway cached, and the
+        functions' warm state (their modules' functools caches: a cold start, as after a redeploy)."""
+        self._running().gateway.reset_caches()
+        self.registry.cold_start()
+
+    def count_aws_calls(self) -> AbstractContextManager[AwsCalls]:
+        """`with runtime.count_aws_calls() as calls:` ... `calls.get("dynamodb", "GetItem", function="X")`."""
+        return aws_calls.count_aws_calls(self._running().registry)
+
+    def parameter(self, name: str) -> Any:
+        """A template parameter's value, typed (a Number parameter gives an int or a float)."""
+        value = self._running().stack.resolver.parameters[name]
+        if self.template.document["Parameters"][name].get("Type") == "Number":
+            number = float(value)
+            return int(number) if number.is_integer() else number
+        return value
+
+    def scan_table(self, logical_id: str) -> list[dict[str, Any]]:
+        """Every item of a table of the template (for tests: what was actually stored)."""
+        dynamodb = clients.client("dynamodb", self._running().stack.resolver.region)
+        pages = dynamodb.get_paginator("scan").paginate(TableName=self.resources.tables[logical_id])
+        return [TypeDeserializer().deserialize({"M": item}) for page in pages for item in page["Items"]]
+
+    def bootstrap_admin(
+        self, key: str | None = None, *, environment_name: str = "Development", function_id: str = "ClientsFunction"
+    ) -> AdminCredentials:
+        """Create (or find) an environment's admin client, with `function_id`'s environment variables set."""
+        with self._running().registry.environment_of(function_id):
+            from clarion.bootstrap import ensure_admin  # noqa: PLC0415 - application code, imported as a handler would
+
+            admin = ensure_admin(environment_name=environment_name, key=key)
+        return AdminCredentials(admin.key, admin.client_id, admin.environment_id)
+
+    def close(self) -> None:
+        self._stop("closed")
+
+    def _stop(self, state: str) -> None:
+        closers, self._closers = self._closers, []
+        for close in closers:
+            try:
+                close()
+            except Exception:
+                log.exception("error while stopping the local runtime")
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env = {}
+        if LocalRuntime._active is self:
+            LocalRuntime._active = None
+        self._state = state
+
+    def __enter__(self) -> LocalRuntime:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _find(path: str | Path) -> Path:
+    candidate = Path(path)
+    if not candidate.is_absolute() and not candidate.exists() and (ROOT / candidate).exists():
+        return ROOT / candidate
+    return candidate.resolve()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value)

@@ -1,0 +1,89 @@
+import json
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from local.runtime import DrainTimeout, LocalRuntime
+from tests.local.conftest import table_items
+
+
+def start(runtime: LocalRuntime, payload: dict) -> str:
+    sfn = boto3.client("stepfunctions")
+    arn: str = sfn.start_execution(
+        stateMachineArn=runtime.resources.state_machines["Journey"], input=json.dumps(payload)
+    )["executionArn"]
+    return arn
+
+
+def describe(arn: str) -> dict:
+    return boto3.client("stepfunctions").describe_execution(executionArn=arn)
+
+
+def test_the_definition_has_its_substitutions_resolved(runtime: LocalRuntime) -> None:
+    description = boto3.client("stepfunctions").describe_state_machine(
+        stateMachineArn=runtime.resources.state_machines["Journey"]
+    )
+
+    definition = json.loads(description["definition"])
+    assert definition["States"]["Pause"]["Seconds"] == 3600
+    assert definition["States"]["Step"]["Parameters"]["FunctionName"] == runtime.stack.functions["StepFunction"].arn
+
+
+def test_a_wait_is_skipped_and_the_lambda_task_runs_in_process(runtime: LocalRuntime) -> None:
+    before = runtime.clock.time()
+    arns = [start(runtime, {"id": "j1"}), start(runtime, {"id": "j2"})]
+
+    report = runtime.drain()
+
+    assert report.executions_finished == 2
+    assert report.invocations["StepFunction"] == 2
+    assert [json.loads(describe(arn)["output"]) for arn in arns] == [
+        {"stepped": "j1", "time_left": True},
+        {"stepped": "j2", "time_left": True},
+    ]
+    assert [item["pk"] for item in table_items(runtime, "step-j")] == ["step-j1", "step-j2"]
+    # both waited the same hour: the clock moved once, by an hour
+    assert 3600 <= runtime.clock.time() - before < 3610
+
+
+def test_a_failing_lambda_task_fails_the_execution(runtime: LocalRuntime) -> None:
+    arn = start(runtime, {"id": "f1", "fail": True})
+
+    runtime.drain()
+
+    execution = describe(arn)
+    assert execution["status"] == "FAILED"
+    assert "step f1 failed" in execution["cause"]
+
+
+@pytest.fixture
+def real_time_waits(runtime: LocalRuntime) -> Iterator[LocalRuntime]:
+    """Waits last their real length (an hour): only the clock or StopExecution ends them."""
+    runtime.time_scale = 1.0
+    yield runtime
+    runtime.time_scale = 0.0
+
+
+def test_a_clock_advance_wakes_a_waiting_execution(real_time_waits: LocalRuntime) -> None:
+    arn = start(real_time_waits, {"id": "w1"})
+    with pytest.raises(DrainTimeout):
+        real_time_waits.drain(timeout=0.3)
+    assert describe(arn)["status"] == "RUNNING"
+
+    real_time_waits.clock.advance(3600)
+    real_time_waits.drain(timeout=10)
+
+    assert describe(arn)["status"] == "SUCCEEDED"
+
+
+def test_stopping_an_execution_interrupts_its_wait(real_time_waits: LocalRuntime) -> None:
+    arn = start(real_time_waits, {"id": "s1"})
+    with pytest.raises(DrainTimeout):
+        real_time_waits.drain(timeout=0.2)
+
+    boto3.client("stepfunctions").stop_execution(executionArn=arn)
+    report = real_time_waits.drain(timeout=10)
+
+    assert describe(arn)["status"] == "ABORTED"
+    assert "StepFunction" not in report.invocations

@@ -1,0 +1,87 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from local import openapi, template
+from tests.local.conftest import TEMPLATE
+
+REPOSITORY_TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+def test_functions_merge_global_and_own_environment_variables() -> None:
+    loaded = template.load(TEMPLATE)
+
+    items = loaded.functions["ItemsFunction"]
+
+    assert items.handler == "fx_api.handler.lambda_handler"
+    assert items.code_dir == TEMPLATE.parent / "functions"
+    assert items.environment["LOG_LEVEL"] == "WARNING"
+    assert items.environment["ITEMS_TABLE"] == {"Ref": "ItemsTable"}
+    assert items.properties["Timeout"] == 7
+    assert loaded.functions["AuthFunction"].properties["Timeout"] == 5
+
+
+def test_http_api_routes_use_api_gateway_route_keys_and_the_default_authorizer() -> None:
+    loaded = template.load(TEMPLATE)
+
+    routes = {route.route_key: route for route in loaded.routes}
+
+    assert set(routes) == {
+        "GET /items/{itemId}",
+        "PUT /items/{itemId}",
+        "GET /owners/{ownerId}/items",
+        "GET /items/search",
+        "ANY /echo/{proxy+}",
+        "GET /health",
+    }
+    assert routes["GET /items/{itemId}"].authorizer == "Key"
+    assert routes["GET /health"].authorizer is None
+    assert routes["ANY /echo/{proxy+}"].function_id == "ItemsFunction"
+
+
+def test_authorizer_identity_sources_follow_sam_order() -> None:
+    spec = template.load(TEMPLATE).authorizers[("Api", "Key")]
+
+    assert spec.function_id == "AuthFunction"
+    assert spec.identity_sources == ("$request.header.Authorization", "$context.routeKey")
+    assert spec.reauthorize_every == {"Ref": "AuthTtl"}
+    assert spec.enable_simple_responses is True
+
+
+def test_translation_keeps_event_sources_schedules_and_substitutions() -> None:
+    translated = template.translate(template.load(TEMPLATE), {})
+
+    resources = translated["Resources"]
+    mapping = resources["WorkerFunctionWork"]
+    assert mapping["Type"] == "AWS::Lambda::EventSourceMapping"
+    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert resources["TickFunctionEveryFiveMinutes"]["Properties"]["ScheduleExpression"] == "rate(5 minutes)"
+    assert resources["TickFunctionNightly"]["Type"] == "AWS::Scheduler::Schedule"
+    journey = resources["Journey"]["Properties"]
+    assert journey["DefinitionS3Location"] == {
+        "Bucket": template.LOCAL_BUCKET,
+        "Key": "statemachines/journey.asl.json",
+    }
+    assert journey["DefinitionSubstitutions"]["WaitSeconds"] == {"Ref": "JourneyWaitSeconds"}
+
+
+def test_the_repository_template_declares_the_client_routes_behind_the_authorizer() -> None:
+    loaded = template.load(REPOSITORY_TEMPLATE)
+
+    keys = {route.route_key: route for route in loaded.routes}
+
+    assert keys["GET /v1/clients/{clientId}"].function_id == "ClientsFunction"
+    assert keys["GET /v1/clients/{clientId}"].authorizer == "ClientKey"
+    spec = loaded.authorizers[("Api", "ClientKey")]
+    assert spec.function_id == "AuthorizerFunction"
+    assert spec.identity_sources == ("$request.header.Authorization", "$context.routeKey")
+    assert loaded.functions["ClientsFunction"].layer_dirs == (REPOSITORY_TEMPLATE.parent / "layers" / "core",)
+
+
+def test_the_openapi_command_prints_the_merged_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert openapi.main([str(TEMPLATE)]) == 0
+
+    document = json.loads(capsys.readouterr().out)
+    assert document["info"]["title"] == "Clarion API"
+    assert "/items/{itemId}" in document["paths"]
