@@ -1,0 +1,50 @@
+"""Every route in the template against keys with and without its scope."""
+
+import re
+
+import pytest
+
+from clarion.scopes import FINE_SCOPES, ROUTE_SCOPES
+from local.template import load
+from tests.conftest import ROOT
+from tests.integration.conftest import Api
+
+ROUTES = sorted(route.route_key for route in load(ROOT / "template.yaml").routes)
+SAMPLE_ID = "0" * 24
+
+
+def sample_path(route_key: str) -> tuple[str, str]:
+    method, path = route_key.split(" ", 1)
+    return method, re.sub(r"\{\w+\}", SAMPLE_ID, path)
+
+
+@pytest.fixture(scope="module")
+def keys(runtime) -> dict[str, Api]:
+    """For each route's scope: a key holding only that scope, and a key holding every scope but it."""
+    admin_credentials = runtime.bootstrap_admin(environment_name="scope-matrix")
+    admin = Api(runtime, admin_credentials.key, admin_credentials.client_id, admin_credentials.environment_id)
+    made = {}
+    for scope in set(ROUTE_SCOPES.values()):
+        made[f"only {scope}"] = admin.client(f"only-{scope}", [scope])
+        made[f"all but {scope}"] = admin.client(f"without-{scope}", sorted(FINE_SCOPES - {scope}))
+    return made
+
+
+def test_no_route_lacks_a_scope():
+    assert ROUTES and all(route in ROUTE_SCOPES for route in ROUTES)
+
+
+@pytest.mark.parametrize("route_key", ROUTES)
+def test_a_key_without_the_routes_scope_is_refused(keys, route_key):
+    method, path = sample_path(route_key)
+    response = keys[f"all but {ROUTE_SCOPES[route_key]}"].call(method, path, json={})
+    assert response.status == 403
+    assert response.json() == {"message": "Forbidden"}
+
+
+@pytest.mark.parametrize("route_key", ROUTES)
+def test_a_key_with_only_the_routes_scope_gets_past_the_authorizer(keys, route_key):
+    method, path = sample_path(route_key)
+    response = keys[f"only {ROUTE_SCOPES[route_key]}"].call(method, path, json={})
+    assert response.status not in (401, 403), response.json()
+    assert "statusCode" in response.json() or "data" in response.json()  # the function answered, not the gateway
