@@ -32,7 +32,7 @@ typecheck: install
 	$(BIN)/mypy
 
 bench: install
-	$(PY) -m bench
+	PYTHONPATH=functions:layers/core:. $(PY) -m bench
 
 openapi: install
 	$(PY) -m local.openapi > docs/openapi.json

@@ -63,7 +63,7 @@ def main() -> None:
         "",
         "One key authorized once, then again on 20 other route calls whose gateway cache entries are cold",
         "(each a different route or the first call after the gateway cache was cleared), so the authorizer",
-        "function itself runs every time. Counted with botocore event hooks. Target: 0.",
+        "function itself runs every time. Counted at the boto3 client. Target: 0.",
         "",
         "| authorizations | DynamoDB calls by the authorizer | per authorization |",
         "|---:|---:|---:|",

@@ -60,3 +60,13 @@ def test_every_operation_documents_its_errors(template):
         for route, operation in operations(app).items():
             assert {"401", "403", "422"} <= set(map(str, operation["responses"])), route
             assert re.fullmatch(r"\S.*", operation["summary"]), route
+
+
+def test_the_published_openapi_document_matches_the_code():
+    import json
+
+    from local.openapi import build
+    from tests.contract.test_template import TEMPLATE
+
+    published = json.loads((TEMPLATE.parent / "docs" / "openapi.json").read_text())
+    assert published == build(TEMPLATE), "docs/openapi.json is stale: run `make openapi`"
