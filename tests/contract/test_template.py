@@ -7,7 +7,7 @@ import pytest
 from cfnlint.api import lint_all
 from samtranslator.yaml_helper import yaml_parse
 
-from clarion.scopes import ROUTE_SCOPES
+from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 
@@ -36,8 +36,18 @@ def test_cfn_lint_finds_no_error_or_warning():
     assert problems == []
 
 
-def test_every_route_in_the_template_has_a_scope_and_every_scoped_route_exists(template):
-    assert set(http_routes(template)) == set(ROUTE_SCOPES)
+def test_every_route_in_the_template_has_a_scope_or_is_public_and_every_listed_route_exists(template):
+    assert set(http_routes(template)) == set(ROUTE_SCOPES) | set(PUBLIC_ROUTES)
+    assert not set(ROUTE_SCOPES) & set(PUBLIC_ROUTES)
+
+
+def test_exactly_the_public_routes_skip_the_authorizer(template):
+    skipped = set()
+    for function in resources_of(template, "AWS::Serverless::Function").values():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == "HttpApi" and event["Properties"].get("Auth", {}).get("Authorizer") == "NONE":
+                skipped.add(f"{event['Properties']['Method']} {event['Properties']['Path']}")
+    assert skipped == set(PUBLIC_ROUTES)
 
 
 def test_the_authorizer_cache_key_includes_the_route(template):

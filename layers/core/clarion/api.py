@@ -19,7 +19,7 @@ from clarion.errors import ClarionError, Unauthorized
 from clarion.ids import utc_now
 from clarion.models import Cursor
 from clarion.principal import Principal
-from clarion.scopes import ROUTE_SCOPES
+from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 
 SECURITY_SCHEME = "clientKey"
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
@@ -51,16 +51,21 @@ _ERRORS: dict[int, OpenAPIResponse] = {
 
 
 def endpoint(router: APIGatewayHttpRouter, route_key: str, *, status_code: int = 200, summary: str) -> Callable[[F], F]:
-    """Registers a route by its API Gateway route key; its OpenAPI security names the scope ROUTE_SCOPES gives it."""
+    """Registers a route by its API Gateway route key; its OpenAPI security names the scope ROUTE_SCOPES gives it
+    (none for a route of PUBLIC_ROUTES, which authenticates its caller itself)."""
     method, path = route_key.split(" ", 1)
-    scope = ROUTE_SCOPES[route_key]
+    if route_key in PUBLIC_ROUTES:
+        security: list[dict[str, list[str]]] = []
+        errors = {status: response for status, response in _ERRORS.items() if status != 401}
+    else:
+        security, errors = [{SECURITY_SCHEME: [ROUTE_SCOPES[route_key]]}], _ERRORS
     return router.route(
         re.sub(r"\{(\w+)\}", r"<\1>", path),
         method,
         summary=summary,
         status_code=status_code,
-        security=[{SECURITY_SCHEME: [scope]}],
-        responses={status_code: {"description": HTTPStatus(status_code).phrase}, **_ERRORS},
+        security=security,
+        responses={status_code: {"description": HTTPStatus(status_code).phrase}, **errors},
     )
 
 

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +119,68 @@ class DynamoTable:
             return Page(items, None)
         last = items[limit - 1]
         return Page(items[:limit], encode_cursor({"pk": last["pk"], "sk": last["sk"]}))
+
+    def offset_page(self, index: str, key: Item, *, offset: int, limit: int) -> tuple[list[Item], bool]:
+        """Items `offset` to `offset + limit` of a keys-only index partition, in index order, and whether more
+        follow. Skipping reads keys only (a few bytes each); only the page's items are read in full."""
+        ((name, value),) = key.items()
+        params: dict[str, Any] = {"TableName": self.name, "IndexName": index}
+        params |= Expression("#k = :k", {"#k": name}, {":k": value}).params("KeyConditionExpression")
+        keys: list[Item] = []
+        wanted = offset + limit + 1
+        while len(keys) < wanted:
+            response = client("dynamodb").query(**params, Limit=min(1000, wanted - len(keys)))
+            keys += [{"pk": from_attribute(i["pk"]), "sk": from_attribute(i["sk"])} for i in response["Items"]]
+            if "LastEvaluatedKey" not in response:
+                break
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        page = keys[offset : offset + limit]
+        return self.batch_get(page), len(keys) > offset + limit
+
+    def batch_get(self, keys: list[Item]) -> list[Item]:
+        """The items at `keys` that exist, in the order of `keys` (100 a request, unprocessed keys retried)."""
+        found: dict[tuple[str, str], Item] = {}
+        for start in range(0, len(keys), 100):
+            pending: dict[str, Any] = {self.name: {"Keys": [to_item(k) for k in keys[start : start + 100]]}}
+            while pending:
+                response = client("dynamodb").batch_get_item(RequestItems=pending)
+                for raw in response["Responses"].get(self.name, []):
+                    item = from_item(raw)
+                    found[(item["pk"], item["sk"])] = item
+                pending = response.get("UnprocessedKeys") or {}
+        return [found[(k["pk"], k["sk"])] for k in keys if (k["pk"], k["sk"]) in found]
+
+    def batch_write(self, puts: Iterable[Item] = (), deletes: Iterable[tuple[str, str]] = ()) -> int:
+        """Puts and deletes, 25 a request, unprocessed ones retried with backoff; returns the requests made."""
+        operations = [{"PutRequest": {"Item": to_item(item)}} for item in puts]
+        operations += [{"DeleteRequest": {"Key": to_item({"pk": pk, "sk": sk})}} for pk, sk in deletes]
+        requests = 0
+        for start in range(0, len(operations), 25):
+            pending = operations[start : start + 25]
+            for attempt in range(8):
+                requests += 1
+                response = client("dynamodb").batch_write_item(RequestItems={self.name: pending})
+                pending = response.get("UnprocessedItems", {}).get(self.name, [])
+                if not pending:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            else:
+                raise RuntimeError(f"{len(pending)} writes to {self.name} stayed unprocessed")
+        return requests
+
+    def count(self, index: str, key: Item, *, at_most: int) -> int:
+        """How many items a (sparse) index partition holds, counting no further than `at_most`."""
+        ((name, value),) = key.items()
+        params: dict[str, Any] = {"TableName": self.name, "IndexName": index, "Select": "COUNT"}
+        params |= Expression("#k = :k", {"#k": name}, {":k": value}).params("KeyConditionExpression")
+        total = 0
+        while total < at_most:
+            response = client("dynamodb").query(**params, Limit=at_most - total)
+            total += response["Count"]
+            if "LastEvaluatedKey" not in response:
+                break
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return min(total, at_most)
 
     def transact(self, operations: Iterable[dict[str, Any]]) -> None:
         """Write every operation or none; raises the client's TransactionCanceledException on a failed condition."""

@@ -12,6 +12,8 @@ Name = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"),
 ]
 Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1024, pattern=r"^[A-Za-z0-9_-]+$")]
+# an application's own id for a subscriber (Novu's subscriberId) or a topic key: it travels in URL paths
+SubscriberId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/\\#\s]+$")]
 
 
 class Request(BaseModel):
@@ -31,3 +33,13 @@ class CursorPage(BaseModel, Generic[T]):
     limit: int
     hasMore: bool
     nextCursor: str | None = Field(default=None, description="Pass as `cursor` to read the next page")
+
+
+class NovuPage(BaseModel, Generic[T]):
+    """Novu v1's paged list: `page` counts from 0."""
+
+    page: int
+    totalCount: int
+    pageSize: int
+    hasMore: bool
+    data: list[T]

@@ -4,9 +4,9 @@ from collections.abc import Iterable
 
 from clarion.errors import ValidationFailed
 from clarion.scopes.catalogue import BUNDLES, FINE_SCOPES, GROUPS
-from clarion.scopes.routes import ROUTE_SCOPES
+from clarion.scopes.routes import PUBLIC_ROUTES, ROUTE_SCOPES
 
-__all__ = ["BUNDLES", "FINE_SCOPES", "GROUPS", "ROUTE_SCOPES", "expand_scopes"]
+__all__ = ["BUNDLES", "FINE_SCOPES", "GROUPS", "PUBLIC_ROUTES", "ROUTE_SCOPES", "expand_scopes"]
 
 
 def expand_scopes(requested: Iterable[str]) -> list[str]:

@@ -3,6 +3,9 @@
 Keys are API Gateway route keys (`METHOD /path/{param}`), exactly as the template declares the routes.
 """
 
+_SUBSCRIBER = "/v1/subscribers/{subscriberId}"
+_TOPIC = "/v1/topics/{topicKey}"
+
 ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/scopes": "clients:manage",
     "POST /v1/clients": "clients:manage",
@@ -14,4 +17,41 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/clients/{clientId}/audit": "clients:manage",
     "GET /v1/environments": "environments:manage",
     "POST /v1/environments": "environments:manage",
+    # subscribers (Novu v1)
+    "GET /v1/subscribers": "list:profile",
+    "POST /v1/subscribers": "create:profile",
+    "POST /v1/subscribers/bulk": "batch_create:profile",
+    f"GET {_SUBSCRIBER}": "info:profile",
+    f"PUT {_SUBSCRIBER}": "update:profile",
+    f"DELETE {_SUBSCRIBER}": "delete:profile",
+    f"PUT {_SUBSCRIBER}/credentials": "update:profile",
+    f"PATCH {_SUBSCRIBER}/credentials": "update:profile",
+    f"DELETE {_SUBSCRIBER}/credentials/{{providerId}}": "update:profile",
+    f"PATCH {_SUBSCRIBER}/online-status": "update:profile",
+    f"GET {_SUBSCRIBER}/preferences": "info:profile",
+    f"GET {_SUBSCRIBER}/preferences/{{parameter}}": "info:profile",
+    f"PATCH {_SUBSCRIBER}/preferences": "update:profile",
+    f"PATCH {_SUBSCRIBER}/preferences/{{parameter}}": "update:profile",
+    f"GET {_SUBSCRIBER}/notifications/feed": "list:message",
+    f"GET {_SUBSCRIBER}/notifications/unseen": "list:message",
+    f"POST {_SUBSCRIBER}/messages/markAs": "update:message",
+    f"POST {_SUBSCRIBER}/messages/mark-all": "update:message",
+    f"POST {_SUBSCRIBER}/messages/{{messageId}}/actions/{{type}}": "update:message",
+    # topics (Novu v1)
+    "POST /v1/topics": "create:topic",
+    "GET /v1/topics": "list:topic",
+    f"GET {_TOPIC}": "info:topic",
+    f"PATCH {_TOPIC}": "update:topic",
+    f"DELETE {_TOPIC}": "delete:topic",
+    f"POST {_TOPIC}/subscribers": "update:topic",
+    f"POST {_TOPIC}/subscribers/removal": "update:topic",
+    f"GET {_TOPIC}/subscribers": "list:topic",
+    f"GET {_TOPIC}/subscribers/{{externalSubscriberId}}": "info:topic",
+}
+
+# Routes a browser reaches without a client key (the template sets `Authorizer: NONE` on them); each names
+# what authenticates it instead. A route is in exactly one of the two tables.
+PUBLIC_ROUTES: dict[str, str] = {
+    f"GET {_SUBSCRIBER}/credentials/{{providerId}}/oauth": "hmacHash: HMAC-SHA256 of the subscriberId",
+    f"GET {_SUBSCRIBER}/credentials/{{providerId}}/oauth/callback": "state: signed by the OAuth start route",
 }

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+router = APIGatewayHttpRouter()

@@ -1,0 +1,1 @@
+"""Subscribers: the people Clarion sends to, their credentials, preferences and topic memberships."""
