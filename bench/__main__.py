@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.authorizer_reads import dynamodb_reads_per_repeated_authorization
+from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, measure
 from local.template import load
 
@@ -33,6 +34,7 @@ def main() -> None:
     modules = {spec.logical_id: spec.handler.rsplit(".", 1)[0] for spec in template.functions.values()}
     timings = {t.module: t for t in measure(sorted(modules.values()))}
     reads = dynamodb_reads_per_repeated_authorization(repeats=20)
+    bulk = aws_requests_per_bulk_create()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout
@@ -69,7 +71,19 @@ def main() -> None:
         "|---:|---:|---:|",
         f"| {reads.authorizations} | {reads.dynamodb_calls} | {reads.per_authorization:.2f} |",
         "",
+        f"## Bulk create: AWS requests per {BATCH} subscribers",
+        "",
+        f"One `POST /v1/subscribers/bulk` of {BATCH} subscribers, all new, then the same {BATCH} again (all existing,",
+        "so updated). Requests the subscribers function makes, counted at the boto3 client: existing profiles",
+        "read 100 a BatchGetItem, profiles written 25 a BatchWriteItem, the subscriber counter updated once.",
+        "",
+        "| case | requests by operation | total | per subscriber |",
+        "|---|---|---:|---:|",
     ]
+    for case in bulk:
+        operations = ", ".join(f"{operation} {count}" for operation, count in case.by_operation.items())
+        lines.append(f"| {case.case} | {operations} | {case.total} | {case.per_subscriber:.3f} |")
+    lines.append("")
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
 

@@ -1,5 +1,89 @@
-"""(being written)"""
+"""/v1/subscribers: subscribers, their credentials and online status (Novu v1)."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from clarion.api import caller, endpoint
+from clarion.models import Envelope, NovuPage, SubscriberId
+from clarion.subscribers import service
+from clarion.subscribers.models import (
+    BulkCreateResult,
+    BulkCreateSubscribersRequest,
+    CreateSubscriberRequest,
+    DeletedSubscriber,
+    OnlineStatusRequest,
+    Subscriber,
+    SubscriberChannelRequest,
+    UpdateSubscriberRequest,
+)
+from clarion.subscribers.validation import ProviderId
+
 router = APIGatewayHttpRouter()
+SubscriberIdPath = Annotated[SubscriberId, Path(description="Your application's id for the subscriber")]
+ProviderIdPath = Annotated[ProviderId, Path(description="A chat or push provider, e.g. slack or fcm")]
+Page = Annotated[int, Query(ge=0, description="Page number, from 0")]
+PageLimit = Annotated[int, Query(ge=1, le=100, description="Subscribers per page")]
+
+
+@endpoint(router, "GET /v1/subscribers", summary="List subscribers, page by page")
+def list_subscribers(page: Page = 0, limit: PageLimit = 10) -> NovuPage[Subscriber]:
+    return service.list_subscribers(caller(router), page=page, limit=limit)
+
+
+@endpoint(router, "POST /v1/subscribers", status_code=201, summary="Create a subscriber (or update an existing one)")
+def create_subscriber(body: CreateSubscriberRequest) -> Envelope[Subscriber]:
+    return Envelope(data=service.create_subscriber(caller(router), body))
+
+
+@endpoint(router, "POST /v1/subscribers/bulk", status_code=201, summary="Create or update up to 500 subscribers")
+def bulk_create_subscribers(body: BulkCreateSubscribersRequest) -> Envelope[BulkCreateResult]:
+    return Envelope(data=service.bulk_create_subscribers(caller(router), body.subscribers))
+
+
+@endpoint(router, "GET /v1/subscribers/{subscriberId}", summary="Get a subscriber")
+def get_subscriber(subscriberId: SubscriberIdPath) -> Envelope[Subscriber]:
+    return Envelope(data=service.get_subscriber(caller(router), subscriberId))
+
+
+@endpoint(router, "PUT /v1/subscribers/{subscriberId}", summary="Update a subscriber's fields")
+def update_subscriber(subscriberId: SubscriberIdPath, body: UpdateSubscriberRequest) -> Envelope[Subscriber]:
+    return Envelope(data=service.update_subscriber(caller(router), subscriberId, body))
+
+
+@endpoint(router, "DELETE /v1/subscribers/{subscriberId}", summary="Delete a subscriber, its preferences and topics")
+def delete_subscriber(subscriberId: SubscriberIdPath) -> Envelope[DeletedSubscriber]:
+    service.delete_subscriber(caller(router), subscriberId)
+    return Envelope(data=DeletedSubscriber())
+
+
+@endpoint(router, "PUT /v1/subscribers/{subscriberId}/credentials", summary="Replace a provider's credentials")
+def set_credentials(subscriberId: SubscriberIdPath, body: SubscriberChannelRequest) -> Envelope[Subscriber]:
+    return Envelope(data=service.set_credentials(caller(router), subscriberId, body))
+
+
+@endpoint(
+    router,
+    "PATCH /v1/subscribers/{subscriberId}/credentials",
+    summary="Merge into a provider's credentials, appending device tokens",
+)
+def modify_credentials(subscriberId: SubscriberIdPath, body: SubscriberChannelRequest) -> Envelope[Subscriber]:
+    return Envelope(data=service.modify_credentials(caller(router), subscriberId, body))
+
+
+@endpoint(
+    router,
+    "DELETE /v1/subscribers/{subscriberId}/credentials/{providerId}",
+    status_code=204,
+    summary="Delete a provider's credentials",
+)
+def delete_credentials(subscriberId: SubscriberIdPath, providerId: ProviderIdPath) -> Response[None]:
+    service.delete_credentials(caller(router), subscriberId, providerId)
+    return Response(status_code=204)
+
+
+@endpoint(router, "PATCH /v1/subscribers/{subscriberId}/online-status", summary="Set whether a subscriber is online")
+def set_online_status(subscriberId: SubscriberIdPath, body: OnlineStatusRequest) -> Envelope[Subscriber]:
+    return Envelope(data=service.set_online_status(caller(router), subscriberId, body))

@@ -3,7 +3,7 @@
 import base64
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +120,46 @@ class DynamoTable:
         last = items[limit - 1]
         return Page(items[:limit], encode_cursor({"pk": last["pk"], "sk": last["sk"]}))
 
+    def partition_items(
+        self, pk: str, *, prefix: str, where: Expression | None = None, newest_first: bool = False, page_size: int = 100
+    ) -> Iterator[Item]:
+        """The items whose sort key starts with `prefix` and that match the filter `where`, in sort-key order,
+        read a page at a time as the caller consumes them (stop early to read less)."""
+        key = Expression("pk = :pk AND begins_with(sk, :prefix)", values={":pk": pk, ":prefix": prefix})
+        params: dict[str, Any] = {"TableName": self.name, "ScanIndexForward": not newest_first, "Limit": page_size}
+        params |= key.params("KeyConditionExpression")
+        if where:
+            filter_params = where.params("FilterExpression")
+            params["ExpressionAttributeValues"] |= filter_params.pop("ExpressionAttributeValues", {})
+            params |= filter_params
+        while True:
+            response = client("dynamodb").query(**params)
+            yield from (from_item(item) for item in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def put(self, item: Item, condition: Expression | None = None) -> bool:
+        """One PutItem; False (nothing written) when `condition` does not hold."""
+        try:
+            client("dynamodb").put_item(**self.put_op(item, condition)["Put"])
+        except Exception as error:
+            if is_condition_failed(error):
+                return False
+            raise
+        return True
+
+    def update(self, pk: str, sk: str, update: Expression, condition: str | None = None) -> Item | None:
+        """One UpdateItem; the whole item as it is afterwards, or None (nothing written) when `condition` fails."""
+        op = self.update_op(pk, sk, update, condition)["Update"] | {"ReturnValues": "ALL_NEW"}
+        try:
+            response = client("dynamodb").update_item(**op)
+        except Exception as error:
+            if is_condition_failed(error):
+                return None
+            raise
+        return from_item(response["Attributes"])
+
     def offset_page(self, index: str, key: Item, *, offset: int, limit: int) -> tuple[list[Item], bool]:
         """Items `offset` to `offset + limit` of a keys-only index partition, in index order, and whether more
         follow. Skipping reads keys only (a few bytes each); only the page's items are read in full."""
@@ -215,3 +255,8 @@ def cancellation_reasons(error: Exception) -> list[str]:
 def is_transaction_cancelled(error: Exception) -> bool:
     code = getattr(error, "response", {}).get("Error", {}).get("Code")
     return code == "TransactionCanceledException"
+
+
+def is_condition_failed(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code")
+    return code == "ConditionalCheckFailedException"

@@ -1,10 +1,26 @@
 """Subscribers in SubscribersTable (layout in clarion.subscribers.layout)."""
 
 from collections.abc import Iterable
+from typing import Any
 
-from clarion.dynamo import DynamoTable, Item
+from clarion.aws import client
+from clarion.dynamo import DynamoTable, Expression, Item, from_item, is_transaction_cancelled
 from clarion.settings import settings
-from clarion.subscribers.layout import PROFILE, subscriber_pk
+from clarion.subscribers.layout import (
+    LIST_INDEX,
+    PROFILE,
+    TOPIC,
+    counter_pk,
+    member_sk,
+    membership_sk,
+    subscriber_pk,
+    subscribers_list_pk,
+    topic_pk,
+)
+
+SUBSCRIBERS_COUNTER = "COUNT#SUBSCRIBERS"
+_MEMBERSHIP_PREFIX = membership_sk("")
+_EXISTS = "attribute_exists(pk)"
 
 
 class SubscribersRepository:
@@ -17,6 +33,135 @@ class SubscribersRepository:
 
     def existing_ids(self, environment_id: str, subscriber_ids: Iterable[str]) -> set[str]:
         """Which of `subscriber_ids` exist in the environment (batch reads, 100 keys a request)."""
+        return set(self.get_many(environment_id, subscriber_ids))
+
+    def get_many(self, environment_id: str, subscriber_ids: Iterable[str]) -> dict[str, Item]:
+        """The profiles of those of `subscriber_ids` that exist, by subscriberId (100 keys a request)."""
         wanted = list(dict.fromkeys(subscriber_ids))
         found = self.table.batch_get([{"pk": subscriber_pk(environment_id, s), "sk": PROFILE} for s in wanted])
-        return {item["subscriberId"] for item in found}
+        return {item["subscriberId"]: item for item in found}
+
+    def count(self, environment_id: str) -> int:
+        counter = self.table.get(counter_pk(environment_id), SUBSCRIBERS_COUNTER)
+        return int(counter["total"]) if counter else 0
+
+    def list_page(self, environment_id: str, *, page: int, limit: int) -> tuple[list[Item], bool]:
+        """Page `page` (from 0) of the environment's subscribers in subscriberId order, and whether more follow."""
+        return self.table.offset_page(
+            LIST_INDEX, {"listPk": subscribers_list_pk(environment_id)}, offset=page * limit, limit=limit
+        )
+
+    def create(self, profile: Item) -> bool:
+        """Stores a new profile and counts it; False (and nothing written) when the subscriber already exists."""
+        try:
+            self.table.transact(
+                [
+                    self.table.put_op(self._with_keys(profile), Expression("attribute_not_exists(pk)")),
+                    self._count_op(profile["environmentId"], 1),
+                ]
+            )
+        except Exception as error:
+            if is_transaction_cancelled(error):
+                return False
+            raise
+        return True
+
+    def put_many(self, environment_id: str, profiles: list[Item], *, created: int) -> int:
+        """Writes whole profiles, 25 a request, and counts the `created` new ones once; returns the requests made."""
+        requests = self.table.batch_write(puts=[self._with_keys(p) for p in profiles])
+        if created:
+            self.table.update(counter_pk(environment_id), SUBSCRIBERS_COUNTER, _add_to_total(created))
+            requests += 1
+        return requests
+
+    def update(
+        self, environment_id: str, subscriber_id: str, changes: Item, *, expected_updated_at: str | None = None
+    ) -> Item | None:
+        """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
+        None when there is no such subscriber, or it changed since `expected_updated_at` was read."""
+        names = {f"#{index}": name for index, name in enumerate(changes)}
+        values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
+        assignments = [f"#{index} = :{index}" for index in range(len(changes)) if f":{index}" in values]
+        removals = [f"#{index}" for index in range(len(changes)) if f":{index}" not in values]
+        text = " ".join(part for part in (_clause("SET", assignments), _clause("REMOVE", removals)) if part)
+        condition = _EXISTS
+        if expected_updated_at is not None:
+            condition += " AND updatedAt = :read"
+            values[":read"] = expected_updated_at
+        pk = subscriber_pk(environment_id, subscriber_id)
+        return self.table.update(pk, PROFILE, Expression(text, names, values), condition)
+
+    def delete(self, environment_id: str, subscriber_id: str) -> bool:
+        """Removes the subscriber from its topics (keeping their counts right), then its preferences and profile,
+        and uncounts it; False when there was no such subscriber."""
+        pk = subscriber_pk(environment_id, subscriber_id)
+        sort_keys = self._sort_keys(pk)
+        if PROFILE not in sort_keys:
+            return False
+        memberships = [sk for sk in sort_keys if sk.startswith(_MEMBERSHIP_PREFIX)]
+        for sk in memberships:
+            self._leave_topic(environment_id, subscriber_id, sk.removeprefix(_MEMBERSHIP_PREFIX))
+        self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE and sk not in memberships])
+        try:
+            self.table.transact([self.table.delete_op(pk, PROFILE, _EXISTS), self._count_op(environment_id, -1)])
+        except Exception as error:
+            if is_transaction_cancelled(error):
+                return False  # deleted meanwhile by another request, which uncounted it
+            raise
+        return True
+
+    def _leave_topic(self, environment_id: str, subscriber_id: str, topic_key: str) -> None:
+        membership = (subscriber_pk(environment_id, subscriber_id), membership_sk(topic_key))
+        member = (topic_pk(environment_id, topic_key), member_sk(subscriber_id))
+        try:
+            self.table.transact(
+                [
+                    self.table.delete_op(*membership),
+                    self.table.delete_op(*member, _EXISTS),
+                    self.table.update_op(
+                        topic_pk(environment_id, topic_key), TOPIC, _add_to("subscriberCount", -1), _EXISTS
+                    ),
+                ]
+            )
+        except Exception as error:
+            if not is_transaction_cancelled(error):
+                raise
+            # the member or the topic is already gone, and with it the count to keep: only tidy up
+            self.table.batch_write(deletes=[membership, member])
+
+    def _sort_keys(self, pk: str) -> list[str]:
+        params: dict[str, Any] = {"TableName": self.table.name, "ConsistentRead": True, "ProjectionExpression": "sk"}
+        params |= Expression("pk = :pk", values={":pk": pk}).params("KeyConditionExpression")
+        sort_keys: list[str] = []
+        while True:
+            response = client("dynamodb").query(**params)
+            sort_keys += [from_item(item)["sk"] for item in response["Items"]]
+            if "LastEvaluatedKey" not in response:
+                return sort_keys
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _count_op(self, environment_id: str, delta: int) -> dict[str, Any]:
+        return self.table.update_op(counter_pk(environment_id), SUBSCRIBERS_COUNTER, _add_to_total(delta))
+
+    @staticmethod
+    def _with_keys(profile: Item) -> Item:
+        environment_id, subscriber_id = profile["environmentId"], profile["subscriberId"]
+        return {
+            "pk": subscriber_pk(environment_id, subscriber_id),
+            "sk": PROFILE,
+            "listPk": subscribers_list_pk(environment_id),
+            "listSk": subscriber_id,
+            **profile,
+        }
+
+
+def _add_to(attribute: str, delta: int) -> Expression:
+    return Expression("ADD #counter :delta", {"#counter": attribute}, {":delta": delta})
+
+
+def _add_to_total(delta: int) -> Expression:
+    return _add_to("total", delta)
+
+
+def _clause(keyword: str, parts: list[str]) -> str:
+    return f"{keyword} {', '.join(parts)}" if parts else ""

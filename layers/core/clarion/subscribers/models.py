@@ -1,0 +1,145 @@
+"""Subscribers on the wire, in Novu v1's shapes."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
+
+from clarion.dynamo import Item
+from clarion.models import Name, Request, SubscriberId
+from clarion.subscribers.validation import (
+    CustomData,
+    DeviceToken,
+    Email,
+    HttpUrl,
+    Locale,
+    Phone,
+    ProviderId,
+    ShortText,
+    Timezone,
+)
+
+MAX_DEVICE_TOKENS = 50
+MAX_CHANNELS = 10
+MAX_BULK_SUBSCRIBERS = 500
+
+
+class ChannelCredentials(Request):
+    """Novu's credentials for a chat or push provider; only the fields given are stored."""
+
+    webhookUrl: HttpUrl | None = Field(default=None, description="Chat webhook URL (http or https)")
+    channel: ShortText | None = Field(default=None, description="Channel, for Mattermost")
+    deviceTokens: list[DeviceToken] | None = Field(
+        default=None, max_length=MAX_DEVICE_TOKENS, description="Push device tokens"
+    )
+    alertUid: ShortText | None = None
+    title: ShortText | None = None
+    imageUrl: HttpUrl | None = None
+    state: ShortText | None = None
+    externalUrl: HttpUrl | None = None
+
+
+class SubscriberChannelRequest(Request):
+    """A provider's credentials: the body of PUT/PATCH /credentials and an entry of `channels`."""
+
+    providerId: ProviderId
+    integrationIdentifier: ShortText | None = Field(default=None, description="Which integration of the provider")
+    credentials: ChannelCredentials
+
+
+class SubscriberFields(Request):
+    firstName: Name | None = None
+    lastName: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = Field(default=None, description="E.164, e.g. +14155550100")
+    avatar: HttpUrl | None = Field(default=None, description="http(s) URL of the subscriber's picture")
+    locale: Locale | None = Field(default=None, description="BCP 47, e.g. en-US")
+    timezone: Timezone | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris")
+    data: CustomData | None = Field(default=None, description="Custom JSON object, at most 16 KB")
+    channels: list[SubscriberChannelRequest] | None = Field(default=None, max_length=MAX_CHANNELS)
+
+
+class CreateSubscriberRequest(SubscriberFields):
+    subscriberId: SubscriberId = Field(description="Your application's id for the subscriber")
+
+
+class UpdateSubscriberRequest(SubscriberFields):
+    """Only the fields given change. As in Novu, null leaves a field unchanged, except `email`, which null clears."""
+
+    subscriberId: SubscriberId | None = Field(
+        default=None, description="If given, the id in the path (Novu's SDKs send it)"
+    )
+
+
+class BulkCreateSubscribersRequest(Request):
+    subscribers: list[Any] = Field(
+        min_length=1,
+        max_length=MAX_BULK_SUBSCRIBERS,
+        description="Up to 500 subscribers, each as in `POST /v1/subscribers`; each is validated on its own",
+        # documented as what each entry must be, but accepted as anything so a bad entry fails alone
+        json_schema_extra={"items": {"$ref": "#/components/schemas/CreateSubscriberRequest"}},
+    )
+
+
+class OnlineStatusRequest(Request):
+    isOnline: StrictBool
+
+
+class ChannelSettings(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    providerId: str
+    integrationIdentifier: str | None = None
+    credentials: dict[str, Any]
+    integrationId: str = Field(default="", alias="_integrationId")
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Novu's SDKs refuse null for the optional `integrationIdentifier`: absent means absent."""
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class Subscriber(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id")
+    organizationId: str = Field(alias="_organizationId")
+    environmentId: str = Field(alias="_environmentId")
+    subscriberId: str
+    firstName: str | None = None
+    lastName: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    avatar: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
+    data: dict[str, Any] | None = None
+    channels: list[ChannelSettings] = Field(default_factory=list)
+    isOnline: bool = False
+    lastOnlineAt: str | None = None
+    deleted: bool = False
+    createdAt: str
+    updatedAt: str
+
+    @classmethod
+    def from_item(cls, item: Item) -> "Subscriber":
+        return cls.model_validate({name: item[name] for name in cls.model_fields if name in item})
+
+
+class SubscriberRef(BaseModel):
+    subscriberId: str
+
+
+class FailedSubscriber(BaseModel):
+    subscriberId: str = Field(default="", description="Empty when the entry gave no usable subscriberId")
+    message: str
+
+
+class BulkCreateResult(BaseModel):
+    created: list[SubscriberRef]
+    updated: list[SubscriberRef]
+    failed: list[FailedSubscriber]
+
+
+class DeletedSubscriber(BaseModel):
+    acknowledged: bool = True
+    status: str = "deleted"

@@ -1,0 +1,235 @@
+"""What can be done with subscribers (Novu v1 semantics), independent of HTTP."""
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from clarion.dynamo import Item
+from clarion.errors import Conflict, NotFound, ValidationFailed
+from clarion.ids import new_id, utc_now
+from clarion.models import NovuPage
+from clarion.principal import Principal
+from clarion.settings import settings
+from clarion.subscribers.models import (
+    MAX_DEVICE_TOKENS,
+    BulkCreateResult,
+    CreateSubscriberRequest,
+    FailedSubscriber,
+    OnlineStatusRequest,
+    Subscriber,
+    SubscriberChannelRequest,
+    SubscriberFields,
+    SubscriberRef,
+)
+from clarion.subscribers.repository import SubscribersRepository
+
+
+def list_subscribers(caller: Principal, *, page: int, limit: int) -> NovuPage[Subscriber]:
+    repository = SubscribersRepository()
+    items, has_more = repository.list_page(caller.environment_id, page=page, limit=limit)
+    return NovuPage(
+        page=page,
+        totalCount=repository.count(caller.environment_id),
+        pageSize=limit,
+        hasMore=has_more,
+        data=[Subscriber.from_item(item) for item in items],
+    )
+
+
+def get_subscriber(caller: Principal, subscriber_id: str) -> Subscriber:
+    return Subscriber.from_item(_existing(caller, subscriber_id))
+
+
+def create_subscriber(caller: Principal, request: CreateSubscriberRequest) -> Subscriber:
+    """Novu's create: a subscriberId that already exists has the given fields updated instead."""
+    repository = SubscribersRepository()
+    profile = _new_profile(caller, request, utc_now())
+    if repository.create(profile):
+        return Subscriber.from_item(profile)
+    return update_subscriber(caller, request.subscriberId, request)
+
+
+def update_subscriber(caller: Principal, subscriber_id: str, request: SubscriberFields) -> Subscriber:
+    body_id = getattr(request, "subscriberId", None)
+    if body_id is not None and body_id != subscriber_id:
+        raise ValidationFailed("must be the subscriberId of the path, or absent", field="subscriberId", value=body_id)
+    changes = _changes(request) | {"updatedAt": utc_now()}
+    updated = SubscribersRepository().update(caller.environment_id, subscriber_id, changes)
+    if updated is None:
+        raise _not_found(subscriber_id)
+    return Subscriber.from_item(updated)
+
+
+def delete_subscriber(caller: Principal, subscriber_id: str) -> None:
+    if not SubscribersRepository().delete(caller.environment_id, subscriber_id):
+        raise _not_found(subscriber_id)
+
+
+def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreateResult:
+    """Novu's bulk upsert: new subscribers are created, existing ones get the given fields; a bad entry fails
+    alone, naming its field. Batched writes cannot be conditional: a change another request makes to one of
+    these subscribers between this read and this write is overwritten (one write a subscriber is the price)."""
+    valid, failed = _validated(entries)
+    repository = SubscribersRepository()
+    existing = repository.get_many(caller.environment_id, valid)
+    now = utc_now()
+    profiles = [
+        _merged(existing[subscriber_id], request, now)
+        if subscriber_id in existing
+        else _new_profile(caller, request, now)
+        for subscriber_id, request in valid.items()
+    ]
+    repository.put_many(caller.environment_id, profiles, created=len(valid) - len(existing))
+    return BulkCreateResult(
+        created=[SubscriberRef(subscriberId=s) for s in valid if s not in existing],
+        updated=[SubscriberRef(subscriberId=s) for s in valid if s in existing],
+        failed=failed,
+    )
+
+
+def _validated(entries: list[Any]) -> tuple[dict[str, CreateSubscriberRequest], list[FailedSubscriber]]:
+    """The valid entries by subscriberId, and a failure naming the field for each other one."""
+    valid: dict[str, CreateSubscriberRequest] = {}
+    failed: list[FailedSubscriber] = []
+    for position, entry in enumerate(entries):
+        claimed_id = entry.get("subscriberId") if isinstance(entry, dict) else None
+        reference = claimed_id if isinstance(claimed_id, str) else ""
+        try:
+            request = CreateSubscriberRequest.model_validate(entry)
+        except ValidationError as error:
+            failed.append(FailedSubscriber(subscriberId=reference, message=_describe(position, error)))
+            continue
+        if request.subscriberId in valid:
+            message = f"subscribers[{position}].subscriberId: appears more than once in this request"
+            failed.append(FailedSubscriber(subscriberId=reference, message=message))
+            continue
+        valid[request.subscriberId] = request
+    return valid, failed
+
+
+def set_credentials(caller: Principal, subscriber_id: str, request: SubscriberChannelRequest) -> Subscriber:
+    """Replaces the credentials the subscriber holds for this provider (and integration)."""
+    return _change_channels(caller, subscriber_id, request, merge=False)
+
+
+def modify_credentials(caller: Principal, subscriber_id: str, request: SubscriberChannelRequest) -> Subscriber:
+    """Novu's "modify": merges into the provider's credentials, appending device tokens without duplicates."""
+    return _change_channels(caller, subscriber_id, request, merge=True)
+
+
+def delete_credentials(caller: Principal, subscriber_id: str, provider_id: str) -> None:
+    subscriber = _existing(caller, subscriber_id)
+    channels = subscriber.get("channels") or []
+    kept = [channel for channel in channels if channel["providerId"] != provider_id]
+    if len(kept) != len(channels):
+        _save_channels(caller, subscriber, kept)
+
+
+def set_online_status(caller: Principal, subscriber_id: str, request: OnlineStatusRequest) -> Subscriber:
+    """Going offline records when the subscriber was last online (Novu's lastOnlineAt)."""
+    now = utc_now()
+    changes: Item = {"isOnline": request.isOnline, "updatedAt": now}
+    if not request.isOnline:
+        changes["lastOnlineAt"] = now
+    updated = SubscribersRepository().update(caller.environment_id, subscriber_id, changes)
+    if updated is None:
+        raise _not_found(subscriber_id)
+    return Subscriber.from_item(updated)
+
+
+def _change_channels(
+    caller: Principal, subscriber_id: str, request: SubscriberChannelRequest, *, merge: bool
+) -> Subscriber:
+    subscriber = _existing(caller, subscriber_id)
+    channels: list[Item] = list(subscriber.get("channels") or [])
+    (given,) = _stored_channels([request])
+    same = [i for i, c in enumerate(channels) if _channel_key(c) == _channel_key(given)]
+    if not same:
+        channels.append(given)
+    elif merge:
+        channels[same[0]] = _merged_channel(channels[same[0]], given)
+    else:
+        channels[same[0]] = given
+    return _save_channels(caller, subscriber, channels)
+
+
+def _merged_channel(current: Item, given: Item) -> Item:
+    credentials = current["credentials"] | given["credentials"]
+    tokens = [*current["credentials"].get("deviceTokens", []), *given["credentials"].get("deviceTokens", [])]
+    if tokens:
+        credentials["deviceTokens"] = list(dict.fromkeys(tokens))
+    if len(credentials.get("deviceTokens", [])) > MAX_DEVICE_TOKENS:
+        raise ValidationFailed(
+            f"the provider would hold more than {MAX_DEVICE_TOKENS} device tokens; replace them with PUT",
+            field="credentials.deviceTokens",
+        )
+    return current | given | {"credentials": credentials}
+
+
+def _save_channels(caller: Principal, subscriber: Item, channels: list[Item]) -> Subscriber:
+    changes = {"channels": channels, "updatedAt": utc_now()}
+    updated = SubscribersRepository().update(
+        caller.environment_id, subscriber["subscriberId"], changes, expected_updated_at=subscriber["updatedAt"]
+    )
+    if updated is None:
+        raise Conflict("the subscriber was changed by another request; read it again and retry")
+    return Subscriber.from_item(updated)
+
+
+def _channel_key(channel: Item) -> tuple[str, str | None]:
+    return channel["providerId"], channel.get("integrationIdentifier")
+
+
+def _stored_channels(channels: list[SubscriberChannelRequest]) -> list[Item]:
+    return [channel.model_dump(exclude_none=True) for channel in channels]
+
+
+def _new_profile(caller: Principal, request: CreateSubscriberRequest, now: str) -> Item:
+    fields = request.model_dump(exclude_none=True, exclude={"channels"})
+    return {
+        "id": new_id(),
+        "organizationId": settings().organization_id,
+        "environmentId": caller.environment_id,
+        **fields,
+        "channels": _stored_channels(request.channels or []),
+        "isOnline": False,
+        "deleted": False,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+
+
+def _changes(request: SubscriberFields) -> Item:
+    """The fields the request gives, as stored. Novu's rule for null: it leaves a field as it is (SDKs send
+    every unset field as null), except `email`, where null clears it (None here removes the attribute)."""
+    given = request.model_fields_set - {"subscriberId"}
+    changes = {name: getattr(request, name) for name in given if getattr(request, name) is not None or name == "email"}
+    if "channels" in changes:
+        changes["channels"] = _stored_channels(request.channels or [])
+    return changes
+
+
+def _merged(profile: Item, request: SubscriberFields, now: str) -> Item:
+    merged = profile | _changes(request) | {"updatedAt": now}
+    return {name: value for name, value in merged.items() if value is not None}
+
+
+def _existing(caller: Principal, subscriber_id: str) -> Item:
+    """A subscriber of the caller's environment; another environment's is as absent as a missing one."""
+    subscriber = SubscribersRepository().get(caller.environment_id, subscriber_id)
+    if subscriber is None:
+        raise _not_found(subscriber_id)
+    return subscriber
+
+
+def _not_found(subscriber_id: str) -> NotFound:
+    return NotFound(f"subscriber '{subscriber_id}' not found", field="subscriberId")
+
+
+def _describe(position: int, error: ValidationError) -> str:
+    """`subscribers[3].email: value is not a valid email address; ...` for one bulk entry."""
+    parts = []
+    for detail in error.errors():
+        location = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in detail["loc"])
+        parts.append(f"subscribers[{position}]{location}: {detail['msg']}")
+    return "; ".join(parts)
