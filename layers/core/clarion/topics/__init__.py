@@ -1,0 +1,1 @@
+"""Topics: named groups of subscribers that one trigger reaches (Novu v1 /v1/topics)."""
