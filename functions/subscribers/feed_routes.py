@@ -1,5 +1,99 @@
-"""(being written)"""
+"""/v1/subscribers/{subscriberId}/notifications and /messages: the subscriber's in-app feed, as Novu's v1 API has it."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BeforeValidator
+
+from clarion.api import caller, endpoint
+from clarion.inbox import service
+from clarion.inbox.models import (
+    ActionRequest,
+    ActionType,
+    FeedIdentifiers,
+    MarkAllRequest,
+    MarkAsRequest,
+    Message,
+    UnseenCount,
+)
+from clarion.models import Envelope, NovuPage, ObjectId, SubscriberId
 
 router = APIGatewayHttpRouter()
+Subscriber = Annotated[SubscriberId, Path(description="The subscriber's id in your application")]
+# `read=` (empty) means "either", as when a client fills a query template with no value
+Flag = Annotated[bool | None, BeforeValidator(lambda value: None if value == "" else value)]
+Feeds = Annotated[FeedIdentifiers | None, Query(description="Only the messages of these feeds (comma-separated)")]
+
+
+@endpoint(router, "GET /v1/subscribers/{subscriberId}/notifications/feed", summary="Get a subscriber's in-app feed")
+def get_feed(
+    subscriberId: Subscriber,
+    *,
+    page: Annotated[int, Query(ge=0, description="Page number, from 0")] = 0,
+    limit: Annotated[int, Query(ge=1, le=100, description="Messages per page")] = 10,
+    read: Annotated[Flag, Query(description="Only read (true) or unread (false) messages")] = None,
+    seen: Annotated[Flag, Query(description="Only seen (true) or unseen (false) messages")] = None,
+    payload: Annotated[
+        str | None, Query(max_length=4096, description="Base64 of a JSON object the message payload must contain")
+    ] = None,
+    feedIdentifier: Feeds = None,
+) -> NovuPage[Message]:
+    return service.feed(
+        caller(router),
+        subscriberId,
+        page=page,
+        limit=limit,
+        read=read,
+        seen=seen,
+        payload=payload,
+        feed_identifiers=feedIdentifier,
+    )
+
+
+@endpoint(
+    router, "GET /v1/subscribers/{subscriberId}/notifications/unseen", summary="Count a subscriber's unseen messages"
+)
+def get_unseen_count(
+    subscriberId: Subscriber,
+    seen: Annotated[bool, Query(description="Count seen messages instead of unseen ones")] = False,
+    limit: Annotated[int, Query(ge=1, le=100, description="Count no further than this")] = 100,
+    feedId: Feeds = None,
+) -> Envelope[UnseenCount]:
+    count = service.unseen_count(caller(router), subscriberId, seen=seen, limit=limit, feed_identifiers=feedId)
+    return Envelope(data=count)
+
+
+@endpoint(
+    router,
+    "POST /v1/subscribers/{subscriberId}/messages/markAs",
+    status_code=201,
+    summary="Mark messages as read, seen, unread or unseen",
+)
+def mark_messages(subscriberId: Subscriber, body: MarkAsRequest) -> Envelope[list[Message]]:
+    return Envelope(data=service.mark_as(caller(router), subscriberId, body))
+
+
+@endpoint(
+    router,
+    "POST /v1/subscribers/{subscriberId}/messages/mark-all",
+    status_code=201,
+    summary="Mark all of a subscriber's messages as read, seen, unread or unseen",
+)
+def mark_all_messages(subscriberId: Subscriber, body: MarkAllRequest) -> Envelope[int]:
+    return Envelope(data=service.mark_all(caller(router), subscriberId, body))
+
+
+@endpoint(
+    router,
+    "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}",
+    status_code=201,
+    summary="Record the subscriber's answer to a message's button",
+)
+def act_on_message(
+    subscriberId: Subscriber,
+    messageId: Annotated[ObjectId, Path(description="The message's id")],
+    type: Annotated[ActionType, Path(description="Which button: primary or secondary")],
+    body: ActionRequest,
+) -> Envelope[Message]:
+    return Envelope(data=service.act(caller(router), subscriberId, messageId, type, body))

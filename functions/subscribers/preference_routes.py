@@ -1,5 +1,72 @@
-"""(being written)"""
+"""/v1/subscribers/{subscriberId}/preferences: which channels a subscriber accepts, as Novu's v1 API has them."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from clarion.api import caller, endpoint
+from clarion.models import Envelope, SubscriberId
+from clarion.preferences import service
+from clarion.preferences.models import (
+    CampaignId,
+    CampaignPreference,
+    GlobalPreference,
+    PreferenceLevel,
+    UpdateCampaignPreferenceRequest,
+    UpdateGlobalPreferencesRequest,
+)
+
 router = APIGatewayHttpRouter()
+Subscriber = Annotated[SubscriberId, Path(description="The subscriber's id in your application")]
+IncludeInactiveChannels = Annotated[
+    bool, Query(description="List every channel, not only those the campaign's steps use (default true)")
+]
+
+
+@endpoint(router, "GET /v1/subscribers/{subscriberId}/preferences", summary="Get a subscriber's preferences")
+def list_preferences(
+    subscriberId: Subscriber, includeInactiveChannels: IncludeInactiveChannels = True
+) -> Envelope[list[CampaignPreference]]:
+    preferences = service.list_preferences(
+        caller(router), subscriberId, include_inactive_channels=includeInactiveChannels
+    )
+    return Envelope(data=preferences)
+
+
+@endpoint(
+    router,
+    "GET /v1/subscribers/{subscriberId}/preferences/{parameter}",
+    summary="Get a subscriber's preferences at one level: global, or per template (campaign)",
+)
+def preferences_by_level(
+    subscriberId: Subscriber,
+    parameter: Annotated[PreferenceLevel, Path(description="`global` or `template`")],
+    includeInactiveChannels: IncludeInactiveChannels = True,
+) -> Envelope[list[CampaignPreference] | list[GlobalPreference]]:
+    preferences = service.preferences_by_level(
+        caller(router), subscriberId, parameter, include_inactive_channels=includeInactiveChannels
+    )
+    return Envelope(data=preferences)
+
+
+@endpoint(
+    router, "PATCH /v1/subscribers/{subscriberId}/preferences", summary="Update a subscriber's global preferences"
+)
+def update_global_preferences(
+    subscriberId: Subscriber, body: UpdateGlobalPreferencesRequest
+) -> Envelope[GlobalPreference]:
+    return Envelope(data=service.update_global(caller(router), subscriberId, body))
+
+
+@endpoint(
+    router,
+    "PATCH /v1/subscribers/{subscriberId}/preferences/{parameter}",
+    summary="Update a subscriber's preference for one campaign",
+)
+def update_campaign_preference(
+    subscriberId: Subscriber,
+    parameter: Annotated[CampaignId, Path(description="The campaign's id")],
+    body: UpdateCampaignPreferenceRequest,
+) -> Envelope[CampaignPreference]:
+    return Envelope(data=service.update_campaign(caller(router), subscriberId, parameter, body))

@@ -1,0 +1,221 @@
+"""In-app messages in MessagesTable (keys in clarion.inbox.layout)."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from clarion import clock
+from clarion.dynamo import DynamoTable, Expression, Item, cancellation_reasons, is_transaction_cancelled
+from clarion.errors import Conflict
+from clarion.ids import new_id, utc_now
+from clarion.inbox.layout import MESSAGE_PREFIX, UNSEEN_INDEX, inbox_pk, message_sk, unseen_pk
+from clarion.settings import settings
+
+RETENTION_SECONDS = 180 * 24 * 3600  # a message's life in the inbox when it does not carry its own `expireAt`
+PAYLOAD_FILTER_DEPTH = 3  # Novu compares payload filters key by key down to three levels, whole values below
+TRANSACTION_SIZE = 100
+TRANSACTION_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """Which of an inbox's visible messages a read or a change is about; a field left None does not filter."""
+
+    read: bool | None = None
+    seen: bool | None = None
+    payload: dict[str, Any] | None = None
+    feeds: list[str] | None = None
+
+    def expression(self, now: float) -> Expression:
+        """Visible (not expired, not deleted) messages matching every field that is set."""
+        parts = ["expiresAt > :now", "NOT #deleted = :true"]
+        names = {"#deleted": "deleted"}
+        values: Item = {":now": now, ":true": True}
+        for flag, value in (("read", self.read), ("seen", self.seen)):
+            if value is not None:
+                parts.append(f"#{flag} = :{flag}")
+                names[f"#{flag}"], values[f":{flag}"] = flag, value
+        if self.feeds:
+            feeds = {f":feed{number}": feed for number, feed in enumerate(self.feeds)}
+            parts.append(f"#feed IN ({', '.join(feeds)})")
+            names["#feed"], values = "_feedId", values | feeds
+        for number, (path, value) in enumerate(_flatten(self.payload or {}, PAYLOAD_FILTER_DEPTH)):
+            placeholders = [_placeholder(names, key) for key in ("payload", *path)]
+            parts.append(f"{'.'.join(placeholders)} = :payload{number}")
+            values[f":payload{number}"] = value
+        return Expression(" AND ".join(parts), names, values)
+
+
+class InboxRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().messages_table)
+
+    def put_message(self, environment_id: str, subscriber_id: str, message: Item) -> Item:
+        """Delivers an in-app message to the subscriber's inbox and returns the stored item. `message` has Novu's
+        message shape; fields it leaves out get Novu's defaults (unseen, unread, sent, expiring after retention)."""
+        now = utc_now()
+        stored = _novu_defaults(environment_id, subscriber_id, now) | message
+        item = stored | {
+            "pk": inbox_pk(environment_id, subscriber_id),
+            "sk": message_sk(stored["_id"]),
+            "expiresAt": int(datetime.fromisoformat(stored["expireAt"].replace("Z", "+00:00")).timestamp()),
+        }
+        if not stored["seen"]:
+            item["unseenPk"] = unseen_pk(environment_id, subscriber_id)
+        if not self.table.put(item, Expression("attribute_not_exists(pk)")):
+            raise Conflict(f"message '{stored['_id']}' is already in the inbox", field="_id")
+        return item
+
+    def get(self, environment_id: str, subscriber_id: str, message_id: str, *, now: float) -> Item | None:
+        """The message if it is in the subscriber's inbox and visible."""
+        item = self.table.get(inbox_pk(environment_id, subscriber_id), message_sk(message_id), consistent=True)
+        visible = item is not None and item["expiresAt"] > now and not item.get("deleted")
+        return item if visible else None
+
+    def feed(
+        self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, *, now: float, offset: int, limit: int
+    ) -> tuple[list[Item], bool]:
+        """Messages `offset` to `offset + limit` of the filtered feed, newest first, and whether more follow."""
+        matching = self._matching(
+            environment_id, subscriber_id, feed_filter, now, page_size=min(offset + limit + 1, 1000)
+        )
+        window = list(islice(matching, offset, offset + limit + 1))
+        return window[:limit], len(window) > limit
+
+    def count(
+        self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, *, now: float, at_most: int
+    ) -> int:
+        return sum(1 for _ in islice(self._matching(environment_id, subscriber_id, feed_filter, now), at_most))
+
+    def unseen_count(self, environment_id: str, subscriber_id: str, *, at_most: int) -> int:
+        """Counted on the sparse UnseenIndex, reading keys only (so expired messages count until TTL deletes them)."""
+        key = {"unseenPk": unseen_pk(environment_id, subscriber_id)}
+        return self.table.count(UNSEEN_INDEX, key, at_most=at_most)
+
+    def mark(
+        self, environment_id: str, subscriber_id: str, message_ids: Iterable[str], changes: Item, *, now: float
+    ) -> list[Item]:
+        """Sets `changes` on each of these messages that is in the subscriber's inbox and visible; the others are
+        skipped. Returns the changed messages."""
+        update = _marking(changes, unseen_pk(environment_id, subscriber_id), now)
+        changed = []
+        for message_id in dict.fromkeys(message_ids):
+            pk, sk = inbox_pk(environment_id, subscriber_id), message_sk(message_id)
+            item = self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
+            if item is not None:
+                changed.append(item)
+        return changed
+
+    def mark_all(
+        self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, changes: Item, *, now: float
+    ) -> int:
+        """Sets `changes` on every visible message matching `feed_filter`, 100 a transaction; returns how many
+        changed (a message changed meanwhile by another request so that it no longer matches is left out)."""
+        where = feed_filter.expression(now)
+        update = _marking(changes, unseen_pk(environment_id, subscriber_id), now)
+        update = Expression(update.text, update.names | where.names, update.values | where.values)
+        matching = self._matching(environment_id, subscriber_id, feed_filter, now, page_size=TRANSACTION_SIZE)
+        changed = 0
+        while chunk := list(islice(matching, TRANSACTION_SIZE)):
+            operations = [
+                self.table.update_op(item["pk"], item["sk"], update, condition=f"attribute_exists(pk) AND {where.text}")
+                for item in chunk
+            ]
+            changed += self._write_still_matching(operations)
+        return changed
+
+    def set_cta(
+        self, environment_id: str, subscriber_id: str, message_id: str, cta: Item, *, now: float
+    ) -> Item | None:
+        """Replaces the message's call to action; None if the message is no longer in the inbox."""
+        values = {":cta": cta, ":updatedAt": utc_now(), ":now": now}
+        update = Expression("SET cta = :cta, updatedAt = :updatedAt", values=values)
+        pk, sk = inbox_pk(environment_id, subscriber_id), message_sk(message_id)
+        return self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
+
+    def _matching(
+        self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, now: float, page_size: int = 100
+    ) -> Iterator[Item]:
+        return self.table.partition_items(
+            inbox_pk(environment_id, subscriber_id),
+            prefix=MESSAGE_PREFIX,
+            where=feed_filter.expression(now),
+            newest_first=True,
+            page_size=max(page_size, 25),
+        )
+
+    def _write_still_matching(self, operations: list[dict[str, Any]]) -> int:
+        """Runs the updates in one transaction, leaving out those whose condition no longer holds; returns how many
+        were written."""
+        for _ in range(TRANSACTION_ATTEMPTS):
+            if not operations:
+                return 0
+            try:
+                self.table.transact(operations)
+                return len(operations)
+            except Exception as error:
+                if not is_transaction_cancelled(error):
+                    raise
+                reasons = cancellation_reasons(error)
+                operations = [
+                    op for op, reason in zip(operations, reasons, strict=True) if reason != "ConditionalCheckFailed"
+                ]
+        raise Conflict("the inbox is being changed by other requests; retry")
+
+
+def _marking(changes: Item, unseen_key: str, now: float) -> Expression:
+    """The update setting `changes`; a message stays in UnseenIndex exactly while it is unseen."""
+    names = {f"#{name}": name for name in changes}
+    values: Item = {f":new{name}": value for name, value in changes.items()} | {":now": now}
+    text = "SET " + ", ".join(f"#{name} = :new{name}" for name in changes)
+    if changes.get("seen") is False:
+        text += ", unseenPk = :unseenPk"
+        values[":unseenPk"] = unseen_key
+    elif changes.get("seen") is True:
+        text += " REMOVE unseenPk"
+    return Expression(text, names, values)
+
+
+def _novu_defaults(environment_id: str, subscriber_id: str, now: str) -> Item:
+    expires = datetime.fromtimestamp(clock.epoch_seconds() + RETENTION_SECONDS, UTC)
+    return {
+        "_id": new_id(),
+        "_environmentId": environment_id,
+        "_organizationId": settings().organization_id,
+        "_subscriberId": subscriber_id,
+        "subscriberId": subscriber_id,
+        "channel": "in_app",
+        "content": "",
+        "cta": {"type": "redirect", "data": {}, "action": {"buttons": [], "result": {}}},
+        "payload": {},
+        "seen": False,
+        "read": False,
+        "lastSeenDate": None,
+        "lastReadDate": None,
+        "createdAt": now,
+        "updatedAt": now,
+        "expireAt": expires.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "status": "sent",
+        "deleted": False,
+    }
+
+
+def _flatten(document: dict[str, Any], depth: int, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(path, value) of each leaf of `document`, descending into objects at most `depth` levels."""
+    for key, value in document.items():
+        if isinstance(value, dict) and depth > 1:
+            yield from _flatten(value, depth - 1, (*path, key))
+        else:
+            yield (*path, key), value
+
+
+def _placeholder(names: dict[str, str], attribute: str) -> str:
+    """The `#name` standing for `attribute`, added to `names` on first use (any text can be an attribute name)."""
+    for placeholder, name in names.items():
+        if name == attribute:
+            return placeholder
+    placeholder = f"#a{len(names)}"
+    names[placeholder] = attribute
+    return placeholder

@@ -1,0 +1,1 @@
+"""Subscriber preferences: which channels each subscriber accepts, overall and per campaign (Novu v1 preferences)."""

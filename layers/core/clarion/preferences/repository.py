@@ -1,0 +1,35 @@
+"""Preference items in the subscriber's partition of SubscribersTable (clarion.subscribers.layout).
+
+`PREF#GLOBAL` holds the choices for every campaign, `PREF#CAMPAIGN#<campaignId>` those for one campaign. Each
+holds only what the subscriber chose: `enabled` if it was set, `channels` with the channels it turned on or off.
+"""
+
+from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.errors import Conflict
+from clarion.settings import settings
+from clarion.subscribers.layout import subscriber_pk
+
+PREFERENCE_PREFIX = "PREF#"
+
+
+class PreferencesRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().subscribers_table)
+
+    def items_for(self, environment_id: str, subscriber_id: str) -> list[Item]:
+        """Every preference item of the subscriber, global and per campaign: one Query of its partition."""
+        partition = subscriber_pk(environment_id, subscriber_id)
+        return list(self.table.partition_items(partition, prefix=PREFERENCE_PREFIX, page_size=1000))
+
+    def save(self, environment_id: str, subscriber_id: str, item: Item, *, read: Item | None) -> Item:
+        """Stores `item` at its sort key; `read` is the item the change started from (None: there was none),
+        so of two concurrent changes the second is refused (409) instead of silently undoing the first."""
+        version = (read or {}).get("version", 0)
+        stored = item | {"pk": subscriber_pk(environment_id, subscriber_id), "version": version + 1}
+        if read is None:
+            condition = Expression("attribute_not_exists(pk)")
+        else:
+            condition = Expression("#version = :version", {"#version": "version"}, {":version": version})
+        if not self.table.put(stored, condition):
+            raise Conflict("the preferences were changed by another request; read them again and retry")
+        return stored
