@@ -1,11 +1,14 @@
 """/v1/environments, as Novu's API has them."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import endpoint
 from clarion.environments import service
-from clarion.environments.models import CreateEnvironmentRequest, Environment
-from clarion.models import Envelope
+from clarion.environments.models import CreateEnvironmentRequest, Environment, SubscriberHmacKey
+from clarion.models import Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
 
@@ -18,3 +21,14 @@ def list_environments() -> Envelope[list[Environment]]:
 @endpoint(router, "POST /v1/environments", status_code=201, summary="Create an environment")
 def create_environment(body: CreateEnvironmentRequest) -> Envelope[Environment]:
     return Envelope(data=service.create_environment(body))
+
+
+@endpoint(
+    router,
+    "GET /v1/environments/{environmentId}/subscriber-hmac-key",
+    summary="The key your backend computes subscribers' hmacHash with (chat OAuth links)",
+)
+def get_subscriber_hmac_key(
+    environmentId: Annotated[ObjectId, Path(description="The environment's id")],
+) -> Envelope[SubscriberHmacKey]:
+    return Envelope(data=service.subscriber_hmac_key(environmentId))

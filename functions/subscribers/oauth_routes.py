@@ -1,5 +1,85 @@
-"""(being written)"""
+"""Novu's chat OAuth routes: public (no client key), each proves its caller another way (PUBLIC_ROUTES)."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import StringConstraints
+
+from clarion.api import endpoint
+from clarion.chat_oauth import flow
+from clarion.chat_oauth.signing import OAuthTarget
+from clarion.models import ObjectId, SubscriberId
 
 router = APIGatewayHttpRouter()
+
+_Token = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+SubscriberIdPath = Annotated[SubscriberId, Path(description="The application's id of the subscriber")]
+ProviderIdPath = Annotated[str, Path(description="The chat provider, e.g. `slack`", max_length=64)]
+EnvironmentIdQuery = Annotated[ObjectId, Query(description="The subscriber's environment")]
+IntegrationIdentifierQuery = Annotated[
+    str | None, Query(description="The integration to connect, when the provider has several", max_length=128)
+]
+HmacHashQuery = Annotated[_Token, Query(description="Hex HMAC-SHA256 of the subscriberId under the environment's key")]
+CONNECTED_PAGE = (
+    "<!doctype html><meta charset=utf-8><title>Connected</title>"
+    "<p>Connected. You can close this window.</p><script>window.close();</script>"
+)
+
+
+@endpoint(
+    router,
+    "GET /v1/subscribers/{subscriberId}/credentials/{providerId}/oauth",
+    status_code=302,
+    summary="Send the subscriber to the chat provider to connect its workspace (Novu's chat OAuth)",
+)
+def start_chat_oauth(
+    *,
+    subscriberId: SubscriberIdPath,
+    providerId: ProviderIdPath,
+    environmentId: EnvironmentIdQuery,
+    hmacHash: HmacHashQuery,
+    integrationIdentifier: IntegrationIdentifierQuery = None,
+) -> Response[str]:
+    target = OAuthTarget(environmentId, subscriberId, providerId, integrationIdentifier)
+    return _redirect(flow.start(target, hmacHash, _api_url()))
+
+
+@endpoint(
+    router,
+    "GET /v1/subscribers/{subscriberId}/credentials/{providerId}/oauth/callback",
+    summary="The chat provider's redirect back: store the granted webhook as the subscriber's credentials",
+)
+def finish_chat_oauth(
+    *,
+    subscriberId: SubscriberIdPath,
+    providerId: ProviderIdPath,
+    environmentId: EnvironmentIdQuery,
+    state: Annotated[_Token, Query(description="The state the start route signed, as the provider echoes it")],
+    code: Annotated[_Token | None, Query(description="The provider's authorization code")] = None,
+    error: Annotated[str | None, Query(description="The provider's error instead of a code", max_length=256)] = None,
+    integrationIdentifier: IntegrationIdentifierQuery = None,
+) -> Response[str]:
+    target = OAuthTarget(environmentId, subscriberId, providerId, integrationIdentifier)
+    redirect_url = flow.finish(target, flow.ProviderAnswer(code, error), state, _api_url())
+    if redirect_url:
+        return _redirect(redirect_url)
+    return Response(
+        200,
+        "text/html; charset=utf-8",
+        CONNECTED_PAGE,
+        headers={"Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'"},
+    )
+
+
+def _redirect(location: str) -> Response[str]:
+    return Response(302, "text/plain", "", headers={"Location": location, "Cache-Control": "no-store"})
+
+
+def _api_url() -> str:
+    """The scheme, host and stage prefix the caller reached this API at: the provider must come back the same way."""
+    event = router.current_event
+    stage_prefix = event.raw_path[: len(event.raw_path) - len(event.path)]
+    scheme = event.headers.get("x-forwarded-proto") or "https"
+    return f"{scheme}://{event.request_context.domain_name}{stage_prefix}"

@@ -26,3 +26,10 @@ class Environment(BaseModel):
     slug: str
     color: str | None = None
     createdAt: str
+
+
+class SubscriberHmacKey(BaseModel):
+    """The key an application signs subscriberIds with: `hmacHash` = hex HMAC-SHA256(hmacKey, subscriberId)."""
+
+    environmentId: str
+    hmacKey: str = Field(description="64 hex digits; used as the HMAC key as text, like Novu's API key")

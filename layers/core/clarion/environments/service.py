@@ -3,9 +3,11 @@
 import re
 import secrets
 
-from clarion.environments.models import CreateEnvironmentRequest, Environment
+from clarion.chat_oauth.config import signing_secret
+from clarion.chat_oauth.signing import environment_hmac_key
+from clarion.environments.models import CreateEnvironmentRequest, Environment, SubscriberHmacKey
 from clarion.environments.repository import EnvironmentsRepository
-from clarion.errors import ValidationFailed
+from clarion.errors import NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
 from clarion.settings import settings
 
@@ -30,3 +32,12 @@ def create_environment(request: CreateEnvironmentRequest) -> Environment:
     }
     repository.create(environment)
     return Environment.model_validate(environment)
+
+
+def subscriber_hmac_key(environment_id: str) -> SubscriberHmacKey:
+    """Derived, not stored (see clarion.chat_oauth.signing): the same for as long as the signing secret is."""
+    if EnvironmentsRepository().get(environment_id) is None:
+        raise NotFound(f"environment '{environment_id}' not found", field="environmentId")
+    return SubscriberHmacKey(
+        environmentId=environment_id, hmacKey=environment_hmac_key(signing_secret(), environment_id)
+    )

@@ -17,6 +17,7 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/clients/{clientId}/audit": "clients:manage",
     "GET /v1/environments": "environments:manage",
     "POST /v1/environments": "environments:manage",
+    "GET /v1/environments/{environmentId}/subscriber-hmac-key": "environments:manage",
     # subscribers (Novu v1)
     "GET /v1/subscribers": "list:profile",
     "POST /v1/subscribers": "create:profile",
