@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BeforeValidator
 
-from clarion.api import caller, endpoint
+from clarion.api import PageNumber, SubscriberIdPath, caller, endpoint
 from clarion.inbox import service
 from clarion.inbox.models import (
     ActionRequest,
@@ -17,10 +17,9 @@ from clarion.inbox.models import (
     Message,
     UnseenCount,
 )
-from clarion.models import Envelope, NovuPage, ObjectId, SubscriberId
+from clarion.models import Envelope, NovuPage, ObjectId
 
 router = APIGatewayHttpRouter()
-Subscriber = Annotated[SubscriberId, Path(description="The subscriber's id in your application")]
 # `read=` (empty) means "either", as when a client fills a query template with no value
 Flag = Annotated[bool | None, BeforeValidator(lambda value: None if value == "" else value)]
 Feeds = Annotated[FeedIdentifiers | None, Query(description="Only the messages of these feeds (comma-separated)")]
@@ -28,9 +27,9 @@ Feeds = Annotated[FeedIdentifiers | None, Query(description="Only the messages o
 
 @endpoint(router, "GET /v1/subscribers/{subscriberId}/notifications/feed", summary="Get a subscriber's in-app feed")
 def get_feed(
-    subscriberId: Subscriber,
+    subscriberId: SubscriberIdPath,
     *,
-    page: Annotated[int, Query(ge=0, description="Page number, from 0")] = 0,
+    page: PageNumber = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Messages per page")] = 10,
     read: Annotated[Flag, Query(description="Only read (true) or unread (false) messages")] = None,
     seen: Annotated[Flag, Query(description="Only seen (true) or unseen (false) messages")] = None,
@@ -55,7 +54,7 @@ def get_feed(
     router, "GET /v1/subscribers/{subscriberId}/notifications/unseen", summary="Count a subscriber's unseen messages"
 )
 def get_unseen_count(
-    subscriberId: Subscriber,
+    subscriberId: SubscriberIdPath,
     seen: Annotated[bool, Query(description="Count seen messages instead of unseen ones")] = False,
     limit: Annotated[int, Query(ge=1, le=100, description="Count no further than this")] = 100,
     feedId: Feeds = None,
@@ -70,7 +69,7 @@ def get_unseen_count(
     status_code=201,
     summary="Mark messages as read, seen, unread or unseen",
 )
-def mark_messages(subscriberId: Subscriber, body: MarkAsRequest) -> Envelope[list[Message]]:
+def mark_messages(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Envelope[list[Message]]:
     return Envelope(data=service.mark_as(caller(router), subscriberId, body))
 
 
@@ -80,7 +79,7 @@ def mark_messages(subscriberId: Subscriber, body: MarkAsRequest) -> Envelope[lis
     status_code=201,
     summary="Mark all of a subscriber's messages as read, seen, unread or unseen",
 )
-def mark_all_messages(subscriberId: Subscriber, body: MarkAllRequest) -> Envelope[int]:
+def mark_all_messages(subscriberId: SubscriberIdPath, body: MarkAllRequest) -> Envelope[int]:
     return Envelope(data=service.mark_all(caller(router), subscriberId, body))
 
 
@@ -91,7 +90,7 @@ def mark_all_messages(subscriberId: Subscriber, body: MarkAllRequest) -> Envelop
     summary="Record the subscriber's answer to a message's button",
 )
 def act_on_message(
-    subscriberId: Subscriber,
+    subscriberId: SubscriberIdPath,
     messageId: Annotated[ObjectId, Path(description="The message's id")],
     type: Annotated[ActionType, Path(description="Which button: primary or secondary")],
     body: ActionRequest,

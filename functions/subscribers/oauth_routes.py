@@ -7,15 +7,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import StringConstraints
 
-from clarion.api import endpoint
+from clarion.api import SubscriberIdPath, endpoint
 from clarion.chat_oauth import flow
 from clarion.chat_oauth.signing import OAuthTarget
-from clarion.models import ObjectId, SubscriberId
+from clarion.models import ObjectId
 
 router = APIGatewayHttpRouter()
 
 _Token = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
-SubscriberIdPath = Annotated[SubscriberId, Path(description="The application's id of the subscriber")]
 ProviderIdPath = Annotated[str, Path(description="The chat provider, e.g. `slack`", max_length=64)]
 EnvironmentIdQuery = Annotated[ObjectId, Query(description="The subscriber's environment")]
 IntegrationIdentifierQuery = Annotated[

@@ -5,8 +5,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import caller, endpoint
-from clarion.models import Envelope, SubscriberId
+from clarion.api import SubscriberIdPath, caller, endpoint
+from clarion.models import Envelope
 from clarion.preferences import service
 from clarion.preferences.models import (
     CampaignId,
@@ -18,7 +18,6 @@ from clarion.preferences.models import (
 )
 
 router = APIGatewayHttpRouter()
-Subscriber = Annotated[SubscriberId, Path(description="The subscriber's id in your application")]
 IncludeInactiveChannels = Annotated[
     bool, Query(description="List every channel, not only those the campaign's steps use (default true)")
 ]
@@ -26,7 +25,7 @@ IncludeInactiveChannels = Annotated[
 
 @endpoint(router, "GET /v1/subscribers/{subscriberId}/preferences", summary="Get a subscriber's preferences")
 def list_preferences(
-    subscriberId: Subscriber, includeInactiveChannels: IncludeInactiveChannels = True
+    subscriberId: SubscriberIdPath, includeInactiveChannels: IncludeInactiveChannels = True
 ) -> Envelope[list[CampaignPreference]]:
     preferences = service.list_preferences(
         caller(router), subscriberId, include_inactive_channels=includeInactiveChannels
@@ -40,7 +39,7 @@ def list_preferences(
     summary="Get a subscriber's preferences at one level: global, or per template (campaign)",
 )
 def preferences_by_level(
-    subscriberId: Subscriber,
+    subscriberId: SubscriberIdPath,
     parameter: Annotated[PreferenceLevel, Path(description="`global` or `template`")],
     includeInactiveChannels: IncludeInactiveChannels = True,
 ) -> Envelope[list[CampaignPreference] | list[GlobalPreference]]:
@@ -54,7 +53,7 @@ def preferences_by_level(
     router, "PATCH /v1/subscribers/{subscriberId}/preferences", summary="Update a subscriber's global preferences"
 )
 def update_global_preferences(
-    subscriberId: Subscriber, body: UpdateGlobalPreferencesRequest
+    subscriberId: SubscriberIdPath, body: UpdateGlobalPreferencesRequest
 ) -> Envelope[GlobalPreference]:
     return Envelope(data=service.update_global(caller(router), subscriberId, body))
 
@@ -65,7 +64,7 @@ def update_global_preferences(
     summary="Update a subscriber's preference for one campaign",
 )
 def update_campaign_preference(
-    subscriberId: Subscriber,
+    subscriberId: SubscriberIdPath,
     parameter: Annotated[CampaignId, Path(description="The campaign's id")],
     body: UpdateCampaignPreferenceRequest,
 ) -> Envelope[CampaignPreference]:

@@ -6,8 +6,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import caller, endpoint
-from clarion.models import Envelope, NovuPage, SubscriberId
+from clarion.api import PageNumber, SubscriberIdPath, caller, endpoint
+from clarion.models import Envelope, NovuPage
 from clarion.subscribers import service
 from clarion.subscribers.models import (
     BulkCreateResult,
@@ -22,14 +22,12 @@ from clarion.subscribers.models import (
 from clarion.subscribers.validation import ProviderId
 
 router = APIGatewayHttpRouter()
-SubscriberIdPath = Annotated[SubscriberId, Path(description="Your application's id for the subscriber")]
 ProviderIdPath = Annotated[ProviderId, Path(description="A chat or push provider, e.g. slack or fcm")]
-Page = Annotated[int, Query(ge=0, description="Page number, from 0")]
 PageLimit = Annotated[int, Query(ge=1, le=100, description="Subscribers per page")]
 
 
 @endpoint(router, "GET /v1/subscribers", summary="List subscribers, page by page")
-def list_subscribers(page: Page = 0, limit: PageLimit = 10) -> NovuPage[Subscriber]:
+def list_subscribers(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Subscriber]:
     return service.list_subscribers(caller(router), page=page, limit=limit)
 
 

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import Limit, PageCursor, caller, endpoint
+from clarion.api import Limit, PageCursor, PageNumber, SubscriberIdPath, caller, endpoint
 from clarion.models import CursorPage, Envelope, NovuPage, SubscriberId
 from clarion.topics import service
 from clarion.topics.models import (
@@ -23,8 +23,6 @@ from clarion.topics.models import (
 
 router = APIGatewayHttpRouter()
 TopicKey = Annotated[SubscriberId, Path(description="The topic's key")]
-ExternalSubscriberId = Annotated[SubscriberId, Path(description="The subscriberId the application gave the subscriber")]
-Page = Annotated[int, Query(ge=0, description="Page number, from 0")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_TOPICS_PER_PAGE, description="Topics per page")]
 KeyFilter = Annotated[SubscriberId | None, Query(description="Only the topic with exactly this key")]
 
@@ -35,7 +33,9 @@ def create_topic(body: CreateTopicRequest) -> Envelope[CreatedTopic]:
 
 
 @endpoint(router, "GET /v1/topics", summary="List topics, or find one by its key")
-def list_topics(page: Page = 0, pageSize: PageSize = MAX_TOPICS_PER_PAGE, key: KeyFilter = None) -> NovuPage[Topic]:
+def list_topics(
+    page: PageNumber = 0, pageSize: PageSize = MAX_TOPICS_PER_PAGE, key: KeyFilter = None
+) -> NovuPage[Topic]:
     return service.list_topics(caller(router), page=page, page_size=pageSize, key=key)
 
 
@@ -78,5 +78,5 @@ def list_topic_subscribers(topicKey: TopicKey, limit: Limit = 20, cursor: PageCu
     "GET /v1/topics/{topicKey}/subscribers/{externalSubscriberId}",
     summary="Check whether a subscriber belongs to a topic",
 )
-def check_topic_subscriber(topicKey: TopicKey, externalSubscriberId: ExternalSubscriberId) -> Envelope[TopicSubscriber]:
+def check_topic_subscriber(topicKey: TopicKey, externalSubscriberId: SubscriberIdPath) -> Envelope[TopicSubscriber]:
     return Envelope(data=service.get_member(caller(router), topicKey, externalSubscriberId))

@@ -10,20 +10,22 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel
 
 from clarion.errors import ClarionError, Unauthorized
 from clarion.ids import utc_now
-from clarion.models import Cursor
+from clarion.models import Cursor, SubscriberId
 from clarion.principal import Principal
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 
 SECURITY_SCHEME = "clientKey"
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 PageCursor = Annotated[Cursor | None, Query(description="`nextCursor` of the previous page")]
+PageNumber = Annotated[int, Query(ge=0, description="Page number, from 0 (Novu's offset paging)")]
+SubscriberIdPath = Annotated[SubscriberId, Path(description="Your application's id for the subscriber")]
 F = TypeVar("F", bound=Callable[..., Any])
 logger = Logger(child=True)
 
