@@ -38,6 +38,11 @@ ROUTE_SCOPES: dict[str, str] = {
     f"POST {_SUBSCRIBER}/messages/markAs": "update:message",
     f"POST {_SUBSCRIBER}/messages/mark-all": "update:message",
     f"POST {_SUBSCRIBER}/messages/{{messageId}}/actions/{{type}}": "update:message",
+    # campaigns
+    "POST /v1/campaigns": "create:campaign",
+    "GET /v1/campaigns": "list:campaign",
+    "GET /v1/campaigns/{campaignId}": "info:campaign",
+    "PUT /v1/campaigns/{campaignId}": "update:campaign",
     # topics (Novu v1)
     "POST /v1/topics": "create:topic",
     "GET /v1/topics": "list:topic",
