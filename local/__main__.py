@@ -48,6 +48,7 @@ def main() -> int:
         print(f"API docs:     {runtime.url}/docs")
         print(f'Try:          curl -H "Authorization: Bearer {key}" {runtime.url}/v1/clients')
         print(f"AWS endpoint: {runtime.aws_endpoint}  (moto: aws --endpoint-url {runtime.aws_endpoint} ...)")
+        print(f"Sent (local): {runtime.url}/local/outbox  (email, SMS and push the stack sent)")
         print("Stop with Ctrl-C.", flush=True)
         while not signals:
             time.sleep(0.2)

@@ -36,6 +36,7 @@ from local.event_sources import DrainReport, DrainTimeout, EventSources
 from local.functions import FunctionRegistry
 from local.gateway import Gateway, Response
 from local.http_server import GatewayServer
+from local.outbox import OutboxPage
 from local.provision import provision
 from local.stack import Resources, Stack
 
@@ -162,7 +163,14 @@ class LocalRuntime:
         moto_patches.activate(self.event_sources.hooks)
         self._closers.insert(0, lambda: moto_patches.deactivate(self.event_sources.hooks))
         self.docs = DocsPages(lambda: openapi_document(self.template, self.registry))
-        self.gateway = Gateway(self.template, self.stack.resolver, self.registry, self.clock, pages=self.docs)
+        self.outbox = OutboxPage(self.stack.resolver.account_id, self.stack.resolver.region)
+        self.gateway = Gateway(
+            self.template,
+            self.stack.resolver,
+            self.registry,
+            self.clock,
+            pages=lambda method, path, query: self.docs(method, path, query) or self.outbox(method, path, query),
+        )
         self.event_sources.tick()
 
     def _use_clock_in_functions(self) -> None:
