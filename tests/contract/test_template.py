@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.api import lint_all
+from cfnlint.api import lint
 from samtranslator.yaml_helper import yaml_parse
 
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
@@ -31,8 +31,12 @@ def http_routes(template: dict[str, Any]) -> dict[str, str]:
     return routes
 
 
+# SES email identities exist only in the regions with SES: the template is linted for some of those
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1"]
+
+
 def test_cfn_lint_finds_no_error_or_warning():
-    problems = [str(match) for match in lint_all(TEMPLATE.read_text()) if match.rule.id[0] in "EW"]
+    problems = [str(match) for match in lint(TEMPLATE.read_text(), regions=REGIONS) if match.rule.id[0] in "EW"]
     assert problems == []
 
 

@@ -1,10 +1,10 @@
 """Which channels a subscriber accepts: the resolution rules the delivery engine obeys (`allowed_channels`), and
 Novu v1's preference operations built on the same rules, so the API shows what the engine will do."""
 
+from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import ClarionError, NotFound
 from clarion.ids import utc_now
-from clarion.preferences.campaigns import CampaignsReader
 from clarion.preferences.models import (
     CHANNELS,
     CampaignPreference,
@@ -48,7 +48,7 @@ def list_preferences(
 ) -> list[CampaignPreference]:
     """One entry per campaign of the environment, with the subscriber's choices applied."""
     items = _preference_items(caller, subscriber_id)
-    campaigns = CampaignsReader().all(caller.environment_id)
+    campaigns = CampaignsRepository().all(caller.environment_id)
     return [_campaign_preference(campaign, items, include_inactive_channels) for campaign in campaigns]
 
 
@@ -59,7 +59,8 @@ def preferences_by_level(
         return list_preferences(caller, subscriber_id, include_inactive_channels=include_inactive_channels)
     state = _global_state(_preference_items(caller, subscriber_id))
     if not include_inactive_channels:
-        used = {channel for campaign in CampaignsReader().all(caller.environment_id) for channel in _steps(campaign)}
+        campaigns = CampaignsRepository().all(caller.environment_id)
+        used = {channel for campaign in campaigns for channel in _steps(campaign)}
         state.channels = {channel: on for channel, on in state.channels.items() if channel in used}
     return [GlobalPreference(preference=state)]
 
@@ -83,7 +84,7 @@ def update_campaign(
     caller: Principal, subscriber_id: str, campaign_id: str, request: UpdateCampaignPreferenceRequest
 ) -> CampaignPreference:
     items = _preference_items(caller, subscriber_id)
-    campaign = CampaignsReader().get(caller.environment_id, campaign_id)
+    campaign = CampaignsRepository().get(caller.environment_id, campaign_id)
     if campaign is None:
         raise NotFound(f"Workflow with id: {campaign_id} is not found", field="parameter", value=campaign_id)
     if campaign.get("critical"):

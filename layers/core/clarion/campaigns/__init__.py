@@ -1,0 +1,1 @@
+"""Campaigns (Novu's workflows): an audience and channel steps whose content is templates."""

@@ -1,0 +1,231 @@
+"""Campaigns on the wire: the request bodies (every content string a template checked at save time) and the reply."""
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from clarion.models import Name, Request, SubscriberId
+from clarion.templates.render import MAX_SOURCE_CHARS, template_problem
+
+MAX_STEPS = 20
+MAX_TOPICS = 100
+MAX_SUBSCRIBERS = 1000
+MAX_LOCALES = 50
+Channel = Literal["email", "sms", "push", "in_app", "chat"]
+CampaignStatus = Literal["draft", "active", "paused", "stopped", "completed"]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,99}$")]
+LocaleTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
+
+
+def _checked_template(source: str) -> str:
+    problem = template_problem(source)
+    if problem is not None:
+        raise PydanticCustomError("template", "{problem}", {"problem": problem})
+    return source
+
+
+def _checked_templates(value: Any, path: str = "") -> Any:
+    """Every string inside a JSON value (push `data`) is a template too."""
+    if isinstance(value, str):
+        problem = template_problem(value)
+        if problem is not None:
+            raise PydanticCustomError("template", "{path}{problem}", {"path": path, "problem": problem})
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _checked_templates(item, f"{path}{key}: ")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _checked_templates(item, f"{path}[{index}]: ")
+    return value
+
+
+Template = Annotated[str, StringConstraints(max_length=MAX_SOURCE_CHARS), AfterValidator(_checked_template)]
+RequiredTemplate = Annotated[Template, StringConstraints(min_length=1)]
+
+
+class EmailContent(Request):
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    subject: RequiredTemplate
+    body: RequiredTemplate = Field(description="HTML; variables are HTML-escaped")
+    text: Template | None = Field(default=None, description="The plain-text alternative")
+    sender: Template | None = Field(
+        default=None, alias="from", description="The sender; the default identity if absent"
+    )
+
+
+class SmsContent(Request):
+    body: RequiredTemplate
+
+
+class PushContent(Request):
+    title: RequiredTemplate
+    body: RequiredTemplate
+    data: Annotated[dict[str, Any], AfterValidator(_checked_templates)] | None = None
+
+
+class RedirectData(Request):
+    url: RequiredTemplate
+
+
+class CallToAction(Request):
+    type: Literal["redirect"] = "redirect"
+    data: RedirectData
+
+
+class Button(Request):
+    type: Literal["primary", "secondary"]
+    content: RequiredTemplate
+    url: Template | None = None
+
+
+class InAppContent(Request):
+    body: RequiredTemplate
+    cta: CallToAction | None = None
+    buttons: list[Button] | None = Field(default=None, max_length=2)
+
+
+class ChatContent(Request):
+    body: RequiredTemplate
+
+
+Content = EmailContent | SmsContent | PushContent | InAppContent | ChatContent
+CONTENT_OF_CHANNEL: dict[str, type[Request]] = {
+    "email": EmailContent,
+    "sms": SmsContent,
+    "push": PushContent,
+    "in_app": InAppContent,
+    "chat": ChatContent,
+}
+_LOCALES_OF_CHANNEL = {
+    channel: TypeAdapter(dict[LocaleTag, model])  # type: ignore[valid-type]
+    for channel, model in CONTENT_OF_CHANNEL.items()
+}
+
+
+class Step(Request):
+    channel: Channel
+    content: Content = Field(description="The fields of the step's channel; every string is a template")
+    locales: dict[LocaleTag, Content] | None = Field(
+        default=None, max_length=MAX_LOCALES, description="Content by BCP 47 tag (`pt-BR`, `pt`); `content` otherwise"
+    )
+
+    @field_validator("content", mode="wrap")
+    @classmethod
+    def _content_of_channel(cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        # validated as the channel's model, so errors name `content.subject`, not the union member
+        channel = info.data.get("channel")
+        return CONTENT_OF_CHANNEL[channel].model_validate(value) if channel in CONTENT_OF_CHANNEL else value
+
+    @field_validator("locales", mode="wrap")
+    @classmethod
+    def _locales_of_channel(cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        channel = info.data.get("channel")
+        if value is None or channel not in CONTENT_OF_CHANNEL:
+            return value
+        if isinstance(value, Mapping) and len(value) > MAX_LOCALES:
+            return handler(value)
+        return _LOCALES_OF_CHANNEL[channel].validate_python(value)
+
+
+class AllSubscribers(Request):
+    type: Literal["all"]
+
+
+class TopicsAudience(Request):
+    type: Literal["topics"]
+    topicKeys: list[SubscriberId] = Field(min_length=1, max_length=MAX_TOPICS)
+
+
+class SubscribersAudience(Request):
+    type: Literal["subscribers"] = "subscribers"
+    subscriberIds: list[SubscriberId] = Field(default_factory=list, max_length=MAX_SUBSCRIBERS)
+
+
+_AUDIENCES: dict[str, type[Request]] = {
+    "all": AllSubscribers,
+    "topics": TopicsAudience,
+    "subscribers": SubscribersAudience,
+}
+
+
+def _audience_of_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # a known type is validated as its own model, so errors name `audience.topicKeys`, not the union member
+    kind = value.get("type") if isinstance(value, Mapping) else None
+    return _AUDIENCES[kind].model_validate(value) if isinstance(kind, str) and kind in _AUDIENCES else handler(value)
+
+
+Audience = Annotated[
+    AllSubscribers | TopicsAudience | SubscribersAudience, Field(discriminator="type"), WrapValidator(_audience_of_type)
+]
+
+
+class PreferenceSettings(Request):
+    """Whether each channel is on for a subscriber who has not chosen."""
+
+    email: bool = True
+    sms: bool = True
+    in_app: bool = True
+    chat: bool = True
+    push: bool = True
+
+
+class CreateCampaignRequest(Request):
+    name: Name
+    identifier: Identifier | None = Field(
+        default=None, description="Unique in the environment; the trigger's `name`. Defaults to a slug of `name`"
+    )
+    description: str | None = Field(default=None, max_length=1000)
+    status: CampaignStatus = "draft"
+    critical: bool = Field(default=False, description="Sent whatever the subscriber's preferences")
+    preferenceSettings: PreferenceSettings = Field(default_factory=PreferenceSettings)
+    audience: Audience = Field(
+        default_factory=SubscribersAudience, description="Who a trigger reaches besides those it names"
+    )
+    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
+
+
+class UpdateCampaignRequest(Request):
+    """The fields to change; those absent (or null) keep their value."""
+
+    name: Name | None = None
+    identifier: Identifier | None = None
+    description: str | None = Field(default=None, max_length=1000)
+    status: CampaignStatus | None = Field(default=None, description="`completed` is final")
+    critical: bool | None = None
+    preferenceSettings: PreferenceSettings | None = None
+    audience: Audience | None = None
+    steps: list[Step] | None = Field(default=None, min_length=1, max_length=MAX_STEPS)
+
+
+class Campaign(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id")
+    name: str
+    identifier: str
+    description: str | None = None
+    status: CampaignStatus
+    critical: bool
+    channels: list[Channel] = Field(description="The distinct channels of the steps, in step order")
+    preferenceSettings: dict[str, bool]
+    audience: dict[str, Any]
+    steps: list[dict[str, Any]]
+    version: int = Field(description="+1 on each update")
+    createdAt: str
+    updatedAt: str
+    createdBy: str
+    updatedBy: str

@@ -1,0 +1,89 @@
+"""Campaigns in CampaignsTable (see docs/data-model.md).
+
+ENV#<environmentId>  CAMPAIGN#<campaignId>     the campaign (its steps, audience and settings)
+ENV#<environmentId>  IDENTIFIER#<identifier>   {campaignId}: keeps identifiers unique, finds a campaign by trigger name
+"""
+
+from typing import Any
+
+from clarion.dynamo import DynamoTable, Expression, Item, Page, cancellation_reasons, is_transaction_cancelled
+from clarion.errors import Conflict
+from clarion.settings import settings
+
+CAMPAIGN_PREFIX = "CAMPAIGN#"
+_NEW = Expression("attribute_not_exists(pk)")
+_FAILED = "ConditionalCheckFailed"
+
+
+def campaigns_pk(environment_id: str) -> str:
+    return f"ENV#{environment_id}"
+
+
+def campaign_sk(campaign_id: str) -> str:
+    return f"{CAMPAIGN_PREFIX}{campaign_id}"
+
+
+def identifier_sk(identifier: str) -> str:
+    return f"IDENTIFIER#{identifier}"
+
+
+class CampaignsRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().campaigns_table)
+
+    def get(self, environment_id: str, campaign_id: str) -> Item | None:
+        return self.table.get(campaigns_pk(environment_id), campaign_sk(campaign_id), consistent=True)
+
+    def find_by_identifier(self, environment_id: str, identifier: str) -> Item | None:
+        """The campaign a trigger names: one read of the identifier item, one of the campaign."""
+        pointer = self.table.get(campaigns_pk(environment_id), identifier_sk(identifier), consistent=True)
+        return self.get(environment_id, pointer["campaignId"]) if pointer else None
+
+    def all(self, environment_id: str) -> list[Item]:
+        """Every campaign of the environment, in id order (hundreds, not millions: read page after page)."""
+        return list(self.table.partition_items(campaigns_pk(environment_id), prefix=CAMPAIGN_PREFIX, page_size=500))
+
+    def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page:
+        pk = campaigns_pk(environment_id)
+        return self.table.query_partition(pk, prefix=CAMPAIGN_PREFIX, limit=limit, cursor=cursor, newest_first=True)
+
+    def create(self, environment_id: str, campaign: Item) -> None:
+        """Stores a new campaign and claims its identifier; a taken identifier is a 409."""
+        self._write(
+            self._campaign_op(environment_id, campaign, _NEW),
+            self._identifier_op(environment_id, campaign),
+        )
+
+    def update(self, environment_id: str, read: Item, changed: Item) -> None:
+        """Replaces the campaign `read` with `changed`, only if no one changed it since; moves a new identifier."""
+        unchanged = Expression("version = :version", values={":version": read["version"]})
+        operations = [self._campaign_op(environment_id, changed, unchanged)]
+        if changed["identifier"] != read["identifier"]:
+            operations += [
+                self.table.delete_op(campaigns_pk(environment_id), identifier_sk(read["identifier"])),
+                self._identifier_op(environment_id, changed),
+            ]
+        self._write(*operations)
+
+    def _campaign_op(self, environment_id: str, campaign: Item, condition: Expression) -> dict[str, Any]:
+        keys = {"pk": campaigns_pk(environment_id), "sk": campaign_sk(campaign["_id"])}
+        return self.table.put_op(keys | campaign, condition)
+
+    def _identifier_op(self, environment_id: str, campaign: Item) -> dict[str, Any]:
+        pointer = {
+            "pk": campaigns_pk(environment_id),
+            "sk": identifier_sk(campaign["identifier"]),
+            "campaignId": campaign["_id"],
+        }
+        return self.table.put_op(pointer, _NEW)
+
+    def _write(self, *operations: dict[str, Any]) -> None:
+        try:
+            self.table.transact(operations)
+        except Exception as error:
+            if not is_transaction_cancelled(error):
+                raise
+            reasons = cancellation_reasons(error)
+            if reasons and reasons[0] == _FAILED:
+                raise Conflict("the campaign was changed by another request; read it again and retry") from error
+            raise Conflict("another campaign of this environment has this identifier", field="identifier") from error

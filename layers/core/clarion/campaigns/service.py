@@ -1,0 +1,89 @@
+"""What can be done with campaigns: the rules, independent of HTTP."""
+
+import re
+import unicodedata
+from typing import Any
+
+from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
+from clarion.campaigns.repository import CampaignsRepository
+from clarion.dynamo import Item
+from clarion.errors import Conflict, NotFound, ValidationFailed
+from clarion.ids import new_id, utc_now
+from clarion.principal import Principal
+
+FINAL_STATUS = "completed"
+_CAMPAIGN_FIELDS = [field.alias or name for name, field in Campaign.model_fields.items()]
+
+
+def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campaign:
+    now = utc_now()
+    campaign: Item = {
+        "_id": new_id(),
+        "name": request.name,
+        "identifier": request.identifier or identifier_from_name(request.name),
+        "description": request.description,
+        "status": request.status,
+        "critical": request.critical,
+        "preferenceSettings": request.preferenceSettings.model_dump(),
+        "audience": request.audience.model_dump(),
+        **_steps_and_channels(request.steps),
+        "version": 1,
+        "createdAt": now,
+        "createdBy": caller.client_id,
+        "updatedAt": now,
+        "updatedBy": caller.client_id,
+    }
+    CampaignsRepository().create(caller.environment_id, campaign)
+    return _public(campaign)
+
+
+def list_campaigns(caller: Principal, *, limit: int, cursor: str | None) -> tuple[list[Campaign], str | None]:
+    page = CampaignsRepository().list_page(caller.environment_id, limit=limit, cursor=cursor)
+    return [_public(item) for item in page.items], page.cursor
+
+
+def get_campaign(caller: Principal, campaign_id: str) -> Campaign:
+    return _public(_existing(caller, campaign_id))
+
+
+def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaignRequest) -> Campaign:
+    """Changes the fields given; a completed campaign is final, and a concurrent change makes this a 409."""
+    campaign = _existing(caller, campaign_id)
+    if campaign["status"] == FINAL_STATUS:
+        raise Conflict(f"campaign '{campaign_id}' is completed and can no longer change", field="status")
+    changes = request.model_dump(exclude_none=True, exclude={"steps"})
+    if request.steps is not None:
+        changes |= _steps_and_channels(request.steps)
+    changes = {name: value for name, value in changes.items() if campaign.get(name) != value}
+    if not changes:
+        return _public(campaign)
+    now = utc_now()
+    changed = campaign | changes | {"version": campaign["version"] + 1, "updatedAt": now, "updatedBy": caller.client_id}
+    CampaignsRepository().update(caller.environment_id, campaign, changed)
+    return _public(changed)
+
+
+def identifier_from_name(name: str) -> str:
+    """`Welcome, Café!` → `welcome-cafe`: the default identifier (Novu's trigger name)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:100].rstrip("-")
+    if not slug:
+        raise ValidationFailed("the name has no letters or digits to make an identifier: give one", field="identifier")
+    return slug
+
+
+def _steps_and_channels(steps: list[Step]) -> dict[str, Any]:
+    stored = [step.model_dump(exclude_none=True, by_alias=True) for step in steps]
+    return {"steps": stored, "channels": list(dict.fromkeys(step.channel for step in steps))}
+
+
+def _existing(caller: Principal, campaign_id: str) -> Item:
+    """A campaign of the caller's environment; another environment's campaign is as absent as a missing one."""
+    campaign = CampaignsRepository().get(caller.environment_id, campaign_id)
+    if campaign is None:
+        raise NotFound(f"campaign '{campaign_id}' not found", field="campaignId")
+    return campaign
+
+
+def _public(item: Item) -> Campaign:
+    return Campaign.model_validate({name: item.get(name) for name in _CAMPAIGN_FIELDS})

@@ -1,0 +1,149 @@
+"""Jinja2 in an immutable sandbox: templates reach only the variables given, never Python internals or files.
+
+Variables: `subscriber` (firstName, lastName, email, phone, locale, timezone, data, subscriberId), `payload` (the
+trigger's payload, also named `event`) and `campaign` (name, identifier). A missing variable renders empty.
+"""
+
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from typing import Any
+
+from jinja2 import ChainableUndefined, Template, TemplateSyntaxError, Undefined, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from clarion.errors import ValidationFailed
+
+MAX_SOURCE_CHARS = 64 * 1024
+MAX_OUTPUT_CHARS = 256 * 1024
+SUBSCRIBER_VARIABLES = ("subscriberId", "firstName", "lastName", "email", "phone", "locale", "timezone", "data")
+CAMPAIGN_VARIABLES = ("name", "identifier")
+
+
+class RenderFailed(Exception):
+    """A template that could not be rendered for one subscriber; the sender records `field` and `reason`."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        # Jinja's default renders a refused attribute as empty text: refusing is a failure the sender must see
+        raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is refused")
+
+
+@cache
+def _environment(*, html: bool) -> _Sandbox:
+    # autoescape only where the output is HTML (an email body); text, sms, push and chat are sent as typed
+    return _Sandbox(undefined=ChainableUndefined, autoescape=html, loader=None, extensions=())
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str, *, html: bool) -> Template:
+    return _environment(html=html).from_string(source)
+
+
+def template_problem(source: str) -> str | None:
+    """What is wrong with a template, with its line, or None when it may be saved."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return f"template is longer than {MAX_SOURCE_CHARS} characters"
+    try:
+        tree = _environment(html=False).parse(source)
+    except TemplateSyntaxError as error:
+        return f"{error.message} at line {error.lineno}"
+    for loader in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        return f"line {loader.lineno}: a template cannot load other templates"
+    for access in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        name = _accessed_name(access)
+        if name is not None and name.startswith("_"):
+            return f"'{name}' at line {access.lineno}: names starting with '_' are not available in templates"
+    return None
+
+
+def validate(source: str, *, field: str) -> None:
+    """Refuses, naming `field`, a template that does not parse or that reaches for private attributes."""
+    problem = template_problem(source)
+    if problem is not None:
+        raise ValidationFailed(f"{field}: {problem}", field=field, value=source)
+
+
+def render(source: str, variables: Mapping[str, Any], *, field: str, html: bool = False) -> str:
+    """The rendered text; any failure, refused access included, is a RenderFailed naming `field`."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise RenderFailed(field, f"template is longer than {MAX_SOURCE_CHARS} characters")
+    chunks: list[str] = []
+    size = 0
+    try:
+        for chunk in _compiled(source, html=html).generate(**variables):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise RenderFailed(field, f"rendered text is longer than {MAX_OUTPUT_CHARS} characters")
+            chunks.append(chunk)
+    except RenderFailed:
+        raise
+    except Exception as error:  # a template is user input: whatever it does wrong is its failure, not ours
+        raise RenderFailed(field, f"{type(error).__name__}: {error}") from error
+    return "".join(chunks)
+
+
+def choose_locale(locales: Mapping[str, Any] | None, locale: str | None) -> str | None:
+    """The variant for `locale`: the exact tag (`pt-BR`, any case, `_` or `-`), else its language (`pt`), else None."""
+    if not locales or not locale:
+        return None
+    by_tag = {tag.lower(): tag for tag in locales}
+    wanted = locale.replace("_", "-").lower()
+    return by_tag.get(wanted) or by_tag.get(wanted.split("-")[0])
+
+
+def template_variables(
+    subscriber: Mapping[str, Any], payload: Mapping[str, Any], campaign: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What a template can see: the subscriber's public fields, the payload (also as `event`), the campaign."""
+    return {
+        "subscriber": {name: subscriber.get(name) for name in SUBSCRIBER_VARIABLES},
+        "payload": payload,
+        "event": payload,
+        "campaign": {name: campaign.get(name) for name in CAMPAIGN_VARIABLES},
+    }
+
+
+def render_step(
+    step: Mapping[str, Any],
+    *,
+    subscriber: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    campaign: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The step's content for the subscriber's locale, every string rendered; raises RenderFailed."""
+    tag = choose_locale(step.get("locales"), subscriber.get("locale"))
+    content, path = (step["locales"][tag], f"locales.{tag}") if tag else (step["content"], "content")
+    variables = template_variables(subscriber, payload, campaign)
+    rendered: dict[str, Any] = {}
+    for name, value in content.items():
+        html = step["channel"] == "email" and name == "body"
+        rendered[name] = _render_value(value, variables, field=f"{path}.{name}", html=html)
+    return rendered
+
+
+def _render_value(value: Any, variables: Mapping[str, Any], *, field: str, html: bool = False) -> Any:
+    if isinstance(value, str):
+        return render(value, variables, field=field, html=html)
+    if isinstance(value, Mapping):
+        return {key: _render_value(item, variables, field=f"{field}.{key}") for key, item in value.items()}
+    if isinstance(value, list):
+        return [_render_value(item, variables, field=f"{field}[{index}]") for index, item in enumerate(value)]
+    return value
+
+
+def _accessed_name(node: nodes.Node) -> str | None:
+    """The attribute a node reads: `x.name`, `x['name']` or `x|attr('name')`."""
+    if isinstance(node, nodes.Getattr):
+        return str(node.attr)
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        return node.arg.value
+    if isinstance(node, nodes.Filter) and node.name == "attr" and node.args:
+        argument = node.args[0]
+        return argument.value if isinstance(argument, nodes.Const) and isinstance(argument.value, str) else None
+    return None

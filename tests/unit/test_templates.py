@@ -1,0 +1,182 @@
+"""The sandboxed template engine: save-time validation, rendering, refusals and locale choice."""
+
+from typing import Any
+
+import pytest
+
+from clarion.errors import ValidationFailed
+from clarion.templates.render import (
+    MAX_OUTPUT_CHARS,
+    MAX_SOURCE_CHARS,
+    RenderFailed,
+    choose_locale,
+    render,
+    render_step,
+    template_variables,
+    validate,
+)
+
+SUBSCRIBER = {
+    "subscriberId": "user-1",
+    "firstName": "Ann",
+    "lastName": "Lee",
+    "email": "ann@example.com",
+    "locale": "pt-BR",
+    "data": {"plan": "pro"},
+    "pk": "ENV#x#SUB#user-1",
+}
+CAMPAIGN = {"name": "Welcome", "identifier": "welcome", "steps": []}
+VARIABLES = template_variables(SUBSCRIBER, {"product": "Clarion"}, CAMPAIGN)
+EMAIL_STEP = {
+    "channel": "email",
+    "content": {"subject": "Hi {{ subscriber.firstName }}", "body": "<p>{{ payload.product }}</p>"},
+    "locales": {
+        "pt-BR": {"subject": "Olá {{ subscriber.firstName }}", "body": "<p>pt-BR</p>"},
+        "pt": {"subject": "Oi", "body": "<p>pt</p>"},
+    },
+}
+
+
+def rendered(source: str, **variables: Any) -> str:
+    return render(source, VARIABLES | variables, field="body")
+
+
+def step_for(locale: str | None, step: dict[str, Any] = EMAIL_STEP) -> dict[str, Any]:
+    return render_step(step, subscriber=SUBSCRIBER | {"locale": locale}, payload={}, campaign=CAMPAIGN)
+
+
+def test_a_valid_template_passes_validation():
+    validate("Hi {{ subscriber.firstName | default('there') }}{% if payload.items %}!{% endif %}", field="body")
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("{{ subscriber.firstName }", "unexpected '}' at line 1"),
+        ("ok\n{% if %}", "at line 2"),
+        ("{% for x in payload.items %}", "at line 1"),
+        ("{% include 'other.html' %}x{% endfor %}", "endfor"),
+    ],
+)
+def test_a_template_that_does_not_parse_is_refused_with_field_and_line(source: str, problem: str):
+    with pytest.raises(ValidationFailed) as refused:
+        validate(source, field="steps[0].content.subject")
+    assert refused.value.field == "steps[0].content.subject"
+    assert refused.value.message.startswith("steps[0].content.subject: ")
+    assert problem in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{{ ''.__class__.__mro__ }}", "{{ cycler.__init__.__globals__ }}", "{{ x['__class__'] }}", "{{ x|attr('_y') }}"],
+)
+def test_reaching_for_private_attributes_is_refused_at_save_time(source: str):
+    with pytest.raises(ValidationFailed, match="names starting with '_'"):
+        validate(source, field="body")
+
+
+@pytest.mark.parametrize("source", ["{% include 'a.html' %}", "{% extends 'base.html' %}", "{% import 'm' as m %}"])
+def test_loading_other_templates_is_refused_at_save_time(source: str):
+    with pytest.raises(ValidationFailed, match="cannot load other templates"):
+        validate(source, field="body")
+
+
+def test_a_template_longer_than_the_cap_is_refused():
+    with pytest.raises(ValidationFailed, match="longer than"):
+        validate("x" * (MAX_SOURCE_CHARS + 1), field="body")
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{{ ''.__class__.__mro__ }}", "{{ cycler.__init__.__globals__ }}", "{{ subscriber|attr('__class__') }}"],
+)
+def test_reaching_python_internals_fails_the_render(source: str):
+    with pytest.raises(RenderFailed, match="SecurityError") as failed:
+        rendered(source)
+    assert failed.value.field == "body"
+
+
+def test_changing_a_variable_fails_the_render():
+    with pytest.raises(RenderFailed, match="SecurityError"):
+        rendered("{{ payload.update({'product': 'other'}) }}")
+
+
+def test_an_error_while_rendering_is_a_render_failure_not_a_crash():
+    with pytest.raises(RenderFailed, match="ZeroDivisionError"):
+        rendered("{{ 1 / 0 }}")
+
+
+def test_output_longer_than_the_cap_fails_the_render():
+    with pytest.raises(RenderFailed, match="longer than"):
+        rendered("{% for i in range(100000) %}0123456789{% endfor %}")
+    assert MAX_OUTPUT_CHARS < 100000 * 10
+
+
+def test_a_missing_variable_renders_empty():
+    assert rendered("[{{ subscriber.nickname }}][{{ payload.order.id }}][{{ nothing }}]") == "[][][]"
+
+
+def test_subscriber_payload_event_and_campaign_are_the_variables():
+    source = "{{ subscriber.firstName }} {{ subscriber.data.plan }} {{ payload.product }} {{ event.product }} "
+    assert rendered(source + "{{ campaign.identifier }}") == "Ann pro Clarion Clarion welcome"
+
+
+def test_only_the_documented_subscriber_fields_are_visible():
+    assert rendered("[{{ subscriber.pk }}]") == "[]"
+
+
+def test_html_is_escaped_only_when_asked():
+    hostile = {"product": "<script>x</script>"}
+    assert render("{{ payload.product }}", VARIABLES | {"payload": hostile}, field="body", html=True) == (
+        "&lt;script&gt;x&lt;/script&gt;"
+    )
+    assert render("{{ payload.product }}", VARIABLES | {"payload": hostile}, field="body") == "<script>x</script>"
+
+
+def test_an_email_body_is_escaped_but_its_subject_is_not():
+    step = {"channel": "email", "content": {"subject": "{{ payload.p }}", "body": "{{ payload.p }}"}}
+    content = render_step(step, subscriber={}, payload={"p": "A & B"}, campaign=CAMPAIGN)
+    assert content == {"subject": "A & B", "body": "A &amp; B"}
+
+
+def test_every_string_of_nested_content_is_rendered():
+    step = {
+        "channel": "in_app",
+        "content": {
+            "body": "Hi {{ subscriber.firstName }}",
+            "cta": {"type": "redirect", "data": {"url": "/orders/{{ payload.id }}"}},
+            "buttons": [{"type": "primary", "content": "Open {{ payload.id }}"}],
+        },
+    }
+    content = render_step(step, subscriber=SUBSCRIBER, payload={"id": 7}, campaign=CAMPAIGN)
+    assert content["cta"]["data"]["url"] == "/orders/7"
+    assert content["buttons"][0]["content"] == "Open 7"
+
+
+def test_a_render_failure_names_the_locale_variant_and_field():
+    step = {"channel": "sms", "content": {"body": "ok"}, "locales": {"pt-BR": {"body": "{{ 1 / 0 }}"}}}
+    with pytest.raises(RenderFailed) as failed:
+        step_for("pt-BR", step)
+    assert failed.value.field == "locales.pt-BR.body"
+
+
+def test_the_exact_locale_tag_is_chosen_first():
+    assert step_for("pt-BR")["subject"] == "Olá Ann"
+
+
+def test_a_locale_written_with_underscore_or_other_case_matches_its_tag():
+    assert step_for("pt_br")["body"] == "<p>pt-BR</p>"
+
+
+def test_the_language_is_chosen_when_the_region_has_no_variant():
+    assert step_for("pt-PT")["body"] == "<p>pt</p>"
+
+
+@pytest.mark.parametrize("locale", ["de-DE", None, ""])
+def test_the_default_content_is_chosen_without_a_matching_variant(locale: str | None):
+    assert step_for(locale) == {"subject": "Hi Ann", "body": "<p></p>"}
+
+
+def test_a_step_without_locales_uses_its_content():
+    assert choose_locale(None, "pt-BR") is None
+    assert choose_locale({}, "pt-BR") is None
