@@ -15,6 +15,15 @@ class Settings(BaseModel):
     subscribers_table: str = Field(default="", alias="SUBSCRIBERS_TABLE")
     campaigns_table: str = Field(default="", alias="CAMPAIGNS_TABLE")
     messages_table: str = Field(default="", alias="MESSAGES_TABLE")
+    sender_email: str = Field(default="", alias="SENDER_EMAIL")
+    email_queue_url: str = Field(default="", alias="EMAIL_QUEUE_URL")
+    sms_queue_url: str = Field(default="", alias="SMS_QUEUE_URL")
+    push_queue_url: str = Field(default="", alias="PUSH_QUEUE_URL")
+    in_app_queue_url: str = Field(default="", alias="IN_APP_QUEUE_URL")
+    chat_queue_url: str = Field(default="", alias="CHAT_QUEUE_URL")
+    dispatch_queue_url: str = Field(default="", alias="DISPATCH_QUEUE_URL")
+    fcm_platform_application_arn: str = Field(default="", alias="FCM_PLATFORM_APPLICATION_ARN")
+    apns_platform_application_arn: str = Field(default="", alias="APNS_PLATFORM_APPLICATION_ARN")
     auth_cache_ttl_seconds: int = Field(default=30, ge=0, le=3600, alias="AUTH_CACHE_TTL_SECONDS")
 
 

@@ -1,0 +1,68 @@
+"""Mobile push through SNS platform endpoints (FCM or APNs), one endpoint per device token."""
+
+import json
+import re
+from typing import Any
+
+from clarion.aws import client
+from clarion.delivery.errors import PermanentFailure, aws_failure
+from clarion.delivery.providers import required
+from clarion.dynamo import Item
+from clarion.settings import settings
+
+# CreatePlatformEndpoint refuses a token whose endpoint exists with other attributes (e.g. disabled); it names it.
+EXISTING_ENDPOINT = re.compile(r"Endpoint (arn:\S+) already exists")
+
+
+class SnsPush:
+    def send(self, record: Item) -> str:
+        provider_id = required(record, "to", "providerId")
+        application = _application_arn(provider_id)
+        message = _message(provider_id, record["content"])
+        sent = []
+        for token in required(record, "to", "deviceTokens"):
+            try:
+                endpoint = _endpoint(application, token)
+                sent.append(client("sns").publish(TargetArn=endpoint, MessageStructure="json", Message=message))
+            except Exception as error:
+                failure = aws_failure(error)
+                if failure.code != "EndpointDisabled":
+                    raise failure from error
+        if not sent:
+            raise PermanentFailure("EndpointDisabled", "every device token's endpoint is disabled")
+        return ",".join(response["MessageId"] for response in sent)
+
+
+def _application_arn(provider_id: str) -> str:
+    arns = {"fcm": settings().fcm_platform_application_arn, "apns": settings().apns_platform_application_arn}
+    if provider_id not in arns:
+        raise PermanentFailure("UnknownProvider", f"push provider {provider_id!r} is neither fcm nor apns")
+    return arns[provider_id]
+
+
+def _endpoint(application_arn: str, token: str) -> str:
+    try:
+        arn: str = client("sns").create_platform_endpoint(PlatformApplicationArn=application_arn, Token=token)[
+            "EndpointArn"
+        ]
+    except Exception as error:
+        existing = EXISTING_ENDPOINT.search(str(error))
+        if existing is None:
+            raise
+        return existing.group(1)
+    return arn
+
+
+def _message(provider_id: str, content: Item) -> str:
+    """The JSON message structure: a payload for the token's platform and a default for any other."""
+    title, body, data = content.get("title") or "", content.get("body") or "", content.get("data") or {}
+    payloads: dict[str, Any] = {"default": body}
+    if provider_id == "fcm":
+        payloads["GCM"] = json.dumps({"notification": {"title": title, "body": body}, "data": data})
+    else:
+        apns = json.dumps({"aps": {"alert": {"title": title, "body": body}}, **data})
+        payloads |= {"APNS": apns, "APNS_SANDBOX": apns}
+    return json.dumps(payloads)
+
+
+PROVIDER = SnsPush()

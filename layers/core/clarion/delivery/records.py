@@ -1,0 +1,114 @@
+"""Delivery records in MessagesTable: one per message of any channel (docs/data-model.md, "Delivery records").
+
+`status` moves queued → sending → sent | failed, or back to queued after a transient failure. The claim is one
+conditional UpdateItem, so a job delivered twice finds its record no longer queued and sends nothing.
+"""
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from clarion import clock
+from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.ids import new_id, utc_now
+from clarion.settings import settings
+
+Channel = Literal["email", "sms", "push", "in_app", "chat"]
+CHANNELS: tuple[Channel, ...] = ("email", "sms", "push", "in_app", "chat")
+RECORD_SK = "MESSAGE"
+RETENTION_SECONDS = 90 * 24 * 3600
+
+
+def record_pk(environment_id: str, message_id: str) -> str:
+    return f"ENV#{environment_id}#MSG#{message_id}"
+
+
+def new_record(
+    environment_id: str,
+    subscriber_id: str,
+    channel: Channel,
+    *,
+    to: Item,
+    content: Item,
+    campaign_id: str | None = None,
+    transaction_id: str | None = None,
+    provider_id: str | None = None,
+) -> Item:
+    """A queued record, ready for `DeliveryRecords.create_many` (content already rendered)."""
+    now = utc_now()
+    return {
+        "_id": new_id(),
+        "environmentId": environment_id,
+        "subscriberId": subscriber_id,
+        "campaignId": campaign_id,
+        "transactionId": transaction_id,
+        "channel": channel,
+        "status": "queued",
+        "history": [{"status": "queued", "at": now}],
+        "to": to,
+        "content": content,
+        "providerId": provider_id,
+        "providerMessageId": None,
+        "attempts": 0,
+        "createdAt": now,
+        "updatedAt": now,
+        "expiresAt": int(clock.epoch_seconds()) + RETENTION_SECONDS,
+    }
+
+
+class DeliveryRecords:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().messages_table)
+
+    def create_many(self, records: Iterable[Item]) -> int:
+        """Writes the records (25 a request); returns the requests made."""
+        return self.table.batch_write(
+            record | {"pk": record_pk(record["environmentId"], record["_id"]), "sk": RECORD_SK} for record in records
+        )
+
+    def get(self, environment_id: str, message_id: str) -> Item | None:
+        return self.table.get(record_pk(environment_id, message_id), RECORD_SK, consistent=True)
+
+    def claim(self, environment_id: str, message_id: str) -> Item | None:
+        """Moves a queued record to sending and returns it whole; None when there is no queued record (already
+        claimed by an earlier delivery of the job, finished, cancelled, or not in this environment)."""
+        update = _transition("sending", {":queued": "queued"}, "attempts = if_not_exists(attempts, :zero) + :one")
+        update.values |= {":zero": 0, ":one": 1}
+        return self.table.update(
+            record_pk(environment_id, message_id),
+            RECORD_SK,
+            update,
+            condition="attribute_exists(pk) AND #status = :queued",
+        )
+
+    def mark_sent(self, record: Item, provider_message_id: str) -> None:
+        entry = {"providerMessageId": provider_message_id} | _provider(record)
+        update = _transition("sent", {":pmid": provider_message_id}, "providerMessageId = :pmid", entry)
+        self._write(record, update)
+
+    def mark_failed(self, record: Item, reason: str) -> None:
+        self._write(record, _transition("failed", history={"reason": reason} | _provider(record)))
+
+    def requeue(self, record: Item, reason: str) -> None:
+        """Back to queued after a transient failure, so the job's next delivery can claim it again."""
+        self._write(record, _transition("queued", history={"reason": reason} | _provider(record)))
+
+    def _write(self, record: Item, update: Expression) -> None:
+        self.table.update(record_pk(record["environmentId"], record["_id"]), RECORD_SK, update)
+
+
+def _transition(status: str, values: Item | None = None, also: str = "", history: Item | None = None) -> Expression:
+    """SET status, updatedAt and `also`, appending {status, at, **history} to the record's history."""
+    now = utc_now()
+    sets = ["#status = :status", "updatedAt = :now", "history = list_append(if_not_exists(history, :empty), :entry)"]
+    if also:
+        sets.append(also)
+    entry: dict[str, Any] = {"status": status, "at": now} | (history or {})
+    return Expression(
+        "SET " + ", ".join(sets),
+        names={"#status": "status"},
+        values={":status": status, ":now": now, ":empty": [], ":entry": [entry]} | (values or {}),
+    )
+
+
+def _provider(record: Item) -> Item:
+    return {"providerId": record["providerId"]} if record.get("providerId") else {}

@@ -1,0 +1,88 @@
+"""The senders: one Lambda per channel claims each job's record, calls the channel's provider once, and records
+the outcome. A job whose record is not queued is acknowledged without a provider call (exactly once)."""
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from clarion.delivery import jobs
+from clarion.delivery.errors import DeliveryFailure, TransientFailure
+from clarion.delivery.providers import provider_for
+from clarion.delivery.records import Channel, DeliveryRecords
+from clarion.dynamo import Item
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+def send_jobs(channel: Channel, event: dict[str, Any], context: LambdaContext | None = None) -> dict[str, Any]:
+    """Delivers a batch of SQS jobs; the jobs to retry are reported in `batchItemFailures`, even when all are."""
+    # Without this, a batch whose every job fails raises instead of returning the failures, and SQS would retry
+    # them all after the full visibility timeout, ignoring each job's backoff.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    response = process_partial_response(
+        event=event,
+        record_handler=lambda record: deliver(channel, record),  # Powertools passes `record=`
+        processor=processor,
+        context=context,
+    )
+    return dict(response)
+
+
+@tracer.capture_method
+def deliver(channel: Channel, job: SQSRecord) -> None:
+    environment_id, message_id = _job(job)
+    records = DeliveryRecords()
+    record = records.claim(environment_id, message_id)
+    if record is None:
+        logger.info("job skipped: its record is not queued", extra={"messageId": message_id})
+        metrics.add_metric(name="JobsSkipped", unit=MetricUnit.Count, value=1)
+        return
+    try:
+        provider_message_id = provider_for(channel).send(record)
+    except DeliveryFailure as failure:
+        _failed(channel, job, records, record, failure)
+        return
+    except Exception as error:
+        # the error's text can quote an address, so only its type is logged
+        logger.error(
+            "provider raised an unexpected error", extra={"messageId": message_id, "error": type(error).__name__}
+        )
+        _failed(channel, job, records, record, TransientFailure(type(error).__name__))
+        return
+    records.mark_sent(record, provider_message_id)
+    logger.info("message sent", extra={"messageId": message_id})
+    metrics.add_metric(name="MessagesSent", unit=MetricUnit.Count, value=1)
+
+
+class RetryLater(Exception):
+    """The job failed transiently: reported as a batch item failure so SQS delivers it again after the backoff."""
+
+
+def _failed(channel: Channel, job: SQSRecord, records: DeliveryRecords, record: Item, failure: DeliveryFailure) -> None:
+    log = {"messageId": record["_id"], "code": failure.code, "attempts": record["attempts"]}
+    if not failure.retryable:
+        records.mark_failed(record, failure.reason)
+        logger.warning("message failed permanently", extra=log)
+        metrics.add_metric(name="MessagesFailed", unit=MetricUnit.Count, value=1)
+        return
+    records.requeue(record, failure.reason)
+    jobs.postpone(channel, job.receipt_handle, jobs.backoff_seconds(record["attempts"]))
+    logger.warning("message will be retried", extra=log)
+    metrics.add_metric(name="MessagesRetried", unit=MetricUnit.Count, value=1)
+    raise RetryLater(failure.code)
+
+
+def _job(job: SQSRecord) -> tuple[str, str]:
+    """The job's environment and message ids; a malformed job fails, to end in the DLQ for inspection."""
+    body = json.loads(job.body)
+    environment_id, message_id = body["environmentId"], body["messageId"]
+    if not isinstance(environment_id, str) or not isinstance(message_id, str):
+        raise TypeError("a job's environmentId and messageId are strings")
+    return environment_id, message_id
