@@ -43,6 +43,9 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/campaigns": "list:campaign",
     "GET /v1/campaigns/{campaignId}": "info:campaign",
     "PUT /v1/campaigns/{campaignId}": "update:campaign",
+    # triggers (the client trigger API, Novu's events API)
+    "POST /api/client/campaigns/{campaignId}/trigger": "campaign:trigger",
+    "POST /v1/events/trigger": "campaign:trigger",
     # topics (Novu v1)
     "POST /v1/topics": "create:topic",
     "GET /v1/topics": "list:topic",

@@ -1,0 +1,1 @@
+"""The delivery engine between the API and the senders: triggers accept work, the dispatcher fans it out."""

@@ -1,0 +1,82 @@
+"""A trigger's audience, read one page at a time: never the whole audience in memory.
+
+The targets are read in order as sources: the listed subscriberIds (100 a page, one BatchGetItem), then each
+topic's members (a Query of the topic's partition, then one BatchGetItem of their profiles), or, for `all`, the
+environment's subscribers through the keys-only ListIndex. A cursor `{"source", "position"}` says where the next
+page starts, so a continuation job resumes exactly there.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from clarion.aws import client
+from clarion.dynamo import DynamoTable, Expression, Item, from_item, to_item
+from clarion.engine.models import Targets
+from clarion.settings import settings
+from clarion.subscribers.layout import LIST_INDEX, subscribers_list_pk
+from clarion.subscribers.repository import SubscribersRepository
+from clarion.topics.repository import TopicsRepository
+
+Cursor = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AudiencePage:
+    subscriber_ids: list[str]
+    profiles: dict[str, Item]  # those of `subscriber_ids` that exist
+    next_cursor: Cursor | None  # None: the audience is exhausted
+
+
+def _sources(targets: Targets) -> list[tuple[str, str | None]]:
+    if targets["all"]:
+        return [("all", None)]  # everyone: listing topics or ids too would only repeat them
+    sources: list[tuple[str, str | None]] = [("subscribers", None)] if targets["subscriberIds"] else []
+    return sources + [("topic", key) for key in targets["topicKeys"]]
+
+
+def read_page(environment_id: str, targets: Targets, cursor: Cursor | None, *, page_size: int) -> AudiencePage:
+    """The page of the audience starting at `cursor` (None: the beginning); it may be empty (an empty topic)."""
+    sources = _sources(targets)
+    index = cursor["source"] if cursor else 0
+    position = cursor["position"] if cursor else None
+    if index >= len(sources):
+        return AudiencePage([], {}, None)
+    kind, topic_key = sources[index]
+    following: int | str | None
+    if kind == "subscribers":
+        start = int(position or 0)
+        ids = targets["subscriberIds"][start : start + page_size]
+        following = start + page_size if start + page_size < len(targets["subscriberIds"]) else None
+    elif kind == "topic":
+        assert topic_key is not None
+        page = TopicsRepository().members_page(environment_id, topic_key, limit=page_size, cursor=position)
+        ids, following = [item["subscriberId"] for item in page.items], page.cursor
+    else:
+        ids, following = AllSubscribers().ids_page(environment_id, limit=page_size, cursor=position)
+    profiles = SubscribersRepository().get_many(environment_id, ids) if ids else {}
+    if following is not None:
+        next_cursor: Cursor | None = {"source": index, "position": following}
+    else:
+        next_cursor = {"source": index + 1, "position": None} if index + 1 < len(sources) else None
+    return AudiencePage(ids, profiles, next_cursor)
+
+
+class AllSubscribers:
+    """The environment's subscriberIds from the keys-only ListIndex: ~100 bytes a key, resumable by cursor."""
+
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().subscribers_table)
+
+    def ids_page(self, environment_id: str, *, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
+        key = Expression("listPk = :pk", values={":pk": subscribers_list_pk(environment_id)})
+        params: dict[str, Any] = {"TableName": self.table.name, "IndexName": LIST_INDEX, "Limit": limit}
+        params |= key.params("KeyConditionExpression")
+        if cursor:
+            params["ExclusiveStartKey"] = to_item(json.loads(base64.urlsafe_b64decode(cursor)))
+        response = client("dynamodb").query(**params)
+        ids = [from_item(item)["listSk"] for item in response["Items"]]
+        last = response.get("LastEvaluatedKey")
+        next_cursor = base64.urlsafe_b64encode(json.dumps(from_item(last)).encode()).decode() if last else None
+        return ids, next_cursor

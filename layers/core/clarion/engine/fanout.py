@@ -1,0 +1,99 @@
+"""The dispatcher's work for one dispatch job: the audience a page at a time → delivery records → channel jobs.
+
+Exactly-once records. Each record's id is derived from (environment, transaction, subscriber, step index), so a
+job run again after a crash, or a subscriber reached twice (listed and in a topic), maps to the same record.
+Per page the dispatcher reads which of those records exist (one BatchGetItem per 100), batch-writes only the
+missing ones, then enqueues the new queued records and the existing ones still `queued` (a crash may have come
+between the write and the enqueue). A record already claimed by a sender is never written or enqueued again, and
+a job enqueued twice is harmless: the sender's conditional claim lets only one delivery send. This costs ~0.01
+request a message where a conditional PutItem per record would cost one; the one race it leaves, two
+dispatchers running the same job at once, cannot happen while the queue's visibility timeout (1800 s) exceeds
+the function's timeout (300 s) and each run stops `margin_ms` before its deadline.
+
+Records are always written before their jobs are enqueued, so a sender never receives a job without a record.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from clarion.campaigns.repository import CampaignsRepository
+from clarion.delivery import jobs
+from clarion.delivery.records import Channel
+from clarion.dynamo import Item
+from clarion.engine.audience import AudiencePage, read_page
+from clarion.engine.dispatch_queue import send_dispatch_job
+from clarion.engine.messages import records_for
+from clarion.engine.models import DispatchJob
+from clarion.engine.record_store import DispatchedRecords
+from clarion.preferences.repository import PreferencesRepository
+from clarion.preferences.service import allowed_channels
+
+PAGE_SIZE = 100
+MARGIN_MS = 60_000
+logger = Logger(child=True)
+
+
+@dataclass
+class DispatchOutcome:
+    recipients: int = 0
+    records: int = 0
+    enqueued: int = 0
+    continued: bool = False
+
+
+def dispatch(
+    job: DispatchJob,
+    *,
+    remaining_ms: Callable[[], int],
+    page_size: int = PAGE_SIZE,
+    margin_ms: int = MARGIN_MS,
+) -> DispatchOutcome:
+    """Fans the job's audience out until it is exhausted or less than `margin_ms` of the invocation remain; then
+    queues a continuation (the same job with the next page's cursor). At least one page is done per run."""
+    outcome = DispatchOutcome()
+    campaign = CampaignsRepository().get(job["environmentId"], job["campaignId"])
+    if campaign is None or campaign["status"] != "active":
+        logger.info("campaign gone or no longer active: nothing dispatched", extra={"campaignId": job["campaignId"]})
+        return outcome
+    cursor = job["cursor"]
+    while True:
+        page = read_page(job["environmentId"], job["targets"], cursor, page_size=page_size)
+        _dispatch_page(job, campaign, page, outcome)
+        cursor = page.next_cursor
+        if cursor is None:
+            return outcome
+        if remaining_ms() < margin_ms:
+            continuation: DispatchJob = {**job, "cursor": cursor}
+            send_dispatch_job(continuation)
+            outcome.continued = True
+            return outcome
+
+
+def _dispatch_page(job: DispatchJob, campaign: Item, page: AudiencePage, outcome: DispatchOutcome) -> None:
+    environment_id = job["environmentId"]
+    preferences = PreferencesRepository()
+    records: list[Item] = []
+    for subscriber_id in page.subscriber_ids:
+
+        def allowed(subscriber_id: str = subscriber_id) -> dict[str, bool]:
+            if campaign.get("critical"):
+                return allowed_channels(campaign, [])  # every channel: no need to read the preferences
+            return allowed_channels(campaign, preferences.items_for(environment_id, subscriber_id))
+
+        records += records_for(job, campaign, subscriber_id, page.profiles.get(subscriber_id), allowed)
+    records = list({record["_id"]: record for record in records}.values())  # a page never names one twice; be sure
+    store = DispatchedRecords()
+    existing = store.statuses(environment_id, [record["_id"] for record in records])
+    store.write([record for record in records if record["_id"] not in existing])
+    to_enqueue: dict[Channel, list[jobs.Job]] = defaultdict(list)
+    for record in records:
+        if existing.get(record["_id"], record["status"]) == "queued":
+            to_enqueue[record["channel"]].append({"environmentId": environment_id, "messageId": record["_id"]})
+    for channel, channel_jobs in to_enqueue.items():
+        jobs.enqueue(channel, channel_jobs)
+    outcome.recipients += len(page.subscriber_ids)
+    outcome.records += len(records) - len(existing)
+    outcome.enqueued += sum(len(channel_jobs) for channel_jobs in to_enqueue.values())

@@ -1,0 +1,93 @@
+"""Triggers on the wire (seed 003's client trigger and Novu's v1 events trigger) and the dispatch job they queue."""
+
+from typing import Annotated, Any, Literal, TypedDict
+
+from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag
+
+from clarion.models import Request, SubscriberId
+from clarion.subscribers.models import CreateSubscriberRequest
+from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Timezone
+
+MAX_RECIPIENTS = 100  # Novu: "Maximum number of recipients can be 100"
+MAX_PAYLOAD_BYTES = 64 * 1024
+
+
+class TriggerUser(Request):
+    """Seed 003's user: who receives the campaign, upserted as a subscriber (external_id is its subscriberId)."""
+
+    external_id: SubscriberId = Field(description="Your application's id for the user (the subscriberId)")
+    email: Email | None = None
+    phone: Phone | None = Field(default=None, description="E.164, e.g. +12345678900")
+    device_token: DeviceToken | None = Field(default=None, description="A push token, stored for provider fcm")
+    timezone: Timezone | None = Field(default=None, description="IANA time zone, e.g. America/Chicago")
+    locale: Locale | None = Field(default=None, description="BCP 47, e.g. en")
+
+
+class CampaignTriggerRequest(Request):
+    user: TriggerUser
+    event: dict[str, Any] | None = Field(default=None, description="The payload templates see as `event`/`payload`")
+
+
+class TopicRecipient(Request):
+    type: Literal["Topic"]
+    topicKey: SubscriberId
+
+
+def _recipient_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "subscriberId"
+    if isinstance(value, dict) and ("type" in value or "topicKey" in value):
+        return "topic"
+    return "subscriber"
+
+
+Recipient = Annotated[
+    Annotated[SubscriberId, Tag("subscriberId")]
+    | Annotated[TopicRecipient, Tag("topic")]
+    | Annotated[CreateSubscriberRequest, Tag("subscriber")],
+    Discriminator(_recipient_kind),
+]
+
+
+def _as_list(value: Any) -> Any:
+    """Novu takes one recipient or a list of them."""
+    return value if isinstance(value, list) else [value]
+
+
+class EventTriggerRequest(Request):
+    """Novu's `POST /v1/events/trigger` body."""
+
+    name: str = Field(min_length=1, max_length=100, description="The campaign's identifier (Novu's workflow trigger)")
+    to: Annotated[list[Recipient], BeforeValidator(_as_list)] = Field(
+        min_length=1,
+        max_length=MAX_RECIPIENTS,
+        description="A subscriberId, a subscriber object (upserted), a topic {type: Topic, topicKey}, or a list",
+    )
+    payload: dict[str, Any] = Field(default_factory=dict)
+    overrides: dict[str, Any] | None = Field(default=None, description="Accepted for compatibility; not applied")
+    transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
+    actor: SubscriberId | CreateSubscriberRequest | None = Field(default=None, description="Accepted; not used")
+    tenant: str | dict[str, Any] | None = Field(default=None, description="Accepted; not used")
+
+
+class TriggerEventResult(BaseModel):
+    acknowledged: bool = True
+    status: Literal["processed", "trigger_not_active"] = "processed"
+    transactionId: str
+
+
+class Targets(TypedDict):
+    subscriberIds: list[str]
+    topicKeys: list[str]
+    all: bool
+
+
+class DispatchJob(TypedDict):
+    """One message of the dispatch queue: a trigger's audience, from `cursor` on (None: from the start)."""
+
+    environmentId: str
+    campaignId: str
+    transactionId: str
+    payload: dict[str, Any]
+    targets: Targets
+    cursor: dict[str, Any] | None

@@ -1,0 +1,20 @@
+"""What the dispatcher reads and writes of the delivery records (MessagesTable, clarion.delivery.records)."""
+
+from collections.abc import Iterable
+
+from clarion.delivery.records import RECORD_SK, DeliveryRecords, record_pk
+from clarion.dynamo import Item
+
+
+class DispatchedRecords:
+    def __init__(self, records: DeliveryRecords | None = None) -> None:
+        self.records = records or DeliveryRecords()
+
+    def statuses(self, environment_id: str, message_ids: Iterable[str]) -> dict[str, str]:
+        """The status of each of the records that already exist (100 keys a BatchGetItem)."""
+        keys = [{"pk": record_pk(environment_id, message_id), "sk": RECORD_SK} for message_id in message_ids]
+        return {item["_id"]: item["status"] for item in self.records.table.batch_get(keys)}
+
+    def write(self, records: list[Item]) -> None:
+        if records:
+            self.records.create_many(records)

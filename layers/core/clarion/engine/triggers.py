@@ -1,0 +1,128 @@
+"""Accepting a trigger: find the campaign, upsert the recipients given in full, queue ONE dispatch job.
+
+A trigger never fans out inline, so it answers in bounded time whatever the audience's size; the dispatcher
+(clarion.engine.fanout) turns the job into delivery records and channel jobs.
+"""
+
+import json
+from typing import Any
+
+from clarion.campaigns.repository import CampaignsRepository
+from clarion.dynamo import Item
+from clarion.engine.addresses import address_for
+from clarion.engine.dispatch_queue import send_dispatch_job
+from clarion.engine.models import (
+    MAX_PAYLOAD_BYTES,
+    CampaignTriggerRequest,
+    DispatchJob,
+    EventTriggerRequest,
+    Targets,
+    TopicRecipient,
+    TriggerEventResult,
+    TriggerUser,
+)
+from clarion.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from clarion.ids import new_id
+from clarion.principal import Principal
+from clarion.subscribers import service as subscribers
+from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChannelRequest
+from clarion.subscribers.repository import SubscribersRepository
+
+ACTIVE = "active"
+# seed 003: the user field that gives each channel's address
+_USER_FIELD_OF_CHANNEL = {"email": "email", "sms": "phone", "push": "device_token"}
+
+
+def trigger_campaign_for_user(caller: Principal, campaign_id: str, request: CampaignTriggerRequest) -> None:
+    """Seed 003: upserts the user as a subscriber and starts the campaign for it, with `event` as the payload."""
+    campaign = CampaignsRepository().get(caller.environment_id, campaign_id)
+    if campaign is None:
+        raise NotFound(f"campaign '{campaign_id}' not found", field="campaignId")
+    if campaign["status"] != ACTIVE:
+        raise Conflict(
+            f"campaign '{campaign_id}' is {campaign['status']}: only an active campaign can be triggered",
+            field="status",
+        )
+    payload = _bounded(request.event or {}, field="event")
+    user = request.user
+    _require_addresses(caller, campaign, user)
+    _upsert_user(caller, user)
+    targets = Targets(subscriberIds=[user.external_id], topicKeys=[], all=False)
+    send_dispatch_job(_job(caller, campaign, new_id(), payload, targets))
+
+
+def trigger_event(caller: Principal, request: EventTriggerRequest) -> TriggerEventResult:
+    """Novu's trigger: `name` is the campaign's identifier; an inactive campaign is acknowledged, not sent."""
+    campaign = CampaignsRepository().find_by_identifier(caller.environment_id, request.name)
+    if campaign is None:
+        raise ValidationFailed(f"workflow_not_found: no campaign has the identifier '{request.name}'", field="name")
+    transaction_id = request.transactionId or new_id()
+    if campaign["status"] != ACTIVE:
+        return TriggerEventResult(status="trigger_not_active", transactionId=transaction_id)
+    payload = _bounded(request.payload, field="payload")
+    subscriber_ids: dict[str, None] = {}
+    topic_keys: dict[str, None] = {}
+    profiles: dict[str, CreateSubscriberRequest] = {}
+    for recipient in request.to:
+        if isinstance(recipient, TopicRecipient):
+            topic_keys[recipient.topicKey] = None
+        elif isinstance(recipient, CreateSubscriberRequest):
+            subscriber_ids[recipient.subscriberId] = None
+            profiles[recipient.subscriberId] = recipient
+        else:
+            subscriber_ids[recipient] = None
+    if profiles:
+        entries = [profile.model_dump(exclude_unset=True) for profile in profiles.values()]
+        subscribers.bulk_create_subscribers(caller, entries)
+    targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
+    send_dispatch_job(_job(caller, campaign, transaction_id, payload, targets))
+    return TriggerEventResult(transactionId=transaction_id)
+
+
+def _job(
+    caller: Principal, campaign: Item, transaction_id: str, payload: dict[str, Any], targets: Targets
+) -> DispatchJob:
+    return DispatchJob(
+        environmentId=caller.environment_id,
+        campaignId=campaign["_id"],
+        transactionId=transaction_id,
+        payload=payload,
+        targets=targets,
+        cursor=None,
+    )
+
+
+def _bounded(payload: dict[str, Any], *, field: str) -> dict[str, Any]:
+    size = len(json.dumps(payload, separators=(",", ":")).encode())
+    if size > MAX_PAYLOAD_BYTES:
+        raise PayloadTooLarge(f"{field} is {size} bytes; at most {MAX_PAYLOAD_BYTES} are accepted", field=field)
+    return payload
+
+
+def _require_addresses(caller: Principal, campaign: Item, user: TriggerUser) -> None:
+    """Each channel step needs the user's address for it, given now or known from before; 422 naming the field."""
+    channels = dict.fromkeys(step["channel"] for step in campaign.get("steps") or [])
+    missing = {c: _USER_FIELD_OF_CHANNEL[c] for c in channels if c in _USER_FIELD_OF_CHANNEL}
+    missing = {channel: field for channel, field in missing.items() if getattr(user, field) is None}
+    if not missing:
+        return
+    stored = SubscribersRepository().get(caller.environment_id, user.external_id) or {}
+    for channel, field in missing.items():
+        if address_for(channel, stored) is None:
+            raise ValidationFailed(f"the campaign sends {channel}: the user needs {field}", field=f"user.{field}")
+
+
+def _upsert_user(caller: Principal, user: TriggerUser) -> None:
+    fields = {"email": user.email, "phone": user.phone, "timezone": user.timezone, "locale": user.locale}
+    given = {name: value for name, value in fields.items() if value is not None}
+    subscriber = subscribers.create_subscriber(
+        caller, CreateSubscriberRequest.model_validate({"subscriberId": user.external_id, **given})
+    )
+    if user.device_token is None:
+        return
+    held = [
+        token for c in subscriber.channels if c.providerId == "fcm" for token in c.credentials.get("deviceTokens", [])
+    ]
+    if user.device_token not in held:
+        credentials = {"providerId": "fcm", "credentials": {"deviceTokens": [user.device_token]}}
+        subscribers.modify_credentials(caller, user.external_id, SubscriberChannelRequest.model_validate(credentials))
