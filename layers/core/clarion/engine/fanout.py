@@ -74,14 +74,17 @@ def dispatch(
 
 def _dispatch_page(job: DispatchJob, campaign: Item, page: AudiencePage, outcome: DispatchOutcome) -> None:
     environment_id = job["environmentId"]
-    preferences = PreferencesRepository()
+    # a critical campaign reaches every channel: its preferences need no read
+    preferences = (
+        {}
+        if campaign.get("critical")
+        else PreferencesRepository().items_for_campaign(environment_id, page.subscriber_ids, campaign["_id"])
+    )
     records: list[Item] = []
     for subscriber_id in page.subscriber_ids:
 
         def allowed(subscriber_id: str = subscriber_id) -> dict[str, bool]:
-            if campaign.get("critical"):
-                return allowed_channels(campaign, [])  # every channel: no need to read the preferences
-            return allowed_channels(campaign, preferences.items_for(environment_id, subscriber_id))
+            return allowed_channels(campaign, preferences.get(subscriber_id, []))
 
         records += records_for(job, campaign, subscriber_id, page.profiles.get(subscriber_id), allowed)
     records = list({record["_id"]: record for record in records}.values())  # a page never names one twice; be sure
