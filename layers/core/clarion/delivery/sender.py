@@ -26,17 +26,22 @@ def send_jobs(channel: Channel, event: dict[str, Any], context: LambdaContext | 
     # Without this, a batch whose every job fails raises instead of returning the failures, and SQS would retry
     # them all after the full visibility timeout, ignoring each job's backoff.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    sent: list[tuple[Item, str]] = []
     response = process_partial_response(
         event=event,
-        record_handler=lambda record: deliver(channel, record),  # Powertools passes `record=`
+        record_handler=lambda record: deliver(channel, record, sent),  # Powertools passes `record=`
         processor=processor,
         context=context,
     )
+    # One write for the batch's outcomes. Should it fail, the records stay `sending`: never sent twice.
+    if sent:
+        DeliveryRecords().mark_sent(sent)
     return dict(response)
 
 
 @tracer.capture_method
-def deliver(channel: Channel, job: SQSRecord) -> None:
+def deliver(channel: Channel, job: SQSRecord, sent: list[tuple[Item, str]]) -> None:
+    """Claims the job's record and calls the provider; a sent message joins `sent`, recorded by the caller."""
     environment_id, message_id = _job(job)
     records = DeliveryRecords()
     record = records.claim(environment_id, message_id)
@@ -56,7 +61,7 @@ def deliver(channel: Channel, job: SQSRecord) -> None:
         )
         _failed(channel, job, records, record, TransientFailure(type(error).__name__))
         return
-    records.mark_sent(record, provider_message_id)
+    sent.append((record, provider_message_id))
     logger.info("message sent", extra={"messageId": message_id})
     metrics.add_metric(name="MessagesSent", unit=MetricUnit.Count, value=1)
 
