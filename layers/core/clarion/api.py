@@ -79,6 +79,23 @@ def create_app(*routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
     return app
 
 
+def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda handler of an API function: Powertools logging (correlated by request id), tracing and metrics
+    around `app`."""
+    from aws_lambda_powertools import Metrics, Tracer  # noqa: PLC0415 - only handlers need them
+    from aws_lambda_powertools.logging import correlation_paths  # noqa: PLC0415
+
+    service_logger, tracer, metrics = Logger(), Tracer(), Metrics()  # the function's own: modules log as its children
+
+    @service_logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return lambda_handler
+
+
 def openapi_document(app: APIGatewayHttpResolver, title: str) -> dict[str, Any]:
     """The function's OpenAPI document, generated from its routes; built on demand, never at cold start."""
     from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415 - ~160 ms
