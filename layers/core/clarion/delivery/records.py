@@ -22,6 +22,18 @@ def record_pk(environment_id: str, message_id: str) -> str:
     return f"ENV#{environment_id}#MSG#{message_id}"
 
 
+def index_keys(record: Item) -> Item:
+    """The keys of the record in TransactionIndex, SubscriberIndex and ActivityIndex (all sorted by createdAt)."""
+    environment_id = record["environmentId"]
+    keys = {
+        "subscriberKey": f"ENV#{environment_id}#SUB#{record['subscriberId']}",
+        "activityKey": f"ENV#{environment_id}#MESSAGES#{record['createdAt'][:10]}",
+    }
+    if record.get("transactionId"):
+        keys["transactionKey"] = f"ENV#{environment_id}#TX#{record['transactionId']}"
+    return keys
+
+
 def new_record(
     environment_id: str,
     subscriber_id: str,
@@ -62,7 +74,8 @@ class DeliveryRecords:
     def create_many(self, records: Iterable[Item]) -> int:
         """Writes the records (25 a request); returns the requests made."""
         return self.table.batch_write(
-            record | {"pk": record_pk(record["environmentId"], record["_id"]), "sk": RECORD_SK} for record in records
+            record | {"pk": record_pk(record["environmentId"], record["_id"]), "sk": RECORD_SK} | index_keys(record)
+            for record in records
         )
 
     def get(self, environment_id: str, message_id: str) -> Item | None:
