@@ -16,8 +16,8 @@
   made once per (region, service, endpoint), under the registry's environment lock.
 - `StepFunctionsParserBackend.start_execution`: an execution started without a name is named `None`, so a
   second one fails with ExecutionAlreadyExists; it gets a UUID, as on AWS.
-- `DynamoDBBackend.transact_write_items`: rolls back item by item, not by copying whole tables
-  (local.moto_transactions).
+- `DynamoDBBackend.transact_write_items` and `Table.query` cost what they cost on DynamoDB, not a copy or a
+  sort of the whole table (local.moto_dynamodb).
 
 Patches are installed once per process and stay dormant while no runtime is active.
 """
@@ -44,7 +44,7 @@ from moto.stepfunctions.parser.asl.component.state.wait.wait_function import tim
 from moto.stepfunctions.parser.asl.utils import boto_client
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from local import moto_transactions
+from local import moto_dynamodb
 from local.clock import Clock
 from local.functions import FunctionRegistry, LambdaError
 from local.targets import rule_payload
@@ -104,7 +104,7 @@ def _install() -> None:
     Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
     StepFunctionsParserBackend.start_execution = _start_execution  # type: ignore[method-assign]
     boto_client.boto3 = _InterpreterBoto3()
-    moto_transactions.install()
+    moto_dynamodb.install()
 
 
 def _invoke(  # noqa: PLR0917 - moto's signature

@@ -42,3 +42,33 @@ def test_a_transaction_that_holds_is_written_whole(runtime: LocalRuntime) -> Non
     table = runtime.resources.tables["ItemsTable"]
     boto3.client("dynamodb").transact_write_items(TransactItems=[put(table, "ok-1"), put(table, "ok-2", owner="x")])
     assert [item["pk"] for item in table_items(runtime, "ok-")] == ["ok-1", "ok-2"]
+
+
+def test_a_query_reads_its_partition_in_order_and_pages_as_dynamodb_does(runtime: LocalRuntime) -> None:
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.create_table(
+        TableName="partitions",
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for pk in ("a", "b"):
+        for number in (3, 1, 2):
+            dynamodb.put_item(TableName="partitions", Item={"pk": {"S": pk}, "sk": {"S": f"{pk}-{number}"}})
+
+    def query(**extra: object) -> dict:
+        return dynamodb.query(
+            TableName="partitions",
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": "b"}},
+            **extra,
+        )
+
+    first = query(Limit=2)
+    rest = query(Limit=2, ExclusiveStartKey=first["LastEvaluatedKey"])
+    newest = query(ScanIndexForward=False, Limit=1)
+
+    assert [i["sk"]["S"] for i in first["Items"] + rest["Items"]] == ["b-1", "b-2", "b-3"]
+    assert "LastEvaluatedKey" not in rest
+    assert [i["sk"]["S"] for i in newest["Items"]] == ["b-3"]
+    assert dynamodb.scan(TableName="partitions")["Count"] == 6
