@@ -1,4 +1,5 @@
-"""Triggers: seed 003's `POST /api/client/campaigns/{campaignId}/trigger` and Novu's `POST /v1/events/trigger`."""
+"""Triggers: seed 003's `POST /api/client/campaigns/{campaignId}/trigger` and Novu's events API (trigger, bulk,
+broadcast, cancel). Every route honours an `Idempotency-Key` header (clarion.engine.idempotency)."""
 
 from typing import Annotated
 
@@ -7,12 +8,22 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
-from clarion.engine import triggers
-from clarion.engine.models import CampaignTriggerRequest, EventTriggerRequest, TriggerEventResult
+from clarion.engine import cancel, triggers
+from clarion.engine.idempotency import idempotent_requests
+from clarion.engine.models import (
+    BroadcastRequest,
+    BulkTriggerRequest,
+    CampaignTriggerRequest,
+    EventTriggerRequest,
+    FailedTriggerResult,
+    TriggerEventResult,
+)
 from clarion.models import Envelope, SubscriberId
 
 router = APIGatewayHttpRouter()
+router.use([idempotent_requests])
 CampaignId = Annotated[SubscriberId, Path(description="The campaign's id")]
+TransactionId = Annotated[SubscriberId, Path(description="The transactionId the trigger answered")]
 
 
 @endpoint(
@@ -29,3 +40,27 @@ def trigger_campaign(campaignId: CampaignId, body: CampaignTriggerRequest) -> Re
 @endpoint(router, "POST /v1/events/trigger", status_code=201, summary="Trigger a campaign by its identifier (Novu)")
 def trigger_event(body: EventTriggerRequest) -> Envelope[TriggerEventResult]:
     return Envelope(data=triggers.trigger_event(caller(router), body))
+
+
+@endpoint(router, "POST /v1/events/trigger/bulk", status_code=201, summary="Trigger up to 100 events at once (Novu)")
+def trigger_bulk(body: BulkTriggerRequest) -> Envelope[list[TriggerEventResult | FailedTriggerResult]]:
+    return Envelope(data=triggers.trigger_bulk(caller(router), body))
+
+
+@endpoint(
+    router,
+    "POST /v1/events/trigger/broadcast",
+    status_code=201,
+    summary="Trigger a campaign to every subscriber of the environment (Novu)",
+)
+def broadcast(body: BroadcastRequest) -> Envelope[TriggerEventResult]:
+    return Envelope(data=triggers.broadcast(caller(router), body))
+
+
+@endpoint(
+    router,
+    "DELETE /v1/events/trigger/{transactionId}",
+    summary="Cancel what of a trigger has not been sent yet; false when nothing was left to cancel (Novu)",
+)
+def cancel_trigger(transactionId: TransactionId) -> Envelope[bool]:
+    return Envelope(data=cancel.cancel_transaction(caller(router), transactionId))

@@ -11,6 +11,8 @@ dispatchers running the same job at once, cannot happen while the queue's visibi
 the function's timeout (300 s) and each run stops `margin_ms` before its deadline.
 
 Records are always written before their jobs are enqueued, so a sender never receives a job without a record.
+Before each page the dispatcher reads the trigger's notification: a cancelled transaction gets no more records
+(clarion.engine.cancel); reaching the end of the audience is noted on it as `dispatchedAt`.
 """
 
 from collections import defaultdict
@@ -27,6 +29,7 @@ from clarion.engine.audience import AudiencePage, read_page
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.messages import records_for
 from clarion.engine.models import DispatchJob
+from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
 from clarion.preferences.repository import PreferencesRepository
 from clarion.preferences.service import allowed_channels
@@ -59,11 +62,16 @@ def dispatch(
         logger.info("campaign gone or no longer active: nothing dispatched", extra={"campaignId": job["campaignId"]})
         return outcome
     cursor = job["cursor"]
+    notifications = Notifications()
     while True:
+        if notifications.is_cancelled(job["environmentId"], job["transactionId"]):
+            logger.info("transaction cancelled: the rest is not dispatched", extra={"cursor": cursor})
+            return outcome
         page = read_page(job["environmentId"], job["targets"], cursor, page_size=page_size)
         _dispatch_page(job, campaign, page, outcome)
         cursor = page.next_cursor
         if cursor is None:
+            notifications.mark_dispatched(job["environmentId"], job["transactionId"])
             return outcome
         if remaining_ms() < margin_ms:
             continuation: DispatchJob = {**job, "cursor": cursor}

@@ -10,6 +10,7 @@ from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Ti
 
 MAX_RECIPIENTS = 100  # Novu: "Maximum number of recipients can be 100"
 MAX_PAYLOAD_BYTES = 64 * 1024
+MAX_BULK_EVENTS = 100  # Novu: "The bulk API is limited to 100 events per request"
 
 
 class TriggerUser(Request):
@@ -70,10 +71,36 @@ class EventTriggerRequest(Request):
     tenant: str | dict[str, Any] | None = Field(default=None, description="Accepted; not used")
 
 
+class BulkTriggerRequest(Request):
+    """Novu's `POST /v1/events/trigger/bulk` body: each event is a trigger body, validated as one."""
+
+    events: list[EventTriggerRequest] = Field(min_length=1, max_length=MAX_BULK_EVENTS)
+
+
+class BroadcastRequest(Request):
+    """Novu's `POST /v1/events/trigger/broadcast` body: a trigger to every subscriber of the environment."""
+
+    name: str = Field(min_length=1, max_length=100, description="The campaign's identifier (Novu's workflow trigger)")
+    payload: dict[str, Any] = Field(default_factory=dict)
+    overrides: dict[str, Any] | None = Field(default=None, description="Accepted for compatibility; not applied")
+    transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
+    actor: SubscriberId | CreateSubscriberRequest | None = Field(default=None, description="Accepted; not used")
+    tenant: str | dict[str, Any] | None = Field(default=None, description="Accepted; not used")
+
+
 class TriggerEventResult(BaseModel):
     acknowledged: bool = True
     status: Literal["processed", "trigger_not_active"] = "processed"
     transactionId: str
+
+
+class FailedTriggerResult(BaseModel):
+    """One event of a bulk trigger that was refused (the others are still triggered)."""
+
+    acknowledged: bool = False
+    status: Literal["error"] = "error"
+    error: list[str]
+    transactionId: str | None = None
 
 
 class Targets(TypedDict):

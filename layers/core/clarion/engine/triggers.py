@@ -1,4 +1,5 @@
-"""Accepting a trigger: find the campaign, upsert the recipients given in full, queue ONE dispatch job.
+"""Accepting a trigger: find the campaign, upsert the recipients given in full, write the notification, queue ONE
+dispatch job (also for a bulk trigger's every event and for a broadcast to the whole environment).
 
 A trigger never fans out inline, so it answers in bounded time whatever the audience's size; the dispatcher
 (clarion.engine.fanout) turns the job into delivery records and channel jobs.
@@ -13,15 +14,19 @@ from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import (
     MAX_PAYLOAD_BYTES,
+    BroadcastRequest,
+    BulkTriggerRequest,
     CampaignTriggerRequest,
     DispatchJob,
     EventTriggerRequest,
+    FailedTriggerResult,
     Targets,
     TopicRecipient,
     TriggerEventResult,
     TriggerUser,
 )
-from clarion.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from clarion.engine.notifications import Notifications
+from clarion.errors import ClarionError, Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from clarion.ids import new_id
 from clarion.principal import Principal
 from clarion.subscribers import service as subscribers
@@ -48,14 +53,15 @@ def trigger_campaign_for_user(caller: Principal, campaign_id: str, request: Camp
     _require_addresses(caller, campaign, user)
     _upsert_user(caller, user)
     targets = Targets(subscriberIds=[user.external_id], topicKeys=[], all=False)
-    send_dispatch_job(_job(caller, campaign, new_id(), payload, targets))
+    _start(caller, campaign, new_id(), payload, targets)
 
 
-def trigger_event(caller: Principal, request: EventTriggerRequest) -> TriggerEventResult:
-    """Novu's trigger: `name` is the campaign's identifier; an inactive campaign is acknowledged, not sent."""
-    campaign = CampaignsRepository().find_by_identifier(caller.environment_id, request.name)
-    if campaign is None:
-        raise ValidationFailed(f"workflow_not_found: no campaign has the identifier '{request.name}'", field="name")
+def trigger_event(
+    caller: Principal, request: EventTriggerRequest, campaigns: dict[str, Item] | None = None
+) -> TriggerEventResult:
+    """Novu's trigger: `name` is the campaign's identifier; an inactive campaign is acknowledged, not sent.
+    `campaigns` caches the campaigns found by name across the events of one bulk trigger."""
+    campaign = _campaign_named(caller, request.name, {} if campaigns is None else campaigns)
     transaction_id = request.transactionId or new_id()
     if campaign["status"] != ACTIVE:
         return TriggerEventResult(status="trigger_not_active", transactionId=transaction_id)
@@ -75,8 +81,47 @@ def trigger_event(caller: Principal, request: EventTriggerRequest) -> TriggerEve
         entries = [profile.model_dump(exclude_unset=True) for profile in profiles.values()]
         subscribers.bulk_create_subscribers(caller, entries)
     targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
-    send_dispatch_job(_job(caller, campaign, transaction_id, payload, targets))
+    _start(caller, campaign, transaction_id, payload, targets)
     return TriggerEventResult(transactionId=transaction_id)
+
+
+def trigger_bulk(caller: Principal, request: BulkTriggerRequest) -> list[TriggerEventResult | FailedTriggerResult]:
+    """Each event triggered on its own, in order: one refused (unknown name, duplicate transactionId, payload too
+    large) answers its error in its place and does not stop the others, which may already have been sent."""
+    campaigns: dict[str, Item] = {}
+    results: list[TriggerEventResult | FailedTriggerResult] = []
+    for event in request.events:
+        try:
+            results.append(trigger_event(caller, event, campaigns))
+        except ClarionError as error:
+            results.append(FailedTriggerResult(error=[error.message], transactionId=event.transactionId))
+    return results
+
+
+def broadcast(caller: Principal, request: BroadcastRequest) -> TriggerEventResult:
+    """Novu's broadcast: the campaign to every subscriber of the environment, streamed by the dispatcher."""
+    campaign = _campaign_named(caller, request.name, {})
+    transaction_id = request.transactionId or new_id()
+    if campaign["status"] != ACTIVE:
+        return TriggerEventResult(status="trigger_not_active", transactionId=transaction_id)
+    payload = _bounded(request.payload, field="payload")
+    _start(caller, campaign, transaction_id, payload, Targets(subscriberIds=[], topicKeys=[], all=True))
+    return TriggerEventResult(transactionId=transaction_id)
+
+
+def _campaign_named(caller: Principal, name: str, campaigns: dict[str, Item]) -> Item:
+    if name not in campaigns:
+        campaign = CampaignsRepository().find_by_identifier(caller.environment_id, name)
+        if campaign is None:
+            raise ValidationFailed(f"workflow_not_found: no campaign has the identifier '{name}'", field="name")
+        campaigns[name] = campaign
+    return campaigns[name]
+
+
+def _start(caller: Principal, campaign: Item, transaction_id: str, payload: dict[str, Any], targets: Targets) -> None:
+    """The notification first (a transactionId used before is a 409 and nothing is queued), then the one job."""
+    Notifications().create(caller.environment_id, transaction_id, campaign, payload, targets)
+    send_dispatch_job(_job(caller, campaign, transaction_id, payload, targets))
 
 
 def _job(

@@ -46,6 +46,9 @@ ROUTE_SCOPES: dict[str, str] = {
     # triggers (the client trigger API, Novu's events API)
     "POST /api/client/campaigns/{campaignId}/trigger": "campaign:trigger",
     "POST /v1/events/trigger": "campaign:trigger",
+    "POST /v1/events/trigger/bulk": "campaign:trigger",
+    "POST /v1/events/trigger/broadcast": "campaign:trigger",
+    "DELETE /v1/events/trigger/{transactionId}": "campaign:trigger",
     # topics (Novu v1)
     "POST /v1/topics": "create:topic",
     "GET /v1/topics": "list:topic",
@@ -56,6 +59,13 @@ ROUTE_SCOPES: dict[str, str] = {
     f"POST {_TOPIC}/subscribers/removal": "update:topic",
     f"GET {_TOPIC}/subscribers": "list:topic",
     f"GET {_TOPIC}/subscribers/{{externalSubscriberId}}": "info:topic",
+    # activity (Novu v1 messages, notifications, execution details)
+    "GET /v1/messages": "list:message",
+    "DELETE /v1/messages/{messageId}": "delete:message",
+    "GET /v1/notifications": "list:message",
+    "GET /v1/notifications/stats": "list:message",
+    "GET /v1/notifications/{notificationId}": "info:message",
+    "GET /v1/execution-details": "info:message",
 }
 
 # Routes a browser reaches without a client key (the template sets `Authorizer: NONE` on them); each names

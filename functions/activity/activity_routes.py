@@ -1,0 +1,105 @@
+"""/v1/messages, /v1/notifications and /v1/execution-details: the activity of an environment, as Novu's v1 API
+has it."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.activity import service
+from clarion.activity.models import (
+    MAX_MESSAGES_PER_PAGE,
+    MAX_NOTIFICATIONS_PER_PAGE,
+    ActivityMessage,
+    ActivityPage,
+    ActivityStats,
+    DeletedMessage,
+    ExecutionDetail,
+    Notification,
+)
+from clarion.api import PageNumber, caller, endpoint
+from clarion.delivery.records import CHANNELS, Channel
+from clarion.errors import ValidationFailed
+from clarion.models import Envelope, ObjectId, SubscriberId
+
+router = APIGatewayHttpRouter()
+MessageLimit = Annotated[int, Query(ge=1, le=MAX_MESSAGES_PER_PAGE, description="Messages per page")]
+NotificationLimit = Annotated[int, Query(ge=1, le=MAX_NOTIFICATIONS_PER_PAGE, description="Notifications per page")]
+ChannelFilter = Annotated[Channel | None, Query(description="Only messages of this channel")]
+SubscriberFilter = Annotated[SubscriberId | None, Query(description="Only messages to this subscriber")]
+TransactionFilter = Annotated[SubscriberId | None, Query(description="Only what this trigger's transaction sent")]
+ChannelsFilter = Annotated[str | None, Query(description="Comma-separated channels: notifications sent on any")]
+TemplatesFilter = Annotated[str | None, Query(description="Comma-separated campaign ids: their notifications only")]
+MessageIdPath = Annotated[ObjectId, Path(description="The message's id")]
+NotificationIdPath = Annotated[SubscriberId, Path(description="The notification's `_id`, or its transactionId")]
+NotificationIdQuery = Annotated[SubscriberId, Query(description="The notification's `_id`, or its transactionId")]
+SubscriberIdQuery = Annotated[SubscriberId, Query(description="Your application's id for the subscriber")]
+
+
+@endpoint(router, "GET /v1/messages", summary="List messages, newest first, by channel, subscriber or transaction")
+def list_messages(
+    page: PageNumber = 0,
+    limit: MessageLimit = 10,
+    channel: ChannelFilter = None,
+    subscriberId: SubscriberFilter = None,
+    transactionId: TransactionFilter = None,
+) -> ActivityPage[ActivityMessage]:
+    return service.list_messages(
+        caller(router),
+        page=page,
+        limit=limit,
+        channel=channel,
+        subscriber_id=subscriberId,
+        transaction_id=transactionId,
+    )
+
+
+@endpoint(router, "DELETE /v1/messages/{messageId}", summary="Delete a message (and its in-app copy)")
+def delete_message(messageId: MessageIdPath) -> Envelope[DeletedMessage]:
+    return Envelope(data=service.delete_message(caller(router), messageId))
+
+
+@endpoint(router, "GET /v1/notifications", summary="The activity feed: notifications newest first, with their jobs")
+def list_notifications(
+    page: PageNumber = 0,
+    limit: NotificationLimit = 10,
+    channels: ChannelsFilter = None,
+    templates: TemplatesFilter = None,
+    transactionId: TransactionFilter = None,
+) -> ActivityPage[Notification]:
+    return service.list_notifications(
+        caller(router),
+        page=page,
+        limit=limit,
+        channels=_listed(channels, field="channels", allowed=CHANNELS),
+        templates=_listed(templates, field="templates"),
+        transaction_id=transactionId,
+    )
+
+
+@endpoint(router, "GET /v1/notifications/stats", summary="Notifications of the last week and month")
+def notification_stats() -> Envelope[ActivityStats]:
+    return Envelope(data=service.activity_stats(caller(router)))
+
+
+@endpoint(router, "GET /v1/notifications/{notificationId}", summary="One notification with its jobs")
+def get_notification(notificationId: NotificationIdPath) -> Envelope[Notification]:
+    return Envelope(data=service.get_notification(caller(router), notificationId))
+
+
+@endpoint(router, "GET /v1/execution-details", summary="What happened to a notification's messages to a subscriber")
+def list_execution_details(
+    notificationId: NotificationIdQuery, subscriberId: SubscriberIdQuery
+) -> Envelope[list[ExecutionDetail]]:
+    return Envelope(data=service.execution_details(caller(router), notificationId, subscriberId))
+
+
+def _listed(value: str | None, *, field: str, allowed: tuple[str, ...] | None = None) -> list[str]:
+    """A comma-separated filter (API Gateway joins a repeated query parameter with commas) as a list."""
+    entries = [entry.strip() for entry in (value or "").split(",") if entry.strip()]
+    for entry in entries:
+        valid = entry in allowed if allowed else len(entry) == 24 and all(c in "0123456789abcdef" for c in entry)
+        if not valid:
+            expected = f"one of {', '.join(allowed)}" if allowed else "a campaign id"
+            raise ValidationFailed(f"'{entry}' is not {expected}", field=field, value=value)
+    return entries

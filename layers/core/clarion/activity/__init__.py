@@ -1,0 +1,1 @@
+"""The activity API: messages, notifications and execution details (Novu v1)."""

@@ -1,0 +1,261 @@
+"""The activity API's responses in Novu v1's shapes: messages, notifications (the activity feed), execution
+details and the activity stats."""
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clarion.dynamo import Item
+
+T = TypeVar("T")
+MAX_MESSAGES_PER_PAGE = 100
+MAX_NOTIFICATIONS_PER_PAGE = 50
+DAYS_SEARCHED = 31
+MAX_JOBS_SHOWN = 100  # of a notification in the activity feed
+
+_NOVU = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+_NOT_SENT = frozenset({"failed", "filtered", "skipped", "cancelled"})
+_DETAIL = {
+    "queued": "Message queued for sending",
+    "sending": "Sending the message",
+    "sent": "Message sent",
+    "failed": "Message failed",
+    "filtered": "Message filtered",
+    "skipped": "Message skipped",
+    "cancelled": "Message cancelled",
+}
+_JOB_STATUS = {
+    "queued": "queued",
+    "sending": "running",
+    "sent": "completed",
+    "failed": "failed",
+    "filtered": "skipped",
+    "skipped": "skipped",
+    "cancelled": "canceled",
+}
+
+
+class ActivityPage(BaseModel, Generic[T]):
+    """Novu's paged activity list; `totalCount` is optional in Novu's DTO and left out: counting every match
+    would read every day partition, and with a channel filter every item."""
+
+    page: int
+    pageSize: int
+    hasMore: bool
+    data: list[T]
+
+
+class ActivityMessage(BaseModel):
+    """A delivery record as Novu's message: the address only as Novu shows it (`email`, `phone`)."""
+
+    model_config = _NOVU
+
+    id: str = Field(alias="_id")
+    templateId: str | None = Field(default=None, alias="_templateId", description="The campaign's id")
+    environmentId: str = Field(alias="_environmentId")
+    organizationId: str = Field(alias="_organizationId")
+    subscriberRef: str = Field(alias="_subscriberId", description="Clarion's id of the subscriber: its subscriberId")
+    subscriberId: str
+    transactionId: str | None = None
+    channel: str
+    content: str = Field(description="The rendered body (the HTML of an email)")
+    subject: str | None = Field(default=None, description="An email's subject")
+    title: str | None = Field(default=None, description="A push notification's title")
+    email: str | None = None
+    phone: str | None = None
+    status: str = Field(description="queued, sending, sent, failed, filtered, skipped or cancelled")
+    errorText: str | None = Field(default=None, description="Why the message was not sent, when it was not")
+    providerId: str | None = None
+    createdAt: str
+    updatedAt: str
+
+    @classmethod
+    def from_record(cls, record: Item, organization_id: str) -> "ActivityMessage":
+        content, to = record.get("content") or {}, record.get("to") or {}
+        reasons = [entry["reason"] for entry in record.get("history") or [] if entry.get("reason")]
+        return cls.model_validate(
+            _record_ids(record, organization_id)
+            | {
+                "subscriberId": record["subscriberId"],
+                "transactionId": record.get("transactionId"),
+                "channel": record["channel"],
+                "content": str(content.get("html") or content.get("body") or ""),
+                "subject": content.get("subject"),
+                "title": content.get("title"),
+                "email": to.get("email"),
+                "phone": to.get("phone"),
+                "status": record["status"],
+                "errorText": reasons[-1] if reasons and record["status"] in _NOT_SENT else None,
+                "providerId": record.get("providerId"),
+                "createdAt": record["createdAt"],
+                "updatedAt": record.get("updatedAt", record["createdAt"]),
+            }
+        )
+
+
+class DeletedMessage(BaseModel):
+    acknowledged: bool = True
+    status: Literal["deleted"] = "deleted"
+
+
+ExecutionStatus = Literal["Success", "Failed", "Pending", "Queued"]
+_EXECUTION_STATUS: dict[str, ExecutionStatus] = {
+    "queued": "Queued",
+    "sending": "Pending",
+    "sent": "Success",
+    "failed": "Failed",
+    "filtered": "Success",  # as Novu: the step ran, and its outcome was not to send
+    "skipped": "Failed",
+    "cancelled": "Success",
+}
+
+
+class ExecutionDetail(BaseModel):
+    """One change of a message's status, as Novu's execution detail."""
+
+    model_config = _NOVU
+
+    id: str = Field(alias="_id")
+    jobId: str = Field(alias="_jobId", description="The message's id: Clarion runs one job per message")
+    messageId: str = Field(alias="_messageId")
+    notificationId: str = Field(alias="_notificationId")
+    environmentId: str = Field(alias="_environmentId")
+    organizationId: str = Field(alias="_organizationId")
+    subscriberRef: str = Field(alias="_subscriberId")
+    providerId: str | None = None
+    transactionId: str | None = None
+    channel: str
+    detail: str = Field(description="What happened, with the reason when the message was not sent")
+    source: Literal["Internal"] = "Internal"
+    status: ExecutionStatus
+    isTest: bool = False
+    isRetry: bool
+    createdAt: str
+    updatedAt: str
+
+    @classmethod
+    def from_record(cls, record: Item, notification_id: str, organization_id: str) -> Iterator["ExecutionDetail"]:
+        """One detail per entry of the record's history; a retry is any entry after its second send attempt."""
+        attempt = 0
+        for number, entry in enumerate(record.get("history") or []):
+            status = entry["status"]
+            attempt += status == "sending"
+            detail = _DETAIL.get(status, status)
+            yield cls.model_validate(
+                {
+                    "_id": hashlib.sha256(f"{record['_id']}#{number}".encode()).hexdigest()[:24],
+                    "_jobId": record["_id"],
+                    "_messageId": record["_id"],
+                    "_notificationId": notification_id,
+                    "_environmentId": record["environmentId"],
+                    "_organizationId": organization_id,
+                    "_subscriberId": record["subscriberId"],
+                    "providerId": entry.get("providerId") or record.get("providerId"),
+                    "transactionId": record.get("transactionId"),
+                    "channel": record["channel"],
+                    "detail": f"{detail}: {entry['reason']}" if entry.get("reason") else detail,
+                    "status": _EXECUTION_STATUS.get(status, "Pending"),
+                    "isRetry": attempt > 1,
+                    "createdAt": entry["at"],
+                    "updatedAt": entry["at"],
+                }
+            )
+
+
+class NotificationJob(BaseModel):
+    """A message of a notification, as a job of Novu's activity feed."""
+
+    model_config = _NOVU
+
+    id: str = Field(alias="_id")
+    subscriberRef: str = Field(alias="_subscriberId")
+    type: str = Field(description="The channel")
+    status: str = Field(description="Novu's job status: queued, running, completed, failed, skipped or canceled")
+    providerId: str | None = None
+    executionDetails: list[ExecutionDetail]
+    createdAt: str
+    updatedAt: str
+
+    @classmethod
+    def from_record(cls, record: Item, notification_id: str, organization_id: str) -> "NotificationJob":
+        return cls.model_validate(
+            {
+                "_id": record["_id"],
+                "_subscriberId": record["subscriberId"],
+                "type": record["channel"],
+                "status": _JOB_STATUS.get(record["status"], record["status"]),
+                "providerId": record.get("providerId"),
+                "executionDetails": list(ExecutionDetail.from_record(record, notification_id, organization_id)),
+                "createdAt": record["createdAt"],
+                "updatedAt": record.get("updatedAt", record["createdAt"]),
+            }
+        )
+
+
+class NotificationTemplate(BaseModel):
+    model_config = _NOVU
+
+    id: str = Field(alias="_id")
+    name: str
+    triggers: list[dict[str, Any]]
+
+
+class Notification(BaseModel):
+    """A trigger, as an entry of Novu's activity feed, with its messages as `jobs`."""
+
+    model_config = _NOVU
+
+    id: str = Field(alias="_id")
+    environmentId: str = Field(alias="_environmentId")
+    organizationId: str = Field(alias="_organizationId")
+    templateId: str | None = Field(default=None, alias="_templateId")
+    transactionId: str
+    template: NotificationTemplate | None = None
+    channels: list[str]
+    payload: dict[str, Any]
+    to: Any = None
+    status: str | None = None
+    jobs: list[NotificationJob]
+    createdAt: str
+
+    @classmethod
+    def from_item(
+        cls, item: Item, *, organization_id: str, campaign: Item | None, jobs: list[NotificationJob]
+    ) -> "Notification":
+        template = None
+        if campaign is not None:
+            triggers = [{"type": "event", "identifier": campaign["identifier"]}] if campaign.get("identifier") else []
+            template = {"_id": campaign["_id"], "name": campaign.get("name", ""), "triggers": triggers}
+        return cls.model_validate(
+            {
+                "_id": item["_id"],
+                "_environmentId": item["environmentId"],
+                "_organizationId": organization_id,
+                "_templateId": item.get("campaignId"),
+                "transactionId": item["transactionId"],
+                "template": template,
+                "channels": list(item.get("channels") or []),
+                "payload": item.get("payload") or {},
+                "to": item.get("to"),
+                "status": item.get("status"),
+                "jobs": jobs,
+                "createdAt": item["createdAt"],
+            }
+        )
+
+
+class ActivityStats(BaseModel):
+    weeklySent: int = Field(description="Notifications of the last 7 days (UTC days, today included)")
+    monthlySent: int = Field(description="Notifications of the last 30 days (UTC days, today included)")
+
+
+def _record_ids(record: Item, organization_id: str) -> Item:
+    return {
+        "_id": record["_id"],
+        "_templateId": record.get("campaignId"),
+        "_environmentId": record["environmentId"],
+        "_organizationId": organization_id,
+        "_subscriberId": record["subscriberId"],
+    }

@@ -1,0 +1,141 @@
+"""What the activity API reads of MessagesTable: delivery records and notifications through the keys-only
+TransactionIndex, SubscriberIndex and ActivityIndex (docs/data-model.md, "Delivery records")."""
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from clarion.aws import client
+from clarion.delivery.records import RECORD_SK, record_pk
+from clarion.dynamo import DynamoTable, Expression, Item, from_attribute, is_transaction_cancelled
+from clarion.inbox.layout import inbox_pk, message_sk
+from clarion.settings import settings
+
+NOTIFICATION_SK = "NOTIFICATION"
+ACTIVITY_INDEX = "ActivityIndex"
+KEYS_PER_READ = 100
+# a notification's createdAt is read within moments of the second its `_id` starts with
+_ID_TO_CREATED_SECONDS = 5
+
+
+def transaction_key(environment_id: str, transaction_id: str) -> str:
+    return f"ENV#{environment_id}#TX#{transaction_id}"
+
+
+def subscriber_key(environment_id: str, subscriber_id: str) -> str:
+    return f"ENV#{environment_id}#SUB#{subscriber_id}"
+
+
+def messages_day_key(environment_id: str, day: date) -> str:
+    return f"ENV#{environment_id}#MESSAGES#{day.isoformat()}"
+
+
+def notifications_day_key(environment_id: str, day: date) -> str:
+    return f"ENV#{environment_id}#NOTIFICATIONS#{day.isoformat()}"
+
+
+class IndexPartition:
+    """One partition of a keys-only index sorted by createdAt."""
+
+    def __init__(self, index: str, attribute: str, value: str) -> None:
+        self.index, self.attribute, self.value = index, attribute, value
+
+    @classmethod
+    def transaction(cls, environment_id: str, transaction_id: str) -> "IndexPartition":
+        return cls("TransactionIndex", "transactionKey", transaction_key(environment_id, transaction_id))
+
+    @classmethod
+    def subscriber(cls, environment_id: str, subscriber_id: str) -> "IndexPartition":
+        return cls("SubscriberIndex", "subscriberKey", subscriber_key(environment_id, subscriber_id))
+
+    @classmethod
+    def activity(cls, day_key: str) -> "IndexPartition":
+        return cls(ACTIVITY_INDEX, "activityKey", day_key)
+
+
+class ActivityRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().messages_table)
+
+    def record(self, environment_id: str, message_id: str) -> Item | None:
+        return self.table.get(record_pk(environment_id, message_id), RECORD_SK, consistent=True)
+
+    def delete_record(self, environment_id: str, message_id: str, subscriber_id: str) -> bool:
+        """Deletes the record and its in-app copy in the subscriber's inbox, if any; False when the record is gone."""
+        try:
+            self.table.transact(
+                [
+                    self.table.delete_op(record_pk(environment_id, message_id), RECORD_SK, "attribute_exists(pk)"),
+                    self.table.delete_op(inbox_pk(environment_id, subscriber_id), message_sk(message_id)),
+                ]
+            )
+        except Exception as error:
+            if is_transaction_cancelled(error):
+                return False
+            raise
+        return True
+
+    def notification(self, environment_id: str, transaction_id: str) -> Item | None:
+        return self.table.get(transaction_key(environment_id, transaction_id), NOTIFICATION_SK)
+
+    def notification_by_id(self, environment_id: str, notification_id: str) -> Item | None:
+        """The notification whose `_id` is `notification_id`: the id's leading seconds give its day and the
+        moments of its createdAt, so only the few notifications created around that second are read."""
+        seconds = timedelta(seconds=_ID_TO_CREATED_SECONDS)
+        moment = datetime.fromtimestamp(int(notification_id[:8], 16), UTC)
+        start, end = moment - seconds, moment + seconds
+        keys: list[Item] = []
+        for day in sorted({start.date(), end.date()}):
+            condition = Expression(
+                "activityKey = :day AND createdAt BETWEEN :start AND :end",
+                values={":day": notifications_day_key(environment_id, day), ":start": _iso(start), ":end": _iso(end)},
+            )
+            keys += self._keys(ACTIVITY_INDEX, condition, newest_first=False)
+        return next((item for item in self.table.batch_get(keys) if item.get("_id") == notification_id), None)
+
+    def keys(self, partitions: Iterable[IndexPartition], *, newest_first: bool = True) -> Iterator[Item]:
+        """The keys of every item of `partitions`, partition after partition, each in createdAt order (newest
+        first unless told otherwise), read a page at a time as the caller consumes them."""
+        for partition in partitions:
+            condition = Expression("#k = :k", {"#k": partition.attribute}, {":k": partition.value})
+            yield from self._keys(partition.index, condition, newest_first=newest_first)
+
+    def records(self, environment_id: str, message_ids: Iterable[str]) -> list[Item]:
+        """The records of those of `message_ids` that exist, in the order of `message_ids`."""
+        return self.table.batch_get([{"pk": record_pk(environment_id, m), "sk": RECORD_SK} for m in message_ids])
+
+    def items(self, keys: Iterable[Item]) -> Iterator[Item]:
+        """The items at `keys` in their order, read a batch at a time as the caller consumes them."""
+        batch: list[Item] = []
+        for key in keys:
+            batch.append(key)
+            if len(batch) == KEYS_PER_READ:
+                yield from self.table.batch_get(batch)
+                batch = []
+        if batch:
+            yield from self.table.batch_get(batch)
+
+    def get_many(self, keys: list[Item]) -> list[Item]:
+        return self.table.batch_get(keys)
+
+    def count_day(self, day_key: str) -> int:
+        return self.table.count(ACTIVITY_INDEX, {"activityKey": day_key}, at_most=2**62)
+
+    def _keys(self, index: str, condition: Expression, *, newest_first: bool) -> Iterator[Item]:
+        params: dict[str, Any] = {
+            "TableName": self.table.name,
+            "IndexName": index,
+            "ScanIndexForward": not newest_first,
+            "Limit": KEYS_PER_READ,
+        }
+        params |= condition.params("KeyConditionExpression")
+        while True:
+            response = client("dynamodb").query(**params)
+            yield from ({"pk": from_attribute(i["pk"]), "sk": from_attribute(i["sk"])} for i in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,211 @@
+"""The activity of an environment as Novu v1 shows it: messages, notifications (one per trigger) with their
+messages as jobs, each message's history as execution details, and the sent counts. Independent of HTTP."""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+
+from clarion import clock
+from clarion.activity.models import (
+    DAYS_SEARCHED,
+    MAX_JOBS_SHOWN,
+    ActivityMessage,
+    ActivityPage,
+    ActivityStats,
+    DeletedMessage,
+    ExecutionDetail,
+    Notification,
+    NotificationJob,
+)
+from clarion.activity.repository import (
+    NOTIFICATION_SK,
+    ActivityRepository,
+    IndexPartition,
+    messages_day_key,
+    notifications_day_key,
+)
+from clarion.campaigns.models import MAX_STEPS
+from clarion.campaigns.repository import CampaignsRepository
+from clarion.delivery.records import RECORD_SK
+from clarion.dynamo import Item
+from clarion.engine.messages import message_id
+from clarion.errors import NotFound
+from clarion.principal import Principal
+from clarion.settings import settings
+
+WEEK_DAYS, MONTH_DAYS = 7, 30
+
+
+def list_messages(
+    caller: Principal,
+    *,
+    page: int,
+    limit: int,
+    channel: str | None,
+    subscriber_id: str | None,
+    transaction_id: str | None,
+) -> ActivityPage[ActivityMessage]:
+    """Newest first: a transaction's or a subscriber's records through their index, otherwise the environment's
+    of the last DAYS_SEARCHED days through the activity index, a day at a time."""
+    environment_id = caller.environment_id
+    if transaction_id is not None:
+        partitions = [IndexPartition.transaction(environment_id, transaction_id)]
+    elif subscriber_id is not None:
+        partitions = [IndexPartition.subscriber(environment_id, subscriber_id)]
+    else:
+        partitions = _day_partitions(environment_id, messages_day_key)
+
+    def matches(record: Item) -> bool:
+        return (channel is None or record["channel"] == channel) and (
+            subscriber_id is None or record["subscriberId"] == subscriber_id
+        )
+
+    filtered = channel is not None or (transaction_id is not None and subscriber_id is not None)
+    records, has_more = _page(partitions, page, limit, matches if filtered else None)
+    return ActivityPage(
+        page=page,
+        pageSize=limit,
+        hasMore=has_more,
+        data=[ActivityMessage.from_record(r, settings().organization_id) for r in records],
+    )
+
+
+def delete_message(caller: Principal, message_id: str) -> DeletedMessage:
+    repository = ActivityRepository()
+    record = repository.record(caller.environment_id, message_id)
+    if record is None or not repository.delete_record(caller.environment_id, message_id, record["subscriberId"]):
+        raise NotFound(f"message '{message_id}' not found", field="messageId")
+    return DeletedMessage()
+
+
+def list_notifications(
+    caller: Principal, *, page: int, limit: int, channels: list[str], templates: list[str], transaction_id: str | None
+) -> ActivityPage[Notification]:
+    """Newest first through the activity index's notification day partitions; one transaction by its key."""
+    environment_id = caller.environment_id
+
+    def matches(notification: Item) -> bool:
+        sent_on = set(notification.get("channels") or [])
+        return (not channels or bool(sent_on.intersection(channels))) and (
+            not templates or notification.get("campaignId") in templates
+        )
+
+    if transaction_id is not None:
+        found = ActivityRepository().notification(environment_id, transaction_id)
+        shown = [found] if found and matches(found) and page == 0 else []
+        return ActivityPage(page=page, pageSize=limit, hasMore=False, data=_notifications(environment_id, shown))
+    partitions = _day_partitions(environment_id, notifications_day_key)
+    found_page, has_more = _page(partitions, page, limit, matches if channels or templates else None)
+    return ActivityPage(page=page, pageSize=limit, hasMore=has_more, data=_notifications(environment_id, found_page))
+
+
+def get_notification(caller: Principal, notification_id: str) -> Notification:
+    """`notification_id` is the notification's `_id`, or its transactionId."""
+    return _notifications(caller.environment_id, [_find_notification(caller, notification_id)])[0]
+
+
+def activity_stats(caller: Principal) -> ActivityStats:
+    """Notifications (triggers) of the last 7 and 30 UTC days, counted through the activity index."""
+    repository = ActivityRepository()
+    days = _days_back(caller.environment_id, MONTH_DAYS)
+    daily = [repository.count_day(notifications_day_key(caller.environment_id, day)) for day in days]
+    return ActivityStats(weeklySent=sum(daily[:WEEK_DAYS]), monthlySent=sum(daily))
+
+
+def execution_details(caller: Principal, notification_id: str, subscriber_id: str) -> list[ExecutionDetail]:
+    """One detail per status change of each message of the notification to the subscriber, step by step.
+    `notification_id` is the notification's `_id` or its transactionId (which also finds the messages of a
+    trigger whose notification was not recorded). A message's id derives from its transaction, subscriber and
+    step, so the subscriber's messages are read by key, however many the notification has."""
+    environment_id = caller.environment_id
+    try:
+        notification = _find_notification(caller, notification_id)
+        reference, transaction_id = notification["_id"], notification["transactionId"]
+    except NotFound:
+        reference = transaction_id = notification_id
+        if not _subscriber_records(environment_id, transaction_id, subscriber_id):
+            raise
+    return [
+        detail
+        for record in _subscriber_records(environment_id, transaction_id, subscriber_id)
+        for detail in ExecutionDetail.from_record(record, reference, settings().organization_id)
+    ]
+
+
+def _subscriber_records(environment_id: str, transaction_id: str, subscriber_id: str) -> list[Item]:
+    ids = [message_id(environment_id, transaction_id, subscriber_id, step) for step in range(MAX_STEPS)]
+    return ActivityRepository().records(environment_id, ids)
+
+
+def _find_notification(caller: Principal, notification_id: str) -> Item:
+    repository = ActivityRepository()
+    found = repository.notification(caller.environment_id, notification_id)
+    if found is None and _is_object_id(notification_id):
+        found = repository.notification_by_id(caller.environment_id, notification_id)
+    if found is None:
+        raise NotFound(f"notification '{notification_id}' not found", field="notificationId")
+    return found
+
+
+def _page(
+    partitions: list[IndexPartition], page: int, limit: int, matches: Callable[[Item], bool] | None
+) -> tuple[list[Item], bool]:
+    """Items `page * limit` onwards, newest first, and whether more follow. Without a filter only the page's
+    items are read in full (skipping reads keys); with one, items are read a batch at a time until the page fills."""
+    repository = ActivityRepository()
+    keys = repository.keys(partitions)
+    start = page * limit
+    if matches is None:
+        wanted = list(islice(keys, start, start + limit + 1))
+        return repository.get_many(wanted[:limit]), len(wanted) > limit
+    found = list(islice((item for item in repository.items(keys) if matches(item)), start, start + limit + 1))
+    return found[:limit], len(found) > limit
+
+
+def _jobs_of(environment_id: str, transaction_id: str) -> list[Item]:
+    """The first MAX_JOBS_SHOWN records of a transaction, oldest first: a broadcast's are listed by /v1/messages."""
+    repository = ActivityRepository()
+    partition = IndexPartition.transaction(environment_id, transaction_id)
+    keys = list(islice(repository.keys([partition], newest_first=False), MAX_JOBS_SHOWN))
+    return [item for item in repository.get_many(keys) if item["sk"] == RECORD_SK]
+
+
+def _notifications(environment_id: str, items: list[Item]) -> list[Notification]:
+    campaigns = CampaignsRepository()
+    found: dict[str, Item | None] = {}
+    shown = []
+    for item in items:
+        if item.get("sk") != NOTIFICATION_SK:
+            continue
+        campaign_id = item.get("campaignId")
+        if campaign_id and campaign_id not in found:
+            found[campaign_id] = campaigns.get(environment_id, campaign_id)
+        records = _jobs_of(environment_id, item["transactionId"])
+        organization_id = settings().organization_id
+        shown.append(
+            Notification.from_item(
+                item | {"environmentId": environment_id},
+                organization_id=organization_id,
+                campaign=found.get(campaign_id) if campaign_id else None,
+                jobs=[NotificationJob.from_record(record, item["_id"], organization_id) for record in records],
+            )
+        )
+    return shown
+
+
+def _day_partitions(environment_id: str, day_key: Callable[[str, date], str]) -> list[IndexPartition]:
+    return [IndexPartition.activity(day_key(environment_id, day)) for day in _days_back(environment_id)]
+
+
+def _days_back(environment_id: str, days: int = DAYS_SEARCHED) -> list[date]:
+    """Today and the `days - 1` before it, newest first, none before the environment was created (its id, like
+    every id, starts with its creation time), so a young environment's activity costs a query a day of its life."""
+    today = clock.utc_now().date()
+    if _is_object_id(environment_id):
+        created = datetime.fromtimestamp(int(environment_id[:8], 16), UTC).date()
+        days = max(1, min(days, (today - created).days + 1))
+    return [today - timedelta(days=back) for back in range(days)]
+
+
+def _is_object_id(value: str) -> bool:
+    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)

@@ -1,0 +1,75 @@
+"""Cancelling a trigger (Novu's `DELETE /v1/events/trigger/{transactionId}`): what has not been sent yet is not.
+
+While the dispatcher has not reached the end of the audience, the notification is marked cancelled FIRST, so
+the dispatch jobs still queued write no more records (the dispatcher checks the mark once per page); then every
+record of the transaction still `queued` moves to `cancelled` with a conditional UpdateItem, which a sender's
+claim (also conditioned on `queued`) can never interleave with. One window remains: a page whose check passed
+just before the mark was written, and whose records are written after the sweep read the index.
+"""
+
+from typing import Any
+
+from clarion.aws import client
+from clarion.delivery.records import RECORD_SK, DeliveryRecords
+from clarion.dynamo import Expression, from_item
+from clarion.engine.notifications import Notifications, notification_pk
+from clarion.ids import utc_now
+from clarion.principal import Principal
+
+TRANSACTION_INDEX = "TransactionIndex"
+CANCEL_REASON = "the trigger was cancelled"
+PAGE_SIZE = 100
+
+
+def cancel_transaction(caller: Principal, transaction_id: str) -> bool:
+    """True when something was still to do and is now stopped; False when there was nothing left to cancel (an
+    unknown transaction, one of another environment, one already cancelled, or one fully sent)."""
+    environment_id = caller.environment_id
+    notifications = Notifications()
+    notification = notifications.get(environment_id, transaction_id)
+    if notification is None or notification["status"] != "processing":
+        return False
+    fanout_pending = "dispatchedAt" not in notification
+    if fanout_pending:
+        notifications.mark_cancelled(environment_id, transaction_id)
+    cancelled = QueuedRecords().cancel_all(environment_id, transaction_id)
+    if cancelled and not fanout_pending:
+        notifications.mark_cancelled(environment_id, transaction_id)
+    return fanout_pending or cancelled > 0
+
+
+class QueuedRecords:
+    def __init__(self, records: DeliveryRecords | None = None) -> None:
+        self.records = records or DeliveryRecords()
+
+    def cancel_all(self, environment_id: str, transaction_id: str) -> int:
+        """Moves each of the transaction's records still queued to cancelled; returns how many moved."""
+        table = self.records.table
+        params: dict[str, Any] = {"TableName": table.name, "IndexName": TRANSACTION_INDEX, "Limit": PAGE_SIZE}
+        key = Expression("transactionKey = :key", values={":key": notification_pk(environment_id, transaction_id)})
+        params |= key.params("KeyConditionExpression")
+        cancelled = 0
+        while True:
+            response = client("dynamodb").query(**params)
+            keys = [{"pk": from_item(item)["pk"], "sk": RECORD_SK} for item in response["Items"]]
+            for record in table.batch_get(keys):
+                if record["status"] == "queued":
+                    cancelled += self._cancel(record["pk"])
+            if "LastEvaluatedKey" not in response:
+                return cancelled
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _cancel(self, pk: str) -> bool:
+        now = utc_now()
+        update = Expression(
+            "SET #status = :cancelled, updatedAt = :now, history = list_append(if_not_exists(history, :empty), :entry)",
+            names={"#status": "status"},
+            values={
+                ":cancelled": "cancelled",
+                ":queued": "queued",
+                ":now": now,
+                ":empty": [],
+                ":entry": [{"status": "cancelled", "at": now, "reason": CANCEL_REASON}],
+            },
+        )
+        return self.records.table.update(pk, RECORD_SK, update, condition="#status = :queued") is not None

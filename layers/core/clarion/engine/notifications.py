@@ -1,0 +1,85 @@
+"""The notification item: one per trigger (Novu's activity entry), pk `ENV#<env>#TX#<transactionId>`, sk
+`NOTIFICATION`, in ActivityIndex under its day (docs/data-model.md, MessagesTable).
+
+It is also the transaction's cancellation marker: cancelling sets `status` to "cancelled", which the dispatcher
+reads once per page before writing records; `dispatchedAt` says the dispatcher reached the end of the audience.
+"""
+
+from typing import Any
+
+from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.engine.models import Targets
+from clarion.errors import Conflict
+from clarion.ids import new_id, utc_now
+from clarion.settings import settings
+
+NOTIFICATION_SK = "NOTIFICATION"
+SUMMARY_SUBSCRIBERS = 100
+
+
+def notification_pk(environment_id: str, transaction_id: str) -> str:
+    return f"ENV#{environment_id}#TX#{transaction_id}"
+
+
+class Notifications:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().messages_table)
+
+    def create(
+        self, environment_id: str, transaction_id: str, campaign: Item, payload: dict[str, Any], targets: Targets
+    ) -> Item:
+        """Writes the notification of a new trigger; a transactionId already used in the environment is a 409."""
+        created_at = utc_now()
+        item = {
+            "pk": notification_pk(environment_id, transaction_id),
+            "sk": NOTIFICATION_SK,
+            "_id": new_id(),
+            "transactionId": transaction_id,
+            "environmentId": environment_id,
+            "campaignId": campaign["_id"],
+            "templateIdentifier": campaign["identifier"],
+            "payload": payload,
+            "to": {
+                "subscriberIds": targets["subscriberIds"][:SUMMARY_SUBSCRIBERS],
+                "topicKeys": targets["topicKeys"],
+                "all": targets["all"],
+            },
+            "channels": list(campaign.get("channels") or []),
+            "status": "processing",
+            "createdAt": created_at,
+            "activityKey": f"ENV#{environment_id}#NOTIFICATIONS#{created_at[:10]}",
+        }
+        if not self.table.put(item, Expression("attribute_not_exists(pk)")):
+            raise Conflict(
+                "transactionId property is not unique, please make sure all triggers have a unique transactionId",
+                field="transactionId",
+                value=transaction_id,
+            )
+        return item
+
+    def get(self, environment_id: str, transaction_id: str) -> Item | None:
+        return self.table.get(notification_pk(environment_id, transaction_id), NOTIFICATION_SK, consistent=True)
+
+    def is_cancelled(self, environment_id: str, transaction_id: str) -> bool:
+        notification = self.get(environment_id, transaction_id)
+        return notification is not None and notification["status"] == "cancelled"
+
+    def mark_dispatched(self, environment_id: str, transaction_id: str) -> None:
+        """The dispatcher wrote every record of the audience: a later cancel has only records left to stop."""
+        self.table.update(
+            notification_pk(environment_id, transaction_id),
+            NOTIFICATION_SK,
+            Expression("SET dispatchedAt = :now", values={":now": utc_now()}),
+            condition="attribute_exists(pk)",
+        )
+
+    def mark_cancelled(self, environment_id: str, transaction_id: str) -> bool:
+        """Processing → cancelled; False when there is no such notification or it was already cancelled."""
+        update = Expression(
+            "SET #status = :cancelled, cancelledAt = :now",
+            names={"#status": "status"},
+            values={":cancelled": "cancelled", ":processing": "processing", ":now": utc_now()},
+        )
+        pk = notification_pk(environment_id, transaction_id)
+        condition = "attribute_exists(pk) AND #status = :processing"
+        return self.table.update(pk, NOTIFICATION_SK, update, condition=condition) is not None
