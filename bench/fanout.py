@@ -20,6 +20,7 @@ TOPIC_CALL = 100
 class Fanout:
     recipients: int
     delivered: int
+    distinct_recipients: int
     by_operation: dict[str, int]
     polling: dict[str, int]
     engine_seconds: float
@@ -65,7 +66,9 @@ def topic_trigger(recipients: int) -> Fanout:
             api.call("POST", "/v1/events/trigger", trigger, 201)
             runtime.drain(timeout=3600)
         engine_seconds = time.perf_counter() - started
-        delivered = len(ses.sent_messages) - sent_before
+        sent = ses.sent_messages[sent_before:]
+        delivered = len(sent)
+        distinct = len({tuple(message.destinations["ToAddresses"]) for message in sent})
         made = Counter(
             f"{c.service}:{c.operation}" for c in calls.calls if c.function not in (None, "AuthorizerFunction")
         )
@@ -75,6 +78,7 @@ def topic_trigger(recipients: int) -> Fanout:
         return Fanout(
             recipients,
             delivered,
+            distinct,
             dict(made.most_common()),
             dict(polling.most_common()),
             engine_seconds,
