@@ -186,6 +186,26 @@ def test_a_webhook_refusing_the_message_fails_it_with_the_status(runtime: LocalR
     assert failed["history"][-1]["reason"].startswith("HTTP 404")
 
 
+def test_the_dead_letter_api_counts_a_channels_dead_letters_and_redrives_them(runtime, admin, webhook: WebhookServer):
+    def dead_letters() -> dict[str, int]:
+        return {entry["channel"]: entry["messages"] for entry in admin.get("/v1/dead-letters").json()["data"]}
+
+    before = dead_letters()
+    webhook.statuses.extend([503] * 5)
+    record = queue(runtime, "chat", {"providerId": "slack", "webhookUrl": webhook.url}, {"body": "Rolled back"})
+    for _ in range(6):
+        runtime.drain()
+        runtime.clock.advance(BACKOFF_CAP_SECONDS + 1)
+    assert dead_letters() == before | {"chat": before["chat"] + 1}
+
+    redriven = admin.post("/v1/dead-letters/chat/redrive").json()["data"]
+    assert redriven == {"channel": "chat", "redriven": before["chat"] + 1}
+    runtime.drain()
+    assert stored(runtime, record)["status"] == "sent"
+    assert dead_letters()["chat"] == 0
+    assert admin.post("/v1/dead-letters/fax/redrive").status == 422
+
+
 def test_a_job_failing_on_every_receive_reaches_the_dlq_and_redrive_sends_it(runtime, webhook: WebhookServer):
     webhook.statuses.extend([503] * 5)
     record = queue(runtime, "chat", {"providerId": "slack", "webhookUrl": webhook.url}, {"body": "Deployed"})

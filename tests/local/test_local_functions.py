@@ -149,6 +149,7 @@ def test_a_new_runtime_suspends_the_running_one_which_starts_afresh_when_used_ag
 def test_the_in_process_runtime_never_points_at_an_endpoint_and_restores_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    LocalRuntime.suspend_active()  # another module's runtime may be running in this worker: its mock sets keys too
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
     before = {name: os.environ.get(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION")}
     with LocalRuntime.in_process(TEMPLATE):

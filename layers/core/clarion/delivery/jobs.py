@@ -78,6 +78,13 @@ def dead_letter_queue_url(channel: Channel) -> str:
     return url
 
 
+def dead_letter_count(channel: Channel) -> int:
+    """About how many jobs wait in the channel's DLQ (SQS's approximate count, visible and in flight)."""
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    attributes = client("sqs").get_queue_attributes(QueueUrl=dead_letter_queue_url(channel), AttributeNames=names)
+    return sum(int(attributes["Attributes"].get(name, 0)) for name in names)
+
+
 def redrive(channel: Channel) -> int:
     """Moves every job in the channel's DLQ back to its queue; returns how many moved."""
     sqs = client("sqs")

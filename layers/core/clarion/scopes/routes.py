@@ -49,6 +49,9 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/events/trigger/bulk": "campaign:trigger",
     "POST /v1/events/trigger/broadcast": "campaign:trigger",
     "DELETE /v1/events/trigger/{transactionId}": "campaign:trigger",
+    # dead-letter queues: shared by every environment of the stack, so an operator's
+    "GET /v1/dead-letters": "environments:manage",
+    "POST /v1/dead-letters/{channel}/redrive": "environments:manage",
     # topics (Novu v1)
     "POST /v1/topics": "create:topic",
     "GET /v1/topics": "list:topic",

@@ -1,0 +1,40 @@
+"""/v1/dead-letters: the jobs each channel's sender gave up on, and sending them again once the cause is fixed.
+
+The queues serve every environment of the stack, so these routes belong to an operator (environments:manage).
+The messages themselves stay visible per environment in /v1/messages: `queued`, with the last provider error.
+"""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel
+
+from clarion.api import endpoint
+from clarion.delivery import jobs
+from clarion.delivery.records import CHANNELS, Channel
+from clarion.models import Envelope
+
+router = APIGatewayHttpRouter()
+
+
+class DeadLetters(BaseModel):
+    channel: Channel
+    messages: int
+
+
+class Redriven(BaseModel):
+    channel: Channel
+    redriven: int
+
+
+@endpoint(router, "GET /v1/dead-letters", summary="How many jobs wait in each channel's dead-letter queue")
+def count_dead_letters() -> Envelope[list[DeadLetters]]:
+    return Envelope(data=[DeadLetters(channel=c, messages=jobs.dead_letter_count(c)) for c in CHANNELS])
+
+
+@endpoint(router, "POST /v1/dead-letters/{channel}/redrive", summary="Send a channel's dead letters again")
+def redrive_dead_letters(
+    channel: Annotated[Channel, Path(description="email, sms, push, in_app or chat")],
+) -> Envelope[Redriven]:
+    return Envelope(data=Redriven(channel=channel, redriven=jobs.redrive(channel)))
