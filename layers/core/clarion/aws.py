@@ -18,9 +18,3 @@ def client(service: str) -> Any:
 
             _clients[service] = boto3.session.Session().client(service)
         return _clients[service]
-
-
-def reset_clients() -> None:
-    """Forget every client, so the next call builds one against the current endpoint (tests, local runtime)."""
-    with _lock:
-        _clients.clear()

@@ -8,7 +8,6 @@ from typing import Generic, TypeVar
 from clarion import clock as clarion_clock
 
 V = TypeVar("V")
-_MISSING = object()
 
 
 class TtlCache(Generic[V]):
