@@ -17,7 +17,9 @@
 - `StepFunctionsParserBackend.start_execution`: an execution started without a name is named `None`, so a
   second one fails with ExecutionAlreadyExists; it gets a UUID, as on AWS.
 - `DynamoDBBackend.transact_write_items` and `Table.query` cost what they cost on DynamoDB, not a copy or a
-  sort of the whole table (local.moto_dynamodb).
+  sort of the whole table; items are measured once; attribute values are sent without a walk through the
+  response model (local.moto_dynamodb).
+- `SQSBackend` send and receive read the one queue attribute they need, not all of them (local.moto_sqs).
 
 Patches are installed once per process and stay dormant while no runtime is active.
 """
@@ -44,7 +46,7 @@ from moto.stepfunctions.parser.asl.component.state.wait.wait_function import tim
 from moto.stepfunctions.parser.asl.utils import boto_client
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from local import moto_dynamodb
+from local import moto_dynamodb, moto_sqs
 from local.clock import Clock
 from local.functions import FunctionRegistry, LambdaError
 from local.targets import rule_payload
@@ -105,6 +107,7 @@ def _install() -> None:
     StepFunctionsParserBackend.start_execution = _start_execution  # type: ignore[method-assign]
     boto_client.boto3 = _InterpreterBoto3()
     moto_dynamodb.install()
+    moto_sqs.install()
 
 
 def _invoke(  # noqa: PLR0917 - moto's signature
