@@ -22,8 +22,12 @@ class Settings(BaseModel):
     in_app_queue_url: str = Field(default="", alias="IN_APP_QUEUE_URL")
     chat_queue_url: str = Field(default="", alias="CHAT_QUEUE_URL")
     dispatch_queue_url: str = Field(default="", alias="DISPATCH_QUEUE_URL")
+    dispatch_queue_arn: str = Field(default="", alias="DISPATCH_QUEUE_ARN")
+    schedule_group: str = Field(default="default", alias="SCHEDULE_GROUP")
+    scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
     fcm_platform_application_arn: str = Field(default="", alias="FCM_PLATFORM_APPLICATION_ARN")
     apns_platform_application_arn: str = Field(default="", alias="APNS_PLATFORM_APPLICATION_ARN")
+    integration_secret_prefix: str = Field(default="clarion/integrations/", alias="INTEGRATION_SECRET_PREFIX")
     auth_cache_ttl_seconds: int = Field(default=30, ge=0, le=3600, alias="AUTH_CACHE_TTL_SECONDS")
 
 

@@ -17,16 +17,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from clarion.models import Name, Request, SubscriberId
+from clarion.models import Name, ObjectId, Request, SubscriberId
 from clarion.templates.render import MAX_SOURCE_CHARS, template_problem
 
 MAX_STEPS = 20
 MAX_TOPICS = 100
 MAX_SUBSCRIBERS = 1000
 MAX_LOCALES = 50
+MAX_INBOX_EXPIRY_DAYS = 365
 Channel = Literal["email", "sms", "push", "in_app", "chat"]
 CampaignStatus = Literal["draft", "active", "paused", "stopped", "completed"]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,99}$")]
+InboxExpiryDays = Annotated[int, Field(ge=1, le=MAX_INBOX_EXPIRY_DAYS)]
 LocaleTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
 
 
@@ -122,6 +124,22 @@ class Step(Request):
     locales: dict[LocaleTag, Content] | None = Field(
         default=None, max_length=MAX_LOCALES, description="Content by BCP 47 tag (`pt-BR`, `pt`); `content` otherwise"
     )
+    layoutId: ObjectId | None = Field(
+        default=None,
+        description="Email steps: the layout wrapping the body. Absent: the environment's default layout; null: none",
+    )
+
+    @field_validator("layoutId")
+    @classmethod
+    def _layout_of_email(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("channel") != "email":
+            raise PydanticCustomError("layout", "only email steps have a layout")
+        return value
+
+    def stored(self) -> dict[str, Any]:
+        """The step as kept: an explicit `layoutId: null` (no layout) is kept, unlike an absent one (the default)."""
+        stored = self.model_dump(exclude_none=True, by_alias=True)
+        return stored | ({"layoutId": None} if "layoutId" in self.model_fields_set and self.layoutId is None else {})
 
     @field_validator("content", mode="wrap")
     @classmethod
@@ -196,6 +214,9 @@ class CreateCampaignRequest(Request):
         default_factory=SubscribersAudience, description="Who a trigger reaches besides those it names"
     )
     steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
+    inboxExpiryDays: InboxExpiryDays | None = Field(
+        default=None, description="Days an in-app message stays in the inbox; the environment's default if absent"
+    )
 
 
 class UpdateCampaignRequest(Request):
@@ -209,6 +230,7 @@ class UpdateCampaignRequest(Request):
     preferenceSettings: PreferenceSettings | None = None
     audience: Audience | None = None
     steps: list[Step] | None = Field(default=None, min_length=1, max_length=MAX_STEPS)
+    inboxExpiryDays: InboxExpiryDays | None = None
 
 
 class Campaign(BaseModel):
@@ -224,6 +246,11 @@ class Campaign(BaseModel):
     preferenceSettings: dict[str, bool]
     audience: dict[str, Any]
     steps: list[dict[str, Any]]
+    inboxExpiryDays: int | None = Field(default=None, description="Days an in-app message stays in the inbox")
+    stoppedAt: str | None = Field(default=None, description="When the campaign was last stopped")
+    inboxExpiredAt: str | None = Field(
+        default=None, description="When expire-inbox last ended its in-app messages (those delivered until then)"
+    )
     version: int = Field(description="+1 on each update")
     createdAt: str
     updatedAt: str

@@ -9,6 +9,7 @@ from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
+from clarion.layouts.lookup import require_layouts
 from clarion.principal import Principal
 
 FINAL_STATUS = "completed"
@@ -26,7 +27,8 @@ def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campai
         "critical": request.critical,
         "preferenceSettings": request.preferenceSettings.model_dump(),
         "audience": request.audience.model_dump(),
-        **_steps_and_channels(request.steps),
+        **_steps_and_channels(caller, request.steps),
+        "inboxExpiryDays": request.inboxExpiryDays,
         "version": 1,
         "createdAt": now,
         "createdBy": caller.client_id,
@@ -53,7 +55,7 @@ def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaign
         raise Conflict(f"campaign '{campaign_id}' is completed and can no longer change", field="status")
     changes = request.model_dump(exclude_none=True, exclude={"steps"})
     if request.steps is not None:
-        changes |= _steps_and_channels(request.steps)
+        changes |= _steps_and_channels(caller, request.steps)
     changes = {name: value for name, value in changes.items() if campaign.get(name) != value}
     if not changes:
         return _public(campaign)
@@ -72,8 +74,9 @@ def identifier_from_name(name: str) -> str:
     return slug
 
 
-def _steps_and_channels(steps: list[Step]) -> dict[str, Any]:
-    stored = [step.model_dump(exclude_none=True, by_alias=True) for step in steps]
+def _steps_and_channels(caller: Principal, steps: list[Step]) -> dict[str, Any]:
+    require_layouts(caller.environment_id, {index: step.layoutId for index, step in enumerate(steps)})
+    stored = [step.stored() for step in steps]
     return {"steps": stored, "channels": list(dict.fromkeys(step.channel for step in steps))}
 
 

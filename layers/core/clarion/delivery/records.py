@@ -16,10 +16,17 @@ Channel = Literal["email", "sms", "push", "in_app", "chat"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "push", "in_app", "chat")
 RECORD_SK = "MESSAGE"
 RETENTION_SECONDS = 90 * 24 * 3600
+SENDING_SHARDS = 4
 
 
 def record_pk(environment_id: str, message_id: str) -> str:
     return f"ENV#{environment_id}#MSG#{message_id}"
+
+
+def sending_key(message_id: str) -> str:
+    """SendingIndex partition of a claimed record: spread over SENDING_SHARDS by the id's last character (the
+    index is read by housekeeping across environments; no request path reads it)."""
+    return f"SENDING#{ord(message_id[-1]) % SENDING_SHARDS}"
 
 
 def index_keys(record: Item) -> Item:
@@ -84,8 +91,9 @@ class DeliveryRecords:
     def claim(self, environment_id: str, message_id: str) -> Item | None:
         """Moves a queued record to sending and returns it whole; None when there is no queued record (already
         claimed by an earlier delivery of the job, finished, cancelled, or not in this environment)."""
-        update = _transition("sending", {":queued": "queued"}, "attempts = if_not_exists(attempts, :zero) + :one")
-        update.values |= {":zero": 0, ":one": 1}
+        also = "attempts = if_not_exists(attempts, :zero) + :one, sendingKey = :sendingKey, claimedAt = :now"
+        update = _transition("sending", {":queued": "queued"}, also)
+        update.values |= {":zero": 0, ":one": 1, ":sendingKey": sending_key(message_id)}
         return self.table.update(
             record_pk(environment_id, message_id),
             RECORD_SK,
@@ -101,7 +109,7 @@ class DeliveryRecords:
         for record, provider_message_id in sent:
             entry = {"status": "sent", "at": now, "providerMessageId": provider_message_id} | _provider(record)
             items.append(
-                record
+                {name: value for name, value in record.items() if name != "sendingKey"}  # leaves SendingIndex
                 | {"status": "sent", "updatedAt": now, "providerMessageId": provider_message_id}
                 | {"history": [*record.get("history", []), entry]}
             )
@@ -110,11 +118,30 @@ class DeliveryRecords:
     def mark_failed(self, record: Item, reason: str) -> None:
         self._write(record, _transition("failed", history={"reason": reason} | _provider(record)))
 
+    def cancel_queued(self, environment_id: str, message_id: str, reason: str) -> Item | None:
+        """Queued → cancelled, in one conditional write no sender's claim can interleave with; None if not queued."""
+        update = _transition("cancelled", {":queued": "queued"}, history={"reason": reason})
+        condition = "attribute_exists(pk) AND #status = :queued"
+        return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
+
+    def mark_cancelled(self, record: Item, reason: str) -> None:
+        """A claimed record that must not be sent after all (its campaign was stopped)."""
+        self._write(record, _transition("cancelled", history={"reason": reason}))
+
     def requeue(self, record: Item, reason: str) -> None:
         """Back to queued after a transient failure, so the job's next delivery can claim it again."""
         self._write(record, _transition("queued", history={"reason": reason} | _provider(record)))
 
+    def requeue_stuck(self, environment_id: str, message_id: str, claimed_at: str, reason: str) -> Item | None:
+        """A claim stuck in sending (its sender died) back to queued, if it is still that claim; None otherwise."""
+        update = _transition("queued", {":sending": "sending", ":claimedAt": claimed_at}, history={"reason": reason})
+        update.text += " REMOVE sendingKey"
+        condition = "#status = :sending AND claimedAt = :claimedAt"
+        return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
+
     def _write(self, record: Item, update: Expression) -> None:
+        """A claimed record's outcome: it leaves SendingIndex (claims only)."""
+        update.text += " REMOVE sendingKey"
         self.table.update(record_pk(record["environmentId"], record["_id"]), RECORD_SK, update)
 
 

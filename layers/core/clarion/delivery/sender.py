@@ -11,10 +11,11 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from clarion.delivery import jobs
+from clarion.delivery.campaign_gate import cancel_reason
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
-from clarion.delivery.providers import provider_for
 from clarion.delivery.records import Channel, DeliveryRecords
 from clarion.dynamo import Item
+from clarion.integrations import routing
 
 logger = Logger()
 tracer = Tracer()
@@ -49,8 +50,13 @@ def deliver(channel: Channel, job: SQSRecord, sent: list[tuple[Item, str]]) -> N
         logger.info("job skipped: its record is not queued", extra={"messageId": message_id})
         metrics.add_metric(name="JobsSkipped", unit=MetricUnit.Count, value=1)
         return
+    if (reason := cancel_reason(record)) is not None:
+        records.mark_cancelled(record, reason)
+        logger.info("message cancelled: its campaign was stopped", extra={"messageId": message_id})
+        metrics.add_metric(name="MessagesCancelled", unit=MetricUnit.Count, value=1)
+        return
     try:
-        provider_message_id = provider_for(channel).send(record)
+        provider_message_id = routing.send(channel, record)  # through its integrations, failing over
     except DeliveryFailure as failure:
         _failed(channel, job, records, record, failure)
         return

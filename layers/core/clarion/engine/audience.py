@@ -13,7 +13,7 @@ from typing import Any
 
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression, Item, from_item, to_item
-from clarion.engine.models import Targets
+from clarion.engine.models import Targets, ZoneFilter
 from clarion.settings import settings
 from clarion.subscribers.layout import LIST_INDEX, subscribers_list_pk
 from clarion.subscribers.repository import SubscribersRepository
@@ -61,6 +61,21 @@ def read_page(environment_id: str, targets: Targets, cursor: Cursor | None, *, p
     else:
         next_cursor = {"source": index + 1, "position": None} if index + 1 < len(sources) else None
     return AudiencePage(ids, profiles, next_cursor)
+
+
+def in_zone(page: AudiencePage, zone: ZoneFilter) -> AudiencePage:
+    """The page's subscribers a local-time schedule's zone job sends to (clarion.schedules.planner): those of its
+    timezone, and for the default zone's job (`others` set) also those without one or in a zone without a job."""
+    others = zone["others"]
+
+    def due(subscriber_id: str) -> bool:
+        timezone = (page.profiles.get(subscriber_id) or {}).get("timezone")
+        if timezone == zone["timezone"]:
+            return True
+        return others is not None and (not timezone or timezone not in others)
+
+    ids = [subscriber_id for subscriber_id in page.subscriber_ids if due(subscriber_id)]
+    return AudiencePage(ids, {i: page.profiles[i] for i in ids if i in page.profiles}, page.next_cursor)
 
 
 class AllSubscribers:

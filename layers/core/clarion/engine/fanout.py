@@ -25,12 +25,13 @@ from clarion.campaigns.repository import CampaignsRepository
 from clarion.delivery import jobs
 from clarion.delivery.records import Channel
 from clarion.dynamo import Item
-from clarion.engine.audience import AudiencePage, read_page
+from clarion.engine.audience import AudiencePage, in_zone, read_page
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.messages import records_for
 from clarion.engine.models import DispatchJob
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
+from clarion.inbox.expiry import with_inbox_expiry
 from clarion.preferences.repository import PreferencesRepository
 from clarion.preferences.service import allowed_channels
 
@@ -61,6 +62,17 @@ def dispatch(
     if campaign is None or campaign["status"] != "active":
         logger.info("campaign gone or no longer active: nothing dispatched", extra={"campaignId": job["campaignId"]})
         return outcome
+    campaign = with_inbox_expiry(job["environmentId"], campaign)
+    if "execution" in job:
+        from clarion.engine.execution import dispatch_execution  # noqa: PLC0415 - only execute jobs need it
+
+        dispatch_execution(job, campaign, outcome)
+        return outcome
+    if "plan" in job:  # a local-time schedule's planning: no message, only the audience's zones
+        from clarion.schedules.planner import plan_zones  # noqa: PLC0415 - only planning jobs need it
+
+        plan_zones(job, remaining_ms=remaining_ms, page_size=page_size, margin_ms=margin_ms)
+        return outcome
     cursor = job["cursor"]
     notifications = Notifications()
     while True:
@@ -68,6 +80,8 @@ def dispatch(
             logger.info("transaction cancelled: the rest is not dispatched", extra={"cursor": cursor})
             return outcome
         page = read_page(job["environmentId"], job["targets"], cursor, page_size=page_size)
+        if "zone" in job:
+            page = in_zone(page, job["zone"])
         _dispatch_page(job, campaign, page, outcome)
         cursor = page.next_cursor
         if cursor is None:
@@ -81,20 +95,35 @@ def dispatch(
 
 
 def _dispatch_page(job: DispatchJob, campaign: Item, page: AudiencePage, outcome: DispatchOutcome) -> None:
-    environment_id = job["environmentId"]
+    recipients = [(job, subscriber_id) for subscriber_id in page.subscriber_ids]
+    records = recipient_records(job["environmentId"], campaign, recipients, page.profiles)
+    store_and_enqueue(job["environmentId"], records, outcome)
+    outcome.recipients += len(page.subscriber_ids)
+
+
+def recipient_records(
+    environment_id: str, campaign: Item, recipients: list[tuple[DispatchJob, str]], profiles: dict[str, Item]
+) -> list[Item]:
+    """The records of each (job, subscriber), the subscribers' preferences read in one go."""
+    subscriber_ids = list(dict.fromkeys(subscriber_id for _, subscriber_id in recipients))
     # a critical campaign reaches every channel: its preferences need no read
     preferences = (
         {}
         if campaign.get("critical")
-        else PreferencesRepository().items_for_campaign(environment_id, page.subscriber_ids, campaign["_id"])
+        else PreferencesRepository().items_for_campaign(environment_id, subscriber_ids, campaign["_id"])
     )
     records: list[Item] = []
-    for subscriber_id in page.subscriber_ids:
+    for job, subscriber_id in recipients:
 
         def allowed(subscriber_id: str = subscriber_id) -> dict[str, bool]:
             return allowed_channels(campaign, preferences.get(subscriber_id, []))
 
-        records += records_for(job, campaign, subscriber_id, page.profiles.get(subscriber_id), allowed)
+        records += records_for(job, campaign, subscriber_id, profiles.get(subscriber_id), allowed)
+    return records
+
+
+def store_and_enqueue(environment_id: str, records: list[Item], outcome: DispatchOutcome) -> None:
+    """Writes the records not written yet, then enqueues every one still queued (see the module's docstring)."""
     records = list({record["_id"]: record for record in records}.values())  # a page never names one twice; be sure
     store = DispatchedRecords()
     existing = store.statuses(environment_id, [record["_id"] for record in records])
@@ -105,6 +134,5 @@ def _dispatch_page(job: DispatchJob, campaign: Item, page: AudiencePage, outcome
             to_enqueue[record["channel"]].append({"environmentId": environment_id, "messageId": record["_id"]})
     for channel, channel_jobs in to_enqueue.items():
         jobs.enqueue(channel, channel_jobs)
-    outcome.recipients += len(page.subscriber_ids)
     outcome.records += len(records) - len(existing)
     outcome.enqueued += sum(len(channel_jobs) for channel_jobs in to_enqueue.values())

@@ -9,6 +9,9 @@ from clarion.delivery.records import Channel, new_record
 from clarion.dynamo import Item
 from clarion.engine.addresses import NO_ADDRESS, address_for
 from clarion.engine.models import DispatchJob
+from clarion.inbox.expiry import inbox_expire_at
+from clarion.integrations.selection import NO_MATCH, candidates
+from clarion.layouts.lookup import StepLayouts, layouts_of_trigger
 from clarion.templates.render import RenderFailed, render_step
 
 
@@ -54,12 +57,27 @@ def _record(base: Item, job: DispatchJob, campaign: Item, step: Item, *, profile
     to = address_for(channel, profile)
     if to is None:
         return _closed(base, "skipped", NO_ADDRESS[channel])
+    integrations = candidates(job, channel, profile, job["payload"])  # None: the stack's default provider
+    if integrations == []:
+        return _closed(base | {"to": to}, "skipped", NO_MATCH)
+    layouts = layouts_of_trigger(job["environmentId"], job["transactionId"], campaign)  # read once per trigger
     try:
-        rendered = render_step(step, subscriber=profile, payload=job["payload"], campaign=campaign)
+        content = rendered_content(step, subscriber=profile, payload=job["payload"], campaign=campaign, layouts=layouts)
     except RenderFailed as failure:
         return _closed(base | {"to": to}, "failed", f"{failure.field}: {failure.reason}")
-    content = _content(channel, rendered, job["payload"], campaign)
-    return base | {"to": to, "content": content, "providerId": to.get("providerId")}
+    routed = {"integrations": integrations} if integrations else {}
+    return base | {"to": to, "content": content, "providerId": to.get("providerId")} | routed
+
+
+def rendered_content(step: Item, *, subscriber: Item, payload: Item, campaign: Item, layouts: StepLayouts) -> Item:
+    """What the step sends the subscriber, shaped for its sender (the campaign preview shows the same): the email
+    body inside its layout. Raises RenderFailed."""
+    rendered = render_step(step, subscriber=subscriber, payload=payload, campaign=campaign)
+    if step["channel"] == "email":
+        rendered["body"] = layouts.wrap(
+            step, rendered["body"], subscriber=subscriber, payload=payload, campaign=campaign
+        )
+    return _content(step["channel"], rendered, payload, campaign)
 
 
 def _closed(record: Item, status: str, reason: str) -> Item:
@@ -77,5 +95,7 @@ def _content(channel: str, rendered: Item, payload: Item, campaign: Item) -> Ite
         return {name: rendered[name] for name in ("title", "body", "data") if rendered.get(name) is not None}
     if channel == "in_app":
         content = {"body": rendered["body"], "payload": payload, "templateIdentifier": campaign.get("identifier")}
+        if campaign.get("inboxExpiryDays"):  # resolved by the dispatcher (clarion.inbox.expiry)
+            content["expireAt"] = inbox_expire_at(campaign["inboxExpiryDays"])
         return content | ({"cta": rendered["cta"]} if rendered.get("cta") else {})
     return {"body": rendered["body"]}  # sms, chat

@@ -1,6 +1,6 @@
 """Triggers on the wire (seed 003's client trigger and Novu's v1 events trigger) and the dispatch job they queue."""
 
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag
 
@@ -109,8 +109,18 @@ class Targets(TypedDict):
     all: bool
 
 
+class ExecutionTarget(TypedDict):
+    """One target of a campaign execute: its id is the transactionId of its messages."""
+
+    id: str
+    subscriberId: str
+    payload: dict[str, Any]
+    user: NotRequired[dict[str, Any]]  # a TriggerUser to upsert first (seed 003's user object)
+
+
 class DispatchJob(TypedDict):
-    """One message of the dispatch queue: a trigger's audience, from `cursor` on (None: from the start)."""
+    """One message of the dispatch queue: a trigger's audience, from `cursor` on (None: from the start), or, with
+    `execution`, the targets of a campaign execute, each with its own payload (clarion.engine.execution)."""
 
     environmentId: str
     campaignId: str
@@ -118,3 +128,22 @@ class DispatchJob(TypedDict):
     payload: dict[str, Any]
     targets: Targets
     cursor: dict[str, Any] | None
+    execution: NotRequired[list[ExecutionTarget]]
+    clientId: NotRequired[str]  # who executed: the upserted subscribers' createdBy
+    zone: NotRequired["ZoneFilter"]  # a local-time schedule's job: only the subscribers due in that zone
+    plan: NotRequired["ZonePlan"]  # not a send: collect the audience's zones, then create their schedules
+
+
+class ZoneFilter(TypedDict):
+    """A local-time schedule's job takes only the subscribers of `timezone`; the default zone's job (`others` set)
+    also takes those without a timezone, or in a zone not in `others` (the zones with a job of their own)."""
+
+    timezone: str
+    others: list[str] | None
+
+
+class ZonePlan(TypedDict):
+    """A planning job (clarion.schedules.planner): the schedule it plans and the distinct zones found so far."""
+
+    scheduleId: str
+    zones: list[str]

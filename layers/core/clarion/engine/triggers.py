@@ -51,7 +51,7 @@ def trigger_campaign_for_user(caller: Principal, campaign_id: str, request: Camp
     payload = _bounded(request.event or {}, field="event")
     user = request.user
     _require_addresses(caller, campaign, user)
-    _upsert_user(caller, user)
+    upsert_user(caller, user)
     targets = Targets(subscriberIds=[user.external_id], topicKeys=[], all=False)
     _start(caller, campaign, new_id(), payload, targets)
 
@@ -157,7 +157,8 @@ def _require_addresses(caller: Principal, campaign: Item, user: TriggerUser) -> 
             raise ValidationFailed(f"the campaign sends {channel}: the user needs {field}", field=f"user.{field}")
 
 
-def _upsert_user(caller: Principal, user: TriggerUser) -> None:
+def upsert_user(caller: Principal, user: TriggerUser) -> None:
+    """Seed 003's user as a subscriber: its fields set, its device token added as an fcm credential."""
     fields = {"email": user.email, "phone": user.phone, "timezone": user.timezone, "locale": user.locale}
     given = {name: value for name, value in fields.items() if value is not None}
     subscriber = subscribers.create_subscriber(

@@ -5,6 +5,7 @@ Keys are API Gateway route keys (`METHOD /path/{param}`), exactly as the templat
 
 _SUBSCRIBER = "/v1/subscribers/{subscriberId}"
 _TOPIC = "/v1/topics/{topicKey}"
+_CAMPAIGN = "/v1/campaigns/{campaignId}"
 
 ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/scopes": "clients:manage",
@@ -17,6 +18,7 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/clients/{clientId}/audit": "clients:manage",
     "GET /v1/environments": "environments:manage",
     "POST /v1/environments": "environments:manage",
+    "PATCH /v1/environments/{environmentId}": "environments:manage",
     "GET /v1/environments/{environmentId}/subscriber-hmac-key": "environments:manage",
     # subscribers (Novu v1)
     "GET /v1/subscribers": "list:profile",
@@ -43,6 +45,33 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/campaigns": "list:campaign",
     "GET /v1/campaigns/{campaignId}": "info:campaign",
     "PUT /v1/campaigns/{campaignId}": "update:campaign",
+    "POST /v1/campaigns/{campaignId}/preview": "info:campaign",
+    # campaign operations (seed 000's Campaign Operations scope)
+    f"POST {_CAMPAIGN}/send": "campaign:send",
+    f"POST {_CAMPAIGN}/execute": "campaign:execute",
+    f"POST {_CAMPAIGN}/start": "campaign:start",
+    f"POST {_CAMPAIGN}/stop": "campaign:stop",
+    f"POST {_CAMPAIGN}/schedule": "campaign:schedule",
+    f"PUT {_CAMPAIGN}/schedule": "campaign:schedule",
+    f"DELETE {_CAMPAIGN}/schedule": "campaign:schedule",
+    f"GET {_CAMPAIGN}/schedule": "info:campaign",
+    f"POST {_CAMPAIGN}/expire-inbox": "campaign:expire_inbox",
+    f"POST {_CAMPAIGN}/remove-inbox": "campaign:remove_inbox",
+    # integrations (Novu v1)
+    "POST /v1/integrations": "create:integration",
+    "GET /v1/integrations": "list:integration",
+    "GET /v1/integrations/active": "list:integration",
+    "GET /v1/integrations/{integrationId}": "info:integration",
+    "PUT /v1/integrations/{integrationId}": "update:integration",
+    "DELETE /v1/integrations/{integrationId}": "delete:integration",
+    "POST /v1/integrations/{integrationId}/set-primary": "update:integration",
+    # layouts (Novu v1)
+    "POST /v1/layouts": "create:layout",
+    "GET /v1/layouts": "list:layout",
+    "GET /v1/layouts/{layoutId}": "info:layout",
+    "PATCH /v1/layouts/{layoutId}": "update:layout",
+    "DELETE /v1/layouts/{layoutId}": "delete:layout",
+    "POST /v1/layouts/{layoutId}/default": "update:layout",
     # triggers (the client trigger API, Novu's events API)
     "POST /api/client/campaigns/{campaignId}/trigger": "campaign:trigger",
     "POST /v1/events/trigger": "campaign:trigger",

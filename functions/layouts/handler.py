@@ -1,0 +1,7 @@
+"""The layouts function: email layouts (Novu v1) that wrap email content through their body placeholder."""
+
+from clarion.api import create_app, http_handler
+from layouts import layout_routes
+
+app = create_app(layout_routes.router)
+lambda_handler = http_handler(app)
