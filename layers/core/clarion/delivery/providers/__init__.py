@@ -1,6 +1,16 @@
-"""One provider per channel behind one small interface; each is imported only by the sender that uses it."""
+"""The providers behind one small interface; each module is imported only when a sender (or a check) needs it.
+
+A provider module exposes `PROVIDER` (the stack's default for its channel, used when an environment has no
+integration for the channel) and, to be chosen by an integration (clarion.integrations):
+- `Credentials`: the pydantic model of its credentials (unknown fields refused);
+- `SECRET_FIELDS`: the credential names the API never shows in clear;
+- `adapter(credentials) -> Provider`: a provider sending with those (validated) credentials;
+- `check(credentials) -> None`: raises ValidationFailed naming the credential that cannot work.
+Adding a provider is one module and one line of ADAPTERS.
+"""
 
 from importlib import import_module
+from types import ModuleType
 from typing import Any, Protocol
 
 from clarion.delivery.errors import PermanentFailure
@@ -14,17 +24,43 @@ MODULES: dict[Channel, str] = {
     "in_app": "inbox",
     "chat": "webhook",
 }
+# (channel, providerId) → module: the providers an integration can name
+ADAPTERS: dict[tuple[str, str], str] = {
+    ("email", "ses"): "ses_email",
+    ("email", "smtp"): "smtp_email",
+    ("sms", "sns"): "sns_sms",
+    ("push", "sns"): "sns_push",
+    ("in_app", "clarion"): "inbox",
+    ("chat", "webhook"): "webhook",
+}
 
 
 class Provider(Protocol):
     def send(self, record: Item) -> str:
         """Sends the claimed record's message; returns the provider's message id.
-        Raises PermanentFailure (never retried) or TransientFailure (retried)."""
+        Raises PermanentFailure (never retried) or TransientFailure (retried, or failed over)."""
         ...
 
 
 def provider_for(channel: Channel) -> Provider:
+    """The stack's default provider of the channel."""
     provider: Provider = import_module(f"{__name__}.{MODULES[channel]}").PROVIDER
+    return provider
+
+
+def provider_ids(channel: str) -> list[str]:
+    return [provider_id for (known, provider_id) in ADAPTERS if known == channel]
+
+
+def provider_module(channel: str, provider_id: str) -> ModuleType:
+    """The module of an integration's provider; KeyError when the channel has no such provider."""
+    return import_module(f"{__name__}.{ADAPTERS[(channel, provider_id)]}")
+
+
+def adapter_for(channel: str, provider_id: str, credentials: Item) -> Provider:
+    """A provider sending with an integration's credentials."""
+    module = provider_module(channel, provider_id)
+    provider: Provider = module.adapter(module.Credentials.model_validate(credentials))
     return provider
 
 

@@ -6,6 +6,13 @@ from clarion.delivery.providers import required
 from clarion.dynamo import Item
 from clarion.errors import Conflict
 from clarion.inbox.repository import InboxRepository
+from clarion.models import Request
+
+SECRET_FIELDS: frozenset[str] = frozenset()
+
+
+class Credentials(Request):
+    """The inbox is Clarion's own: nothing to configure."""
 
 
 class Inbox:
@@ -21,9 +28,19 @@ class Inbox:
         }
         if content.get("cta"):
             message["cta"] = content["cta"]
+        if content.get("expireAt"):  # the campaign's or environment's inbox expiry (clarion.inbox.expiry)
+            message["expireAt"] = content["expireAt"]
         with suppress(Conflict):  # an earlier attempt put it there, then failed to record it as sent
             InboxRepository().put_message(record["environmentId"], record["subscriberId"], message)
         return str(record["_id"])
+
+
+def adapter(credentials: Credentials) -> Inbox:
+    return PROVIDER
+
+
+def check(credentials: Credentials) -> None:
+    """The inbox is always there."""
 
 
 PROVIDER = Inbox()

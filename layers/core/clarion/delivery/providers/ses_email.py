@@ -1,21 +1,40 @@
-"""Email through SES v2 from the message's sender or the stack's verified identity."""
+"""Email through SES v2 from the message's sender, the integration's `from`, or the stack's verified identity."""
+
+from email.utils import formataddr
+
+from pydantic import Field
 
 from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import Item
+from clarion.errors import ValidationFailed
+from clarion.models import Request
 from clarion.settings import settings
+from clarion.subscribers.validation import Email
+
+SECRET_FIELDS: frozenset[str] = frozenset()
+
+
+class Credentials(Request):
+    from_: Email | None = Field(default=None, alias="from", description="A verified SES identity; default: the stack's")
+    senderName: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class SesEmail:
+    def __init__(self, from_address: str | None = None, sender_name: str | None = None) -> None:
+        self.from_address = from_address
+        self.sender_name = sender_name
+
     def send(self, record: Item) -> str:
         content = record["content"]
         body = {"Html": {"Data": required(record, "content", "html"), "Charset": "UTF-8"}}
         if content.get("text"):
             body["Text"] = {"Data": content["text"], "Charset": "UTF-8"}
+        sender = content.get("from") or self.from_address or settings().sender_email
         try:
             response = client("sesv2").send_email(
-                FromEmailAddress=content.get("from") or settings().sender_email,
+                FromEmailAddress=formataddr((self.sender_name, sender)) if self.sender_name else sender,
                 Destination={"ToAddresses": [required(record, "to", "email")]},
                 Content={
                     "Simple": {
@@ -28,6 +47,25 @@ class SesEmail:
             raise aws_failure(error) from error
         message_id: str = response["MessageId"]
         return message_id
+
+
+def adapter(credentials: Credentials) -> SesEmail:
+    return SesEmail(credentials.from_, credentials.senderName)
+
+
+def check(credentials: Credentials) -> None:
+    """The sender identity (the address, or its domain) must be verified in SES."""
+    address = credentials.from_ or settings().sender_email
+    for identity in (address, address.rpartition("@")[2]):
+        try:
+            found = client("sesv2").get_email_identity(EmailIdentity=identity)
+        except Exception as error:
+            if aws_failure(error).code != "NotFoundException":
+                raise
+            continue
+        if found.get("VerifiedForSendingStatus") or found.get("VerificationStatus") == "SUCCESS":
+            return
+    raise ValidationFailed("the sender identity is not verified in SES", field="credentials.from")
 
 
 PROVIDER = SesEmail()

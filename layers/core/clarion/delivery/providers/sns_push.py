@@ -4,20 +4,37 @@ import json
 import re
 from typing import Any
 
+from pydantic import Field
+
 from clarion.aws import client
 from clarion.delivery.errors import PermanentFailure, aws_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import Item
+from clarion.errors import ValidationFailed
+from clarion.models import Request
 from clarion.settings import settings
+
+SECRET_FIELDS: frozenset[str] = frozenset()
 
 # CreatePlatformEndpoint refuses a token whose endpoint exists with other attributes (e.g. disabled); it names it.
 EXISTING_ENDPOINT = re.compile(r"Endpoint (arn:\S+) already exists")
 
 
+class Credentials(Request):
+    platformApplicationArn: str | None = Field(
+        default=None,
+        pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:app/(GCM|APNS|APNS_SANDBOX)/[\w.-]+$",
+        description="The SNS platform application (FCM or APNs) to publish through; default: the stack's",
+    )
+
+
 class SnsPush:
+    def __init__(self, application_arn: str | None = None) -> None:
+        self.application_arn = application_arn
+
     def send(self, record: Item) -> str:
         provider_id = required(record, "to", "providerId")
-        application = _application_arn(provider_id)
+        application = self.application_arn or _application_arn(provider_id)
         message = _message(provider_id, record["content"])
         sent = []
         for token in required(record, "to", "deviceTokens"):
@@ -63,6 +80,27 @@ def _message(provider_id: str, content: Item) -> str:
         apns = json.dumps({"aps": {"alert": {"title": title, "body": body}}, **data})
         payloads |= {"APNS": apns, "APNS_SANDBOX": apns}
     return json.dumps(payloads)
+
+
+def adapter(credentials: Credentials) -> SnsPush:
+    return SnsPush(credentials.platformApplicationArn)
+
+
+def check(credentials: Credentials) -> None:
+    """The platform application must exist (the stack's are checked when none is named)."""
+    arns = [credentials.platformApplicationArn] if credentials.platformApplicationArn else []
+    arns = arns or [
+        arn for arn in (settings().fcm_platform_application_arn, settings().apns_platform_application_arn) if arn
+    ]
+    for arn in arns:
+        try:
+            client("sns").get_platform_application_attributes(PlatformApplicationArn=arn)
+        except Exception as error:
+            if aws_failure(error).code not in ("NotFound", "NotFoundException", "InvalidParameter"):
+                raise
+            raise ValidationFailed(
+                "the SNS platform application does not exist", field="credentials.platformApplicationArn"
+            ) from error
 
 
 PROVIDER = SnsPush()

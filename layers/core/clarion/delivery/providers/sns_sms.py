@@ -1,25 +1,46 @@
 """SMS through SNS publish to a phone number."""
 
+from pydantic import Field
+
 from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import Item
+from clarion.models import Request
 
 TRANSACTIONAL = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
+SECRET_FIELDS: frozenset[str] = frozenset()
+
+
+class Credentials(Request):
+    senderId: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,11}$", description="Alphanumeric sender id")
 
 
 class SnsSms:
+    def __init__(self, sender_id: str | None = None) -> None:
+        self.attributes = dict(TRANSACTIONAL)
+        if sender_id:
+            self.attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
+
     def send(self, record: Item) -> str:
         try:
             response = client("sns").publish(
                 PhoneNumber=required(record, "to", "phone"),
                 Message=required(record, "content", "body"),
-                MessageAttributes=TRANSACTIONAL,
+                MessageAttributes=self.attributes,
             )
         except Exception as error:
             raise aws_failure(error) from error
         message_id: str = response["MessageId"]
         return message_id
+
+
+def adapter(credentials: Credentials) -> SnsSms:
+    return SnsSms(credentials.senderId)
+
+
+def check(credentials: Credentials) -> None:
+    """SNS SMS needs no per-integration resource."""
 
 
 PROVIDER = SnsSms()

@@ -8,9 +8,15 @@ from urllib.parse import urlsplit
 from clarion.delivery.errors import PermanentFailure, TransientFailure, http_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import Item
+from clarion.models import Request
 
 TIMEOUT_SECONDS = 5
 REASON_BYTES = 200
+SECRET_FIELDS: frozenset[str] = frozenset()
+
+
+class Credentials(Request):
+    """The URL is the subscriber's (its chat channel credentials): nothing to configure."""
 
 
 class Webhook:
@@ -30,6 +36,14 @@ class Webhook:
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise TransientFailure(type(error).__name__) from error
         return str(record["_id"])
+
+
+def adapter(credentials: Credentials) -> Webhook:
+    return PROVIDER
+
+
+def check(credentials: Credentials) -> None:
+    """Each subscriber's webhook is reached when a message is sent."""
 
 
 PROVIDER = Webhook()

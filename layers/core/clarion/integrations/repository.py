@@ -1,0 +1,79 @@
+"""Integrations in CampaignsTable (docs/data-model.md, "Integrations"):
+
+pk                           sk                          item
+ENV#<env>#INTEGRATIONS       INTEGRATION#<id>            the integration (no credentials: those are in Secrets Manager)
+ENV#<env>#INTEGRATIONS       IDENTIFIER#<identifier>     {integrationId}: keeps identifiers unique in the environment
+
+An environment has a handful of integrations, so every read of them is one Query of its partition.
+Writes are one transaction, each integration conditioned on the `version` it was read at.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from clarion.dynamo import DynamoTable, Expression, Item, cancellation_reasons, is_transaction_cancelled
+from clarion.errors import Conflict
+from clarion.settings import settings
+
+INTEGRATION_PREFIX = "INTEGRATION#"
+_NEW = Expression("attribute_not_exists(pk)")
+_FAILED = "ConditionalCheckFailed"
+
+
+def integrations_pk(environment_id: str) -> str:
+    return f"ENV#{environment_id}#INTEGRATIONS"
+
+
+def integration_sk(integration_id: str) -> str:
+    return f"{INTEGRATION_PREFIX}{integration_id}"
+
+
+def identifier_sk(identifier: str) -> str:
+    return f"IDENTIFIER#{identifier}"
+
+
+class IntegrationsRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().campaigns_table)
+
+    def get(self, environment_id: str, integration_id: str) -> Item | None:
+        return self.table.get(integrations_pk(environment_id), integration_sk(integration_id), consistent=True)
+
+    def all(self, environment_id: str) -> list[Item]:
+        """Every integration of the environment, soft-deleted ones included, oldest first."""
+        items = self.table.partition_items(integrations_pk(environment_id), prefix=INTEGRATION_PREFIX, page_size=200)
+        return sorted(items, key=lambda item: (item["createdAt"], item["_id"]))
+
+    def write(
+        self,
+        environment_id: str,
+        changed: Sequence[Item],
+        *,
+        claim: Item | None = None,
+        release: Item | None = None,
+    ) -> None:
+        """Stores `changed` (each at version + 1, if still at the version read; version 0: new) in one transaction,
+        claiming `claim`'s identifier and releasing `release`'s. A taken identifier or a concurrent change is a 409."""
+        pk = integrations_pk(environment_id)
+        operations: list[dict[str, Any]] = []
+        if claim is not None:
+            pointer = {"pk": pk, "sk": identifier_sk(claim["identifier"]), "integrationId": claim["_id"]}
+            operations.append(self.table.put_op(pointer, _NEW))
+        for integration in changed:
+            read_version = integration.get("version", 0)
+            condition = Expression("version = :version", values={":version": read_version}) if read_version else _NEW
+            item = integration | {"pk": pk, "sk": integration_sk(integration["_id"]), "version": read_version + 1}
+            operations.append(self.table.put_op(item, condition))
+        if release is not None:
+            operations.append(self.table.delete_op(pk, identifier_sk(release["identifier"])))
+        try:
+            self.table.transact(operations)
+        except Exception as error:
+            if not is_transaction_cancelled(error):
+                raise
+            reasons = cancellation_reasons(error)
+            if claim is not None and reasons and reasons[0] == _FAILED:
+                raise Conflict(
+                    "another integration of this environment has this identifier", field="identifier"
+                ) from error
+            raise Conflict("the integrations were changed by another request; read them again and retry") from error

@@ -1,0 +1,58 @@
+"""Sending a claimed record through its candidate integrations, failing over on an outage.
+
+A record without candidates is sent by the channel's stack default provider. Otherwise each candidate is tried in
+order with its credentials (Secrets Manager, cached per container): a TransientFailure (throttling, 5xx, timeout,
+connection refused) moves on to the next at once, and is noted in the record's history (so in its execution
+details) naming the provider that failed and the one taking over; a PermanentFailure stops (another provider
+would refuse the same address). When every candidate fails transiently, the last failure is raised: the job is
+retried with backoff. The sent record names the integration that sent it (providerId, integrationIdentifier)."""
+
+from aws_lambda_powertools import Logger
+
+from clarion.delivery.errors import DeliveryFailure, TransientFailure
+from clarion.delivery.providers import adapter_for, provider_for
+from clarion.delivery.records import Channel
+from clarion.dynamo import Item
+from clarion.ids import utc_now
+from clarion.integrations import credentials
+
+logger = Logger(child=True)
+
+
+def send(channel: Channel, record: Item) -> str:
+    """Sends the record; returns the provider's message id (the record is updated with who sent it)."""
+    candidates: list[Item] = record.get("integrations") or []
+    if not candidates:
+        return provider_for(channel).send(record)
+    failures: list[str] = []
+    for number, candidate in enumerate(candidates):
+        try:
+            provider = adapter_for(channel, candidate["providerId"], _credentials(record, candidate))
+            message_id = provider.send(record)
+        except TransientFailure as failure:
+            failures.append(f"{candidate['identifier']}: {failure.reason}")
+            following = candidates[number + 1] if number + 1 < len(candidates) else None
+            _note_failover(record, candidate, failure, following)
+            continue
+        record["providerId"] = candidate["providerId"]
+        record["integrationIdentifier"] = candidate["identifier"]
+        return message_id
+    raise TransientFailure("AllProvidersFailed", "; ".join(failures))
+
+
+def _credentials(record: Item, candidate: Item) -> Item:
+    try:
+        return credentials.cached(record["environmentId"], candidate["_id"])
+    except Exception as error:  # deleted, or unreadable: this candidate cannot send now
+        raise TransientFailure("CredentialsUnavailable", type(error).__name__) from error
+
+
+def _note_failover(record: Item, failed: Item, failure: DeliveryFailure, following: Item | None) -> None:
+    took_over = f"; {following['providerId']} integration '{following['identifier']}' takes over" if following else ""
+    reason = f"{failed['providerId']} integration '{failed['identifier']}' failed ({failure.reason}){took_over}"
+    entry = {"status": "failover", "at": utc_now(), "providerId": failed["providerId"], "reason": reason}
+    record["history"] = [*record.get("history", []), entry]
+    logger.warning(
+        "provider failed, failing over",
+        extra={"messageId": record["_id"], "code": failure.code, "integration": failed["identifier"]},
+    )
