@@ -1,0 +1,22 @@
+"""POST /v1/campaigns/{campaignId}/preview: a step rendered for a subscriber and payload, nothing sent."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import caller, endpoint
+from clarion.layouts.preview import Preview, PreviewRequest, preview_step
+from clarion.models import Envelope, ObjectId
+
+router = APIGatewayHttpRouter()
+CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
+
+
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/preview",
+    summary="Render a step for a subscriber and payload as it would be sent, without sending",
+)
+def preview_campaign(campaignId: CampaignId, body: PreviewRequest) -> Envelope[Preview]:
+    return Envelope(data=preview_step(caller(router), campaignId, body))

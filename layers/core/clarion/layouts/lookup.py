@@ -1,0 +1,97 @@
+"""Which layout wraps each email step: a step without `layoutId` gets the environment's default layout, a step
+naming one gets that one, and `layoutId: null` gets none. The layouts a campaign needs are read in at most two
+requests (the default's pointer, then one BatchGetItem), once per trigger and campaign version in a warm dispatcher,
+not once per recipient or page."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from clarion.dynamo import Item
+from clarion.errors import ValidationFailed
+from clarion.layouts.repository import LayoutsRepository
+from clarion.layouts.wrap import wrap
+from clarion.templates.render import RenderFailed
+
+_CACHED_TRIGGERS = 64
+_cache: OrderedDict[tuple[str, str, str, str], "StepLayouts"] = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class StepLayouts:
+    """The layouts of one campaign's email steps, read together."""
+
+    default: Item | None = None
+    named: dict[str, Item] = field(default_factory=dict)
+
+    def layout_for(self, step: Mapping[str, Any]) -> Item | None:
+        """The layout wrapping the step; a named layout that no longer exists is a RenderFailed on `layoutId`."""
+        if step["channel"] != "email":
+            return None
+        if "layoutId" not in step:
+            return self.default
+        layout_id = step["layoutId"]
+        if layout_id is None:
+            return None
+        layout = self.named.get(layout_id)
+        if layout is None:
+            raise RenderFailed("layoutId", f"layout '{layout_id}' not found")
+        return layout
+
+    def wrap(
+        self,
+        step: Mapping[str, Any],
+        body_html: str,
+        *,
+        subscriber: Mapping[str, Any],
+        payload: Mapping[str, Any],
+        campaign: Mapping[str, Any],
+    ) -> str:
+        """The step's rendered email body inside its layout (as is when it has none); raises RenderFailed."""
+        layout = self.layout_for(step)
+        if layout is None:
+            return body_html
+        return wrap(layout, body_html, subscriber=subscriber, payload=payload, campaign=campaign)
+
+
+def read_layouts(environment_id: str, steps: Iterable[Mapping[str, Any]]) -> StepLayouts:
+    """The layouts the email steps use: nothing read when none uses one."""
+    email_steps = [step for step in steps if step["channel"] == "email"]
+    named = {step["layoutId"] for step in email_steps if step.get("layoutId")}
+    repository = LayoutsRepository()
+    default_id = repository.default_id(environment_id) if any("layoutId" not in s for s in email_steps) else None
+    wanted = named | ({default_id} if default_id else set())
+    found = repository.get_many(environment_id, wanted) if wanted else {}
+    return StepLayouts(default=found.get(default_id) if default_id else None, named=found)
+
+
+def layouts_of_trigger(environment_id: str, transaction_id: str, campaign: Mapping[str, Any]) -> StepLayouts:
+    """`read_layouts` for a campaign's steps, remembered for the trigger: every page (and a continuation run in
+    the same container) of one trigger wraps its emails in the same layouts."""
+    key = (environment_id, transaction_id, campaign["_id"], str(campaign.get("version")))
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached
+    layouts = read_layouts(environment_id, campaign.get("steps") or [])
+    with _lock:
+        _cache[key] = layouts
+        while len(_cache) > _CACHED_TRIGGERS:
+            _cache.popitem(last=False)
+    return layouts
+
+
+def require_layouts(environment_id: str, layout_ids: Mapping[int, str | None]) -> None:
+    """Refuses (422 naming `steps[i].layoutId`) steps naming a layout the environment does not have; `layout_ids`
+    maps step index to the layout the step names."""
+    named = {index: layout_id for index, layout_id in layout_ids.items() if layout_id}
+    if not named:
+        return
+    found = LayoutsRepository().get_many(environment_id, set(named.values()))
+    for index, layout_id in named.items():
+        if layout_id not in found:
+            raise ValidationFailed(f"layout '{layout_id}' not found", field=f"steps[{index}].layoutId", value=layout_id)

@@ -1,0 +1,128 @@
+"""Layouts in CampaignsTable, beside the environment's campaigns (see docs/data-model.md).
+
+ENV#<environmentId>  LAYOUT#<layoutId>                 the layout
+ENV#<environmentId>  LAYOUT_IDENTIFIER#<identifier>    {layoutId}: keeps identifiers unique
+ENV#<environmentId>  LAYOUT_DEFAULT                    {layoutId}: the default layout, found in one read
+
+The default moves in one transaction (the pointer, the old default's and the new default's `isDefault`), the
+pointer conditioned on the default read, so two concurrent switches cannot both win.
+"""
+
+from typing import Any
+
+from clarion.campaigns.repository import campaigns_pk
+from clarion.dynamo import DynamoTable, Expression, Item, cancellation_reasons, is_transaction_cancelled, to_item
+from clarion.errors import Conflict
+from clarion.settings import settings
+
+LAYOUT_PREFIX = "LAYOUT#"
+DEFAULT_SK = "LAYOUT_DEFAULT"
+_IDENTIFIER = "LAYOUT_IDENTIFIER#"
+_NEW = Expression("attribute_not_exists(pk)")
+_FAILED = "ConditionalCheckFailed"
+
+
+def layout_sk(layout_id: str) -> str:
+    return f"{LAYOUT_PREFIX}{layout_id}"
+
+
+def identifier_sk(identifier: str) -> str:
+    return f"{_IDENTIFIER}{identifier}"
+
+
+class LayoutsRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().campaigns_table)
+
+    def get(self, environment_id: str, layout_id: str) -> Item | None:
+        return self.table.get(campaigns_pk(environment_id), layout_sk(layout_id), consistent=True)
+
+    def get_many(self, environment_id: str, layout_ids: set[str]) -> dict[str, Item]:
+        """The layouts among `layout_ids` that exist, by id: one BatchGetItem per 100."""
+        keys = [{"pk": campaigns_pk(environment_id), "sk": layout_sk(layout_id)} for layout_id in sorted(layout_ids)]
+        return {item["_id"]: item for item in self.table.batch_get(keys)}
+
+    def default_id(self, environment_id: str) -> str | None:
+        pointer = self.table.get(campaigns_pk(environment_id), DEFAULT_SK, consistent=True)
+        return pointer["layoutId"] if pointer else None
+
+    def all(self, environment_id: str) -> list[Item]:
+        """Every layout of the environment (tens, not thousands), in id order."""
+        return list(self.table.partition_items(campaigns_pk(environment_id), prefix=LAYOUT_PREFIX, page_size=100))
+
+    def create(self, environment_id: str, layout: Item, *, replaces_default: str | None) -> None:
+        """Stores a new layout and claims its identifier; if it is the default, takes the default over from
+        `replaces_default` (None: the environment has none yet). A taken identifier is a 409."""
+        operations = [self._layout_op(environment_id, layout, _NEW), self._identifier_op(environment_id, layout)]
+        if layout["isDefault"]:
+            operations += self._default_ops(environment_id, layout["_id"], replaces_default)
+        self._write(operations)
+
+    def update(self, environment_id: str, read: Item, changed: Item, *, replaces_default: str | None) -> None:
+        """Replaces the layout `read` with `changed`, only if no one changed it since; moves a new identifier and,
+        if it becomes the default, the default."""
+        unchanged = Expression("version = :version", values={":version": read["version"]})
+        operations = [self._layout_op(environment_id, changed, unchanged)]
+        if changed["identifier"] != read["identifier"]:
+            operations += [
+                self.table.delete_op(campaigns_pk(environment_id), identifier_sk(read["identifier"])),
+                self._identifier_op(environment_id, changed),
+            ]
+        if changed["isDefault"] and not read["isDefault"]:
+            operations += self._default_ops(environment_id, changed["_id"], replaces_default)
+        self._write(operations)
+
+    def set_default(self, environment_id: str, layout_id: str, *, replaces_default: str | None) -> None:
+        mark = self.table.update_op(
+            campaigns_pk(environment_id),
+            layout_sk(layout_id),
+            Expression("SET isDefault = :true", values={":true": True}),
+            "attribute_exists(pk)",
+        )
+        self._write([mark, *self._default_ops(environment_id, layout_id, replaces_default)])
+
+    def delete(self, environment_id: str, layout: Item) -> None:
+        """Deletes a layout that is not the default (checked again in the write) and frees its identifier."""
+        pk = campaigns_pk(environment_id)
+        remove = self.table.delete_op(pk, layout_sk(layout["_id"]), "attribute_exists(pk) AND isDefault = :false")
+        remove["Delete"]["ExpressionAttributeValues"] = to_item({":false": False})
+        self._write([remove, self.table.delete_op(pk, identifier_sk(layout["identifier"]))])
+
+    def _default_ops(self, environment_id: str, layout_id: str, replaces: str | None) -> list[dict[str, Any]]:
+        """The pointer moved to `layout_id` (only from `replaces`, as read) and the old default unmarked."""
+        pk = campaigns_pk(environment_id)
+        condition = _NEW if replaces is None else Expression("layoutId = :replaces", values={":replaces": replaces})
+        operations = [self.table.put_op({"pk": pk, "sk": DEFAULT_SK, "layoutId": layout_id}, condition)]
+        if replaces is not None and replaces != layout_id:
+            unmark = Expression("SET isDefault = :false", values={":false": False})
+            operations.append(self.table.update_op(pk, layout_sk(replaces), unmark, "attribute_exists(pk)"))
+        return operations
+
+    def _layout_op(self, environment_id: str, layout: Item, condition: Expression) -> dict[str, Any]:
+        keys = {"pk": campaigns_pk(environment_id), "sk": layout_sk(layout["_id"])}
+        return self.table.put_op(keys | layout, condition)
+
+    def _identifier_op(self, environment_id: str, layout: Item) -> dict[str, Any]:
+        pointer = {
+            "pk": campaigns_pk(environment_id),
+            "sk": identifier_sk(layout["identifier"]),
+            "layoutId": layout["_id"],
+        }
+        return self.table.put_op(pointer, _NEW)
+
+    def _write(self, operations: list[dict[str, Any]]) -> None:
+        try:
+            self.table.transact(operations)
+        except Exception as error:
+            if not is_transaction_cancelled(error):
+                raise
+            reasons = cancellation_reasons(error)
+            failed_keys = [_sort_key(op) for reason, op in zip(reasons, operations, strict=False) if reason == _FAILED]
+            if any(key.startswith(_IDENTIFIER) for key in failed_keys):
+                raise Conflict("another layout of this environment has this identifier", field="identifier") from error
+            raise Conflict("the layouts were changed by another request; read them again and retry") from error
+
+
+def _sort_key(operation: dict[str, Any]) -> str:
+    """The sort key a transaction's Put writes ('' for other operations)."""
+    return str(operation.get("Put", {}).get("Item", {}).get("sk", {}).get("S", ""))

@@ -1,0 +1,130 @@
+"""What can be done with layouts: the rules (Novu v1's), independent of HTTP.
+
+- The environment's first layout becomes its default; creating or updating with `isDefault: true` moves the default.
+- There is always one default once a layout exists: unsetting it is a 409 (make another the default instead), and
+  the default cannot be deleted; nor can a layout a campaign's step names.
+"""
+
+from typing import Any
+
+from clarion.campaigns.repository import CampaignsRepository
+from clarion.campaigns.service import identifier_from_name
+from clarion.dynamo import Item
+from clarion.errors import Conflict, NotFound, ValidationFailed
+from clarion.ids import new_id, utc_now
+from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequest
+from clarion.layouts.repository import LayoutsRepository
+from clarion.models import NovuPage
+from clarion.principal import Principal
+from clarion.settings import settings
+
+_LAYOUT_FIELDS = [field.alias or name for name, field in Layout.model_fields.items()]
+
+
+def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
+    repository = LayoutsRepository()
+    current_default = repository.default_id(caller.environment_id)
+    now = utc_now()
+    layout: Item = {
+        "_id": new_id(),
+        "_organizationId": settings().organization_id,
+        "_environmentId": caller.environment_id,
+        "_creatorId": caller.client_id,
+        "name": request.name,
+        "identifier": request.identifier or identifier_from_name(request.name),
+        "description": request.description,
+        "content": request.content,
+        "variables": _variables(request.variables),
+        "isDefault": current_default is None or bool(request.isDefault),
+        "version": 1,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    repository.create(caller.environment_id, layout, replaces_default=current_default)
+    return _public(layout)
+
+
+def list_layouts(caller: Principal, *, page: int, page_size: int) -> NovuPage[Layout]:
+    """Novu's offset page, newest first."""
+    layouts = sorted(LayoutsRepository().all(caller.environment_id), key=_created, reverse=True)
+    shown = layouts[page * page_size : (page + 1) * page_size]
+    return NovuPage(
+        page=page,
+        pageSize=page_size,
+        totalCount=len(layouts),
+        hasMore=len(layouts) > (page + 1) * page_size,
+        data=[_public(layout) for layout in shown],
+    )
+
+
+def get_layout(caller: Principal, layout_id: str) -> Layout:
+    return _public(_existing(caller, layout_id))
+
+
+def update_layout(caller: Principal, layout_id: str, request: UpdateLayoutRequest) -> Layout:
+    if not request.model_fields_set:
+        raise ValidationFailed("give at least one field to change", field="body")
+    repository = LayoutsRepository()
+    layout = _existing(caller, layout_id, repository)
+    if request.isDefault is False and layout["isDefault"]:
+        raise Conflict("one default layout is required: make another layout the default instead", field="isDefault")
+    changes = request.model_dump(exclude_none=True, exclude={"variables", "isDefault"})
+    if request.variables is not None:
+        changes["variables"] = _variables(request.variables)
+    if request.isDefault:
+        changes["isDefault"] = True
+    changes = {name: value for name, value in changes.items() if layout.get(name) != value}
+    if not changes:
+        return _public(layout)
+    changed = layout | changes | {"version": layout["version"] + 1, "updatedAt": utc_now()}
+    current_default = repository.default_id(caller.environment_id) if changes.get("isDefault") else None
+    repository.update(caller.environment_id, layout, changed, replaces_default=current_default)
+    return _public(changed)
+
+
+def set_default_layout(caller: Principal, layout_id: str) -> None:
+    repository = LayoutsRepository()
+    layout = _existing(caller, layout_id, repository)
+    current_default = repository.default_id(caller.environment_id)
+    if layout["isDefault"] and current_default == layout_id:
+        return
+    repository.set_default(caller.environment_id, layout_id, replaces_default=current_default)
+
+
+def delete_layout(caller: Principal, layout_id: str) -> None:
+    """Deletes a layout that is neither the default nor named by a campaign's step (409s, as in Novu)."""
+    repository = LayoutsRepository()
+    layout = _existing(caller, layout_id, repository)
+    if layout["isDefault"]:
+        raise Conflict(f"layout '{layout_id}' is the default layout and cannot be deleted", field="layoutId")
+    users = [c["_id"] for c in CampaignsRepository().all(caller.environment_id) if _names_layout(c, layout_id)]
+    if users:
+        raise Conflict(
+            f"layout '{layout_id}' is used by campaign(s) {', '.join(users[:10])} and cannot be deleted",
+            field="layoutId",
+        )
+    repository.delete(caller.environment_id, layout)
+
+
+def _names_layout(campaign: Item, layout_id: str) -> bool:
+    return any(step.get("layoutId") == layout_id for step in campaign.get("steps") or [])
+
+
+def _variables(variables: list[Any] | None) -> list[dict[str, Any]]:
+    return [variable.model_dump() for variable in variables or []]
+
+
+def _created(layout: Item) -> tuple[str, str]:
+    return layout["createdAt"], layout["_id"]
+
+
+def _existing(caller: Principal, layout_id: str, repository: LayoutsRepository | None = None) -> Item:
+    """A layout of the caller's environment; another environment's layout is as absent as a missing one."""
+    layout = (repository or LayoutsRepository()).get(caller.environment_id, layout_id)
+    if layout is None:
+        raise NotFound(f"layout '{layout_id}' not found", field="layoutId")
+    return layout
+
+
+def _public(item: Item) -> Layout:
+    return Layout.model_validate({name: item[name] for name in _LAYOUT_FIELDS if item.get(name) is not None})
