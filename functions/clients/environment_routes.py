@@ -7,10 +7,16 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import endpoint
 from clarion.environments import service
-from clarion.environments.models import CreateEnvironmentRequest, Environment, SubscriberHmacKey
+from clarion.environments.models import (
+    CreateEnvironmentRequest,
+    Environment,
+    SubscriberHmacKey,
+    UpdateEnvironmentRequest,
+)
 from clarion.models import Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
+EnvironmentId = Annotated[ObjectId, Path(description="The environment's id")]
 
 
 @endpoint(router, "GET /v1/environments", summary="List the organization's environments")
@@ -23,12 +29,17 @@ def create_environment(body: CreateEnvironmentRequest) -> Envelope[Environment]:
     return Envelope(data=service.create_environment(body))
 
 
+@endpoint(router, "PATCH /v1/environments/{environmentId}", summary="Change an environment's settings")
+def update_environment(environmentId: EnvironmentId, body: UpdateEnvironmentRequest) -> Envelope[Environment]:
+    return Envelope(data=service.update_environment(environmentId, body))
+
+
 @endpoint(
     router,
     "GET /v1/environments/{environmentId}/subscriber-hmac-key",
     summary="The key your backend computes subscribers' hmacHash with (chat OAuth links)",
 )
 def get_subscriber_hmac_key(
-    environmentId: Annotated[ObjectId, Path(description="The environment's id")],
+    environmentId: EnvironmentId,
 ) -> Envelope[SubscriberHmacKey]:
     return Envelope(data=service.subscriber_hmac_key(environmentId))

@@ -15,6 +15,14 @@ class CreateEnvironmentRequest(Request):
     )
 
 
+class UpdateEnvironmentRequest(Request):
+    """The settings to change; those absent keep their value."""
+
+    inboxExpiryDays: Annotated[int, Field(ge=1, le=365)] | None = Field(
+        default=None, description="Days an in-app message stays in the inbox when its campaign sets none"
+    )
+
+
 class Environment(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
@@ -25,6 +33,7 @@ class Environment(BaseModel):
     parentId: str | None = Field(default=None, alias="_parentId")
     slug: str
     color: str | None = None
+    inboxExpiryDays: int | None = Field(default=None, description="The default inbox expiry of the campaigns")
     createdAt: str
 
 

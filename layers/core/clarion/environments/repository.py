@@ -19,6 +19,15 @@ class EnvironmentsRepository:
     def get(self, environment_id: str) -> Item | None:
         return self.table.get(_ORG, f"ENV#{environment_id}", consistent=True)
 
+    def update(self, environment_id: str, changes: Item) -> Item | None:
+        """Sets `changes` on the environment; None when there is no such environment."""
+        update = Expression(
+            "SET " + ", ".join(f"#{name} = :{name}" for name in changes),
+            names={f"#{name}": name for name in changes},
+            values={f":{name}": value for name, value in changes.items()},
+        )
+        return self.table.update(_ORG, f"ENV#{environment_id}", update, condition="attribute_exists(pk)")
+
     def list_all(self) -> list[Item]:
         return self.table.query_partition(_ORG, prefix="ENV#", limit=_MAX_ENVIRONMENTS).items
 

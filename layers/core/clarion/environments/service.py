@@ -5,7 +5,12 @@ import secrets
 
 from clarion.chat_oauth.config import signing_secret
 from clarion.chat_oauth.signing import environment_hmac_key
-from clarion.environments.models import CreateEnvironmentRequest, Environment, SubscriberHmacKey
+from clarion.environments.models import (
+    CreateEnvironmentRequest,
+    Environment,
+    SubscriberHmacKey,
+    UpdateEnvironmentRequest,
+)
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
@@ -31,6 +36,16 @@ def create_environment(request: CreateEnvironmentRequest) -> Environment:
         "createdAt": utc_now(),
     }
     repository.create(environment)
+    return Environment.model_validate(environment)
+
+
+def update_environment(environment_id: str, request: UpdateEnvironmentRequest) -> Environment:
+    """Changes the settings given; none given answers the environment as it is."""
+    repository = EnvironmentsRepository()
+    changes = request.model_dump(exclude_none=True)
+    environment = repository.update(environment_id, changes) if changes else repository.get(environment_id)
+    if environment is None:
+        raise NotFound(f"environment '{environment_id}' not found", field="environmentId")
     return Environment.model_validate(environment)
 
 

@@ -7,9 +7,19 @@ from itertools import islice
 from typing import Any
 
 from clarion import clock
-from clarion.dynamo import DynamoTable, Expression, Item, cancellation_reasons, is_transaction_cancelled
+from clarion.aws import client
+from clarion.dynamo import (
+    DynamoTable,
+    Expression,
+    Item,
+    cancellation_reasons,
+    from_item,
+    is_condition_failed,
+    is_transaction_cancelled,
+)
 from clarion.errors import Conflict
 from clarion.ids import new_id, utc_now
+from clarion.inbox.expiry import ExpiredCampaigns, ExpiredCampaignsRepository
 from clarion.inbox.layout import MESSAGE_PREFIX, UNSEEN_INDEX, inbox_pk, message_sk, unseen_pk
 from clarion.settings import settings
 
@@ -51,6 +61,13 @@ class FeedFilter:
 class InboxRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().messages_table)
+        self._expired: dict[str, ExpiredCampaigns] = {}
+
+    def expired_campaigns(self, environment_id: str) -> ExpiredCampaigns:
+        """The environment's expire-inbox markers, read once for this repository (one request)."""
+        if environment_id not in self._expired:
+            self._expired[environment_id] = ExpiredCampaignsRepository(self.table).of_environment(environment_id)
+        return self._expired[environment_id]
 
     def put_message(self, environment_id: str, subscriber_id: str, message: Item) -> Item:
         """Delivers an in-app message to the subscriber's inbox and returns the stored item. `message` has Novu's
@@ -71,8 +88,9 @@ class InboxRepository:
     def get(self, environment_id: str, subscriber_id: str, message_id: str, *, now: float) -> Item | None:
         """The message if it is in the subscriber's inbox and visible."""
         item = self.table.get(inbox_pk(environment_id, subscriber_id), message_sk(message_id), consistent=True)
-        visible = item is not None and item["expiresAt"] > now and not item.get("deleted")
-        return item if visible else None
+        if item is None or item["expiresAt"] <= now or item.get("deleted"):
+            return None
+        return None if self.expired_campaigns(environment_id).hides(item) else item
 
     def feed(
         self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, *, now: float, offset: int, limit: int
@@ -89,10 +107,53 @@ class InboxRepository:
     ) -> int:
         return sum(1 for _ in islice(self._matching(environment_id, subscriber_id, feed_filter, now), at_most))
 
-    def unseen_count(self, environment_id: str, subscriber_id: str, *, at_most: int) -> int:
-        """Counted on the sparse UnseenIndex, reading keys only (so expired messages count until TTL deletes them)."""
-        key = {"unseenPk": unseen_pk(environment_id, subscriber_id)}
-        return self.table.count(UNSEEN_INDEX, key, at_most=at_most)
+    def unseen_count(self, environment_id: str, subscriber_id: str, *, now: float, at_most: int) -> int:
+        """Counted on the sparse UnseenIndex, which projects only what tells a visible message (its expiry, campaign
+        and time): a message past its expiry, or of a campaign whose inbox was expired, is not counted."""
+        expired = self.expired_campaigns(environment_id)
+        key = Expression("unseenPk = :pk", values={":pk": unseen_pk(environment_id, subscriber_id), ":now": now})
+        params: dict[str, Any] = {"TableName": self.table.name, "IndexName": UNSEEN_INDEX}
+        params |= key.params("KeyConditionExpression") | {"FilterExpression": "expiresAt > :now"}
+        counted = 0
+        while counted < at_most:
+            response = client("dynamodb").query(**params, Limit=max(at_most - counted, 25))
+            counted += sum(1 for item in response["Items"] if not expired.hides(from_item(item)))
+            if "LastEvaluatedKey" not in response:
+                break
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return min(counted, at_most)
+
+    def remove(self, environment_id: str, subscriber_id: str, message_id: str, campaign_id: str) -> bool:
+        """Deletes the message from the subscriber's inbox if it is there and of that campaign."""
+        condition = Expression("attribute_exists(pk) AND #tpl = :tpl", {"#tpl": "_templateId"}, {":tpl": campaign_id})
+        op = self.table.delete_op(inbox_pk(environment_id, subscriber_id), message_sk(message_id))["Delete"]
+        op |= condition.params("ConditionExpression")
+        try:
+            client("dynamodb").delete_item(**op)
+        except Exception as error:
+            if is_condition_failed(error):
+                return False
+            raise
+        return True
+
+    def remove_campaign_messages(self, environment_id: str, subscriber_id: str, campaign_id: str) -> int:
+        """Deletes every message of the campaign from the subscriber's inbox; returns how many there were."""
+        where = Expression("#tpl = :tpl", {"#tpl": "_templateId"}, {":tpl": campaign_id})
+        items = self.table.partition_items(inbox_pk(environment_id, subscriber_id), prefix=MESSAGE_PREFIX, where=where)
+        keys = [(item["pk"], item["sk"]) for item in items]
+        if keys:
+            self.table.batch_write(deletes=keys)
+        return len(keys)
+
+    def delete_expired(self, environment_id: str, subscriber_id: str, *, now: float) -> int:
+        """Deletes the subscriber's inbox messages past their `expiresAt` (DynamoDB's TTL does the same within days
+        on AWS; housekeeping may call this where TTL does not run). Returns how many were deleted."""
+        where = Expression("expiresAt <= :now", values={":now": now})
+        items = self.table.partition_items(inbox_pk(environment_id, subscriber_id), prefix=MESSAGE_PREFIX, where=where)
+        keys = [(item["pk"], item["sk"]) for item in items]
+        if keys:
+            self.table.batch_write(deletes=keys)
+        return len(keys)
 
     def mark(
         self, environment_id: str, subscriber_id: str, message_ids: Iterable[str], changes: Item, *, now: float
@@ -138,13 +199,15 @@ class InboxRepository:
     def _matching(
         self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, now: float, page_size: int = 100
     ) -> Iterator[Item]:
-        return self.table.partition_items(
+        expired = self.expired_campaigns(environment_id)
+        items = self.table.partition_items(
             inbox_pk(environment_id, subscriber_id),
             prefix=MESSAGE_PREFIX,
             where=feed_filter.expression(now),
             newest_first=True,
             page_size=max(page_size, 25),
         )
+        return (item for item in items if not expired.hides(item))
 
     def _write_still_matching(self, operations: list[dict[str, Any]]) -> int:
         """Runs the updates in one transaction, leaving out those whose condition no longer holds; returns how many

@@ -59,7 +59,8 @@ def unseen_count(
     _require_subscriber(caller, subscriber_id)
     inbox = InboxRepository()
     if not seen and not feed_identifiers:
-        return UnseenCount(count=inbox.unseen_count(caller.environment_id, subscriber_id, at_most=limit))
+        count = inbox.unseen_count(caller.environment_id, subscriber_id, now=clock.epoch_seconds(), at_most=limit)
+        return UnseenCount(count=count)
     feed_filter = FeedFilter(seen=seen, feeds=feed_identifiers)
     count = inbox.count(caller.environment_id, subscriber_id, feed_filter, now=clock.epoch_seconds(), at_most=limit)
     return UnseenCount(count=count)
@@ -69,10 +70,10 @@ def mark_as(caller: Principal, subscriber_id: str, request: MarkAsRequest) -> li
     """Marks the messages; ids that are not the subscriber's visible messages are left out of the answer."""
     changes = _requested_changes(request, utc_now())
     _require_subscriber(caller, subscriber_id)
-    changed = InboxRepository().mark(
-        caller.environment_id, subscriber_id, request.messageId, changes, now=clock.epoch_seconds()
-    )
-    return [_message(item) for item in changed]
+    inbox = InboxRepository()
+    changed = inbox.mark(caller.environment_id, subscriber_id, request.messageId, changes, now=clock.epoch_seconds())
+    expired = inbox.expired_campaigns(caller.environment_id)
+    return [_message(item) for item in changed if not expired.hides(item)]
 
 
 def mark_all(caller: Principal, subscriber_id: str, request: MarkAllRequest) -> int:

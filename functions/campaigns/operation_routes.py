@@ -1,0 +1,74 @@
+"""/v1/campaigns/{campaignId}/…: the campaign operations of seed 000 (send, execute, start, stop, expire and
+remove inbox messages)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import caller, endpoint
+from clarion.campaigns import operations
+from clarion.campaigns.models import Campaign
+from clarion.campaigns.operation_models import (
+    ExecuteCampaignRequest,
+    ExecuteResult,
+    ExpireInboxResult,
+    RemoveInboxRequest,
+    RemoveInboxResult,
+    SendCampaignRequest,
+)
+from clarion.engine.models import TriggerEventResult
+from clarion.models import Envelope, ObjectId
+
+router = APIGatewayHttpRouter()
+CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
+
+
+@endpoint(router, "POST /v1/campaigns/{campaignId}/send", status_code=202, summary="Send the campaign to its audience")
+def send_campaign(
+    campaignId: CampaignId, body: Annotated[SendCampaignRequest | None, Body()] = None
+) -> Envelope[TriggerEventResult]:
+    request = body or SendCampaignRequest()
+    return Envelope(data=operations.send_campaign(caller(router), campaignId, request))
+
+
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/execute",
+    status_code=202,
+    summary="Send the campaign to given targets, each with its own payload (asynchronous; an id per target)",
+)
+def execute_campaign(campaignId: CampaignId, body: ExecuteCampaignRequest) -> Envelope[ExecuteResult]:
+    return Envelope(data=operations.execute_campaign(caller(router), campaignId, body))
+
+
+@endpoint(router, "POST /v1/campaigns/{campaignId}/start", summary="Start a draft, paused or stopped campaign")
+def start_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
+    return Envelope(data=operations.start_campaign(caller(router), campaignId))
+
+
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/stop",
+    summary="Stop an active or paused campaign: triggers refused, queued messages cancelled",
+)
+def stop_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
+    return Envelope(data=operations.stop_campaign(caller(router), campaignId))
+
+
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/expire-inbox",
+    summary="End the campaign's in-app messages: they leave every feed and unseen count",
+)
+def expire_inbox(campaignId: CampaignId) -> Envelope[ExpireInboxResult]:
+    return Envelope(data=operations.expire_inbox(caller(router), campaignId))
+
+
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/remove-inbox",
+    summary="Remove the campaign's in-app messages by id or by subscriber (per-item results)",
+)
+def remove_inbox(campaignId: CampaignId, body: RemoveInboxRequest) -> Envelope[RemoveInboxResult]:
+    return Envelope(data=operations.remove_inbox(caller(router), campaignId, body))

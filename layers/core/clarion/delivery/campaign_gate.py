@@ -1,0 +1,60 @@
+"""Whether a claimed record's campaign still lets it go out: a stopped (or paused) campaign's queued messages are
+cancelled, not sent, and so is every message queued before the campaign's last stop, even once it is restarted.
+
+Read through a per-container cache of CAMPAIGN_TTL_SECONDS (clarion.clock), so a batch of one campaign's messages
+costs one read: a stop reaches a warm sender within that time. A cached stopped campaign is read again for a record
+created after the cached read (the campaign may have been started again since).
+"""
+
+from dataclasses import dataclass
+
+from clarion.auth.cache import TtlCache
+from clarion.campaigns.repository import CampaignsRepository
+from clarion.dynamo import Item
+from clarion.ids import utc_now
+
+CAMPAIGN_TTL_SECONDS = 10.0
+_HELD_BACK = ("stopped", "paused")
+
+
+@dataclass(frozen=True)
+class CampaignState:
+    status: str | None  # None: no such campaign
+    stopped_at: str | None
+    read_at: str
+
+
+_cache: TtlCache[CampaignState] = TtlCache(CAMPAIGN_TTL_SECONDS, max_entries=1000)
+
+
+def cancel_reason(record: Item) -> str | None:
+    """Why the record must not be sent because of its campaign, or None when it may be."""
+    campaign_id = record.get("campaignId")
+    if not campaign_id:
+        return None
+    state = _state(record["environmentId"], campaign_id, record["createdAt"])
+    if state.status in _HELD_BACK:
+        return f"campaign {state.status}"
+    if state.stopped_at is not None and record["createdAt"] <= state.stopped_at:
+        return "campaign stopped"
+    return None
+
+
+def _state(environment_id: str, campaign_id: str, created_at: str) -> CampaignState:
+    key = f"{environment_id}#{campaign_id}"
+    found, state = _cache.get(key)
+    if found and state is not None and not (state.status in _HELD_BACK and created_at > state.read_at):
+        return state
+    read_at = utc_now()
+    campaign = CampaignsRepository().get(environment_id, campaign_id)
+    state = CampaignState(
+        status=campaign["status"] if campaign else None,
+        stopped_at=campaign.get("stoppedAt") if campaign else None,
+        read_at=read_at,
+    )
+    _cache.put(key, state)
+    return state
+
+
+def clear_cache() -> None:
+    _cache.clear()

@@ -1,0 +1,62 @@
+"""The dispatcher's work for a campaign execute job (clarion.campaigns.operations.execute_campaign): up to
+EXECUTE_JOB_TARGETS targets, each with its own payload and id.
+
+Per target: its user object upserted as a subscriber (seed 003's trigger does the same), a notification whose
+transactionId is the target's id (so the activity API finds the target's messages by it), then one record per
+channel step with `transactionId` = the target's id, written and enqueued for the whole job at once. Run again
+after a crash, the job finds the notifications and records it wrote (their ids are derived) and sends nothing twice.
+"""
+
+from contextlib import suppress
+
+from aws_lambda_powertools import Logger
+
+from clarion.dynamo import Item
+from clarion.engine.fanout import DispatchOutcome, recipient_records, store_and_enqueue
+from clarion.engine.models import DispatchJob, ExecutionTarget, Targets, TriggerUser
+from clarion.engine.notifications import Notifications
+from clarion.engine.triggers import upsert_user
+from clarion.errors import ClarionError, Conflict
+from clarion.principal import Principal
+from clarion.subscribers.repository import SubscribersRepository
+
+logger = Logger(child=True)
+
+
+def dispatch_execution(job: DispatchJob, campaign: Item, outcome: DispatchOutcome) -> None:
+    environment_id = job["environmentId"]
+    targets = job.get("execution") or []
+    executor = Principal(client_id=job.get("clientId", ""), environment_id=environment_id, scopes=frozenset())
+    for target in targets:
+        if "user" in target:
+            _upsert(executor, target)
+    notifications = Notifications()
+    recipients: list[tuple[DispatchJob, str]] = []
+    for target in targets:
+        target_job = _target_job(job, target)
+        with suppress(Conflict):  # a Conflict: written by an earlier run of this job
+            notifications.create(environment_id, target["id"], campaign, target["payload"], target_job["targets"])
+        recipients.append((target_job, target["subscriberId"]))
+    subscriber_ids = list(dict.fromkeys(target["subscriberId"] for target in targets))
+    profiles = SubscribersRepository().get_many(environment_id, subscriber_ids)
+    store_and_enqueue(environment_id, recipient_records(environment_id, campaign, recipients, profiles), outcome)
+    outcome.recipients += len(targets)
+
+
+def _upsert(executor: Principal, target: ExecutionTarget) -> None:
+    try:
+        upsert_user(executor, TriggerUser.model_validate(target["user"]))
+    except ClarionError as error:
+        # validated when the execute was accepted; should the upsert still fail, the target's records say so
+        logger.warning("execute target not upserted", extra={"targetId": target["id"], "error": error.message})
+
+
+def _target_job(job: DispatchJob, target: ExecutionTarget) -> DispatchJob:
+    return DispatchJob(
+        environmentId=job["environmentId"],
+        campaignId=job["campaignId"],
+        transactionId=target["id"],
+        payload=target["payload"],
+        targets=Targets(subscriberIds=[target["subscriberId"]], topicKeys=[], all=False),
+        cursor=None,
+    )
