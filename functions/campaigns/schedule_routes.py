@@ -1,0 +1,35 @@
+"""/v1/campaigns/{campaignId}/schedule: a campaign's scheduled send on EventBridge Scheduler (clarion.schedules)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import caller, endpoint
+from clarion.models import Envelope, ObjectId
+from clarion.schedules import service
+from clarion.schedules.models import CampaignSchedule, ScheduleRequest
+
+router = APIGatewayHttpRouter()
+CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
+SCHEDULE = "/v1/campaigns/{campaignId}/schedule"
+
+
+@endpoint(router, f"POST {SCHEDULE}", status_code=201, summary="Schedule the campaign's send (409 if one is pending)")
+def create_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[CampaignSchedule]:
+    return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=False))
+
+
+@endpoint(router, f"PUT {SCHEDULE}", summary="Reschedule: replace the pending schedule (404 if none)")
+def replace_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[CampaignSchedule]:
+    return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=True))
+
+
+@endpoint(router, f"GET {SCHEDULE}", summary="The campaign's schedule and each zone's due time (UTC and local)")
+def get_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
+    return Envelope(data=service.get_schedule(caller(router), campaignId))
+
+
+@endpoint(router, f"DELETE {SCHEDULE}", summary="Cancel the pending schedule: nothing of it is sent")
+def cancel_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
+    return Envelope(data=service.cancel_schedule(caller(router), campaignId))

@@ -1,0 +1,27 @@
+"""Housekeeping, every 15 minutes (an EventBridge schedule rule): re-queues claims stuck in sending and rolls up
+the day before's campaign stats. Each task reads a sparse index or a marker, so an idle run costs a few reads."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from clarion.housekeeping.stats import CampaignStats
+from clarion.housekeeping.stuck import requeue_stuck_claims
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    requeued = requeue_stuck_claims()
+    rolled_up = CampaignStats().roll_up_yesterday()
+    metrics.add_metric(name="StuckClaimsRequeued", unit=MetricUnit.Count, value=requeued)
+    summary = {"requeued": requeued, "rolledUp": rolled_up}
+    logger.info("housekeeping done", extra=summary)
+    return summary

@@ -1,0 +1,1 @@
+"""Periodic housekeeping run by the HousekeepingFunction every 15 minutes (an EventBridge schedule rule)."""

@@ -1,0 +1,85 @@
+"""Daily campaign stats: per campaign per day, how many messages were sent, failed, filtered, skipped, cancelled.
+
+Rolled up once a day, for the day before, from ActivityIndex (an environment's records of one day, keys only, then
+the records read 100 a request): one item per campaign and day in CampaignsTable, pk `ENV#<env>`, sk
+`STATS#<campaignId>#<yyyy-mm-dd>`, overwritten whole when a day is rolled up again (idempotent). A marker item
+(pk `HOUSEKEEPING`, sk `ROLLUP#<day>`) records that the day is done, so the runs of the following 15-minute ticks
+cost one read.
+"""
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from clarion import clock
+from clarion.aws import client
+from clarion.campaigns.repository import campaigns_pk
+from clarion.delivery.records import RECORD_SK
+from clarion.dynamo import DynamoTable, Expression, Item, from_item
+from clarion.environments.repository import EnvironmentsRepository
+from clarion.ids import utc_now
+from clarion.settings import settings
+
+ACTIVITY_INDEX = "ActivityIndex"
+STATS_PREFIX = "STATS#"
+HOUSEKEEPING_PK = "HOUSEKEEPING"
+COUNTED = ("sent", "failed", "filtered", "skipped", "cancelled")
+
+
+def stats_sk(campaign_id: str, day: str) -> str:
+    return f"{STATS_PREFIX}{campaign_id}#{day}"
+
+
+class CampaignStats:
+    def __init__(self, campaigns: DynamoTable | None = None, messages: DynamoTable | None = None) -> None:
+        self.campaigns = campaigns or DynamoTable(settings().campaigns_table)
+        self.messages = messages or DynamoTable(settings().messages_table)
+
+    def roll_up_yesterday(self) -> bool:
+        """Rolls up the day before today (UTC) for every environment, once; False when it was already done."""
+        day = (clock.utc_now().date() - timedelta(days=1)).isoformat()
+        if self.campaigns.get(HOUSEKEEPING_PK, f"ROLLUP#{day}") is not None:
+            return False
+        for environment in EnvironmentsRepository().list_all():
+            self.roll_up(environment["sk"].removeprefix("ENV#"), day)
+        self.campaigns.put({"pk": HOUSEKEEPING_PK, "sk": f"ROLLUP#{day}", "day": day, "rolledUpAt": utc_now()})
+        return True
+
+    def roll_up(self, environment_id: str, day: str) -> list[Item]:
+        """The environment's stats of `day`, per campaign, written over what a previous roll-up wrote."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for record in self._records_of(environment_id, day):
+            if record.get("campaignId"):
+                counts[record["campaignId"]][record["status"]] += 1
+        now = utc_now()
+        items = [
+            {"pk": campaigns_pk(environment_id), "sk": stats_sk(campaign_id, day), "campaignId": campaign_id}
+            | {"day": day, "rolledUpAt": now, "total": sum(counted.values())}
+            | {status: counted.get(status, 0) for status in COUNTED}
+            | {"pending": counted.get("queued", 0) + counted.get("sending", 0)}
+            for campaign_id, counted in counts.items()
+        ]
+        self.campaigns.batch_write(items)
+        return items
+
+    def days(self, environment_id: str, campaign_id: str, *, since: date | None = None) -> list[Item]:
+        """The campaign's daily stats, oldest first (from `since` on)."""
+        prefix = f"{STATS_PREFIX}{campaign_id}#"
+        items = self.campaigns.partition_items(campaigns_pk(environment_id), prefix=prefix)
+        return [
+            {name: value for name, value in item.items() if name not in ("pk", "sk")}
+            for item in items
+            if since is None or item["day"] >= since.isoformat()
+        ]
+
+    def _records_of(self, environment_id: str, day: str) -> Any:
+        key = Expression("activityKey = :key", values={":key": f"ENV#{environment_id}#MESSAGES#{day}"})
+        params: dict[str, Any] = {"TableName": self.messages.name, "IndexName": ACTIVITY_INDEX}
+        params |= key.params("KeyConditionExpression")
+        while True:
+            response = client("dynamodb").query(**params)
+            keys = [{"pk": from_item(item)["pk"], "sk": RECORD_SK} for item in response["Items"]]
+            yield from self.messages.batch_get(keys)
+            if "LastEvaluatedKey" not in response:
+                return
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -1,0 +1,50 @@
+"""A campaign's schedule in CampaignsTable (docs/data-model.md): pk `ENV#<env>`, sk `SCHEDULE#<campaignId>`.
+
+One item per campaign holds its latest schedule: a reschedule overwrites it (conditioned on the version read),
+so a campaign has at most one pending schedule, whose EventBridge Scheduler schedules are listed in `schedules`.
+"""
+
+from clarion.campaigns.repository import campaigns_pk
+from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.ids import utc_now
+from clarion.settings import settings
+
+SCHEDULE_PREFIX = "SCHEDULE#"
+
+
+def schedule_sk(campaign_id: str) -> str:
+    return f"{SCHEDULE_PREFIX}{campaign_id}"
+
+
+class SchedulesRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().campaigns_table)
+
+    def get(self, environment_id: str, campaign_id: str) -> Item | None:
+        return self.table.get(campaigns_pk(environment_id), schedule_sk(campaign_id), consistent=True)
+
+    def put(self, environment_id: str, schedule: Item, *, replacing: Item | None) -> bool:
+        """Writes the campaign's schedule; False when another change came first (the item is not as read)."""
+        item = schedule | {"pk": campaigns_pk(environment_id), "sk": schedule_sk(schedule["campaignId"])}
+        if replacing is None:
+            return self.table.put(item, Expression("attribute_not_exists(pk)"))
+        item["version"] = replacing["version"] + 1
+        return self.table.put(item, Expression("version = :version", values={":version": replacing["version"]}))
+
+    def mark_planned(self, environment_id: str, campaign_id: str, schedule_id: str, schedules: list[Item]) -> bool:
+        """planning → scheduled with its zones' schedules; False when it was rescheduled or cancelled meanwhile."""
+        update = Expression(
+            "SET #status = :scheduled, schedules = :schedules, updatedAt = :now, version = version + :one",
+            names={"#status": "status"},
+            values={
+                ":scheduled": "scheduled",
+                ":schedules": schedules,
+                ":now": utc_now(),
+                ":one": 1,
+                ":id": schedule_id,
+                ":planning": "planning",
+            },
+        )
+        condition = "scheduleId = :id AND #status = :planning"
+        pk, sk = campaigns_pk(environment_id), schedule_sk(campaign_id)
+        return self.table.update(pk, sk, update, condition=condition) is not None

@@ -1,0 +1,109 @@
+"""Housekeeping through the real scheduled rule: the runtime clock moves, the rate(15 minutes) rule fires the
+HousekeepingFunction, `drain()` runs what it queued; the effects are asserted on moto (SES, the tables)."""
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from clarion.delivery.records import DeliveryRecords
+from clarion.housekeeping.stats import CampaignStats
+from clarion.housekeeping.stuck import REASON
+from clarion.ids import new_id
+from local.runtime import LocalRuntime
+from tests.integration.conftest import Api
+from tests.integration.test_campaign_schedule import EMAIL_STEP, campaign, emails_with_subject, subject, subscriber
+
+
+def trigger(admin: Api, sent_campaign: dict[str, Any], to: list[str], code: str) -> None:
+    body = {"name": sent_campaign["identifier"], "to": to, "payload": {"code": code}}
+    assert admin.post("/v1/events/trigger", body).status == 201
+
+
+def records_of(runtime: LocalRuntime, api: Api, sent_campaign: dict[str, Any]) -> list[dict[str, Any]]:
+    prefix = f"ENV#{api.environment_id}#MSG#"
+    return [
+        item
+        for item in runtime.scan_table("MessagesTable")
+        if item["pk"].startswith(prefix) and item.get("campaignId") == sent_campaign["_id"]
+    ]
+
+
+@pytest.fixture
+def sent(runtime: LocalRuntime, admin: Api) -> dict[str, Any]:
+    """An email campaign sent once to ada, drained: its record is `sent`."""
+    subscriber(admin, "ada", email="ada@example.com")
+    sent_campaign = campaign(admin, EMAIL_STEP)
+    trigger(admin, sent_campaign, ["ada"], "H1")
+    runtime.drain()
+    assert len(emails_with_subject(runtime, subject(sent_campaign, "H1"))) == 1
+    return sent_campaign
+
+
+def stuck_claim(runtime: LocalRuntime, api: Api, sent_campaign: dict[str, Any]) -> str:
+    """A copy of the campaign's sent record, queued then claimed by a sender that died before sending."""
+    (scanned,) = records_of(runtime, api, sent_campaign)
+    with runtime.registry.environment_of("EmailSenderFunction"):
+        records = DeliveryRecords()
+        sent_record = records.get(api.environment_id, scanned["_id"])
+        assert sent_record is not None
+        copy = {k: v for k, v in sent_record.items() if k not in ("pk", "sk", "sendingKey", "claimedAt")}
+        copy |= {"_id": new_id(), "status": "queued", "history": [], "providerMessageId": None}
+        records.create_many([copy])
+        assert records.claim(api.environment_id, copy["_id"]) is not None
+    return str(copy["_id"])
+
+
+def record(runtime: LocalRuntime, api: Api, message_id: str) -> dict[str, Any]:
+    pk = f"ENV#{api.environment_id}#MSG#{message_id}"
+    (found,) = [item for item in runtime.scan_table("MessagesTable") if item["pk"] == pk]
+    return found
+
+
+def test_a_claim_stuck_in_sending_is_requeued_and_sent_again(runtime: LocalRuntime, admin: Api, sent):
+    message_id = stuck_claim(runtime, admin, sent)
+    assert record(runtime, admin, message_id)["sendingKey"].startswith("SENDING#")
+    runtime.clock.advance(31 * 60)
+    runtime.drain()
+    requeued = record(runtime, admin, message_id)
+    assert requeued["status"] == "sent"
+    assert "sendingKey" not in requeued  # sent: out of SendingIndex
+    assert [entry["status"] for entry in requeued["history"]] == ["sending", "queued", "sending", "sent"]
+    assert requeued["history"][1]["reason"] == REASON
+    assert len(emails_with_subject(runtime, subject(sent, "H1"))) == 2  # at least once
+
+
+def test_a_recent_claim_is_left_to_its_sender(runtime: LocalRuntime, admin: Api, sent):
+    message_id = stuck_claim(runtime, admin, sent)
+    runtime.clock.advance(5 * 60)
+    runtime.drain()
+    assert record(runtime, admin, message_id)["status"] == "sending"
+    assert len(emails_with_subject(runtime, subject(sent, "H1"))) == 1
+
+
+def test_a_sent_record_leaves_no_claim_behind(runtime: LocalRuntime, admin: Api, sent):
+    (sent_record,) = records_of(runtime, admin, sent)
+    assert sent_record["status"] == "sent"
+    assert "sendingKey" not in sent_record and "claimedAt" in sent_record
+
+
+def test_yesterdays_campaign_stats_are_rolled_up_per_campaign(runtime: LocalRuntime, admin: Api):
+    subscriber(admin, "with-email", email="with@example.com")
+    subscriber(admin, "without-email")
+    sent_campaign = campaign(admin, EMAIL_STEP)
+    trigger(admin, sent_campaign, ["with-email", "without-email"], f"R-{uuid.uuid4().hex[:6]}")
+    runtime.drain()
+    day = runtime.clock.now().date()
+    next_day = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
+    runtime.clock.advance(next_day - runtime.clock.time() + 20 * 60)
+    runtime.drain()
+
+    pk, sk = f"ENV#{admin.environment_id}", f"STATS#{sent_campaign['_id']}#{day.isoformat()}"
+    (stats,) = [item for item in runtime.scan_table("CampaignsTable") if item["pk"] == pk and item["sk"] == sk]
+    assert (stats["sent"], stats["skipped"], stats["failed"], stats["filtered"], stats["total"]) == (1, 1, 0, 0, 2)
+    with runtime.registry.environment_of("HousekeepingFunction"):
+        again = CampaignStats().roll_up(admin.environment_id, day.isoformat())  # idempotent: overwrites
+        (days,) = CampaignStats().days(admin.environment_id, sent_campaign["_id"])
+    assert [(item["sent"], item["skipped"]) for item in again] == [(1, 1)]
+    assert (days["day"], days["sent"], days["skipped"]) == (day.isoformat(), 1, 1)
