@@ -8,7 +8,7 @@ outcomes are moto's.
 - Query on a table's own key: moto sorts every item of the table (`Table.all_items`), keeps the partition's and
   skips to the start key; here `all_items` answers, while such a query runs on this thread, with only the
   partition's items that can be on the page (past the start key, matching the range condition, the first
-  Limit + 1 in key order).
+  Limit + 1 in key order), found by bisecting the partition's sorted keys, cached until its keys change.
 - Item construction: moto re-measures the whole item for each attribute it sets (the 400 KB limit), quadratic in
   the attributes; here the item is measured once, with the same limit.
 - Responses: moto's serializer walks every attribute value through the AttributeValue shape (~30 ms for a page
@@ -18,10 +18,11 @@ outcomes are moto's.
 
 from __future__ import annotations
 
+import bisect
 import copy
-import heapq
 import threading
 import types
+from collections import defaultdict
 from typing import Any
 
 from moto.core import serialize
@@ -33,6 +34,7 @@ from moto.dynamodb.models.table import Table
 _original = dynamodb_models.DynamoDBBackend.transact_write_items
 _original_query = Table.query
 _original_all_items = Table.all_items
+_original_table_init = Table.__init__
 _original_serialize = serialize.ResponseSerializer._serialize
 _partition = threading.local()
 MAX_ITEM_BYTES = 405_000  # moto's limit (DynamoDB's 400 KB, measured)
@@ -45,6 +47,7 @@ def install() -> None:
     dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     Table.query = _query  # type: ignore[method-assign]
     Table.all_items = _all_items  # type: ignore[method-assign]
+    Table.__init__ = _table_init  # type: ignore[method-assign]
     Item.__init__ = _item_init  # type: ignore[method-assign]
     serialize.ResponseSerializer._serialize = _serialize  # type: ignore[method-assign]
 
@@ -100,20 +103,75 @@ def _page_candidates(  # noqa: PLR0917 - moto's query signature
     **kwargs: Any,
 ) -> list[Any]:
     """The partition's items moto would look at for this page: past the start key, matching the range condition,
-    and (with a Limit and no legacy filter) only the first `limit + 1` of them in key order, so a page of a large
-    partition costs O(partition) instead of a sort of it. The +1 lets moto see that more follow."""
-    items = list(table.items.get(hash_key, {}).values())
-    if set(kwargs) - {"hash_key_conditions", "range_key_conditions"}:
-        return items  # a legacy QueryFilter: moto counts the filtered items against the Limit
-    if exclusive_start_key and table.range_key_attr in exclusive_start_key:
-        start = DynamoType(exclusive_start_key[table.range_key_attr])
-        items = [i for i in items if (i.range_key > start if scan_index_forward else i.range_key < start)]
-    if range_comparison:
-        items = [i for i in items if i.range_key.compare(range_comparison, range_objs)]
-    if limit:
-        pick = heapq.nsmallest if scan_index_forward else heapq.nlargest
-        items = pick(int(limit) + 1, items, key=lambda item: item.range_key)
+    and (with a Limit and no legacy filter) only the first `limit + 1` of them in key order, found from the
+    partition's cached sorted keys, so a page costs O(log partition + page). The +1 lets moto see that more follow."""
+    partition = table.items.get(hash_key, {})
+    if not isinstance(partition, _Partition) or set(kwargs) - {"hash_key_conditions", "range_key_conditions"}:
+        return list(partition.values())  # a legacy QueryFilter: moto counts the filtered items against the Limit
+    keys = partition.sorted_keys()
+    start = exclusive_start_key.get(table.range_key_attr or "") if exclusive_start_key else None
+    if scan_index_forward:
+        ordered = iter(keys[bisect.bisect_right(keys, DynamoType(start)) :] if start else keys)
+    else:
+        ordered = reversed(keys[: bisect.bisect_left(keys, DynamoType(start))] if start else keys)
+    items = []
+    for key in ordered:
+        item = partition[key]
+        if range_comparison and not item.range_key.compare(range_comparison, range_objs):
+            continue
+        items.append(item)
+        if limit and len(items) > int(limit):
+            break
     return items
+
+
+class _Partition(dict[Any, Any]):
+    """A partition's items by range key; it counts changes to its keys so that their sorted order is computed
+    once per change, not once per query."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes = 0
+        self._sorted: tuple[int, list[Any]] | None = None
+
+    def sorted_keys(self) -> list[Any]:
+        if self._sorted is None or self._sorted[0] != self.changes:
+            self._sorted = (self.changes, sorted(self))
+        return self._sorted[1]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if key not in self:
+            self.changes += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        self.changes += 1
+        super().__delitem__(key)
+
+    def pop(self, *args: Any) -> Any:
+        self.changes += 1
+        return super().pop(*args)
+
+    def popitem(self) -> Any:
+        self.changes += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.changes += 1
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.changes += 1
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.changes += 1
+        return super().setdefault(key, default)
+
+
+def _table_init(self: Table, *args: Any, **kwargs: Any) -> None:
+    _original_table_init(self, *args, **kwargs)
+    self.items = defaultdict(_Partition)
 
 
 def _all_items(self: Table) -> Any:

@@ -72,3 +72,42 @@ def test_a_query_reads_its_partition_in_order_and_pages_as_dynamodb_does(runtime
     assert "LastEvaluatedKey" not in rest
     assert [i["sk"]["S"] for i in newest["Items"]] == ["b-3"]
     assert dynamodb.scan(TableName="partitions")["Count"] == 6
+
+
+def test_pages_of_a_partition_follow_its_writes_in_both_directions_with_a_range_condition(
+    runtime: LocalRuntime,
+) -> None:
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.create_table(
+        TableName="members",
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+    def put(sk: str) -> None:
+        dynamodb.put_item(TableName="members", Item={"pk": {"S": "t"}, "sk": {"S": sk}})
+
+    def pages(forward: bool) -> list[str]:
+        seen, start = [], None
+        while True:
+            page = dynamodb.query(
+                TableName="members",
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :sub)",
+                ExpressionAttributeValues={":pk": {"S": "t"}, ":sub": {"S": "SUB#"}},
+                ScanIndexForward=forward,
+                Limit=2,
+                **({"ExclusiveStartKey": start} if start else {}),
+            )
+            seen += [item["sk"]["S"] for item in page["Items"]]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return seen
+
+    for sk in ("SUB#c", "META", "SUB#a", "TOPIC", "SUB#e"):
+        put(sk)
+    assert pages(forward=True) == ["SUB#a", "SUB#c", "SUB#e"]
+    put("SUB#b")
+    dynamodb.delete_item(TableName="members", Key={"pk": {"S": "t"}, "sk": {"S": "SUB#c"}})
+    assert pages(forward=True) == ["SUB#a", "SUB#b", "SUB#e"]
+    assert pages(forward=False) == ["SUB#e", "SUB#b", "SUB#a"]
