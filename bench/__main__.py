@@ -9,6 +9,7 @@ from pathlib import Path
 from bench.authorizer_reads import dynamodb_reads_per_repeated_authorization
 from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, measure
+from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory
 from bench.fanout import Fanout, topic_trigger
 from local.template import load
 
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
 COLD_START_TARGET = 1.3
 FANOUT_RECIPIENTS = 10_000
+MEMORY_RECIPIENTS = 100_000
+MEMORY_TARGET_MB = 200
 # us-east-1 list prices (USD) used for the cost estimate: DynamoDB on-demand per million write / read request
 # units, SQS standard per million requests, Lambda per million requests and per GB-second on arm64
 PRICES = {"wru": 0.625, "rru": 0.125, "sqs": 0.40, "lambda_request": 0.20, "gb_second": 0.0000133334}
@@ -41,6 +44,7 @@ def main() -> None:
     reads = dynamodb_reads_per_repeated_authorization(repeats=20)
     bulk = aws_requests_per_bulk_create()
     fanout = topic_trigger(int(os.environ.get("CLARION_BENCH_RECIPIENTS", str(FANOUT_RECIPIENTS))))
+    memory = dispatcher_peak_memory(int(os.environ.get("CLARION_BENCH_MEMORY_RECIPIENTS", str(MEMORY_RECIPIENTS))))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout
@@ -90,6 +94,7 @@ def main() -> None:
         operations = ", ".join(f"{operation} {count}" for operation, count in case.by_operation.items())
         lines.append(f"| {case.case} | {operations} | {case.total} | {case.per_subscriber:.3f} |")
     lines += fanout_section(fanout)
+    lines += memory_section(memory)
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
 
@@ -104,6 +109,11 @@ def fanout_section(run: Fanout) -> list[str]:
         f"`POST /v1/events/trigger` to a topic of {run.recipients:,} subscribers, one email step; then the local",
         "runtime drains the dispatch queue and the email queue (dispatcher and sender functions, in-process).",
         "Counted at the boto3 client; the runtime's SQS polling stands for Lambda's event source mapping.",
+        "The bare minimums are the same messages' AWS calls made directly with boto3 against the same moto in the",
+        "same run, no Lambda, Powertools or Clarion code: *exactly once* makes the calls DESIGN §7 counts as the",
+        "lower bound of an engine that never sends twice (pages, batched record writes, batched SQS sends, receives",
+        "and deletes, one conditional claim and one SES call a message, batched outcome writes); *send only* reads",
+        "the audience and calls SES, with nothing that could stop a message from being sent twice.",
         "",
         "| figure | value | target |",
         "|---|---:|---|",
@@ -113,13 +123,34 @@ def fanout_section(run: Fanout) -> list[str]:
         f"| per delivered message | {run.per_message:.2f} | <= 3 |",
         f"| per delivered message, with the SQS polling | {run.per_message_with_polling:.2f} | |",
         f"| engine time (trigger to last email) | {run.engine_seconds:.1f} s | |",
-        f"| bare minimum: member pages + profile batch reads + one SES call a message ({run.minimum_requests:,}"
-        f" requests) | {run.minimum_seconds:.1f} s | |",
-        f"| engine time / bare minimum, same moto, same run | {run.overhead:.1f}x | <= 1.5 |",
+        f"| bare minimum, exactly once ({run.minimum.requests:,} requests, "
+        f"{run.minimum.requests / run.delivered:.2f} a message) | {run.minimum.seconds:.1f} s | |",
+        f"| **engine time / exactly-once minimum, same moto, same run** | **{run.overhead:.2f}x** | <= 1.5 |",
+        f"| bare minimum, send only ({run.send_only.requests:,} requests) | {run.send_only.seconds:.1f} s | |",
+        f"| engine time / send-only minimum | {run.overhead_over_send_only:.2f}x | |",
         "",
         f"Requests by operation: {operations}. SQS polling: {polling}.",
         "",
         *cost_lines(run),
+        "",
+    ]
+
+
+def memory_section(run: DispatcherMemory) -> list[str]:
+    return [
+        f"## Dispatcher memory for {run.recipients:,} recipients",
+        "",
+        f"One dispatcher invocation fans a topic of {run.recipients:,} subscribers out (one email step), in a process",
+        "of its own with the function's environment, against a moto server holding the data in another process",
+        "(bench.dispatcher_memory). Peak RSS is the process's VmHWM; the baseline is after importing the handler.",
+        "",
+        "| figure | value | target |",
+        "|---|---:|---|",
+        f"| delivery records written | {run.records:,} | {run.recipients:,} |",
+        f"| email jobs enqueued | {run.enqueued:,} | {run.recipients:,} |",
+        f"| RSS after import | {run.baseline_mb:.1f} MB | |",
+        f"| peak RSS | {run.peak_mb:.1f} MB | <= {MEMORY_TARGET_MB} MB |",
+        f"| time of the invocation | {run.seconds:.0f} s | |",
         "",
     ]
 

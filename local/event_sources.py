@@ -60,7 +60,7 @@ class EventSources:
 
     def tick(self, discovered_at: datetime | None = None) -> int:
         """Run queued invocations, fire due schedules, deliver visible messages, expire TTL items (after a
-        clock advance, else once a minute: a scan per table). Returns how much work it did (0: none was due).
+        clock advance, else once a minute). Returns how much work it did (0: none was due).
         """
         with self._lock:
             work = 0
@@ -75,7 +75,8 @@ class EventSources:
                     work += 1
             if discovered_at is not None or self.clock.time() - self._expired_at >= TTL_SWEEP_SECONDS:
                 self._expired_at = self.clock.time()
-                delete_expired(self.dynamodb, list(self.stack.resources.tables.values()), self._expired_at)
+                tables = list(self.stack.resources.tables.values())
+                delete_expired(self.dynamodb, self.stack.resolver.account_id, tables, self._expired_at)
             return work + fired
 
     def executions(self) -> tuple[set[str], set[str]]:

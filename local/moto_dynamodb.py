@@ -11,6 +11,8 @@ outcomes are moto's.
   Limit + 1 in key order), found by bisecting the partition's sorted keys, cached until its keys change.
 - Item construction: moto re-measures the whole item for each attribute it sets (the 400 KB limit), quadratic in
   the attributes; here the item is measured once, with the same limit.
+- UpdateExpression parsing: moto parses an UpdateItem's expression twice per request; parsed expressions are
+  kept by their text (moto validates and executes a deep copy of the parse, never the parse itself).
 - Responses: moto's serializer walks every attribute value through the AttributeValue shape (~30 ms for a page
   of 100 profiles); a value is already in the wire shape, so it is copied as is unless it holds binary (B, BS),
   which still goes through moto's own path.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import threading
 import types
 from collections import defaultdict
@@ -30,6 +33,7 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 
 _original = dynamodb_models.DynamoDBBackend.transact_write_items
 _original_query = Table.query
@@ -50,6 +54,19 @@ def install() -> None:
     Table.__init__ = _table_init  # type: ignore[method-assign]
     Item.__init__ = _item_init  # type: ignore[method-assign]
     serialize.ResponseSerializer._serialize = _serialize  # type: ignore[method-assign]
+    UpdateExpressionParser.make = staticmethod(_parsed)
+
+
+_original_make = UpdateExpressionParser.make
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(expression: str) -> Any:
+    return _original_make(expression)
+
+
+def _parsed(expression: str) -> Any:
+    return _parse(expression)
 
 
 def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:

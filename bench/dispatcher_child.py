@@ -1,0 +1,62 @@
+"""The dispatcher process of bench.dispatcher_memory: one invocation for the job on stdin, then its peak RSS and
+time as JSON. It imports what the Lambda imports and nothing else (no moto)."""
+
+import json
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+
+def main() -> None:
+    job = json.loads(sys.stdin.read())
+    from dispatcher.handler import lambda_handler  # noqa: PLC0415 - imported as Lambda's init phase would
+
+    baseline_mb = _peak_rss_mb()
+    started = time.perf_counter()
+    context = SimpleNamespace(
+        function_name="dispatcher",
+        memory_limit_in_mb=512,
+        invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:dispatcher",
+        aws_request_id="memory-bench",
+        get_remaining_time_in_millis=lambda: 900_000,
+    )
+    event = {"Records": [_sqs_record(job)]}
+    response: dict[str, Any] = lambda_handler(event, context)
+    assert not response.get("batchItemFailures"), response
+    seconds = time.perf_counter() - started
+    peak_mb = _peak_rss_mb()
+    print(
+        json.dumps(
+            {
+                "baseline_mb": round(baseline_mb, 1),
+                "peak_mb": round(peak_mb, 1),
+                "seconds": round(seconds, 1),
+            }
+        )
+    )
+
+
+def _peak_rss_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    (line,) = (line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def _sqs_record(job: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "messageId": "memory-bench",
+        "receiptHandle": "memory-bench",
+        "body": json.dumps(job),
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0"},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:dispatch",
+        "awsRegion": "us-east-1",
+    }
+
+
+if __name__ == "__main__":
+    main()
