@@ -1,5 +1,6 @@
-"""Housekeeping, every 15 minutes (an EventBridge schedule rule): re-queues claims stuck in sending and rolls up
-the day before's campaign stats. Each task reads a sparse index or a marker, so an idle run costs a few reads."""
+"""Housekeeping, every 15 minutes (an EventBridge schedule rule): re-queues claims stuck in sending, deletes expired
+inbox messages and rolls up the day before's campaign stats. Each task reads a sparse index or a marker, so an idle
+run costs a few reads."""
 
 from typing import Any
 
@@ -7,6 +8,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from clarion.housekeeping.inbox_expiry import delete_expired_inbox_messages
 from clarion.housekeeping.stats import CampaignStats
 from clarion.housekeeping.stuck import requeue_stuck_claims
 
@@ -20,8 +22,10 @@ metrics = Metrics()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     requeued = requeue_stuck_claims()
+    expired = delete_expired_inbox_messages()
     rolled_up = CampaignStats().roll_up_yesterday()
     metrics.add_metric(name="StuckClaimsRequeued", unit=MetricUnit.Count, value=requeued)
-    summary = {"requeued": requeued, "rolledUp": rolled_up}
+    metrics.add_metric(name="ExpiredInboxMessagesDeleted", unit=MetricUnit.Count, value=expired)
+    summary = {"requeued": requeued, "inboxMessagesDeleted": expired, "rolledUp": rolled_up}
     logger.info("housekeeping done", extra=summary)
     return summary

@@ -126,11 +126,33 @@ class DynamoTable:
         """The items whose sort key starts with `prefix` and that match the filter `where`, in sort-key order,
         read a page at a time as the caller consumes them (stop early to read less)."""
         key = Expression("pk = :pk AND begins_with(sk, :prefix)", values={":pk": pk, ":prefix": prefix})
-        params: dict[str, Any] = {"TableName": self.name, "ScanIndexForward": not newest_first, "Limit": page_size}
+        return self.query_items(key, where=where, newest_first=newest_first, page_size=page_size)
+
+    def query_items(
+        self,
+        key: Expression,
+        *,
+        index: str | None = None,
+        where: Expression | None = None,
+        newest_first: bool = False,
+        page_size: int | None = None,
+    ) -> Iterator[Item]:
+        """The items of a key condition (on the table or `index`) matching the filter `where`, in sort-key order,
+        read a page at a time as the caller consumes them."""
+        params: dict[str, Any] = {"TableName": self.name, "ScanIndexForward": not newest_first}
         params |= key.params("KeyConditionExpression")
+        if index:
+            params["IndexName"] = index
+        if page_size:
+            params["Limit"] = page_size
         if where:
             filter_params = where.params("FilterExpression")
-            params["ExpressionAttributeValues"] |= filter_params.pop("ExpressionAttributeValues", {})
+            params["ExpressionAttributeValues"] = params.get("ExpressionAttributeValues", {}) | filter_params.pop(
+                "ExpressionAttributeValues", {}
+            )
+            params["ExpressionAttributeNames"] = params.get("ExpressionAttributeNames", {}) | filter_params.pop(
+                "ExpressionAttributeNames", {}
+            )
             params |= filter_params
         while True:
             response = client("dynamodb").query(**params)

@@ -28,7 +28,16 @@ class Settings(BaseModel):
     fcm_platform_application_arn: str = Field(default="", alias="FCM_PLATFORM_APPLICATION_ARN")
     apns_platform_application_arn: str = Field(default="", alias="APNS_PLATFORM_APPLICATION_ARN")
     integration_secret_prefix: str = Field(default="clarion/integrations/", alias="INTEGRATION_SECRET_PREFIX")
+    journey_role_arn: str = Field(default="", alias="JOURNEY_ROLE_ARN")
+    journey_state_machine_prefix: str = Field(default="clarion-journey-", alias="JOURNEY_STATE_MACHINE_PREFIX")
+    journey_task_function_name: str = Field(default="", alias="JOURNEY_TASK_FUNCTION_NAME")
     auth_cache_ttl_seconds: int = Field(default=30, ge=0, le=3600, alias="AUTH_CACHE_TTL_SECONDS")
+    # tokens per window and client key for each rate-limit class (0: not limited); the template's defaults
+    rate_limit_trigger: int = Field(default=600, ge=0, alias="RATE_LIMIT_TRIGGER")
+    rate_limit_configuration: int = Field(default=200, ge=0, alias="RATE_LIMIT_CONFIGURATION")
+    rate_limit_global: int = Field(default=300, ge=0, alias="RATE_LIMIT_GLOBAL")
+    rate_limit_window_seconds: int = Field(default=1, ge=1, le=86400, alias="RATE_LIMIT_WINDOW_SECONDS")
+    rate_limit_burst_percent: int = Field(default=10, ge=0, le=1000, alias="RATE_LIMIT_BURST_PERCENT")
 
 
 @cache

@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from clarion.journeys.models import BranchRule, DigestSpec, StepId, StepType, ThrottleSpec, WaitSpec
 from clarion.models import Name, ObjectId, Request, SubscriberId
 from clarion.templates.render import MAX_SOURCE_CHARS, template_problem
 
@@ -119,8 +120,12 @@ _LOCALES_OF_CHANNEL = {
 
 
 class Step(Request):
-    channel: Channel
-    content: Content = Field(description="The fields of the step's channel; every string is a template")
+    """A channel send (`channel`, `content`); with `type` another journey step (docs/api.md, "Journeys")."""
+
+    channel: Channel | None = Field(default=None, description="Send steps: the channel")
+    content: Content | None = Field(
+        default=None, description="Send steps: the fields of the step's channel; every string is a template"
+    )
     locales: dict[LocaleTag, Content] | None = Field(
         default=None, max_length=MAX_LOCALES, description="Content by BCP 47 tag (`pt-BR`, `pt`); `content` otherwise"
     )
@@ -135,6 +140,20 @@ class Step(Request):
         if value is not None and info.data.get("channel") != "email":
             raise PydanticCustomError("layout", "only email steps have a layout")
         return value
+
+    id: StepId | None = Field(default=None, description="Journeys: the step's name, which `next` and branches use")
+    type: StepType | None = Field(default=None, description="Journeys: the kind of step (absent: send)")
+    next: StepId | None = Field(default=None, description="Journeys: the step after this one (absent: the following)")
+    wait: WaitSpec | None = Field(default=None, description="Wait steps: a delay, an instant, a local time, an event")
+    branches: list[BranchRule] | None = Field(
+        default=None, max_length=MAX_STEPS, description="Branch steps: the first rule that holds gives the next step"
+    )
+    default: StepId | None = Field(default=None, description="Branch steps: the next step when no rule holds")
+    maxVisits: int | None = Field(
+        default=None, ge=1, le=100, description="Branch steps: how often a run passes here before taking `default`"
+    )
+    digest: DigestSpec | None = Field(default=None, description="Digest steps: the window (and key)")
+    throttle: ThrottleSpec | None = Field(default=None, description="Throttle steps: the limit per window (and key)")
 
     def stored(self) -> dict[str, Any]:
         """The step as kept: an explicit `layoutId: null` (no layout) is kept, unlike an absent one (the default)."""

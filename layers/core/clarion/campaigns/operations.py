@@ -24,12 +24,13 @@ from clarion.dynamo import Item
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import DispatchJob, ExecutionTarget, Targets, TriggerEventResult
-from clarion.engine.triggers import _USER_FIELD_OF_CHANNEL, _bounded, _start
+from clarion.engine.triggers import USER_FIELD_OF_CHANNEL, bounded_payload, start_trigger
 from clarion.errors import Conflict, ValidationFailed
 from clarion.ids import new_id, utc_now
 from clarion.inbox.expiry import ExpiredCampaignsRepository
 from clarion.inbox.repository import InboxRepository
 from clarion.principal import Principal
+from clarion.schedules.service import audience_targets
 from clarion.subscribers.repository import SubscribersRepository
 
 ACTIVE, STOPPED = "active", "stopped"
@@ -43,16 +44,9 @@ REMOVED_REASON = "removed from the inbox before it was sent"
 def send_campaign(caller: Principal, campaign_id: str, request: SendCampaignRequest) -> TriggerEventResult:
     """The campaign to its own audience, now."""
     campaign = _active(caller, campaign_id)
-    audience = campaign.get("audience") or {}
-    targets = Targets(
-        subscriberIds=list(audience.get("subscriberIds") or []),
-        topicKeys=list(audience.get("topicKeys") or []),
-        all=audience.get("type") == "all",
-    )
-    if not (targets["all"] or targets["subscriberIds"] or targets["topicKeys"]):
-        raise ValidationFailed("the campaign's audience is empty: set its audience first", field="audience")
+    targets = audience_targets(campaign)
     transaction_id = request.transactionId or new_id()
-    _start(caller, campaign, transaction_id, _bounded(request.payload, field="payload"), targets)
+    start_trigger(caller, campaign, transaction_id, bounded_payload(request.payload, field="payload"), targets)
     return TriggerEventResult(transactionId=transaction_id)
 
 
@@ -60,7 +54,7 @@ def execute_campaign(caller: Principal, campaign_id: str, request: ExecuteCampai
     """Validates every target, answers their ids at once; the upserts and the fan-out happen in dispatch jobs."""
     campaign = _active(caller, campaign_id)
     for index, target in enumerate(request.targets):
-        _bounded(target.payload, field=f"targets[{index}].payload")
+        bounded_payload(target.payload, field=f"targets[{index}].payload")
     _require_user_addresses(caller, campaign, request)
     execution_id = new_id()
     targets: list[ExecutionTarget] = []
@@ -90,9 +84,9 @@ def execute_campaign(caller: Principal, campaign_id: str, request: ExecuteCampai
 
 def start_campaign(caller: Principal, campaign_id: str) -> Campaign:
     """Draft, paused or stopped → active; an active campaign is answered as it is (a retried start is harmless)."""
-    campaign = service._existing(caller, campaign_id)
+    campaign = service.existing_campaign(caller, campaign_id)
     if campaign["status"] == ACTIVE:
-        return service._public(campaign)
+        return service.public_campaign(campaign)
     if campaign["status"] not in STARTABLE:
         raise Conflict(f"campaign '{campaign_id}' is {campaign['status']} and cannot be started", field="status")
     return _change_status(caller, campaign, ACTIVE)
@@ -101,9 +95,9 @@ def start_campaign(caller: Principal, campaign_id: str) -> Campaign:
 def stop_campaign(caller: Principal, campaign_id: str) -> Campaign:
     """Active or paused → stopped: triggers are refused and its queued messages cancelled by the senders (every
     message queued before `stoppedAt`); a stopped campaign is answered as it is."""
-    campaign = service._existing(caller, campaign_id)
+    campaign = service.existing_campaign(caller, campaign_id)
     if campaign["status"] == STOPPED:
-        return service._public(campaign)
+        return service.public_campaign(campaign)
     if campaign["status"] not in STOPPABLE:
         raise Conflict(f"campaign '{campaign_id}' is {campaign['status']} and cannot be stopped", field="status")
     return _change_status(caller, campaign, STOPPED, stoppedAt=utc_now())
@@ -111,7 +105,7 @@ def stop_campaign(caller: Principal, campaign_id: str) -> Campaign:
 
 def expire_inbox(caller: Principal, campaign_id: str) -> ExpireInboxResult:
     """Every in-app message of the campaign delivered until now leaves every feed and unseen count, at once."""
-    campaign = service._existing(caller, campaign_id)
+    campaign = service.existing_campaign(caller, campaign_id)
     if "in_app" not in (campaign.get("channels") or []):
         raise ValidationFailed(f"campaign '{campaign_id}' has no in_app step: it has no inbox messages", field="steps")
     expired_at = ExpiredCampaignsRepository().mark(caller.environment_id, campaign_id)
@@ -123,7 +117,7 @@ def expire_inbox(caller: Principal, campaign_id: str) -> ExpireInboxResult:
 def remove_inbox(caller: Principal, campaign_id: str, request: RemoveInboxRequest) -> RemoveInboxResult:
     """Removes the campaign's messages named, or its messages to the subscribers named, from their inboxes (a
     message still queued is cancelled instead); anything else, of another campaign or environment, is not_found."""
-    service._existing(caller, campaign_id)
+    service.existing_campaign(caller, campaign_id)
     environment_id = caller.environment_id
     inbox, records = InboxRepository(), DeliveryRecords()
     results: list[RemovedItem] = []
@@ -144,7 +138,7 @@ def remove_inbox(caller: Principal, campaign_id: str, request: RemoveInboxReques
 
 
 def _active(caller: Principal, campaign_id: str) -> Item:
-    campaign = service._existing(caller, campaign_id)
+    campaign = service.existing_campaign(caller, campaign_id)
     if campaign["status"] != ACTIVE:
         raise Conflict(
             f"campaign '{campaign_id}' is {campaign['status']}: only an active campaign can be sent", field="status"
@@ -157,14 +151,14 @@ def _change_status(caller: Principal, campaign: Item, status: str, **also: str) 
     changed = campaign | also | {"status": status, "version": campaign["version"] + 1}
     changed |= {"updatedAt": now, "updatedBy": caller.client_id}
     CampaignsRepository().update(caller.environment_id, campaign, changed)
-    return service._public(changed)
+    return service.public_campaign(changed)
 
 
 def _require_user_addresses(caller: Principal, campaign: Item, request: ExecuteCampaignRequest) -> None:
     """Each user object needs an address for each channel step, given now or stored before; the stored profiles of
     the users lacking one are read in one go. 422 naming `targets[i].user.<field>`."""
-    channels = dict.fromkeys(step["channel"] for step in campaign.get("steps") or [])
-    needed = {channel: _USER_FIELD_OF_CHANNEL[channel] for channel in channels if channel in _USER_FIELD_OF_CHANNEL}
+    channels = dict.fromkeys(step.get("channel") for step in campaign.get("steps") or [])
+    needed = {channel: USER_FIELD_OF_CHANNEL[channel] for channel in channels if channel in USER_FIELD_OF_CHANNEL}
     lacking = [
         (index, target.user, channel, field)
         for index, target in enumerate(request.targets)

@@ -9,6 +9,7 @@ from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
+from clarion.journeys.graph import validate_steps
 from clarion.layouts.lookup import require_layouts
 from clarion.principal import Principal
 
@@ -36,21 +37,21 @@ def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campai
         "updatedBy": caller.client_id,
     }
     CampaignsRepository().create(caller.environment_id, campaign)
-    return _public(campaign)
+    return public_campaign(campaign)
 
 
 def list_campaigns(caller: Principal, *, limit: int, cursor: str | None) -> tuple[list[Campaign], str | None]:
     page = CampaignsRepository().list_page(caller.environment_id, limit=limit, cursor=cursor)
-    return [_public(item) for item in page.items], page.cursor
+    return [public_campaign(item) for item in page.items], page.cursor
 
 
 def get_campaign(caller: Principal, campaign_id: str) -> Campaign:
-    return _public(_existing(caller, campaign_id))
+    return public_campaign(existing_campaign(caller, campaign_id))
 
 
 def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaignRequest) -> Campaign:
     """Changes the fields given; a completed campaign is final, and a concurrent change makes this a 409."""
-    campaign = _existing(caller, campaign_id)
+    campaign = existing_campaign(caller, campaign_id)
     if campaign["status"] == FINAL_STATUS:
         raise Conflict(f"campaign '{campaign_id}' is completed and can no longer change", field="status")
     changes = request.model_dump(exclude_none=True, exclude={"steps"})
@@ -58,11 +59,11 @@ def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaign
         changes |= _steps_and_channels(caller, request.steps)
     changes = {name: value for name, value in changes.items() if campaign.get(name) != value}
     if not changes:
-        return _public(campaign)
+        return public_campaign(campaign)
     now = utc_now()
     changed = campaign | changes | {"version": campaign["version"] + 1, "updatedAt": now, "updatedBy": caller.client_id}
     CampaignsRepository().update(caller.environment_id, campaign, changed)
-    return _public(changed)
+    return public_campaign(changed)
 
 
 def identifier_from_name(name: str) -> str:
@@ -77,10 +78,11 @@ def identifier_from_name(name: str) -> str:
 def _steps_and_channels(caller: Principal, steps: list[Step]) -> dict[str, Any]:
     require_layouts(caller.environment_id, {index: step.layoutId for index, step in enumerate(steps)})
     stored = [step.stored() for step in steps]
-    return {"steps": stored, "channels": list(dict.fromkeys(step.channel for step in steps))}
+    validate_steps(stored)
+    return {"steps": stored, "channels": list(dict.fromkeys(step.channel for step in steps if step.channel))}
 
 
-def _existing(caller: Principal, campaign_id: str) -> Item:
+def existing_campaign(caller: Principal, campaign_id: str) -> Item:
     """A campaign of the caller's environment; another environment's campaign is as absent as a missing one."""
     campaign = CampaignsRepository().get(caller.environment_id, campaign_id)
     if campaign is None:
@@ -88,5 +90,5 @@ def _existing(caller: Principal, campaign_id: str) -> Item:
     return campaign
 
 
-def _public(item: Item) -> Campaign:
+def public_campaign(item: Item) -> Campaign:
     return Campaign.model_validate({name: item.get(name) for name in _CAMPAIGN_FIELDS})

@@ -32,6 +32,7 @@ from clarion.engine.models import DispatchJob
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
 from clarion.inbox.expiry import with_inbox_expiry
+from clarion.journeys.graph import is_journey
 from clarion.preferences.repository import PreferencesRepository
 from clarion.preferences.service import allowed_channels
 
@@ -104,7 +105,15 @@ def _dispatch_page(job: DispatchJob, campaign: Item, page: AudiencePage, outcome
 def recipient_records(
     environment_id: str, campaign: Item, recipients: list[tuple[DispatchJob, str]], profiles: dict[str, Item]
 ) -> list[Item]:
-    """The records of each (job, subscriber), the subscribers' preferences read in one go."""
+    """The records of each (job, subscriber), the subscribers' preferences read in one go. A journey writes no
+    records here: each recipient gets a run of its state machine (clarion.journeys.machines)."""
+    if is_journey(campaign.get("steps") or []):
+        from clarion.journeys.machines import start_runs  # noqa: PLC0415 - only journeys need Step Functions
+
+        start_runs(
+            environment_id, campaign, [(s, job["transactionId"], job["payload"]) for job, s in recipients], profiles
+        )
+        return []
     subscriber_ids = list(dict.fromkeys(subscriber_id for _, subscriber_id in recipients))
     # a critical campaign reaches every channel: its preferences need no read
     preferences = (

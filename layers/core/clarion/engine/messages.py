@@ -7,6 +7,7 @@ from typing import Any
 
 from clarion.delivery.records import Channel, new_record
 from clarion.dynamo import Item
+from clarion.engine import trigger_extras
 from clarion.engine.addresses import NO_ADDRESS, address_for
 from clarion.engine.models import DispatchJob
 from clarion.inbox.expiry import inbox_expire_at
@@ -62,17 +63,24 @@ def _record(base: Item, job: DispatchJob, campaign: Item, step: Item, *, profile
         return _closed(base | {"to": to}, "skipped", NO_MATCH)
     layouts = layouts_of_trigger(job["environmentId"], job["transactionId"], campaign)  # read once per trigger
     try:
-        content = rendered_content(step, subscriber=profile, payload=job["payload"], campaign=campaign, layouts=layouts)
+        content = rendered_content(
+            step, subscriber=profile, payload=job["payload"], campaign=campaign, layouts=layouts, trigger=job
+        )
     except RenderFailed as failure:
         return _closed(base | {"to": to}, "failed", f"{failure.field}: {failure.reason}")
+    content = trigger_extras.overridden(channel, content, job.get("overrides"))
+    if channel == "in_app":
+        content |= trigger_extras.in_app_actor(job.get("actor"))
     routed = {"integrations": integrations} if integrations else {}
     return base | {"to": to, "content": content, "providerId": to.get("providerId")} | routed
 
 
-def rendered_content(step: Item, *, subscriber: Item, payload: Item, campaign: Item, layouts: StepLayouts) -> Item:
+def rendered_content(
+    step: Item, *, subscriber: Item, payload: Item, campaign: Item, layouts: StepLayouts, trigger: Any = None
+) -> Item:
     """What the step sends the subscriber, shaped for its sender (the campaign preview shows the same): the email
-    body inside its layout. Raises RenderFailed."""
-    rendered = render_step(step, subscriber=subscriber, payload=payload, campaign=campaign)
+    body inside its layout. `trigger` gives the trigger's actor and tenant. Raises RenderFailed."""
+    rendered = render_step(step, subscriber=subscriber, payload=payload, campaign=campaign, trigger=trigger)
     if step["channel"] == "email":
         rendered["body"] = layouts.wrap(
             step, rendered["body"], subscriber=subscriber, payload=payload, campaign=campaign

@@ -65,10 +65,18 @@ class EventTriggerRequest(Request):
         description="A subscriberId, a subscriber object (upserted), a topic {type: Topic, topicKey}, or a list",
     )
     payload: dict[str, Any] = Field(default_factory=dict)
-    overrides: dict[str, Any] | None = Field(default=None, description="Accepted for compatibility; not applied")
+    overrides: dict[str, Any] | None = Field(
+        default=None,
+        description="Per channel, as Novu v1: email (from, senderName, replyTo, cc, bcc, text), sms (content), "
+        "fcm/apns/push (title, body, data); unknown keys ignored",
+    )
     transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
-    actor: SubscriberId | CreateSubscriberRequest | None = Field(default=None, description="Accepted; not used")
-    tenant: str | dict[str, Any] | None = Field(default=None, description="Accepted; not used")
+    actor: SubscriberId | CreateSubscriberRequest | None = Field(
+        default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
+    )
+    tenant: str | dict[str, Any] | None = Field(
+        default=None, description="A tenant identifier or {identifier, name, data}; templates see it as `tenant`"
+    )
 
 
 class BulkTriggerRequest(Request):
@@ -82,10 +90,18 @@ class BroadcastRequest(Request):
 
     name: str = Field(min_length=1, max_length=100, description="The campaign's identifier (Novu's workflow trigger)")
     payload: dict[str, Any] = Field(default_factory=dict)
-    overrides: dict[str, Any] | None = Field(default=None, description="Accepted for compatibility; not applied")
+    overrides: dict[str, Any] | None = Field(
+        default=None,
+        description="Per channel, as Novu v1: email (from, senderName, replyTo, cc, bcc, text), sms (content), "
+        "fcm/apns/push (title, body, data); unknown keys ignored",
+    )
     transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
-    actor: SubscriberId | CreateSubscriberRequest | None = Field(default=None, description="Accepted; not used")
-    tenant: str | dict[str, Any] | None = Field(default=None, description="Accepted; not used")
+    actor: SubscriberId | CreateSubscriberRequest | None = Field(
+        default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
+    )
+    tenant: str | dict[str, Any] | None = Field(
+        default=None, description="A tenant identifier or {identifier, name, data}; templates see it as `tenant`"
+    )
 
 
 class TriggerEventResult(BaseModel):
@@ -132,6 +148,9 @@ class DispatchJob(TypedDict):
     clientId: NotRequired[str]  # who executed: the upserted subscribers' createdBy
     zone: NotRequired["ZoneFilter"]  # a local-time schedule's job: only the subscribers due in that zone
     plan: NotRequired["ZonePlan"]  # not a send: collect the audience's zones, then create their schedules
+    actor: NotRequired[dict[str, Any]]  # the trigger's extras (clarion.engine.trigger_extras)
+    tenant: NotRequired[dict[str, Any]]
+    overrides: NotRequired[dict[str, Any]]
 
 
 class ZoneFilter(TypedDict):

@@ -26,7 +26,14 @@ class Notifications:
         self.table = table or DynamoTable(settings().messages_table)
 
     def create(
-        self, environment_id: str, transaction_id: str, campaign: Item, payload: dict[str, Any], targets: Targets
+        self,
+        environment_id: str,
+        transaction_id: str,
+        campaign: Item,
+        payload: dict[str, Any],
+        targets: Targets,
+        *,
+        tenant: Item | None = None,
     ) -> Item:
         """Writes the notification of a new trigger; a transactionId already used in the environment is a 409."""
         created_at = utc_now()
@@ -49,6 +56,8 @@ class Notifications:
             "createdAt": created_at,
             "activityKey": f"ENV#{environment_id}#NOTIFICATIONS#{created_at[:10]}",
         }
+        if tenant:
+            item["tenant"] = tenant
         if not self.table.put(item, Expression("attribute_not_exists(pk)")):
             raise Conflict(
                 "transactionId property is not unique, please make sure all triggers have a unique transactionId",

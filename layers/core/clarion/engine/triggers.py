@@ -10,6 +10,7 @@ from typing import Any
 
 from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
+from clarion.engine import trigger_extras
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import (
@@ -35,7 +36,7 @@ from clarion.subscribers.repository import SubscribersRepository
 
 ACTIVE = "active"
 # seed 003: the user field that gives each channel's address
-_USER_FIELD_OF_CHANNEL = {"email": "email", "sms": "phone", "push": "device_token"}
+USER_FIELD_OF_CHANNEL = {"email": "email", "sms": "phone", "push": "device_token"}
 
 
 def trigger_campaign_for_user(caller: Principal, campaign_id: str, request: CampaignTriggerRequest) -> None:
@@ -48,12 +49,12 @@ def trigger_campaign_for_user(caller: Principal, campaign_id: str, request: Camp
             f"campaign '{campaign_id}' is {campaign['status']}: only an active campaign can be triggered",
             field="status",
         )
-    payload = _bounded(request.event or {}, field="event")
+    payload = bounded_payload(request.event or {}, field="event")
     user = request.user
     _require_addresses(caller, campaign, user)
     upsert_user(caller, user)
     targets = Targets(subscriberIds=[user.external_id], topicKeys=[], all=False)
-    _start(caller, campaign, new_id(), payload, targets)
+    start_trigger(caller, campaign, new_id(), payload, targets)
 
 
 def trigger_event(
@@ -65,7 +66,7 @@ def trigger_event(
     transaction_id = request.transactionId or new_id()
     if campaign["status"] != ACTIVE:
         return TriggerEventResult(status="trigger_not_active", transactionId=transaction_id)
-    payload = _bounded(request.payload, field="payload")
+    payload = bounded_payload(request.payload, field="payload")
     subscriber_ids: dict[str, None] = {}
     topic_keys: dict[str, None] = {}
     profiles: dict[str, CreateSubscriberRequest] = {}
@@ -77,11 +78,13 @@ def trigger_event(
             profiles[recipient.subscriberId] = recipient
         else:
             subscriber_ids[recipient] = None
+    if isinstance(request.actor, CreateSubscriberRequest):  # upserted like a recipient given in full
+        profiles.setdefault(request.actor.subscriberId, request.actor)
     if profiles:
         entries = [profile.model_dump(exclude_unset=True) for profile in profiles.values()]
         subscribers.bulk_create_subscribers(caller, entries)
     targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
-    _start(caller, campaign, transaction_id, payload, targets)
+    start_trigger(caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request))
     return TriggerEventResult(transactionId=transaction_id)
 
 
@@ -104,8 +107,11 @@ def broadcast(caller: Principal, request: BroadcastRequest) -> TriggerEventResul
     transaction_id = request.transactionId or new_id()
     if campaign["status"] != ACTIVE:
         return TriggerEventResult(status="trigger_not_active", transactionId=transaction_id)
-    payload = _bounded(request.payload, field="payload")
-    _start(caller, campaign, transaction_id, payload, Targets(subscriberIds=[], topicKeys=[], all=True))
+    payload = bounded_payload(request.payload, field="payload")
+    if isinstance(request.actor, CreateSubscriberRequest):
+        subscribers.bulk_create_subscribers(caller, [request.actor.model_dump(exclude_unset=True)])
+    everyone = Targets(subscriberIds=[], topicKeys=[], all=True)
+    start_trigger(caller, campaign, transaction_id, payload, everyone, extras=_extras(caller, request))
     return TriggerEventResult(transactionId=transaction_id)
 
 
@@ -118,10 +124,33 @@ def _campaign_named(caller: Principal, name: str, campaigns: dict[str, Item]) ->
     return campaigns[name]
 
 
-def _start(caller: Principal, campaign: Item, transaction_id: str, payload: dict[str, Any], targets: Targets) -> None:
-    """The notification first (a transactionId used before is a 409 and nothing is queued), then the one job."""
-    Notifications().create(caller.environment_id, transaction_id, campaign, payload, targets)
-    send_dispatch_job(_job(caller, campaign, transaction_id, payload, targets))
+def start_trigger(
+    caller: Principal,
+    campaign: Item,
+    transaction_id: str,
+    payload: dict[str, Any],
+    targets: Targets,
+    *,
+    extras: Item | None = None,
+) -> None:
+    """The notification first (a transactionId used before is a 409 and nothing is queued), then the one job;
+    `extras` are the trigger's actor, tenant and overrides (clarion.engine.trigger_extras)."""
+    extras = extras or {}
+    tenant = {"tenant": extras["tenant"]} if "tenant" in extras else {}
+    Notifications().create(caller.environment_id, transaction_id, campaign, payload, targets, **tenant)
+    job = _job(caller, campaign, transaction_id, payload, targets)
+    if "actor" in extras:
+        job["actor"] = extras["actor"]
+    if "tenant" in extras:
+        job["tenant"] = extras["tenant"]
+    if "overrides" in extras:
+        job["overrides"] = extras["overrides"]
+    send_dispatch_job(job)
+
+
+def _extras(caller: Principal, request: EventTriggerRequest | BroadcastRequest) -> Item:
+    actor = trigger_extras.actor_of(caller.environment_id, request.actor)
+    return trigger_extras.job_extras(actor, trigger_extras.tenant_of(request.tenant), request.overrides)
 
 
 def _job(
@@ -137,7 +166,7 @@ def _job(
     )
 
 
-def _bounded(payload: dict[str, Any], *, field: str) -> dict[str, Any]:
+def bounded_payload(payload: dict[str, Any], *, field: str) -> dict[str, Any]:
     size = len(json.dumps(payload, separators=(",", ":")).encode())
     if size > MAX_PAYLOAD_BYTES:
         raise PayloadTooLarge(f"{field} is {size} bytes; at most {MAX_PAYLOAD_BYTES} are accepted", field=field)
@@ -146,8 +175,8 @@ def _bounded(payload: dict[str, Any], *, field: str) -> dict[str, Any]:
 
 def _require_addresses(caller: Principal, campaign: Item, user: TriggerUser) -> None:
     """Each channel step needs the user's address for it, given now or known from before; 422 naming the field."""
-    channels = dict.fromkeys(step["channel"] for step in campaign.get("steps") or [])
-    missing = {c: _USER_FIELD_OF_CHANNEL[c] for c in channels if c in _USER_FIELD_OF_CHANNEL}
+    channels = dict.fromkeys(step.get("channel") for step in campaign.get("steps") or [])
+    missing = {c: USER_FIELD_OF_CHANNEL[c] for c in channels if c in USER_FIELD_OF_CHANNEL}
     missing = {channel: field for channel, field in missing.items() if getattr(user, field) is None}
     if not missing:
         return

@@ -57,6 +57,10 @@ ROUTE_SCOPES: dict[str, str] = {
     f"GET {_CAMPAIGN}/schedule": "info:campaign",
     f"POST {_CAMPAIGN}/expire-inbox": "campaign:expire_inbox",
     f"POST {_CAMPAIGN}/remove-inbox": "campaign:remove_inbox",
+    f"POST {_CAMPAIGN}/cancel-journey": "campaign:cancel_journey",
+    f"GET {_CAMPAIGN}/runs": "info:campaign",
+    # hits (seed 000's Hit Operations scope)
+    "POST /v1/hits/event": "hit:event",
     # integrations (Novu v1)
     "POST /v1/integrations": "create:integration",
     "GET /v1/integrations": "list:integration",
@@ -98,6 +102,8 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/notifications/stats": "list:message",
     "GET /v1/notifications/{notificationId}": "info:message",
     "GET /v1/execution-details": "info:message",
+    # analytics (seed 000's Other Operations scope)
+    "GET /v1/analytics/campaigns": "analytics",
 }
 
 # Routes a browser reaches without a client key (the template sets `Authorizer: NONE` on them); each names

@@ -1,7 +1,8 @@
 """Jinja2 in an immutable sandbox: templates reach only the variables given, never Python internals or files.
 
 Variables: `subscriber` (firstName, lastName, email, phone, locale, timezone, data, subscriberId), `payload` (the
-trigger's payload, also named `event`) and `campaign` (name, identifier). A missing variable renders empty.
+trigger's payload, also named `event`), `campaign` (name, identifier), and the trigger's `actor` and `tenant`. A
+missing variable renders empty.
 """
 
 from collections.abc import Mapping
@@ -98,15 +99,25 @@ def choose_locale(locales: Mapping[str, Any] | None, locale: str | None) -> str 
 
 
 def template_variables(
-    subscriber: Mapping[str, Any], payload: Mapping[str, Any], campaign: Mapping[str, Any]
+    subscriber: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    campaign: Mapping[str, Any],
+    trigger: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What a template can see: the subscriber's public fields, the payload (also as `event`), the campaign."""
-    return {
+    """What a template can see: the subscriber's public fields, the payload (also as `event`), the campaign, and
+    the trigger's `actor` (a subscriber's public fields) and `tenant` (identifier, name, data) when it named them."""
+    trigger = trigger or {}
+    variables = {
         "subscriber": {name: subscriber.get(name) for name in SUBSCRIBER_VARIABLES},
         "payload": payload,
         "event": payload,
         "campaign": {name: campaign.get(name) for name in CAMPAIGN_VARIABLES},
     }
+    if trigger.get("actor"):
+        variables["actor"] = {name: trigger["actor"].get(name) for name in SUBSCRIBER_VARIABLES}
+    if trigger.get("tenant"):
+        variables["tenant"] = trigger["tenant"]
+    return variables
 
 
 def render_step(
@@ -115,11 +126,12 @@ def render_step(
     subscriber: Mapping[str, Any],
     payload: Mapping[str, Any],
     campaign: Mapping[str, Any],
+    trigger: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The step's content for the subscriber's locale, every string rendered; raises RenderFailed."""
     tag = choose_locale(step.get("locales"), subscriber.get("locale"))
     content, path = (step["locales"][tag], f"locales.{tag}") if tag else (step["content"], "content")
-    variables = template_variables(subscriber, payload, campaign)
+    variables = template_variables(subscriber, payload, campaign, trigger)
     rendered: dict[str, Any] = {}
     for name, value in content.items():
         html = step["channel"] == "email" and name == "body"
