@@ -91,27 +91,37 @@ class EventSources:
                     (running if execution["status"] == "RUNNING" else finished).add(execution["executionArn"])
         return running, finished
 
+    def awaiting(self) -> set[str]:
+        """Executions waiting for a task token: only someone else (or the clock) moves them on."""
+        return {execution for execution, _ in list(self.hooks.awaiting.values())}
+
     def skip_waits(self, running: set[str]) -> None:
-        """With time_scale 0, when every running execution is in a Wait state, jump to the first wait's end."""
+        """With time_scale 0, when every running execution is in a Wait state or awaits a task token (and one at
+        least is in a Wait), jump to the first wait's end or token timeout."""
         waits = list(self.hooks.waiting.values())
-        if self.time_scale() > 0 or not waits or not running <= {execution for execution, _ in waits}:
+        pending = waits + list(self.hooks.awaiting.values())
+        if self.time_scale() > 0 or not waits or not running <= {execution for execution, _ in pending}:
             return
-        first_end = min(end for _, end in waits)
+        first_end = min(end for _, end in pending)
         if first_end > self.clock.time():
             self.clock.advance(first_end - self.clock.time())
 
     def drain(self, timeout: float) -> DrainReport:
         deadline = time.monotonic() + timeout
         before = Counter(self.registry.invocations)
-        _, finished_before = self.executions()
+        previous, finished_before = self.executions()
         fired, delivered = self.schedules_fired, self.messages_delivered
         while True:
+            # what an execution did before it awaited (or ended) is ticked only if it awaited (or ran) before the
+            # tick: the executions awaiting and running before it decide whether the drain is over
+            awaiting = self.awaiting()
             busy = self.tick() > 0
             running, finished = self.executions()
             if not busy and self.deferred.empty():
-                if not running:
+                if not (running | previous) - awaiting:
                     break
                 self.skip_waits(running)
+            previous = running
             if time.monotonic() > deadline:
                 raise DrainTimeout(f"not quiet after {timeout} s: {len(running)} executions running")
             if not busy:

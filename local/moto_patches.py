@@ -7,6 +7,9 @@
   time_scale 0 the runtime moves the clock when every running execution is waiting (`Hooks.waiting`):
   executions waiting at the same time wake together, whatever the threads' timing.
 - `Timestamp._get_wait_seconds`: compares the timestamp with the runtime clock (moto uses naive local time).
+- `StateTaskServiceCallback._eval_wait_for_task_token`: a `.waitForTaskToken` task's TimeoutSeconds runs on the
+  runtime clock, like a Wait (`Hooks.awaiting`); a drain stops when only such tasks are left (they wait for
+  someone else: a test sends the task token, or advances the clock past the timeout).
 - `moto.sqs.models.unix_time*`: visibility timeouts, delays and retention run on the runtime clock.
 - `events.models.Rule.send_to_targets`: PutEvents reaches only SQS, logs, archives and buses (a Lambda
   target raises NotImplementedError); Lambda, Step Functions and SNS targets are delivered by the runtime,
@@ -29,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -42,7 +46,9 @@ from moto.awslambda_simple import models as lambda_simple
 from moto.events.models import Rule
 from moto.sqs import models as sqs_models
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import timestamp, wait_function
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeTimedOut
 from moto.stepfunctions.parser.asl.utils import boto_client
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
@@ -65,6 +71,8 @@ class Hooks:
     """Send a payload to a rule or schedule target (local.targets.Targets.deliver)."""
     waiting: dict[int, tuple[str, float]] = field(default_factory=dict)
     """Wait states in progress: id(environment) -> (execution ARN, clock time the wait ends)."""
+    awaiting: dict[int, tuple[str, float]] = field(default_factory=dict)
+    """Task tokens awaited: id(environment) -> (execution ARN, clock time the task times out)."""
 
 
 _active: Hooks | None = None
@@ -97,7 +105,9 @@ def _install() -> None:
         unix_time_millis=sqs_models.unix_time_millis,
         send_to_targets=Rule.send_to_targets,
         start_execution=StepFunctionsParserBackend.start_execution,
+        wait_for_task_token=state_task_service_callback.StateTaskServiceCallback._eval_wait_for_task_token,
     )
+    state_task_service_callback.StateTaskServiceCallback._eval_wait_for_task_token = _wait_for_task_token  # type: ignore[method-assign]
     lambda_simple.LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
     wait_function.WaitFunction._wait_interval = _wait_interval  # type: ignore[method-assign]
     timestamp.Timestamp._get_wait_seconds = _timestamp_wait_seconds  # type: ignore[method-assign]
@@ -165,6 +175,29 @@ def _wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
         del hooks.waiting[id(env)]
 
 
+def _wait_for_task_token(
+    self: Any, env: Any, timeout_seconds: int, callback_endpoint: Any, heartbeat_endpoint: Any
+) -> Any:
+    hooks = _active
+    if hooks is None or heartbeat_endpoint is not None:
+        return _originals["wait_for_task_token"](self, env, timeout_seconds, callback_endpoint, heartbeat_endpoint)
+    ends_at = hooks.clock.time() + timeout_seconds
+    scale = hooks.time_scale()
+    real_deadline = time.monotonic() + timeout_seconds * scale if scale > 0 else float("inf")
+    hooks.awaiting[id(env)] = (_execution_id(env), ends_at)
+    try:
+        while env.is_running() and hooks.clock.time() < ends_at:
+            if callback_endpoint.get_outcome() is not None:
+                return callback_endpoint.get_outcome()
+            if time.monotonic() >= real_deadline:
+                hooks.clock.catch_up(ends_at)
+                break
+            callback_endpoint.wait(timeout=0.02)
+    finally:
+        del hooks.awaiting[id(env)]
+    return callback_endpoint.get_outcome() or CallbackOutcomeTimedOut(callback_id=callback_endpoint.callback_id)
+
+
 def _timestamp_wait_seconds(self: Any, env: Any) -> int:
     hooks = _active
     if hooks is None:
@@ -175,7 +208,7 @@ def _timestamp_wait_seconds(self: Any, env: Any) -> int:
     when = self._from_timestamp_string(timestamp=text)
     if when is None:
         raise FailureEventException(self._create_failure_event(env, text))
-    return int(when.replace(tzinfo=UTC).timestamp() - hooks.clock.time())
+    return math.ceil(when.replace(tzinfo=UTC).timestamp() - hooks.clock.time())  # never wake before the time
 
 
 def _unix_time(dt: Any = None) -> float:

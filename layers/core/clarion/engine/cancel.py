@@ -33,6 +33,9 @@ def cancel_transaction(caller: Principal, transaction_id: str) -> bool:
     if fanout_pending:
         notifications.mark_cancelled(environment_id, transaction_id)
     cancelled = QueuedRecords().cancel_all(environment_id, transaction_id)
+    from clarion.journeys.service import cancel_transaction_runs  # noqa: PLC0415 - Step Functions only if needed
+
+    cancelled += cancel_transaction_runs(environment_id, transaction_id)  # a journey's runs stop too
     if cancelled and not fanout_pending:
         notifications.mark_cancelled(environment_id, transaction_id)
     return fanout_pending or cancelled > 0

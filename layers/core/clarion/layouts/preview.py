@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from clarion.campaigns.models import MAX_STEPS, Channel, LocaleTag
 from clarion.campaigns.repository import CampaignsRepository
-from clarion.engine.triggers import _bounded
+from clarion.engine.triggers import bounded_payload
 from clarion.errors import NotFound, ValidationFailed
 from clarion.layouts.lookup import read_layouts
 from clarion.models import Request, SubscriberId
@@ -50,8 +50,10 @@ def preview_step(caller: Principal, campaign_id: str, request: PreviewRequest) -
     if request.stepIndex >= len(steps):
         raise ValidationFailed(f"the campaign has {len(steps)} step(s)", field="stepIndex", value=request.stepIndex)
     step = steps[request.stepIndex]
+    if "channel" not in step:  # a journey's wait, branch, ... step: nothing to render
+        raise ValidationFailed("the step sends no message", field="stepIndex", value=request.stepIndex)
     subscriber = _subscriber(caller, request)
-    payload = _bounded(request.payload, field="payload")
+    payload = bounded_payload(request.payload, field="payload")
     try:
         layouts = read_layouts(caller.environment_id, [step])
         content = rendered_content(step, subscriber=subscriber, payload=payload, campaign=campaign, layouts=layouts)

@@ -41,6 +41,27 @@ class SubscribersRepository:
         found = self.table.batch_get([{"pk": subscriber_pk(environment_id, s), "sk": PROFILE} for s in wanted])
         return {item["subscriberId"]: item for item in found}
 
+    def ids_with_contact(self, environment_id: str, *, email: str | None = None, phone: str | None = None) -> list[str]:
+        """The subscribers whose email (any case) or phone is the one given. No index holds contacts: this reads
+        the environment's profiles a page at a time, for occasional operations (cancel journey by email/phone)."""
+        params: dict[str, Any] = {"TableName": self.table.name, "IndexName": LIST_INDEX, "Limit": 100}
+        params |= Expression("listPk = :pk", values={":pk": subscribers_list_pk(environment_id)}).params(
+            "KeyConditionExpression"
+        )
+        wanted_email = email.lower() if email else None
+        found: list[str] = []
+        while True:
+            response = client("dynamodb").query(**params)
+            ids = [from_item(item)["listSk"] for item in response["Items"]]
+            for subscriber_id, profile in self.get_many(environment_id, ids).items():
+                if (wanted_email and str(profile.get("email") or "").lower() == wanted_email) or (
+                    phone and profile.get("phone") == phone
+                ):
+                    found.append(subscriber_id)
+            if "LastEvaluatedKey" not in response:
+                return found
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def count(self, environment_id: str) -> int:
         counter = self.table.get(counter_pk(environment_id), SUBSCRIBERS_COUNTER)
         return int(counter["total"]) if counter else 0

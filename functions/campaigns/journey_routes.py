@@ -1,0 +1,32 @@
+"""/v1/campaigns/{campaignId}/cancel-journey and /runs: the runs of a journey campaign (clarion.journeys)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import caller, endpoint
+from clarion.journeys import service
+from clarion.journeys.models import CancelJourneyRequest, CancelJourneyResult, JourneyRun
+from clarion.models import Envelope, ObjectId, SubscriberId
+
+router = APIGatewayHttpRouter()
+CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
+
+
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/cancel-journey",
+    summary="Stop the journey for subscribers given by id, email or phone: nothing more is sent to them",
+)
+def cancel_journey(campaignId: CampaignId, body: CancelJourneyRequest) -> Envelope[CancelJourneyResult]:
+    return Envelope(data=service.cancel_journey(caller(router), campaignId, body))
+
+
+@endpoint(router, "GET /v1/campaigns/{campaignId}/runs", summary="A subscriber's runs of the journey, newest first")
+def list_runs(
+    campaignId: CampaignId,
+    subscriberId: Annotated[SubscriberId, Query(description="Whose runs")],
+    limit: Annotated[int, Query(ge=1, le=100, description="Runs at most")] = 20,
+) -> Envelope[list[JourneyRun]]:
+    return Envelope(data=service.list_runs(caller(router), campaignId, subscriberId, limit))

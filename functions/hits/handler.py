@@ -1,0 +1,7 @@
+"""The hits function: a subscriber's events (seed 000's hits), which resume journey runs waiting for them."""
+
+from clarion.api import create_app, http_handler
+from hits import hit_routes
+
+app = create_app(hit_routes.router)
+lambda_handler = http_handler(app)

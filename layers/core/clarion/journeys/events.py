@@ -1,0 +1,72 @@
+"""A subscriber's events (seed 000's hits) and the journey runs waiting for them, in MessagesTable.
+
+ENV#<env>#HITS#<subscriberId>              EVENT#<timestamp>#<id>                  the event as received (90 days)
+ENV#<env>#AWAIT#<subscriberId>#<event>     RUN#<transactionId>#<campaignId>#<step>  a run's task token
+
+A run reaching an event wait stores its task token under (subscriber, event name); an event sends each token
+waiting for it the event (SendTaskSuccess) and deletes it. A token whose run timed out or was stopped meanwhile
+is refused by Step Functions and only deleted. Events that came before a run started waiting do not resume it.
+"""
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from clarion import clock
+from clarion.aws import client
+from clarion.dynamo import DynamoTable, Item
+from clarion.ids import new_id, utc_now
+from clarion.settings import settings
+
+logger = Logger(child=True)
+HIT_RETENTION_SECONDS = 90 * 24 * 3600
+_GONE = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken", "ExecutionDoesNotExist")
+
+
+def await_pk(environment_id: str, subscriber_id: str, event: str) -> str:
+    return f"ENV#{environment_id}#AWAIT#{subscriber_id}#{event}"
+
+
+class EventWaits:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().messages_table)
+
+    def register(self, run: Item, step: str, event: str, token: str, timeout_seconds: int) -> None:
+        item = {
+            "pk": await_pk(run["environmentId"], run["subscriberId"], event),
+            "sk": f"RUN#{run['transactionId']}#{run['campaignId']}#{step}",
+            "token": token,
+            "createdAt": utc_now(),
+            "expiresAt": int(clock.epoch_seconds()) + timeout_seconds + 86400,
+        }
+        self.table.put(item)
+
+    def resume(self, environment_id: str, subscriber_id: str, event: str, output: Item) -> int:
+        """Sends `output` to every run waiting for the event; returns how many went on."""
+        pk = await_pk(environment_id, subscriber_id, event)
+        resumed = 0
+        for waiting in list(self.table.partition_items(pk, prefix="RUN#")):
+            try:
+                client("stepfunctions").send_task_success(taskToken=waiting["token"], output=json.dumps(output))
+                resumed += 1
+            except Exception as error:
+                if getattr(error, "response", {}).get("Error", {}).get("Code") not in _GONE:
+                    raise
+                logger.info("event wait already over", extra={"sk": waiting["sk"]})
+            self.table.batch_write(deletes=[(pk, waiting["sk"])])
+        return resumed
+
+
+def record_hit(environment_id: str, subscriber_id: str, name: str, properties: dict[str, Any], at: str) -> Item:
+    hit = {
+        "pk": f"ENV#{environment_id}#HITS#{subscriber_id}",
+        "sk": f"EVENT#{at}#{new_id()}",
+        "name": name,
+        "properties": properties,
+        "timestamp": at,
+        "receivedAt": utc_now(),
+        "expiresAt": int(clock.epoch_seconds()) + HIT_RETENTION_SECONDS,
+    }
+    DynamoTable(settings().messages_table).put(hit)
+    return hit

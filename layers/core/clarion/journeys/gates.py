@@ -1,0 +1,119 @@
+"""Digest windows and throttle counters of journey steps, in MessagesTable (docs/data-model.md, "Journey runs").
+
+Digest (Novu's): ENV#<env>#DIGEST#<campaign>#<step>#<subscriber>#<key hash>, sk CURRENT names the open window's
+leader and end; sk WINDOW#<leader transactionId> collects the window's events. The first run of a window leads:
+it waits until the window's end, closes the window and sends once with every event; a later run in the window
+appends its payload there and ends ("digested"). Two runs racing to lead are settled by a conditional write.
+
+Throttle (Novu's): ENV#<env>#THROTTLE#<campaign>#<step>#<subscriber>#<key hash>, sk WINDOW#<window start>: a
+counter per fixed window; a run passes only if its conditional increment keeps it at most `limit`.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from clarion import clock
+from clarion.aws import client
+from clarion.conditions import lookup
+from clarion.dynamo import DynamoTable, Expression, Item, is_condition_failed
+from clarion.settings import settings
+
+MAX_DIGEST_EVENTS = 50  # events kept for the template; `count` counts them all
+_CURRENT = "CURRENT"
+
+
+def key_hash(payload: dict[str, Any], path: str | None) -> str:
+    """The digest or throttle key: the payload's value at `path` (hashed: any text fits a key)."""
+    value = lookup(payload, path) if path else ""
+    text = "" if not isinstance(value, str | int | float | bool) else str(value)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    leader: bool
+    until: float  # epoch seconds: the window's end
+
+
+class Digests:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().messages_table)
+
+    def enter(self, pk: str, transaction_id: str, payload: dict[str, Any], window_seconds: int) -> DigestEntry:
+        """Joins the open window (its leader sends this payload too) or opens a new one led by this run."""
+        for _ in range(5):
+            current = self.table.get(pk, _CURRENT, consistent=True)
+            now = clock.epoch_seconds()
+            if current is not None and current["leader"] == transaction_id:
+                return DigestEntry(True, float(current["until"]))  # a retried task
+            open_window = current is not None and float(current["until"]) > now
+            if current is not None and open_window and self._append(pk, current["leader"], transaction_id, payload):
+                return DigestEntry(False, float(current["until"]))
+            until = now + window_seconds
+            if self._lead(pk, current, transaction_id, payload, until):
+                return DigestEntry(True, until)
+        raise RuntimeError("digest window contended too long")
+
+    def release(self, pk: str, transaction_id: str) -> Item:
+        """Closes the leader's window: its events and count."""
+        update = Expression("SET closed = :true", values={":true": True})
+        window = self.table.update(pk, f"WINDOW#{transaction_id}", update, condition="attribute_exists(pk)")
+        if window is None:
+            return {"events": [], "count": 0}
+        return {"events": window.get("events") or [], "count": int(window.get("count") or 0)}
+
+    def _append(self, pk: str, leader: str, transaction_id: str, payload: dict[str, Any]) -> bool:
+        """Adds the run's payload to the open window (once: a retried task finds itself among the members)."""
+        sk = f"WINDOW#{leader}"
+        member = key_hash({"t": transaction_id}, "t")
+        values = {":one": 1, ":false": False, ":event": [payload], ":cap": MAX_DIGEST_EVENTS, ":member": member}
+        with_event = Expression(
+            "SET events = list_append(events, :event) ADD #count :one, members :members",
+            {"#count": "count"},
+            values | {":members": {member}},
+        )
+        condition = "closed = :false AND #count < :cap AND NOT contains(members, :member)"
+        if self.table.update(pk, sk, with_event, condition=condition) is not None:
+            return True
+        window = self.table.get(pk, sk, consistent=True) or {}
+        if member in (window.get("members") or set()):
+            return True
+        count_only = Expression("ADD #count :one", {"#count": "count"}, {":one": 1, ":false": False})
+        return self.table.update(pk, sk, count_only, condition="closed = :false") is not None
+
+    def _lead(self, pk: str, current: Item | None, transaction_id: str, payload: dict[str, Any], until: float) -> bool:
+        expires = int(until) + 7 * 86400
+        window = {"pk": pk, "sk": f"WINDOW#{transaction_id}", "events": [payload], "count": 1, "closed": False}
+        self.table.put(window | {"expiresAt": expires})
+        condition = (
+            Expression("attribute_not_exists(pk)")
+            if current is None
+            else Expression("leader = :leader", values={":leader": current["leader"]})
+        )
+        pointer = {"pk": pk, "sk": _CURRENT, "leader": transaction_id, "until": until, "expiresAt": expires}
+        return self.table.put(pointer, condition)
+
+
+class Throttles:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().messages_table)
+
+    def admit(self, pk: str, limit: int, window_seconds: int, ticket: str) -> bool:
+        """Whether one more run passes in the current fixed window. `ticket` (the run) makes a retried task count
+        once: a run already admitted in the window passes again without counting."""
+        start = int(clock.epoch_seconds()) // window_seconds * window_seconds
+        update = Expression(
+            "ADD hits :one, tickets :ticket SET expiresAt = :expires",
+            values={":one": 1, ":ticket": {ticket}, ":limit": limit, ":expires": start + window_seconds + 86400},
+        )
+        condition = "(attribute_not_exists(hits) OR hits < :limit) AND NOT contains(tickets, :t)"
+        update.values[":t"] = ticket
+        try:
+            client("dynamodb").update_item(**self.table.update_op(pk, f"WINDOW#{start}", update, condition)["Update"])
+        except Exception as error:
+            if not is_condition_failed(error):
+                raise
+            window = self.table.get(pk, f"WINDOW#{start}", consistent=True) or {}
+            return ticket in (window.get("tickets") or set())
+        return True

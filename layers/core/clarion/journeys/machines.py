@@ -1,0 +1,169 @@
+"""One Standard state machine per campaign version, and the runs started on it.
+
+The machine of version v is `<prefix><env>-<campaign>-v<v>`, created the first time a run of that version starts;
+with it a snapshot of the campaign as it was at v (CampaignsTable `JOURNEY#<campaign>#V#<v>`), which the Lambda
+tasks read: a run in flight finishes on the version it started on, whatever is published meanwhile.
+
+A run's execution name is derived from (environment, campaign, subscriber, transactionId): a dispatch job run
+twice, or a subscriber reached twice by one trigger, cannot start a second run (ExecutionAlreadyExists).
+"""
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from clarion.aws import client
+from clarion.campaigns.repository import campaigns_pk
+from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.ids import utc_now
+from clarion.journeys.compiler import Compiler
+from clarion.journeys.runs import JourneyRuns
+from clarion.settings import settings
+
+logger = Logger(child=True)
+SNAPSHOT_FIELDS = ("_id", "name", "identifier", "critical", "preferenceSettings", "steps", "inboxExpiryDays", "version")
+MAX_NAME = 80
+_machines: dict[tuple[str, str, int], str] = {}
+_lock = threading.Lock()
+
+
+def snapshot_sk(campaign_id: str, version: int) -> str:
+    return f"JOURNEY#{campaign_id}#V#{version}"
+
+
+def machine_name(environment_id: str, campaign_id: str, version: int) -> str:
+    name = f"{settings().journey_state_machine_prefix}{environment_id}-{campaign_id}-v{version}"
+    if len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha256(f"{environment_id}-{campaign_id}".encode()).hexdigest()
+    suffix = f"-v{version}"
+    return f"{settings().journey_state_machine_prefix}{digest}"[: MAX_NAME - len(suffix)] + suffix
+
+
+def execution_name(environment_id: str, campaign_id: str, subscriber_id: str, transaction_id: str) -> str:
+    key = "\x1f".join((environment_id, campaign_id, subscriber_id, transaction_id))
+    return "run-" + hashlib.sha256(key.encode()).hexdigest()[:60]
+
+
+def ensure_machine(environment_id: str, campaign: Item) -> str:
+    """The ARN of the campaign version's state machine, created (with its snapshot) when first needed."""
+    key = (environment_id, campaign["_id"], int(campaign["version"]))
+    with _lock:
+        if key in _machines:
+            return _machines[key]
+    snapshot = {name: campaign.get(name) for name in SNAPSHOT_FIELDS}
+    table = DynamoTable(settings().campaigns_table)
+    item = {"pk": campaigns_pk(environment_id), "sk": snapshot_sk(campaign["_id"], key[2])} | snapshot
+    table.put(item, Expression("attribute_not_exists(pk)"))  # immutable: an existing snapshot is this version
+    name = machine_name(*key)
+    definition = Compiler(settings().journey_task_function_name, settings().messages_table).compile(
+        campaign["steps"], comment=f"campaign {campaign['_id']} version {key[2]}"
+    )
+    sfn = client("stepfunctions")
+    try:
+        arn: str = sfn.create_state_machine(
+            name=name, definition=json.dumps(definition), roleArn=settings().journey_role_arn, type="STANDARD"
+        )["stateMachineArn"]
+    except Exception as error:
+        if _code(error) != "StateMachineAlreadyExists":
+            raise
+        arn = _machine_arn(name)
+    with _lock:
+        _machines[key] = arn
+    return arn
+
+
+@lru_cache(maxsize=64)
+def snapshot(environment_id: str, campaign_id: str, version: int) -> Item:
+    """The campaign as it was at `version` (immutable, so cached by the container)."""
+    found = DynamoTable(settings().campaigns_table).get(campaigns_pk(environment_id), snapshot_sk(campaign_id, version))
+    if found is None:
+        raise LookupError(f"no snapshot of campaign {campaign_id} version {version}")
+    return found
+
+
+def start_runs(
+    environment_id: str,
+    campaign: Item,
+    recipients: Iterable[tuple[str, str, dict[str, Any]]],
+    profiles: dict[str, Item],
+) -> int:
+    """One run per (subscriberId, transactionId, payload) whose subscriber exists; returns the runs started now."""
+    arn = ensure_machine(environment_id, campaign)
+    runs = JourneyRuns()
+    started = 0
+    for subscriber_id, transaction_id, payload in recipients:
+        if subscriber_id not in profiles:
+            logger.info("no such subscriber: no run", extra={"transactionId": transaction_id})
+            continue
+        now = utc_now()
+        run = {
+            "environmentId": environment_id,
+            "campaignId": campaign["_id"],
+            "version": int(campaign["version"]),
+            "subscriberId": subscriber_id,
+            "transactionId": transaction_id,
+        }
+        name = execution_name(environment_id, campaign["_id"], subscriber_id, transaction_id)
+        execution_arn = arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        runs.create(run | {"status": "running", "executionArn": execution_arn, "history": [], "createdAt": now})
+        state = {"run": run | {"payload": payload}, "steps": {}, "visits": {}, "end": "completed"}
+        started += _start(environment_id, campaign, arn, name, state)
+    return started
+
+
+def _start(environment_id: str, campaign: Item, arn: str, name: str, state: Item) -> int:
+    try:
+        client("stepfunctions").start_execution(stateMachineArn=arn, name=name, input=json.dumps(state))
+    except Exception as error:
+        if _code(error) == "ExecutionAlreadyExists":
+            return 0
+        if _code(error) != "StateMachineDoesNotExist":
+            raise
+        with _lock:  # remembered from a stack that is gone (a redeployment): make it again
+            _machines.pop((environment_id, campaign["_id"], int(campaign["version"])), None)
+        arn = ensure_machine(environment_id, campaign)
+        client("stepfunctions").start_execution(stateMachineArn=arn, name=name, input=json.dumps(state))
+    return 1
+
+
+def stop_run(run: Item, reason: str) -> None:
+    """Stops the run's execution (a Wait in progress is interrupted: status ABORTED)."""
+    try:
+        client("stepfunctions").stop_execution(executionArn=run["executionArn"], cause=reason)
+    except Exception as error:
+        if _code(error) not in ("ExecutionDoesNotExist", "ExecutionNotFound"):
+            raise
+
+
+def current_state(run: Item) -> str | None:
+    """The step a running execution is in, from its newest StateEntered event."""
+    try:
+        events = client("stepfunctions").get_execution_history(
+            executionArn=run["executionArn"], reverseOrder=True, maxResults=20
+        )["events"]
+    except Exception as error:
+        if _code(error) in ("ExecutionDoesNotExist", "ExecutionNotFound"):
+            return None
+        raise
+    entered = [event for event in events if event["type"].endswith("StateEntered")]
+    if not entered:
+        return None
+    newest = max(entered, key=lambda event: int(event["id"]))  # whatever order the history came in
+    return str(newest["stateEnteredEventDetails"]["name"]).split(".")[0]
+
+
+def _machine_arn(name: str) -> str:
+    account = settings().journey_role_arn.split(":")[4]
+    sfn = client("stepfunctions")
+    partition = sfn.meta.partition
+    return f"arn:{partition}:states:{sfn.meta.region_name}:{account}:stateMachine:{name}"
+
+
+def _code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))

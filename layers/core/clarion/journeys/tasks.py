@@ -1,0 +1,213 @@
+"""The Lambda tasks of journey state machines (JourneyTaskFunction): each gets the execution's state and returns it
+with its step's outcome under `steps.<id>` (clarion.journeys.compiler describes the state).
+
+Every task first reads the campaign version the run follows (an immutable snapshot) and records its step on the
+run, conditioned on the run still running: a cancelled run's task raises RunNotRunning and does nothing.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from clarion import clock
+from clarion.campaigns.models import MAX_STEPS
+from clarion.conditions import matches
+from clarion.delivery.records import RECORD_SK, DeliveryRecords, record_pk
+from clarion.dynamo import Item
+from clarion.engine.fanout import DispatchOutcome, store_and_enqueue
+from clarion.engine.messages import message_id, records_for
+from clarion.engine.models import DispatchJob, Targets
+from clarion.journeys.events import EventWaits
+from clarion.journeys.gates import Digests, Throttles, key_hash
+from clarion.journeys.graph import SEND, step_id, step_type
+from clarion.journeys.local_time import next_local_time
+from clarion.journeys.machines import snapshot
+from clarion.journeys.models import UNIT_SECONDS, JourneyConditionGroup
+from clarion.journeys.runs import JourneyRuns
+from clarion.layouts.lookup import layouts_of_trigger
+from clarion.preferences.repository import PreferencesRepository
+from clarion.preferences.service import allowed_channels
+from clarion.subscribers.repository import SubscribersRepository
+
+
+@dataclass
+class Task:
+    state: Item
+    campaign: Item
+    index: int
+    step: Item
+    name: str
+    event: Item
+
+    @property
+    def run(self) -> Item:
+        return dict(self.state["run"])
+
+    @property
+    def environment_id(self) -> str:
+        return str(self.state["run"]["environmentId"])
+
+    def outcome(self, status: str, **fields: Any) -> None:
+        self.state["steps"][self.name] = {"status": status} | fields
+
+    def record(self, status: str, detail: Item | None = None) -> None:
+        JourneyRuns().record_step(self.run, self.name, status, detail)
+
+    def profile(self) -> Item | None:
+        """The subscriber as it is now (not as it was at the trigger)."""
+        return SubscribersRepository().get(self.environment_id, self.run["subscriberId"])
+
+    def visit(self) -> int:
+        """Counts this pass through the step; returns how many passes came before."""
+        visits = self.state.setdefault("visits", {})
+        before = int(visits.get(self.name, 0))
+        visits[self.name] = before + 1
+        return before
+
+
+def run_task(event: Item) -> Item:
+    state = event["state"]
+    run = state["run"]
+    campaign = snapshot(run["environmentId"], run["campaignId"], int(run["version"]))
+    steps = campaign["steps"]
+    index = next(i for i in range(len(steps)) if step_id(steps, i) == event["stepId"])
+    task = Task(state, campaign, index, steps[index], event["stepId"], event)
+    ACTIONS[event["action"]](task)
+    return task.state
+
+
+def send(task: Task) -> None:
+    run = task.run
+    environment_id, subscriber_id, transaction_id = task.environment_id, run["subscriberId"], run["transactionId"]
+    profile = task.profile()
+    visit = task.visit()
+    digest = task.state.get("digest")
+    payload = run["payload"] | ({"digest": digest} if digest else {})
+    job = DispatchJob(
+        environmentId=environment_id,
+        campaignId=run["campaignId"],
+        transactionId=transaction_id,
+        payload=payload,
+        targets=Targets(subscriberIds=[subscriber_id], topicKeys=[], all=False),
+        cursor=None,
+    )
+    sends = [step for step in task.campaign["steps"] if step_type(step) == SEND]
+    layouts_of_trigger(environment_id, transaction_id, task.campaign | {"steps": sends})  # every send's layouts
+
+    def preferences() -> dict[str, bool]:
+        items = {} if task.campaign.get("critical") else _preferences(environment_id, subscriber_id, run["campaignId"])
+        return allowed_channels(task.campaign, items.get(subscriber_id, []))
+
+    [record] = records_for(job, task.campaign | {"steps": [task.step]}, subscriber_id, profile, preferences)
+    record["_id"] = message_id(environment_id, transaction_id, subscriber_id, task.index + MAX_STEPS * visit)
+    record["stepIndex"] = task.index
+    detail = {"channel": task.step["channel"], "messageId": record["_id"]}
+    task.record(record["status"], detail)  # before the enqueue: a cancelled run sends nothing
+    store_and_enqueue(environment_id, [record], DispatchOutcome())
+    task.outcome(record["status"], **detail)
+
+
+def local_time(task: Task) -> None:
+    wait = task.step["wait"]
+    timezone = (task.profile() or {}).get("timezone") or wait.get("timezone")
+    until = next_local_time(clock.utc_now(), wait["timeOfDay"], timezone)
+    task.outcome("waiting", until=_zulu(until.timestamp()), timezone=timezone or "UTC")
+    task.record("waiting", {"until": task.state["steps"][task.name]["until"]})
+
+
+def branch(task: Task) -> None:
+    step = task.step
+    passes = task.visit() + 1
+    target, rule = step["default"], None
+    if not step.get("maxVisits") or passes <= step["maxVisits"]:
+        sources = {
+            "subscriber": task.profile() or {},
+            "payload": task.run["payload"],
+            "steps": _fresh_outcomes(task.environment_id, task.state["steps"]),
+        }
+        for number, candidate in enumerate(step["branches"]):
+            groups = [JourneyConditionGroup.model_validate(group) for group in candidate["conditions"]]
+            if matches(groups, sources):
+                target, rule = candidate["next"], number
+                break
+    task.state["steps"][task.name] = {"status": "branched", "next": target, "rule": rule}
+    task.record("branched", {"next": target, "rule": rule})
+
+
+def digest(task: Task) -> None:
+    spec, run = task.step["digest"], task.run
+    pk = _gate_pk("DIGEST", task, spec.get("key"))
+    entry = Digests().enter(pk, run["transactionId"], run["payload"], spec["amount"] * UNIT_SECONDS[spec["unit"]])
+    if entry.leader:
+        task.outcome("collecting", until=_zulu(entry.until))
+        task.record("collecting", {"until": task.state["steps"][task.name]["until"]})
+    else:
+        task.outcome("digested")
+        task.state["end"] = "digested"
+        task.record("digested")
+
+
+def digest_release(task: Task) -> None:
+    pk = _gate_pk("DIGEST", task, task.step["digest"].get("key"))
+    collected = Digests().release(pk, task.run["transactionId"])
+    task.state["digest"] = collected
+    task.outcome("released", count=collected["count"])
+    task.record("released", {"count": collected["count"]})
+
+
+def throttle(task: Task) -> None:
+    spec, run = task.step["throttle"], task.run
+    pk = _gate_pk("THROTTLE", task, spec.get("key"))
+    ticket = key_hash({"t": run["transactionId"]}, "t")
+    passed = Throttles().admit(pk, spec["limit"], spec["amount"] * UNIT_SECONDS[spec["unit"]], ticket)
+    status = "passed" if passed else "throttled"
+    task.outcome(status)
+    if not passed:
+        task.state["end"] = "throttled"
+    task.record(status)
+
+
+def await_event(task: Task) -> None:
+    wait = task.step["wait"]
+    timeout = wait["amount"] * UNIT_SECONDS[wait.get("unit") or "seconds"]
+    task.record("waiting", {"event": wait["event"]})
+    EventWaits().register(task.run, task.name, wait["event"], task.event["token"], timeout)
+
+
+ACTIONS: dict[str, Callable[[Task], None]] = {
+    "send": send,
+    "local_time": local_time,
+    "branch": branch,
+    "digest": digest,
+    "digest_release": digest_release,
+    "throttle": throttle,
+    "await_event": await_event,
+}
+
+
+def _preferences(environment_id: str, subscriber_id: str, campaign_id: str) -> dict[str, list[Item]]:
+    return PreferencesRepository().items_for_campaign(environment_id, [subscriber_id], campaign_id)
+
+
+def _fresh_outcomes(environment_id: str, outcomes: Item) -> Item:
+    """Earlier steps' outcomes, a send's status read again from its delivery record (sent, failed, ...)."""
+    sent = {name: o["messageId"] for name, o in outcomes.items() if isinstance(o, dict) and o.get("messageId")}
+    keys = [{"pk": record_pk(environment_id, message), "sk": RECORD_SK} for message in sent.values()]
+    statuses = {record["_id"]: record["status"] for record in DeliveryRecords().table.batch_get(keys)}
+    return {
+        name: outcome | ({"status": statuses[sent[name]]} if name in sent and sent[name] in statuses else {})
+        for name, outcome in outcomes.items()
+    }
+
+
+def _gate_pk(kind: str, task: Task, key_path: str | None) -> str:
+    run = task.run
+    key = key_hash(run["payload"], key_path)
+    return f"ENV#{task.environment_id}#{kind}#{run['campaignId']}#{task.name}#{run['subscriberId']}#{key}"
+
+
+def _zulu(epoch_seconds: float) -> str:
+    """Whole seconds, rounded up (Step Functions drops fractions), with a `Z`."""
+    return datetime.fromtimestamp(math.ceil(epoch_seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
