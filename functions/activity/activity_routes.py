@@ -71,8 +71,8 @@ def list_notifications(
         caller(router),
         page=page,
         limit=limit,
-        channels=_listed(channels, field="channels", allowed=CHANNELS),
-        templates=_listed(templates, field="templates"),
+        channels=comma_separated(channels, field="channels", allowed=CHANNELS),
+        templates=comma_separated(templates, field="templates"),
         transaction_id=transactionId,
     )
 
@@ -94,7 +94,7 @@ def list_execution_details(
     return Envelope(data=service.execution_details(caller(router), notificationId, subscriberId))
 
 
-def _listed(value: str | None, *, field: str, allowed: tuple[str, ...] | None = None) -> list[str]:
+def comma_separated(value: str | None, *, field: str, allowed: tuple[str, ...] | None = None) -> list[str]:
     """A comma-separated filter (API Gateway joins a repeated query parameter with commas) as a list."""
     entries = [entry.strip() for entry in (value or "").split(",") if entry.strip()]
     for entry in entries:

@@ -25,6 +25,7 @@ _DETAIL = {
     "filtered": "Message filtered",
     "skipped": "Message skipped",
     "cancelled": "Message cancelled",
+    "failover": "Provider failed",  # one integration's failed attempt; the reason names who takes over, if any
 }
 _JOB_STATUS = {
     "queued": "queued",
@@ -109,6 +110,7 @@ _EXECUTION_STATUS: dict[str, ExecutionStatus] = {
     "filtered": "Success",  # as Novu: the step ran, and its outcome was not to send
     "skipped": "Failed",
     "cancelled": "Success",
+    "failover": "Failed",
 }
 
 
@@ -216,6 +218,7 @@ class Notification(BaseModel):
     channels: list[str]
     payload: dict[str, Any]
     to: Any = None
+    tenant: dict[str, Any] | None = Field(default=None, description="The trigger's tenant, when it named one")
     status: str | None = None
     jobs: list[NotificationJob]
     createdAt: str
@@ -239,6 +242,7 @@ class Notification(BaseModel):
                 "channels": list(item.get("channels") or []),
                 "payload": item.get("payload") or {},
                 "to": item.get("to"),
+                "tenant": item.get("tenant"),
                 "status": item.get("status"),
                 "jobs": jobs,
                 "createdAt": item["createdAt"],

@@ -62,15 +62,18 @@ class CampaignStats:
         self.campaigns.batch_write(items)
         return items
 
-    def days(self, environment_id: str, campaign_id: str, *, since: date | None = None) -> list[Item]:
-        """The campaign's daily stats, oldest first (from `since` on)."""
-        prefix = f"{STATS_PREFIX}{campaign_id}#"
-        items = self.campaigns.partition_items(campaigns_pk(environment_id), prefix=prefix)
-        return [
-            {name: value for name, value in item.items() if name not in ("pk", "sk")}
-            for item in items
-            if since is None or item["day"] >= since.isoformat()
-        ]
+    def days(
+        self, environment_id: str, campaign_id: str, *, since: date | None = None, until: date | None = None
+    ) -> list[Item]:
+        """The campaign's daily stats, oldest first, from `since` to `until` (both included): one key range."""
+        first, last = stats_sk(campaign_id, since.isoformat() if since else ""), stats_sk(campaign_id, "~")
+        if until is not None:
+            last = stats_sk(campaign_id, until.isoformat())
+        key = Expression(
+            "pk = :pk AND sk BETWEEN :first AND :last",
+            values={":pk": campaigns_pk(environment_id), ":first": first, ":last": last},
+        )
+        return [_without_keys(item) for item in self.campaigns.query_items(key)]
 
     def _records_of(self, environment_id: str, day: str) -> Any:
         key = Expression("activityKey = :key", values={":key": f"ENV#{environment_id}#MESSAGES#{day}"})
@@ -83,3 +86,7 @@ class CampaignStats:
             if "LastEvaluatedKey" not in response:
                 return
             params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _without_keys(item: Item) -> Item:
+    return {name: value for name, value in item.items() if name not in ("pk", "sk")}

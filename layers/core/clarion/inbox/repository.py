@@ -20,7 +20,16 @@ from clarion.dynamo import (
 from clarion.errors import Conflict
 from clarion.ids import new_id, utc_now
 from clarion.inbox.expiry import ExpiredCampaigns, ExpiredCampaignsRepository
-from clarion.inbox.layout import MESSAGE_PREFIX, UNSEEN_INDEX, inbox_pk, message_sk, unseen_pk
+from clarion.inbox.layout import (
+    FEED_INDEX,
+    MESSAGE_PREFIX,
+    UNSEEN_INDEX,
+    feed_sk,
+    inbox_pk,
+    message_expiry_key,
+    message_sk,
+    unseen_pk,
+)
 from clarion.settings import settings
 
 RETENTION_SECONDS = 180 * 24 * 3600  # a message's life in the inbox when it does not carry its own `expireAt`
@@ -74,10 +83,13 @@ class InboxRepository:
         message shape; fields it leaves out get Novu's defaults (unseen, unread, sent, expiring after retention)."""
         now = utc_now()
         stored = _novu_defaults(environment_id, subscriber_id, now) | message
+        expires_at = int(datetime.fromisoformat(stored["expireAt"].replace("Z", "+00:00")).timestamp())
         item = stored | {
             "pk": inbox_pk(environment_id, subscriber_id),
             "sk": message_sk(stored["_id"]),
-            "expiresAt": int(datetime.fromisoformat(stored["expireAt"].replace("Z", "+00:00")).timestamp()),
+            "feedSk": feed_sk(stored["createdAt"], stored["_id"]),
+            "expiresAt": expires_at,
+            "expiryKey": message_expiry_key(expires_at, stored["_id"]),
         }
         if not stored["seen"]:
             item["unseenPk"] = unseen_pk(environment_id, subscriber_id)
@@ -145,16 +157,6 @@ class InboxRepository:
             self.table.batch_write(deletes=keys)
         return len(keys)
 
-    def delete_expired(self, environment_id: str, subscriber_id: str, *, now: float) -> int:
-        """Deletes the subscriber's inbox messages past their `expiresAt` (DynamoDB's TTL does the same within days
-        on AWS; housekeeping may call this where TTL does not run). Returns how many were deleted."""
-        where = Expression("expiresAt <= :now", values={":now": now})
-        items = self.table.partition_items(inbox_pk(environment_id, subscriber_id), prefix=MESSAGE_PREFIX, where=where)
-        keys = [(item["pk"], item["sk"]) for item in items]
-        if keys:
-            self.table.batch_write(deletes=keys)
-        return len(keys)
-
     def mark(
         self, environment_id: str, subscriber_id: str, message_ids: Iterable[str], changes: Item, *, now: float
     ) -> list[Item]:
@@ -199,15 +201,16 @@ class InboxRepository:
     def _matching(
         self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, now: float, page_size: int = 100
     ) -> Iterator[Item]:
+        """The inbox's visible messages matching the filter, newest first by creation time (InboxFeedIndex)."""
         expired = self.expired_campaigns(environment_id)
-        items = self.table.partition_items(
-            inbox_pk(environment_id, subscriber_id),
-            prefix=MESSAGE_PREFIX,
-            where=feed_filter.expression(now),
-            newest_first=True,
-            page_size=max(page_size, 25),
+        items = self._newest_first(
+            inbox_pk(environment_id, subscriber_id), feed_filter.expression(now), max(page_size, 25)
         )
         return (item for item in items if not expired.hides(item))
+
+    def _newest_first(self, pk: str, where: Expression, page_size: int) -> Iterator[Item]:
+        key = Expression("pk = :pk", values={":pk": pk})
+        return self.table.query_items(key, index=FEED_INDEX, where=where, newest_first=True, page_size=page_size)
 
     def _write_still_matching(self, operations: list[dict[str, Any]]) -> int:
         """Runs the updates in one transaction, leaving out those whose condition no longer holds; returns how many

@@ -4,15 +4,16 @@ A record without candidates is sent by the channel's stack default provider. Oth
 order with its credentials (Secrets Manager, cached per container): a TransientFailure (throttling, 5xx, timeout,
 connection refused) moves on to the next at once, and is noted in the record's history (so in its execution
 details) naming the provider that failed and the one taking over; a PermanentFailure stops (another provider
-would refuse the same address). When every candidate fails transiently, the last failure is raised: the job is
-retried with backoff. The sent record names the integration that sent it (providerId, integrationIdentifier)."""
+would refuse the same address). When every candidate fails transiently, AllProvidersFailed is raised: the job is
+retried with backoff. Whatever the outcome, each failed attempt stays in the record's history, one entry each. The
+sent record names the integration that sent it (providerId, integrationIdentifier)."""
 
 from aws_lambda_powertools import Logger
 
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.delivery.providers import adapter_for, provider_for
-from clarion.delivery.records import Channel
-from clarion.dynamo import Item
+from clarion.delivery.records import RECORD_SK, Channel, DeliveryRecords, record_pk
+from clarion.dynamo import Expression, Item
 from clarion.ids import utc_now
 from clarion.integrations import credentials
 
@@ -24,6 +25,16 @@ def send(channel: Channel, record: Item) -> str:
     candidates: list[Item] = record.get("integrations") or []
     if not candidates:
         return provider_for(channel).send(record)
+    noted = len(record.get("history") or [])
+    try:
+        return _send_through(channel, record, candidates)
+    except Exception:
+        # the sender records the outcome with one appended entry: the attempts noted here would be lost
+        _keep_failovers(record, record.get("history", [])[noted:])
+        raise
+
+
+def _send_through(channel: Channel, record: Item, candidates: list[Item]) -> str:
     failures: list[str] = []
     for number, candidate in enumerate(candidates):
         try:
@@ -38,6 +49,18 @@ def send(channel: Channel, record: Item) -> str:
         record["integrationIdentifier"] = candidate["identifier"]
         return message_id
     raise TransientFailure("AllProvidersFailed", "; ".join(failures))
+
+
+def _keep_failovers(record: Item, entries: list[Item]) -> None:
+    """Appends the failed attempts to the stored record's history (the record is still claimed: only its sender
+    writes it), so the execution details list each provider's error."""
+    if not entries:
+        return
+    update = Expression(
+        "SET history = list_append(if_not_exists(history, :empty), :entries)",
+        values={":empty": [], ":entries": entries},
+    )
+    DeliveryRecords().table.update(record_pk(record["environmentId"], record["_id"]), RECORD_SK, update)
 
 
 def _credentials(record: Item, candidate: Item) -> Item:

@@ -112,14 +112,17 @@ def public(item: Item) -> CampaignSchedule:
 
 
 def audience_targets(campaign: Item) -> Targets:
-    """The campaign's own audience as a dispatch job's targets."""
+    """The campaign's own audience as a dispatch job's targets (a send's, a schedule's); an empty one is a 422."""
     audience = campaign.get("audience") or {}
     kind = audience.get("type", "subscribers")
-    return Targets(
+    targets = Targets(
         subscriberIds=list(audience.get("subscriberIds") or []) if kind == "subscribers" else [],
         topicKeys=list(audience.get("topicKeys") or []) if kind == "topics" else [],
         all=kind == "all",
     )
+    if not (targets["all"] or targets["topicKeys"] or targets["subscriberIds"]):
+        raise ValidationFailed("the campaign's audience is empty: set its audience first", field="audience")
+    return targets
 
 
 def _active_campaign(environment_id: str, campaign_id: str) -> Item:
@@ -136,8 +139,6 @@ def _active_campaign(environment_id: str, campaign_id: str) -> Item:
 
 def _job(environment_id: str, campaign: Item, schedule_id: str, request: ScheduleRequest) -> DispatchJob:
     targets = audience_targets(campaign)
-    if not (targets["all"] or targets["topicKeys"] or targets["subscriberIds"]):
-        raise ValidationFailed("the campaign's audience is empty: nobody to send to", field="audience")
     job = DispatchJob(
         environmentId=environment_id,
         campaignId=campaign["_id"],

@@ -28,6 +28,7 @@ class Inbox:
         }
         if content.get("cta"):
             message["cta"] = content["cta"]
+        message |= {name: content[name] for name in ("actor", "actorSubscriber") if content.get(name)}  # Novu's
         if content.get("expireAt"):  # the campaign's or environment's inbox expiry (clarion.inbox.expiry)
             message["expireAt"] = content["expireAt"]
         with suppress(Conflict):  # an earlier attempt put it there, then failed to record it as sent

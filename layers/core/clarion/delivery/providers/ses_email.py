@@ -14,6 +14,7 @@ from clarion.settings import settings
 from clarion.subscribers.validation import Email
 
 SECRET_FIELDS: frozenset[str] = frozenset()
+_COPIES = {"cc": "CcAddresses", "bcc": "BccAddresses"}
 
 
 class Credentials(Request):
@@ -32,10 +33,15 @@ class SesEmail:
         if content.get("text"):
             body["Text"] = {"Data": content["text"], "Charset": "UTF-8"}
         sender = content.get("from") or self.from_address or settings().sender_email
+        sender_name = content.get("senderName") or self.sender_name  # a trigger's overrides.email come first
+        destination = {"ToAddresses": [required(record, "to", "email")]}
+        destination |= {key: _addresses(content[name]) for name, key in _COPIES.items() if content.get(name)}
+        reply_to = {"ReplyToAddresses": _addresses(content["replyTo"])} if content.get("replyTo") else {}
         try:
             response = client("sesv2").send_email(
-                FromEmailAddress=formataddr((self.sender_name, sender)) if self.sender_name else sender,
-                Destination={"ToAddresses": [required(record, "to", "email")]},
+                FromEmailAddress=formataddr((sender_name, sender)) if sender_name else sender,
+                Destination=destination,
+                **reply_to,
                 Content={
                     "Simple": {
                         "Subject": {"Data": required(record, "content", "subject"), "Charset": "UTF-8"},
@@ -47,6 +53,10 @@ class SesEmail:
             raise aws_failure(error) from error
         message_id: str = response["MessageId"]
         return message_id
+
+
+def _addresses(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else [str(address) for address in value]
 
 
 def adapter(credentials: Credentials) -> SesEmail:

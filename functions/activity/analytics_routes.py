@@ -1,0 +1,31 @@
+"""/v1/analytics/campaigns: campaign statistics per day (seed 000's analytics operation)."""
+
+from datetime import date
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from activity.activity_routes import comma_separated
+from clarion.activity.analytics import AnalyticsReport, campaign_analytics
+from clarion.api import caller, endpoint
+from clarion.models import Envelope
+
+router = APIGatewayHttpRouter()
+CampaignIds = Annotated[
+    str | None, Query(description="Comma-separated campaign ids; absent: every campaign of the environment")
+]
+From = Annotated[
+    date | None, Query(alias="from", description="First day (yyyy-mm-dd, UTC); default: 6 days before `to`")
+]
+To = Annotated[
+    date | None, Query(description="Last day (yyyy-mm-dd, UTC), at most 93 days after `from`; default: today")
+]
+
+
+@endpoint(router, "GET /v1/analytics/campaigns", summary="Statistics of every campaign or of some, per day")
+def campaign_statistics(
+    campaignIds: CampaignIds = None, from_: From = None, to: To = None
+) -> Envelope[AnalyticsReport]:
+    ids = comma_separated(campaignIds, field="campaignIds")
+    return Envelope(data=campaign_analytics(caller(router), ids, from_, to))

@@ -1,0 +1,104 @@
+"""Campaign analytics (seed 000: "Returns statistics from all campaigns or from particular campaigns"): the daily
+rows housekeeping rolls up (clarion.housekeeping.stats) over a date range, per campaign, with their totals."""
+
+from datetime import date, timedelta
+
+from pydantic import BaseModel, Field
+
+from clarion import clock
+from clarion.campaigns.repository import CampaignsRepository
+from clarion.dynamo import Item
+from clarion.errors import NotFound, ValidationFailed
+from clarion.housekeeping.stats import COUNTED, CampaignStats
+from clarion.principal import Principal
+
+DEFAULT_DAYS = 7
+MAX_DAYS = 93
+MAX_CAMPAIGN_IDS = 100
+
+
+class StatusCounts(BaseModel):
+    sent: int = 0
+    failed: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    pending: int = Field(default=0, description="Still queued or sending when the day was rolled up")
+    total: int = 0
+
+    def add(self, counts: "StatusCounts") -> None:
+        for name in StatusCounts.model_fields:
+            setattr(self, name, getattr(self, name) + getattr(counts, name))
+
+
+class DayStats(StatusCounts):
+    day: str = Field(description="UTC day, yyyy-mm-dd")
+
+
+class CampaignAnalytics(BaseModel):
+    campaignId: str
+    name: str
+    days: list[DayStats] = Field(description="The days with messages, oldest first (days without any are left out)")
+    totals: StatusCounts
+
+
+class AnalyticsReport(BaseModel):
+    from_: str = Field(alias="from", serialization_alias="from", description="First day, included")
+    to: str = Field(description="Last day, included")
+    campaigns: list[CampaignAnalytics]
+    totals: StatusCounts = Field(description="The sum over the campaigns")
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+def date_range(since: date | None, until: date | None) -> tuple[date, date]:
+    """The days asked for: by default the last DEFAULT_DAYS (UTC, today included), at most MAX_DAYS."""
+    until = until or (since + timedelta(days=DEFAULT_DAYS - 1) if since else clock.utc_now().date())
+    since = since or until - timedelta(days=DEFAULT_DAYS - 1)
+    if since > until:
+        raise ValidationFailed("from is after to", field="from", value=since.isoformat())
+    if (until - since).days + 1 > MAX_DAYS:
+        raise ValidationFailed(f"at most {MAX_DAYS} days can be asked at once", field="to", value=until.isoformat())
+    return since, until
+
+
+def campaign_analytics(
+    caller: Principal, campaign_ids: list[str], since: date | None, until: date | None
+) -> AnalyticsReport:
+    """Each campaign's daily stats between the dates; `campaign_ids` empty: every campaign of the environment."""
+    since, until = date_range(since, until)
+    campaigns = _campaigns(caller.environment_id, campaign_ids)
+    stats = CampaignStats()
+    report = AnalyticsReport(from_=since.isoformat(), to=until.isoformat(), campaigns=[], totals=StatusCounts())
+    for campaign in campaigns:
+        days = [_day(item) for item in stats.days(caller.environment_id, campaign["_id"], since=since, until=until)]
+        totals = StatusCounts()
+        for day in days:
+            totals.add(day)
+        report.campaigns.append(
+            CampaignAnalytics(campaignId=campaign["_id"], name=campaign.get("name", ""), days=days, totals=totals)
+        )
+        report.totals.add(totals)
+    return report
+
+
+def _campaigns(environment_id: str, campaign_ids: list[str]) -> list[Item]:
+    repository = CampaignsRepository()
+    if not campaign_ids:
+        return repository.all(environment_id)
+    if len(campaign_ids) > MAX_CAMPAIGN_IDS:
+        raise ValidationFailed(f"at most {MAX_CAMPAIGN_IDS} campaign ids", field="campaignIds")
+    campaigns = []
+    for campaign_id in dict.fromkeys(campaign_ids):
+        campaign = repository.get(environment_id, campaign_id)
+        if campaign is None:
+            raise NotFound(f"campaign '{campaign_id}' not found", field="campaignIds")
+        campaigns.append(campaign)
+    return campaigns
+
+
+def _day(item: Item) -> DayStats:
+    return DayStats.model_validate(
+        {"day": item["day"], "pending": item.get("pending", 0), "total": item.get("total", 0)}
+        | {status: item.get(status, 0) for status in COUNTED}
+    )
