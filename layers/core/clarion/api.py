@@ -2,6 +2,7 @@
 
 import json
 import re
+import traceback
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated, Any, TypeVar
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 
 from clarion.errors import ClarionError, Unauthorized
 from clarion.ids import utc_now
+from clarion.limits import body_bytes, body_limit, is_bulk, take_tokens
 from clarion.models import Cursor, SubscriberId
 from clarion.principal import Principal
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
@@ -46,9 +48,22 @@ class ErrorBody(BaseModel):
     errors: dict[str, FieldError] | None = None
 
 
+class GatewayMessage(BaseModel):
+    """API Gateway's own refusals, before any function runs: no key, a denied key, no such route, a body over its
+    10 MB, throttling."""
+
+    message: str
+
+
+_GATEWAY_STATUSES = (401, 403, 404, 413, 429)
 _ERRORS: dict[int, OpenAPIResponse] = {
-    status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"model": ErrorBody}}}
-    for status in (401, 403, 404, 409, 422)
+    status: {
+        "description": HTTPStatus(status).phrase,
+        "content": {
+            "application/json": {"model": ErrorBody | GatewayMessage if status in _GATEWAY_STATUSES else ErrorBody}
+        },
+    }
+    for status in (401, 403, 404, 409, 413, 422, 429)
 }
 
 
@@ -67,8 +82,15 @@ def endpoint(router: APIGatewayHttpRouter, route_key: str, *, status_code: int =
         summary=summary,
         status_code=status_code,
         security=security,
-        responses={status_code: {"description": HTTPStatus(status_code).phrase}, **errors},
+        responses={status_code: _success(status_code), **errors},
     )
+
+
+def _success(status_code: int) -> OpenAPIResponse:
+    response: OpenAPIResponse = {"description": HTTPStatus(status_code).phrase}
+    if status_code in (204, 302):  # no body: Powertools would otherwise document the handler's return as JSON
+        response["content"] = {}
+    return response
 
 
 def create_app(*routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
@@ -91,9 +113,49 @@ def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any],
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return app.resolve(event, context)
+        result = guarded_resolve(app, event, context)
+        if result.get("statusCode") in (413, 429):  # refused by the limits: what an operator alarms on
+            metrics.add_metric(name=f"Refused{result['statusCode']}", unit="Count", value=1)
+        return result
 
     return lambda_handler
+
+
+def guarded_resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """`app.resolve`, after the limits every call passes first: a body over its route's size is a 413 before anything
+    parses it; a client key over its rate limit is a 429. Answers carry the caller's RateLimit-* headers."""
+    route_key, path = event.get("routeKey", ""), event.get("rawPath", "")
+    body = body_bytes(event)
+    if len(body) > (limit := body_limit(route_key)):
+        message = f"body is {len(body)} bytes; at most {limit} are accepted"
+        return proxy_error(413, message, path, {"body": FieldError(messages=[message])})
+    caller_context = ((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda") or {}
+    decision = None
+    if "clientId" in caller_context and "environmentId" in caller_context:
+        principal = Principal.from_context(caller_context)
+        own_limits = dict(principal.rate_limits)
+        decision = take_tokens(principal.environment_id, principal.client_id, route_key, body, own_limits)
+    if decision is not None and not decision.allowed:
+        logger.info("rate limited", extra={"rateLimitClass": str(decision.policy.route_class), "cost": decision.cost})
+        return proxy_error(429, "API rate limit exceeded", path, headers=decision.headers(bulk=is_bulk(route_key)))
+    result: dict[str, Any] = app.resolve(event, context) if _is_utf8(body) else _not_json(path)
+    if decision is not None:
+        result["headers"] = (result.get("headers") or {}) | decision.headers(bulk=is_bulk(route_key))
+    return result
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _not_json(path: str) -> dict[str, Any]:
+    """What an undecodable body gets: Powertools decodes every body as UTF-8 before parsing it, and would fail."""
+    message = "body is not valid JSON"
+    return proxy_error(422, message, path, {"body": FieldError(messages=[message])})
 
 
 def openapi_document(app: APIGatewayHttpResolver, title: str) -> dict[str, Any]:
@@ -116,6 +178,26 @@ def caller(router: APIGatewayHttpRouter) -> Principal:
 
 
 def error_response(status: int, message: str, path: str, errors: dict[str, FieldError] | None = None) -> Response:
+    return Response(status, "application/json", _error_json(status, message, path, errors))
+
+
+def proxy_error(
+    status: int,
+    message: str,
+    path: str,
+    errors: dict[str, FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An error answered before the resolver runs, as a Lambda proxy response."""
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json", **(headers or {})},
+        "body": _error_json(status, message, path, errors),
+        "isBase64Encoded": False,
+    }
+
+
+def _error_json(status: int, message: str, path: str, errors: dict[str, FieldError] | None) -> str:
     body = ErrorBody(
         statusCode=status,
         timestamp=utc_now(),
@@ -124,7 +206,7 @@ def error_response(status: int, message: str, path: str, errors: dict[str, Field
         message=message,
         errors=errors,
     )
-    return Response(status, "application/json", body.model_dump_json(exclude_none=True))
+    return body.model_dump_json(exclude_none=True)
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
@@ -165,5 +247,9 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response:
-        logger.exception("unhandled error")
+        # the error's text can quote what the request carried (an address, a token): its type and where it was
+        # raised are logged, not its message
+        where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+        origin = f"{where[0].filename}:{where[0].lineno}" if where else "unknown"
+        logger.error("unhandled error", extra={"error": type(error).__name__, "raisedAt": origin})
         return error_response(500, "internal error; the request id identifies it in the logs", app.current_event.path)

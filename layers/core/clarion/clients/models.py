@@ -6,6 +6,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from clarion.models import Name, ObjectId, Request
 
+RateLimitClass = Literal["trigger", "configuration", "global"]
+RateLimits = dict[RateLimitClass, Annotated[int, Field(ge=1, le=100_000)]]
+
 ScopeName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ClientStatus = Literal["active", "revoked"]
 
@@ -16,6 +19,10 @@ class CreateClientRequest(Request):
         default=None, description="Environment the client belongs to; defaults to the caller's"
     )
     scopes: list[ScopeName] = Field(default_factory=list, max_length=200, description="Fine scopes or bundles")
+    rateLimits: RateLimits | None = Field(
+        default=None,
+        description="This key's tokens per window by rate-limit class, instead of the stack's (e.g. {\"trigger\": 50})",
+    )
 
 
 class SetScopesRequest(Request):
@@ -33,6 +40,7 @@ class Client(BaseModel):
     createdBy: str
     updatedAt: str
     updatedBy: str
+    rateLimits: RateLimits | None = Field(default=None, description="Its own rate limits; the stack's otherwise")
 
 
 class ClientWithKey(Client):

@@ -60,13 +60,14 @@ class ClientsRepository:
         item = self.table.get(key_pk(hashed_key), "KEY", consistent=True)
         if item is None or not hmac.compare_digest(item["keyHash"], hashed_key):
             return None
-        return Principal(item["clientId"], item["environmentId"], frozenset(item["scopes"]))
+        limits = tuple(sorted((item.get("rateLimits") or {}).items()))
+        return Principal(item["clientId"], item["environmentId"], frozenset(item["scopes"]), limits)
 
     def create(self, client: Item, hashed_key: str, change: Change) -> None:
         env, client_id = client["environmentId"], client["clientId"]
         self._write(
             self.table.put_op({"pk": client_pk(env), "sk": f"CLIENT#{client_id}", **client}, _NEW),
-            self.table.put_op(self._key_item(hashed_key, env, client_id, client["scopes"]), _NEW),
+            self.table.put_op(self._key_item(hashed_key, client), _NEW),
             self._audit_op(env, client_id, change),
         )
 
@@ -89,7 +90,7 @@ class ClientsRepository:
         self._write(
             self._update_client_op(client, fields),
             self.table.delete_op(key_pk(client["keyHash"]), "KEY", condition="attribute_exists(pk)"),
-            self.table.put_op(self._key_item(new_hash, env, client_id, client["scopes"]), _NEW),
+            self.table.put_op(self._key_item(new_hash, client), _NEW),
             self._audit_op(env, client_id, change),
         )
 
@@ -115,15 +116,17 @@ class ClientsRepository:
         )
 
     @staticmethod
-    def _key_item(hashed_key: str, environment_id: str, client_id: str, scopes: list[str]) -> Item:
-        return {
+    def _key_item(hashed_key: str, client: Item) -> Item:
+        """What the authorizer needs of the client, under its key's hash."""
+        item = {
             "pk": key_pk(hashed_key),
             "sk": "KEY",
             "keyHash": hashed_key,
-            "clientId": client_id,
-            "environmentId": environment_id,
-            "scopes": scopes,
+            "clientId": client["clientId"],
+            "environmentId": client["environmentId"],
+            "scopes": client["scopes"],
         }
+        return item | ({"rateLimits": client["rateLimits"]} if client.get("rateLimits") else {})
 
     def _audit_op(self, environment_id: str, client_id: str, change: Change) -> dict[str, Any]:
         return self.table.put_op(

@@ -1,5 +1,7 @@
 """What can be done with API clients: the rules, independent of HTTP."""
 
+from collections.abc import Mapping
+
 from clarion.clients import keys
 from clarion.clients.models import AuditEntry, Client, ClientWithKey, CreateClientRequest
 from clarion.clients.repository import Change, ClientsRepository
@@ -7,6 +9,7 @@ from clarion.dynamo import Item, Page
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
+from clarion.limits import RouteClass, stack_limit
 from clarion.principal import Principal
 from clarion.scopes import expand_scopes
 
@@ -15,11 +18,19 @@ ISSUE_FOR_ANY_ENVIRONMENT = "environments:manage"
 
 def create_client(caller: Principal, request: CreateClientRequest) -> ClientWithKey:
     environment_id = _target_environment(caller, request.environmentId)
-    return issue_client(caller, request.name, environment_id, _grantable(caller, request.scopes))
+    scopes = _grantable(caller, request.scopes)
+    rate_limits = _grantable_limits(caller, {str(name): limit for name, limit in (request.rateLimits or {}).items()})
+    return issue_client(caller, request.name, environment_id, scopes, rate_limits=rate_limits)
 
 
 def issue_client(
-    caller: Principal, name: str, environment_id: str, scopes: list[str], key: str | None = None
+    caller: Principal,
+    name: str,
+    environment_id: str,
+    scopes: list[str],
+    key: str | None = None,
+    *,
+    rate_limits: Mapping[str, int] | None = None,
 ) -> ClientWithKey:
     """Stores a new client with `key` (a new one if None) and returns it with the key, the only time it is shown."""
     key, now = key or keys.new_key(), utc_now()
@@ -35,7 +46,7 @@ def issue_client(
         "createdBy": caller.client_id,
         "updatedAt": now,
         "updatedBy": caller.client_id,
-    }
+    } | ({"rateLimits": dict(rate_limits)} if rate_limits else {})
     ClientsRepository().create(client, client["keyHash"], Change("created", caller.client_id, now, None, scopes))
     return ClientWithKey(**_public(client), key=key)
 
@@ -117,5 +128,17 @@ def _grantable(caller: Principal, requested: list[str]) -> list[str]:
     return scopes
 
 
+def _grantable_limits(caller: Principal, requested: Mapping[str, int]) -> dict[str, int]:
+    """Rate limits for a new key, refusing any above the caller's own: a key never grants more than it has."""
+    own = dict(caller.rate_limits)
+    for name, limit in requested.items():
+        ceiling = own.get(name) or stack_limit(RouteClass(name))
+        if ceiling and limit > ceiling:
+            raise Forbidden(
+                f"cannot grant a {name} rate limit above the calling client's ({ceiling})", field=f"rateLimits.{name}"
+            )
+    return dict(requested)
+
+
 def _public(item: Item) -> dict[str, object]:
-    return {name: item[name] for name in Client.model_fields}
+    return {name: item[name] for name in Client.model_fields if name in item}

@@ -75,8 +75,15 @@ class BulkCreateSubscribersRequest(Request):
         min_length=1,
         max_length=MAX_BULK_SUBSCRIBERS,
         description="Up to 500 subscribers, each as in `POST /v1/subscribers`; each is validated on its own",
-        # documented as what each entry must be, but accepted as anything so a bad entry fails alone
-        json_schema_extra={"items": {"$ref": "#/components/schemas/CreateSubscriberRequest"}},
+        # documented as what each entry should be, and accepted as anything: a bad entry fails alone, in `failed`
+        json_schema_extra={
+            "items": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/CreateSubscriberRequest"},
+                    {"description": "Any other entry: refused alone, and reported in `failed`"},
+                ]
+            }
+        },
     )
 
 
