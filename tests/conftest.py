@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.log_scan import LogScan
+
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
 
@@ -43,3 +45,37 @@ class FakeLambdaContext:
 @pytest.fixture
 def lambda_context() -> FakeLambdaContext:
     return FakeLambdaContext()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Heavy tests first: pytest-xdist hands out tests in collection order, so each starts on a worker at once and
+    the others share the second worker, instead of a heavy test starting last and running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
+# The log scan (tests/log_scan.py): every report's captured output is searched once; any personal data or secret
+# fails the session. Under pytest-xdist the controller receives every worker's reports, so it scans them all.
+_log_scan = LogScan()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # a report carries the sections of the phases before it too: each phase's own, once
+    own = [(title, content) for title, content in report.sections if title.endswith(f" {report.when}")]
+    _log_scan.scan_sections(f"{report.nodeid} [{report.when}]", own)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _log_scan.findings and not hasattr(session.config, "workerinput"):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    if _log_scan.findings:
+        terminalreporter.section("log scan", red=True)
+        for line in _log_scan.summary():
+            terminalreporter.write_line(line)
+    else:
+        terminalreporter.write_line(f"log scan: {_log_scan.scanned_chars} characters of captured output, clean")

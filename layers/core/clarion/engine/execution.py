@@ -48,7 +48,9 @@ def _upsert(executor: Principal, target: ExecutionTarget) -> None:
         upsert_user(executor, TriggerUser.model_validate(target["user"]))
     except ClarionError as error:
         # validated when the execute was accepted; should the upsert still fail, the target's records say so
-        logger.warning("execute target not upserted", extra={"targetId": target["id"], "error": error.message})
+        # its message can quote the address that failed: only the error's type and field are logged
+        extra = {"targetId": target["id"], "error": type(error).__name__, "field": error.field}
+        logger.warning("execute target not upserted", extra=extra)
 
 
 def _target_job(job: DispatchJob, target: ExecutionTarget) -> DispatchJob:

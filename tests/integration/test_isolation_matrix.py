@@ -1,0 +1,348 @@
+"""Tenant isolation for every route of the template: environment B's key, holding every tenant scope, called
+with environment A's ids in the path, the query and the body, finds nothing of A (404/403, an empty list, or
+B's own new resource) and changes nothing of A. A route added to the template is covered at once: it is called
+with A's ids and an empty body, and fails here until it answers as the others do."""
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from clarion import clock
+from clarion.scopes import FINE_SCOPES, PUBLIC_ROUTES, ROUTE_SCOPES
+from local.runtime import LocalRuntime
+from local.template import load
+from tests.conftest import ROOT
+from tests.integration.conftest import Api
+
+ROUTES = sorted({route.route_key for route in load(ROOT / "template.yaml").routes} - set(PUBLIC_ROUTES))
+# Stack-operator scope: it manages every environment of the stack (issues keys for any of them), so a key holding
+# it is not a tenant's; B's key holds every other scope and is refused these routes.
+OPERATOR_SCOPE = "environments:manage"
+TENANT_SCOPES = sorted(FINE_SCOPES - {OPERATOR_SCOPE})
+
+
+@dataclass
+class Tenant:
+    """Environment A: one resource of each kind, and what identifies them."""
+
+    api: Api
+    ids: dict[str, str]
+    secrets: list[str] = field(default_factory=list)
+    """Values of A's resources that B never sends: none may appear in any answer B gets."""
+    state: dict[str, Any] = field(default_factory=dict)
+    """What A read of its resources once they were made (`state_of`)."""
+
+
+def created(response: Any, status: int = 201) -> dict[str, Any]:
+    assert response.status == status, response.json()
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+@pytest.fixture(scope="module")
+def tenant_a(runtime: LocalRuntime) -> Tenant:
+    credentials = runtime.bootstrap_admin(environment_name=f"isolation-a-{uuid.uuid4().hex[:8]}")
+    api = Api(runtime, credentials.key, credentials.client_id, credentials.environment_id)
+    mark = uuid.uuid4().hex[:10]
+    email, phone = f"ada-{mark}@tenant-a.example", f"+1555{int(mark[:6], 16) % 10_000_000:07d}"
+    subscriber_id = f"ada-{mark}"
+    channel = {"providerId": "fcm", "credentials": {"deviceTokens": [f"device-{mark}"]}}
+    created(
+        api.post(
+            "/v1/subscribers",
+            {"subscriberId": subscriber_id, "email": email, "phone": phone, "firstName": f"Ada{mark}"},
+        )
+    )
+    assert api.put(f"/v1/subscribers/{subscriber_id}/credentials", channel).status == 200
+    topic_key = f"topic-{mark}"
+    created(api.post("/v1/topics", {"key": topic_key, "name": f"Topic {mark}"}))
+    assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
+    layout = created(api.post("/v1/layouts", {"name": f"Layout {mark}", "content": f"<div>{mark}{{{{ body }}}}</div>"}))
+    campaign = created(
+        api.post(
+            "/v1/campaigns",
+            {
+                "name": f"Campaign {mark}",
+                "identifier": f"workflow-{mark}",
+                "status": "active",
+                "audience": {"type": "topics", "topicKeys": [topic_key]},
+                "steps": [
+                    {"channel": "in_app", "content": {"body": f"Inbox {mark}"}},
+                    {"channel": "email", "content": {"subject": f"Subject {mark}", "body": f"<p>Body {mark}</p>"}},
+                ],
+            },
+        )
+    )
+    integration = created(
+        api.post(
+            "/v1/integrations",
+            {
+                "providerId": "smtp",
+                "channel": "email",
+                "name": f"Integration {mark}",
+                "active": False,
+                "credentials": {
+                    "host": "127.0.0.1",
+                    "port": 2525,
+                    "user": f"user-{mark}",
+                    "password": f"pw-{mark}",
+                    "from": f"news-{mark}@tenant-a.example",
+                },
+            },
+        )
+    )
+    client = created(api.post("/v1/clients", {"name": f"Client {mark}", "scopes": ["list:profile"]}))
+    transaction_id = f"txn-{mark}"
+    triggered = api.post(
+        "/v1/events/trigger",
+        {"name": f"workflow-{mark}", "to": subscriber_id, "payload": {}, "transactionId": transaction_id},
+    )
+    assert triggered.status == 201, triggered.json()
+    runtime.drain()
+    messages = api.get(f"/v1/messages?transactionId={transaction_id}").json()["data"]
+    assert {message["channel"] for message in messages} == {"in_app", "email"}, messages
+    notification = api.get(f"/v1/notifications/{transaction_id}").json()["data"]
+    send_at = (clock.utc_now() + timedelta(days=2)).isoformat(timespec="seconds")
+    schedule = created(api.post(f"/v1/campaigns/{campaign['_id']}/schedule", {"sendAt": send_at}))
+    ids = {
+        "environmentId": api.environment_id,
+        "subscriberId": subscriber_id,
+        "externalSubscriberId": subscriber_id,
+        "topicKey": topic_key,
+        "topicId": created(api.get(f"/v1/topics/{topic_key}"), 200)["_id"],
+        "campaignId": campaign["_id"],
+        "workflow": campaign["identifier"],
+        "layoutId": layout["_id"],
+        "layoutIdentifier": layout["identifier"],
+        "integrationId": integration["_id"],
+        "integrationIdentifier": integration["identifier"],
+        "clientId": client["clientId"],
+        "messageId": next(message["_id"] for message in messages if message["channel"] == "in_app"),
+        "emailMessageId": next(message["_id"] for message in messages if message["channel"] == "email"),
+        "notificationId": notification["_id"],
+        "transactionId": transaction_id,
+        "scheduleId": schedule["_id"],
+    }
+    secrets = [
+        email,
+        phone,
+        f"Ada{mark}",
+        f"device-{mark}",
+        f"Topic {mark}",
+        f"Layout {mark}",
+        f"Campaign {mark}",
+        f"Subject {mark}",
+        f"Inbox {mark}",
+        f"Integration {mark}",
+        f"user-{mark}",
+        f"pw-{mark}",
+        f"Client {mark}",
+        client["key"],
+        credentials.key,
+    ]
+    tenant = Tenant(api, ids, secrets)
+    tenant.state = state_of(tenant, [read for paths in STATE_READS.values() for read in paths])
+    return tenant
+
+
+@pytest.fixture
+def tenant_b(runtime: LocalRuntime) -> Api:
+    """A fresh environment per route (what one route creates in B never answers another route): a key with every
+    scope but the operator's."""
+    credentials = runtime.bootstrap_admin(environment_name=f"isolation-b-{uuid.uuid4().hex[:8]}")
+    admin = Api(runtime, credentials.key, credentials.client_id, credentials.environment_id)
+    return admin.client("tenant-b", TENANT_SCOPES)
+
+
+# The value each path parameter takes: A's id, or a fixed word where the parameter is an enumeration.
+def path_values(a: Tenant, route_key: str) -> dict[str, str]:
+    values = dict(a.ids)
+    values |= {"providerId": "fcm", "type": "primary", "channel": "email"}
+    values["parameter"] = "global" if route_key.startswith("GET ") else a.ids["campaignId"]
+    return values
+
+
+QUERIES: dict[str, str] = {
+    "GET /v1/messages": "subscriberId={subscriberId}&transactionId={transactionId}",
+    "GET /v1/notifications": "transactionId={transactionId}&templates={campaignId}",
+    "GET /v1/execution-details": "notificationId={notificationId}&subscriberId={subscriberId}",
+    "GET /v1/analytics/campaigns": "campaignIds={campaignId}",
+    "GET /v1/campaigns/{campaignId}/runs": "subscriberId={subscriberId}",
+}
+
+BODIES: dict[str, Any] = {
+    "POST /v1/clients": {"name": "b", "environmentId": "{environmentId}"},
+    "PUT /v1/clients/{clientId}/scopes": {"scopes": ["list:profile"]},
+    "POST /v1/environments": {"name": "b-{environmentId}", "parentId": "{environmentId}"},
+    "PATCH /v1/environments/{environmentId}": {"inboxExpiryDays": 3},
+    "POST /v1/subscribers": {"subscriberId": "{subscriberId}"},
+    "POST /v1/subscribers/bulk": {"subscribers": [{"subscriberId": "{subscriberId}"}]},
+    "PUT /v1/subscribers/{subscriberId}": {"firstName": "Mallory"},
+    "PUT /v1/subscribers/{subscriberId}/credentials": {
+        "providerId": "fcm",
+        "credentials": {"deviceTokens": ["mallory"]},
+    },
+    "PATCH /v1/subscribers/{subscriberId}/credentials": {
+        "providerId": "fcm",
+        "credentials": {"deviceTokens": ["mallory"]},
+    },
+    "PATCH /v1/subscribers/{subscriberId}/online-status": {"isOnline": True},
+    "PATCH /v1/subscribers/{subscriberId}/preferences": {"preferences": [{"type": "email", "enabled": False}]},
+    "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}": {"status": "done"},
+    "PATCH /v1/subscribers/{subscriberId}/preferences/{parameter}": {"channel": {"type": "email", "enabled": False}},
+    "POST /v1/subscribers/{subscriberId}/messages/markAs": {"messageId": "{messageId}", "markAs": "read"},
+    "POST /v1/subscribers/{subscriberId}/messages/mark-all": {"markAs": "read"},
+    "POST /v1/campaigns": {
+        "name": "b",
+        "identifier": "{workflow}",
+        "status": "active",
+        "steps": [{"channel": "in_app", "content": {"body": "b"}}],
+    },
+    "PUT /v1/campaigns/{campaignId}": {"name": "Mallory", "steps": [{"channel": "in_app", "content": {"body": "b"}}]},
+    "POST /v1/campaigns/{campaignId}/preview": {"subscriberId": "{subscriberId}"},
+    "POST /v1/campaigns/{campaignId}/send": {"transactionId": "{transactionId}"},
+    "POST /v1/campaigns/{campaignId}/execute": {"targets": [{"subscriberId": "{subscriberId}"}]},
+    "POST /v1/campaigns/{campaignId}/schedule": {"sendAt": "2099-01-01T00:00:00Z"},
+    "PUT /v1/campaigns/{campaignId}/schedule": {"sendAt": "2099-01-01T00:00:00Z"},
+    "POST /v1/campaigns/{campaignId}/remove-inbox": {
+        "messageIds": ["{messageId}"],
+        "subscriberIds": ["{subscriberId}"],
+    },
+    "POST /v1/campaigns/{campaignId}/cancel-journey": {"targets": [{"subscriberId": "{subscriberId}"}]},
+    "POST /v1/hits/event": {"subscriberId": "{subscriberId}", "name": "bought"},
+    "POST /v1/integrations": {"providerId": "ses", "channel": "email", "identifier": "{integrationIdentifier}"},
+    "PUT /v1/integrations/{integrationId}": {"name": "Mallory"},
+    "POST /v1/layouts": {"name": "b", "identifier": "{layoutIdentifier}", "content": "{{ body }}"},
+    "PATCH /v1/layouts/{layoutId}": {"name": "Mallory"},
+    "POST /api/client/campaigns/{campaignId}/trigger": {
+        "user": {"external_id": "{subscriberId}", "email": "mallory@tenant-b.example"}
+    },
+    "POST /v1/events/trigger": {"name": "{workflow}", "to": "{subscriberId}", "transactionId": "{transactionId}"},
+    "POST /v1/events/trigger/bulk": {
+        "events": [{"name": "{workflow}", "to": [{"type": "Topic", "topicKey": "{topicKey}"}]}]
+    },
+    "POST /v1/events/trigger/broadcast": {"name": "{workflow}", "transactionId": "{transactionId}"},
+    "POST /v1/topics": {"key": "{topicKey}", "name": "b"},
+    "PATCH /v1/topics/{topicKey}": {"name": "Mallory"},
+    "POST /v1/topics/{topicKey}/subscribers": {"subscribers": ["{subscriberId}"]},
+    "POST /v1/topics/{topicKey}/subscribers/removal": {"subscribers": ["{subscriberId}"]},
+}
+
+# Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
+CREATES = {
+    "POST /v1/clients",
+    "POST /v1/topics/{topicKey}/subscribers",  # as Novu: an unknown topic is created on the way
+    "POST /v1/subscribers",
+    "POST /v1/subscribers/bulk",
+    "POST /v1/campaigns",
+    "POST /v1/integrations",
+    "POST /v1/layouts",
+    "POST /v1/topics",
+    "POST /v1/hits/event",
+    "POST /v1/events/trigger",
+    "POST /v1/events/trigger/bulk",
+    "POST /v1/events/trigger/broadcast",
+}
+# Novu's cancel answers `false` for a transaction it does not know, as for one with nothing left to cancel.
+NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
+
+
+def fill(template: Any, values: dict[str, str]) -> Any:
+    return json.loads(re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), json.dumps(template)))
+
+
+def request_for(a: Tenant, route_key: str) -> tuple[str, str, Any]:
+    method, path = route_key.split(" ", 1)
+    values = path_values(a, route_key)
+    path = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+    if route_key in QUERIES:
+        path += "?" + QUERIES[route_key].format(**values)
+    body = fill(BODIES.get(route_key, {}), values) if method != "GET" else None
+    return method, path, body
+
+
+# What A reads of its own resources, by the path segment a route that could change them has: B's calls must
+# leave each as it was. Environments are read by the admin's list.
+STATE_READS: dict[str, list[str]] = {
+    "/v1/subscribers": [
+        "/v1/subscribers/{subscriberId}",
+        "/v1/subscribers/{subscriberId}/preferences",
+        "/v1/subscribers/{subscriberId}/notifications/feed",
+    ],
+    "/v1/topics": ["/v1/topics/{topicKey}/subscribers"],
+    "/v1/campaigns": ["/v1/campaigns/{campaignId}", "/v1/campaigns/{campaignId}/schedule"],
+    "/v1/layouts": ["/v1/layouts/{layoutId}"],
+    "/v1/integrations": ["/v1/integrations/{integrationId}"],
+    "/v1/clients": ["/v1/clients/{clientId}"],
+    "/v1/messages": ["/v1/messages?subscriberId={subscriberId}"],
+    "/v1/environments": ["/v1/environments"],
+}
+# Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
+SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")
+
+
+def reads_for(route_key: str) -> list[str]:
+    path = route_key.split(" ", 1)[1]
+    reads = [read for prefix, paths in STATE_READS.items() if path.startswith(prefix) for read in paths]
+    if any(marker in path for marker in SENDING) or path.startswith("/api/"):
+        reads += STATE_READS["/v1/messages"] + STATE_READS["/v1/subscribers"][2:]
+    return reads or [read for paths in STATE_READS.values() for read in paths]
+
+
+def state_of(a: Tenant, reads: list[str]) -> dict[str, Any]:
+    state = {}
+    for template in reads:
+        response = a.api.get(template.format(**a.ids))
+        assert response.status == 200, (template, response.json())
+        state[template] = response.json()
+    if "/v1/environments" in state:  # only A's own: other tests add environments meanwhile
+        environments = state["/v1/environments"]["data"]
+        state["/v1/environments"] = next(e for e in environments if e["_id"] == a.ids["environmentId"])
+    return state
+
+
+def test_every_route_is_in_the_scope_table():
+    assert set(ROUTES) == set(ROUTE_SCOPES)
+
+
+def test_b_key_is_refused_the_operator_routes_only(tenant_b: Api):
+    assert tenant_b.get("/v1/environments").status == 403
+    assert tenant_b.get("/v1/subscribers").status == 200
+
+
+@pytest.mark.parametrize("route_key", ROUTES)
+def test_another_environments_ids_find_nothing_and_change_nothing(
+    runtime: LocalRuntime, tenant_a: Tenant, tenant_b: Api, route_key: str
+):
+    method, path, body = request_for(tenant_a, route_key)
+    response = tenant_b.call(method, path, json=body)
+    text = json.dumps(response.json())
+    assert response.status < 500, text
+    leaked = [secret for secret in tenant_a.secrets if secret in text]
+    assert not leaked, f"{route_key} answered A's {leaked}: {text}"
+    if ROUTE_SCOPES[route_key] == OPERATOR_SCOPE:
+        assert response.status == 403
+    elif route_key in NOTHING_DONE:
+        assert response.status == 200 and response.json()["data"] is NOTHING_DONE[route_key], text
+    elif route_key in CREATES:
+        assert response.status != 409, text  # B's own namespace: A's identifiers are free there
+    elif "{" in route_key:
+        assert response.status in (403, 404), text
+    elif route_key in QUERIES:
+        assert response.status == 404 or (response.status == 200 and response.json()["data"] == []), text
+    else:
+        assert response.status == 200, text
+        assert not [value for value in tenant_a.ids.values() if value in text], text
+    if method != "GET":
+        runtime.drain()
+        after = state_of(tenant_a, reads_for(route_key))
+        assert after == {read: tenant_a.state[read] for read in after}
+
+
+def test_the_other_environment_left_everything_as_it_was(tenant_a: Tenant):
+    assert state_of(tenant_a, list(tenant_a.state)) == tenant_a.state

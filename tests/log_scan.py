@@ -1,0 +1,64 @@
+"""The log scan: what the application wrote while the tests ran (Powertools' JSON lines on stdout, the local
+runtime's logging records, anything on stderr), searched for personal data and secrets.
+
+pytest captures each test phase's output into its report's sections; tests/conftest.py feeds every report here
+(under pytest-xdist the controller receives the workers' reports, sections included) and fails the session on a
+finding. One regex pass per captured section keeps it cheap.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# What must never be logged. The literal secrets are those the tests themselves use for OAuth apps and
+# integrations (tests/integration/test_chat_oauth.py, test_integrations_api.py, ...).
+PATTERNS: dict[str, re.Pattern[str]] = {
+    "email address": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    "phone number": re.compile(r"(?<![\w+.])\+[1-9]\d{7,14}(?![\d.])"),
+    "client key": re.compile(r"\bsk_[A-Za-z0-9_-]{16,}"),
+    "authorization header": re.compile(r"(?i)\b(?:bearer|apikey)\s+(?!\*)[A-Za-z0-9._~+/=-]{16,}"),
+    "oauth token": re.compile(r"\bxox[abepr]-[A-Za-z0-9-]{6,}"),
+    "password": re.compile(r"(?i)[\"']?\bpassword[\"']?\s*[:=]\s*[\"'](?!\*{4})[^\"']+[\"']"),
+    "integration or app secret": re.compile(r"\b(?:app-secret-\d+|(?:smtp-)?pw-[0-9a-f]{8,}|smtp-password-\w+)"),
+}
+# Logged on purpose: the stack's own sender identity (configuration, not a person's address) and the local
+# stack's documentation example domain.
+ALLOWED = re.compile(r"@(?:example\.invalid|clarion\.local)\b")
+MAX_SHOWN = 20
+
+
+@dataclass
+class Finding:
+    kind: str
+    where: str
+    excerpt: str
+
+
+@dataclass
+class LogScan:
+    findings: list[Finding] = field(default_factory=list)
+    scanned_chars: int = 0
+
+    def scan(self, where: str, text: str) -> None:
+        self.scanned_chars += len(text)
+        for kind, pattern in PATTERNS.items():
+            for match in pattern.finditer(text):
+                if kind == "email address" and ALLOWED.search(match.group(0)):
+                    continue
+                start, end = max(0, match.start() - 60), min(len(text), match.end() + 60)
+                self.findings.append(Finding(kind, where, text[start:end].replace("\n", " ")))
+
+    def scan_sections(self, where: str, sections: Iterable[tuple[str, str]]) -> None:
+        """A test report's captured output: its `Captured stdout/stderr/log <phase>` sections."""
+        for title, content in sections:
+            if title.startswith("Captured"):
+                self.scan(f"{where} ({title})", content)
+
+    def summary(self) -> list[str]:
+        lines = [f"{len(self.findings)} log line(s) hold personal data or secrets (log ids and types only):"]
+        lines += [
+            f"  {finding.kind} in {finding.where}: ...{finding.excerpt}..." for finding in self.findings[:MAX_SHOWN]
+        ]
+        if len(self.findings) > MAX_SHOWN:
+            lines.append(f"  ... and {len(self.findings) - MAX_SHOWN} more")
+        return lines
