@@ -11,6 +11,7 @@ from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, measure
 from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory
 from bench.fanout import Fanout, topic_trigger
+from bench.journeys import PRICE_PER_THOUSAND_TRANSITIONS, JourneyCost, five_step_journey
 from local.template import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,7 @@ def main() -> None:
     reads = dynamodb_reads_per_repeated_authorization(repeats=20)
     bulk = aws_requests_per_bulk_create()
     fanout = topic_trigger(int(os.environ.get("CLARION_BENCH_RECIPIENTS", str(FANOUT_RECIPIENTS))))
+    journeys = five_step_journey()
     memory = dispatcher_peak_memory(int(os.environ.get("CLARION_BENCH_MEMORY_RECIPIENTS", str(MEMORY_RECIPIENTS))))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
@@ -95,6 +97,7 @@ def main() -> None:
         lines.append(f"| {case.case} | {operations} | {case.total} | {case.per_subscriber:.3f} |")
     lines += fanout_section(fanout)
     lines += memory_section(memory)
+    lines += journey_section(journeys)
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
 
@@ -151,6 +154,27 @@ def memory_section(run: DispatcherMemory) -> list[str]:
         f"| RSS after import | {run.baseline_mb:.1f} MB | |",
         f"| peak RSS | {run.peak_mb:.1f} MB | <= {MEMORY_TARGET_MB} MB |",
         f"| time of the invocation | {run.seconds:.0f} s | |",
+        "",
+    ]
+
+
+def journey_section(cost: JourneyCost) -> list[str]:
+    lambda_cost = cost.lambda_tasks_per_run * (PRICES["lambda_request"] + 0.5 * 0.2 * PRICES["gb_second"] * 1e6)
+    return [
+        "## A five-step journey on Step Functions",
+        "",
+        f"send → wait 1 day → branch on the payload → send (half the runs) → exit, triggered for {cost.runs}",
+        "subscribers on the local stack; transitions counted from each execution's history (one StateEntered",
+        "event per transition, as Standard workflows bill them).",
+        "",
+        "| figure | value |",
+        "|---|---:|",
+        f"| runs | {cost.runs} |",
+        f"| state transitions per run | {cost.transitions_per_run:.1f} |",
+        f"| Lambda task invocations per run | {cost.lambda_tasks_per_run:.1f} |",
+        f"| Step Functions cost per million runs (USD {PRICE_PER_THOUSAND_TRANSITIONS} per 1,000 transitions) "
+        f"| {cost.cost_per_million_runs:.2f} |",
+        f"| Lambda cost of the tasks per million runs (512 MB, 200 ms each, estimated) | {lambda_cost:.2f} |",
         "",
     ]
 
