@@ -247,9 +247,11 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response:
-        # the error's text can quote what the request carried (an address, a token): its type and where it was
-        # raised are logged, not its message
+        # a library's error text can quote what the request carried (an address, a token): its type and where it
+        # was raised are logged; Clarion's own errors name fields, never values, so their text is logged too
         where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
-        origin = f"{where[0].filename}:{where[0].lineno}" if where else "unknown"
-        logger.error("unhandled error", extra={"error": type(error).__name__, "raisedAt": origin})
+        origin = f"{where[0].filename}:{where[0].lineno}" if where else ""
+        own = type(error).__module__.startswith("clarion.")
+        message = f"unhandled error: {error}" if own else "unhandled error"
+        logger.error(message, extra={"error": type(error).__name__, "raisedAt": origin})
         return error_response(500, "internal error; the request id identifies it in the logs", app.current_event.path)
