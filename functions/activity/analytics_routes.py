@@ -1,6 +1,5 @@
 """/v1/analytics/campaigns: campaign statistics per day (seed 000's analytics operation)."""
 
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -9,17 +8,17 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from activity.activity_routes import comma_separated
 from clarion.activity.analytics import AnalyticsReport, campaign_analytics
 from clarion.api import caller, endpoint
-from clarion.models import Envelope
+from clarion.models import Day, Envelope
 
 router = APIGatewayHttpRouter()
 CampaignIds = Annotated[
     str | None, Query(description="Comma-separated campaign ids; absent: every campaign of the environment")
 ]
 From = Annotated[
-    date | None, Query(alias="from", description="First day (yyyy-mm-dd, UTC); default: 6 days before `to`")
+    Day | None, Query(alias="from", description="First day (yyyy-mm-dd, UTC); default: 6 days before `to`")
 ]
 To = Annotated[
-    date | None, Query(description="Last day (yyyy-mm-dd, UTC), at most 93 days after `from`; default: today")
+    Day | None, Query(description="Last day (yyyy-mm-dd, UTC), at most 93 days after `from`; default: today")
 ]
 
 

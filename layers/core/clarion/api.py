@@ -26,7 +26,7 @@ from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 SECURITY_SCHEME = "clientKey"
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 PageCursor = Annotated[Cursor | None, Query(description="`nextCursor` of the previous page")]
-PageNumber = Annotated[int, Query(ge=0, description="Page number, from 0 (Novu's offset paging)")]
+PageNumber = Annotated[int, Query(ge=0, le=1_000_000, description="Page number, from 0 (Novu's offset paging)")]
 SubscriberIdPath = Annotated[SubscriberId, Path(description="Your application's id for the subscriber")]
 F = TypeVar("F", bound=Callable[..., Any])
 logger = Logger(child=True)

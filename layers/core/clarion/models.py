@@ -1,8 +1,10 @@
 """Pydantic building blocks shared by every domain's request and response models."""
 
-from typing import Annotated, Generic, TypeVar
+import re
+from datetime import date
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
 
@@ -14,6 +16,17 @@ Name = Annotated[
 Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1024, pattern=r"^[A-Za-z0-9_-]+$")]
 # an application's own id for a subscriber (Novu's subscriberId) or a topic key: it travels in URL paths
 SubscriberId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/\\#\s]+$")]
+
+
+def _iso_day(value: Any) -> Any:
+    # pydantic would also take a number as a Unix time: `?from=1e-9` is 1970-01-01
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("not a yyyy-mm-dd day")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+"""A calendar day written yyyy-mm-dd (a query parameter)."""
 
 
 class Request(BaseModel):

@@ -53,13 +53,22 @@ class AnalyticsReport(BaseModel):
 
 def date_range(since: date | None, until: date | None) -> tuple[date, date]:
     """The days asked for: by default the last DEFAULT_DAYS (UTC, today included), at most MAX_DAYS."""
-    until = until or (since + timedelta(days=DEFAULT_DAYS - 1) if since else clock.utc_now().date())
-    since = since or until - timedelta(days=DEFAULT_DAYS - 1)
+    if until is None:
+        until = _shifted(since, DEFAULT_DAYS - 1, "from") if since else clock.utc_now().date()
+    if since is None:
+        since = _shifted(until, 1 - DEFAULT_DAYS, "to")
     if since > until:
         raise ValidationFailed("from is after to", field="from", value=since.isoformat())
     if (until - since).days + 1 > MAX_DAYS:
         raise ValidationFailed(f"at most {MAX_DAYS} days can be asked at once", field="to", value=until.isoformat())
     return since, until
+
+
+def _shifted(day: date, days: int, field: str) -> date:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:  # within days of year 1 or 9999
+        raise ValidationFailed("the default range around this day is out of the calendar", field=field) from None
 
 
 def campaign_analytics(

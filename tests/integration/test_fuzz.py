@@ -1,0 +1,145 @@
+"""Schemathesis over every operation of the published OpenAPI document (docs/openapi.json, which the contract test
+holds equal to what the functions generate), through gateway → authorizer → handler → moto, with a key holding every
+scope. Valid and invalid requests, a bounded and derandomized number of each per operation: no 5xx, every response
+documented and shaped as documented, no 2xx for a request the schema forbids (unknown query parameters aside: they
+are ignored, as Novu ignores them, and schemathesis does not count them)."""
+
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from local.runtime import LocalRuntime
+from tests.conftest import ROOT
+from tests.integration.conftest import Api
+
+# per operation, in the suite; CLARION_FUZZ_EXAMPLES=200 searches deeper, by hand
+MAX_EXAMPLES = int(os.environ.get("CLARION_FUZZ_EXAMPLES", "12"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+UNLIMITED = 100_000  # the fuzz key's tokens per window in every rate-limit class: the fuzz run is no abuse
+
+schema = schemathesis.openapi.from_path(ROOT / "docs" / "openapi.json")
+schema.config.generation.update(
+    modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
+    max_examples=MAX_EXAMPLES,
+    deterministic=True,
+    with_security_parameters=False,  # the fuzz key is always sent: test_authentication covers calls without one
+)
+# the coverage phase is left out: it enumerates ~8,000 boundary cases while pytest collects, bounded by no setting
+schema.config.phases.update(phases=["examples", "fuzzing"])
+rejection = schema.config.checks.negative_data_rejection
+rejection.expected_statuses = [*rejection.expected_statuses, "413"]  # a body over its route's size limit
+
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def gateway_app(runtime: LocalRuntime) -> Wsgi:
+    """The local API Gateway as a WSGI app, for schemathesis' in-process transport."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else None
+        path = environ.get("REQUEST_URI") or environ["PATH_INFO"]
+        query = environ.get("QUERY_STRING", "")
+        headers = {
+            name.removeprefix("HTTP_").replace("_", "-").lower(): value
+            for name, value in environ.items()
+            if name.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        target = f"{path.partition('?')[0]}?{query}" if query else path.partition("?")[0]
+        response = runtime.request(environ["REQUEST_METHOD"], target, headers, body=body)
+        start_response(f"{response.status} -", list(response.headers.items()))
+        return [response.body]
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def fuzz_key(runtime: LocalRuntime) -> str:
+    """A key with every scope and rate limits no fuzz run reaches, in an environment of its own."""
+    with runtime.registry.environment_of("ClientsFunction"):
+        from clarion.bootstrap import BOOTSTRAP
+        from clarion.clients.service import issue_client
+        from clarion.environments.models import CreateEnvironmentRequest
+        from clarion.environments.service import create_environment
+        from clarion.principal import Principal
+        from clarion.scopes import FINE_SCOPES
+
+        environment_id = create_environment(CreateEnvironmentRequest(name=f"fuzz-{uuid.uuid4().hex[:12]}")).id
+        scopes = sorted(FINE_SCOPES)
+        limits = {"trigger": UNLIMITED, "configuration": UNLIMITED, "global": UNLIMITED}
+        issued = issue_client(
+            Principal(BOOTSTRAP, environment_id, frozenset(scopes)), "Fuzz", environment_id, scopes, rate_limits=limits
+        )
+    return issued.key
+
+
+@pytest.fixture(scope="module")
+def app(runtime: LocalRuntime) -> Wsgi:
+    return gateway_app(runtime)
+
+
+@schema.parametrize()
+@settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+def test_every_operation_answers_bad_and_good_input_as_documented(case: Any, app: Wsgi, fuzz_key: str) -> None:
+    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {fuzz_key}"}, checks=CHECKS)
+
+
+def test_a_body_that_is_not_utf8_is_a_422_naming_the_body(admin: Api):
+    response = admin.runtime.request(
+        "POST",
+        "/v1/subscribers",
+        {"Authorization": f"Bearer {admin.key}", "content-type": "application/json"},
+        body=b'{"subscriberId": "\xff\xfe"}',
+    )
+    assert response.status == 422
+    assert response.json()["errors"]["body"]["messages"] == ["body is not valid JSON"]
+
+
+def test_api_gateways_own_refusal_is_a_documented_answer(app: Wsgi):
+    case = schema["/v1/topics"]["GET"].Case()
+    response = case.call(app=app)  # no key: API Gateway refuses before any function runs
+    assert response.status_code == 401
+    case.validate_response(response, checks=[status_code_conformance, response_schema_conformance])
+
+
+def test_a_204_answer_is_documented_without_a_body(app: Wsgi, fuzz_key: str):
+    key = {"Authorization": f"Bearer {fuzz_key}"}
+    schema["/v1/topics"]["POST"].Case(body={"key": "fuzz-204", "name": "No content"}).call(app=app, headers=key)
+    case = schema["/v1/topics/{topicKey}"]["DELETE"].Case(path_parameters={"topicKey": "fuzz-204"})
+    response = case.call(app=app, headers=key)
+    assert response.status_code == 204
+    case.validate_response(response, checks=CHECKS)
+
+
+@pytest.mark.parametrize("query", ["to=0001-01-01", "from=9999-12-31", "from=8.5e-245", "to=20260101"])
+def test_analytics_days_out_of_the_calendar_or_not_written_as_days_are_a_422(admin: Api, query: str):
+    response = admin.get(f"/v1/analytics/campaigns?{query}")
+    assert response.status == 422
+    assert set(response.json()["errors"]) == {query.partition("=")[0]}
+
+
+@pytest.mark.parametrize("path", ["/v1/messages", "/v1/notifications", "/v1/subscribers", "/v1/layouts"])
+def test_a_page_number_past_any_data_is_a_422(admin: Api, path: str):
+    response = admin.get(f"{path}?page={10**25}")
+    assert response.status == 422
+    assert set(response.json()["errors"]) == {"page"}
