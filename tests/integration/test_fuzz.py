@@ -76,6 +76,7 @@ def gateway_app(runtime: LocalRuntime) -> Wsgi:
 @pytest.fixture(scope="module")
 def fuzz_key(runtime: LocalRuntime) -> str:
     """A key with every scope and rate limits no fuzz run reaches, in an environment of its own."""
+    runtime.reset_caches()  # starts the session runtime again if a test's own runtime suspended it
     with runtime.registry.environment_of("ClientsFunction"):
         from clarion.bootstrap import BOOTSTRAP
         from clarion.clients.service import issue_client

@@ -165,7 +165,7 @@ class Step(Request):
     def _content_of_channel(cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
         # validated as the channel's model, so errors name `content.subject`, not the union member
         channel = info.data.get("channel")
-        return CONTENT_OF_CHANNEL[channel].model_validate(value) if channel in CONTENT_OF_CHANNEL else value
+        return CONTENT_OF_CHANNEL[channel].model_validate(value) if channel in CONTENT_OF_CHANNEL else handler(value)
 
     @field_validator("locales", mode="wrap")
     @classmethod
