@@ -79,6 +79,12 @@ class Expression:
         return params
 
 
+NEW_ITEM = Expression("attribute_not_exists(pk)")
+"""The condition of a write that must not replace an existing item."""
+CONDITION_FAILED = "ConditionalCheckFailed"
+"""A cancelled transaction's reason for an operation whose condition did not hold."""
+
+
 def encode_cursor(last_key: Item) -> str:
     return base64.urlsafe_b64encode(json.dumps(last_key).encode()).decode().rstrip("=")
 

@@ -6,13 +6,20 @@ ENV#<environmentId>  IDENTIFIER#<identifier>   {campaignId}: keeps identifiers u
 
 from typing import Any
 
-from clarion.dynamo import DynamoTable, Expression, Item, Page, cancellation_reasons, is_transaction_cancelled
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    Item,
+    Page,
+    cancellation_reasons,
+    is_transaction_cancelled,
+)
 from clarion.errors import Conflict
 from clarion.settings import settings
 
 CAMPAIGN_PREFIX = "CAMPAIGN#"
-_NEW = Expression("attribute_not_exists(pk)")
-_FAILED = "ConditionalCheckFailed"
 
 
 def campaigns_pk(environment_id: str) -> str:
@@ -50,7 +57,7 @@ class CampaignsRepository:
     def create(self, environment_id: str, campaign: Item) -> None:
         """Stores a new campaign and claims its identifier; a taken identifier is a 409."""
         self._write(
-            self._campaign_op(environment_id, campaign, _NEW),
+            self._campaign_op(environment_id, campaign, NEW_ITEM),
             self._identifier_op(environment_id, campaign),
         )
 
@@ -75,7 +82,7 @@ class CampaignsRepository:
             "sk": identifier_sk(campaign["identifier"]),
             "campaignId": campaign["_id"],
         }
-        return self.table.put_op(pointer, _NEW)
+        return self.table.put_op(pointer, NEW_ITEM)
 
     def _write(self, *operations: dict[str, Any]) -> None:
         try:
@@ -84,6 +91,6 @@ class CampaignsRepository:
             if not is_transaction_cancelled(error):
                 raise
             reasons = cancellation_reasons(error)
-            if reasons and reasons[0] == _FAILED:
+            if reasons and reasons[0] == CONDITION_FAILED:
                 raise Conflict("the campaign was changed by another request; read it again and retry") from error
             raise Conflict("another campaign of this environment has this identifier", field="identifier") from error

@@ -9,13 +9,11 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from clarion.dynamo import DynamoTable, Expression, Item, Page, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, Page, is_transaction_cancelled
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.principal import Principal
 from clarion.settings import settings
-
-_NEW = Expression("attribute_not_exists(pk)")
 
 
 @dataclass(frozen=True)
@@ -66,8 +64,8 @@ class ClientsRepository:
     def create(self, client: Item, hashed_key: str, change: Change) -> None:
         env, client_id = client["environmentId"], client["clientId"]
         self._write(
-            self.table.put_op({"pk": client_pk(env), "sk": f"CLIENT#{client_id}", **client}, _NEW),
-            self.table.put_op(self._key_item(hashed_key, client), _NEW),
+            self.table.put_op({"pk": client_pk(env), "sk": f"CLIENT#{client_id}", **client}, NEW_ITEM),
+            self.table.put_op(self._key_item(hashed_key, client), NEW_ITEM),
             self._audit_op(env, client_id, change),
         )
 
@@ -90,7 +88,7 @@ class ClientsRepository:
         self._write(
             self._update_client_op(client, fields),
             self.table.delete_op(key_pk(client["keyHash"]), "KEY", condition="attribute_exists(pk)"),
-            self.table.put_op(self._key_item(new_hash, client), _NEW),
+            self.table.put_op(self._key_item(new_hash, client), NEW_ITEM),
             self._audit_op(env, client_id, change),
         )
 

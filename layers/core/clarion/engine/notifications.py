@@ -7,7 +7,7 @@ reads once per page before writing records; `dispatchedAt` says the dispatcher r
 
 from typing import Any
 
-from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.engine.models import Targets
 from clarion.errors import Conflict
 from clarion.ids import new_id, utc_now
@@ -58,7 +58,7 @@ class Notifications:
         }
         if tenant:
             item["tenant"] = tenant
-        if not self.table.put(item, Expression("attribute_not_exists(pk)")):
+        if not self.table.put(item, NEW_ITEM):
             raise Conflict(
                 "transactionId property is not unique, please make sure all triggers have a unique transactionId",
                 field="transactionId",

@@ -4,7 +4,7 @@ ORG  ENV#<environmentId>     the environment
 ORG  ENVNAME#<lower name>    holds the name, so two environments never share one
 """
 
-from clarion.dynamo import DynamoTable, Expression, Item, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.errors import Conflict
 from clarion.settings import settings
 
@@ -36,7 +36,7 @@ class EnvironmentsRepository:
         return self.get(holder["environmentId"]) if holder else None
 
     def create(self, environment: Item) -> None:
-        new = Expression("attribute_not_exists(pk)")
+        new = NEW_ITEM
         try:
             self.table.transact(
                 [

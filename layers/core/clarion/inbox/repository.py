@@ -9,6 +9,8 @@ from typing import Any
 from clarion import clock
 from clarion.aws import client
 from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
     DynamoTable,
     Expression,
     Item,
@@ -93,7 +95,7 @@ class InboxRepository:
         }
         if not stored["seen"]:
             item["unseenPk"] = unseen_pk(environment_id, subscriber_id)
-        if not self.table.put(item, Expression("attribute_not_exists(pk)")):
+        if not self.table.put(item, NEW_ITEM):
             raise Conflict(f"message '{stored['_id']}' is already in the inbox", field="_id")
         return item
 
@@ -225,9 +227,7 @@ class InboxRepository:
                 if not is_transaction_cancelled(error):
                     raise
                 reasons = cancellation_reasons(error)
-                operations = [
-                    op for op, reason in zip(operations, reasons, strict=True) if reason != "ConditionalCheckFailed"
-                ]
+                operations = [op for op, reason in zip(operations, reasons, strict=True) if reason != CONDITION_FAILED]
         raise Conflict("the inbox is being changed by other requests; retry")
 
 

@@ -11,13 +11,19 @@ Writes are one transaction, each integration conditioned on the `version` it was
 from collections.abc import Sequence
 from typing import Any
 
-from clarion.dynamo import DynamoTable, Expression, Item, cancellation_reasons, is_transaction_cancelled
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    Item,
+    cancellation_reasons,
+    is_transaction_cancelled,
+)
 from clarion.errors import Conflict
 from clarion.settings import settings
 
 INTEGRATION_PREFIX = "INTEGRATION#"
-_NEW = Expression("attribute_not_exists(pk)")
-_FAILED = "ConditionalCheckFailed"
 
 
 def integrations_pk(environment_id: str) -> str:
@@ -58,10 +64,12 @@ class IntegrationsRepository:
         operations: list[dict[str, Any]] = []
         if claim is not None:
             pointer = {"pk": pk, "sk": identifier_sk(claim["identifier"]), "integrationId": claim["_id"]}
-            operations.append(self.table.put_op(pointer, _NEW))
+            operations.append(self.table.put_op(pointer, NEW_ITEM))
         for integration in changed:
             read_version = integration.get("version", 0)
-            condition = Expression("version = :version", values={":version": read_version}) if read_version else _NEW
+            condition = (
+                Expression("version = :version", values={":version": read_version}) if read_version else NEW_ITEM
+            )
             item = integration | {"pk": pk, "sk": integration_sk(integration["_id"]), "version": read_version + 1}
             operations.append(self.table.put_op(item, condition))
         if release is not None:
@@ -72,7 +80,7 @@ class IntegrationsRepository:
             if not is_transaction_cancelled(error):
                 raise
             reasons = cancellation_reasons(error)
-            if claim is not None and reasons and reasons[0] == _FAILED:
+            if claim is not None and reasons and reasons[0] == CONDITION_FAILED:
                 raise Conflict(
                     "another integration of this environment has this identifier", field="identifier"
                 ) from error

@@ -16,7 +16,7 @@ from typing import Any
 from clarion import clock
 from clarion.aws import client
 from clarion.conditions import lookup
-from clarion.dynamo import DynamoTable, Expression, Item, is_condition_failed
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_condition_failed
 from clarion.settings import settings
 
 MAX_DIGEST_EVENTS = 50  # events kept for the template; `count` counts them all
@@ -87,9 +87,7 @@ class Digests:
         window = {"pk": pk, "sk": f"WINDOW#{transaction_id}", "events": [payload], "count": 1, "closed": False}
         self.table.put(window | {"expiresAt": expires})
         condition = (
-            Expression("attribute_not_exists(pk)")
-            if current is None
-            else Expression("leader = :leader", values={":leader": current["leader"]})
+            NEW_ITEM if current is None else Expression("leader = :leader", values={":leader": current["leader"]})
         )
         pointer = {"pk": pk, "sk": _CURRENT, "leader": transaction_id, "until": until, "expiresAt": expires}
         return self.table.put(pointer, condition)

@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger
 
 from clarion.aws import client
 from clarion.campaigns.repository import campaigns_pk
-from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.dynamo import NEW_ITEM, DynamoTable, Item
 from clarion.ids import utc_now
 from clarion.journeys.compiler import Compiler
 from clarion.journeys.runs import JourneyRuns
@@ -59,7 +59,7 @@ def ensure_machine(environment_id: str, campaign: Item) -> str:
     snapshot = {name: campaign.get(name) for name in SNAPSHOT_FIELDS}
     table = DynamoTable(settings().campaigns_table)
     item = {"pk": campaigns_pk(environment_id), "sk": snapshot_sk(campaign["_id"], key[2])} | snapshot
-    table.put(item, Expression("attribute_not_exists(pk)"))  # immutable: an existing snapshot is this version
+    table.put(item, NEW_ITEM)  # immutable: an existing snapshot is this version
     name = machine_name(*key)
     definition = Compiler(settings().journey_task_function_name, settings().messages_table).compile(
         campaign["steps"], comment=f"campaign {campaign['_id']} version {key[2]}"

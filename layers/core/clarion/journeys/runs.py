@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from clarion import clock
-from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.ids import utc_now
 from clarion.settings import settings
 
@@ -51,7 +51,7 @@ class JourneyRuns:
             "sk": run_sk(run["subscriberId"]),
             "expiresAt": expires,
         }
-        if not self.table.put(item, Expression("attribute_not_exists(pk)")):
+        if not self.table.put(item, NEW_ITEM):
             return False
         pointer = {
             "pk": pointer_pk(run["environmentId"], run["campaignId"], run["subscriberId"]),

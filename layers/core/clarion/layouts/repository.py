@@ -11,15 +11,22 @@ pointer conditioned on the default read, so two concurrent switches cannot both 
 from typing import Any
 
 from clarion.campaigns.repository import campaigns_pk
-from clarion.dynamo import DynamoTable, Expression, Item, cancellation_reasons, is_transaction_cancelled, to_item
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    Item,
+    cancellation_reasons,
+    is_transaction_cancelled,
+    to_item,
+)
 from clarion.errors import Conflict
 from clarion.settings import settings
 
 LAYOUT_PREFIX = "LAYOUT#"
 DEFAULT_SK = "LAYOUT_DEFAULT"
 _IDENTIFIER = "LAYOUT_IDENTIFIER#"
-_NEW = Expression("attribute_not_exists(pk)")
-_FAILED = "ConditionalCheckFailed"
 
 
 def layout_sk(layout_id: str) -> str:
@@ -53,7 +60,7 @@ class LayoutsRepository:
     def create(self, environment_id: str, layout: Item, *, replaces_default: str | None) -> None:
         """Stores a new layout and claims its identifier; if it is the default, takes the default over from
         `replaces_default` (None: the environment has none yet). A taken identifier is a 409."""
-        operations = [self._layout_op(environment_id, layout, _NEW), self._identifier_op(environment_id, layout)]
+        operations = [self._layout_op(environment_id, layout, NEW_ITEM), self._identifier_op(environment_id, layout)]
         if layout["isDefault"]:
             operations += self._default_ops(environment_id, layout["_id"], replaces_default)
         self._write(operations)
@@ -91,7 +98,7 @@ class LayoutsRepository:
     def _default_ops(self, environment_id: str, layout_id: str, replaces: str | None) -> list[dict[str, Any]]:
         """The pointer moved to `layout_id` (only from `replaces`, as read) and the old default unmarked."""
         pk = campaigns_pk(environment_id)
-        condition = _NEW if replaces is None else Expression("layoutId = :replaces", values={":replaces": replaces})
+        condition = NEW_ITEM if replaces is None else Expression("layoutId = :replaces", values={":replaces": replaces})
         operations = [self.table.put_op({"pk": pk, "sk": DEFAULT_SK, "layoutId": layout_id}, condition)]
         if replaces is not None and replaces != layout_id:
             unmark = Expression("SET isDefault = :false", values={":false": False})
@@ -108,7 +115,7 @@ class LayoutsRepository:
             "sk": identifier_sk(layout["identifier"]),
             "layoutId": layout["_id"],
         }
-        return self.table.put_op(pointer, _NEW)
+        return self.table.put_op(pointer, NEW_ITEM)
 
     def _write(self, operations: list[dict[str, Any]]) -> None:
         try:
@@ -117,7 +124,9 @@ class LayoutsRepository:
             if not is_transaction_cancelled(error):
                 raise
             reasons = cancellation_reasons(error)
-            failed_keys = [_sort_key(op) for reason, op in zip(reasons, operations, strict=False) if reason == _FAILED]
+            failed_keys = [
+                _sort_key(op) for reason, op in zip(reasons, operations, strict=False) if reason == CONDITION_FAILED
+            ]
             if any(key.startswith(_IDENTIFIER) for key in failed_keys):
                 raise Conflict("another layout of this environment has this identifier", field="identifier") from error
             raise Conflict("the layouts were changed by another request; read them again and retry") from error

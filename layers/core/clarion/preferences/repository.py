@@ -4,7 +4,7 @@
 holds only what the subscriber chose: `enabled` if it was set, `channels` with the channels it turned on or off.
 """
 
-from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.errors import Conflict
 from clarion.settings import settings
 from clarion.subscribers.layout import GLOBAL_PREFERENCE, campaign_preference_sk, subscriber_pk
@@ -42,7 +42,7 @@ class PreferencesRepository:
         version = (read or {}).get("version", 0)
         stored = item | {"pk": subscriber_pk(environment_id, subscriber_id), "version": version + 1}
         if read is None:
-            condition = Expression("attribute_not_exists(pk)")
+            condition = NEW_ITEM
         else:
             condition = Expression("#version = :version", {"#version": "version"}, {":version": version})
         if not self.table.put(stored, condition):

@@ -5,7 +5,7 @@ so a campaign has at most one pending schedule, whose EventBridge Scheduler sche
 """
 
 from clarion.campaigns.repository import campaigns_pk
-from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.ids import utc_now
 from clarion.settings import settings
 
@@ -27,7 +27,7 @@ class SchedulesRepository:
         """Writes the campaign's schedule; False when another change came first (the item is not as read)."""
         item = schedule | {"pk": campaigns_pk(environment_id), "sk": schedule_sk(schedule["campaignId"])}
         if replacing is None:
-            return self.table.put(item, Expression("attribute_not_exists(pk)"))
+            return self.table.put(item, NEW_ITEM)
         item["version"] = replacing["version"] + 1
         return self.table.put(item, Expression("version = :version", values={":version": replacing["version"]}))
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clarion.aws import client
-from clarion.dynamo import DynamoTable, Expression, Item, from_item, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, from_item, is_transaction_cancelled
 from clarion.settings import settings
 from clarion.subscribers.layout import (
     LIST_INDEX,
@@ -77,7 +77,7 @@ class SubscribersRepository:
         try:
             self.table.transact(
                 [
-                    self.table.put_op(self._with_keys(profile), Expression("attribute_not_exists(pk)")),
+                    self.table.put_op(self._with_keys(profile), NEW_ITEM),
                     self._count_op(profile["environmentId"], 1),
                 ]
             )

@@ -9,7 +9,16 @@ ENV#<env>#COUNTERS      COUNT#TOPICS       `total`: Novu's totalCount in one rea
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from clarion.dynamo import DynamoTable, Expression, Item, Page, cancellation_reasons, is_transaction_cancelled
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    Item,
+    Page,
+    cancellation_reasons,
+    is_transaction_cancelled,
+)
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
@@ -29,7 +38,6 @@ MEMBER_PREFIX = member_sk("")
 # a transaction holds 100 operations: one subscriberCount update and two writes per member
 MEMBERS_PER_TRANSACTION = 49
 _ATTEMPTS = 5
-_NEW = Expression("attribute_not_exists(pk)")
 _EMPTY = Expression("attribute_exists(pk) AND subscriberCount = :none", values={":none": 0})
 _PRESENT = "attribute_exists(pk)"
 
@@ -59,7 +67,9 @@ class TopicsRepository:
             "listSk": topic["key"],
             **topic,
         }
-        return self._transact_unless_refused([self.table.put_op(item, _NEW), self._count_topics_op(environment_id, 1)])
+        return self._transact_unless_refused(
+            [self.table.put_op(item, NEW_ITEM), self._count_topics_op(environment_id, 1)]
+        )
 
     def rename(self, environment_id: str, key: str, name: str, at: str) -> bool:
         """False when the topic no longer exists."""
@@ -137,7 +147,7 @@ class TopicsRepository:
         try:
             self.table.transact(operations)
         except Exception as error:
-            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == ["ConditionalCheckFailed"]:
+            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
                 return False
             raise
         return True
@@ -159,7 +169,7 @@ class TopicsRepository:
             "topicKey": key,
             "addedAt": at,
         }
-        return [self.table.put_op(member, _NEW), self.table.put_op(membership)]
+        return [self.table.put_op(member, NEW_ITEM), self.table.put_op(membership)]
 
     def _leave_ops(self, environment_id: str, key: str, subscriber_id: str) -> list[dict[str, Any]]:
         return [
