@@ -1,4 +1,4 @@
-"""Housekeeping, every 15 minutes (an EventBridge schedule rule): re-queues claims stuck in sending, deletes expired
+"""Housekeeping, every 15 minutes (an EventBridge schedule rule): resolves claims stuck in sending, deletes expired
 inbox messages and rolls up the day before's campaign stats. Each task reads a sparse index or a marker, so an idle
 run costs a few reads."""
 
@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from clarion.housekeeping.inbox_expiry import delete_expired_inbox_messages
 from clarion.housekeeping.stats import CampaignStats
-from clarion.housekeeping.stuck import requeue_stuck_claims
+from clarion.housekeeping.stuck import resolve_stuck_claims
 
 logger = Logger()
 tracer = Tracer()
@@ -21,11 +21,13 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    requeued = requeue_stuck_claims()
+    stuck = resolve_stuck_claims()
     expired = delete_expired_inbox_messages()
     rolled_up = CampaignStats().roll_up_yesterday()
-    metrics.add_metric(name="StuckClaimsRequeued", unit=MetricUnit.Count, value=requeued)
+    metrics.add_metric(name="StuckClaimsRequeued", unit=MetricUnit.Count, value=stuck.requeued)
+    metrics.add_metric(name="StuckClaimsFailed", unit=MetricUnit.Count, value=stuck.failed)
     metrics.add_metric(name="ExpiredInboxMessagesDeleted", unit=MetricUnit.Count, value=expired)
-    summary = {"requeued": requeued, "inboxMessagesDeleted": expired, "rolledUp": rolled_up}
+    summary = {"requeued": stuck.requeued, "failedOutcomeUnknown": stuck.failed}
+    summary |= {"inboxMessagesDeleted": expired, "rolledUp": rolled_up}
     logger.info("housekeeping done", extra=summary)
     return summary

@@ -9,11 +9,12 @@ import pytest
 
 from clarion.delivery.records import DeliveryRecords
 from clarion.housekeeping.stats import CampaignStats
-from clarion.housekeeping.stuck import REASON
+from clarion.housekeeping.stuck import OUTCOME_UNKNOWN, REQUEUED_REASON
 from clarion.ids import new_id
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.test_campaign_schedule import EMAIL_STEP, campaign, emails_with_subject, subject, subscriber
+from tests.integration.test_senders import stored, write
 
 
 def trigger(admin: Api, sent_campaign: dict[str, Any], to: list[str], code: str) -> None:
@@ -61,17 +62,42 @@ def record(runtime: LocalRuntime, api: Api, message_id: str) -> dict[str, Any]:
     return found
 
 
-def test_a_claim_stuck_in_sending_is_requeued_and_sent_again(runtime: LocalRuntime, admin: Api, sent):
+def test_an_email_claim_stuck_in_sending_fails_as_outcome_unknown_and_is_never_resent(
+    runtime: LocalRuntime, admin: Api, sent
+):
     message_id = stuck_claim(runtime, admin, sent)
     assert record(runtime, admin, message_id)["sendingKey"].startswith("SENDING#")
     runtime.clock.advance(31 * 60)
     runtime.drain()
-    requeued = record(runtime, admin, message_id)
-    assert requeued["status"] == "sent"
-    assert "sendingKey" not in requeued  # sent: out of SendingIndex
-    assert [entry["status"] for entry in requeued["history"]] == ["sending", "queued", "sending", "sent"]
-    assert requeued["history"][1]["reason"] == REASON
-    assert len(emails_with_subject(runtime, subject(sent, "H1"))) == 2  # at least once
+    failed = record(runtime, admin, message_id)
+    assert failed["status"] == "failed"
+    assert "sendingKey" not in failed  # resolved: out of SendingIndex
+    assert [entry["status"] for entry in failed["history"]] == ["sending", "failed"]
+    assert failed["history"][-1]["reason"] == OUTCOME_UNKNOWN
+    assert len(emails_with_subject(runtime, subject(sent, "H1"))) == 1  # never twice
+    runtime.clock.advance(31 * 60)
+    runtime.drain()
+    assert record(runtime, admin, message_id)["status"] == "failed"  # a later sweep leaves it alone
+
+
+def test_an_in_app_claim_stuck_after_its_inbox_write_is_requeued_and_kept_once(runtime: LocalRuntime, admin: Api):
+    subscriber_id = f"stuck-{uuid.uuid4().hex[:8]}"
+    subscriber(admin, subscriber_id)
+    queued = write(
+        runtime, "in_app", {}, {"body": "Hi"}, environment_id=admin.environment_id, subscriber_id=subscriber_id
+    )
+    with runtime.registry.environment_of("InAppSenderFunction"):
+        from clarion.delivery.providers.inbox import Inbox
+
+        assert DeliveryRecords().claim(admin.environment_id, queued["_id"]) is not None
+        Inbox().send(queued)  # the sender put it in the inbox, then died before recording it as sent
+    runtime.clock.advance(31 * 60)
+    runtime.drain()
+    requeued = stored(runtime, queued)
+    assert [entry["status"] for entry in requeued["history"]] == ["queued", "sending", "queued", "sending", "sent"]
+    assert requeued["history"][2]["reason"] == REQUEUED_REASON
+    feed = admin.get(f"/v1/subscribers/{subscriber_id}/notifications/feed").json()["data"]
+    assert [message["_id"] for message in feed] == [queued["_id"]]
 
 
 def test_a_recent_claim_is_left_to_its_sender(runtime: LocalRuntime, admin: Api, sent):

@@ -3,18 +3,25 @@
 import threading
 from typing import Any
 
-_clients: dict[str, Any] = {}
+_clients: dict[tuple[str, bool], Any] = {}
 _lock = threading.Lock()
 
 
-def client(service: str) -> Any:
-    """The container's shared client for `service` (boto3 clients are thread-safe)."""
-    found = _clients.get(service)
+def client(service: str, *, single_attempt: bool = False) -> Any:
+    """The container's shared client for `service` (boto3 clients are thread-safe).
+
+    `single_attempt` turns botocore's own retries off: the senders' provider calls fail at once on throttling or
+    a 5xx, and the job is retried by its queue after the sender's backoff, not by a Lambda sleeping on it.
+    """
+    key = (service, single_attempt)
+    found = _clients.get(key)
     if found is not None:
         return found
     with _lock:
-        if service not in _clients:
+        if key not in _clients:
             import boto3  # noqa: PLC0415 - deferred for cold start
+            from botocore.config import Config  # noqa: PLC0415
 
-            _clients[service] = boto3.session.Session().client(service)
-        return _clients[service]
+            config = Config(retries={"total_max_attempts": 1}) if single_attempt else None
+            _clients[key] = boto3.session.Session().client(service, config=config)
+        return _clients[key]

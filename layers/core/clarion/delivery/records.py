@@ -139,6 +139,13 @@ class DeliveryRecords:
         condition = "#status = :sending AND claimedAt = :claimedAt"
         return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
 
+    def fail_stuck(self, environment_id: str, message_id: str, claimed_at: str, reason: str) -> Item | None:
+        """A claim stuck in sending whose outcome cannot be known → failed, if it is still that claim."""
+        update = _transition("failed", {":sending": "sending", ":claimedAt": claimed_at}, history={"reason": reason})
+        update.text += " REMOVE sendingKey"
+        condition = "#status = :sending AND claimedAt = :claimedAt"
+        return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
+
     def _write(self, record: Item, update: Expression) -> None:
         """A claimed record's outcome: it leaves SendingIndex (claims only)."""
         update.text += " REMOVE sendingKey"

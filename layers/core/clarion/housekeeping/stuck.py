@@ -1,16 +1,22 @@
-"""Claims stuck in `sending`: the sender died between its claim and writing the outcome (a Lambda timeout, a crash).
+"""Claims stuck in `sending`: the sender died between its claim and writing the outcome (a Lambda timeout, a crash,
+a lost batch write after the provider calls).
 
-Such a record may or may not have been sent: the provider call may have happened just before the sender died. The
-choice here is **at least once**: after STUCK_AFTER (longer than the senders' queue visibility timeout, 180 s, and
-their 30 s function timeout, so no live sender still holds the claim) the record goes back to `queued` with the
-reason in its history and its job is enqueued again, so nothing accepted is silently lost; a duplicate is possible
-only for a message whose provider call succeeded and whose outcome write was lost.
+Such a record may or may not have been sent: the claim is taken just before the provider call, so a sender that
+died holding it most likely died in or after that call. The rule is **never twice**, which decides per channel:
+- in-app: the inbox item is put under the record's id, so sending again cannot add a second. The record goes back
+  to `queued` and its job is enqueued again.
+- email, SMS, push, chat: SES, SNS and webhooks take no idempotency key, so sending again could deliver twice.
+  The record ends `failed` with OUTCOME_UNKNOWN as its reason, for an operator or the app to decide; it is never
+  resent on its own.
 
-Claims are found on SendingIndex (sparse: only `sending` records carry `sendingKey`, sorted by `claimedAt`): one
-Query per shard reads only the claims older than the cutoff, never the table.
+A claim counts as stuck after STUCK_AFTER: longer than the senders' queue visibility timeout (180 s) and their
+30 s function timeout, so no live sender still holds it. Claims are found on SendingIndex (sparse: only `sending`
+records carry `sendingKey`, sorted by `claimedAt`): one Query per shard reads only the claims older than the
+cutoff, never the table.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,27 +31,43 @@ from clarion.ids import utc_now
 
 SENDING_INDEX = "SendingIndex"
 STUCK_AFTER = timedelta(minutes=15)
-REASON = "stuck in sending for 15 minutes (its sender died): re-queued, it may already have been sent"
+IDEMPOTENT_CHANNELS: frozenset[Channel] = frozenset({"in_app"})
+REQUEUED_REASON = "stuck in sending for 15 minutes (its sender died): re-queued; the inbox keeps one copy"
+OUTCOME_UNKNOWN = (
+    "OutcomeUnknown: its sender died after claiming it, possibly after the provider accepted it; "
+    "not resent, so that it is never delivered twice"
+)
 logger = Logger(child=True)
 
 
-def requeue_stuck_claims(records: DeliveryRecords | None = None) -> int:
-    """Re-queues every claim older than STUCK_AFTER; returns how many."""
+@dataclass
+class Resolved:
+    requeued: int = 0
+    failed: int = 0
+
+
+def resolve_stuck_claims(records: DeliveryRecords | None = None) -> Resolved:
+    """Re-queues (in-app) or fails (other channels) every claim older than STUCK_AFTER."""
     records = records or DeliveryRecords()
     cutoff = (clock.utc_now() - STUCK_AFTER).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    resolved = Resolved()
     to_enqueue: dict[Channel, list[jobs.Job]] = defaultdict(list)
     for shard in range(SENDING_SHARDS):
         for key in _claims_before(records, f"SENDING#{shard}", cutoff):
             _, environment_id, _, message_id = key["pk"].split("#", 3)
-            record = records.requeue_stuck(environment_id, message_id, key["claimedAt"], REASON)
-            if record is not None:  # else its sender finished meanwhile
-                to_enqueue[record["channel"]].append({"environmentId": environment_id, "messageId": message_id})
+            if key.get("channel") in IDEMPOTENT_CHANNELS:
+                record = records.requeue_stuck(environment_id, message_id, key["claimedAt"], REQUEUED_REASON)
+                if record is not None:  # else its sender finished meanwhile
+                    to_enqueue[record["channel"]].append({"environmentId": environment_id, "messageId": message_id})
+            elif records.fail_stuck(environment_id, message_id, key["claimedAt"], OUTCOME_UNKNOWN) is not None:
+                resolved.failed += 1
     for channel, channel_jobs in to_enqueue.items():
         jobs.enqueue(channel, channel_jobs)
-    requeued = sum(len(channel_jobs) for channel_jobs in to_enqueue.values())
-    if requeued:
-        logger.warning("re-queued claims stuck in sending", extra={"count": requeued, "at": utc_now()})
-    return requeued
+    resolved.requeued = sum(len(channel_jobs) for channel_jobs in to_enqueue.values())
+    if resolved.requeued or resolved.failed:
+        extra = {"requeued": resolved.requeued, "failed": resolved.failed, "at": utc_now()}
+        logger.warning("resolved claims stuck in sending", extra=extra)
+    return resolved
 
 
 def _claims_before(records: DeliveryRecords, sending_key: str, cutoff: str) -> Any:

@@ -38,7 +38,7 @@ class SesEmail:
         destination |= {key: _addresses(content[name]) for name, key in _COPIES.items() if content.get(name)}
         reply_to = {"ReplyToAddresses": _addresses(content["replyTo"])} if content.get("replyTo") else {}
         try:
-            response = client("sesv2").send_email(
+            response = client("sesv2", single_attempt=True).send_email(
                 FromEmailAddress=formataddr((sender_name, sender)) if sender_name else sender,
                 Destination=destination,
                 **reply_to,

@@ -40,7 +40,11 @@ class SnsPush:
         for token in required(record, "to", "deviceTokens"):
             try:
                 endpoint = _endpoint(application, token)
-                sent.append(client("sns").publish(TargetArn=endpoint, MessageStructure="json", Message=message))
+                sent.append(
+                    client("sns", single_attempt=True).publish(
+                        TargetArn=endpoint, MessageStructure="json", Message=message
+                    )
+                )
             except Exception as error:
                 failure = aws_failure(error)
                 if failure.code != "EndpointDisabled":

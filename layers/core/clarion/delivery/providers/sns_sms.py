@@ -24,7 +24,7 @@ class SnsSms:
 
     def send(self, record: Item) -> str:
         try:
-            response = client("sns").publish(
+            response = client("sns", single_attempt=True).publish(
                 PhoneNumber=required(record, "to", "phone"),
                 Message=required(record, "content", "body"),
                 MessageAttributes=self.attributes,
