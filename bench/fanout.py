@@ -33,8 +33,12 @@ class Fanout:
     by_operation: dict[str, int]
     polling: dict[str, int]
     engine_seconds: float
+    engine_aws_seconds: float
+    """Of engine_seconds, the time inside AWS calls (moto): the rest is Clarion, Powertools and the runtime."""
     minimum: "Minimum"
     send_only: "Minimum"
+    engine_calls: dict[str, tuple[int, float]]
+    """`service:Operation` → (calls, seconds inside them) in the engine's run, polling included."""
 
     @property
     def requests(self) -> int:
@@ -53,6 +57,11 @@ class Fanout:
         return self.engine_seconds / self.minimum.seconds
 
     @property
+    def aws_time_ratio(self) -> float:
+        """The engine's time inside AWS calls ÷ the exactly-once minimum's: what the calls alone cost."""
+        return self.engine_aws_seconds / self.minimum.aws_seconds
+
+    @property
     def overhead_over_send_only(self) -> float:
         return self.engine_seconds / self.send_only.seconds
 
@@ -61,6 +70,8 @@ class Fanout:
 class Minimum:
     seconds: float
     requests: int
+    aws_seconds: float
+    calls: dict[str, tuple[int, float]]
 
 
 def topic_trigger(recipients: int) -> Fanout:
@@ -85,6 +96,7 @@ def topic_trigger(recipients: int) -> Fanout:
             api.call("POST", "/v1/events/trigger", trigger, 201)
             runtime.drain(timeout=3600)
         engine_seconds = time.perf_counter() - started
+        engine_aws_seconds = calls.seconds()
         sent = ses.sent_messages[sent_before:]
         delivered = len(sent)
         distinct = len({tuple(message.destinations["ToAddresses"]) for message in sent})
@@ -93,8 +105,12 @@ def topic_trigger(recipients: int) -> Fanout:
         )
         # the runtime's SQS polling stands for Lambda's event source mappings, which AWS bills as SQS requests
         polling = Counter(f"sqs:{c.operation}" for c in calls.calls if c.function is None and c.service == "sqs")
-        minimum = _exactly_once_minimum(runtime, admin.environment_id, recipients)
-        send_only = _send_only_minimum(runtime, admin.environment_id, recipients)
+        with runtime.count_aws_calls() as minimum_calls:
+            seconds, requests = _exactly_once_minimum(runtime, admin.environment_id, recipients)
+        minimum = Minimum(seconds, requests, minimum_calls.seconds(), minimum_calls.by_operation())
+        with runtime.count_aws_calls() as send_only_calls:
+            seconds, requests = _send_only_minimum(runtime, admin.environment_id, recipients)
+        send_only = Minimum(seconds, requests, send_only_calls.seconds(), send_only_calls.by_operation())
         return Fanout(
             recipients,
             delivered,
@@ -102,8 +118,10 @@ def topic_trigger(recipients: int) -> Fanout:
             dict(made.most_common()),
             dict(polling.most_common()),
             engine_seconds,
+            engine_aws_seconds,
             minimum,
             send_only,
+            calls.by_operation(),
         )
 
 
@@ -139,7 +157,7 @@ def _send_email(sesv2: Any, address: str) -> None:
     )
 
 
-def _send_only_minimum(runtime: LocalRuntime, environment_id: str, recipients: int) -> Minimum:
+def _send_only_minimum(runtime: LocalRuntime, environment_id: str, recipients: int) -> tuple[float, int]:
     sesv2 = boto3.client("sesv2")
     requests = 0
     started = time.perf_counter()
@@ -149,10 +167,10 @@ def _send_only_minimum(runtime: LocalRuntime, environment_id: str, recipients: i
             _send_email(sesv2, profile["email"]["S"])
             requests += 1
     assert requests >= recipients
-    return Minimum(time.perf_counter() - started, requests)
+    return time.perf_counter() - started, requests
 
 
-def _exactly_once_minimum(runtime: LocalRuntime, environment_id: str, recipients: int) -> Minimum:
+def _exactly_once_minimum(runtime: LocalRuntime, environment_id: str, recipients: int) -> tuple[float, int]:
     """Per page, records written 25 a request and jobs sent 10 a request; then jobs received 10 at a time (a
     sender's batch), each claimed with one conditional update and sent with one SES call, the batch's outcomes
     written in one request and its jobs deleted in one. On a queue of its own, so nothing else reads it."""
@@ -202,7 +220,7 @@ def _exactly_once_minimum(runtime: LocalRuntime, environment_id: str, recipients
         requests += 2
         sent += len(received)
     assert sent >= recipients, sent
-    return Minimum(time.perf_counter() - started, requests)
+    return time.perf_counter() - started, requests
 
 
 def _minimum_record(environment_id: str, profile: dict[str, Any]) -> dict[str, Any]:
