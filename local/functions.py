@@ -140,7 +140,7 @@ class FunctionRegistry:
     def module(self, logical_id: str) -> ModuleType:
         """Import the handler's module as Lambda's init phase would (inside the function's environment)."""
         with self.environment_of(logical_id) as config:
-            return importlib.import_module(config.handler.rsplit(".", 1)[0])
+            return self._init(config)
 
     def invoke(self, logical_id: str, event: Any) -> Any:
         """Run the handler; a handler exception, timeout or unserialisable result raises LambdaError."""
@@ -178,16 +178,36 @@ class FunctionRegistry:
 
     def _handler(self, config: FunctionConfig) -> Callable[[Any, Any], Any]:
         if config.logical_id not in self._handlers:
-            module_name, function_name = config.handler.rsplit(".", 1)
+            function_name = config.handler.rsplit(".", 1)[1]
             try:
-                module = importlib.import_module(module_name)
-                self._handlers[config.logical_id] = getattr(module, function_name)
+                self._handlers[config.logical_id] = getattr(self._init(config), function_name)
             except Exception as error:
                 log.exception("%s: cannot import handler %s", config.logical_id, config.handler)
                 raise LambdaError(
                     config.logical_id, _error("Runtime.ImportModuleError", f"Unable to import {config.handler}")
                 ) from error
         return self._handlers[config.logical_id]
+
+    def _init(self, config: FunctionConfig) -> ModuleType:
+        """Lambda's init phase: the handler's module imported with the function's environment applied (the caller
+        holds `environment_of`). sys.modules is process-wide: a module imported before outside this environment (by a
+        test, or for a stack deployed with other parameters) is executed again here, so that what its top level reads
+        from the environment (Powertools' service name and metrics namespace, ...) is the function's."""
+        module_name, function_name = config.handler.rsplit(".", 1)
+        environment = self.environment(config)
+        imported_before = module_name in sys.modules
+        module = importlib.import_module(module_name)
+        ran_with, handler = _INITIALISED.get(module_name, (None, None))
+        if imported_before and (ran_with != environment or vars(module).get(function_name) is not handler):
+            log.debug("%s: %s was imported outside its environment; initialising it again", config.logical_id, module)
+            module = importlib.reload(module)
+        _INITIALISED[module_name] = (environment, vars(module).get(function_name))
+        return module
+
+
+_INITIALISED: dict[str, tuple[dict[str, str], object]] = {}
+"""Handler module name → the environment its init last ran with in a registry, and the handler that init defined
+(another object once anything executed the module again)."""
 
 
 def _restore_environment(saved: dict[str, str]) -> None:

@@ -1,5 +1,6 @@
 """Rate limits per client key and route class, and request size limits, through gateway → authorizer → handler."""
 
+import importlib
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -194,6 +195,22 @@ def test_an_unknown_class_or_a_zero_limit_is_a_422(admin: Api):
         response = admin.post("/v1/clients", {"name": "bad", "scopes": [], "rateLimits": limits_})
         assert response.status == 422, response.json()
         assert any(field.startswith("rateLimits") for field in response.json()["errors"])
+
+
+def test_a_refusal_is_a_429_even_when_a_test_imported_the_handler_before_the_function_started(
+    runtime: LocalRuntime, limits: Limits
+):
+    """A unit or contract test on this worker may import a handler first, without its function's environment (no
+    metrics namespace: the refusal's metric could not be flushed, a 500); the function's start initialises it again."""
+    importlib.reload(importlib.import_module("topics.handler"))
+    LocalRuntime.suspend_active()  # the stack starts again when next used: its functions start cold
+    credentials = runtime.bootstrap_admin(environment_name=f"reimported-{uuid.uuid4().hex[:8]}")
+    api = Api(runtime, credentials.key, credentials.client_id, credentials.environment_id)
+    limits(global_=1)
+    assert api.get("/v1/topics").status == 200
+    refused = api.get("/v1/topics")
+    assert refused.status == 429, refused.json()
+    assert refused.headers["retry-after"] == str(WINDOW)
 
 
 # request size limits

@@ -1,3 +1,4 @@
+import importlib
 import json
 import os
 import sys
@@ -95,6 +96,21 @@ def test_a_missing_handler_module_is_an_import_error() -> None:
 
     with pytest.raises(LambdaError, match=r"Runtime\.ImportModuleError"):
         broken.invoke("Misc", {})
+
+
+def test_a_handler_module_imported_outside_its_function_is_initialised_again_in_its_environment() -> None:
+    misc = registry("setting_at_init")  # puts the fixture functions on sys.path
+    imported = importlib.reload(importlib.import_module("fx_misc.handler"))  # as a test importing a handler does
+    assert imported.SETTING_AT_INIT is None
+
+    assert misc.invoke("Misc", {}) == "on"
+    init = sys.modules["fx_misc.handler"].INIT
+    assert registry("setting_at_init").invoke("Misc", {}) == "on"
+    assert sys.modules["fx_misc.handler"].INIT is init  # the same deployment's next container: no init again
+    redeployed = FunctionRegistry(
+        {"Misc": replace(config("setting_at_init"), environment={"MISC_SETTING": "off"})}, region="us-east-1"
+    )
+    assert redeployed.invoke("Misc", {}) == "off"
 
 
 def test_an_exception_becomes_a_lambda_error_with_the_handlers_error_type() -> None:
