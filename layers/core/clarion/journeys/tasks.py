@@ -12,13 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clarion import clock
-from clarion.campaigns.models import MAX_STEPS
 from clarion.conditions import matches
 from clarion.delivery.records import RECORD_SK, DeliveryRecords, record_pk
 from clarion.dynamo import Item
-from clarion.engine.fanout import DispatchOutcome, store_and_enqueue
-from clarion.engine.messages import message_id, records_for
-from clarion.engine.models import DispatchJob, Targets
 from clarion.journeys.events import EventWaits
 from clarion.journeys.gates import Digests, Throttles, key_hash
 from clarion.journeys.graph import SEND, step_id, step_type
@@ -79,6 +75,12 @@ def run_task(event: Item) -> Item:
 
 
 def send(task: Task) -> None:
+    # the dispatcher's engine and the campaign models (~250 ms of cold start): no other journey task needs them
+    from clarion.campaigns.models import MAX_STEPS  # noqa: PLC0415
+    from clarion.engine.fanout import DispatchOutcome, store_and_enqueue  # noqa: PLC0415
+    from clarion.engine.messages import message_id, records_for  # noqa: PLC0415
+    from clarion.engine.models import DispatchJob, Targets  # noqa: PLC0415
+
     run = task.run
     environment_id, subscriber_id, transaction_id = task.environment_id, run["subscriberId"], run["transactionId"]
     profile = task.profile()

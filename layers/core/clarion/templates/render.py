@@ -6,11 +6,7 @@ missing variable renders empty.
 """
 
 from collections.abc import Mapping
-from functools import cache, lru_cache
 from typing import Any
-
-from jinja2 import ChainableUndefined, Template, TemplateSyntaxError, Undefined, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from clarion.errors import ValidationFailed
 
@@ -29,38 +25,13 @@ class RenderFailed(Exception):
         self.reason = reason
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
-        # Jinja's default renders a refused attribute as empty text: refusing is a failure the sender must see
-        raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is refused")
-
-
-@cache
-def _environment(*, html: bool) -> _Sandbox:
-    # autoescape only where the output is HTML (an email body); text, sms, push and chat are sent as typed
-    return _Sandbox(undefined=ChainableUndefined, autoescape=html, loader=None, extensions=())
-
-
-@lru_cache(maxsize=256)
-def _compiled(source: str, *, html: bool) -> Template:
-    return _environment(html=html).from_string(source)
-
-
 def template_problem(source: str) -> str | None:
     """What is wrong with a template, with its line, or None when it may be saved."""
     if len(source) > MAX_SOURCE_CHARS:
         return f"template is longer than {MAX_SOURCE_CHARS} characters"
-    try:
-        tree = _environment(html=False).parse(source)
-    except TemplateSyntaxError as error:
-        return f"{error.message} at line {error.lineno}"
-    for loader in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-        return f"line {loader.lineno}: a template cannot load other templates"
-    for access in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
-        name = _accessed_name(access)
-        if name is not None and name.startswith("_"):
-            return f"'{name}' at line {access.lineno}: names starting with '_' are not available in templates"
-    return None
+    from clarion.templates.sandbox import syntax_problem  # noqa: PLC0415 - jinja2, ~100 ms, only when validating
+
+    return syntax_problem(source)
 
 
 def validate(source: str, *, field: str) -> None:
@@ -74,10 +45,12 @@ def render(source: str, variables: Mapping[str, Any], *, field: str, html: bool 
     """The rendered text; any failure, refused access included, is a RenderFailed naming `field`."""
     if len(source) > MAX_SOURCE_CHARS:
         raise RenderFailed(field, f"template is longer than {MAX_SOURCE_CHARS} characters")
+    from clarion.templates.sandbox import compiled  # noqa: PLC0415 - jinja2, ~100 ms, only when rendering
+
     chunks: list[str] = []
     size = 0
     try:
-        for chunk in _compiled(source, html=html).generate(**variables):
+        for chunk in compiled(source, html=html).generate(**variables):
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
                 raise RenderFailed(field, f"rendered text is longer than {MAX_OUTPUT_CHARS} characters")
@@ -147,15 +120,3 @@ def _render_value(value: Any, variables: Mapping[str, Any], *, field: str, html:
     if isinstance(value, list):
         return [_render_value(item, variables, field=f"{field}[{index}]") for index, item in enumerate(value)]
     return value
-
-
-def _accessed_name(node: nodes.Node) -> str | None:
-    """The attribute a node reads: `x.name`, `x['name']` or `x|attr('name')`."""
-    if isinstance(node, nodes.Getattr):
-        return str(node.attr)
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-        return node.arg.value
-    if isinstance(node, nodes.Filter) and node.name == "attr" and node.args:
-        argument = node.args[0]
-        return argument.value if isinstance(argument, nodes.Const) and isinstance(argument.value, str) else None
-    return None
