@@ -32,7 +32,7 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 class Request(BaseModel):
     """A request body: unknown fields are refused, so a misspelt field is an error, not a silent no-op."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a route first validates one: cold start
 
 
 class Envelope(BaseModel, Generic[T]):
