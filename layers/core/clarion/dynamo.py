@@ -102,11 +102,16 @@ def decode_cursor(cursor: str, *, partition: str) -> dict[str, Any]:
 
 
 class DynamoTable:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, single_attempt: bool = False) -> None:
+        """`single_attempt`: no botocore retry (a sender's provider call: its job is retried by its queue)."""
         self.name = name
+        self.single_attempt = single_attempt
+
+    def _client(self) -> Any:
+        return client("dynamodb", single_attempt=self.single_attempt)
 
     def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
-        response = client("dynamodb").get_item(
+        response = self._client().get_item(
             TableName=self.name, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=consistent
         )
         return from_item(response["Item"]) if "Item" in response else None
@@ -120,7 +125,7 @@ class DynamoTable:
         params |= condition.params("KeyConditionExpression")
         if cursor:
             params["ExclusiveStartKey"] = decode_cursor(cursor, partition=pk)
-        items = [from_item(i) for i in client("dynamodb").query(**params)["Items"]]
+        items = [from_item(i) for i in self._client().query(**params)["Items"]]
         if len(items) <= limit:
             return Page(items, None)
         last = items[limit - 1]
@@ -161,7 +166,7 @@ class DynamoTable:
             )
             params |= filter_params
         while True:
-            response = client("dynamodb").query(**params)
+            response = self._client().query(**params)
             yield from (from_item(item) for item in response["Items"])
             if "LastEvaluatedKey" not in response:
                 return
@@ -170,7 +175,7 @@ class DynamoTable:
     def put(self, item: Item, condition: Expression | None = None) -> bool:
         """One PutItem; False (nothing written) when `condition` does not hold."""
         try:
-            client("dynamodb").put_item(**self.put_op(item, condition)["Put"])
+            self._client().put_item(**self.put_op(item, condition)["Put"])
         except Exception as error:
             if is_condition_failed(error):
                 return False
@@ -181,7 +186,7 @@ class DynamoTable:
         """One UpdateItem; the whole item as it is afterwards, or None (nothing written) when `condition` fails."""
         op = self.update_op(pk, sk, update, condition)["Update"] | {"ReturnValues": "ALL_NEW"}
         try:
-            response = client("dynamodb").update_item(**op)
+            response = self._client().update_item(**op)
         except Exception as error:
             if is_condition_failed(error):
                 return None
@@ -197,7 +202,7 @@ class DynamoTable:
         keys: list[Item] = []
         wanted = offset + limit + 1
         while len(keys) < wanted:
-            response = client("dynamodb").query(**params, Limit=min(1000, wanted - len(keys)))
+            response = self._client().query(**params, Limit=min(1000, wanted - len(keys)))
             keys += [{"pk": from_attribute(i["pk"]), "sk": from_attribute(i["sk"])} for i in response["Items"]]
             if "LastEvaluatedKey" not in response:
                 break
@@ -211,7 +216,7 @@ class DynamoTable:
         for start in range(0, len(keys), 100):
             pending: dict[str, Any] = {self.name: {"Keys": [to_item(k) for k in keys[start : start + 100]]}}
             while pending:
-                response = client("dynamodb").batch_get_item(RequestItems=pending)
+                response = self._client().batch_get_item(RequestItems=pending)
                 for raw in response["Responses"].get(self.name, []):
                     item = from_item(raw)
                     found[(item["pk"], item["sk"])] = item
@@ -227,7 +232,7 @@ class DynamoTable:
             pending = operations[start : start + 25]
             for attempt in range(8):
                 requests += 1
-                response = client("dynamodb").batch_write_item(RequestItems={self.name: pending})
+                response = self._client().batch_write_item(RequestItems={self.name: pending})
                 pending = response.get("UnprocessedItems", {}).get(self.name, [])
                 if not pending:
                     break
@@ -243,7 +248,7 @@ class DynamoTable:
         params |= Expression("#k = :k", {"#k": name}, {":k": value}).params("KeyConditionExpression")
         total = 0
         while total < at_most:
-            response = client("dynamodb").query(**params, Limit=at_most - total)
+            response = self._client().query(**params, Limit=at_most - total)
             total += response["Count"]
             if "LastEvaluatedKey" not in response:
                 break
@@ -252,7 +257,7 @@ class DynamoTable:
 
     def transact(self, operations: Iterable[dict[str, Any]]) -> None:
         """Write every operation or none; raises the client's TransactionCanceledException on a failed condition."""
-        client("dynamodb").transact_write_items(TransactItems=list(operations))
+        self._client().transact_write_items(TransactItems=list(operations))
 
     def put_op(self, item: Item, condition: Expression | None = None) -> dict[str, Any]:
         op: dict[str, Any] = {"TableName": self.name, "Item": to_item(item)}

@@ -1,12 +1,15 @@
-"""In-app messages: put in the subscriber's inbox under the delivery record's id, so a retry never adds a second."""
+"""In-app messages: put in the subscriber's inbox under the delivery record's id, so a retry never adds a second.
 
-from contextlib import suppress
+The put is the in-app provider call: single-attempt like the other providers' (a throttled inbox fails the send at
+once, and the job is retried by its queue after its backoff, not by the sender sleeping in botocore's retries)."""
 
+from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
-from clarion.dynamo import Item
+from clarion.dynamo import DynamoTable, Item
 from clarion.errors import Conflict
 from clarion.inbox.repository import InboxRepository
 from clarion.models import Request
+from clarion.settings import settings
 
 SECRET_FIELDS: frozenset[str] = frozenset()
 
@@ -31,8 +34,13 @@ class Inbox:
         message |= {name: content[name] for name in ("actor", "actorSubscriber") if content.get(name)}  # Novu's
         if content.get("expireAt"):  # the campaign's or environment's inbox expiry (clarion.inbox.expiry)
             message["expireAt"] = content["expireAt"]
-        with suppress(Conflict):  # an earlier attempt put it there, then failed to record it as sent
-            InboxRepository().put_message(record["environmentId"], record["subscriberId"], message)
+        inbox = InboxRepository(DynamoTable(settings().messages_table, single_attempt=True))
+        try:
+            inbox.put_message(record["environmentId"], record["subscriberId"], message)
+        except Conflict:
+            pass  # an earlier attempt put it there, then failed to record it as sent
+        except Exception as error:
+            raise aws_failure(error) from error
         return str(record["_id"])
 
 
