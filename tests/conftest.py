@@ -47,10 +47,24 @@ def lambda_context() -> FakeLambdaContext:
     return FakeLambdaContext()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist's first hand-out gives each worker a run of consecutive tests (two with maxschedchunk 1), then one
+    # test at a time: so each heavy test, at the head of a run (pytest_collection_modifyitems), gets its own worker
+    if getattr(config.option, "maxschedchunk", "absent") is None:
+        config.option.maxschedchunk = 1
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Heavy tests first: pytest-xdist hands out tests in collection order, so each starts on a worker at once and
-    the others share the second worker, instead of a heavy test starting last and running alone."""
-    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+    """Heavy tests first, each followed by one other test: pytest-xdist hands the first two tests to one worker, the
+    next two to the next (pytest_configure), so each heavy test starts at once on a worker of its own, instead of
+    two heavy tests running one after the other on one worker, or a heavy test starting last and running alone."""
+    heavy = [item for item in items if item.get_closest_marker("heavy") is not None]
+    light = [item for item in items if item.get_closest_marker("heavy") is None]
+    ordered: list[pytest.Item] = []
+    for item in heavy:
+        ordered += [item, *light[:1]]
+        light = light[1:]
+    items[:] = ordered + light
 
 
 # The log scan (tests/log_scan.py): every report's captured output is searched once; any personal data or secret
