@@ -8,10 +8,11 @@ from pathlib import Path
 
 from bench.authorizer_reads import dynamodb_reads_per_repeated_authorization
 from bench.bulk_create import BATCH, aws_requests_per_bulk_create
-from bench.cold_start import BASELINE, measure
+from bench.cold_start import BASELINE, ImportTiming, measure
 from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory
 from bench.fanout import Fanout, Minimum, topic_trigger
 from bench.journeys import PRICE_PER_THOUSAND_TRANSITIONS, JourneyCost, five_step_journey
+from bench.soak import SoakReport, fault_soak
 from local.template import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def main() -> None:
     fanout = topic_trigger(int(os.environ.get("CLARION_BENCH_RECIPIENTS", str(FANOUT_RECIPIENTS))))
     journeys = five_step_journey()
     memory = dispatcher_peak_memory(int(os.environ.get("CLARION_BENCH_MEMORY_RECIPIENTS", str(MEMORY_RECIPIENTS))))
+    soak = fault_soak(int(os.environ.get("CLARION_BENCH_SOAK_SUBSCRIBERS", "2000")))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout
@@ -56,6 +58,7 @@ def main() -> None:
         f"Measured by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.strip() or 'unknown'},",
         f"on {machine()}. The machine is shared and noisy: the figures are counts and ratios taken in one run.",
         "",
+        *summary_lines(list(timings.values()), fanout, memory, soak),
         "## Cold start: handler import time against a one-route Powertools resolver",
         "",
         f"Each handler module is imported in a fresh interpreter, interleaved with the baseline (`{BASELINE}`:",
@@ -98,6 +101,7 @@ def main() -> None:
     lines += fanout_section(fanout)
     lines += memory_section(memory)
     lines += journey_section(journeys)
+    lines += soak.markdown()
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
 
@@ -149,14 +153,23 @@ def fanout_section(run: Fanout) -> list[str]:
 def overhead_lines(run: Fanout) -> list[str]:
     """What the engine-overhead ratio is made of, from the time measured inside and outside the AWS calls."""
     outside = run.engine_seconds - run.engine_aws_seconds
+    minimum_per_message = run.minimum.requests / run.delivered
     return [
         f"Where the engine's time goes: {run.engine_aws_seconds / run.engine_seconds:.0%} of it is spent inside AWS",
         f"calls, {outside / run.engine_seconds:.0%} in Clarion, Powertools and the local runtime around them. Were",
-        f"that code free, the ratio would still be {run.aws_time_ratio:.2f}x: the engine's "
-        f"{run.requests + sum(run.polling.values()):,} calls",
-        f"take longer on moto than the minimum's {run.minimum.requests:,} because they carry more: each record",
-        "holds its content, history and the keys of three indexes (four while claimed), which moto updates on",
-        "every write, and the claim appends to the history where the minimum's only sets a status.",
+        f"that code free, the ratio would still be {run.aws_time_ratio:.2f}x. The calls are as many: the engine's",
+        f"{run.requests + sum(run.polling.values()):,} ({run.per_message_with_polling:.2f} a message, the SQS polling",
+        f"included) against the minimum's {run.minimum.requests:,} ({minimum_per_message:.2f}), but they take longer",
+        f"on moto. UpdateItem, the claim, makes {_update_share(run):.0%} of the difference (the table below). On",
+        f"{run.claim.claims:,} records each, written the dispatcher's way in one table, the engine's claim took",
+        f"{run.claim.engine_ms:.1f} ms and the minimum's {run.claim.minimum_ms:.1f} ms "
+        f"({run.claim.engine_ms / run.claim.minimum_ms:.1f}x): both are one",
+        "conditional UpdateItem, but the engine's sets the attempt count, the claim time and the SendingIndex key",
+        "(how housekeeping finds a dead sender's claims) and appends to the history, and moto interprets each",
+        "action of an update expression in Python. DynamoDB bills an UpdateItem by the item's size (one WRU a KB),",
+        "not by its actions. So the 1.5x target, measured on moto, charges the engine for the length of its",
+        "expressions; the request count is the figure that carries over to AWS, and there the engine is at",
+        f"{run.per_message_with_polling / minimum_per_message:.2f}x the minimum.",
         "",
         "| AWS operation | engine calls | engine ms a call | minimum calls | minimum ms a call |",
         "|---|---:|---:|---:|---:|",
@@ -166,6 +179,13 @@ def overhead_lines(run: Fanout) -> list[str]:
             if count >= run.delivered // 100
         ),
     ]
+
+
+def _update_share(run: Fanout) -> float:
+    """The share of the engine's extra time inside AWS calls that its UpdateItems account for."""
+    engine = run.engine_calls.get("dynamodb:UpdateItem", (0, 0.0))[1]
+    minimum = run.minimum.calls.get("dynamodb:UpdateItem", (0, 0.0))[1]
+    return (engine - minimum) / (run.engine_aws_seconds - run.minimum.aws_seconds)
 
 
 def _calls(minimum: Minimum, operation: str) -> str:
@@ -214,6 +234,13 @@ def journey_section(cost: JourneyCost) -> list[str]:
 
 
 def cost_lines(run: Fanout) -> list[str]:
+    lines = ["| cost per million messages (USD, us-east-1 list prices) | |", "|---|---:|"]
+    lines += [f"| {name} | {value:.2f} |" for name, value in costs(run).items()]
+    lines.append(f"| total | {sum(costs(run).values()):.2f} |")
+    return lines
+
+
+def costs(run: Fanout) -> dict[str, float]:
     """AWS cost per million triggered emails (SES's own per-message fee excluded), from the counts above.
     DynamoDB is billed per item, not per request: each message's record is written twice (dispatcher, sent)
     and updated once (claim), at 1 KB or less, and read as a profile and two preference keys (eventually
@@ -223,17 +250,37 @@ def cost_lines(run: Fanout) -> list[str]:
     sqs_requests = sum(count for op, count in run.by_operation.items() if op.startswith("sqs:"))
     sqs_requests += sum(run.polling.values())
     invocations = run.delivered / 10 + 1
-    costs = {
+    return {
         "DynamoDB writes (3 WRU a message)": 3 * run.delivered * million * PRICES["wru"] / 1e6,
         "DynamoDB reads (1.5 RRU a message)": 1.5 * run.delivered * million * PRICES["rru"] / 1e6,
         "SQS requests": sqs_requests * million * PRICES["sqs"] / 1e6,
         "Lambda requests": invocations * million * PRICES["lambda_request"] / 1e6,
         "Lambda GB-seconds (0.5 GB x engine time)": 0.5 * run.engine_seconds * million * PRICES["gb_second"],
     }
-    lines = ["| cost per million messages (USD, us-east-1 list prices) | |", "|---|---:|"]
-    lines += [f"| {name} | {value:.2f} |" for name, value in costs.items()]
-    lines.append(f"| total | {sum(costs.values()):.2f} |")
-    return lines
+
+
+def summary_lines(timings: list[ImportTiming], fanout: Fanout, memory: DispatcherMemory, soak: SoakReport) -> list[str]:
+    """DESIGN §7's figures, each against its target, with the section that details it."""
+    worst = max(timings, key=lambda timing: timing.ratio)
+    met = {True: "yes", False: "**no**"}
+    return [
+        "## DESIGN §7 at a glance",
+        "",
+        "| figure | measured | target | met |",
+        "|---|---:|---:|---|",
+        f"| AWS requests per delivered message ({fanout.recipients:,}-recipient topic) | {fanout.per_message:.2f} | <= 3 "
+        f"| {met[fanout.per_message <= 3]} |",
+        f"| engine time / exactly-once minimum, same moto | {fanout.overhead:.2f}x | <= 1.5x "
+        f'| {met[fanout.overhead <= 1.5]}: why, under "Where the engine\'s time goes" |',
+        f"| cold start, worst function ({worst.module}) | {worst.ratio:.2f}x | <= {COLD_START_TARGET}x "
+        f"| {met[worst.ratio <= COLD_START_TARGET]} |",
+        f"| dispatcher peak RSS, {memory.recipients:,} recipients | {memory.peak_mb:.1f} MB | <= {MEMORY_TARGET_MB} MB "
+        f"| {met[memory.peak_mb <= MEMORY_TARGET_MB]} |",
+        f"| AWS cost per million emails (SES fee excluded) | USD {sum(costs(fanout).values()):.2f} | | |",
+        f"| fault soak: messages sent twice / lost, of {soak.messages:,} | {soak.duplicates} / {len(soak.lost)} "
+        f"| 0 / 0 | {met[soak.duplicates == 0 and not soak.lost]} |",
+        "",
+    ]
 
 
 if __name__ == "__main__":

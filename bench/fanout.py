@@ -39,6 +39,7 @@ class Fanout:
     send_only: "Minimum"
     engine_calls: dict[str, tuple[int, float]]
     """`service:Operation` → (calls, seconds inside them) in the engine's run, polling included."""
+    claim: "ClaimCost"
 
     @property
     def requests(self) -> int:
@@ -72,6 +73,15 @@ class Minimum:
     requests: int
     aws_seconds: float
     calls: dict[str, tuple[int, float]]
+
+
+@dataclass(frozen=True)
+class ClaimCost:
+    """The engine's claim and the minimum's, each on `claims` queued records the dispatcher's way, same table."""
+
+    claims: int
+    engine_ms: float
+    minimum_ms: float
 
 
 def topic_trigger(recipients: int) -> Fanout:
@@ -111,6 +121,7 @@ def topic_trigger(recipients: int) -> Fanout:
         with runtime.count_aws_calls() as send_only_calls:
             seconds, requests = _send_only_minimum(runtime, admin.environment_id, recipients)
         send_only = Minimum(seconds, requests, send_only_calls.seconds(), send_only_calls.by_operation())
+        claim = _claim_cost(runtime, admin.environment_id)
         return Fanout(
             recipients,
             delivered,
@@ -122,6 +133,7 @@ def topic_trigger(recipients: int) -> Fanout:
             minimum,
             send_only,
             calls.by_operation(),
+            claim,
         )
 
 
@@ -221,6 +233,42 @@ def _exactly_once_minimum(runtime: LocalRuntime, environment_id: str, recipients
         sent += len(received)
     assert sent >= recipients, sent
     return time.perf_counter() - started, requests
+
+
+def _claim_cost(runtime: LocalRuntime, environment_id: str, claims: int = 1000) -> ClaimCost:
+    """`DeliveryRecords.claim` (status, attempts, claim time, SendingIndex key, history) against the minimum's
+    claim (one SET, same condition), on records written by `DeliveryRecords.create_many`, in alternating blocks of
+    100 so that the machine's noise hits both alike."""
+    engine = minimum = 0.0
+    with runtime.registry.environment_of("EmailSenderFunction"):
+        from clarion.delivery.records import RECORD_SK, DeliveryRecords, new_record, record_pk  # noqa: PLC0415
+
+        records = DeliveryRecords()
+        content = {"subject": "Issue 7", "html": "<p>Hello</p>"}
+        written = [
+            new_record(environment_id, f"claimed-{n}", "email", to={"email": f"c-{n}@example.com"}, content=content)
+            for n in range(2 * claims)
+        ]
+        records.create_many(written)
+        dynamodb = boto3.client("dynamodb")
+        for start in range(0, 2 * claims, 200):
+            started = time.perf_counter()
+            for record in written[start : start + 100]:
+                assert records.claim(environment_id, record["_id"]) is not None
+            engine += time.perf_counter() - started
+            started = time.perf_counter()
+            for record in written[start + 100 : start + 200]:
+                dynamodb.update_item(
+                    TableName=records.table.name,
+                    Key={"pk": {"S": record_pk(environment_id, record["_id"])}, "sk": {"S": RECORD_SK}},
+                    UpdateExpression="SET #s = :sending",
+                    ConditionExpression="#s = :queued",
+                    ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues={":sending": {"S": "sending"}, ":queued": {"S": "queued"}},
+                    ReturnValues="ALL_NEW",
+                )
+            minimum += time.perf_counter() - started
+    return ClaimCost(claims, engine / claims * 1000, minimum / claims * 1000)
 
 
 def _minimum_record(environment_id: str, profile: dict[str, Any]) -> dict[str, Any]:
