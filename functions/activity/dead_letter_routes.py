@@ -8,22 +8,21 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
 
 from clarion.api import endpoint
 from clarion.delivery import jobs
 from clarion.delivery.records import CHANNELS, Channel
-from clarion.models import Envelope
+from clarion.models import Envelope, Model
 
 router = APIGatewayHttpRouter()
 
 
-class DeadLetters(BaseModel):
+class DeadLetters(Model):
     channel: Channel
     messages: int
 
 
-class Redriven(BaseModel):
+class Redriven(Model):
     channel: Channel
     redriven: int
 

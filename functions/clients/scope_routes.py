@@ -1,31 +1,30 @@
 """/v1/scopes: the catalogue a client's scopes are chosen from."""
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
 
 from clarion.api import endpoint
-from clarion.models import Envelope
+from clarion.models import Envelope, Model
 from clarion.scopes import BUNDLES, GROUPS
 
 router = APIGatewayHttpRouter()
 
 
-class ScopeView(BaseModel):
+class ScopeView(Model):
     name: str
     description: str
 
 
-class ScopeGroupView(BaseModel):
+class ScopeGroupView(Model):
     name: str
     scopes: list[ScopeView]
 
 
-class BundleView(BaseModel):
+class BundleView(Model):
     name: str
     expandsTo: list[str]
 
 
-class Catalogue(BaseModel):
+class Catalogue(Model):
     groups: list[ScopeGroupView]
     bundles: list[BundleView]
 

@@ -14,12 +14,11 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
 
 from clarion.errors import ClarionError, Unauthorized
 from clarion.ids import utc_now
 from clarion.limits import body_bytes, body_limit, is_bulk, take_tokens
-from clarion.models import Cursor, SubscriberId
+from clarion.models import Cursor, Model, SubscriberId
 from clarion.principal import Principal
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 
@@ -32,12 +31,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 logger = Logger(child=True)
 
 
-class FieldError(BaseModel):
+class FieldError(Model):
     messages: list[str]
     value: Any = None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     """Novu's error shape; `errors` names each field that was wrong."""
 
     statusCode: int
@@ -48,7 +47,7 @@ class ErrorBody(BaseModel):
     errors: dict[str, FieldError] | None = None
 
 
-class GatewayMessage(BaseModel):
+class GatewayMessage(Model):
     """API Gateway's own refusals, before any function runs: no key, a denied key, no such route, a body over its
     10 MB, throttling."""
 

@@ -3,10 +3,12 @@
 import os
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from clarion.models import Model
 
 
-class Settings(BaseModel):
+class Settings(Model):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     stage: str = Field(default="dev", alias="STAGE")

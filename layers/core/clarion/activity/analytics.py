@@ -3,13 +3,14 @@ rows housekeeping rolls up (clarion.housekeeping.stats) over a date range, per c
 
 from datetime import date, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from clarion import clock
 from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
 from clarion.housekeeping.stats import COUNTED, CampaignStats
+from clarion.models import Model
 from clarion.principal import Principal
 
 DEFAULT_DAYS = 7
@@ -17,7 +18,7 @@ MAX_DAYS = 93
 MAX_CAMPAIGN_IDS = 100
 
 
-class StatusCounts(BaseModel):
+class StatusCounts(Model):
     sent: int = 0
     failed: int = 0
     filtered: int = 0
@@ -35,14 +36,14 @@ class DayStats(StatusCounts):
     day: str = Field(description="UTC day, yyyy-mm-dd")
 
 
-class CampaignAnalytics(BaseModel):
+class CampaignAnalytics(Model):
     campaignId: str
     name: str
     days: list[DayStats] = Field(description="The days with messages, oldest first (days without any are left out)")
     totals: StatusCounts
 
 
-class AnalyticsReport(BaseModel):
+class AnalyticsReport(Model):
     from_: str = Field(alias="from", serialization_alias="from", description="First day, included")
     to: str = Field(description="Last day, included")
     campaigns: list[CampaignAnalytics]

@@ -5,9 +5,10 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from clarion.dynamo import Item
+from clarion.models import Model
 
 T = TypeVar("T")
 MAX_MESSAGES_PER_PAGE = 100
@@ -38,7 +39,7 @@ _JOB_STATUS = {
 }
 
 
-class ActivityPage(BaseModel, Generic[T]):
+class ActivityPage(Model, Generic[T]):
     """Novu's paged activity list; `totalCount` is optional in Novu's DTO and left out: counting every match
     would read every day partition, and with a channel filter every item."""
 
@@ -48,7 +49,7 @@ class ActivityPage(BaseModel, Generic[T]):
     data: list[T]
 
 
-class ActivityMessage(BaseModel):
+class ActivityMessage(Model):
     """A delivery record as Novu's message: the address only as Novu shows it (`email`, `phone`)."""
 
     model_config = _NOVU
@@ -96,7 +97,7 @@ class ActivityMessage(BaseModel):
         )
 
 
-class DeletedMessage(BaseModel):
+class DeletedMessage(Model):
     acknowledged: bool = True
     status: Literal["deleted"] = "deleted"
 
@@ -114,7 +115,7 @@ _EXECUTION_STATUS: dict[str, ExecutionStatus] = {
 }
 
 
-class ExecutionDetail(BaseModel):
+class ExecutionDetail(Model):
     """One change of a message's status, as Novu's execution detail."""
 
     model_config = _NOVU
@@ -166,7 +167,7 @@ class ExecutionDetail(BaseModel):
             )
 
 
-class NotificationJob(BaseModel):
+class NotificationJob(Model):
     """A message of a notification, as a job of Novu's activity feed."""
 
     model_config = _NOVU
@@ -196,7 +197,7 @@ class NotificationJob(BaseModel):
         )
 
 
-class NotificationTemplate(BaseModel):
+class NotificationTemplate(Model):
     model_config = _NOVU
 
     id: str = Field(alias="_id")
@@ -204,7 +205,7 @@ class NotificationTemplate(BaseModel):
     triggers: list[dict[str, Any]]
 
 
-class Notification(BaseModel):
+class Notification(Model):
     """A trigger, as an entry of Novu's activity feed, with its messages as `jobs`."""
 
     model_config = _NOVU
@@ -250,7 +251,7 @@ class Notification(BaseModel):
         )
 
 
-class ActivityStats(BaseModel):
+class ActivityStats(Model):
     weeklySent: int = Field(description="Notifications of the last 7 days (UTC days, today included)")
     monthlySent: int = Field(description="Notifications of the last 30 days (UTC days, today included)")
 

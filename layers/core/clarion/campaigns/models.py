@@ -5,7 +5,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
@@ -18,7 +17,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from clarion.journeys.models import BranchRule, DigestSpec, StepId, StepType, ThrottleSpec, WaitSpec
-from clarion.models import Name, ObjectId, Request, SubscriberId
+from clarion.models import Model, Name, ObjectId, Request, SubscriberId
 from clarion.templates.render import MAX_SOURCE_CHARS, template_problem
 
 MAX_STEPS = 20
@@ -252,7 +251,7 @@ class UpdateCampaignRequest(Request):
     inboxExpiryDays: InboxExpiryDays | None = None
 
 
-class Campaign(BaseModel):
+class Campaign(Model):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     id: str = Field(alias="_id")

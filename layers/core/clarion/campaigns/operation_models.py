@@ -2,10 +2,10 @@
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from clarion.engine.models import TriggerUser
-from clarion.models import ObjectId, Request, SubscriberId
+from clarion.models import Model, ObjectId, Request, SubscriberId
 
 MAX_EXECUTE_TARGETS = 1000
 MAX_REMOVE_ITEMS = 100
@@ -38,18 +38,18 @@ class ExecuteCampaignRequest(Request):
     targets: list[ExecuteTarget] = Field(min_length=1, max_length=MAX_EXECUTE_TARGETS)
 
 
-class ExecutedTarget(BaseModel):
+class ExecutedTarget(Model):
     id: str = Field(description="The target's id: the transactionId of its messages (GET /v1/messages?transactionId=)")
     subscriberId: str
 
 
-class ExecuteResult(BaseModel):
+class ExecuteResult(Model):
     acknowledged: bool = True
     executionId: str
     targets: list[ExecutedTarget] = Field(description="In the order of the request's targets")
 
 
-class ExpireInboxResult(BaseModel):
+class ExpireInboxResult(Model):
     campaignId: str
     expiredAt: str = Field(description="The campaign's in-app messages delivered until then left every inbox")
 
@@ -65,12 +65,12 @@ class RemoveInboxRequest(Request):
         return self
 
 
-class RemovedItem(BaseModel):
+class RemovedItem(Model):
     messageId: str | None = None
     subscriberId: str | None = None
     status: Literal["removed", "not_found"]
     removed: int = Field(description="How many inbox messages were removed (or queued ones cancelled)")
 
 
-class RemoveInboxResult(BaseModel):
+class RemoveInboxResult(Model):
     results: list[RemovedItem]

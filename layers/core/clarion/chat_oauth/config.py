@@ -7,15 +7,16 @@ import os
 from functools import cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import ConfigDict, Field, StringConstraints, ValidationError
 
 from clarion.aws import client
 from clarion.errors import NotFound
+from clarion.models import Model
 
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2048)]
 
 
-class OAuthApp(BaseModel):
+class OAuthApp(Model):
     """A chat provider's OAuth app; the URLs default to the provider's own (tests point them at a fake)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

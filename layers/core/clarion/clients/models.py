@@ -2,9 +2,9 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from clarion.models import Name, ObjectId, Request
+from clarion.models import Model, Name, ObjectId, Request
 
 RateLimitClass = Literal["trigger", "configuration", "global"]
 RateLimits = dict[RateLimitClass, Annotated[int, Field(ge=1, le=100_000)]]
@@ -29,7 +29,7 @@ class SetScopesRequest(Request):
     scopes: list[ScopeName] = Field(max_length=200, description="Fine scopes or bundles; replaces the current set")
 
 
-class Client(BaseModel):
+class Client(Model):
     clientId: str
     name: str
     environmentId: str
@@ -47,7 +47,7 @@ class ClientWithKey(Client):
     key: str = Field(description="The secret key: shown only in this response, stored only as a hash")
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Model):
     clientId: str
     action: Literal["created", "scopes_changed", "key_rotated", "revoked"]
     changedBy: str

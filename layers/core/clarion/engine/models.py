@@ -2,9 +2,9 @@
 
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
-from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Tag
 
-from clarion.models import Request, SubscriberId
+from clarion.models import Model, Request, SubscriberId
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Timezone
 
@@ -104,13 +104,13 @@ class BroadcastRequest(Request):
     )
 
 
-class TriggerEventResult(BaseModel):
+class TriggerEventResult(Model):
     acknowledged: bool = True
     status: Literal["processed", "trigger_not_active"] = "processed"
     transactionId: str
 
 
-class FailedTriggerResult(BaseModel):
+class FailedTriggerResult(Model):
     """One event of a bulk trigger that was refused (the others are still triggered)."""
 
     acknowledged: bool = False

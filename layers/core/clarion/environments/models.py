@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from clarion.models import Name, ObjectId, Request
+from clarion.models import Model, Name, ObjectId, Request
 
 
 class CreateEnvironmentRequest(Request):
@@ -23,7 +23,7 @@ class UpdateEnvironmentRequest(Request):
     )
 
 
-class Environment(BaseModel):
+class Environment(Model):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     id: str = Field(alias="_id")
@@ -37,7 +37,7 @@ class Environment(BaseModel):
     createdAt: str
 
 
-class SubscriberHmacKey(BaseModel):
+class SubscriberHmacKey(Model):
     """The key an application signs subscriberIds with: `hmacHash` = hex HMAC-SHA256(hmacKey, subscriberId)."""
 
     environmentId: str

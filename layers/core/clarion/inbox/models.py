@@ -3,9 +3,9 @@
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
-from clarion.models import ObjectId, Request
+from clarion.models import Model, ObjectId, Request
 
 MarkAs = Literal["read", "seen", "unread", "unseen"]
 ActionType = Literal["primary", "secondary"]
@@ -52,30 +52,30 @@ class ActionRequest(Request):
 
 # What the API answers is read from storage, where the delivery engine wrote it: these models type what Novu's
 # clients rely on and take the values as stored, so an answer never fails on a value the requests would refuse.
-class MessageButton(BaseModel):
+class MessageButton(Model):
     type: str = Field(description="primary or secondary")
     content: str
     resultContent: str | None = None
 
 
-class MessageActionResult(BaseModel):
+class MessageActionResult(Model):
     type: str | None = Field(default=None, description="The button the subscriber answered with")
     payload: dict[str, Any] | None = None
 
 
-class MessageAction(BaseModel):
+class MessageAction(Model):
     status: str | None = Field(default=None, description="pending or done")
     buttons: list[MessageButton] = Field(default_factory=list)
     result: MessageActionResult = Field(default_factory=MessageActionResult)
 
 
-class MessageCta(BaseModel):
+class MessageCta(Model):
     type: str = "redirect"
     data: dict[str, Any] = Field(default_factory=dict)
     action: MessageAction = Field(default_factory=MessageAction)
 
 
-class Message(BaseModel):
+class Message(Model):
     """An in-app message as Novu returns it; attributes the delivery engine adds beyond these are returned too."""
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True, extra="allow")
@@ -103,5 +103,5 @@ class Message(BaseModel):
     deleted: bool = False
 
 
-class UnseenCount(BaseModel):
+class UnseenCount(Model):
     count: int

@@ -6,11 +6,11 @@ a secret field keeps the stored value, so a read-modify-write of an integration 
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from clarion.conditions import Conditions
 from clarion.dynamo import Item
-from clarion.models import Name, ObjectId, Request
+from clarion.models import Model, Name, ObjectId, Request
 
 MASK = "****"
 IntegrationChannel = Literal["in_app", "email", "sms", "chat", "push"]
@@ -48,7 +48,7 @@ class UpdateIntegrationRequest(Request):
     removeNovuBranding: bool | None = None
 
 
-class Integration(BaseModel):
+class Integration(Model):
     model_config = _NOVU
 
     id: str = Field(alias="_id")

@@ -3,10 +3,10 @@ cancel-journey and runs replies, and the hits a journey can wait for."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from clarion.conditions import MAX_CHILDREN, MAX_GROUPS, Condition, ConditionGroup
-from clarion.models import Request, SubscriberId
+from clarion.models import Model, Request, SubscriberId
 from clarion.subscribers.validation import Email, Phone, Timezone
 
 # a state name and a JSONPath member without quoting
@@ -101,21 +101,21 @@ class CancelJourneyRequest(Request):
     targets: list[CancelTarget] = Field(min_length=1, max_length=100)
 
 
-class CancelJourneyResult(BaseModel):
+class CancelJourneyResult(Model):
     cancelled: int = Field(description="Runs stopped by this request")
     alreadyCancelled: int
     alreadyCompleted: int = Field(description="Runs that had already ended (completed, exited, digested, ...)")
     subscribers: int = Field(description="Subscribers the targets matched")
 
 
-class RunHistoryEntry(BaseModel):
+class RunHistoryEntry(Model):
     step: str
     status: str
     at: str
     detail: dict[str, Any] | None = None
 
 
-class JourneyRun(BaseModel):
+class JourneyRun(Model):
     campaignId: str
     subscriberId: str
     transactionId: str
@@ -137,6 +137,6 @@ class HitEventRequest(Request):
     timestamp: str | None = Field(default=None, max_length=40, description="When it happened (ISO 8601); now if absent")
 
 
-class HitEventResult(BaseModel):
+class HitEventResult(Model):
     acknowledged: bool = True
     resumedRuns: int = Field(description="Journey runs that were waiting for this event and now go on")

@@ -2,11 +2,11 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from clarion.layouts.wrap import content_problem
-from clarion.models import Name, Request
+from clarion.models import Model, Name, Request
 
 MAX_VARIABLES = 100
 MAX_LAYOUTS_PER_PAGE = 1000  # Novu v1's limit
@@ -63,7 +63,7 @@ class UpdateLayoutRequest(Request):
     )
 
 
-class Layout(BaseModel):
+class Layout(Model):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     id: str = Field(alias="_id")

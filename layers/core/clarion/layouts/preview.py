@@ -3,14 +3,14 @@ inside its layout), without writing or sending anything."""
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from clarion.campaigns.models import MAX_STEPS, Channel, LocaleTag
 from clarion.campaigns.repository import CampaignsRepository
 from clarion.engine.triggers import bounded_payload
 from clarion.errors import NotFound, ValidationFailed
 from clarion.layouts.lookup import read_layouts
-from clarion.models import Request, SubscriberId
+from clarion.models import Model, Request, SubscriberId
 from clarion.principal import Principal
 from clarion.subscribers.models import SubscriberFields
 from clarion.subscribers.repository import SubscribersRepository
@@ -33,7 +33,7 @@ class PreviewRequest(Request):
     )
 
 
-class Preview(BaseModel):
+class Preview(Model):
     stepIndex: int
     channel: Channel
     content: dict[str, Any] = Field(description="What the sender would send (an email's `html` in its layout)")

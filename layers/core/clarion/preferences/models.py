@@ -2,9 +2,9 @@
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
-from clarion.models import Request
+from clarion.models import Model, Request
 
 Channel = Literal["email", "sms", "in_app", "chat", "push"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
@@ -30,18 +30,18 @@ class UpdateCampaignPreferenceRequest(Request):
     enabled: StrictBool | None = Field(default=None, description="`false` turns every channel of the campaign off")
 
 
-class PreferenceState(BaseModel):
+class PreferenceState(Model):
     enabled: bool
     channels: dict[str, bool] = Field(description="On or off for each of email, sms, in_app, chat, push")
 
 
-class Trigger(BaseModel):
+class Trigger(Model):
     identifier: str
     type: Literal["event"] = "event"
     variables: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class CampaignSummary(BaseModel):
+class CampaignSummary(Model):
     """Novu's `template`: the campaign (a Novu workflow) a preference is about."""
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
@@ -52,10 +52,10 @@ class CampaignSummary(BaseModel):
     triggers: list[Trigger]
 
 
-class CampaignPreference(BaseModel):
+class CampaignPreference(Model):
     template: CampaignSummary
     preference: PreferenceState
 
 
-class GlobalPreference(BaseModel):
+class GlobalPreference(Model):
     preference: PreferenceState

@@ -3,9 +3,9 @@
 from datetime import date as Date
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from clarion.models import Request
+from clarion.models import Model, Request
 from clarion.subscribers.validation import Timezone
 
 ScheduleStatus = Literal["planning", "scheduled", "sent", "cancelled"]
@@ -31,7 +31,7 @@ class ScheduleRequest(Request):
     payload: dict[str, Any] = Field(default_factory=dict, description="The payload templates see as `payload`")
 
 
-class ZoneSchedule(BaseModel):
+class ZoneSchedule(Model):
     """One EventBridge Scheduler schedule: the subscribers of one zone (`default`: also those without a zone)."""
 
     name: str = Field(description="The schedule's name in the schedule group")
@@ -42,7 +42,7 @@ class ZoneSchedule(BaseModel):
     localDueAt: str = Field(description="When it fires, in `timezone` (ISO 8601 with the offset)")
 
 
-class CampaignSchedule(BaseModel):
+class CampaignSchedule(Model):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     id: str = Field(alias="_id")

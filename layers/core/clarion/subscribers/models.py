@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
+from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
 
 from clarion.dynamo import Item
-from clarion.models import Name, Request, SubscriberId
+from clarion.models import Model, Name, Request, SubscriberId
 from clarion.subscribers.validation import (
     CustomData,
     DeviceToken,
@@ -91,7 +91,7 @@ class OnlineStatusRequest(Request):
     isOnline: StrictBool
 
 
-class ChannelSettings(BaseModel):
+class ChannelSettings(Model):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     providerId: str
@@ -105,7 +105,7 @@ class ChannelSettings(BaseModel):
         return {key: value for key, value in handler(self).items() if value is not None}
 
 
-class Subscriber(BaseModel):
+class Subscriber(Model):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     id: str = Field(alias="_id")
@@ -132,21 +132,21 @@ class Subscriber(BaseModel):
         return cls.model_validate({name: item[name] for name in cls.model_fields if name in item})
 
 
-class SubscriberRef(BaseModel):
+class SubscriberRef(Model):
     subscriberId: str
 
 
-class FailedSubscriber(BaseModel):
+class FailedSubscriber(Model):
     subscriberId: str = Field(default="", description="Empty when the entry gave no usable subscriberId")
     message: str
 
 
-class BulkCreateResult(BaseModel):
+class BulkCreateResult(Model):
     created: list[SubscriberRef]
     updated: list[SubscriberRef]
     failed: list[FailedSubscriber]
 
 
-class DeletedSubscriber(BaseModel):
+class DeletedSubscriber(Model):
     acknowledged: bool = True
     status: str = "deleted"

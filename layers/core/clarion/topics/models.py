@@ -1,8 +1,8 @@
 """Topics on the wire, in Novu v1's shapes."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from clarion.models import Name, Request, SubscriberId
+from clarion.models import Model, Name, Request, SubscriberId
 
 MAX_SUBSCRIBERS_PER_CALL = 100
 MAX_TOPICS_PER_PAGE = 10  # Novu v1 refuses larger pages of topics
@@ -24,7 +24,7 @@ class TopicSubscribersRequest(Request):
     )
 
 
-class _NovuIds(BaseModel):
+class _NovuIds(Model):
     """Novu's `_id`-style names on the wire, plain names in Python."""
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
@@ -47,18 +47,18 @@ class Topic(_NovuIds):
     updatedAt: str
 
 
-class FailedSubscribers(BaseModel):
+class FailedSubscribers(Model):
     notFound: list[str]
 
 
-class AddedSubscribers(BaseModel):
+class AddedSubscribers(Model):
     """Novu's per-item result: `failed` appears only when some subscriberIds do not exist."""
 
     succeeded: list[str]
     failed: FailedSubscribers | None = Field(default=None, exclude_if=lambda failed: failed is None)
 
 
-class TopicMember(BaseModel):
+class TopicMember(Model):
     subscriberId: str
     addedAt: str
 
