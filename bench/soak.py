@@ -253,7 +253,7 @@ def _subscriber(faults: FaultInjector, number: int, subscriber_id: str) -> dict[
         "phone": _phone(number),
         "channels": [
             {"providerId": "fcm", "credentials": {"deviceTokens": [f"token-{subscriber_id}"]}},
-            {"providerId": "slack", "credentials": {"webhookUrl": faults.webhook.url(subscriber_id)}},
+            {"providerId": "slack", "credentials": {"webhookUrl": faults.webhook.url_of(subscriber_id)}},
         ],
     }
 
@@ -350,7 +350,7 @@ def _recorded(runtime: LocalRuntime, faults: FaultInjector, items: list[dict[str
     for endpoint in sns.platform_endpoints.values():
         if endpoint.token.startswith("token-soak-"):
             recorded["push"][endpoint.token.removeprefix("token-")] += len(endpoint.messages)
-    for subscriber_id, _ in faults.webhook.received:
+    for subscriber_id, _ in faults.webhook.accepted:
         recorded["chat"][subscriber_id] += 1
     for item in items:
         if item["pk"].endswith("#INBOX") and item["sk"].startswith("MSG#"):

@@ -5,7 +5,7 @@ happen, counted as they are made (bench.soak; tests/integration/test_fault_soak.
   sender's boto3 client parses a real error response into a ClientError, as from AWS): SES v2 SendEmail
   (TooManyRequestsException 429 / InternalServiceErrorException 500), SNS Publish for SMS and push (Throttled 429 /
   InternalError 500), and the in-app inbox PutItem (ProvisionedThroughputExceededException). The chat webhook is
-  an HTTP server (`FaultyWebhook`) answering 429 or 503 to the same share of requests. Only calls made by a sender
+  an HTTP server (local.webhook_server) answering 429 or 503 to the same share of requests. Only calls made by a sender
   function fail: the rest of the stack is untouched.
 - Lost deletes: the senders' event source mappings "lose" the DeleteMessageBatch entry of a share of the jobs that
   succeeded, so SQS delivers them again after the visibility timeout (a redelivery).
@@ -21,13 +21,11 @@ move when another kind's calls change. `FaultInjector` is a context manager: lea
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from moto.core.exceptions import ServiceException
@@ -36,6 +34,7 @@ from moto.sesv2.models import SESV2Backend
 from moto.sns.models import SNSBackend
 
 from local.functions import LambdaError
+from local.webhook_server import WebhookServer
 
 if TYPE_CHECKING:
     from local.runtime import LocalRuntime
@@ -91,7 +90,7 @@ class FaultInjector:
         """Faults made, by kind (e.g. `email TooManyRequestsException`, `lost delete`, `sender death`)."""
         self.stranded_claims = 0
         """Messages sent by a sender invocation that then died: their claims were left `sending`."""
-        self.webhook = FaultyWebhook(self._webhook_status)
+        self.webhook = WebhookServer(self._webhook_status)
         self._random: dict[str, random.Random] = {}
         self._lock = threading.Lock()
         self._undo: list[Callable[[], None]] = []
@@ -257,48 +256,3 @@ class _LosingDeletes:
         if not kept:
             return {"Successful": [], "Failed": []}
         return self._sqs.delete_message_batch(QueueUrl=QueueUrl, Entries=kept)
-
-
-class FaultyWebhook:
-    """Chat webhooks on 127.0.0.1: `url(name)` is a webhook of its own; `status()` decides each answer (200, or an
-    injected 429/503). `received` lists (name, body) of the requests answered 200: what the chat provider took."""
-
-    def __init__(self, status: Callable[[], int] = lambda: 200) -> None:
-        self.received: list[tuple[str, dict[str, Any]]] = []
-        self.refused = 0
-        webhook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                code = status()
-                if code == 200:
-                    webhook.received.append((self.path.rsplit("/", 1)[-1], body))
-                else:
-                    webhook.refused += 1
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                if code == 429:
-                    self.send_header("Retry-After", "1")
-                self.end_headers()
-                self.wfile.write(b'{"ok": true}' if code == 200 else b'{"error": "try again later"}')
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._http.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self._http.server_address[1]}/hooks"
-        self._thread = threading.Thread(
-            target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, name="faulty-webhook", daemon=True
-        )
-
-    def url(self, name: str) -> str:
-        return f"{self.base_url}/{name}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()

@@ -16,8 +16,8 @@ from clarion.delivery.jobs import BACKOFF_CAP_SECONDS, backoff_seconds
 from clarion.delivery.providers.sns_sms import SnsSms
 from clarion.ids import new_id
 from local.runtime import LocalRuntime
+from local.webhook_server import WebhookServer
 from tests.integration.conftest import Api
-from tests.integration.webhook_server import WebhookServer
 
 SENDERS = {"email": "EmailSenderFunction", "sms": "SmsSenderFunction", "push": "PushSenderFunction"}
 SENDERS |= {"in_app": "InAppSenderFunction", "chat": "ChatSenderFunction"}
