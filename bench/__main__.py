@@ -234,9 +234,10 @@ def journey_section(cost: JourneyCost) -> list[str]:
 
 
 def cost_lines(run: Fanout) -> list[str]:
+    items = costs(run)
     lines = ["| cost per million messages (USD, us-east-1 list prices) | |", "|---|---:|"]
-    lines += [f"| {name} | {value:.2f} |" for name, value in costs(run).items()]
-    lines.append(f"| total | {sum(costs(run).values()):.2f} |")
+    lines += [f"| {name} | {value:.2f} |" for name, value in items.items()]
+    lines.append(f"| total | {sum(items.values()):.2f} |")
     return lines
 
 

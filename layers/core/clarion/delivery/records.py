@@ -132,16 +132,12 @@ class DeliveryRecords:
         """Back to queued after a transient failure, so the job's next delivery can claim it again."""
         self._write(record, _transition("queued", history={"reason": reason} | _provider(record)))
 
-    def requeue_stuck(self, environment_id: str, message_id: str, claimed_at: str, reason: str) -> Item | None:
-        """A claim stuck in sending (its sender died) back to queued, if it is still that claim; None otherwise."""
-        update = _transition("queued", {":sending": "sending", ":claimedAt": claimed_at}, history={"reason": reason})
-        update.text += " REMOVE sendingKey"
-        condition = "#status = :sending AND claimedAt = :claimedAt"
-        return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
-
-    def fail_stuck(self, environment_id: str, message_id: str, claimed_at: str, reason: str) -> Item | None:
-        """A claim stuck in sending whose outcome cannot be known → failed, if it is still that claim."""
-        update = _transition("failed", {":sending": "sending", ":claimedAt": claimed_at}, history={"reason": reason})
+    def settle_stuck(
+        self, environment_id: str, message_id: str, claimed_at: str, status: str, reason: str
+    ) -> Item | None:
+        """A claim stuck in sending (its sender died) moved to `status` (queued again, or failed), if it is still
+        that claim; None otherwise."""
+        update = _transition(status, {":sending": "sending", ":claimedAt": claimed_at}, history={"reason": reason})
         update.text += " REMOVE sendingKey"
         condition = "#status = :sending AND claimedAt = :claimedAt"
         return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)

@@ -56,10 +56,10 @@ def resolve_stuck_claims(records: DeliveryRecords | None = None) -> Resolved:
         for key in _claims_before(records, f"SENDING#{shard}", cutoff):
             _, environment_id, _, message_id = key["pk"].split("#", 3)
             if key.get("channel") in IDEMPOTENT_CHANNELS:
-                record = records.requeue_stuck(environment_id, message_id, key["claimedAt"], REQUEUED_REASON)
+                record = records.settle_stuck(environment_id, message_id, key["claimedAt"], "queued", REQUEUED_REASON)
                 if record is not None:  # else its sender finished meanwhile
                     to_enqueue[record["channel"]].append({"environmentId": environment_id, "messageId": message_id})
-            elif records.fail_stuck(environment_id, message_id, key["claimedAt"], OUTCOME_UNKNOWN) is not None:
+            elif records.settle_stuck(environment_id, message_id, key["claimedAt"], "failed", OUTCOME_UNKNOWN):
                 resolved.failed += 1
     for channel, channel_jobs in to_enqueue.items():
         jobs.enqueue(channel, channel_jobs)
