@@ -92,14 +92,18 @@ class EventSources:
         return running, finished
 
     def awaiting(self) -> set[str]:
-        """Executions waiting for a task token: only someone else (or the clock) moves them on."""
-        return {execution for execution, _ in list(self.hooks.awaiting.values())}
+        """Executions waiting for a task token: only someone else (or the clock) moves them on. One whose token
+        was answered, or whose timeout the clock has reached, is not: its thread is about to wake and go on."""
+        now = self.clock.time()
+        return {
+            task.execution for task in list(self.hooks.awaiting.values()) if task.ends_at > now and not task.answered()
+        }
 
     def skip_waits(self, running: set[str]) -> None:
         """With time_scale 0, when every running execution is in a Wait state or awaits a task token (and one at
         least is in a Wait), jump to the first wait's end or token timeout."""
         waits = list(self.hooks.waiting.values())
-        pending = waits + list(self.hooks.awaiting.values())
+        pending = waits + [(task.execution, task.ends_at) for task in list(self.hooks.awaiting.values())]
         if self.time_scale() > 0 or not waits or not running <= {execution for execution, _ in pending}:
             return
         first_end = min(end for _, end in pending)

@@ -9,7 +9,8 @@
 - `Timestamp._get_wait_seconds`: compares the timestamp with the runtime clock (moto uses naive local time).
 - `StateTaskServiceCallback._eval_wait_for_task_token`: a `.waitForTaskToken` task's TimeoutSeconds runs on the
   runtime clock, like a Wait (`Hooks.awaiting`); a drain stops when only such tasks are left (they wait for
-  someone else: a test sends the task token, or advances the clock past the timeout).
+  someone else: a test sends the task token, or advances the clock past the timeout), and goes on while one
+  whose token was answered or whose timeout passed has not yet woken.
 - `moto.sqs.models.unix_time*`: visibility timeouts, delays and retention run on the runtime clock.
 - `events.models.Rule.send_to_targets`: PutEvents reaches only SQS, logs, archives and buses (a Lambda
   target raises NotImplementedError); Lambda, Step Functions and SNS targets are delivered by the runtime,
@@ -60,6 +61,17 @@ from local.targets import rule_payload
 LOCAL_TARGET_SERVICES = ("lambda", "states", "sns")
 
 
+@dataclass(frozen=True)
+class Awaited:
+    """A `.waitForTaskToken` task in progress."""
+
+    execution: str
+    ends_at: float
+    """Clock time the task times out."""
+    answered: Callable[[], bool]
+    """Whether someone sent the task token's outcome (the task moves on as soon as its thread wakes)."""
+
+
 @dataclass
 class Hooks:
     clock: Clock
@@ -71,8 +83,8 @@ class Hooks:
     """Send a payload to a rule or schedule target (local.targets.Targets.deliver)."""
     waiting: dict[int, tuple[str, float]] = field(default_factory=dict)
     """Wait states in progress: id(environment) -> (execution ARN, clock time the wait ends)."""
-    awaiting: dict[int, tuple[str, float]] = field(default_factory=dict)
-    """Task tokens awaited: id(environment) -> (execution ARN, clock time the task times out)."""
+    awaiting: dict[int, Awaited] = field(default_factory=dict)
+    """Task tokens awaited: id(environment) -> Awaited."""
 
 
 _active: Hooks | None = None
@@ -184,7 +196,7 @@ def _wait_for_task_token(
     ends_at = hooks.clock.time() + timeout_seconds
     scale = hooks.time_scale()
     real_deadline = time.monotonic() + timeout_seconds * scale if scale > 0 else float("inf")
-    hooks.awaiting[id(env)] = (_execution_id(env), ends_at)
+    hooks.awaiting[id(env)] = Awaited(_execution_id(env), ends_at, lambda: callback_endpoint.get_outcome() is not None)
     try:
         while env.is_running() and hooks.clock.time() < ends_at:
             if callback_endpoint.get_outcome() is not None:

@@ -87,3 +87,60 @@ def test_stopping_an_execution_interrupts_its_wait(real_time_waits: LocalRuntime
 
     assert describe(arn)["status"] == "ABORTED"
     assert "StepFunction" not in report.invocations
+
+
+def awaiting_a_token(runtime: LocalRuntime, name: str) -> str:
+    """A machine whose Lambda task waits an hour for its task token (the item `step-<token>` carries it)."""
+    definition = {
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": {
+                    "FunctionName": runtime.stack.functions["StepFunction"].arn,
+                    "Payload": {"id.$": "$$.Task.Token"},
+                },
+                "TimeoutSeconds": 3600,
+                "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "TimedOut"}],
+                "End": True,
+            },
+            "TimedOut": {"Type": "Pass", "Result": {"timedOut": True}, "End": True},
+        },
+    }
+    sfn = boto3.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name=name, definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/local"
+    )["stateMachineArn"]
+    arn: str = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    return arn
+
+
+def test_a_drain_stops_at_a_task_awaiting_its_token_and_goes_on_once_the_clock_passes_its_timeout(
+    runtime: LocalRuntime,
+) -> None:
+    arn = awaiting_a_token(runtime, "token-timeout")
+    runtime.drain(timeout=10)
+    assert describe(arn)["status"] == "RUNNING"
+
+    runtime.clock.advance(3600)
+    # the timed-out task's thread wakes on its own schedule: the drain must wait for it, not stop at once
+    runtime.drain(timeout=10)
+
+    execution = describe(arn)
+    assert execution["status"] == "SUCCEEDED"
+    assert json.loads(execution["output"]) == {"timedOut": True}
+
+
+def test_a_drain_goes_on_once_an_awaited_task_token_is_answered(runtime: LocalRuntime) -> None:
+    before = {item["pk"] for item in table_items(runtime, "step-")}
+    arn = awaiting_a_token(runtime, "token-answered")
+    runtime.drain(timeout=10)
+    [token] = [item["pk"].removeprefix("step-") for item in table_items(runtime, "step-") if item["pk"] not in before]
+
+    boto3.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps({"answered": True}))
+    runtime.drain(timeout=10)
+
+    execution = describe(arn)
+    assert execution["status"] == "SUCCEEDED"
+    assert json.loads(execution["output"]) == {"answered": True}
