@@ -294,5 +294,49 @@ def test_runs_in_flight_finish_on_their_version_when_a_new_one_is_published(runt
     assert sent_subjects(runtime, f"{early}@example.com", tag) == [f"{tag} first", f"{tag} second v1"]
     assert sent_subjects(runtime, f"{late}@example.com", tag) == [f"{tag} first", f"{tag} second v2"]
     assert [runs(admin, campaign, user)[0]["version"] for user in (early, late)] == [1, 2]
-    machines = {e["stateMachineArn"].rsplit("-", 1)[-1] for e in executions(runtime, campaign)}
-    assert machines == {"v1", "v2"}
+    # only a template changed: both versions run on the one machine of their step graph
+    assert len({e["stateMachineArn"] for e in executions(runtime, campaign)}) == 1
+
+
+def machines_of(campaign: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The campaign's state machines by ARN, with their definitions."""
+    sfn = boto3.client("stepfunctions")
+    return {
+        machine["stateMachineArn"]: json.loads(
+            sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["definition"]
+        )
+        for machine in sfn.list_state_machines()["stateMachines"]
+        if campaign["_id"] in machine["name"]
+    }
+
+
+def test_saving_a_journey_creates_its_state_machine_and_a_changed_graph_another(runtime: LocalRuntime, admin: Api):
+    user, tag = unique("pub"), unique("P")
+    subscriber(admin, user)
+    steps = [email("hello", f"{tag} hello"), {"id": "pause", "type": "wait", "wait": {"amount": 1, "unit": "hours"}}]
+    campaign = journey(admin, *steps)
+    [(first, definition)] = machines_of(campaign).items()
+    assert definition["States"]["pause"]["Type"] == "Wait"
+    assert definition["States"]["pause"]["Seconds"] == 3600
+
+    assert admin.post(f"/v1/campaigns/{campaign['_id']}/stop", {}).status == 200
+    assert admin.post(f"/v1/campaigns/{campaign['_id']}/start", {}).status == 200
+    renamed = admin.put(f"/v1/campaigns/{campaign['_id']}", {"name": f"{campaign['name']} renamed"})
+    assert (renamed.status, renamed.json()["data"]["version"]) == (200, 4)
+    assert list(machines_of(campaign)) == [first]  # status and name changes keep the machine
+
+    steps[1]["wait"]["amount"] = 2
+    assert admin.put(f"/v1/campaigns/{campaign['_id']}", {"steps": steps}).status == 200
+    machines = machines_of(campaign)
+    [second] = set(machines) - {first}
+    assert machines[second]["States"]["pause"]["Seconds"] == 7200
+
+    trigger(admin, campaign, user)
+    runtime.drain()
+    assert sent_subjects(runtime, f"{user}@example.com", tag) == [f"{tag} hello"]
+    assert [e["stateMachineArn"] for e in executions(runtime, campaign)] == [second]
+
+
+def test_a_campaign_of_sends_only_has_no_state_machine(admin: Api):
+    campaign = journey(admin, email("hello", "plain send"))
+    assert machines_of(campaign) == {}

@@ -9,7 +9,7 @@ from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
-from clarion.journeys.graph import validate_steps
+from clarion.journeys.graph import is_journey, validate_steps
 from clarion.layouts.lookup import require_layouts
 from clarion.principal import Principal
 
@@ -36,6 +36,7 @@ def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campai
         "updatedAt": now,
         "updatedBy": caller.client_id,
     }
+    _publish_journey(caller, campaign)
     CampaignsRepository().create(caller.environment_id, campaign)
     return public_campaign(campaign)
 
@@ -62,6 +63,8 @@ def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaign
         return public_campaign(campaign)
     now = utc_now()
     changed = campaign | changes | {"version": campaign["version"] + 1, "updatedAt": now, "updatedBy": caller.client_id}
+    if "steps" in changes:
+        _publish_journey(caller, changed)
     CampaignsRepository().update(caller.environment_id, campaign, changed)
     return public_campaign(changed)
 
@@ -80,6 +83,14 @@ def _steps_and_channels(caller: Principal, steps: list[Step]) -> dict[str, Any]:
     stored = [step.stored() for step in steps]
     validate_steps(stored)
     return {"steps": stored, "channels": list(dict.fromkeys(step.channel for step in steps if step.channel))}
+
+
+def _publish_journey(caller: Principal, campaign: Item) -> None:
+    """A journey's state machine exists before the campaign that runs on it is stored."""
+    if is_journey(campaign["steps"]):
+        from clarion.journeys.machines import publish_machine  # noqa: PLC0415 - Step Functions code, off the cold start
+
+        publish_machine(caller.environment_id, campaign)
 
 
 def existing_campaign(caller: Principal, campaign_id: str) -> Item:

@@ -1,4 +1,4 @@
-"""A journey's steps → Amazon States Language (one Standard state machine per campaign version).
+"""A journey's steps → Amazon States Language (one Standard state machine per step graph of a campaign).
 
 The execution's state is `{"run": {environmentId, campaignId, version, subscriberId, transactionId, payload},
 "steps": {<step id>: outcome}, "visits": {...}, "end": "completed"}`. What needs no logic is a native state: a

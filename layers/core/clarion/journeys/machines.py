@@ -1,8 +1,10 @@
-"""One Standard state machine per campaign version, and the runs started on it.
+"""One Standard state machine per step graph of a campaign, and the runs started on it.
 
-The machine of version v is `<prefix><env>-<campaign>-v<v>`, created the first time a run of that version starts;
-with it a snapshot of the campaign as it was at v (CampaignsTable `JOURNEY#<campaign>#V#<v>`), which the Lambda
-tasks read: a run in flight finishes on the version it started on, whatever is published meanwhile.
+Saving a journey compiles its steps and creates their machine, `<prefix><env>-<campaign>-<hash of the definition>`:
+versions that change only templates, names or status share a machine, and a changed graph gets a new one. The
+first run of a version writes a snapshot of the campaign as it was at that version (CampaignsTable
+`JOURNEY#<campaign>#V#<v>`), which the Lambda tasks read: a run in flight finishes on the version it started on,
+whatever is published meanwhile.
 
 A run's execution name is derived from (environment, campaign, subscriber, transactionId): a dispatch job run
 twice, or a subscriber reached twice by one trigger, cannot start a second run (ExecutionAlreadyExists).
@@ -28,6 +30,7 @@ from clarion.settings import settings
 logger = Logger(child=True)
 SNAPSHOT_FIELDS = ("_id", "name", "identifier", "critical", "preferenceSettings", "steps", "inboxExpiryDays", "version")
 MAX_NAME = 80
+DEFINITION_HASH = 8
 _machines: dict[tuple[str, str, int], str] = {}
 _lock = threading.Lock()
 
@@ -36,13 +39,13 @@ def snapshot_sk(campaign_id: str, version: int) -> str:
     return f"JOURNEY#{campaign_id}#V#{version}"
 
 
-def machine_name(environment_id: str, campaign_id: str, version: int) -> str:
-    name = f"{settings().journey_state_machine_prefix}{environment_id}-{campaign_id}-v{version}"
+def machine_name(environment_id: str, campaign_id: str, definition_hash: str) -> str:
+    prefix = settings().journey_state_machine_prefix
+    name = f"{prefix}{environment_id}-{campaign_id}-{definition_hash}"
     if len(name) <= MAX_NAME:
         return name
-    digest = hashlib.sha256(f"{environment_id}-{campaign_id}".encode()).hexdigest()
-    suffix = f"-v{version}"
-    return f"{settings().journey_state_machine_prefix}{digest}"[: MAX_NAME - len(suffix)] + suffix
+    owner = hashlib.sha256(f"{environment_id}-{campaign_id}".encode()).hexdigest()
+    return f"{prefix}{owner}"[: MAX_NAME - len(definition_hash) - 1] + f"-{definition_hash}"
 
 
 def execution_name(environment_id: str, campaign_id: str, subscriber_id: str, transaction_id: str) -> str:
@@ -50,8 +53,29 @@ def execution_name(environment_id: str, campaign_id: str, subscriber_id: str, tr
     return "run-" + hashlib.sha256(key.encode()).hexdigest()[:60]
 
 
+def publish_machine(environment_id: str, campaign: Item) -> str:
+    """The ARN of the state machine of the campaign's steps, created if no version had those steps before."""
+    definition = Compiler(settings().journey_task_function_name, settings().messages_table).compile(
+        campaign["steps"], comment=f"campaign {campaign['_id']}"
+    )
+    text = json.dumps(definition, sort_keys=True)
+    name = machine_name(environment_id, campaign["_id"], hashlib.sha256(text.encode()).hexdigest()[:DEFINITION_HASH])
+    sfn = client("stepfunctions")
+    try:
+        arn: str = sfn.create_state_machine(
+            name=name, definition=text, roleArn=settings().journey_role_arn, type="STANDARD"
+        )["stateMachineArn"]
+    except Exception as error:
+        if _code(error) != "StateMachineAlreadyExists":
+            raise
+        arn = _machine_arn(name)
+        if json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"]) != definition:
+            raise RuntimeError(f"state machine {name} exists with another definition") from error
+    return arn
+
+
 def ensure_machine(environment_id: str, campaign: Item) -> str:
-    """The ARN of the campaign version's state machine, created (with its snapshot) when first needed."""
+    """The ARN of the campaign version's state machine, with the version's snapshot written first."""
     key = (environment_id, campaign["_id"], int(campaign["version"]))
     with _lock:
         if key in _machines:
@@ -60,19 +84,7 @@ def ensure_machine(environment_id: str, campaign: Item) -> str:
     table = DynamoTable(settings().campaigns_table)
     item = {"pk": campaigns_pk(environment_id), "sk": snapshot_sk(campaign["_id"], key[2])} | snapshot
     table.put(item, NEW_ITEM)  # immutable: an existing snapshot is this version
-    name = machine_name(*key)
-    definition = Compiler(settings().journey_task_function_name, settings().messages_table).compile(
-        campaign["steps"], comment=f"campaign {campaign['_id']} version {key[2]}"
-    )
-    sfn = client("stepfunctions")
-    try:
-        arn: str = sfn.create_state_machine(
-            name=name, definition=json.dumps(definition), roleArn=settings().journey_role_arn, type="STANDARD"
-        )["stateMachineArn"]
-    except Exception as error:
-        if _code(error) != "StateMachineAlreadyExists":
-            raise
-        arn = _machine_arn(name)
+    arn = publish_machine(environment_id, campaign)
     with _lock:
         _machines[key] = arn
     return arn
