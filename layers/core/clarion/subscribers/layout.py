@@ -1,8 +1,12 @@
 """Where each item of SubscribersTable lives (docs/data-model.md explains why).
 
 Every key starts with the environment id. A subscriber's own items share one partition, so reading or
-deleting everything about one subscriber is one Query; lists go through the keys-only ListIndex.
+deleting everything about one subscriber is one Query; lists go through the keys-only ListIndex, and finding
+subscribers by email or phone goes through the sparse EmailIndex and PhoneIndex.
 """
+
+import hashlib
+from typing import NamedTuple
 
 LIST_INDEX = "ListIndex"
 PROFILE = "PROFILE"
@@ -17,6 +21,25 @@ def subscriber_pk(environment_id: str, subscriber_id: str) -> str:
 def subscribers_list_pk(environment_id: str) -> str:
     """ListIndex partition of an environment's subscribers (sort key: the subscriberId)."""
     return f"ENV#{environment_id}#SUBSCRIBERS"
+
+
+class ContactIndex(NamedTuple):
+    name: str
+    key: str
+    """The profile's attribute the index is keyed by: present while the profile holds that contact."""
+
+
+CONTACT_INDEXES = {
+    "email": ContactIndex("EmailIndex", "contactEmail"),
+    "phone": ContactIndex("PhoneIndex", "contactPhone"),
+}
+
+
+def contact_key(environment_id: str, field: str, address: str) -> str:
+    """EmailIndex / PhoneIndex partition of an address, hashed so the index does not copy it; an email is
+    lower-cased first, so any case finds it."""
+    normalized = address.lower() if field == "email" else address
+    return f"{environment_id}#{hashlib.sha256(normalized.encode()).hexdigest()}"
 
 
 def campaign_preference_sk(campaign_id: str) -> str:

@@ -7,9 +7,11 @@ from clarion.aws import client
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, from_item, is_transaction_cancelled
 from clarion.settings import settings
 from clarion.subscribers.layout import (
+    CONTACT_INDEXES,
     LIST_INDEX,
     PROFILE,
     TOPIC,
+    contact_key,
     counter_pk,
     member_sk,
     membership_sk,
@@ -21,6 +23,7 @@ from clarion.subscribers.layout import (
 SUBSCRIBERS_COUNTER = "COUNT#SUBSCRIBERS"
 _MEMBERSHIP_PREFIX = membership_sk("")
 _EXISTS = "attribute_exists(pk)"
+_CONTACT_KEY_NAMES = {index.key for index in CONTACT_INDEXES.values()}
 
 
 class SubscribersRepository:
@@ -42,25 +45,16 @@ class SubscribersRepository:
         return {item["subscriberId"]: item for item in found}
 
     def ids_with_contact(self, environment_id: str, *, email: str | None = None, phone: str | None = None) -> list[str]:
-        """The subscribers whose email (any case) or phone is the one given. No index holds contacts: this reads
-        the environment's profiles a page at a time, for occasional operations (cancel journey by email/phone)."""
-        params: dict[str, Any] = {"TableName": self.table.name, "IndexName": LIST_INDEX, "Limit": 100}
-        params |= Expression("listPk = :pk", values={":pk": subscribers_list_pk(environment_id)}).params(
-            "KeyConditionExpression"
-        )
-        wanted_email = email.lower() if email else None
-        found: list[str] = []
-        while True:
-            response = client("dynamodb").query(**params)
-            ids = [from_item(item)["listSk"] for item in response["Items"]]
-            for subscriber_id, profile in self.get_many(environment_id, ids).items():
-                if (wanted_email and str(profile.get("email") or "").lower() == wanted_email) or (
-                    phone and profile.get("phone") == phone
-                ):
-                    found.append(subscriber_id)
-            if "LastEvaluatedKey" not in response:
-                return found
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        """The subscribers whose email (any case) or phone is the one given: a Query of EmailIndex / PhoneIndex,
+        which hold only profiles having that contact (eventually consistent, as every GSI)."""
+        found: dict[str, None] = {}
+        for field, address in (("email", email), ("phone", phone)):
+            if not address:
+                continue
+            index = CONTACT_INDEXES[field]
+            key = Expression("#key = :key", {"#key": index.key}, {":key": contact_key(environment_id, field, address)})
+            found |= dict.fromkeys(item["subscriberId"] for item in self.table.query_items(key, index=index.name))
+        return list(found)
 
     def count(self, environment_id: str) -> int:
         counter = self.table.get(counter_pk(environment_id), SUBSCRIBERS_COUNTER)
@@ -100,6 +94,7 @@ class SubscribersRepository:
     ) -> Item | None:
         """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
         None when there is no such subscriber, or it changed since `expected_updated_at` was read."""
+        changes = changes | _contact_keys(environment_id, changes)
         names = {f"#{index}": name for index, name in enumerate(changes)}
         values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
         assignments = [f"#{index} = :{index}" for index in range(len(changes)) if f":{index}" in values]
@@ -166,14 +161,28 @@ class SubscribersRepository:
 
     @staticmethod
     def _with_keys(profile: Item) -> Item:
+        """The item of a whole profile: its keys, and the index keys of the contacts it holds now (a profile read,
+        merged with changes, may carry those of the contacts it held)."""
         environment_id, subscriber_id = profile["environmentId"], profile["subscriberId"]
+        fields = {name: value for name, value in profile.items() if name not in _CONTACT_KEY_NAMES}
+        contacts = {name: key for name, key in _contact_keys(environment_id, fields).items() if key is not None}
         return {
             "pk": subscriber_pk(environment_id, subscriber_id),
             "sk": PROFILE,
             "listPk": subscribers_list_pk(environment_id),
             "listSk": subscriber_id,
-            **profile,
+            **fields,
+            **contacts,
         }
+
+
+def _contact_keys(environment_id: str, fields: Item) -> Item:
+    """The index key of each contact `fields` gives; None for one given as None (cleared: its key goes too)."""
+    return {
+        index.key: contact_key(environment_id, field, fields[field]) if fields[field] else None
+        for field, index in CONTACT_INDEXES.items()
+        if field in fields
+    }
 
 
 def _add_to(attribute: str, delta: int) -> Expression:
