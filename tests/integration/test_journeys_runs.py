@@ -126,23 +126,40 @@ def test_waits_until_nine_local_time_in_each_subscribers_timezone(runtime: Local
 # digest and throttle
 
 
-def test_a_digest_of_five_events_sends_one_message_listing_five(runtime: LocalRuntime, admin: Api):
-    user, tag = unique("dig"), unique("G")
+def digested(runtime: LocalRuntime, admin: Api, user: str, subject: str, body: str, events: int) -> dict[str, Any]:
+    """A journey digesting `events` triggers for `user` (payloads {comment: c<n>}) into one email; the journey."""
     subscriber(admin, user)
-    body = "{{ payload.digest.count }} comments:{% for e in payload.digest.events %} [{{ e.comment }}]{% endfor %}"
     campaign = journey(
         admin,
         {"id": "batch", "type": "digest", "digest": {"amount": 10, "unit": "minutes"}},
-        email("summary", f"{tag} new comments", body=body),
+        email("summary", subject, body=body),
     )
-    for number in range(1, 6):
+    for number in range(1, events + 1):
         trigger(admin, campaign, user, {"comment": f"c{number}"})
     runtime.drain()
+    return campaign
+
+
+def test_a_digest_of_five_events_sends_one_message_listing_five(runtime: LocalRuntime, admin: Api):
+    user, tag = unique("dig"), unique("G")
+    body = "{{ payload.digest.count }} comments:{% for e in payload.digest.events %} [{{ e.comment }}]{% endfor %}"
+    campaign = digested(runtime, admin, user, f"{tag} new comments", body, events=5)
     [sent] = sent_bodies(runtime, f"{user}@example.com", tag)
     assert "5 comments:" in sent
     assert sorted(sent.split(":", 1)[1].split()) == ["[c1]", "[c2]", "[c3]", "[c4]", "[c5]"]  # in order of arrival
     statuses = sorted(run["status"] for run in runs(admin, campaign, user))
     assert statuses == ["completed"] + ["digested"] * 4
+
+
+def test_after_a_digest_templates_see_novus_step_digest_events_and_total_count(runtime: LocalRuntime, admin: Api):
+    user, tag = unique("dgn"), unique("N")
+    body = (
+        "{% if step.digest %}{{ step.total_count }} comments:"
+        "{% for e in step.events %} [{{ e.comment }}]{% endfor %}{% endif %} / {{ payload.digest.count }}"
+    )
+    digested(runtime, admin, user, f"{tag} {{{{ step.total_count }}}} new", body, events=3)
+    assert sent_bodies(runtime, f"{user}@example.com", tag) == ["3 comments: [c1] [c2] [c3] / 3"]
+    assert sent_subjects(runtime, f"{user}@example.com", tag) == [f"{tag} 3 new"]
 
 
 def test_a_throttle_of_three_an_hour_drops_the_fourth(runtime: LocalRuntime, admin: Api):

@@ -121,6 +121,18 @@ def test_subscriber_payload_event_and_campaign_are_the_variables():
     assert rendered(source + "{{ campaign.identifier }}") == "Ann pro Clarion Clarion welcome"
 
 
+def test_without_a_digest_novus_step_says_no_digest_and_has_no_events():
+    source = "{% if step.digest %}digest{% else %}single{% endif %}[{{ step.total_count }}]"
+    assert rendered(source + "{% for e in step.events %}{{ e }}{% endfor %}") == "single[]"
+
+
+def test_after_a_digest_novus_step_has_the_events_and_the_total_count():
+    digest = {"events": [{"n": 1}, {"n": 2}], "count": 60}  # 60 digested, the first events kept
+    variables = template_variables(SUBSCRIBER, {}, CAMPAIGN, {"digest": digest})
+    source = "{{ step.digest }} {{ step.total_count }}:{% for e in step.events %} {{ e.n }}{% endfor %}"
+    assert render(source, variables, field="body") == "True 60: 1 2"
+
+
 def test_only_the_documented_subscriber_fields_are_visible():
     assert rendered("[{{ subscriber.pk }}]") == "[]"
 

@@ -58,19 +58,29 @@ def _record(base: Item, job: DispatchJob, campaign: Item, step: Item, *, profile
     to = address_for(channel, profile)
     if to is None:
         return _closed(base, "skipped", NO_ADDRESS[channel])
-    integrations = candidates(job, channel, profile, job["payload"])  # None: the stack's default provider
+    overrides = job.get("overrides")
+    named = trigger_extras.integration_named(channel, overrides)
+    integrations = candidates(job, channel, profile, job["payload"], named=named)  # None: the stack's default
+    if integrations == [] and named:  # deactivated since the trigger was accepted
+        reason = f"overrides.{channel}.integrationIdentifier: no active {channel} integration '{named}'"
+        return _closed(base | {"to": to}, "failed", reason)
     if integrations == []:
         return _closed(base | {"to": to}, "skipped", NO_MATCH)
-    layouts = layouts_of_trigger(job["environmentId"], job["transactionId"], campaign)  # read once per trigger
+    layouts = layouts_of_trigger(  # read once per trigger
+        job["environmentId"], job["transactionId"], campaign, trigger_extras.layout_named(overrides)
+    )
     try:
         content = rendered_content(
             step, subscriber=profile, payload=job["payload"], campaign=campaign, layouts=layouts, trigger=job
         )
     except RenderFailed as failure:
         return _closed(base | {"to": to}, "failed", f"{failure.field}: {failure.reason}")
-    content = trigger_extras.overridden(channel, content, job.get("overrides"))
+    content = trigger_extras.overridden(channel, content, overrides)
     if channel == "in_app":
         content |= trigger_extras.in_app_actor(job.get("actor"))
+    note = layouts.override_note() if channel == "email" else None
+    if note:  # on the queued entry, so the execution details tell it
+        base["history"][0]["reason"] = note
     routed = {"integrations": integrations} if integrations else {}
     return base | {"to": to, "content": content, "providerId": to.get("providerId")} | routed
 
@@ -79,11 +89,12 @@ def rendered_content(
     step: Item, *, subscriber: Item, payload: Item, campaign: Item, layouts: StepLayouts, trigger: Any = None
 ) -> Item:
     """What the step sends the subscriber, shaped for its sender (the campaign preview shows the same): the email
-    body inside its layout. `trigger` gives the trigger's actor and tenant. Raises RenderFailed."""
+    body inside its layout. `trigger` gives the trigger's actor and tenant, and a journey's digest. Raises
+    RenderFailed."""
     rendered = render_step(step, subscriber=subscriber, payload=payload, campaign=campaign, trigger=trigger)
     if step["channel"] == "email":
         rendered["body"] = layouts.wrap(
-            step, rendered["body"], subscriber=subscriber, payload=payload, campaign=campaign
+            step, rendered["body"], subscriber=subscriber, payload=payload, campaign=campaign, trigger=trigger
         )
     return _content(step["channel"], rendered, payload, campaign)
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 from clarion.models import Model, Request, SubscriberId
 from clarion.subscribers.models import CreateSubscriberRequest
@@ -51,8 +51,57 @@ Recipient = Annotated[
 
 
 def _as_list(value: Any) -> Any:
-    """Novu takes one recipient or a list of them."""
+    """Novu takes one recipient (or address) or a list of them."""
     return value if isinstance(value, list) else [value]
+
+
+Addresses = Annotated[list[Email], BeforeValidator(_as_list), Field(max_length=50, description="One address or a list")]
+IntegrationIdentifier = Annotated[
+    str, Field(min_length=1, max_length=100, description="The active integration that sends the channel's messages")
+]
+
+
+class EmailOverrides(Model):
+    """Novu v1's `overrides.email`; its other keys (to, customData, headers, ...) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    from_: Email | None = Field(default=None, alias="from", description="The sender's address")
+    senderName: str | None = Field(default=None, max_length=100)
+    replyTo: Addresses | None = None
+    cc: Addresses | None = None
+    bcc: Addresses | None = None
+    text: str | None = Field(default=None, description="The plain-text part")
+    integrationIdentifier: IntegrationIdentifier | None = None
+
+
+class SmsOverrides(Model):
+    """Novu v1's `overrides.sms`; its other keys (to, from, customData) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    content: str | None = Field(default=None, description="Replaces the text")
+    integrationIdentifier: IntegrationIdentifier | None = None
+
+
+class TriggerOverrides(Model):
+    """Novu v1's trigger `overrides`. `fcm`, `apns` and `push` take {title, body, data} (data merged over the
+    step's); other keys (provider ids, Novu v2's `steps`, ...) are accepted and ignored, as Novu ignores them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    layoutIdentifier: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The layout wrapping every email step of the trigger; naming none, the steps keep theirs",
+    )
+    email: EmailOverrides | None = None
+    sms: SmsOverrides | None = None
+
+    def as_job(self) -> dict[str, Any]:
+        """What the dispatch job carries: the overrides given, Novu's names, nothing unset."""
+        return self.model_dump(by_alias=True, exclude_none=True)
 
 
 class EventTriggerRequest(Request):
@@ -65,11 +114,7 @@ class EventTriggerRequest(Request):
         description="A subscriberId, a subscriber object (upserted), a topic {type: Topic, topicKey}, or a list",
     )
     payload: dict[str, Any] = Field(default_factory=dict)
-    overrides: dict[str, Any] | None = Field(
-        default=None,
-        description="Per channel, as Novu v1: email (from, senderName, replyTo, cc, bcc, text), sms (content), "
-        "fcm/apns/push (title, body, data); unknown keys ignored",
-    )
+    overrides: TriggerOverrides | None = None
     transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
@@ -90,11 +135,7 @@ class BroadcastRequest(Request):
 
     name: str = Field(min_length=1, max_length=100, description="The campaign's identifier (Novu's workflow trigger)")
     payload: dict[str, Any] = Field(default_factory=dict)
-    overrides: dict[str, Any] | None = Field(
-        default=None,
-        description="Per channel, as Novu v1: email (from, senderName, replyTo, cc, bcc, text), sms (content), "
-        "fcm/apns/push (title, body, data); unknown keys ignored",
-    )
+    overrides: TriggerOverrides | None = None
     transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
@@ -151,6 +192,7 @@ class DispatchJob(TypedDict):
     actor: NotRequired[dict[str, Any]]  # the trigger's extras (clarion.engine.trigger_extras)
     tenant: NotRequired[dict[str, Any]]
     overrides: NotRequired[dict[str, Any]]
+    digest: NotRequired[dict[str, Any]]  # a journey's digest released before this send: its {events, count}
 
 
 class ZoneFilter(TypedDict):

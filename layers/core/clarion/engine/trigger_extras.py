@@ -4,14 +4,17 @@ carried by the dispatch job to every record.
 - `actor`: a subscriberId or a subscriber object (upserted with the recipients); templates see its public fields
   as `actor`, and in-app messages carry it (Novu's `actor` and `actorSubscriber`).
 - `tenant`: an identifier or {identifier, name, data}; templates see it as `tenant`, the notification records it.
-- `overrides`, per channel as Novu v1 has them: `email` (from, senderName, replyTo, cc, bcc, text), `sms`
-  (content), `fcm` / `apns` / `push` (title, body, data: merged over the step's). Unknown keys are ignored, as
+- `overrides`, as Novu v1 has them: `email` (from, senderName, replyTo, cc, bcc, text), `sms` (content), `fcm` /
+  `apns` / `push` (title, body, data: merged over the step's); `email.integrationIdentifier` and
+  `sms.integrationIdentifier` name the integration that sends (checked when the trigger is accepted);
+  `layoutIdentifier` names the layout of every email step (clarion.layouts.lookup). Unknown keys are ignored, as
   Novu ignores them.
 """
 
 from typing import Any
 
 from clarion.dynamo import Item
+from clarion.errors import ValidationFailed
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.templates.render import SUBSCRIBER_VARIABLES
@@ -19,6 +22,7 @@ from clarion.templates.render import SUBSCRIBER_VARIABLES
 EMAIL_OVERRIDES = ("from", "senderName", "replyTo", "cc", "bcc", "text")
 PUSH_OVERRIDES = ("title", "body")
 PUSH_OVERRIDE_KEYS = ("fcm", "apns", "push")
+INTEGRATION_OVERRIDE_CHANNELS = ("email", "sms")  # Novu v1's IIntegrationOverride
 
 
 def actor_of(environment_id: str, actor: str | CreateSubscriberRequest | None) -> Item | None:
@@ -44,6 +48,41 @@ def job_extras(actor: Item | None, tenant: Item | None, overrides: dict[str, Any
     """What the dispatch job carries of them (nothing when the trigger named none)."""
     extras: Item = {"actor": actor, "tenant": tenant, "overrides": overrides}
     return {name: value for name, value in extras.items() if value}
+
+
+def integration_named(channel: str, overrides: dict[str, Any] | None) -> str | None:
+    """The identifier of the integration the trigger's `overrides.<channel>.integrationIdentifier` names, if any."""
+    section = (overrides or {}).get(channel) if channel in INTEGRATION_OVERRIDE_CHANNELS else None
+    return section.get("integrationIdentifier") if isinstance(section, dict) else None
+
+
+def require_named_integrations(environment_id: str, overrides: dict[str, Any] | None) -> None:
+    """Refuses (422 naming `overrides.<channel>.integrationIdentifier`) an identifier that names no active
+    integration of its channel: Novu would accept the trigger and send nothing."""
+    named = {
+        channel: identifier
+        for channel in INTEGRATION_OVERRIDE_CHANNELS
+        if (identifier := integration_named(channel, overrides)) is not None
+    }
+    if not named:
+        return
+    # the integrations' code stays off the trigger's cold start: few triggers name an integration
+    from clarion.integrations.selection import active_integrations, named_integration  # noqa: PLC0415
+
+    active = active_integrations(environment_id)
+    for channel, identifier in named.items():
+        if named_integration(active, channel, identifier) is None:
+            raise ValidationFailed(
+                f"no active {channel} integration has the identifier '{identifier}'",
+                field=f"overrides.{channel}.integrationIdentifier",
+                value=identifier,
+            )
+
+
+def layout_named(overrides: dict[str, Any] | None) -> str | None:
+    """The identifier of the layout the trigger's `overrides.layoutIdentifier` names, if any."""
+    identifier = (overrides or {}).get("layoutIdentifier")
+    return identifier if isinstance(identifier, str) and identifier else None
 
 
 def overridden(channel: str, content: Item, overrides: dict[str, Any] | None) -> Item:

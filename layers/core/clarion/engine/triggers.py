@@ -67,6 +67,7 @@ def trigger_event(
     if campaign["status"] != ACTIVE:
         return TriggerEventResult(status="trigger_not_active", transactionId=transaction_id)
     payload = bounded_payload(request.payload, field="payload")
+    overrides = _checked_overrides(caller, request)
     subscriber_ids: dict[str, None] = {}
     topic_keys: dict[str, None] = {}
     profiles: dict[str, CreateSubscriberRequest] = {}
@@ -84,7 +85,7 @@ def trigger_event(
         entries = [profile.model_dump(exclude_unset=True) for profile in profiles.values()]
         subscribers.bulk_create_subscribers(caller, entries)
     targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
-    start_trigger(caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request))
+    start_trigger(caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request, overrides))
     return TriggerEventResult(transactionId=transaction_id)
 
 
@@ -108,10 +109,11 @@ def broadcast(caller: Principal, request: BroadcastRequest) -> TriggerEventResul
     if campaign["status"] != ACTIVE:
         return TriggerEventResult(status="trigger_not_active", transactionId=transaction_id)
     payload = bounded_payload(request.payload, field="payload")
+    overrides = _checked_overrides(caller, request)
     if isinstance(request.actor, CreateSubscriberRequest):
         subscribers.bulk_create_subscribers(caller, [request.actor.model_dump(exclude_unset=True)])
     everyone = Targets(subscriberIds=[], topicKeys=[], all=True)
-    start_trigger(caller, campaign, transaction_id, payload, everyone, extras=_extras(caller, request))
+    start_trigger(caller, campaign, transaction_id, payload, everyone, extras=_extras(caller, request, overrides))
     return TriggerEventResult(transactionId=transaction_id)
 
 
@@ -148,9 +150,17 @@ def start_trigger(
     send_dispatch_job(job)
 
 
-def _extras(caller: Principal, request: EventTriggerRequest | BroadcastRequest) -> Item:
+def _checked_overrides(caller: Principal, request: EventTriggerRequest | BroadcastRequest) -> Item | None:
+    """The overrides as the job carries them, once the integrations they name are known to exist (before any
+    subscriber is upserted: a refused trigger changes nothing)."""
+    overrides = request.overrides.as_job() if request.overrides else None
+    trigger_extras.require_named_integrations(caller.environment_id, overrides)
+    return overrides
+
+
+def _extras(caller: Principal, request: EventTriggerRequest | BroadcastRequest, overrides: Item | None) -> Item:
     actor = trigger_extras.actor_of(caller.environment_id, request.actor)
-    return trigger_extras.job_extras(actor, trigger_extras.tenant_of(request.tenant), request.overrides)
+    return trigger_extras.job_extras(actor, trigger_extras.tenant_of(request.tenant), overrides)
 
 
 def _job(

@@ -4,7 +4,9 @@ The candidates of a message are the active, non-deleted integrations of its chan
 subscriber's profile and the trigger's payload: those with conditions before those without, then primary
 first, then oldest first. None means the environment has
 no active integration for the channel: the stack's default provider delivers, as before integrations existed.
-The environment's integrations are read once per dispatcher run (one Query), not once per recipient."""
+A trigger naming an integration (Novu's `overrides.<channel>.integrationIdentifier`) gets that one alone, whatever
+its conditions, as Novu does. The environment's integrations are read once per dispatcher run (one Query), not once
+per recipient."""
 
 import threading
 from typing import Any
@@ -29,22 +31,39 @@ class _RunCache:
             if self.job is not job:
                 self.job, self.by_environment = job, {}
             if environment_id not in self.by_environment:
-                found = IntegrationsRepository().all(environment_id)
-                self.by_environment[environment_id] = [i for i in found if i["active"] and not i.get("deleted")]
+                self.by_environment[environment_id] = active_integrations(environment_id)
             return self.by_environment[environment_id]
 
 
 _run = _RunCache()
 
 
-def candidates(job: Any, channel: str, profile: Item, payload: Item) -> list[Item] | None:
+def active_integrations(environment_id: str) -> list[Item]:
+    """The integrations of the environment that may send: active and not deleted."""
+    return [i for i in IntegrationsRepository().all(environment_id) if i["active"] and not i.get("deleted")]
+
+
+def named_integration(integrations: list[Item], channel: str, identifier: str) -> Item | None:
+    return next((i for i in integrations if i["channel"] == channel and i["identifier"] == identifier), None)
+
+
+def candidates(job: Any, channel: str, profile: Item, payload: Item, *, named: str | None = None) -> list[Item] | None:
     """The ordered `{_id, providerId, identifier}` of the integrations that may send; [] when the environment has
-    active integrations for the channel and none matches; None when it has none (the stack default sends)."""
-    of_channel = [i for i in _run.integrations(job, job["environmentId"]) if i["channel"] == channel]
+    active integrations for the channel and none matches, or `named` (an integration's identifier) is not one of
+    them; None when it has none (the stack default sends)."""
+    active = _run.integrations(job, job["environmentId"])
+    if named is not None:
+        integration = named_integration(active, channel, named)
+        return [_candidate(integration)] if integration else []
+    of_channel = [i for i in active if i["channel"] == channel]
     if not of_channel:
         return None
     sources = {"subscriber": profile, "payload": payload}
     chosen = [i for i in of_channel if matches(i.get("conditions") or [], sources)]
     # a matching conditional integration is the more specific choice: it outranks those without conditions
     chosen.sort(key=lambda i: (not i.get("conditions"), not i.get("primary"), i["createdAt"], i["_id"]))
-    return [{"_id": i["_id"], "providerId": i["providerId"], "identifier": i["identifier"]} for i in chosen]
+    return [_candidate(i) for i in chosen]
+
+
+def _candidate(integration: Item) -> Item:
+    return {name: integration[name] for name in ("_id", "providerId", "identifier")}

@@ -95,6 +95,8 @@ def send(task: Task) -> None:
         targets=Targets(subscriberIds=[subscriber_id], topicKeys=[], all=False),
         cursor=None,
     )
+    if digest:  # Novu's `step.digest`, `step.events` and `step.total_count` in the send's templates
+        job["digest"] = digest
     sends = [step for step in task.campaign["steps"] if step_type(step) == SEND]
     layouts_of_trigger(environment_id, transaction_id, task.campaign | {"steps": sends})  # every send's layouts
 

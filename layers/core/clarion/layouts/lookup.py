@@ -1,12 +1,14 @@
 """Which layout wraps each email step: a step without `layoutId` gets the environment's default layout, a step
-naming one gets that one, and `layoutId: null` gets none. The layouts a campaign needs are read in at most two
-requests (the default's pointer, then one BatchGetItem), once per trigger and campaign version in a warm dispatcher,
-not once per recipient or page."""
+naming one gets that one, and `layoutId: null` gets none. A trigger's `overrides.layoutIdentifier` (Novu v1) wraps
+every email step of that trigger instead; naming no layout of the environment, it is noted on each email and the
+steps keep their own layouts, as Novu does. The layouts a campaign needs are read in at most two requests (the
+default's or the identifier's pointer, then the layouts), once per trigger and campaign version in a warm
+dispatcher, not once per recipient or page."""
 
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from clarion.dynamo import Item
@@ -16,6 +18,7 @@ from clarion.layouts.wrap import wrap
 from clarion.templates.render import RenderFailed
 
 _CACHED_TRIGGERS = 64
+OVERRIDE_FIELD = "overrides.layoutIdentifier"
 _cache: OrderedDict[tuple[str, str, str, str], "StepLayouts"] = OrderedDict()
 _lock = threading.Lock()
 
@@ -26,11 +29,15 @@ class StepLayouts:
 
     default: Item | None = None
     named: dict[str, Item] = field(default_factory=dict)
+    override: Item | None = None  # the trigger's overrides.layoutIdentifier, found
+    missing_override: str | None = None  # the trigger's overrides.layoutIdentifier, naming no layout
 
     def layout_for(self, step: Mapping[str, Any]) -> Item | None:
         """The layout wrapping the step; a named layout that no longer exists is a RenderFailed on `layoutId`."""
         if step["channel"] != "email":
             return None
+        if self.override is not None:
+            return self.override
         if "layoutId" not in step:
             return self.default
         layout_id = step["layoutId"]
@@ -49,35 +56,58 @@ class StepLayouts:
         subscriber: Mapping[str, Any],
         payload: Mapping[str, Any],
         campaign: Mapping[str, Any],
+        trigger: Mapping[str, Any] | None = None,
     ) -> str:
-        """The step's rendered email body inside its layout (as is when it has none); raises RenderFailed."""
+        """The step's rendered email body inside its layout (as is when it has none); raises RenderFailed naming
+        `layoutId`, or `overrides.layoutIdentifier` for the trigger's layout."""
         layout = self.layout_for(step)
         if layout is None:
             return body_html
-        return wrap(layout, body_html, subscriber=subscriber, payload=payload, campaign=campaign)
+        where = OVERRIDE_FIELD if layout is self.override else "layoutId"
+        return wrap(
+            layout, body_html, subscriber=subscriber, payload=payload, campaign=campaign, trigger=trigger, field=where
+        )
+
+    def override_note(self) -> str | None:
+        """What an email of the trigger notes when its overrides.layoutIdentifier names no layout."""
+        if self.missing_override is None:
+            return None
+        return f"{OVERRIDE_FIELD}: no layout has the identifier '{self.missing_override}'; the step's layout is used"
 
 
-def read_layouts(environment_id: str, steps: Iterable[Mapping[str, Any]]) -> StepLayouts:
-    """The layouts the email steps use: nothing read when none uses one."""
+def read_layouts(
+    environment_id: str, steps: Iterable[Mapping[str, Any]], override_identifier: str | None = None
+) -> StepLayouts:
+    """The layouts the email steps use: nothing read when none uses one. A found `override_identifier` (a
+    trigger's overrides.layoutIdentifier) is the only layout read."""
     email_steps = [step for step in steps if step["channel"] == "email"]
-    named = {step["layoutId"] for step in email_steps if step.get("layoutId")}
     repository = LayoutsRepository()
+    if override_identifier and email_steps:
+        override_id = repository.id_of_identifier(environment_id, override_identifier)
+        override = repository.get(environment_id, override_id) if override_id else None
+        if override is not None:
+            return StepLayouts(override=override)
+        return replace(read_layouts(environment_id, email_steps), missing_override=override_identifier)
+    named = {step["layoutId"] for step in email_steps if step.get("layoutId")}
     default_id = repository.default_id(environment_id) if any("layoutId" not in s for s in email_steps) else None
     wanted = named | ({default_id} if default_id else set())
     found = repository.get_many(environment_id, wanted) if wanted else {}
     return StepLayouts(default=found.get(default_id) if default_id else None, named=found)
 
 
-def layouts_of_trigger(environment_id: str, transaction_id: str, campaign: Mapping[str, Any]) -> StepLayouts:
-    """`read_layouts` for a campaign's steps, remembered for the trigger: every page (and a continuation run in
-    the same container) of one trigger wraps its emails in the same layouts."""
+def layouts_of_trigger(
+    environment_id: str, transaction_id: str, campaign: Mapping[str, Any], override_identifier: str | None = None
+) -> StepLayouts:
+    """`read_layouts` for a campaign's steps (and the trigger's overrides.layoutIdentifier), remembered for the
+    trigger: every page (and a continuation run in the same container) of one trigger wraps its emails in the same
+    layouts."""
     key = (environment_id, transaction_id, campaign["_id"], str(campaign.get("version")))
     with _lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
             return cached
-    layouts = read_layouts(environment_id, campaign.get("steps") or [])
+    layouts = read_layouts(environment_id, campaign.get("steps") or [], override_identifier)
     with _lock:
         _cache[key] = layouts
         while len(_cache) > _CACHED_TRIGGERS:

@@ -49,6 +49,10 @@ class LayoutsRepository:
         keys = [{"pk": campaigns_pk(environment_id), "sk": layout_sk(layout_id)} for layout_id in sorted(layout_ids)]
         return {item["_id"]: item for item in self.table.batch_get(keys)}
 
+    def id_of_identifier(self, environment_id: str, identifier: str) -> str | None:
+        pointer = self.table.get(campaigns_pk(environment_id), identifier_sk(identifier), consistent=True)
+        return pointer["layoutId"] if pointer else None
+
     def default_id(self, environment_id: str) -> str | None:
         pointer = self.table.get(campaigns_pk(environment_id), DEFAULT_SK, consistent=True)
         return pointer["layoutId"] if pointer else None

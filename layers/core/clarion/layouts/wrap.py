@@ -1,7 +1,8 @@
 """A layout's content as a template: Novu's `{{{body}}}` (or Jinja's `{{ body }}`) is where the email body goes.
 
-The layout is rendered with the variables of the step it wraps (subscriber, payload, campaign) and `body`, the
-step's rendered HTML, marked safe so it is inserted as is (its own variables were escaped when it was rendered).
+The layout is rendered with the variables of the step it wraps (subscriber, payload, campaign, the trigger's actor,
+tenant and step) and `body`, the step's rendered HTML, marked safe so it is inserted as is (its own variables were
+escaped when it was rendered).
 """
 
 import re
@@ -36,6 +37,7 @@ def wrap(
     subscriber: Mapping[str, Any],
     payload: Mapping[str, Any],
     campaign: Mapping[str, Any],
+    trigger: Mapping[str, Any] | None = None,
     field: str = "layoutId",
 ) -> str:
     """The layout rendered around `body_html`; raises RenderFailed naming `field`. The layout's variables give
@@ -45,7 +47,7 @@ def wrap(
     body = Markup(body_html)  # noqa: S704 - rendered with autoescape already: escaping it again would show its tags
     return render(
         jinja_source(layout["content"]),
-        template_variables(subscriber, defaults | dict(payload), campaign) | {"body": body},
+        template_variables(subscriber, defaults | dict(payload), campaign, trigger) | {"body": body},
         field=field,
         html=True,
     )

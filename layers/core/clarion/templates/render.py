@@ -1,8 +1,8 @@
 """Jinja2 in an immutable sandbox: templates reach only the variables given, never Python internals or files.
 
 Variables: `subscriber` (firstName, lastName, email, phone, locale, timezone, data, subscriberId), `payload` (the
-trigger's payload, also named `event`), `campaign` (name, identifier), and the trigger's `actor` and `tenant`. A
-missing variable renders empty.
+trigger's payload, also named `event`), `campaign` (name, identifier), the trigger's `actor` and `tenant`, and Novu's
+`step` (`digest`, and after a journey's digest its `events` and `total_count`). A missing variable renders empty.
 """
 
 from collections.abc import Mapping
@@ -77,20 +77,30 @@ def template_variables(
     campaign: Mapping[str, Any],
     trigger: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What a template can see: the subscriber's public fields, the payload (also as `event`), the campaign, and
-    the trigger's `actor` (a subscriber's public fields) and `tenant` (identifier, name, data) when it named them."""
+    """What a template can see: the subscriber's public fields, the payload (also as `event`), the campaign, the
+    trigger's `actor` (a subscriber's public fields) and `tenant` (identifier, name, data) when it named them, and
+    Novu's `step` (`novu_step`)."""
     trigger = trigger or {}
     variables = {
         "subscriber": {name: subscriber.get(name) for name in SUBSCRIBER_VARIABLES},
         "payload": payload,
         "event": payload,
         "campaign": {name: campaign.get(name) for name in CAMPAIGN_VARIABLES},
+        "step": novu_step(trigger.get("digest")),
     }
     if trigger.get("actor"):
         variables["actor"] = {name: trigger["actor"].get(name) for name in SUBSCRIBER_VARIABLES}
     if trigger.get("tenant"):
         variables["tenant"] = trigger["tenant"]
     return variables
+
+
+def novu_step(digest: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Novu's `step` variable: after a digest (its `{events, count}`), `digest` true, the digested payloads as
+    `events` and how many were digested as `total_count` (all of them, also beyond the events kept)."""
+    if not digest or not digest.get("count"):
+        return {"digest": False}
+    return {"digest": True, "events": list(digest.get("events") or []), "total_count": int(digest["count"])}
 
 
 def render_step(

@@ -1,12 +1,11 @@
 """Email through SES v2 from the message's sender, the integration's `from`, or the stack's verified identity."""
 
-from email.utils import formataddr
-
 from pydantic import Field
 
 from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
+from clarion.delivery.providers.email_envelope import envelope_of
 from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
 from clarion.models import Request
@@ -14,7 +13,6 @@ from clarion.settings import settings
 from clarion.subscribers.validation import Email
 
 SECRET_FIELDS: frozenset[str] = frozenset()
-_COPIES = {"cc": "CcAddresses", "bcc": "BccAddresses"}
 
 
 class Credentials(Request):
@@ -32,14 +30,16 @@ class SesEmail:
         body = {"Html": {"Data": required(record, "content", "html"), "Charset": "UTF-8"}}
         if content.get("text"):
             body["Text"] = {"Data": content["text"], "Charset": "UTF-8"}
-        sender = content.get("from") or self.from_address or settings().sender_email
-        sender_name = content.get("senderName") or self.sender_name  # a trigger's overrides.email come first
-        destination = {"ToAddresses": [required(record, "to", "email")]}
-        destination |= {key: _addresses(content[name]) for name, key in _COPIES.items() if content.get(name)}
-        reply_to = {"ReplyToAddresses": _addresses(content["replyTo"])} if content.get("replyTo") else {}
+        envelope = envelope_of(
+            record, sender=self.from_address or settings().sender_email, sender_name=self.sender_name
+        )
+        destination = {"ToAddresses": [envelope.to]}
+        destination |= {"CcAddresses": envelope.cc} if envelope.cc else {}
+        destination |= {"BccAddresses": envelope.bcc} if envelope.bcc else {}
+        reply_to = {"ReplyToAddresses": envelope.reply_to} if envelope.reply_to else {}
         try:
             response = client("sesv2", single_attempt=True).send_email(
-                FromEmailAddress=formataddr((sender_name, sender)) if sender_name else sender,
+                FromEmailAddress=envelope.from_header,
                 Destination=destination,
                 **reply_to,
                 Content={
@@ -53,10 +53,6 @@ class SesEmail:
             raise aws_failure(error) from error
         message_id: str = response["MessageId"]
         return message_id
-
-
-def _addresses(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else [str(address) for address in value]
 
 
 def adapter(credentials: Credentials) -> SesEmail:

@@ -8,12 +8,13 @@ or its recipient is permanent."""
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
 from pydantic import Field, model_validator
 
 from clarion.delivery.errors import DeliveryFailure, PermanentFailure, TransientFailure
 from clarion.delivery.providers import required
+from clarion.delivery.providers.email_envelope import envelope_of
 from clarion.dynamo import Item
 from clarion.models import Request
 from clarion.subscribers.validation import Email
@@ -82,13 +83,17 @@ class SmtpEmail:
             raise TransientFailure("StartTlsUnavailable", "the SMTP server does not offer STARTTLS")
 
     def _message(self, record: Item) -> EmailMessage:
+        """The message; its Cc and Bcc headers are recipients too (smtplib sends to them and drops Bcc)."""
         content = record["content"]
-        sender = content.get("from") or self.credentials.from_
+        envelope = envelope_of(record, sender=self.credentials.from_, sender_name=self.credentials.senderName)
         message = EmailMessage()
         message["Subject"] = required(record, "content", "subject")
-        message["From"] = formataddr((self.credentials.senderName, sender)) if self.credentials.senderName else sender
-        message["To"] = required(record, "to", "email")
-        message["Message-ID"] = make_msgid(idstring=str(record["_id"]), domain=sender.rpartition("@")[2])
+        message["From"] = envelope.from_header
+        message["To"] = envelope.to
+        for header, addresses in (("Cc", envelope.cc), ("Bcc", envelope.bcc), ("Reply-To", envelope.reply_to)):
+            if addresses:
+                message[header] = ", ".join(addresses)
+        message["Message-ID"] = make_msgid(idstring=str(record["_id"]), domain=envelope.sender.rpartition("@")[2])
         message.set_content(content.get("text") or "")
         message.add_alternative(required(record, "content", "html"), subtype="html")
         return message

@@ -1,0 +1,41 @@
+"""Who an email is from and to, as every email provider sends it: the message's own sender (a trigger's
+`overrides.email` or the step's `from`) before the provider's, and a trigger's senderName, replyTo, cc and bcc."""
+
+from dataclasses import dataclass, field
+from email.utils import formataddr
+
+from clarion.delivery.providers import required
+from clarion.dynamo import Item
+
+
+@dataclass(frozen=True)
+class Envelope:
+    sender: str
+    sender_name: str | None
+    to: str
+    cc: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)
+    reply_to: list[str] = field(default_factory=list)
+
+    @property
+    def from_header(self) -> str:
+        return formataddr((self.sender_name, self.sender)) if self.sender_name else self.sender
+
+
+def envelope_of(record: Item, *, sender: str, sender_name: str | None) -> Envelope:
+    """The record's envelope; `sender` and `sender_name` are the provider's, used when the message has none."""
+    content = record["content"]
+    return Envelope(
+        sender=content.get("from") or sender,
+        sender_name=content.get("senderName") or sender_name,
+        to=required(record, "to", "email"),
+        cc=_addresses(content.get("cc")),
+        bcc=_addresses(content.get("bcc")),
+        reply_to=_addresses(content.get("replyTo")),
+    )
+
+
+def _addresses(value: str | list[str] | None) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [str(address) for address in value]
