@@ -17,6 +17,8 @@ from tests.integration.journeys import (
     trigger,
     unique,
 )
+from tests.integration.test_layouts_api import layout
+from tests.integration.test_senders import emails_with_subject
 
 pytestmark = pytest.mark.usefixtures(quiet_housekeeping.__name__)
 
@@ -169,3 +171,22 @@ def test_saving_a_journey_with_a_broken_graph_is_a_422_naming_the_step_field(adm
     ]
     response = admin.post("/v1/campaigns", body)
     assert (response.status, list(response.json()["errors"])) == (422, ["steps[0].default"])
+
+
+def test_a_runs_sends_apply_the_triggers_actor_tenant_and_overrides(runtime: LocalRuntime, admin: Api):
+    user, tag = unique("ext"), unique("X")
+    subscriber(admin, user)
+    frame = layout(admin, "Frame", content="<div class='frame'>{{{body}}}</div>")
+    campaign = journey(
+        admin,
+        {"id": "pause", "type": "wait", "wait": {"amount": 1, "unit": "hours"}},
+        email("note", f"{tag} note", body="{{ actor.firstName }} in {{ tenant.name }}", layoutId=None),
+    )
+    overrides = {"email": {"senderName": "Ops Team", "cc": "cc@example.com"}, "layoutIdentifier": frame["identifier"]}
+    actor = {"subscriberId": unique("bob"), "firstName": "Bob"}
+    trigger(admin, campaign, user, actor=actor, tenant={"identifier": "acme", "name": "Acme"}, overrides=overrides)
+    runtime.drain()
+    [message] = emails_with_subject(runtime, f"{tag} note")
+    assert str(message.body) == "<div class='frame'>Bob in Acme</div>"
+    assert message.source.startswith("Ops Team <")
+    assert message.destinations["CcAddresses"] == ["cc@example.com"]

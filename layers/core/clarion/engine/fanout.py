@@ -25,6 +25,7 @@ from clarion.campaigns.repository import CampaignsRepository
 from clarion.delivery import jobs
 from clarion.delivery.records import Channel
 from clarion.dynamo import Item
+from clarion.engine import trigger_extras
 from clarion.engine.audience import AudiencePage, in_zone, read_page
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.messages import records_for
@@ -110,9 +111,8 @@ def recipient_records(
     if is_journey(campaign.get("steps") or []):
         from clarion.journeys.machines import start_runs  # noqa: PLC0415 - only journeys need Step Functions
 
-        start_runs(
-            environment_id, campaign, [(s, job["transactionId"], job["payload"]) for job, s in recipients], profiles
-        )
+        runs = [(s, job["transactionId"], job["payload"], trigger_extras.extras_of(job)) for job, s in recipients]
+        start_runs(environment_id, campaign, runs, profiles)
         return []
     subscriber_ids = list(dict.fromkeys(subscriber_id for _, subscriber_id in recipients))
     # a critical campaign reaches every channel: its preferences need no read

@@ -11,6 +11,7 @@ carried by the dispatch job to every record.
   Novu ignores them.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from clarion.dynamo import Item
@@ -23,6 +24,7 @@ EMAIL_OVERRIDES = ("from", "senderName", "replyTo", "cc", "bcc", "text")
 PUSH_OVERRIDES = ("title", "body")
 PUSH_OVERRIDE_KEYS = ("fcm", "apns", "push")
 INTEGRATION_OVERRIDE_CHANNELS = ("email", "sms")  # Novu v1's IIntegrationOverride
+JOB_EXTRAS = ("actor", "tenant", "overrides")
 
 
 def actor_of(environment_id: str, actor: str | CreateSubscriberRequest | None) -> Item | None:
@@ -48,6 +50,11 @@ def job_extras(actor: Item | None, tenant: Item | None, overrides: dict[str, Any
     """What the dispatch job carries of them (nothing when the trigger named none)."""
     extras: Item = {"actor": actor, "tenant": tenant, "overrides": overrides}
     return {name: value for name, value in extras.items() if value}
+
+
+def extras_of(job: Mapping[str, Any]) -> Item:
+    """The extras a dispatch job carries (`job_extras`), for a journey's runs to apply in their sends."""
+    return {name: job[name] for name in JOB_EXTRAS if job.get(name)}
 
 
 def integration_named(channel: str, overrides: dict[str, Any] | None) -> str | None:

@@ -102,14 +102,15 @@ def snapshot(environment_id: str, campaign_id: str, version: int) -> Item:
 def start_runs(
     environment_id: str,
     campaign: Item,
-    recipients: Iterable[tuple[str, str, dict[str, Any]]],
+    recipients: Iterable[tuple[str, str, dict[str, Any], Item]],
     profiles: dict[str, Item],
 ) -> int:
-    """One run per (subscriberId, transactionId, payload) whose subscriber exists; returns the runs started now."""
+    """One run per (subscriberId, transactionId, payload, trigger extras) whose subscriber exists; returns the runs
+    started now. The run's send steps apply the extras (actor, tenant, overrides) as the trigger's own sends do."""
     arn = ensure_machine(environment_id, campaign)
     runs = JourneyRuns()
     started = 0
-    for subscriber_id, transaction_id, payload in recipients:
+    for subscriber_id, transaction_id, payload, extras in recipients:
         if subscriber_id not in profiles:
             logger.info("no such subscriber: no run", extra={"transactionId": transaction_id})
             continue
@@ -125,6 +126,8 @@ def start_runs(
         execution_arn = arn.replace(":stateMachine:", ":execution:") + f":{name}"
         runs.create(run | {"status": "running", "executionArn": execution_arn, "history": [], "createdAt": now})
         state = {"run": run | {"payload": payload}, "steps": {}, "visits": {}, "end": "completed"}
+        if extras:
+            state["trigger"] = extras
         started += _start(environment_id, campaign, arn, name, state)
     return started
 

@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from clarion import clock
 from clarion.conditions import matches
@@ -80,6 +80,7 @@ def send(task: Task) -> None:
     from clarion.engine.fanout import DispatchOutcome, store_and_enqueue  # noqa: PLC0415
     from clarion.engine.messages import message_id, records_for  # noqa: PLC0415
     from clarion.engine.models import DispatchJob, Targets  # noqa: PLC0415
+    from clarion.engine.trigger_extras import layout_named  # noqa: PLC0415
 
     run = task.run
     environment_id, subscriber_id, transaction_id = task.environment_id, run["subscriberId"], run["transactionId"]
@@ -87,18 +88,20 @@ def send(task: Task) -> None:
     visit = task.visit()
     digest = task.state.get("digest")
     payload = run["payload"] | ({"digest": digest} if digest else {})
-    job = DispatchJob(
-        environmentId=environment_id,
-        campaignId=run["campaignId"],
-        transactionId=transaction_id,
-        payload=payload,
-        targets=Targets(subscriberIds=[subscriber_id], topicKeys=[], all=False),
-        cursor=None,
-    )
-    if digest:  # Novu's `step.digest`, `step.events` and `step.total_count` in the send's templates
-        job["digest"] = digest
+    fields = {
+        "environmentId": environment_id,
+        "campaignId": run["campaignId"],
+        "transactionId": transaction_id,
+        "payload": payload,
+        "targets": Targets(subscriberIds=[subscriber_id], topicKeys=[], all=False),
+        "cursor": None,
+    }
+    # the trigger's actor, tenant and overrides; Novu's `step.digest`, `step.events` and `step.total_count`
+    job = cast(DispatchJob, fields | task.state.get("trigger", {}) | ({"digest": digest} if digest else {}))
     sends = [step for step in task.campaign["steps"] if step_type(step) == SEND]
-    layouts_of_trigger(environment_id, transaction_id, task.campaign | {"steps": sends})  # every send's layouts
+    layout = layout_named(job.get("overrides"))
+    # the layouts of every send step, read once for the run's trigger
+    layouts_of_trigger(environment_id, transaction_id, task.campaign | {"steps": sends}, layout)
 
     def preferences() -> dict[str, bool]:
         items = {} if task.campaign.get("critical") else _preferences(environment_id, subscriber_id, run["campaignId"])
