@@ -1,7 +1,8 @@
 """The fault soak: one campaign of five steps (email, SMS, push, in-app, chat) triggered to a topic of N subscribers
 (10,000 messages for 2,000), delivered while local.faults injects provider throttling and 5xx, lost SQS deletes,
-sender deaths and a dispatcher death. The runtime clock is moved on until every message is settled, then what the
-providers recorded (moto's SES and SNS, the webhook server, the inbox items) is compared with the delivery records.
+sender deaths, a dispatcher death and a few chat webhooks that are down throughout. The runtime clock is moved on
+until every message is settled, then what the providers recorded (moto's SES and SNS, the webhook server, the inbox
+items) is compared with the delivery records.
 
 `run_soak(runtime, api)` is used by tests/integration/test_fault_soak.py and `make bench`;
 `python -m bench.soak` runs it on a runtime of its own and prints the docs/benchmarks.md section.
@@ -65,6 +66,8 @@ class ChannelFigures:
     """Failed records by the reason's code (`OutcomeUnknown`, ...)."""
     dead_lettered: int = 0
     """Records left `queued` with their last error, their job in the channel's DLQ."""
+    dead_letter_jobs: int = 0
+    """Jobs of those records in the DLQ: more than one for a record the dispatcher's re-run enqueued again."""
     retried: int = 0
     """Transient failures the sender met (each put the record back to `queued` with its reason); housekeeping's
     re-queues of dead in-app senders' claims are not counted."""
@@ -130,7 +133,8 @@ class SoakReport:
             f"{rates.lost_delete:.0%} of the jobs a sender finished (redelivered after the visibility timeout); sender",
             f"deaths in {rates.sender_death:.0%} of the sender invocations, after their provider calls and before",
             "recording them; one dispatcher death after writing the records of audience page",
-            f"{rates.dispatcher_death_after_page}, before enqueueing them. The runtime clock moved on "
+            f"{rates.dispatcher_death_after_page}, before enqueueing them; the chat webhooks of {rates.webhooks_down}",
+            "subscribers down for the whole run (503 to every request). The runtime clock moved on "
             f"{self.simulated_seconds / 60:.0f} minutes in {STEP_SECONDS} s steps ({self.drains} drains), so that",
             "backoffs, redeliveries, the dispatch job's return and the 15-minute housekeeping happen. Provider",
             "deliveries are counted per subscriber from what moto's SES and SNS, the webhook server and the inbox",
@@ -142,8 +146,11 @@ class SoakReport:
         ]
         for channel, figures in self.channels.items():
             failed = ", ".join(f"{count} {reason}" for reason, count in sorted(figures.failed.items())) or "0"
+            dead = f"{figures.dead_lettered}" + (
+                f" ({figures.dead_letter_jobs} jobs)" if figures.dead_letter_jobs != figures.dead_lettered else ""
+            )
             lines.append(
-                f"| {channel} | {figures.messages:,} | {figures.sent:,} | {failed} | {figures.dead_lettered} "
+                f"| {channel} | {figures.messages:,} | {figures.sent:,} | {failed} | {dead} "
                 f"| {figures.retried} | {figures.recorded:,} | {figures.duplicates} | {len(figures.lost)} "
                 f"| {figures.delivered_outcome_unknown} |"
             )
@@ -172,7 +179,9 @@ class SoakReport:
             "resent, since SES, SNS and webhooks take no idempotency key: those are the messages the providers",
             "delivered though their records say failed (the last column); the dispatcher's job comes back after its",
             "visibility timeout and the re-run writes only the missing records (their ids are derived) and enqueues",
-            "those still `queued`.",
+            "those still `queued`; a message whose webhook stays down is retried with backoff until SQS moves its",
+            "job to the chat DLQ after its fifth receive, its record left `queued` with the last error, for",
+            "`POST /v1/dead-letters/chat/redrive` once the receiver is back.",
             "",
         ]
         return lines
@@ -236,6 +245,7 @@ def _audience(runtime: LocalRuntime, api: Client, faults: FaultInjector, count: 
             attributes = {"PlatformCredential": "local"}
             client("sns").create_platform_application(Name=name, Platform=platform, Attributes=attributes)
     ids = [f"soak-{n:05}" for n in range(count)]
+    faults.down_webhooks.update(ids[: faults.rates.webhooks_down])
     for start in range(0, count, BULK):
         entries = [_subscriber(faults, n, ids[n]) for n in range(start, min(start + BULK, count))]
         _expect(api.post("/v1/subscribers/bulk", {"subscribers": entries}), 201)
@@ -326,13 +336,13 @@ def _table_items(runtime: LocalRuntime, logical_id: str) -> list[dict[str, Any]]
     return [item.to_regular_json() for partition in table.items.values() for item in partition.values()]
 
 
-def _dead_letters(runtime: LocalRuntime) -> set[str]:
-    """Message ids of the jobs in the channels' DLQs."""
-    return {
+def _dead_letters(runtime: LocalRuntime) -> Counter[str]:
+    """How many jobs of each message id the channels' DLQs hold."""
+    return Counter(
         json.loads(message.body)["messageId"]
         for prefix in QUEUES.values()
         for message in _queue(runtime, f"{prefix}DeadLetterQueue")._messages
-    }
+    )
 
 
 def _recorded(runtime: LocalRuntime, faults: FaultInjector, items: list[dict[str, Any]]) -> dict[str, Counter[str]]:
@@ -381,6 +391,7 @@ def _figures(
             if record is None:
                 outcome.lost.append(f"{channel} {subscriber_id}: no record")
                 continue
+            outcome.dead_letter_jobs += dead_letters[record["_id"]]
             _tally(outcome, record, got[subscriber_id] > 0, record["_id"] in dead_letters)
     return figures
 

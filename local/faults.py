@@ -14,6 +14,8 @@ happen, counted as they are made (bench.soak; tests/integration/test_fault_soak.
   (Runtime.ExitError), its batch comes back after the visibility timeout, its claims stay `sending`.
 - A dispatcher death: the first dispatcher invocation dies after writing the records of its k-th audience page and
   before enqueueing their jobs; the dispatch job comes back after its visibility timeout.
+- Webhooks down: the chat webhooks named in `down_webhooks` answer 503 to every request, so their messages use up
+  their attempts and their jobs end in the chat DLQ.
 
 Each kind of fault draws from its own `random.Random` seeded from (seed, kind), so the faults of one kind do not
 move when another kind's calls change. `FaultInjector` is a context manager: leaving it undoes every patch.
@@ -68,6 +70,8 @@ class FaultRates:
     """Share of the sender invocations that sent something and die before recording it."""
     dispatcher_death_after_page: int | None = 10
     """The first dispatcher invocation dies after writing this page's records (None: never)."""
+    webhooks_down: int = 5
+    """How many subscribers' chat webhooks are down for the whole run (bench.soak names them in `down_webhooks`)."""
 
 
 class ProviderFault(ServiceException):
@@ -91,6 +95,8 @@ class FaultInjector:
         self.stranded_claims = 0
         """Messages sent by a sender invocation that then died: their claims were left `sending`."""
         self.webhook = WebhookServer(self._webhook_status)
+        self.down_webhooks: set[str] = set()
+        """Names of the webhooks answering 503 to every request (receivers that are down)."""
         self._random: dict[str, random.Random] = {}
         self._lock = threading.Lock()
         self._undo: list[Callable[[], None]] = []
@@ -118,7 +124,10 @@ class FaultInjector:
     def _in_sender(self, channel: str) -> bool:
         return self._calling_function() == SENDER_FUNCTIONS[channel]
 
-    def _webhook_status(self) -> int:
+    def _webhook_status(self, name: str) -> int:
+        if name in self.down_webhooks:
+            self.injected["webhook down (HTTP 503)"] += 1
+            return 503
         if not self._draw("provider chat", self.rates.provider):
             return 200
         status = WEBHOOK_STATUSES[0 if self._draw("provider kind chat", 0.5) else 1]

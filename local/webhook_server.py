@@ -10,22 +10,23 @@ from typing import Any
 
 
 class WebhookServer:
-    def __init__(self, status: Callable[[], int] = lambda: 200) -> None:
+    def __init__(self, status: Callable[[str], int] = lambda name: 200) -> None:
         self.received: list[dict[str, Any]] = []
         """Every request's body, in order."""
         self.accepted: list[tuple[str, dict[str, Any]]] = []
         """(webhook name, body) of the requests answered 2xx: what the chat provider took."""
         self.statuses: deque[int] = deque()
-        """Statuses for the next requests, in order; `status()` decides once they run out."""
+        """Statuses for the next requests, in order; `status(webhook name)` decides once they run out."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                code = server.statuses.popleft() if server.statuses else status()
+                name = self.path.rsplit("/", 1)[-1]
+                code = server.statuses.popleft() if server.statuses else status(name)
                 server.received.append(body)
                 if code < 300:
-                    server.accepted.append((self.path.rsplit("/", 1)[-1], body))
+                    server.accepted.append((name, body))
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 if code == 429:

@@ -1,6 +1,7 @@
 """The fault soak (bench.soak): 10,000 messages over five channels with provider throttling and 5xx, lost SQS
-deletes, sender deaths and a dispatcher death injected (local.faults). Every message ends sent, failed with its
-reason, or queued with its reason and its job in the DLQ; none is sent twice, none is lost.
+deletes, sender deaths, a dispatcher death and chat webhooks down throughout injected (local.faults). Every message
+ends sent, failed with its reason, or queued with its reason and its job in the DLQ; none is sent twice, none is
+lost.
 
 On a runtime of its own, as test_large_fanout.py: its 2,000 subscribers and 10,000 records would slow the other
 tests' queries; the session runtime starts again, freshly provisioned, when the next test uses it.
@@ -21,7 +22,7 @@ from tests.integration.test_senders import queue, stored
 SUBSCRIBERS = 2000
 FAULT_KINDS = ("provider errors (email)", "provider errors (sms)", "provider errors (push)")
 FAULT_KINDS += ("provider errors (in_app)", "provider errors (chat)", "lost delete", "sender death")
-FAULT_KINDS += ("dispatcher death",)
+FAULT_KINDS += ("dispatcher death", "webhook down (HTTP 503)")
 
 
 @pytest.fixture
@@ -51,6 +52,11 @@ def test_ten_thousand_messages_survive_the_injected_faults(soak: SoakReport) -> 
             f"{channel}: the provider delivered each sent message, and the OutcomeUnknown ones, once"
         )
     assert soak.channels["in_app"].failed == {}, "a dead in-app sender's claims are re-queued, never failed"
+    dead_lettered = {channel: figures.dead_lettered for channel, figures in soak.channels.items()}
+    down = soak.rates.webhooks_down
+    assert dead_lettered == {c: down if c == "chat" else 0 for c in CHANNELS}, "the webhooks down, and only they"
+    jobs = soak.channels["chat"].dead_letter_jobs  # the dispatcher's re-run enqueued some of them again
+    assert soak.injected["webhook down (HTTP 503)"] == 5 * jobs, "each dead-lettered job tried on its five receives"
     retried = {channel: figures.retried for channel, figures in soak.channels.items()}
     assert all(count > 0 for count in retried.values()), f"each channel's sender met its provider's faults: {retried}"
 
