@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 from moto.ses.models import ses_backends
 
+from bench.within_limits import within_limits
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
 
@@ -287,6 +288,7 @@ class _Api:
     key: str
 
     def call(self, method: str, path: str, body: Any, expected: int) -> Any:
-        response = self.runtime.request(method, path, headers={"Authorization": f"Bearer {self.key}"}, json=body)
+        headers = {"Authorization": f"Bearer {self.key}"}
+        response = within_limits(self.runtime.request, method, path, headers=headers, json=body)
         assert response.status == expected, (path, response.status, response.body[:500])
         return response.json() if response.body else None

@@ -21,6 +21,7 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 
+from bench.within_limits import within_limits
 from clarion.housekeeping.stuck import REQUEUED_REASON
 from local.faults import SENDER_FUNCTIONS, FaultInjector, FaultRates
 from local.runtime import LocalRuntime
@@ -46,6 +47,7 @@ STEPS = [
 
 class Response(Protocol):
     status: int
+    headers: dict[str, str]
 
     def json(self) -> Any: ...
 
@@ -248,7 +250,7 @@ def _audience(runtime: LocalRuntime, api: Client, faults: FaultInjector, count: 
     faults.down_webhooks.update(ids[: faults.rates.webhooks_down])
     for start in range(0, count, BULK):
         entries = [_subscriber(faults, n, ids[n]) for n in range(start, min(start + BULK, count))]
-        _expect(api.post("/v1/subscribers/bulk", {"subscribers": entries}), 201)
+        _expect(within_limits(api.post, "/v1/subscribers/bulk", {"subscribers": entries}), 201)
     _expect(api.post("/v1/topics", {"key": "soak", "name": "Soak"}), 201)
     for start in range(0, count, TOPIC_CALL):
         _expect(api.post("/v1/topics/soak/subscribers", {"subscribers": ids[start : start + TOPIC_CALL]}), 200)
