@@ -181,9 +181,9 @@ class SoakReport:
             "resent, since SES, SNS and webhooks take no idempotency key: those are the messages the providers",
             "delivered though their records say failed (the last column); the dispatcher's job comes back after its",
             "visibility timeout and the re-run writes only the missing records (their ids are derived) and enqueues",
-            "those still `queued`; a message whose webhook stays down is retried with backoff until SQS moves its",
-            "job to the chat DLQ after its fifth receive, its record left `queued` with the last error, for",
-            "`POST /v1/dead-letters/chat/redrive` once the receiver is back.",
+            "those still `queued` and never claimed; a message whose webhook stays down is retried with backoff",
+            "until SQS moves its job to the chat DLQ after its fifth receive, its record left `queued` with the last",
+            "error, for `POST /v1/dead-letters/chat/redrive` once the receiver is back.",
             "",
         ]
         return lines

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from clarion.delivery.records import DeliveryRecords
 from clarion.engine import fanout
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.messages import message_id
@@ -147,6 +148,22 @@ def test_a_job_rerun_after_crashing_before_the_enqueue_sends_once(runtime, admin
     fanout.dispatch(crashing, remaining_ms=lambda: 300_000)
     runtime.drain()
     assert len(emails_with_subject(runtime, f"{sent['name']} T2")) == 1
+
+
+def test_a_job_rerun_does_not_enqueue_again_a_record_a_sender_has_tried(runtime, admin: Api, dispatcher: None):
+    sent = campaign(admin, EMAIL_STEP)
+    subscriber(admin, "user-1", email="ada@example.com")
+    repeated = job(admin, sent, code="T3", subscriberIds=["user-1"])
+    assert fanout.dispatch(repeated, remaining_ms=lambda: 300_000).enqueued == 1
+    (record,) = records(runtime, admin)
+    tried = DeliveryRecords()
+    claimed = tried.claim(admin.environment_id, record["_id"])
+    assert claimed is not None
+    tried.requeue(claimed, "TooManyRequestsException: slow down")  # as a sender does, its job kept for a backoff
+
+    assert fanout.dispatch(repeated, remaining_ms=lambda: 300_000).enqueued == 0
+    runtime.drain()
+    assert len(emails_with_subject(runtime, f"{sent['name']} T3")) == 1
 
 
 def test_a_subscriber_listed_and_in_a_topic_gets_one_message(runtime: LocalRuntime, admin: Api):

@@ -3,9 +3,10 @@
 Exactly-once records. Each record's id is derived from (environment, transaction, subscriber, step index), so a
 job run again after a crash, or a subscriber reached twice (listed and in a topic), maps to the same record.
 Per page the dispatcher reads which of those records exist (one BatchGetItem per 100), batch-writes only the
-missing ones, then enqueues the new queued records and the existing ones still `queued` (a crash may have come
-between the write and the enqueue). A record already claimed by a sender is never written or enqueued again, and
-a job enqueued twice is harmless: the sender's conditional claim lets only one delivery send. This costs ~0.01
+missing ones, then enqueues the new queued records and the existing ones still `queued` and never claimed (a crash
+may have come between the write and the enqueue). A record a sender has claimed is never written or enqueued again:
+its job is in its queue, waiting out a backoff, or in the DLQ for an operator to redrive. A job enqueued twice is
+harmless: the sender's conditional claim lets only one delivery send. This costs ~0.01
 request a message where a conditional PutItem per record would cost one; the one race it leaves, two
 dispatchers running the same job at once, cannot happen while the queue's visibility timeout (1800 s) exceeds
 the function's timeout (300 s) and each run stops `margin_ms` before its deadline.
@@ -132,14 +133,15 @@ def recipient_records(
 
 
 def store_and_enqueue(environment_id: str, records: list[Item], outcome: DispatchOutcome) -> None:
-    """Writes the records not written yet, then enqueues every one still queued (see the module's docstring)."""
+    """Writes the records not written yet, then enqueues every one that may lack its job (see the module's
+    docstring)."""
     records = list({record["_id"]: record for record in records}.values())  # a page never names one twice; be sure
     store = DispatchedRecords()
-    existing = store.statuses(environment_id, [record["_id"] for record in records])
+    existing = store.jobs_needed(environment_id, [record["_id"] for record in records])
     store.write([record for record in records if record["_id"] not in existing])
     to_enqueue: dict[Channel, list[jobs.Job]] = defaultdict(list)
     for record in records:
-        if existing.get(record["_id"], record["status"]) == "queued":
+        if existing.get(record["_id"], record["status"] == "queued"):
             to_enqueue[record["channel"]].append({"environmentId": environment_id, "messageId": record["_id"]})
     for channel, channel_jobs in to_enqueue.items():
         jobs.enqueue(channel, channel_jobs)
