@@ -238,6 +238,16 @@ def test_a_novu_trigger_to_a_subscriber_id_sends_with_the_payload_rendered(runti
     assert email.destinations["ToAddresses"] == ["ada@example.com"]
 
 
+def test_a_subscriber_without_a_first_name_gets_a_subject_without_none(runtime: LocalRuntime, admin: Api):
+    source = "Hi {{ subscriber.firstName }}, {{ campaign.name }} {{ payload.code }} {{ payload.vip }}{{ payload.a.b }}"
+    sent = campaign(admin, {"channel": "email", "content": {"subject": source, "body": "<p>Hi</p>"}})
+    subscriber(admin, "user-1", email="ada@example.com")
+    trigger_event(admin, sent["identifier"], "user-1", payload={"code": None, "vip": True})
+    runtime.drain()
+    (email,) = emails_with_subject(runtime, f"Hi , {sent['name']}  true")
+    assert "None" not in email.subject
+
+
 def test_a_novu_trigger_to_a_subscriber_object_upserts_and_sends(runtime: LocalRuntime, admin: Api):
     sent = campaign(admin, EMAIL_STEP)
     to = {"subscriberId": "new-1", "email": "grace@example.com", "firstName": "Grace"}

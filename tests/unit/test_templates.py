@@ -116,6 +116,48 @@ def test_a_missing_variable_renders_empty():
     assert rendered("[{{ subscriber.nickname }}][{{ payload.order.id }}][{{ nothing }}]") == "[][][]"
 
 
+def test_a_null_variable_renders_empty_not_none():
+    without_name = template_variables(SUBSCRIBER | {"firstName": None}, {"coupon": None}, CAMPAIGN)
+    assert render("Hi {{ subscriber.firstName }}[{{ payload.coupon }}]", without_name, field="body") == "Hi []"
+
+
+def test_a_subscriber_field_never_set_renders_empty():
+    variables = template_variables({"subscriberId": "user-2"}, {}, CAMPAIGN)
+    assert render("Hi {{ subscriber.firstName }} {{ subscriber.lastName }}!", variables, field="body") == "Hi  !"
+
+
+@pytest.mark.parametrize(
+    "source", ["{{ payload.order.id }}", "{{ payload.a.b.c.d }}", "{{ nothing.at.all }}", "{{ payload.product.x }}"]
+)
+def test_an_attribute_of_a_missing_or_scalar_parent_renders_empty(source: str):
+    assert rendered(source) == ""
+
+
+def test_an_attribute_of_a_null_parent_renders_empty():
+    assert rendered("[{{ payload.order.id }}]", payload={"order": None}) == "[]"
+
+
+def test_booleans_render_in_lower_case_as_handlebars_does():
+    assert rendered("{{ payload.paid }}/{{ payload.late }}", payload={"paid": True, "late": False}) == "true/false"
+
+
+@pytest.mark.parametrize(("value", "text"), [(0, "0"), (0.0, "0.0"), (7, "7"), (-1.5, "-1.5"), ("", "")])
+def test_numbers_render_as_written_zero_included(value: Any, text: str):
+    assert rendered("{{ payload.n }}", payload={"n": value}) == text
+
+
+def test_a_false_or_missing_value_still_takes_the_else_branch():
+    source = "{% if payload.flag %}yes{% else %}no{% endif %}{% if payload.gone.deeper %}yes{% else %}no{% endif %}"
+    assert rendered(source, payload={"flag": False}) == "nono"
+
+
+def test_null_and_booleans_render_the_same_in_an_html_body():
+    variables = VARIABLES | {"payload": {"a": None, "b": True}}
+    assert render("<p>{{ payload.a }}{{ payload.b }}{{ payload.c.d }}</p>", variables, field="body", html=True) == (
+        "<p>true</p>"
+    )
+
+
 def test_subscriber_payload_event_and_campaign_are_the_variables():
     source = "{{ subscriber.firstName }} {{ subscriber.data.plan }} {{ payload.product }} {{ event.product }} "
     assert rendered(source + "{{ campaign.identifier }}") == "Ann pro Clarion Clarion welcome"
@@ -130,7 +172,7 @@ def test_after_a_digest_novus_step_has_the_events_and_the_total_count():
     digest = {"events": [{"n": 1}, {"n": 2}], "count": 60}  # 60 digested, the first events kept
     variables = template_variables(SUBSCRIBER, {}, CAMPAIGN, {"digest": digest})
     source = "{{ step.digest }} {{ step.total_count }}:{% for e in step.events %} {{ e.n }}{% endfor %}"
-    assert render(source, variables, field="body") == "True 60: 1 2"
+    assert render(source, variables, field="body") == "true 60: 1 2"
 
 
 def test_only_the_documented_subscriber_fields_are_visible():

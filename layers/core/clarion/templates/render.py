@@ -2,7 +2,8 @@
 
 Variables: `subscriber` (firstName, lastName, email, phone, locale, timezone, data, subscriberId), `payload` (the
 trigger's payload, also named `event`), `campaign` (name, identifier), the trigger's `actor` and `tenant`, and Novu's
-`step` (`digest`, and after a journey's digest its `events` and `total_count`). A missing variable renders empty.
+`step` (`digest`, and after a journey's digest its `events` and `total_count`). A missing or null variable renders
+empty and a boolean as `true` / `false`, as in Novu's Handlebars.
 """
 
 from collections.abc import Mapping

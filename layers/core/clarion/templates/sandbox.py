@@ -1,5 +1,8 @@
 """The Jinja2 side of templates, apart from render.py so that only rendering and template validation load jinja2
 (~100 ms of cold start): an immutable sandbox that reaches only the variables given, never Python internals or files.
+
+Output follows Novu's Handlebars: a missing or null value (also under a missing parent, `payload.a.b`) renders as
+empty text, never "None", and a boolean as `true` / `false`.
 """
 
 from functools import cache, lru_cache
@@ -15,10 +18,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is refused")
 
 
+def handlebars_text(value: Any) -> Any:
+    """What `{{ value }}` prints, as Handlebars prints it: null and missing as nothing, booleans in lower case."""
+    if value is None or isinstance(value, Undefined):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 @cache
 def _environment(*, html: bool) -> _Sandbox:
-    # autoescape only where the output is HTML (an email body); text, sms, push and chat are sent as typed
-    return _Sandbox(undefined=ChainableUndefined, autoescape=html, loader=None, extensions=())
+    # autoescape only where the output is HTML (an email body); text, sms, push and chat are sent as typed;
+    # ChainableUndefined lets `payload.a.b` render empty when `a` is missing, as Handlebars does
+    return _Sandbox(undefined=ChainableUndefined, finalize=handlebars_text, autoescape=html, loader=None, extensions=())
 
 
 @lru_cache(maxsize=256)
