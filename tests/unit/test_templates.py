@@ -158,6 +158,16 @@ def test_null_and_booleans_render_the_same_in_an_html_body():
     )
 
 
+def test_a_payload_key_named_like_a_dict_method_is_the_key():
+    payload = {"items": [{"sku": "a"}, {"sku": "b"}], "keys": 2, "values": "v", "get": "g"}
+    source = "{% for item in payload.items %}{{ item.sku }}{% endfor %} {{ payload.keys }}{{ payload.values }}"
+    assert rendered(source + "{{ payload.get }}", payload=payload) == "ab 2vg"
+
+
+def test_dict_methods_still_work_where_no_key_shadows_them():
+    assert rendered("{% for k, v in payload.items() %}{{ k }}={{ v }}{% endfor %}", payload={"a": 1}) == "a=1"
+
+
 def test_subscriber_payload_event_and_campaign_are_the_variables():
     source = "{{ subscriber.firstName }} {{ subscriber.data.plan }} {{ payload.product }} {{ event.product }} "
     assert rendered(source + "{{ campaign.identifier }}") == "Ann pro Clarion Clarion welcome"

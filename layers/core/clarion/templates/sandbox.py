@@ -13,6 +13,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # a key wins over a dict method of the same name: Novu's `payload.items` is the order's items, not dict.items
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         # Jinja's default renders a refused attribute as empty text: refusing is a failure the sender must see
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is refused")
