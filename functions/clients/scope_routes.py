@@ -1,10 +1,11 @@
 """/v1/scopes: the catalogue a client's scopes are chosen from."""
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import Field
 
 from clarion.api import endpoint
 from clarion.models import Envelope, Model
-from clarion.scopes import BUNDLES, GROUPS
+from clarion.scopes import BUNDLE_GRANTS, GROUPS, GUARDING_SCOPES
 
 router = APIGatewayHttpRouter()
 
@@ -12,6 +13,7 @@ router = APIGatewayHttpRouter()
 class ScopeView(Model):
     name: str
     description: str
+    guardsRoute: bool = Field(description="Whether some route requires this scope today; the others guard nothing yet")
 
 
 class ScopeGroupView(Model):
@@ -21,7 +23,7 @@ class ScopeGroupView(Model):
 
 class BundleView(Model):
     name: str
-    expandsTo: list[str]
+    expandsTo: list[str] = Field(description="The fine scopes a client assigned this bundle is granted")
 
 
 class Catalogue(Model):
@@ -32,8 +34,14 @@ class Catalogue(Model):
 @endpoint(router, "GET /v1/scopes", summary="Every fine scope with its description, and every bundle")
 def list_scopes() -> Envelope[Catalogue]:
     groups = [
-        ScopeGroupView(name=g.name, scopes=[ScopeView(name=s.name, description=s.description) for s in g.scopes])
-        for g in GROUPS
+        ScopeGroupView(
+            name=group.name,
+            scopes=[
+                ScopeView(name=s.name, description=s.description, guardsRoute=s.name in GUARDING_SCOPES)
+                for s in group.scopes
+            ],
+        )
+        for group in GROUPS
     ]
-    bundles = [BundleView(name=name, expandsTo=sorted(set(scopes))) for name, scopes in BUNDLES.items()]
+    bundles = [BundleView(name=name, expandsTo=list(scopes)) for name, scopes in BUNDLE_GRANTS.items()]
     return Envelope(data=Catalogue(groups=groups, bundles=bundles))

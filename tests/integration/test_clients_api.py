@@ -1,6 +1,6 @@
 """API clients through the whole path: gateway → authorizer → clients function → DynamoDB on moto."""
 
-from clarion.scopes import BUNDLES, FINE_SCOPES
+from clarion.scopes import BUNDLE_GRANTS, BUNDLES, FINE_SCOPES
 from tests.integration.conftest import Api
 
 
@@ -32,7 +32,7 @@ def test_setting_scopes_expands_bundles_and_is_audited(admin: Api):
     client = admin.client("mailer", ["list:profile"])
     response = admin.put(f"/v1/clients/{client.client_id}/scopes", {"scopes": ["emails", "analytics"]})
     assert response.status == 200
-    assert response.json()["data"]["scopes"] == sorted({*BUNDLES["emails"], "analytics"})
+    assert response.json()["data"]["scopes"] == sorted({*BUNDLE_GRANTS["emails"], "analytics"})
     assert response.json()["data"]["updatedBy"] == admin.client_id
 
     audit = admin.get(f"/v1/clients/{client.client_id}/audit").json()["data"]
@@ -129,3 +129,19 @@ def test_the_catalogue_shows_fine_scopes_and_bundles(admin: Api):
     catalogue = admin.get("/v1/scopes").json()["data"]
     assert {scope["name"] for group in catalogue["groups"] for scope in group["scopes"]} == FINE_SCOPES
     assert {bundle["name"] for bundle in catalogue["bundles"]} == set(BUNDLES)
+
+
+def test_the_catalogue_marks_the_scopes_that_guard_a_route(admin: Api):
+    scopes = {
+        s["name"]: s["guardsRoute"] for g in admin.get("/v1/scopes").json()["data"]["groups"] for s in g["scopes"]
+    }
+    assert scopes["list:profile"] is True and scopes["clients:manage"] is True
+    assert scopes["list:consent"] is False and scopes["otp:send"] is False
+
+
+def test_a_client_given_a_bundle_holds_exactly_what_the_catalogue_says_it_expands_to(admin: Api):
+    bundles = {bundle["name"]: bundle["expandsTo"] for bundle in admin.get("/v1/scopes").json()["data"]["bundles"]}
+    for name, expands_to in bundles.items():
+        created = admin.post("/v1/clients", {"name": f"bundle-{name}", "scopes": [name]})
+        assert created.status == 201, created.json()
+        assert created.json()["data"]["scopes"] == expands_to, name

@@ -6,7 +6,7 @@ import json
 import pytest
 from clients.handler import lambda_handler
 
-from clarion.scopes import BUNDLES, FINE_SCOPES
+from clarion.scopes import BUNDLE_GRANTS, FINE_SCOPES, ROUTE_SCOPES
 from tests.conftest import load_event
 
 
@@ -23,7 +23,9 @@ def test_the_catalogue_lists_every_fine_scope_and_every_bundle(lambda_context):
     assert listed == FINE_SCOPES
     assert all(scope["description"] for group in catalogue["groups"] for scope in group["scopes"])
     bundles = {bundle["name"]: bundle["expandsTo"] for bundle in catalogue["bundles"]}
-    assert bundles == {name: sorted(set(scopes)) for name, scopes in BUNDLES.items()}
+    assert bundles == {name: list(scopes) for name, scopes in BUNDLE_GRANTS.items()}
+    guarding = {scope["name"] for group in catalogue["groups"] for scope in group["scopes"] if scope["guardsRoute"]}
+    assert guarding == set(ROUTE_SCOPES.values())
     assert [group["name"] for group in catalogue["groups"]][:4] == [
         "Common operations",
         "Campaign operations",

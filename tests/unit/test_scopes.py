@@ -1,17 +1,35 @@
 import pytest
 
 from clarion.errors import ValidationFailed
-from clarion.scopes import BUNDLES, FINE_SCOPES, GROUPS, ROUTE_SCOPES, expand_scopes
+from clarion.scopes import BUNDLE_GRANTS, BUNDLES, FINE_SCOPES, GROUPS, GUARDING_SCOPES, ROUTE_SCOPES, expand_scopes
 
 
-def test_a_bundle_expands_to_its_fine_scopes():
-    assert expand_scopes(["sms"]) == sorted(set(BUNDLES["sms"]))
+def test_a_bundle_expands_to_what_it_grants():
+    assert expand_scopes(["sms"]) == list(BUNDLE_GRANTS["sms"])
+
+
+def test_a_bundle_grants_exactly_its_scopes_that_guard_a_route():
+    for name, scopes in BUNDLES.items():
+        assert set(BUNDLE_GRANTS[name]) == set(scopes) & set(ROUTE_SCOPES.values()), name
+
+
+def test_a_bundle_does_not_grant_a_scope_no_route_requires():
+    assert "list:consent" in BUNDLES["user_data"] and "list:consent" not in GUARDING_SCOPES
+    assert "list:consent" not in expand_scopes(["user_data"])
+
+
+def test_every_bundle_grants_something():
+    assert all(BUNDLE_GRANTS[name] for name in BUNDLES)
+
+
+def test_a_fine_scope_that_guards_no_route_may_still_be_assigned_by_name():
+    assert expand_scopes(["list:consent"]) == ["list:consent"]
 
 
 def test_fine_scopes_and_bundles_mix_without_duplicates():
-    scopes = expand_scopes(["list:profile", "user_data", "list:profile"])
+    scopes = expand_scopes(["list:profile", "user_data", "list:profile", "info:profile"])
     assert scopes == sorted(set(scopes))
-    assert "list:profile" in scopes and "list:consent" in scopes
+    assert scopes == ["info:profile", "list:profile"]
 
 
 def test_an_unknown_scope_is_refused_naming_its_position_and_value():
