@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,11 @@ SKIPPED_TYPES = {
     "AWS::SNS::TopicPolicy",
     "AWS::Events::EventBusPolicy",
 }
+# An SNS platform application (FCM is GCM to SNS) a function's environment names.
+PLATFORM_APPLICATION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"app/(?P<platform>GCM|APNS|APNS_SANDBOX)/(?P<name>[\w.-]+)$"
+)
 GSI_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
 CREATION_ORDER = {
     "AWS::SQS::Queue": 0,
@@ -67,6 +73,7 @@ def provision(template: sam.SamTemplate, parameter_overrides: dict[str, Any] | N
             continue
         handler(logical_id, stack.resolver.resolve(resource.get("Properties", {})))
     configure_functions(stack)  # again: environment variables can name what only creation knew (queue URLs)
+    creator.platform_applications()
     return stack
 
 
@@ -221,6 +228,34 @@ class ResourceCreator:
         identity = str(props["EmailIdentity"])
         self.client("sesv2").create_email_identity(EmailIdentity=identity)
         self.stack.resources.email_identities[logical_id] = identity
+
+    def platform_applications(self) -> None:
+        """The SNS platform applications the functions' environments name, created with stand-in credentials.
+
+        They are no CloudFormation resource: a deployment creates them once, with the FCM key or APNs
+        certificate, and passes their ARNs to the stack (Clarion: FcmPlatformApplicationArn and
+        ApnsPlatformApplicationArn, by default <stack name>-fcm and <stack name>-apns, the settings
+        FCM_PLATFORM_APPLICATION_ARN and APNS_PLATFORM_APPLICATION_ARN of the functions). An ARN of another
+        account or region is left alone: the local stack cannot create it.
+        """
+        named = {
+            value: found
+            for function in self.stack.functions.values()
+            for value in function.environment.values()
+            if (found := PLATFORM_APPLICATION_ARN.match(value))
+        }
+        for arn, found in sorted(named.items()):
+            if (found["account"], found["region"]) != (self.resolver.account_id, self.resolver.region):
+                log.warning("%s is in another account or region: it is not created locally", arn)
+                continue
+            platform, name = found["platform"], found["name"]
+            credentials = {"PlatformCredential": f"local-{platform.lower()}-credential"}
+            if platform.startswith("APNS"):
+                credentials["PlatformPrincipal"] = f"local-{platform.lower()}-certificate"
+            created = self.client("sns").create_platform_application(
+                Name=name, Platform=platform, Attributes=credentials
+            )["PlatformApplicationArn"]
+            self.stack.resources.platform_applications[name] = created
 
     def configuration_set(self, logical_id: str, props: dict[str, Any]) -> None:
         self.client("sesv2").create_configuration_set(ConfigurationSetName=self.resolver.physical_name(logical_id))

@@ -50,6 +50,8 @@ class Resources:
     schedules: dict[str, str] = field(default_factory=dict)
     buckets: dict[str, str] = field(default_factory=dict)
     email_identities: dict[str, str] = field(default_factory=dict)
+    platform_applications: dict[str, str] = field(default_factory=dict)
+    """SNS platform application ARNs by name (the ones the functions' environments name)."""
 
 
 @dataclass

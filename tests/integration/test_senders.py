@@ -244,14 +244,11 @@ def test_an_in_app_message_lands_in_the_subscribers_feed_once(runtime: LocalRunt
 
 @pytest.fixture
 def push_applications(runtime: LocalRuntime) -> dict[str, str]:
-    """The platform applications the push sender's environment names (the stack does not create them)."""
+    """The platform applications the push sender's environment names (the local stack provisions them)."""
     with runtime.registry.environment_of("PushSenderFunction"):
         arns = {"fcm": os.environ["FCM_PLATFORM_APPLICATION_ARN"], "apns": os.environ["APNS_PLATFORM_APPLICATION_ARN"]}
         for arn in arns.values():
-            platform, name = arn.split(":")[-1].split("/")[1:3]
-            client("sns").create_platform_application(
-                Name=name, Platform=platform, Attributes={"PlatformCredential": "local"}
-            )
+            client("sns").get_platform_application_attributes(PlatformApplicationArn=arn)
     return arns
 
 
