@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 
+from clarion.delivery.jobs import BACKOFF_CAP_SECONDS
 from local.runtime import LocalRuntime
+from local.webhook_server import WebhookServer
 from tests.conftest import load_event
 from tests.integration.conftest import Api
 from tests.integration.test_triggers_api import EMAIL_STEP, SMS_STEP, campaign, records, subscriber, trigger_event
 
 UNKNOWN_ID = "0" * 24
 NOVU_MESSAGE_FIELDS = {"_id", "_templateId", "_environmentId", "_subscriberId", "transactionId", "channel", "content"}
+MAX_RECEIVES = 5  # the channel queues' maxReceiveCount (template.yaml): then a job is in the DLQ
 NOVU_DETAIL_FIELDS = {"_id", "_jobId", "_notificationId", "_subscriberId", "providerId", "transactionId", "channel"}
 
 
@@ -133,6 +136,31 @@ def test_a_message_not_sent_says_why(admin: Api, sent: Sent):
     assert (filtered["status"], skipped["status"]) == ("filtered", "skipped")
     assert "preferences" in filtered["errorText"]
     assert skipped["errorText"] == "the subscriber has no phone number"
+
+
+def test_a_message_retrying_or_stuck_shows_the_last_provider_error(runtime: LocalRuntime, admin: Api):
+    with WebhookServer() as webhook:
+        webhook.statuses.extend([503] * MAX_RECEIVES)  # every receive of the job, then the webhook is back
+        chat = campaign(admin, {"channel": "chat", "content": {"body": "Deployed {{ payload.code }}"}})
+        subscriber(admin, "ops", channels=[{"providerId": "slack", "credentials": {"webhookUrl": webhook.url}}])
+        triggered = trigger_event(admin, chat["identifier"], "ops", payload={"code": "D1"})
+        query = f"transactionId={triggered.json()['data']['transactionId']}"
+
+        runtime.drain()
+        (retrying,) = messages(admin, query)["data"]
+        assert (retrying["status"], retrying["errorText"]) == ("queued", 'HTTP 503: {"error": "refused"}')
+
+        for _ in range(MAX_RECEIVES):
+            runtime.clock.advance(BACKOFF_CAP_SECONDS + 1)
+            runtime.drain()
+        (stuck,) = messages(admin, query)["data"]
+        assert (stuck["status"], stuck["errorText"]) == ("queued", 'HTTP 503: {"error": "refused"}')
+        assert len(webhook.received) == MAX_RECEIVES and webhook.accepted == []
+
+        assert admin.post("/v1/dead-letters/chat/redrive").json()["data"]["redriven"] >= 1
+        runtime.drain()
+        (sent,) = messages(admin, query)["data"]
+        assert (sent["status"], sent["errorText"]) == ("sent", None)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ MAX_JOBS_SHOWN = 100  # of a notification in the activity feed
 
 _NOVU = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 _NOT_SENT = frozenset({"failed", "filtered", "skipped", "cancelled"})
+_PENDING = frozenset({"queued", "sending"})
+_FAILED_ATTEMPT = frozenset({"queued", "failover"})  # a requeue after a transient error; one integration's failure
 _DETAIL = {
     "queued": "Message queued for sending",
     "sending": "Sending the message",
@@ -68,7 +70,11 @@ class ActivityMessage(Model):
     email: str | None = None
     phone: str | None = None
     status: str = Field(description="queued, sending, sent, failed, filtered, skipped or cancelled")
-    errorText: str | None = Field(default=None, description="Why the message was not sent, when it was not")
+    errorText: str | None = Field(
+        default=None,
+        description="Why the message was not sent, when it was not; while it is queued or sending again after a "
+        "failed attempt (retrying, or stuck in a dead-letter queue), the last provider error",
+    )
     providerId: str | None = None
     createdAt: str
     updatedAt: str
@@ -76,7 +82,6 @@ class ActivityMessage(Model):
     @classmethod
     def from_record(cls, record: Item, organization_id: str) -> "ActivityMessage":
         content, to = record.get("content") or {}, record.get("to") or {}
-        reasons = [entry["reason"] for entry in record.get("history") or [] if entry.get("reason")]
         return cls.model_validate(
             _record_ids(record, organization_id)
             | {
@@ -89,7 +94,7 @@ class ActivityMessage(Model):
                 "email": to.get("email"),
                 "phone": to.get("phone"),
                 "status": record["status"],
-                "errorText": reasons[-1] if reasons and record["status"] in _NOT_SENT else None,
+                "errorText": _error_text(record),
                 "providerId": record.get("providerId"),
                 "createdAt": record["createdAt"],
                 "updatedAt": record.get("updatedAt", record["createdAt"]),
@@ -254,6 +259,19 @@ class Notification(Model):
 class ActivityStats(Model):
     weeklySent: int = Field(description="Notifications of the last 7 days (UTC days, today included)")
     monthlySent: int = Field(description="Notifications of the last 30 days (UTC days, today included)")
+
+
+def _error_text(record: Item) -> str | None:
+    """The reason a message ended unsent, or the last failed attempt's error of one still pending; never the note
+    its first `queued` entry may carry (a layout override), which is no error."""
+    history = record.get("history") or []
+    if record["status"] in _NOT_SENT:
+        reasons = [entry["reason"] for entry in history if entry.get("reason")]
+    elif record["status"] in _PENDING:
+        reasons = [e["reason"] for e in history[1:] if e.get("reason") and e["status"] in _FAILED_ATTEMPT]
+    else:
+        return None
+    return reasons[-1] if reasons else None
 
 
 def _record_ids(record: Item, organization_id: str) -> Item:
