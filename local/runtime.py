@@ -7,6 +7,9 @@ mock_aws, moto's state and environment variables are process-wide, so one runtim
 an in-process runtime suspends the running one (its moto state is dropped); using a suspended runtime
 starts it again from a freshly provisioned stack, suspending the other. So test fixtures of any scope can
 share a process (an xdist worker) as long as no test relies on state from before another runtime ran.
+
+With a data directory (`make run` has `.clarion-data`), what moto holds is saved there when the runtime stops
+(closed or suspended) and put back into the freshly provisioned stack when it starts (local.persistence).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
-from local import aws_calls, clients, moto_patches
+from local import aws_calls, clients, moto_patches, persistence
 from local import template as sam
 from local.aws_calls import AwsCalls
 from local.clock import Clock
@@ -37,10 +40,11 @@ from local.functions import FunctionRegistry
 from local.gateway import Gateway, Response
 from local.http_server import GatewayServer
 from local.outbox import OutboxPage
+from local.persistence import DataDir
 from local.provision import provision
 from local.stack import Resources, Stack
 
-__all__ = ["AdminCredentials", "DrainReport", "DrainTimeout", "LocalRuntime", "free_port"]
+__all__ = ["AdminCredentials", "DataDir", "DrainReport", "DrainTimeout", "LocalRuntime", "free_port"]
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -65,7 +69,12 @@ class LocalRuntime:
     _active: ClassVar[LocalRuntime | None] = None
 
     def __init__(
-        self, template_path: str | Path, parameter_overrides: Mapping[str, Any] | None, time_scale: float
+        self,
+        template_path: str | Path,
+        parameter_overrides: Mapping[str, Any] | None,
+        time_scale: float,
+        data_dir: str | Path | None = None,
+        fresh: bool = False,
     ) -> None:
         self.template_path = _find(template_path)
         self.parameter_overrides = dict(parameter_overrides or {})
@@ -77,6 +86,13 @@ class LocalRuntime:
         """The HTTP API's base URL (server mode)."""
         self.aws_endpoint: str | None = None
         """The moto server's URL (server mode): AWS_ENDPOINT_URL for the aws cli or boto3 elsewhere."""
+        self.data_dir = DataDir(data_dir) if data_dir is not None else None
+        """Where the state is saved when the runtime stops and read when it starts (None: kept in memory only)."""
+        self.restored: persistence.Report | None = None
+        """What the last start restored from the data directory (None: nothing was saved there)."""
+        self.saved: persistence.Report | None = None
+        """What the last stop saved to the data directory."""
+        self._fresh = fresh
         self._server_port: int | None = None
         self._closers: list[Callable[[], object]] = []
         self._saved_env: dict[str, str | None] = {}
@@ -88,9 +104,15 @@ class LocalRuntime:
         template_path: str | Path = "template.yaml",
         parameter_overrides: Mapping[str, Any] | None = None,
         time_scale: float = 0.0,
+        *,
+        data_dir: str | Path | None = None,
+        fresh: bool = False,
     ) -> LocalRuntime:
-        """moto's mock_aws in this process: nothing listens on a port; drive it with request/invoke/drain."""
-        runtime = cls(template_path, parameter_overrides, time_scale)
+        """moto's mock_aws in this process: nothing listens on a port; drive it with request/invoke/drain.
+
+        With `data_dir`, the state saved there is restored (unless `fresh`), and saved again when it stops.
+        """
+        runtime = cls(template_path, parameter_overrides, time_scale, data_dir, fresh)
         runtime._run()
         return runtime
 
@@ -101,14 +123,18 @@ class LocalRuntime:
         template_path: str | Path = "template.yaml",
         parameter_overrides: Mapping[str, Any] | None = None,
         time_scale: float = 1.0,
+        *,
+        data_dir: str | Path | None = None,
+        fresh: bool = False,
     ) -> LocalRuntime:
         """A moto server and the HTTP API on 127.0.0.1:`port` (0: any free port), event sources ticking.
 
         boto3 clients made in this process use the moto server (AWS_ENDPOINT_URL); mock_aws stays on as
-        well, so a client made earlier without an endpoint reaches the same moto state, never AWS.
+        well, so a client made earlier without an endpoint reaches the same moto state, never AWS. With
+        `data_dir`, as `in_process`.
         """
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        runtime = cls(template_path, parameter_overrides, time_scale)
+        runtime = cls(template_path, parameter_overrides, time_scale, data_dir, fresh)
         runtime._server_port = port
         runtime._run()
         return runtime
@@ -134,6 +160,12 @@ class LocalRuntime:
             mock = mock_aws(config=MOTO_CONFIG)  # type: ignore[call-overload]
             mock.start()
             self._closers.append(mock.stop)
+            if self.data_dir is not None:
+                self.data_dir.lock()
+                self._closers.append(self.data_dir.unlock)  # last: after the state is saved
+                if self._fresh:
+                    self.data_dir.discard()
+                    self._fresh = False  # a suspended runtime resumes from what it saved
             if self._server_port is not None:
                 self._start_moto_server()
             self._provision()
@@ -171,7 +203,26 @@ class LocalRuntime:
             self.clock,
             pages=lambda method, path, query: self.docs(method, path, query) or self.outbox(method, path, query),
         )
+        if self.data_dir is not None:
+            self._restore(self.data_dir)
         self.event_sources.tick()
+
+    def _restore(self, data_dir: DataDir) -> None:
+        """Put the saved state back before anything runs, and save it again when the runtime stops (before moto's
+        patches and clock leave: visibility timeouts are read on the runtime clock)."""
+        state = data_dir.read()
+        self.restored = None
+        if state is not None:
+            self.restored = persistence.restore(state, self.stack, self.clock, self.event_sources.schedules)
+            log.info("restored from %s: %s", data_dir.path, self.restored.summary())
+
+        def save() -> None:
+            running = len(self.event_sources.executions()[0])
+            self.saved = persistence.save(data_dir, self.stack, self.clock, self.event_sources.schedules)
+            self.saved.running_executions = running
+            log.info("saved to %s: %s", data_dir.path, self.saved.summary())
+
+        self._closers.insert(0, save)
 
     def _use_clock_in_functions(self) -> None:
         """Clarion's functions read time from the runtime clock, so skipping time expires their caches too."""

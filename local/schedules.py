@@ -38,6 +38,8 @@ class Schedules:
         self.events = targets.client("events")
         self.scheduler = targets.client("scheduler")
         self._tracked: dict[str, _Tracked] = {}
+        self._finished: set[str] = set()
+        """One-time schedules that fired before a restart (local.persistence): they do not fire again."""
 
     def fire_due(self, discovered_at: datetime | None = None) -> int:
         """Fire every occurrence due by now. New schedules count from `discovered_at` (default: now)."""
@@ -61,6 +63,15 @@ class Schedules:
     def next_due(self) -> datetime | None:
         pending = [tracked.next_fire for tracked in self._tracked.values() if tracked.next_fire is not None]
         return min(pending, default=None)
+
+    def finished(self) -> set[str]:
+        """ARNs of the one-time schedules that have fired (a schedule that deletes itself then is gone)."""
+        fired = {arn for arn, tracked in self._tracked.items() if tracked.expression.one_time and not tracked.next_fire}
+        return fired | self._finished
+
+    def mark_finished(self, arns: list[str]) -> None:
+        """One-time schedules restored after a restart that fired before it."""
+        self._finished.update(arns)
 
     def _listed(self) -> list[tuple[str, str, Any]]:
         listed: list[tuple[str, str, Any]] = []
@@ -88,7 +99,10 @@ class Schedules:
             log.warning("%s: unsupported schedule expression %r", source["Arn"], source["ScheduleExpression"])
             return None
         anchor = max(start, source["StartDate"]) if source.get("StartDate") else start
-        first = getattr(expression, "when", None) if expression.one_time else expression.next_after(anchor, anchor)
+        if expression.one_time:
+            first = None if source["Arn"] in self._finished else getattr(expression, "when", None)
+        else:
+            first = expression.next_after(anchor, anchor)
         return _Tracked(version, expression, anchor, first, source.get("EndDate"), details)
 
     def _fire(self, arn: str, tracked: _Tracked, now: datetime) -> int:
