@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -187,6 +188,7 @@ class LocalRuntime:
         requests.post(f"{self.aws_endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
 
     def _provision(self) -> None:
+        _quiet_library_warnings()
         self.template = sam.load(self.template_path)
         self.stack: Stack = provision(self.template, self.parameter_overrides)
         self.registry = FunctionRegistry(self.stack.functions, region=self.stack.resolver.region)
@@ -349,6 +351,15 @@ class LocalRuntime:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _quiet_library_warnings() -> None:
+    """Powertools warns, after each invocation of a handler with metrics that published none (a refused request,
+    a queue batch with nothing to count), that there was nothing to publish. On Lambda it lands in the function's
+    log as an informational line; run in-process it is a Python warning printed on the console of `make run`."""
+    warnings.filterwarnings(
+        "ignore", message="No application metrics to publish", category=UserWarning, module=r"aws_lambda_powertools\."
+    )
 
 
 def free_port() -> int:
