@@ -4,9 +4,12 @@ Server mode runs in a subprocess (`python -m local`): module-level boto3 clients
 their creation, so server and in-process runtimes do not share a test process.
 """
 
+import contextlib
 import json
+import logging
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -65,6 +68,7 @@ def local_stack(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], "queue.
         CLARION_ADMIN_KEY="sk_local_test",
         CLARION_TEMPLATE=str(TEMPLATE),
         CLARION_TIME_SCALE="0",
+        CLARION_DATA_DIR=str(tmp_path / "data"),
         PYTHONPATH=os.pathsep.join([str(FIXTURES / "bootstrap_stand_in"), env.get("PYTHONPATH", "")]),
         TZ="UTC",
     )
@@ -106,3 +110,29 @@ def test_python_m_local_prints_its_lines_serves_and_stops_on_sigterm(local_stack
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
+    rest: list[str] = []
+    with contextlib.suppress(queue.Empty):
+        while True:
+            rest.append(lines.get(timeout=2))
+    assert f"Health:       {url}/v1/health-check  (200 once the stack answers)" in rest
+    assert any(re.fullmatch(r"GET /items/admin 200 \d+ ms id=\S+", line) for line in rest)
+    assert any(re.fullmatch(r"Saved \d+ DynamoDB items.* in \d+\.\d\d s\.", line) for line in rest)
+
+
+def test_the_http_server_logs_a_line_per_request_without_its_query(
+    runtime: LocalRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = GatewayServer(runtime.gateway, port=0).start()
+    caplog.set_level(logging.INFO, logger="local.access")
+    try:
+        got = requests.get(f"{server.url}/items/http-1?email=ada@example.com", headers=ALLOW, timeout=10)
+        refused = requests.get(f"{server.url}/items/http-1", timeout=10)
+    finally:
+        server.close()
+
+    lines = [record.getMessage() for record in caplog.records if record.name == "local.access"]
+    assert len(lines) == 2
+    assert re.fullmatch(r"GET /items/http-1 (200|404) \d+ ms id=(\S+)", lines[0])
+    assert lines[0].endswith(f"id={got.headers['apigw-requestid']}")
+    assert re.fullmatch(r"GET /items/http-1 401 \d+ ms id=\S+", lines[1])
+    assert lines[1].endswith(f"id={refused.headers['apigw-requestid']}")
