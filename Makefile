@@ -1,5 +1,6 @@
 # Clarion: `make run` starts the local stack, `make test` runs every check.
 PYTHON ?= python3
+PYTHON_VERSION := 3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -7,11 +8,34 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml layers/core/requirements.
 export TZ := UTC
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: install run test lint typecheck unit bench openapi build clean
+# The Python the venv runs: empty when there is no venv or its Python is gone. Another version than
+# PYTHON_VERSION (a venv made before an upgrade, or by another python3) makes `install` build it again.
+VENV_PYTHON_VERSION := $(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifneq ($(VENV_PYTHON_VERSION),$(PYTHON_VERSION))
+REBUILD_VENV := rebuild-venv
+endif
+
+# Refuse, with the way out, a $(PYTHON) that is not Python $(PYTHON_VERSION) (Lambda's python3.11 runtime).
+define require_python
+	@$(PYTHON) -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")' 2>/dev/null || { \
+	  echo "Clarion needs Python $(PYTHON_VERSION), and $(PYTHON) is $$(command -v $(PYTHON) >/dev/null && $(PYTHON) --version 2>&1 || echo 'not found')." >&2; \
+	  echo "Install Python $(PYTHON_VERSION) (python.org, pyenv, or your package manager's python$(PYTHON_VERSION))," \
+	       "then run: make PYTHON=python$(PYTHON_VERSION) $(or $(MAKECMDGOALS),install)" >&2; \
+	  exit 1; }
+endef
+
+.PHONY: install run run-fresh test lint typecheck unit bench openapi build clean rebuild-venv
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml layers/core/requirements.txt
+rebuild-venv: ;
+
+$(STAMP): pyproject.toml layers/core/requirements.txt $(REBUILD_VENV)
+	$(require_python)
+ifdef REBUILD_VENV
+	@test ! -e $(VENV) || echo "$(VENV) $(if $(VENV_PYTHON_VERSION),was built by Python $(VENV_PYTHON_VERSION),does not run): building it again"
+	rm -rf $(VENV)
+endif
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet '.[dev]'
@@ -19,6 +43,9 @@ $(STAMP): pyproject.toml layers/core/requirements.txt
 
 run: install
 	$(PY) -m local
+
+run-fresh: install
+	$(PY) -m local --fresh
 
 test: lint typecheck
 	$(PY) -m pytest -n 2 -q
@@ -41,6 +68,7 @@ openapi: install
 # The SAM CLI gets its own environment: its pins are not the project's.
 SAM := .venv-sam/bin/sam
 $(SAM):
+	$(require_python)
 	$(PYTHON) -m venv .venv-sam
 	.venv-sam/bin/pip install --quiet 'aws-sam-cli==1.170.0'
 
