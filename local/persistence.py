@@ -173,6 +173,12 @@ class DataDir:
             return None
         return state
 
+    def keep_copy(self, reason: str) -> Path:
+        """Copy the saved state aside (the next save replaces it), e.g. when part of it could not be restored."""
+        copy = self.state_file.with_name(f"{STATE_FILE}.{reason}-{time.strftime('%Y%m%dT%H%M%S')}")
+        copy.write_bytes(self.state_file.read_bytes())
+        return copy
+
     def write(self, state: dict[str, Any]) -> int:
         """Write the state atomically; returns its size in bytes."""
         self.path.mkdir(parents=True, exist_ok=True)

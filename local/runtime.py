@@ -217,6 +217,9 @@ class LocalRuntime:
         if state is not None:
             self.restored = persistence.restore(state, self.stack, self.clock, self.event_sources.schedules)
             log.info("restored from %s: %s", data_dir.path, self.restored.summary())
+            if self.restored.skipped:  # the next save would drop what was not restored: keep it
+                copy = data_dir.keep_copy("not-restored")
+                log.warning("not restored: %s; the saved state is kept in %s", ", ".join(self.restored.skipped), copy)
 
         def save() -> None:
             running = len(self.event_sources.executions()[0])

@@ -173,3 +173,5 @@ def test_a_table_whose_keys_changed_is_not_restored_and_the_rest_is(tmp_path: Pa
         assert "table clarion-local-ItemsTable" in second.restored.skipped
         assert boto3.resource("dynamodb").Table(second.resources.tables["ItemsTable"]).scan()["Items"] == []
         assert boto3.client("secretsmanager").get_secret_value(SecretId="kept")["SecretString"] == "yes"
+    (kept,) = tmp_path.glob("state.pickle.not-restored-*")  # the items are not lost with the next save
+    assert pickle.loads(kept.read_bytes()) == state
