@@ -65,3 +65,28 @@ def admin(runtime: LocalRuntime) -> Api:
 
         credentials = ensure_admin(environment_name=f"test-{uuid.uuid4().hex[:12]}")
     return Api(runtime, credentials.key, credentials.client_id, credentials.environment_id)
+
+
+UNLIMITED = 100_000
+"""Tokens per window in every rate-limit class for keys whose tests send many requests (fuzzing is no abuse)."""
+
+
+def unlimited_key(runtime: LocalRuntime, name: str) -> Api:
+    """A key with every scope and rate limits no test reaches, in an environment of its own (no client may grant
+    more than its own limits, so it is issued directly)."""
+    runtime.reset_caches()  # starts the session runtime again if a test's own runtime suspended it
+    with runtime.registry.environment_of("ClientsFunction"):
+        from clarion.bootstrap import BOOTSTRAP
+        from clarion.clients.service import issue_client
+        from clarion.environments.models import CreateEnvironmentRequest
+        from clarion.environments.service import create_environment
+        from clarion.principal import Principal
+        from clarion.scopes import FINE_SCOPES
+
+        environment_id = create_environment(CreateEnvironmentRequest(name=f"{name}-{uuid.uuid4().hex[:12]}")).id
+        scopes = sorted(FINE_SCOPES)
+        limits = {"trigger": UNLIMITED, "configuration": UNLIMITED, "global": UNLIMITED}
+        issued = issue_client(
+            Principal(BOOTSTRAP, environment_id, frozenset(scopes)), name, environment_id, scopes, rate_limits=limits
+        )
+    return Api(runtime, issued.key, issued.clientId, environment_id)

@@ -5,7 +5,6 @@ documented and shaped as documented, no 2xx for a request the schema forbids (un
 are ignored, as Novu ignores them, and schemathesis does not count them)."""
 
 import os
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, unlimited_key
 
 # per operation, in the suite; CLARION_FUZZ_EXAMPLES=200 searches deeper, by hand
 MAX_EXAMPLES = int(os.environ.get("CLARION_FUZZ_EXAMPLES", "12"))
@@ -33,7 +32,6 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
-UNLIMITED = 100_000  # the fuzz key's tokens per window in every rate-limit class: the fuzz run is no abuse
 
 schema = schemathesis.openapi.from_path(ROOT / "docs" / "openapi.json")
 schema.config.generation.update(
@@ -75,23 +73,9 @@ def gateway_app(runtime: LocalRuntime) -> Wsgi:
 
 @pytest.fixture(scope="module")
 def fuzz_key(runtime: LocalRuntime) -> str:
-    """A key with every scope and rate limits no fuzz run reaches, in an environment of its own."""
-    runtime.reset_caches()  # starts the session runtime again if a test's own runtime suspended it
-    with runtime.registry.environment_of("ClientsFunction"):
-        from clarion.bootstrap import BOOTSTRAP
-        from clarion.clients.service import issue_client
-        from clarion.environments.models import CreateEnvironmentRequest
-        from clarion.environments.service import create_environment
-        from clarion.principal import Principal
-        from clarion.scopes import FINE_SCOPES
-
-        environment_id = create_environment(CreateEnvironmentRequest(name=f"fuzz-{uuid.uuid4().hex[:12]}")).id
-        scopes = sorted(FINE_SCOPES)
-        limits = {"trigger": UNLIMITED, "configuration": UNLIMITED, "global": UNLIMITED}
-        issued = issue_client(
-            Principal(BOOTSTRAP, environment_id, frozenset(scopes)), "Fuzz", environment_id, scopes, rate_limits=limits
-        )
-    return issued.key
+    key = unlimited_key(runtime, "Fuzz").key
+    assert key is not None
+    return key
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,13 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import Field
 
 from clarion.errors import ClarionError, Unauthorized
+from clarion.http.body import BodyRefused, field_name, parse_body
+from clarion.http.routing import methods_at
 from clarion.ids import utc_now
-from clarion.limits import body_bytes, body_limit, is_bulk, take_tokens
+from clarion.limits import body_bytes, body_limit, cost_of, is_bulk, take_tokens
 from clarion.models import Cursor, Model, SubscriberId
 from clarion.principal import Principal
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
@@ -44,6 +47,7 @@ class ErrorBody(Model):
     path: str
     error: str
     message: str
+    requestId: str = Field(description="API Gateway's id of the request; the same id is in its log lines")
     errors: dict[str, FieldError] | None = None
 
 
@@ -62,11 +66,18 @@ _ERRORS: dict[int, OpenAPIResponse] = {
             "application/json": {"model": ErrorBody | GatewayMessage if status in _GATEWAY_STATUSES else ErrorBody}
         },
     }
-    for status in (401, 403, 404, 409, 413, 422, 429)
+    for status in (401, 403, 404, 409, 413, 415, 422, 429)
 }
 
 
-def endpoint(router: APIGatewayHttpRouter, route_key: str, *, status_code: int = 200, summary: str) -> Callable[[F], F]:
+def endpoint(
+    router: APIGatewayHttpRouter,
+    route_key: str,
+    *,
+    status_code: int = 200,
+    summary: str,
+    responses: dict[int, OpenAPIResponse] | None = None,
+) -> Callable[[F], F]:
     """Registers a route by its API Gateway route key; its OpenAPI security names the scope ROUTE_SCOPES gives it
     (none for a route of PUBLIC_ROUTES, which authenticates its caller itself)."""
     method, path = route_key.split(" ", 1)
@@ -81,7 +92,7 @@ def endpoint(router: APIGatewayHttpRouter, route_key: str, *, status_code: int =
         summary=summary,
         status_code=status_code,
         security=security,
-        responses={status_code: _success(status_code), **errors},
+        responses={status_code: _success(status_code), **errors, **(responses or {})},
     )
 
 
@@ -121,40 +132,48 @@ def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any],
 
 
 def guarded_resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """`app.resolve`, after the limits every call passes first: a body over its route's size is a 413 before anything
-    parses it; a client key over its rate limit is a 429. Answers carry the caller's RateLimit-* headers."""
+    """`app.resolve`, after the checks every call passes first, in this order: a body over its route's size is a 413
+    before anything parses it; a key without the route's scope is a 403 naming the scope; a client key over its rate
+    limit is a 429, whatever its body; a body that is not JSON every layer can hold is a 415 or a 422 naming the
+    field. Answers to a client key carry its RateLimit-* headers."""
     route_key, path = event.get("routeKey", ""), event.get("rawPath", "")
+    request_id = str((event.get("requestContext") or {}).get("requestId", ""))
     body = body_bytes(event)
     if len(body) > (limit := body_limit(route_key)):
         message = f"body is {len(body)} bytes; at most {limit} are accepted"
-        return proxy_error(413, message, path, {"body": FieldError(messages=[message])})
+        return proxy_error(413, message, path, request_id, errors={"body": FieldError(messages=[message])})
     caller_context = ((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda") or {}
+    has_principal = "clientId" in caller_context and "environmentId" in caller_context
+    principal = Principal.from_context(caller_context) if has_principal else None
+    if principal is not None and (scope := ROUTE_SCOPES.get(route_key)) and not principal.can(scope):
+        missing = FieldError(messages=["is not among this key's scopes"], value=scope)
+        return proxy_error(403, f"this key lacks the scope {scope}", path, request_id, errors={"scope": missing})
+    headers = event.get("headers") or {}
+    try:
+        parsed, refused = parse_body(body, headers.get("content-type")), None
+    except BodyRefused as refusal:
+        parsed, refused = None, refusal
     decision = None
-    if "clientId" in caller_context and "environmentId" in caller_context:
-        principal = Principal.from_context(caller_context)
-        own_limits = dict(principal.rate_limits)
-        decision = take_tokens(principal.environment_id, principal.client_id, route_key, body, own_limits)
+    if principal is not None:
+        decision = take_tokens(
+            principal.environment_id,
+            principal.client_id,
+            route_key,
+            cost_of(route_key, parsed),
+            dict(principal.rate_limits),
+        )
+    rate_headers = decision.headers(bulk=is_bulk(route_key)) if decision is not None else {}
     if decision is not None and not decision.allowed:
         logger.info("rate limited", extra={"rateLimitClass": str(decision.policy.route_class), "cost": decision.cost})
-        return proxy_error(429, "API rate limit exceeded", path, headers=decision.headers(bulk=is_bulk(route_key)))
-    result: dict[str, Any] = app.resolve(event, context) if _is_utf8(body) else _not_json(path)
-    if decision is not None:
-        result["headers"] = (result.get("headers") or {}) | decision.headers(bulk=is_bulk(route_key))
+        return proxy_error(429, "API rate limit exceeded", path, request_id, headers=rate_headers)
+    if refused is not None:
+        message, errors = f"{refused.field}: {refused.message}", {refused.field: FieldError(messages=[refused.message])}
+        return proxy_error(refused.status, message, path, request_id, errors=errors, headers=rate_headers)
+    if body:  # any JSON media type reaches the resolver as the one it parses
+        event["headers"] = {**headers, "content-type": "application/json"}
+    result: dict[str, Any] = app.resolve(event, context)
+    result["headers"] = (result.get("headers") or {}) | rate_headers
     return result
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode()
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _not_json(path: str) -> dict[str, Any]:
-    """What an undecodable body gets: Powertools decodes every body as UTF-8 before parsing it, and would fail."""
-    message = "body is not valid JSON"
-    return proxy_error(422, message, path, {"body": FieldError(messages=[message])})
 
 
 def openapi_document(app: APIGatewayHttpResolver, title: str) -> dict[str, Any]:
@@ -176,14 +195,24 @@ def caller(router: APIGatewayHttpRouter) -> Principal:
     return Principal.from_context(context)
 
 
-def error_response(status: int, message: str, path: str, errors: dict[str, FieldError] | None = None) -> Response:
-    return Response(status, "application/json", _error_json(status, message, path, errors))
+def error_response(
+    app: APIGatewayHttpResolver,
+    status: int,
+    message: str,
+    errors: dict[str, FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    event = app.current_event
+    body = _error_json(status, message, event.path, event.request_context.request_id, errors)
+    return Response(status, "application/json", body, headers=headers)
 
 
 def proxy_error(
     status: int,
     message: str,
     path: str,
+    request_id: str,
+    *,
     errors: dict[str, FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
@@ -191,29 +220,24 @@ def proxy_error(
     return {
         "statusCode": status,
         "headers": {"Content-Type": "application/json", **(headers or {})},
-        "body": _error_json(status, message, path, errors),
+        "body": _error_json(status, message, path, request_id, errors),
         "isBase64Encoded": False,
     }
 
 
-def _error_json(status: int, message: str, path: str, errors: dict[str, FieldError] | None) -> str:
+def _error_json(status: int, message: str, path: str, request_id: str, errors: dict[str, FieldError] | None) -> str:
+    if status < 500:  # its status only: field names and values come from the body, which may carry personal data
+        logger.info("request refused", extra={"status": status})
     body = ErrorBody(
         statusCode=status,
         timestamp=utc_now(),
         path=path,
         error=HTTPStatus(status).phrase,
         message=message,
+        requestId=request_id,
         errors=errors,
     )
     return body.model_dump_json(exclude_none=True)
-
-
-def _field_name(location: tuple[Any, ...]) -> str:
-    """`("body", "scopes", 2)` → `scopes[2]`; `("query", "limit")` → `limit`; `("body",)` → `body`."""
-    name = ""
-    for part in location[1:]:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name or str(location[0])
 
 
 def _short(value: Any) -> Any:
@@ -225,7 +249,7 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(ClarionError)
     def domain_error(error: ClarionError) -> Response:
         errors = {error.field: FieldError(messages=[error.message], value=_short(error.value))} if error.field else None
-        return error_response(error.status, error.message, app.current_event.path, errors)
+        return error_response(app, error.status, error.message, errors)
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response:
@@ -234,15 +258,22 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
             if detail["type"] == "json_invalid":
                 field, message = "body", "body is not valid JSON"
             else:
-                field, message = _field_name(tuple(detail["loc"])), detail["msg"]
+                location = tuple(detail["loc"])
+                field, message = field_name(location[1:]) if len(location) > 1 else str(location[0]), detail["msg"]
             entry = errors.setdefault(field, FieldError(messages=[], value=_short(detail.get("input"))))
             entry.messages.append(message)
         summary = "; ".join(f"{field}: {', '.join(entry.messages)}" for field, entry in errors.items())
-        return error_response(422, summary, app.current_event.path, errors)
+        return error_response(app, 422, summary, errors)
 
     @app.not_found
     def no_route(_: NotFoundError) -> Response:
-        return error_response(404, "no such route", app.current_event.path)
+        """Reached through API Gateway's $default route: a known path with another method is a 405."""
+        event = app.current_event
+        methods = methods_at(event.path)
+        if not methods:
+            return error_response(app, 404, "no such route")
+        message = f"{event.http_method} is not allowed here; use {', '.join(methods)}"
+        return error_response(app, 405, message, headers={"Allow": ", ".join(methods)})
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response:
@@ -253,4 +284,4 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
         own = type(error).__module__.startswith("clarion.")
         message = f"unhandled error: {error}" if own else "unhandled error"
         logger.error(message, extra={"error": type(error).__name__, "raisedAt": origin})
-        return error_response(500, "internal error; the request id identifies it in the logs", app.current_event.path)
+        return error_response(app, 500, "internal error; the request id identifies it in the logs")

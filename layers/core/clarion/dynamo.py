@@ -13,6 +13,15 @@ from clarion.errors import ValidationFailed
 Item = dict[str, Any]
 
 
+MAX_NUMBER_DIGITS = 38
+
+
+def storable_number(value: float) -> bool:
+    """DynamoDB keeps 38 significant digits, magnitudes from 1e-130 to below 1e126 (and zero), no NaN or Infinity."""
+    significant = repr(abs(value)).split("e")[0].replace(".", "").strip("0")
+    return value == 0 or (len(significant) <= MAX_NUMBER_DIGITS and 1e-130 <= abs(value) < 1e126)
+
+
 def to_attribute(value: Any) -> dict[str, Any]:
     if value is None:
         return {"NULL": True}

@@ -13,8 +13,13 @@ from clarion.settings import settings
 
 @dataclass(frozen=True)
 class Decision:
+    """Whether the gateway lets the call through to its function. A known key that lacks the route's scope is let
+    through with its principal, so that the function's boundary answers a 403 naming the scope (an authorizer's own
+    refusal is a bare 403): the function checks the scope again before it reads anything (clarion.api)."""
+
     principal: Principal | None
     reason: str
+    missing_scope: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -38,7 +43,7 @@ def authorize(route_key: str, authorization: str | None) -> Decision:
     if principal is None:
         return Decision(None, "unknown, revoked or rotated key")
     if not principal.can(scope):
-        return Decision(None, f"key lacks scope '{scope}'")
+        return Decision(principal, f"key lacks scope '{scope}'", missing_scope=scope)
     return Decision(principal, "allowed")
 
 

@@ -2,8 +2,8 @@
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -18,6 +18,7 @@ __all__ = [
     "RouteClass",
     "body_bytes",
     "body_limit",
+    "cost_of",
     "is_bulk",
     "stack_limit",
     "take_tokens",
@@ -37,26 +38,22 @@ def is_bulk(route_key: str) -> bool:
     return route_key in BULK_COSTS
 
 
-def cost_of(route_key: str, body: bytes) -> int:
-    """Tokens a call costs: 1, or what a bulk route's items cost (1 when the body is not what it expects)."""
+def cost_of(route_key: str, body: Any) -> int:
+    """Tokens a call with this (parsed) body costs: 1, or what a bulk route's items cost (1 when the body is not what
+    it expects, or did not parse)."""
     bulk = BULK_COSTS.get(route_key)
-    if bulk is None:
-        return 1
-    try:
-        return bulk.tokens(json.loads(body))
-    except ValueError:
-        return 1
+    return 1 if bulk is None else bulk.tokens(body)
 
 
 def take_tokens(
-    environment_id: str, client_id: str, route_key: str, body: bytes, own_limits: Mapping[str, int]
+    environment_id: str, client_id: str, route_key: str, cost: int, own_limits: Mapping[str, int]
 ) -> Decision | None:
     """The rate-limit decision for a call of a client key (with its own limits by class, if any); None when its
     route's class is not limited."""
     route_class = ROUTE_CLASSES.get(route_key)
     try:
         policy = policy_for(route_class, own_limits.get(route_class)) if route_class else None
-        return TokenBuckets().take(environment_id, client_id, policy, cost_of(route_key, body)) if policy else None
+        return TokenBuckets().take(environment_id, client_id, policy, cost) if policy else None
     except Exception as error:  # failing open keeps the API up while DynamoDB does not answer
         logger.warning("rate limiter unavailable; call admitted", extra={"errorType": type(error).__name__})
         return None

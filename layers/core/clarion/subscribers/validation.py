@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from clarion.dynamo import storable_number
+
 T = TypeVar("T")
 MAX_EMAIL_LENGTH = 254
 MAX_URL_LENGTH = 2048
 MAX_DATA_BYTES = 16 * 1024
-# DynamoDB's own limits on a stored value: numbers carry 38 significant digits, documents nest 32 levels
-MAX_DATA_DEPTH = 32
-MAX_NUMBER_DIGITS = 38
+MAX_DATA_DEPTH = 32  # DynamoDB's limit on a stored document's nesting
 
 # Novu's chat and push providers: the providers a subscriber can hold credentials for
 CHAT_AND_PUSH_PROVIDERS = (
@@ -107,13 +107,8 @@ def _check_storable(value: Any, depth: int) -> None:
     elif isinstance(value, list):
         for inner in value:
             _check_storable(inner, depth + 1)
-    elif isinstance(value, int | float) and not isinstance(value, bool) and not _storable_number(value):
+    elif isinstance(value, int | float) and not isinstance(value, bool) and not storable_number(value):
         raise ValueError(f"holds a number DynamoDB cannot store: {value!r}")
-
-
-def _storable_number(value: float) -> bool:
-    significant = repr(abs(value)).split("e")[0].replace(".", "").strip("0")
-    return value == 0 or (len(significant) <= MAX_NUMBER_DIGITS and 1e-130 <= abs(value) < 1e126)
 
 
 def check_provider(value: str) -> str:

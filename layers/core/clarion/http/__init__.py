@@ -1,0 +1,1 @@
+"""The HTTP boundary every API function shares."""
