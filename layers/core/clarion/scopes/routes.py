@@ -109,6 +109,8 @@ ROUTE_SCOPES: dict[str, str] = {
 # Routes a browser reaches without a client key (the template sets `Authorizer: NONE` on them); each names
 # what authenticates it instead. A route is in exactly one of the two tables.
 PUBLIC_ROUTES: dict[str, str] = {
+    "GET /v1/health-check": "nothing: it tells only whether the API and its tables answer",
+    "$default": "nothing: API Gateway sends it what no other route matches, to be answered 404 or 405",
     f"GET {_SUBSCRIBER}/credentials/{{providerId}}/oauth": "hmacHash: HMAC-SHA256 of the subscriberId",
     f"GET {_SUBSCRIBER}/credentials/{{providerId}}/oauth/callback": "state: signed by the OAuth start route",
 }

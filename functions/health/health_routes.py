@@ -1,0 +1,20 @@
+"""/v1/health-check (Novu's path), for load balancers and `make run` readiness; no key needed."""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import endpoint
+from clarion.health import HealthReport, check_health
+
+router = APIGatewayHttpRouter()
+
+
+@endpoint(
+    router,
+    "GET /v1/health-check",
+    summary="Whether the API and its tables answer (503 when they do not)",
+    responses={503: {"description": "A check is down", "content": {"application/json": {"model": HealthReport}}}},
+)
+def health_check() -> Response[HealthReport]:
+    report = check_health()
+    return Response(200 if report.status == "ok" else 503, "application/json", report)
