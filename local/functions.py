@@ -111,9 +111,12 @@ class FunctionRegistry:
         try:
             os.environ.update(self.environment(config))
             self.current.function = logical_id
+            _log_as(config.environment.get("POWERTOOLS_SERVICE_NAME"))
             yield config
         finally:
             self.current.function = caller
+            if caller is not None:  # a nested invocation returns to its caller's logs
+                _log_as(self.functions[caller].environment.get("POWERTOOLS_SERVICE_NAME"))
             _restore_environment(saved)
             self._lock.release()
 
@@ -208,6 +211,25 @@ class FunctionRegistry:
 _INITIALISED: dict[str, tuple[dict[str, str], object]] = {}
 """Handler module name → the environment its init last ran with in a registry, and the handler that init defined
 (another object once anything executed the module again)."""
+
+
+_LOGGING_AS: list[object] = []
+"""The service the layer's loggers were last sent to, and how many loggers there were then."""
+
+
+def _log_as(service: str | None) -> None:
+    """Send the layer's log records to the running function's service logger. A Powertools child logger is named
+    `<service>.<module>` after the service that first imported its module: in Lambda, a process holds one function,
+    so that is always the function's own; in this process many functions share each module, and their records
+    would carry the first importer's service, function name and request id."""
+    loggers = logging.root.manager.loggerDict
+    if not service or [service, len(loggers)] == _LOGGING_AS:
+        return
+    parent = logging.getLogger(service)
+    _LOGGING_AS[:] = [service, len(loggers)]
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger) and ".clarion." in name and logger.parent is not parent:
+            logger.parent = parent
 
 
 def _restore_environment(saved: dict[str, str]) -> None:

@@ -9,14 +9,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from clarion.delivery.records import Channel
 from clarion.delivery.sender import send_jobs
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def handler_for(channel: Channel) -> Handler:
-    """The Lambda handler of `channel`'s sender function."""
+    """The Lambda handler of `channel`'s sender function, logging as its service (POWERTOOLS_SERVICE_NAME) when the
+    function initialises: this module is shared by five functions."""
+    logger, tracer, metrics = Logger(), Tracer(), Metrics()
 
     @logger.inject_lambda_context
     @tracer.capture_lambda_handler
