@@ -1,5 +1,8 @@
 """The integration tests' stack: template.yaml provisioned on in-process moto, driven through the local gateway."""
 
+import io
+import logging
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +19,25 @@ def runtime() -> Iterator[LocalRuntime]:
     stack = LocalRuntime.in_process(template_path=ROOT / "template.yaml")
     yield stack
     stack.close()
+
+
+@pytest.fixture
+def function_logs(runtime: LocalRuntime) -> Iterator[io.StringIO]:
+    """What the functions' Powertools loggers print during the test. Each logger's handler holds the sys.stdout of
+    the moment its function initialised, so capsys would see only the functions it saw initialise, and leave those
+    writing to a closed file after it: every function is initialised first, and its handler pointed here."""
+    for logical_id in runtime.registry.functions:
+        runtime.registry.module(logical_id)
+    output = io.StringIO()
+    loggers = [logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    handlers = [handler for logger in loggers for handler in logger.handlers if type(handler) is logging.StreamHandler]
+    streams = [handler.stream for handler in handlers]
+    for handler in handlers:
+        handler.setStream(output)
+    yield output
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)
+    sys.stdout.write(output.getvalue())  # into the test's captured output, which the log scan reads
 
 
 @pytest.fixture(autouse=True)

@@ -288,12 +288,12 @@ def test_a_provider_without_a_configured_app_is_a_404(admin: Api, runtime, slack
     assert "providerId" in response.json()["errors"]
 
 
-def test_a_malformed_apps_secret_is_a_500_that_reveals_none_of_it(admin: Api, runtime, slack, caplog, capsys):
+def test_a_malformed_apps_secret_is_a_500_that_reveals_none_of_it(admin: Api, runtime, slack, caplog, function_logs):
     configure_apps(runtime, {"slack": {"clientId": CLIENT_ID, "clientSecret": "", "tokenUrl": CLIENT_SECRET}})
     create_subscriber(admin)
     response = start(admin)
     assert response.status == 500
-    logged = caplog.text + "".join(capsys.readouterr())
+    logged = caplog.text + function_logs.getvalue()
     assert "clientSecret" in logged  # the log says which field is wrong ...
     assert CLIENT_SECRET not in response.text and CLIENT_SECRET not in logged  # ... never what it holds
 
@@ -320,13 +320,13 @@ def test_a_callback_without_state_is_a_422_naming_it(admin: Api, slack):
     assert "state" in response.json()["errors"]
 
 
-def test_neither_the_client_secret_nor_the_code_nor_the_webhook_is_logged(admin: Api, slack, caplog, capsys):
+def test_neither_the_client_secret_nor_the_code_nor_the_webhook_is_logged(admin: Api, slack, caplog, function_logs):
     caplog.set_level("INFO")  # Lambda's root level is WARNING; the functions' own loggers print at DEBUG
     create_subscriber(admin)
     assert callback(admin, start(admin), code="private-code-789").status == 200
     slack.answer({"ok": False, "error": "invalid_code"})
     assert callback(admin, start(admin), code="private-code-789").status == 400
-    output = caplog.text + "".join(capsys.readouterr())
+    output = caplog.text + function_logs.getvalue()
     for secret in (CLIENT_SECRET, "private-code-789", GRANTED_WEBHOOK):
         assert secret not in output
 

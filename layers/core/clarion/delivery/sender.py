@@ -17,7 +17,7 @@ from clarion.delivery.records import Channel, DeliveryRecords
 from clarion.dynamo import Item
 from clarion.integrations import routing
 
-logger = Logger()
+logger = Logger(child=True)
 tracer = Tracer()
 metrics = Metrics()
 
