@@ -1,6 +1,7 @@
 """Novu v1 subscribers through the whole path: gateway → authorizer → subscribers function → DynamoDB on moto."""
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -324,3 +325,14 @@ def test_the_same_subscriber_id_in_two_environments_is_two_subscribers(admin: Ap
     assert create(tenant_b, "user-1", firstName="Bob")["_environmentId"] == tenant_b.environment_id
     assert admin.get("/v1/subscribers/user-1").json()["data"]["firstName"] == "Ann"
     assert (subscriber_count(admin), subscriber_count(tenant_b)) == (1, 1)
+
+
+@pytest.mark.parametrize("subscriber_id", ["a?b", 'a"b', "a\ufffdb", "a😀b", "a%b", "a&b=c", "ä<>[]{}|^"])
+def test_a_subscriber_id_of_any_characters_a_path_can_hold_is_reachable_by_its_path(admin: Api, subscriber_id):
+    assert admin.post("/v1/subscribers", {"subscriberId": subscriber_id}).status == 201
+    path = f"/v1/subscribers/{quote(subscriber_id, safe='')}"
+    assert admin.get(path).json()["data"]["subscriberId"] == subscriber_id
+    assert admin.put(path, {"firstName": "Ada"}).status == 200
+    assert admin.get(f"{path}/preferences").status == 200
+    assert admin.delete(path).status == 200
+    assert admin.get(path).status == 404

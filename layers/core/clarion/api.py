@@ -103,8 +103,18 @@ def _success(status_code: int) -> OpenAPIResponse:
     return response
 
 
+class _Resolver(APIGatewayHttpResolver):
+    """A path parameter is one segment of any characters, as API Gateway matches it. Powertools' own pattern takes
+    word characters and some punctuation only, so a subscriber whose id holds `?`, `"` or an emoji would be created
+    and then be unreachable."""
+
+    @staticmethod
+    def _compile_regex(rule: str, base_regex: str = "^{}$") -> re.Pattern[str]:
+        return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", rule)))
+
+
 def create_app(*routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = _Resolver(enable_validation=True)
     for router in routers:
         app.include_router(router)
     _register_error_handlers(app)
