@@ -24,7 +24,7 @@ define require_python
 	  exit 1; }
 endef
 
-.PHONY: install run run-fresh test lint typecheck unit bench openapi build clean rebuild-venv
+.PHONY: install run run-fresh test lint typecheck unit bench openapi routes build clean rebuild-venv
 
 install: $(STAMP)
 
@@ -63,6 +63,10 @@ bench: install
 
 openapi: install
 	$(PY) -m local.openapi > docs/openapi.json
+
+# clarion/route_table.py: each route's scope and rate-limit class, from its endpoint(...) declaration
+routes: install
+	$(PY) -m local.route_table
 
 # `sam build` without a container: the python3.11 on PATH builds the layer (arm64 wheels) and the functions.
 # The SAM CLI gets its own environment: its pins are not the project's.

@@ -20,6 +20,7 @@ from clarion.activity.models import (
 from clarion.api import PageNumber, caller, endpoint
 from clarion.delivery.records import CHANNELS, Channel
 from clarion.errors import ValidationFailed
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId, SubscriberId
 
 router = APIGatewayHttpRouter()
@@ -36,7 +37,13 @@ NotificationIdQuery = Annotated[SubscriberId, Query(description="The notificatio
 SubscriberIdQuery = Annotated[SubscriberId, Query(description="Your application's id for the subscriber")]
 
 
-@endpoint(router, "GET /v1/messages", summary="List messages, newest first, by channel, subscriber or transaction")
+@endpoint(
+    router,
+    "GET /v1/messages",
+    scope="list:message",
+    rate=RouteClass.GLOBAL,
+    summary="List messages, newest first, by channel, subscriber or transaction",
+)
 def list_messages(
     page: PageNumber = 0,
     limit: MessageLimit = 10,
@@ -54,12 +61,24 @@ def list_messages(
     )
 
 
-@endpoint(router, "DELETE /v1/messages/{messageId}", summary="Delete a message (and its in-app copy)")
+@endpoint(
+    router,
+    "DELETE /v1/messages/{messageId}",
+    scope="delete:message",
+    rate=RouteClass.GLOBAL,
+    summary="Delete a message (and its in-app copy)",
+)
 def delete_message(messageId: MessageIdPath) -> Envelope[DeletedMessage]:
     return Envelope(data=service.delete_message(caller(router), messageId))
 
 
-@endpoint(router, "GET /v1/notifications", summary="The activity feed: notifications newest first, with their jobs")
+@endpoint(
+    router,
+    "GET /v1/notifications",
+    scope="list:message",
+    rate=RouteClass.GLOBAL,
+    summary="The activity feed: notifications newest first, with their jobs",
+)
 def list_notifications(
     page: PageNumber = 0,
     limit: NotificationLimit = 10,
@@ -77,17 +96,35 @@ def list_notifications(
     )
 
 
-@endpoint(router, "GET /v1/notifications/stats", summary="Notifications of the last week and month")
+@endpoint(
+    router,
+    "GET /v1/notifications/stats",
+    scope="list:message",
+    rate=RouteClass.GLOBAL,
+    summary="Notifications of the last week and month",
+)
 def notification_stats() -> Envelope[ActivityStats]:
     return Envelope(data=service.activity_stats(caller(router)))
 
 
-@endpoint(router, "GET /v1/notifications/{notificationId}", summary="One notification with its jobs")
+@endpoint(
+    router,
+    "GET /v1/notifications/{notificationId}",
+    scope="info:message",
+    rate=RouteClass.GLOBAL,
+    summary="One notification with its jobs",
+)
 def get_notification(notificationId: NotificationIdPath) -> Envelope[Notification]:
     return Envelope(data=service.get_notification(caller(router), notificationId))
 
 
-@endpoint(router, "GET /v1/execution-details", summary="What happened to a notification's messages to a subscriber")
+@endpoint(
+    router,
+    "GET /v1/execution-details",
+    scope="info:message",
+    rate=RouteClass.GLOBAL,
+    summary="What happened to a notification's messages to a subscriber",
+)
 def list_execution_details(
     notificationId: NotificationIdQuery, subscriberId: SubscriberIdQuery
 ) -> Envelope[list[ExecutionDetail]]:

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from activity.activity_routes import comma_separated
 from clarion.activity.analytics import AnalyticsReport, campaign_analytics
 from clarion.api import caller, endpoint
+from clarion.limits import RouteClass
 from clarion.models import Day, Envelope
 
 router = APIGatewayHttpRouter()
@@ -22,7 +23,13 @@ To = Annotated[
 ]
 
 
-@endpoint(router, "GET /v1/analytics/campaigns", summary="Statistics of every campaign or of some, per day")
+@endpoint(
+    router,
+    "GET /v1/analytics/campaigns",
+    scope="analytics",
+    rate=RouteClass.GLOBAL,
+    summary="Statistics of every campaign or of some, per day",
+)
 def campaign_statistics(
     campaignIds: CampaignIds = None, from_: From = None, to: To = None
 ) -> Envelope[AnalyticsReport]:

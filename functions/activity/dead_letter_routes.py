@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.api import endpoint
 from clarion.delivery import jobs
 from clarion.delivery.records import CHANNELS, Channel
+from clarion.limits import RouteClass
 from clarion.models import Envelope, Model
 
 router = APIGatewayHttpRouter()
@@ -27,12 +28,24 @@ class Redriven(Model):
     redriven: int
 
 
-@endpoint(router, "GET /v1/dead-letters", summary="How many jobs wait in each channel's dead-letter queue")
+@endpoint(
+    router,
+    "GET /v1/dead-letters",
+    scope="environments:manage",
+    rate=RouteClass.GLOBAL,
+    summary="How many jobs wait in each channel's dead-letter queue",
+)
 def count_dead_letters() -> Envelope[list[DeadLetters]]:
     return Envelope(data=[DeadLetters(channel=c, messages=jobs.dead_letter_count(c)) for c in CHANNELS])
 
 
-@endpoint(router, "POST /v1/dead-letters/{channel}/redrive", summary="Send a channel's dead letters again")
+@endpoint(
+    router,
+    "POST /v1/dead-letters/{channel}/redrive",
+    scope="environments:manage",
+    rate=RouteClass.GLOBAL,
+    summary="Send a channel's dead letters again",
+)
 def redrive_dead_letters(
     channel: Annotated[Channel, Path(description="email, sms, push, in_app or chat")],
 ) -> Envelope[Redriven]:

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.api import caller, endpoint
 from clarion.journeys import service
 from clarion.journeys.models import CancelJourneyRequest, CancelJourneyResult, JourneyRun
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId, SubscriberId
 
 router = APIGatewayHttpRouter()
@@ -17,13 +18,21 @@ CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
 @endpoint(
     router,
     "POST /v1/campaigns/{campaignId}/cancel-journey",
+    scope="campaign:cancel_journey",
+    rate=RouteClass.GLOBAL,
     summary="Stop the journey for subscribers given by id, email or phone: nothing more is sent to them",
 )
 def cancel_journey(campaignId: CampaignId, body: CancelJourneyRequest) -> Envelope[CancelJourneyResult]:
     return Envelope(data=service.cancel_journey(caller(router), campaignId, body))
 
 
-@endpoint(router, "GET /v1/campaigns/{campaignId}/runs", summary="A subscriber's runs of the journey, newest first")
+@endpoint(
+    router,
+    "GET /v1/campaigns/{campaignId}/runs",
+    scope="info:campaign",
+    rate=RouteClass.GLOBAL,
+    summary="A subscriber's runs of the journey, newest first",
+)
 def list_runs(
     campaignId: CampaignId,
     subscriberId: Annotated[SubscriberId, Query(description="Whose runs")],

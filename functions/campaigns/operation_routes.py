@@ -18,13 +18,21 @@ from clarion.campaigns.operation_models import (
     SendCampaignRequest,
 )
 from clarion.engine.models import TriggerEventResult
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
 CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
 
 
-@endpoint(router, "POST /v1/campaigns/{campaignId}/send", status_code=202, summary="Send the campaign to its audience")
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/send",
+    scope="campaign:send",
+    rate=RouteClass.TRIGGER,
+    status_code=202,
+    summary="Send the campaign to its audience",
+)
 def send_campaign(
     campaignId: CampaignId, body: Annotated[SendCampaignRequest | None, Body()] = None
 ) -> Envelope[TriggerEventResult]:
@@ -35,6 +43,8 @@ def send_campaign(
 @endpoint(
     router,
     "POST /v1/campaigns/{campaignId}/execute",
+    scope="campaign:execute",
+    rate=RouteClass.TRIGGER,
     status_code=202,
     summary="Send the campaign to given targets, each with its own payload (asynchronous; an id per target)",
 )
@@ -42,7 +52,13 @@ def execute_campaign(campaignId: CampaignId, body: ExecuteCampaignRequest) -> En
     return Envelope(data=operations.execute_campaign(caller(router), campaignId, body))
 
 
-@endpoint(router, "POST /v1/campaigns/{campaignId}/start", summary="Start a draft, paused or stopped campaign")
+@endpoint(
+    router,
+    "POST /v1/campaigns/{campaignId}/start",
+    scope="campaign:start",
+    rate=RouteClass.CONFIGURATION,
+    summary="Start a draft, paused or stopped campaign",
+)
 def start_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
     return Envelope(data=operations.start_campaign(caller(router), campaignId))
 
@@ -50,6 +66,8 @@ def start_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
 @endpoint(
     router,
     "POST /v1/campaigns/{campaignId}/stop",
+    scope="campaign:stop",
+    rate=RouteClass.CONFIGURATION,
     summary="Stop an active or paused campaign: triggers refused, queued messages cancelled",
 )
 def stop_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
@@ -59,6 +77,8 @@ def stop_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
 @endpoint(
     router,
     "POST /v1/campaigns/{campaignId}/expire-inbox",
+    scope="campaign:expire_inbox",
+    rate=RouteClass.GLOBAL,
     summary="End the campaign's in-app messages: they leave every feed and unseen count",
 )
 def expire_inbox(campaignId: CampaignId) -> Envelope[ExpireInboxResult]:
@@ -68,6 +88,8 @@ def expire_inbox(campaignId: CampaignId) -> Envelope[ExpireInboxResult]:
 @endpoint(
     router,
     "POST /v1/campaigns/{campaignId}/remove-inbox",
+    scope="campaign:remove_inbox",
+    rate=RouteClass.GLOBAL,
     summary="Remove the campaign's in-app messages by id or by subscriber (per-item results)",
 )
 def remove_inbox(campaignId: CampaignId, body: RemoveInboxRequest) -> Envelope[RemoveInboxResult]:

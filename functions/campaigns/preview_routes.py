@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
 from clarion.layouts.preview import Preview, PreviewRequest, preview_step
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
@@ -16,6 +17,8 @@ CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
 @endpoint(
     router,
     "POST /v1/campaigns/{campaignId}/preview",
+    scope="info:campaign",
+    rate=RouteClass.GLOBAL,
     summary="Render a step for a subscriber and payload as it would be sent, without sending",
 )
 def preview_campaign(campaignId: CampaignId, body: PreviewRequest) -> Envelope[Preview]:

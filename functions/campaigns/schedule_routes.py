@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 from clarion.schedules import service
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest
@@ -15,21 +16,46 @@ CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
 SCHEDULE = "/v1/campaigns/{campaignId}/schedule"
 
 
-@endpoint(router, f"POST {SCHEDULE}", status_code=201, summary="Schedule the campaign's send (409 if one is pending)")
+@endpoint(
+    router,
+    f"POST {SCHEDULE}",
+    scope="campaign:schedule",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Schedule the campaign's send (409 if one is pending)",
+)
 def create_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[CampaignSchedule]:
     return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=False))
 
 
-@endpoint(router, f"PUT {SCHEDULE}", summary="Reschedule: replace the pending schedule (404 if none)")
+@endpoint(
+    router,
+    f"PUT {SCHEDULE}",
+    scope="campaign:schedule",
+    rate=RouteClass.CONFIGURATION,
+    summary="Reschedule: replace the pending schedule (404 if none)",
+)
 def replace_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[CampaignSchedule]:
     return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=True))
 
 
-@endpoint(router, f"GET {SCHEDULE}", summary="The campaign's schedule and each zone's due time (UTC and local)")
+@endpoint(
+    router,
+    f"GET {SCHEDULE}",
+    scope="info:campaign",
+    rate=RouteClass.GLOBAL,
+    summary="The campaign's schedule and each zone's due time (UTC and local)",
+)
 def get_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
     return Envelope(data=service.get_schedule(caller(router), campaignId))
 
 
-@endpoint(router, f"DELETE {SCHEDULE}", summary="Cancel the pending schedule: nothing of it is sent")
+@endpoint(
+    router,
+    f"DELETE {SCHEDULE}",
+    scope="campaign:schedule",
+    rate=RouteClass.CONFIGURATION,
+    summary="Cancel the pending schedule: nothing of it is sent",
+)
 def cancel_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
     return Envelope(data=service.cancel_schedule(caller(router), campaignId))

@@ -8,44 +8,88 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.api import Limit, PageCursor, caller, endpoint
 from clarion.clients import service
 from clarion.clients.models import AuditEntry, Client, ClientWithKey, CreateClientRequest, SetScopesRequest
+from clarion.limits import RouteClass
 from clarion.models import CursorPage, Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
 ClientId = Annotated[ObjectId, Path(description="The client's id")]
 
 
-@endpoint(router, "POST /v1/clients", status_code=201, summary="Create an API client and its secret key")
+@endpoint(
+    router,
+    "POST /v1/clients",
+    scope="clients:manage",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Create an API client and its secret key",
+)
 def create_client(body: CreateClientRequest) -> Envelope[ClientWithKey]:
     return Envelope(data=service.create_client(caller(router), body))
 
 
-@endpoint(router, "GET /v1/clients", summary="List the environment's API clients")
+@endpoint(
+    router,
+    "GET /v1/clients",
+    scope="clients:manage",
+    rate=RouteClass.GLOBAL,
+    summary="List the environment's API clients",
+)
 def list_clients(limit: Limit = 20, cursor: PageCursor = None) -> CursorPage[Client]:
     clients, next_cursor = service.list_clients(caller(router), limit=limit, cursor=cursor)
     return CursorPage(data=clients, limit=limit, hasMore=next_cursor is not None, nextCursor=next_cursor)
 
 
-@endpoint(router, "GET /v1/clients/{clientId}", summary="Get an API client (never its key)")
+@endpoint(
+    router,
+    "GET /v1/clients/{clientId}",
+    scope="clients:manage",
+    rate=RouteClass.GLOBAL,
+    summary="Get an API client (never its key)",
+)
 def get_client(clientId: ClientId) -> Envelope[Client]:
     return Envelope(data=service.get_client(caller(router), clientId))
 
 
-@endpoint(router, "DELETE /v1/clients/{clientId}", summary="Revoke an API client: its key stops working")
+@endpoint(
+    router,
+    "DELETE /v1/clients/{clientId}",
+    scope="clients:manage",
+    rate=RouteClass.CONFIGURATION,
+    summary="Revoke an API client: its key stops working",
+)
 def revoke_client(clientId: ClientId) -> Envelope[Client]:
     return Envelope(data=service.revoke_client(caller(router), clientId))
 
 
-@endpoint(router, "PUT /v1/clients/{clientId}/scopes", summary="Set a client's scopes (fine scopes or bundles)")
+@endpoint(
+    router,
+    "PUT /v1/clients/{clientId}/scopes",
+    scope="clients:manage",
+    rate=RouteClass.CONFIGURATION,
+    summary="Set a client's scopes (fine scopes or bundles)",
+)
 def set_scopes(clientId: ClientId, body: SetScopesRequest) -> Envelope[Client]:
     return Envelope(data=service.set_scopes(caller(router), clientId, body.scopes))
 
 
-@endpoint(router, "POST /v1/clients/{clientId}/rotate", summary="Issue a new key; the old one stops working")
+@endpoint(
+    router,
+    "POST /v1/clients/{clientId}/rotate",
+    scope="clients:manage",
+    rate=RouteClass.CONFIGURATION,
+    summary="Issue a new key; the old one stops working",
+)
 def rotate_key(clientId: ClientId) -> Envelope[ClientWithKey]:
     return Envelope(data=service.rotate_key(caller(router), clientId))
 
 
-@endpoint(router, "GET /v1/clients/{clientId}/audit", summary="Every change to a client: who, when, before, after")
+@endpoint(
+    router,
+    "GET /v1/clients/{clientId}/audit",
+    scope="clients:manage",
+    rate=RouteClass.GLOBAL,
+    summary="Every change to a client: who, when, before, after",
+)
 def client_audit(clientId: ClientId, limit: Limit = 20, cursor: PageCursor = None) -> CursorPage[AuditEntry]:
     entries, next_cursor = service.client_audit(caller(router), clientId, limit=limit, cursor=cursor)
     return CursorPage(data=entries, limit=limit, hasMore=next_cursor is not None, nextCursor=next_cursor)

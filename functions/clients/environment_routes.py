@@ -13,23 +13,43 @@ from clarion.environments.models import (
     SubscriberHmacKey,
     UpdateEnvironmentRequest,
 )
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
 EnvironmentId = Annotated[ObjectId, Path(description="The environment's id")]
 
 
-@endpoint(router, "GET /v1/environments", summary="List the organization's environments")
+@endpoint(
+    router,
+    "GET /v1/environments",
+    scope="environments:manage",
+    rate=RouteClass.GLOBAL,
+    summary="List the organization's environments",
+)
 def list_environments() -> Envelope[list[Environment]]:
     return Envelope(data=service.list_environments())
 
 
-@endpoint(router, "POST /v1/environments", status_code=201, summary="Create an environment")
+@endpoint(
+    router,
+    "POST /v1/environments",
+    scope="environments:manage",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Create an environment",
+)
 def create_environment(body: CreateEnvironmentRequest) -> Envelope[Environment]:
     return Envelope(data=service.create_environment(body))
 
 
-@endpoint(router, "PATCH /v1/environments/{environmentId}", summary="Change an environment's settings")
+@endpoint(
+    router,
+    "PATCH /v1/environments/{environmentId}",
+    scope="environments:manage",
+    rate=RouteClass.CONFIGURATION,
+    summary="Change an environment's settings",
+)
 def update_environment(environmentId: EnvironmentId, body: UpdateEnvironmentRequest) -> Envelope[Environment]:
     return Envelope(data=service.update_environment(environmentId, body))
 
@@ -37,6 +57,8 @@ def update_environment(environmentId: EnvironmentId, body: UpdateEnvironmentRequ
 @endpoint(
     router,
     "GET /v1/environments/{environmentId}/subscriber-hmac-key",
+    scope="environments:manage",
+    rate=RouteClass.GLOBAL,
     summary="The key your backend computes subscribers' hmacHash with (chat OAuth links)",
 )
 def get_subscriber_hmac_key(

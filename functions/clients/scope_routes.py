@@ -4,6 +4,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
 from clarion.api import endpoint
+from clarion.limits import RouteClass
 from clarion.models import Envelope, Model
 from clarion.scopes import BUNDLE_GRANTS, GROUPS, GUARDING_SCOPES
 
@@ -31,7 +32,13 @@ class Catalogue(Model):
     bundles: list[BundleView]
 
 
-@endpoint(router, "GET /v1/scopes", summary="Every fine scope with its description, and every bundle")
+@endpoint(
+    router,
+    "GET /v1/scopes",
+    scope="clients:manage",
+    rate=RouteClass.GLOBAL,
+    summary="Every fine scope with its description, and every bundle",
+)
 def list_scopes() -> Envelope[Catalogue]:
     groups = [
         ScopeGroupView(

@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import endpoint
+from clarion.api import default_route, endpoint
 from clarion.health import HealthReport, check_health
 
 router = APIGatewayHttpRouter()
@@ -12,9 +12,14 @@ router = APIGatewayHttpRouter()
 @endpoint(
     router,
     "GET /v1/health-check",
+    scope=None,
+    public="nothing: it tells only whether the API and its tables answer",
     summary="Whether the API and its tables answer (503 when they do not)",
     responses={503: {"description": "A check is down", "content": {"application/json": {"model": HealthReport}}}},
 )
 def health_check() -> Response[HealthReport]:
     report = check_health()
     return Response(200 if report.status == "ok" else 503, "application/json", report)
+
+
+default_route(router, public="nothing: API Gateway sends it what no other route matches, to be answered 404 or 405")

@@ -8,44 +8,86 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.api import caller, endpoint
 from clarion.integrations import service
 from clarion.integrations.models import CreateIntegrationRequest, Integration, UpdateIntegrationRequest
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
 IntegrationId = Annotated[ObjectId, Path(description="The integration's _id")]
 
 
-@endpoint(router, "POST /v1/integrations", status_code=201, summary="Create an integration")
+@endpoint(
+    router,
+    "POST /v1/integrations",
+    scope="create:integration",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Create an integration",
+)
 def create_integration(body: CreateIntegrationRequest) -> Envelope[Integration]:
     return Envelope(data=service.create_integration(caller(router), body))
 
 
-@endpoint(router, "GET /v1/integrations", summary="List the environment's integrations")
+@endpoint(
+    router,
+    "GET /v1/integrations",
+    scope="list:integration",
+    rate=RouteClass.GLOBAL,
+    summary="List the environment's integrations",
+)
 def list_integrations() -> Envelope[list[Integration]]:
     return Envelope(data=service.list_integrations(caller(router)))
 
 
-@endpoint(router, "GET /v1/integrations/active", summary="List the environment's active integrations")
+@endpoint(
+    router,
+    "GET /v1/integrations/active",
+    scope="list:integration",
+    rate=RouteClass.GLOBAL,
+    summary="List the environment's active integrations",
+)
 def list_active_integrations() -> Envelope[list[Integration]]:
     return Envelope(data=service.list_integrations(caller(router), active_only=True))
 
 
-@endpoint(router, "GET /v1/integrations/{integrationId}", summary="Get an integration")
+@endpoint(
+    router,
+    "GET /v1/integrations/{integrationId}",
+    scope="info:integration",
+    rate=RouteClass.GLOBAL,
+    summary="Get an integration",
+)
 def get_integration(integrationId: IntegrationId) -> Envelope[Integration]:
     return Envelope(data=service.get_integration(caller(router), integrationId))
 
 
-@endpoint(router, "PUT /v1/integrations/{integrationId}", summary="Update an integration")
+@endpoint(
+    router,
+    "PUT /v1/integrations/{integrationId}",
+    scope="update:integration",
+    rate=RouteClass.CONFIGURATION,
+    summary="Update an integration",
+)
 def update_integration(integrationId: IntegrationId, body: UpdateIntegrationRequest) -> Envelope[Integration]:
     return Envelope(data=service.update_integration(caller(router), integrationId, body))
 
 
-@endpoint(router, "DELETE /v1/integrations/{integrationId}", summary="Delete an integration (soft)")
+@endpoint(
+    router,
+    "DELETE /v1/integrations/{integrationId}",
+    scope="delete:integration",
+    rate=RouteClass.CONFIGURATION,
+    summary="Delete an integration (soft)",
+)
 def delete_integration(integrationId: IntegrationId) -> Envelope[list[Integration]]:
     return Envelope(data=service.delete_integration(caller(router), integrationId))
 
 
 @endpoint(
-    router, "POST /v1/integrations/{integrationId}/set-primary", summary="Make an integration its channel's primary"
+    router,
+    "POST /v1/integrations/{integrationId}/set-primary",
+    scope="update:integration",
+    rate=RouteClass.CONFIGURATION,
+    summary="Make an integration its channel's primary",
 )
 def set_primary(integrationId: IntegrationId) -> Envelope[Integration]:
     return Envelope(data=service.set_primary(caller(router), integrationId))

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.api import PageNumber, caller, endpoint
 from clarion.layouts import service
 from clarion.layouts.models import MAX_LAYOUTS_PER_PAGE, CreateLayoutRequest, Layout, UpdateLayoutRequest
+from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage, ObjectId
 
 router = APIGatewayHttpRouter()
@@ -17,34 +18,65 @@ PageSize = Annotated[int, Query(ge=1, le=MAX_LAYOUTS_PER_PAGE, description="Layo
 
 
 @endpoint(
-    router, "POST /v1/layouts", status_code=201, summary="Create a layout (an environment's first is its default)"
+    router,
+    "POST /v1/layouts",
+    scope="create:layout",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Create a layout (an environment's first is its default)",
 )
 def create_layout(body: CreateLayoutRequest) -> Envelope[Layout]:
     return Envelope(data=service.create_layout(caller(router), body))
 
 
-@endpoint(router, "GET /v1/layouts", summary="List the environment's layouts, newest first")
+@endpoint(
+    router,
+    "GET /v1/layouts",
+    scope="list:layout",
+    rate=RouteClass.GLOBAL,
+    summary="List the environment's layouts, newest first",
+)
 def list_layouts(page: PageNumber = 0, pageSize: PageSize = 10) -> NovuPage[Layout]:
     return service.list_layouts(caller(router), page=page, page_size=pageSize)
 
 
-@endpoint(router, "GET /v1/layouts/{layoutId}", summary="Get a layout")
+@endpoint(router, "GET /v1/layouts/{layoutId}", scope="info:layout", rate=RouteClass.GLOBAL, summary="Get a layout")
 def get_layout(layoutId: LayoutId) -> Envelope[Layout]:
     return Envelope(data=service.get_layout(caller(router), layoutId))
 
 
-@endpoint(router, "PATCH /v1/layouts/{layoutId}", summary="Change a layout's fields, or make it the default")
+@endpoint(
+    router,
+    "PATCH /v1/layouts/{layoutId}",
+    scope="update:layout",
+    rate=RouteClass.CONFIGURATION,
+    summary="Change a layout's fields, or make it the default",
+)
 def update_layout(layoutId: LayoutId, body: UpdateLayoutRequest) -> Envelope[Layout]:
     return Envelope(data=service.update_layout(caller(router), layoutId, body))
 
 
-@endpoint(router, "DELETE /v1/layouts/{layoutId}", status_code=204, summary="Delete a layout no campaign uses")
+@endpoint(
+    router,
+    "DELETE /v1/layouts/{layoutId}",
+    scope="delete:layout",
+    rate=RouteClass.CONFIGURATION,
+    status_code=204,
+    summary="Delete a layout no campaign uses",
+)
 def delete_layout(layoutId: LayoutId) -> Response[None]:
     service.delete_layout(caller(router), layoutId)
     return Response(204)
 
 
-@endpoint(router, "POST /v1/layouts/{layoutId}/default", status_code=204, summary="Make a layout the default")
+@endpoint(
+    router,
+    "POST /v1/layouts/{layoutId}/default",
+    scope="update:layout",
+    rate=RouteClass.CONFIGURATION,
+    status_code=204,
+    summary="Make a layout the default",
+)
 def set_default_layout(layoutId: LayoutId) -> Response[None]:
     service.set_default_layout(caller(router), layoutId)
     return Response(204)

@@ -17,6 +17,7 @@ from clarion.inbox.models import (
     Message,
     UnseenCount,
 )
+from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage, ObjectId
 
 router = APIGatewayHttpRouter()
@@ -25,7 +26,13 @@ Flag = Annotated[bool | None, BeforeValidator(lambda value: None if value == "" 
 Feeds = Annotated[FeedIdentifiers | None, Query(description="Only the messages of these feeds (comma-separated)")]
 
 
-@endpoint(router, "GET /v1/subscribers/{subscriberId}/notifications/feed", summary="Get a subscriber's in-app feed")
+@endpoint(
+    router,
+    "GET /v1/subscribers/{subscriberId}/notifications/feed",
+    scope="list:message",
+    rate=RouteClass.GLOBAL,
+    summary="Get a subscriber's in-app feed",
+)
 def get_feed(
     subscriberId: SubscriberIdPath,
     *,
@@ -51,7 +58,11 @@ def get_feed(
 
 
 @endpoint(
-    router, "GET /v1/subscribers/{subscriberId}/notifications/unseen", summary="Count a subscriber's unseen messages"
+    router,
+    "GET /v1/subscribers/{subscriberId}/notifications/unseen",
+    scope="list:message",
+    rate=RouteClass.GLOBAL,
+    summary="Count a subscriber's unseen messages",
 )
 def get_unseen_count(
     subscriberId: SubscriberIdPath,
@@ -66,6 +77,8 @@ def get_unseen_count(
 @endpoint(
     router,
     "POST /v1/subscribers/{subscriberId}/messages/markAs",
+    scope="update:message",
+    rate=RouteClass.GLOBAL,
     status_code=201,
     summary="Mark messages as read, seen, unread or unseen",
 )
@@ -76,6 +89,8 @@ def mark_messages(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Envelo
 @endpoint(
     router,
     "POST /v1/subscribers/{subscriberId}/messages/mark-all",
+    scope="update:message",
+    rate=RouteClass.GLOBAL,
     status_code=201,
     summary="Mark all of a subscriber's messages as read, seen, unread or unseen",
 )
@@ -86,6 +101,8 @@ def mark_all_messages(subscriberId: SubscriberIdPath, body: MarkAllRequest) -> E
 @endpoint(
     router,
     "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}",
+    scope="update:message",
+    rate=RouteClass.GLOBAL,
     status_code=201,
     summary="Record the subscriber's answer to a message's button",
 )

@@ -1,4 +1,4 @@
-"""Novu's chat OAuth routes: public (no client key), each proves its caller another way (PUBLIC_ROUTES)."""
+"""Novu's chat OAuth routes: public (no client key), each says what proves its caller instead (`public=`)."""
 
 from typing import Annotated
 
@@ -30,6 +30,8 @@ CONNECTED_PAGE = (
 @endpoint(
     router,
     "GET /v1/subscribers/{subscriberId}/credentials/{providerId}/oauth",
+    scope=None,
+    public="hmacHash: HMAC-SHA256 of the subscriberId",
     status_code=302,
     summary="Send the subscriber to the chat provider to connect its workspace (Novu's chat OAuth)",
 )
@@ -48,6 +50,8 @@ def start_chat_oauth(
 @endpoint(
     router,
     "GET /v1/subscribers/{subscriberId}/credentials/{providerId}/oauth/callback",
+    scope=None,
+    public="state: signed by the OAuth start route",
     summary="The chat provider's redirect back: store the granted webhook as the subscriber's credentials",
 )
 def finish_chat_oauth(

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import SubscriberIdPath, caller, endpoint
+from clarion.limits import RouteClass
 from clarion.models import Envelope
 from clarion.preferences import service
 from clarion.preferences.models import (
@@ -23,7 +24,13 @@ IncludeInactiveChannels = Annotated[
 ]
 
 
-@endpoint(router, "GET /v1/subscribers/{subscriberId}/preferences", summary="Get a subscriber's preferences")
+@endpoint(
+    router,
+    "GET /v1/subscribers/{subscriberId}/preferences",
+    scope="info:profile",
+    rate=RouteClass.GLOBAL,
+    summary="Get a subscriber's preferences",
+)
 def list_preferences(
     subscriberId: SubscriberIdPath, includeInactiveChannels: IncludeInactiveChannels = True
 ) -> Envelope[list[CampaignPreference]]:
@@ -36,6 +43,8 @@ def list_preferences(
 @endpoint(
     router,
     "GET /v1/subscribers/{subscriberId}/preferences/{parameter}",
+    scope="info:profile",
+    rate=RouteClass.GLOBAL,
     summary="Get a subscriber's preferences at one level: global, or per template (campaign)",
 )
 def preferences_by_level(
@@ -50,7 +59,11 @@ def preferences_by_level(
 
 
 @endpoint(
-    router, "PATCH /v1/subscribers/{subscriberId}/preferences", summary="Update a subscriber's global preferences"
+    router,
+    "PATCH /v1/subscribers/{subscriberId}/preferences",
+    scope="update:profile",
+    rate=RouteClass.CONFIGURATION,
+    summary="Update a subscriber's global preferences",
 )
 def update_global_preferences(
     subscriberId: SubscriberIdPath, body: UpdateGlobalPreferencesRequest
@@ -61,6 +74,8 @@ def update_global_preferences(
 @endpoint(
     router,
     "PATCH /v1/subscribers/{subscriberId}/preferences/{parameter}",
+    scope="update:profile",
+    rate=RouteClass.CONFIGURATION,
     summary="Update a subscriber's preference for one campaign",
 )
 def update_campaign_preference(

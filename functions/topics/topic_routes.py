@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import Limit, PageCursor, PageNumber, SubscriberIdPath, caller, endpoint
+from clarion.limits import RouteClass
 from clarion.models import CursorPage, Envelope, NovuPage, SubscriberId
 from clarion.topics import service
 from clarion.topics.models import (
@@ -27,48 +28,89 @@ PageSize = Annotated[int, Query(ge=1, le=MAX_TOPICS_PER_PAGE, description="Topic
 KeyFilter = Annotated[SubscriberId | None, Query(description="Only the topic with exactly this key")]
 
 
-@endpoint(router, "POST /v1/topics", status_code=201, summary="Create a topic")
+@endpoint(
+    router,
+    "POST /v1/topics",
+    scope="create:topic",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Create a topic",
+)
 def create_topic(body: CreateTopicRequest) -> Envelope[CreatedTopic]:
     return Envelope(data=service.create_topic(caller(router), body.key, body.name))
 
 
-@endpoint(router, "GET /v1/topics", summary="List topics, or find one by its key")
+@endpoint(
+    router, "GET /v1/topics", scope="list:topic", rate=RouteClass.GLOBAL, summary="List topics, or find one by its key"
+)
 def list_topics(
     page: PageNumber = 0, pageSize: PageSize = MAX_TOPICS_PER_PAGE, key: KeyFilter = None
 ) -> NovuPage[Topic]:
     return service.list_topics(caller(router), page=page, page_size=pageSize, key=key)
 
 
-@endpoint(router, "GET /v1/topics/{topicKey}", summary="Get a topic and its first subscriberIds")
+@endpoint(
+    router,
+    "GET /v1/topics/{topicKey}",
+    scope="info:topic",
+    rate=RouteClass.GLOBAL,
+    summary="Get a topic and its first subscriberIds",
+)
 def get_topic(topicKey: TopicKey) -> Envelope[Topic]:
     return Envelope(data=service.get_topic(caller(router), topicKey))
 
 
-@endpoint(router, "PATCH /v1/topics/{topicKey}", summary="Rename a topic")
+@endpoint(
+    router, "PATCH /v1/topics/{topicKey}", scope="update:topic", rate=RouteClass.CONFIGURATION, summary="Rename a topic"
+)
 def rename_topic(topicKey: TopicKey, body: RenameTopicRequest) -> Envelope[Topic]:
     return Envelope(data=service.rename_topic(caller(router), topicKey, body.name))
 
 
-@endpoint(router, "DELETE /v1/topics/{topicKey}", status_code=204, summary="Delete a topic that has no subscribers")
+@endpoint(
+    router,
+    "DELETE /v1/topics/{topicKey}",
+    scope="delete:topic",
+    rate=RouteClass.CONFIGURATION,
+    status_code=204,
+    summary="Delete a topic that has no subscribers",
+)
 def delete_topic(topicKey: TopicKey) -> Response[None]:
     service.delete_topic(caller(router), topicKey)
     return Response(204)
 
 
-@endpoint(router, "POST /v1/topics/{topicKey}/subscribers", summary="Add subscribers to a topic (created if new)")
+@endpoint(
+    router,
+    "POST /v1/topics/{topicKey}/subscribers",
+    scope="update:topic",
+    rate=RouteClass.CONFIGURATION,
+    summary="Add subscribers to a topic (created if new)",
+)
 def add_subscribers(topicKey: TopicKey, body: TopicSubscribersRequest) -> Envelope[AddedSubscribers]:
     return Envelope(data=service.add_subscribers(caller(router), topicKey, body.subscribers))
 
 
 @endpoint(
-    router, "POST /v1/topics/{topicKey}/subscribers/removal", status_code=204, summary="Remove subscribers from a topic"
+    router,
+    "POST /v1/topics/{topicKey}/subscribers/removal",
+    scope="update:topic",
+    rate=RouteClass.CONFIGURATION,
+    status_code=204,
+    summary="Remove subscribers from a topic",
 )
 def remove_subscribers(topicKey: TopicKey, body: TopicSubscribersRequest) -> Response[None]:
     service.remove_subscribers(caller(router), topicKey, body.subscribers)
     return Response(204)
 
 
-@endpoint(router, "GET /v1/topics/{topicKey}/subscribers", summary="List a topic's subscribers, page by page")
+@endpoint(
+    router,
+    "GET /v1/topics/{topicKey}/subscribers",
+    scope="list:topic",
+    rate=RouteClass.GLOBAL,
+    summary="List a topic's subscribers, page by page",
+)
 def list_topic_subscribers(topicKey: TopicKey, limit: Limit = 20, cursor: PageCursor = None) -> CursorPage[TopicMember]:
     return service.list_members(caller(router), topicKey, limit=limit, cursor=cursor)
 
@@ -76,6 +118,8 @@ def list_topic_subscribers(topicKey: TopicKey, limit: Limit = 20, cursor: PageCu
 @endpoint(
     router,
     "GET /v1/topics/{topicKey}/subscribers/{externalSubscriberId}",
+    scope="info:topic",
+    rate=RouteClass.GLOBAL,
     summary="Check whether a subscriber belongs to a topic",
 )
 def check_topic_subscriber(topicKey: TopicKey, externalSubscriberId: SubscriberIdPath) -> Envelope[TopicSubscriber]:

@@ -18,6 +18,7 @@ from clarion.engine.models import (
     FailedTriggerResult,
     TriggerEventResult,
 )
+from clarion.limits import RouteClass
 from clarion.models import Envelope, SubscriberId
 
 router = APIGatewayHttpRouter()
@@ -29,6 +30,8 @@ TransactionId = Annotated[SubscriberId, Path(description="The transactionId the 
 @endpoint(
     router,
     "POST /api/client/campaigns/{campaignId}/trigger",
+    scope="campaign:trigger",
+    rate=RouteClass.TRIGGER,
     status_code=204,
     summary="Send an active campaign to one user, upserted from `user` (seed 003)",
 )
@@ -37,12 +40,26 @@ def trigger_campaign(campaignId: CampaignId, body: CampaignTriggerRequest) -> Re
     return Response(204)
 
 
-@endpoint(router, "POST /v1/events/trigger", status_code=201, summary="Trigger a campaign by its identifier (Novu)")
+@endpoint(
+    router,
+    "POST /v1/events/trigger",
+    scope="campaign:trigger",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Trigger a campaign by its identifier (Novu)",
+)
 def trigger_event(body: EventTriggerRequest) -> Envelope[TriggerEventResult]:
     return Envelope(data=triggers.trigger_event(caller(router), body))
 
 
-@endpoint(router, "POST /v1/events/trigger/bulk", status_code=201, summary="Trigger up to 100 events at once (Novu)")
+@endpoint(
+    router,
+    "POST /v1/events/trigger/bulk",
+    scope="campaign:trigger",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Trigger up to 100 events at once (Novu)",
+)
 def trigger_bulk(body: BulkTriggerRequest) -> Envelope[list[TriggerEventResult | FailedTriggerResult]]:
     return Envelope(data=triggers.trigger_bulk(caller(router), body))
 
@@ -50,6 +67,8 @@ def trigger_bulk(body: BulkTriggerRequest) -> Envelope[list[TriggerEventResult |
 @endpoint(
     router,
     "POST /v1/events/trigger/broadcast",
+    scope="campaign:trigger",
+    rate=RouteClass.TRIGGER,
     status_code=201,
     summary="Trigger a campaign to every subscriber of the environment (Novu)",
 )
@@ -60,6 +79,8 @@ def broadcast(body: BroadcastRequest) -> Envelope[TriggerEventResult]:
 @endpoint(
     router,
     "DELETE /v1/events/trigger/{transactionId}",
+    scope="campaign:trigger",
+    rate=RouteClass.TRIGGER,
     summary="Cancel what of a trigger has not been sent yet; false when nothing was left to cancel (Novu)",
 )
 def cancel_trigger(transactionId: TransactionId) -> Envelope[bool]:

@@ -8,6 +8,7 @@ from cfnlint.api import lint
 from samtranslator.yaml_helper import yaml_parse
 
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
+from local.route_table import declarations
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 
@@ -21,14 +22,19 @@ def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any
     return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
 
 
-def http_routes(template: dict[str, Any]) -> dict[str, str]:
-    """Route key → function logical id, for every HttpApi event in the template."""
-    routes = {}
+def http_events(template: dict[str, Any]) -> list[tuple[str, str]]:
+    """(route key, function logical id) of every HttpApi event in the template."""
+    events = []
     for name, function in resources_of(template, "AWS::Serverless::Function").items():
         for event in function["Properties"].get("Events", {}).values():
             if event["Type"] == "HttpApi":
-                routes[route_key(event["Properties"])] = name
-    return routes
+                events.append((route_key(event["Properties"]), name))
+    return events
+
+
+def http_routes(template: dict[str, Any]) -> dict[str, str]:
+    """Route key → function logical id, for every HttpApi event in the template."""
+    return dict(http_events(template))
 
 
 def route_key(properties: dict[str, Any]) -> str:
@@ -46,9 +52,20 @@ def test_cfn_lint_finds_no_error_or_warning():
     assert problems == []
 
 
-def test_every_route_in_the_template_has_a_scope_or_is_public_and_every_listed_route_exists(template):
-    assert set(http_routes(template)) == set(ROUTE_SCOPES) | set(PUBLIC_ROUTES)
-    assert not set(ROUTE_SCOPES) & set(PUBLIC_ROUTES)
+def test_every_declared_route_has_its_event_on_its_function_and_every_event_is_declared(template):
+    """A route declared in functions/<group>/*_routes.py is served by the function whose handler is <group>.handler."""
+    functions = resources_of(template, "AWS::Serverless::Function")
+    events = {
+        route: functions[name]["Properties"]["Handler"].split(".")[0] for route, name in http_routes(template).items()
+    }
+    declared = {route.route_key: module.split(".")[0] for module, routes in declarations().items() for route in routes}
+    assert events == declared
+    assert set(declared) == set(ROUTE_SCOPES) | set(PUBLIC_ROUTES)
+
+
+def test_no_route_has_two_events(template):
+    keys = [key for key, _ in http_events(template)]
+    assert len(keys) == len(set(keys))
 
 
 def test_exactly_the_public_routes_skip_the_authorizer(template):

@@ -4,8 +4,10 @@ import json
 import re
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Annotated, Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -18,12 +20,12 @@ from pydantic import Field
 
 from clarion.errors import ClarionError, Unauthorized
 from clarion.http.body import BodyRefused, field_name, parse_body
-from clarion.http.routing import methods_at
+from clarion.http.routing import DEFAULT_ROUTE, methods_at
 from clarion.ids import utc_now
-from clarion.limits import body_bytes, body_limit, cost_of, is_bulk, take_tokens
+from clarion.limits import RouteClass, body_bytes, body_limit, cost_of, is_bulk, take_tokens
 from clarion.models import Cursor, Model, SubscriberId
 from clarion.principal import Principal
-from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
+from clarion.scopes import ROUTE_SCOPES
 
 SECURITY_SCHEME = "clientKey"
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
@@ -70,22 +72,47 @@ _ERRORS: dict[int, OpenAPIResponse] = {
 }
 
 
+@dataclass(frozen=True)
+class RouteDeclaration:
+    """A route as its function declares it: the key API Gateway routes by, the scope a client key needs and the
+    rate-limit class its calls draw from, or, for a public route, what authenticates its caller instead of a key.
+    `make routes` writes every declaration into clarion.route_table, which the authorizer reads."""
+
+    route_key: str
+    scope: str | None
+    rate: RouteClass | None
+    public: str | None = None
+
+
+_DECLARED: WeakKeyDictionary[APIGatewayHttpRouter, list[RouteDeclaration]] = WeakKeyDictionary()
+
+
+def declared_routes(router: APIGatewayHttpRouter) -> list[RouteDeclaration]:
+    """The routes declared on `router`, in the order its module declares them."""
+    return list(_DECLARED.get(router, []))
+
+
 def endpoint(
     router: APIGatewayHttpRouter,
     route_key: str,
     *,
+    scope: str | None,
+    rate: RouteClass | None = None,
+    public: str | None = None,
     status_code: int = 200,
     summary: str,
     responses: dict[int, OpenAPIResponse] | None = None,
 ) -> Callable[[F], F]:
-    """Registers a route by its API Gateway route key; its OpenAPI security names the scope ROUTE_SCOPES gives it
-    (none for a route of PUBLIC_ROUTES, which authenticates its caller itself)."""
+    """Registers a route by its API Gateway route key, with the scope a client key needs to call it and its
+    rate-limit class; a public route (`scope=None`) says instead what authenticates its caller, and has no class
+    (only client keys are rate limited). Its OpenAPI security names the scope."""
+    _declare(router, RouteDeclaration(route_key, scope, rate, public))
     method, path = route_key.split(" ", 1)
-    if route_key in PUBLIC_ROUTES:
+    if scope is None:
         security: list[dict[str, list[str]]] = []
         errors = {status: response for status, response in _ERRORS.items() if status != 401}
     else:
-        security, errors = [{SECURITY_SCHEME: [ROUTE_SCOPES[route_key]]}], _ERRORS
+        security, errors = [{SECURITY_SCHEME: [scope]}], _ERRORS
     return router.route(
         re.sub(r"\{(\w+)\}", r"<\1>", path),
         method,
@@ -94,6 +121,20 @@ def endpoint(
         security=security,
         responses={status_code: _success(status_code), **errors, **(responses or {})},
     )
+
+
+def default_route(router: APIGatewayHttpRouter, *, public: str) -> None:
+    """Declares API Gateway's $default route on `router`'s function: what no other route matches reaches it, and
+    the not-found handler every app has answers it (a 404, or a 405 with Allow)."""
+    _declare(router, RouteDeclaration(DEFAULT_ROUTE, None, None, public))
+
+
+def _declare(router: APIGatewayHttpRouter, route: RouteDeclaration) -> None:
+    if (route.scope is None) == (route.public is None):
+        raise TypeError(f"{route.route_key}: a route needs a scope, or is public and says what authenticates it")
+    if (route.scope is None) != (route.rate is None):
+        raise TypeError(f"{route.route_key}: a route with a scope has a rate-limit class, a public one has none")
+    _DECLARED.setdefault(router, []).append(route)
 
 
 def _success(status_code: int) -> OpenAPIResponse:

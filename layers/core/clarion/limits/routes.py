@@ -1,14 +1,16 @@
-"""The one table of route → rate-limit class (Novu's categories), the routes whose calls cost more than one token,
-and the routes allowed a larger request body.
+"""Route → rate-limit class (Novu's categories; each route declares its class, `make routes` writes them into
+clarion.route_table), the routes whose calls cost more than one token, and the routes allowed a larger request body.
 
 Classes, as Novu groups its endpoints: `trigger` for what sends messages (triggers, campaign send/execute,
 hits), `configuration` for writes to the set-up (clients, environments, subscribers, topics, campaigns and their
 schedule and state, integrations, layouts), `global` for everything else (reads, inbox and message activity).
-Keys are API Gateway route keys, as in ROUTE_SCOPES; a test checks both tables name the same routes.
+Keys are API Gateway route keys, as in ROUTE_SCOPES; a test checks the costs and limits name declared routes.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from clarion import route_table
 
 
 class RouteClass(StrEnum):
@@ -17,104 +19,8 @@ class RouteClass(StrEnum):
     GLOBAL = "global"
 
 
-_T, _C, _G = RouteClass.TRIGGER, RouteClass.CONFIGURATION, RouteClass.GLOBAL
-_SUBSCRIBER = "/v1/subscribers/{subscriberId}"
-_TOPIC = "/v1/topics/{topicKey}"
-_CAMPAIGN = "/v1/campaigns/{campaignId}"
-
-ROUTE_CLASSES: dict[str, RouteClass] = {
-    "GET /v1/scopes": _G,
-    "POST /v1/clients": _C,
-    "GET /v1/clients": _G,
-    "GET /v1/clients/{clientId}": _G,
-    "DELETE /v1/clients/{clientId}": _C,
-    "PUT /v1/clients/{clientId}/scopes": _C,
-    "POST /v1/clients/{clientId}/rotate": _C,
-    "GET /v1/clients/{clientId}/audit": _G,
-    "GET /v1/environments": _G,
-    "POST /v1/environments": _C,
-    "PATCH /v1/environments/{environmentId}": _C,
-    "GET /v1/environments/{environmentId}/subscriber-hmac-key": _G,
-    # subscribers: Novu counts their writes as configuration
-    "GET /v1/subscribers": _G,
-    "POST /v1/subscribers": _C,
-    "POST /v1/subscribers/bulk": _C,
-    f"GET {_SUBSCRIBER}": _G,
-    f"PUT {_SUBSCRIBER}": _C,
-    f"DELETE {_SUBSCRIBER}": _C,
-    f"PUT {_SUBSCRIBER}/credentials": _C,
-    f"PATCH {_SUBSCRIBER}/credentials": _C,
-    f"DELETE {_SUBSCRIBER}/credentials/{{providerId}}": _C,
-    f"PATCH {_SUBSCRIBER}/online-status": _C,
-    f"GET {_SUBSCRIBER}/preferences": _G,
-    f"GET {_SUBSCRIBER}/preferences/{{parameter}}": _G,
-    f"PATCH {_SUBSCRIBER}/preferences": _C,
-    f"PATCH {_SUBSCRIBER}/preferences/{{parameter}}": _C,
-    f"GET {_SUBSCRIBER}/notifications/feed": _G,
-    f"GET {_SUBSCRIBER}/notifications/unseen": _G,
-    f"POST {_SUBSCRIBER}/messages/markAs": _G,
-    f"POST {_SUBSCRIBER}/messages/mark-all": _G,
-    f"POST {_SUBSCRIBER}/messages/{{messageId}}/actions/{{type}}": _G,
-    # campaigns and their operations
-    "POST /v1/campaigns": _C,
-    "GET /v1/campaigns": _G,
-    "GET /v1/campaigns/{campaignId}": _G,
-    "PUT /v1/campaigns/{campaignId}": _C,
-    "POST /v1/campaigns/{campaignId}/preview": _G,
-    f"POST {_CAMPAIGN}/send": _T,
-    f"POST {_CAMPAIGN}/execute": _T,
-    f"POST {_CAMPAIGN}/start": _C,
-    f"POST {_CAMPAIGN}/stop": _C,
-    f"POST {_CAMPAIGN}/schedule": _C,
-    f"PUT {_CAMPAIGN}/schedule": _C,
-    f"DELETE {_CAMPAIGN}/schedule": _C,
-    f"GET {_CAMPAIGN}/schedule": _G,
-    f"POST {_CAMPAIGN}/expire-inbox": _G,
-    f"POST {_CAMPAIGN}/remove-inbox": _G,
-    f"POST {_CAMPAIGN}/cancel-journey": _G,
-    f"GET {_CAMPAIGN}/runs": _G,
-    "POST /v1/hits/event": _T,
-    # integrations and layouts
-    "POST /v1/integrations": _C,
-    "GET /v1/integrations": _G,
-    "GET /v1/integrations/active": _G,
-    "GET /v1/integrations/{integrationId}": _G,
-    "PUT /v1/integrations/{integrationId}": _C,
-    "DELETE /v1/integrations/{integrationId}": _C,
-    "POST /v1/integrations/{integrationId}/set-primary": _C,
-    "POST /v1/layouts": _C,
-    "GET /v1/layouts": _G,
-    "GET /v1/layouts/{layoutId}": _G,
-    "PATCH /v1/layouts/{layoutId}": _C,
-    "DELETE /v1/layouts/{layoutId}": _C,
-    "POST /v1/layouts/{layoutId}/default": _C,
-    # triggers: Novu's events API is one category, cancelling included
-    "POST /api/client/campaigns/{campaignId}/trigger": _T,
-    "POST /v1/events/trigger": _T,
-    "POST /v1/events/trigger/bulk": _T,
-    "POST /v1/events/trigger/broadcast": _T,
-    "DELETE /v1/events/trigger/{transactionId}": _T,
-    "GET /v1/dead-letters": _G,
-    "POST /v1/dead-letters/{channel}/redrive": _G,
-    # topics: configuration, as in Novu
-    "POST /v1/topics": _C,
-    "GET /v1/topics": _G,
-    f"GET {_TOPIC}": _G,
-    f"PATCH {_TOPIC}": _C,
-    f"DELETE {_TOPIC}": _C,
-    f"POST {_TOPIC}/subscribers": _C,
-    f"POST {_TOPIC}/subscribers/removal": _C,
-    f"GET {_TOPIC}/subscribers": _G,
-    f"GET {_TOPIC}/subscribers/{{externalSubscriberId}}": _G,
-    # activity
-    "GET /v1/messages": _G,
-    "DELETE /v1/messages/{messageId}": _G,
-    "GET /v1/notifications": _G,
-    "GET /v1/notifications/stats": _G,
-    "GET /v1/notifications/{notificationId}": _G,
-    "GET /v1/execution-details": _G,
-    "GET /v1/analytics/campaigns": _G,
-}
+ROUTE_CLASSES: dict[str, RouteClass] = {route: RouteClass(name) for route, name in route_table.ROUTE_CLASSES.items()}
+"""Each route's class, as its `endpoint(..., rate=...)` declares it."""
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
-"""Scopes: the catalogue, the bundles that expand to fine scopes, and the route → scope table."""
+"""Scopes: the catalogue, the bundles that expand to fine scopes, and the route → scope table (each route declares
+its scope; `make routes` writes them into clarion.route_table)."""
 
 from collections.abc import Iterable
 
 from clarion.errors import ValidationFailed
+from clarion.route_table import PUBLIC_ROUTES, ROUTE_SCOPES
 from clarion.scopes.catalogue import BUNDLES, FINE_SCOPES, GROUPS
-from clarion.scopes.routes import PUBLIC_ROUTES, ROUTE_SCOPES
 
 __all__ = [
     "BUNDLES",
