@@ -59,7 +59,8 @@ def test_every_declared_route_has_its_event_on_its_function_and_every_event_is_d
         route: functions[name]["Properties"]["Handler"].split(".")[0] for route, name in http_routes(template).items()
     }
     declared = {route.route_key: module.split(".")[0] for module, routes in declarations().items() for route in routes}
-    assert events == declared
+    wrong = {route: (events.get(route), declared.get(route)) for route in events.keys() | declared.keys()}
+    assert {route: pair for route, pair in wrong.items() if pair[0] != pair[1]} == {}, "route: (event's, declared)"
     assert set(declared) == set(ROUTE_SCOPES) | set(PUBLIC_ROUTES)
 
 
