@@ -169,6 +169,8 @@ class FaultInjector:
         self._undo.append(undo)
 
     def _patch_providers(self) -> None:
+        from clarion.store.keys import is_inbox_pk  # noqa: PLC0415 - the application's, once on sys.path
+
         injector = self
         send_email = SESV2Backend.send_email
         publish = SNSBackend.publish
@@ -186,7 +188,7 @@ class FaultInjector:
         def faulty_put_item(
             backend: Any, table_name: str, item_attrs: dict[str, Any], *args: Any, **kwargs: Any
         ) -> Any:
-            if str(item_attrs.get("pk", {}).get("S", "")).endswith("#INBOX"):
+            if is_inbox_pk(str(item_attrs.get("pk", {}).get("S", ""))):
                 injector._fail_if_drawn("in_app")
             return put_item(backend, table_name, item_attrs, *args, **kwargs)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from clarion.inbox.layout import inbox_pk
+from clarion.store.keys import inbox_pk
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api

@@ -6,7 +6,7 @@ from typing import Any
 import boto3
 import pytest
 
-from clarion.subscribers.layout import subscriber_pk
+from clarion.store.keys import subscriber_pk
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api

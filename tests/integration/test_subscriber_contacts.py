@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from clarion.dynamo import to_item
-from clarion.subscribers.layout import PROFILE, subscriber_pk
+from clarion.store.keys import PROFILE_SK, subscriber_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.journeys import email, journey, subscriber, trigger, unique
@@ -151,7 +151,7 @@ def test_a_profile_written_before_the_indexes_is_found_once_the_backfill_rewrite
     subscriber(admin, user, phone="+14155550107")
     boto3.client("dynamodb").update_item(
         TableName=runtime.resources.tables["SubscribersTable"],
-        Key=to_item({"pk": subscriber_pk(admin.environment_id, user), "sk": PROFILE}),
+        Key=to_item({"pk": subscriber_pk(admin.environment_id, user), "sk": PROFILE_SK}),
         UpdateExpression="REMOVE contactEmail, contactPhone",
     )
     assert found(admin, campaign, email=f"{user}@example.com") == 0

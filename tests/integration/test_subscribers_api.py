@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from clarion.dynamo import DynamoTable
-from clarion.subscribers.layout import member_sk, membership_sk, subscriber_pk, topic_pk
+from clarion.store.keys import member_sk, membership_sk, subscriber_pk, topic_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from clarion.preferences.service import allowed_channels
-from clarion.subscribers.layout import GLOBAL_PREFERENCE, campaign_preference_sk
+from clarion.store.keys import GLOBAL_PREFERENCE_SK, campaign_preference_sk
 
 ALL_ON = {"email": True, "sms": True, "in_app": True, "chat": True, "push": True}
 ALL_OFF = dict.fromkeys(ALL_ON, False)
@@ -16,7 +16,7 @@ def campaign(**attributes: Any) -> dict[str, Any]:
 
 
 def global_choice(**attributes: Any) -> dict[str, Any]:
-    return {"pk": "ENV#e#SUB#s", "sk": GLOBAL_PREFERENCE, **attributes}
+    return {"pk": "ENV#e#SUB#s", "sk": GLOBAL_PREFERENCE_SK, **attributes}
 
 
 def campaign_choice(campaign_id: str = "c1", **attributes: Any) -> dict[str, Any]:

@@ -3,7 +3,7 @@ ignored."""
 
 import re
 
-from clarion.subscribers.layout import contact_key
+from clarion.store.keys import contact_key
 
 
 def test_an_emails_key_ignores_its_case():

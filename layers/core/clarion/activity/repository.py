@@ -2,36 +2,27 @@
 TransactionIndex, SubscriberIndex and ActivityIndex (docs/data-model.md, "Delivery records")."""
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clarion.aws import client
-from clarion.delivery.records import RECORD_SK, record_pk
 from clarion.dynamo import DynamoTable, Expression, Item, from_attribute, is_transaction_cancelled
-from clarion.inbox.layout import inbox_pk, message_sk
 from clarion.settings import settings
+from clarion.store.keys import (
+    NOTIFICATION_SK,
+    RECORD_SK,
+    inbox_message_sk,
+    inbox_pk,
+    notifications_day_key,
+    record_pk,
+    subscriber_pk,
+    transaction_key,
+)
 
-NOTIFICATION_SK = "NOTIFICATION"
 ACTIVITY_INDEX = "ActivityIndex"
 KEYS_PER_READ = 100
 # a notification's createdAt is read within moments of the second its `_id` starts with
 _ID_TO_CREATED_SECONDS = 5
-
-
-def transaction_key(environment_id: str, transaction_id: str) -> str:
-    return f"ENV#{environment_id}#TX#{transaction_id}"
-
-
-def subscriber_key(environment_id: str, subscriber_id: str) -> str:
-    return f"ENV#{environment_id}#SUB#{subscriber_id}"
-
-
-def messages_day_key(environment_id: str, day: date) -> str:
-    return f"ENV#{environment_id}#MESSAGES#{day.isoformat()}"
-
-
-def notifications_day_key(environment_id: str, day: date) -> str:
-    return f"ENV#{environment_id}#NOTIFICATIONS#{day.isoformat()}"
 
 
 class IndexPartition:
@@ -46,7 +37,7 @@ class IndexPartition:
 
     @classmethod
     def subscriber(cls, environment_id: str, subscriber_id: str) -> "IndexPartition":
-        return cls("SubscriberIndex", "subscriberKey", subscriber_key(environment_id, subscriber_id))
+        return cls("SubscriberIndex", "subscriberKey", subscriber_pk(environment_id, subscriber_id))
 
     @classmethod
     def activity(cls, day_key: str) -> "IndexPartition":
@@ -66,7 +57,7 @@ class ActivityRepository:
             self.table.transact(
                 [
                     self.table.delete_op(record_pk(environment_id, message_id), RECORD_SK, "attribute_exists(pk)"),
-                    self.table.delete_op(inbox_pk(environment_id, subscriber_id), message_sk(message_id)),
+                    self.table.delete_op(inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id)),
                 ]
             )
         except Exception as error:
@@ -88,7 +79,11 @@ class ActivityRepository:
         for day in sorted({start.date(), end.date()}):
             condition = Expression(
                 "activityKey = :day AND createdAt BETWEEN :start AND :end",
-                values={":day": notifications_day_key(environment_id, day), ":start": _iso(start), ":end": _iso(end)},
+                values={
+                    ":day": notifications_day_key(environment_id, day.isoformat()),
+                    ":start": _iso(start),
+                    ":end": _iso(end),
+                },
             )
             keys += self._keys(ACTIVITY_INDEX, condition, newest_first=False)
         return next((item for item in self.table.batch_get(keys) if item.get("_id") == notification_id), None)

@@ -17,19 +17,13 @@ from clarion.activity.models import (
     Notification,
     NotificationJob,
 )
-from clarion.activity.repository import (
-    NOTIFICATION_SK,
-    ActivityRepository,
-    IndexPartition,
-    messages_day_key,
-    notifications_day_key,
-)
+from clarion.activity.repository import ActivityRepository, IndexPartition
 from clarion.campaigns.repository import CampaignsRepository
-from clarion.delivery.records import RECORD_SK
 from clarion.dynamo import Item
 from clarion.errors import NotFound
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store.keys import NOTIFICATION_SK, RECORD_SK, messages_day_key, notifications_day_key
 
 WEEK_DAYS, MONTH_DAYS = 7, 30
 
@@ -106,7 +100,7 @@ def activity_stats(caller: Principal) -> ActivityStats:
     """Notifications (triggers) of the last 7 and 30 UTC days, counted through the activity index."""
     repository = ActivityRepository()
     days = _days_back(caller.environment_id, MONTH_DAYS)
-    daily = [repository.count_day(notifications_day_key(caller.environment_id, day)) for day in days]
+    daily = [repository.count_day(notifications_day_key(caller.environment_id, day.isoformat())) for day in days]
     return ActivityStats(weeklySent=sum(daily[:WEEK_DAYS]), monthlySent=sum(daily))
 
 
@@ -195,8 +189,8 @@ def _notifications(environment_id: str, items: list[Item]) -> list[Notification]
     return shown
 
 
-def _day_partitions(environment_id: str, day_key: Callable[[str, date], str]) -> list[IndexPartition]:
-    return [IndexPartition.activity(day_key(environment_id, day)) for day in _days_back(environment_id)]
+def _day_partitions(environment_id: str, day_key: Callable[[str, str], str]) -> list[IndexPartition]:
+    return [IndexPartition.activity(day_key(environment_id, day.isoformat())) for day in _days_back(environment_id)]
 
 
 def _days_back(environment_id: str, days: int = DAYS_SEARCHED) -> list[date]:

@@ -18,20 +18,7 @@ from clarion.dynamo import (
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
-
-CAMPAIGN_PREFIX = "CAMPAIGN#"
-
-
-def campaigns_pk(environment_id: str) -> str:
-    return f"ENV#{environment_id}"
-
-
-def campaign_sk(campaign_id: str) -> str:
-    return f"{CAMPAIGN_PREFIX}{campaign_id}"
-
-
-def identifier_sk(identifier: str) -> str:
-    return f"IDENTIFIER#{identifier}"
+from clarion.store.keys import CAMPAIGN_PREFIX, campaign_sk, environment_pk, identifier_sk
 
 
 class CampaignsRepository:
@@ -39,19 +26,19 @@ class CampaignsRepository:
         self.table = table or DynamoTable(settings().campaigns_table)
 
     def get(self, environment_id: str, campaign_id: str) -> Item | None:
-        return self.table.get(campaigns_pk(environment_id), campaign_sk(campaign_id), consistent=True)
+        return self.table.get(environment_pk(environment_id), campaign_sk(campaign_id), consistent=True)
 
     def find_by_identifier(self, environment_id: str, identifier: str) -> Item | None:
         """The campaign a trigger names: one read of the identifier item, one of the campaign."""
-        pointer = self.table.get(campaigns_pk(environment_id), identifier_sk(identifier), consistent=True)
+        pointer = self.table.get(environment_pk(environment_id), identifier_sk(identifier), consistent=True)
         return self.get(environment_id, pointer["campaignId"]) if pointer else None
 
     def all(self, environment_id: str) -> list[Item]:
         """Every campaign of the environment, in id order (hundreds, not millions: read page after page)."""
-        return list(self.table.partition_items(campaigns_pk(environment_id), prefix=CAMPAIGN_PREFIX, page_size=500))
+        return list(self.table.partition_items(environment_pk(environment_id), prefix=CAMPAIGN_PREFIX, page_size=500))
 
     def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page:
-        pk = campaigns_pk(environment_id)
+        pk = environment_pk(environment_id)
         return self.table.query_partition(pk, prefix=CAMPAIGN_PREFIX, limit=limit, cursor=cursor, newest_first=True)
 
     def create(self, environment_id: str, campaign: Item) -> None:
@@ -67,18 +54,18 @@ class CampaignsRepository:
         operations = [self._campaign_op(environment_id, changed, unchanged)]
         if changed["identifier"] != read["identifier"]:
             operations += [
-                self.table.delete_op(campaigns_pk(environment_id), identifier_sk(read["identifier"])),
+                self.table.delete_op(environment_pk(environment_id), identifier_sk(read["identifier"])),
                 self._identifier_op(environment_id, changed),
             ]
         self._write(*operations)
 
     def _campaign_op(self, environment_id: str, campaign: Item, condition: Expression) -> dict[str, Any]:
-        keys = {"pk": campaigns_pk(environment_id), "sk": campaign_sk(campaign["_id"])}
+        keys = {"pk": environment_pk(environment_id), "sk": campaign_sk(campaign["_id"])}
         return self.table.put_op(keys | campaign, condition)
 
     def _identifier_op(self, environment_id: str, campaign: Item) -> dict[str, Any]:
         pointer = {
-            "pk": campaigns_pk(environment_id),
+            "pk": environment_pk(environment_id),
             "sk": identifier_sk(campaign["identifier"]),
             "campaignId": campaign["_id"],
         }

@@ -6,7 +6,7 @@ from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.errors import Conflict, NotFound
 from clarion.ids import utc_now
 from clarion.settings import settings
-from clarion.subscribers.layout import PROFILE, subscriber_pk
+from clarion.store.keys import PROFILE_SK, subscriber_pk
 from clarion.subscribers.models import MAX_CHANNELS
 
 _ATTEMPTS = 3
@@ -21,11 +21,11 @@ class SubscriberChannelsRepository:
         changes. Each write is conditioned on the list it read, so a concurrent change makes it read again."""
         pk = subscriber_pk(environment_id, subscriber_id)
         for _ in range(_ATTEMPTS):
-            subscriber = self.table.get(pk, PROFILE, consistent=True)
+            subscriber = self.table.get(pk, PROFILE_SK, consistent=True)
             if subscriber is None:
                 raise NotFound(f"subscriber '{subscriber_id}' not found", field="subscriberId")
             update, condition = _channel_update(subscriber.get("channels"), channel)
-            if self.table.update(pk, PROFILE, update, condition) is not None:
+            if self.table.update(pk, PROFILE_SK, update, condition) is not None:
                 return
         raise Conflict("the subscriber's channels kept changing; try again", field="subscriberId")
 

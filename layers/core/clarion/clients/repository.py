@@ -14,6 +14,15 @@ from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store.keys import (
+    API_KEY_SK,
+    CLIENT_PREFIX,
+    api_key_pk,
+    client_audit_prefix,
+    client_audit_sk,
+    client_sk,
+    environment_pk,
+)
 
 
 @dataclass(frozen=True)
@@ -27,35 +36,29 @@ class Change:
     after: list[str] | None
 
 
-def client_pk(environment_id: str) -> str:
-    return f"ENV#{environment_id}"
-
-
-def key_pk(hashed_key: str) -> str:
-    return f"KEY#{hashed_key}"
-
-
 class ClientsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().clients_table)
 
     def get(self, environment_id: str, client_id: str) -> Item | None:
-        return self.table.get(client_pk(environment_id), f"CLIENT#{client_id}", consistent=True)
+        return self.table.get(environment_pk(environment_id), client_sk(client_id), consistent=True)
 
     def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page:
-        return self.table.query_partition(client_pk(environment_id), prefix="CLIENT#", limit=limit, cursor=cursor)
+        return self.table.query_partition(
+            environment_pk(environment_id), prefix=CLIENT_PREFIX, limit=limit, cursor=cursor
+        )
 
     def audit(self, environment_id: str, client_id: str, *, limit: int, cursor: str | None) -> Page:
         return self.table.query_partition(
-            client_pk(environment_id),
-            prefix=f"AUDIT#{client_id}#",
+            environment_pk(environment_id),
+            prefix=client_audit_prefix(client_id),
             limit=limit,
             cursor=cursor,
             newest_first=True,
         )
 
     def find_principal(self, hashed_key: str) -> Principal | None:
-        item = self.table.get(key_pk(hashed_key), "KEY", consistent=True)
+        item = self.table.get(api_key_pk(hashed_key), API_KEY_SK, consistent=True)
         if item is None or not hmac.compare_digest(item["keyHash"], hashed_key):
             return None
         limits = tuple(sorted((item.get("rateLimits") or {}).items()))
@@ -64,7 +67,7 @@ class ClientsRepository:
     def create(self, client: Item, hashed_key: str, change: Change) -> None:
         env, client_id = client["environmentId"], client["clientId"]
         self._write(
-            self.table.put_op({"pk": client_pk(env), "sk": f"CLIENT#{client_id}", **client}, NEW_ITEM),
+            self.table.put_op({"pk": environment_pk(env), "sk": client_sk(client_id), **client}, NEW_ITEM),
             self.table.put_op(self._key_item(hashed_key, client), NEW_ITEM),
             self._audit_op(env, client_id, change),
         )
@@ -74,8 +77,8 @@ class ClientsRepository:
         self._write(
             self._update_client_op(client, {"scopes": scopes, "updatedAt": change.at, "updatedBy": change.by}),
             self.table.update_op(
-                key_pk(client["keyHash"]),
-                "KEY",
+                api_key_pk(client["keyHash"]),
+                API_KEY_SK,
                 Expression("SET scopes = :scopes", values={":scopes": scopes}),
                 condition="attribute_exists(pk)",
             ),
@@ -87,7 +90,7 @@ class ClientsRepository:
         fields = {"keyHash": new_hash, "keyHint": key_hint, "updatedAt": change.at, "updatedBy": change.by}
         self._write(
             self._update_client_op(client, fields),
-            self.table.delete_op(key_pk(client["keyHash"]), "KEY", condition="attribute_exists(pk)"),
+            self.table.delete_op(api_key_pk(client["keyHash"]), API_KEY_SK, condition="attribute_exists(pk)"),
             self.table.put_op(self._key_item(new_hash, client), NEW_ITEM),
             self._audit_op(env, client_id, change),
         )
@@ -96,7 +99,7 @@ class ClientsRepository:
         env, client_id = client["environmentId"], client["clientId"]
         self._write(
             self._update_client_op(client, {"status": "revoked", "updatedAt": change.at, "updatedBy": change.by}),
-            self.table.delete_op(key_pk(client["keyHash"]), "KEY"),
+            self.table.delete_op(api_key_pk(client["keyHash"]), API_KEY_SK),
             self._audit_op(env, client_id, change),
         )
 
@@ -107,8 +110,8 @@ class ClientsRepository:
         values |= {":active": "active", ":readHash": client["keyHash"]}
         assignments = ", ".join(f"#{name} = :{name}" for name in fields)
         return self.table.update_op(
-            client_pk(client["environmentId"]),
-            f"CLIENT#{client['clientId']}",
+            environment_pk(client["environmentId"]),
+            client_sk(client["clientId"]),
             Expression(f"SET {assignments}", names | {"#status": "status"}, values),
             condition="#status = :active AND keyHash = :readHash",
         )
@@ -117,8 +120,8 @@ class ClientsRepository:
     def _key_item(hashed_key: str, client: Item) -> Item:
         """What the authorizer needs of the client, under its key's hash."""
         item = {
-            "pk": key_pk(hashed_key),
-            "sk": "KEY",
+            "pk": api_key_pk(hashed_key),
+            "sk": API_KEY_SK,
             "keyHash": hashed_key,
             "clientId": client["clientId"],
             "environmentId": client["environmentId"],
@@ -129,8 +132,8 @@ class ClientsRepository:
     def _audit_op(self, environment_id: str, client_id: str, change: Change) -> dict[str, Any]:
         return self.table.put_op(
             {
-                "pk": client_pk(environment_id),
-                "sk": f"AUDIT#{client_id}#{change.at}#{new_id()}",
+                "pk": environment_pk(environment_id),
+                "sk": client_audit_sk(client_id, change.at, new_id()),
                 "clientId": client_id,
                 "action": change.action,
                 "changedBy": change.by,

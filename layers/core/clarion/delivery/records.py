@@ -11,34 +11,31 @@ from clarion import clock
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.ids import new_id, utc_now
 from clarion.settings import settings
+from clarion.store import keys
+from clarion.store.keys import RECORD_SK, record_pk
 
 Channel = Literal["email", "sms", "push", "in_app", "chat"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "push", "in_app", "chat")
-RECORD_SK = "MESSAGE"
 RETENTION_SECONDS = 90 * 24 * 3600
 SENDING_SHARDS = 4
-
-
-def record_pk(environment_id: str, message_id: str) -> str:
-    return f"ENV#{environment_id}#MSG#{message_id}"
 
 
 def sending_key(message_id: str) -> str:
     """SendingIndex partition of a claimed record: spread over SENDING_SHARDS by the id's last character (the
     index is read by housekeeping across environments; no request path reads it)."""
-    return f"SENDING#{ord(message_id[-1]) % SENDING_SHARDS}"
+    return keys.sending_key(ord(message_id[-1]) % SENDING_SHARDS)
 
 
 def index_keys(record: Item) -> Item:
     """The keys of the record in TransactionIndex, SubscriberIndex and ActivityIndex (all sorted by createdAt)."""
     environment_id = record["environmentId"]
-    keys = {
-        "subscriberKey": f"ENV#{environment_id}#SUB#{record['subscriberId']}",
-        "activityKey": f"ENV#{environment_id}#MESSAGES#{record['createdAt'][:10]}",
+    index = {
+        "subscriberKey": keys.subscriber_pk(environment_id, record["subscriberId"]),
+        "activityKey": keys.messages_day_key(environment_id, record["createdAt"][:10]),
     }
     if record.get("transactionId"):
-        keys["transactionKey"] = f"ENV#{environment_id}#TX#{record['transactionId']}"
-    return keys
+        index["transactionKey"] = keys.transaction_key(environment_id, record["transactionId"])
+    return index
 
 
 def new_record(

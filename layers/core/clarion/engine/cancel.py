@@ -10,11 +10,12 @@ just before the mark was written, and whose records are written after the sweep 
 from typing import Any
 
 from clarion.aws import client
-from clarion.delivery.records import RECORD_SK, DeliveryRecords
+from clarion.delivery.records import DeliveryRecords
 from clarion.dynamo import Expression, from_item
-from clarion.engine.notifications import Notifications, notification_pk
+from clarion.engine.notifications import Notifications
 from clarion.ids import utc_now
 from clarion.principal import Principal
+from clarion.store.keys import RECORD_SK, transaction_key
 
 TRANSACTION_INDEX = "TransactionIndex"
 CANCEL_REASON = "the trigger was cancelled"
@@ -49,7 +50,7 @@ class QueuedRecords:
         """Moves each of the transaction's records still queued to cancelled; returns how many moved."""
         table = self.records.table
         params: dict[str, Any] = {"TableName": table.name, "IndexName": TRANSACTION_INDEX, "Limit": PAGE_SIZE}
-        key = Expression("transactionKey = :key", values={":key": notification_pk(environment_id, transaction_id)})
+        key = Expression("transactionKey = :key", values={":key": transaction_key(environment_id, transaction_id)})
         params |= key.params("KeyConditionExpression")
         cancelled = 0
         while True:

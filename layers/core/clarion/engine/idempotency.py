@@ -21,18 +21,14 @@ from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.errors import Conflict, ValidationFailed
 from clarion.settings import settings
+from clarion.store.keys import IDEMPOTENCY_SK, idempotency_pk
 
 HEADER = "Idempotency-Key"
 # Novu's header is Idempotency-Replay; Idempotency-Replayed is the IETF draft's spelling: clients read either
 REPLAY_HEADERS = {"Idempotency-Replay": "true", "Idempotency-Replayed": "true"}
-KEY_SK = "IDEMPOTENCY"
 RETENTION_SECONDS = 24 * 3600
 LOCK_SECONDS = 60  # well over the triggers function's timeout
 _PRINTABLE_KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
-
-
-def idempotency_key_pk(environment_id: str, key: str) -> str:
-    return f"ENV#{environment_id}#IDEMPOTENCY#{key}"
 
 
 def idempotent_requests(app: Any, next_middleware: NextMiddleware) -> Response:
@@ -96,10 +92,10 @@ class IdempotencyKeys:
     def claim(self, environment_id: str, key: str, hashed_request: str) -> Item | None:
         """None when the key is now this request's; otherwise the claim that holds it (re-read, consistent)."""
         now = int(clock.epoch_seconds())
-        pk = idempotency_key_pk(environment_id, key)
+        pk = idempotency_pk(environment_id, key)
         item: Item = {
             "pk": pk,
-            "sk": KEY_SK,
+            "sk": IDEMPOTENCY_SK,
             "requestHash": hashed_request,
             "state": "in_progress",
             "lockedUntil": now + LOCK_SECONDS,
@@ -112,7 +108,7 @@ class IdempotencyKeys:
         )
         if self.table.put(item, free):
             return None
-        held = self.table.get(pk, KEY_SK, consistent=True)
+        held = self.table.get(pk, IDEMPOTENCY_SK, consistent=True)
         # released between the put and the read: its request failed; still in progress as far as this one knows
         return held or item
 
@@ -122,8 +118,8 @@ class IdempotencyKeys:
             names={"#state": "state"},
             values={":completed": "completed", ":status": status, ":body": body},
         )
-        self.table.update(idempotency_key_pk(environment_id, key), KEY_SK, update)
+        self.table.update(idempotency_pk(environment_id, key), IDEMPOTENCY_SK, update)
 
     def release(self, environment_id: str, key: str) -> None:
-        delete = self.table.delete_op(idempotency_key_pk(environment_id, key), KEY_SK)["Delete"]
+        delete = self.table.delete_op(idempotency_pk(environment_id, key), IDEMPOTENCY_SK)["Delete"]
         client("dynamodb").delete_item(**delete)

@@ -12,13 +12,9 @@ from clarion.engine.models import Targets
 from clarion.errors import Conflict
 from clarion.ids import new_id, utc_now
 from clarion.settings import settings
+from clarion.store.keys import NOTIFICATION_SK, notifications_day_key, transaction_key
 
-NOTIFICATION_SK = "NOTIFICATION"
 SUMMARY_SUBSCRIBERS = 100
-
-
-def notification_pk(environment_id: str, transaction_id: str) -> str:
-    return f"ENV#{environment_id}#TX#{transaction_id}"
 
 
 class Notifications:
@@ -38,7 +34,7 @@ class Notifications:
         """Writes the notification of a new trigger; a transactionId already used in the environment is a 409."""
         created_at = utc_now()
         item = {
-            "pk": notification_pk(environment_id, transaction_id),
+            "pk": transaction_key(environment_id, transaction_id),
             "sk": NOTIFICATION_SK,
             "_id": new_id(),
             "transactionId": transaction_id,
@@ -54,7 +50,7 @@ class Notifications:
             "channels": list(campaign.get("channels") or []),
             "status": "processing",
             "createdAt": created_at,
-            "activityKey": f"ENV#{environment_id}#NOTIFICATIONS#{created_at[:10]}",
+            "activityKey": notifications_day_key(environment_id, created_at[:10]),
         }
         if tenant:
             item["tenant"] = tenant
@@ -67,7 +63,7 @@ class Notifications:
         return item
 
     def get(self, environment_id: str, transaction_id: str) -> Item | None:
-        return self.table.get(notification_pk(environment_id, transaction_id), NOTIFICATION_SK, consistent=True)
+        return self.table.get(transaction_key(environment_id, transaction_id), NOTIFICATION_SK, consistent=True)
 
     def is_cancelled(self, environment_id: str, transaction_id: str) -> bool:
         notification = self.get(environment_id, transaction_id)
@@ -76,7 +72,7 @@ class Notifications:
     def mark_dispatched(self, environment_id: str, transaction_id: str) -> None:
         """The dispatcher wrote every record of the audience: a later cancel has only records left to stop."""
         self.table.update(
-            notification_pk(environment_id, transaction_id),
+            transaction_key(environment_id, transaction_id),
             NOTIFICATION_SK,
             Expression("SET dispatchedAt = :now", values={":now": utc_now()}),
             condition="attribute_exists(pk)",
@@ -89,6 +85,6 @@ class Notifications:
             names={"#status": "status"},
             values={":cancelled": "cancelled", ":processing": "processing", ":now": utc_now()},
         )
-        pk = notification_pk(environment_id, transaction_id)
+        pk = transaction_key(environment_id, transaction_id)
         condition = "attribute_exists(pk) AND #status = :processing"
         return self.table.update(pk, NOTIFICATION_SK, update, condition=condition) is not None

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable
 
-from clarion.delivery.records import RECORD_SK, DeliveryRecords, record_pk
+from clarion.delivery.records import DeliveryRecords
 from clarion.dynamo import Item
+from clarion.store.keys import RECORD_SK, record_pk
 
 
 class DispatchedRecords:

@@ -7,8 +7,8 @@ ORG  ENVNAME#<lower name>    holds the name, so two environments never share one
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.errors import Conflict
 from clarion.settings import settings
+from clarion.store.keys import ENVIRONMENT_PREFIX, ORGANIZATION_PK, environment_name_sk, environment_sk
 
-_ORG = "ORG"
 _MAX_ENVIRONMENTS = 1000
 
 
@@ -17,7 +17,7 @@ class EnvironmentsRepository:
         self.table = table or DynamoTable(settings().clients_table)
 
     def get(self, environment_id: str) -> Item | None:
-        return self.table.get(_ORG, f"ENV#{environment_id}", consistent=True)
+        return self.table.get(ORGANIZATION_PK, environment_sk(environment_id), consistent=True)
 
     def update(self, environment_id: str, changes: Item) -> Item | None:
         """Sets `changes` on the environment; None when there is no such environment."""
@@ -26,13 +26,15 @@ class EnvironmentsRepository:
             names={f"#{name}": name for name in changes},
             values={f":{name}": value for name, value in changes.items()},
         )
-        return self.table.update(_ORG, f"ENV#{environment_id}", update, condition="attribute_exists(pk)")
+        return self.table.update(
+            ORGANIZATION_PK, environment_sk(environment_id), update, condition="attribute_exists(pk)"
+        )
 
     def list_all(self) -> list[Item]:
-        return self.table.query_partition(_ORG, prefix="ENV#", limit=_MAX_ENVIRONMENTS).items
+        return self.table.query_partition(ORGANIZATION_PK, prefix=ENVIRONMENT_PREFIX, limit=_MAX_ENVIRONMENTS).items
 
     def find_by_name(self, name: str) -> Item | None:
-        holder = self.table.get(_ORG, f"ENVNAME#{name.lower()}", consistent=True)
+        holder = self.table.get(ORGANIZATION_PK, environment_name_sk(name), consistent=True)
         return self.get(holder["environmentId"]) if holder else None
 
     def create(self, environment: Item) -> None:
@@ -40,11 +42,13 @@ class EnvironmentsRepository:
         try:
             self.table.transact(
                 [
-                    self.table.put_op({"pk": _ORG, "sk": f"ENV#{environment['id']}", **environment}, new),
+                    self.table.put_op(
+                        {"pk": ORGANIZATION_PK, "sk": environment_sk(environment["id"]), **environment}, new
+                    ),
                     self.table.put_op(
                         {
-                            "pk": _ORG,
-                            "sk": f"ENVNAME#{environment['name'].lower()}",
+                            "pk": ORGANIZATION_PK,
+                            "sk": environment_name_sk(environment["name"]),
                             "environmentId": environment["id"],
                         },
                         new,

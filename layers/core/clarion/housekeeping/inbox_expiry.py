@@ -17,10 +17,11 @@ from aws_lambda_powertools import Logger
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression
 from clarion.ids import utc_now
-from clarion.inbox.layout import EXPIRY_INDEX, EXPIRY_SHARDS, expiry_hour, expiry_key
+from clarion.inbox.layout import EXPIRY_INDEX, EXPIRY_SHARDS, expiry_hour
 from clarion.settings import settings
+from clarion.store.keys import HOUSEKEEPING_PK, INBOX_EXPIRY_SWEEP_SK, inbox_expiry_key
 
-MARKER = ("HOUSEKEEPING", "INBOX_EXPIRY")
+MARKER = (HOUSEKEEPING_PK, INBOX_EXPIRY_SWEEP_SK)
 # how far back a sweep looks at most (the first one, or one after a long outage): older expiries are DynamoDB TTL's
 LOOK_BACK_HOURS = 48
 logger = Logger(child=True)
@@ -37,7 +38,7 @@ def delete_expired_inbox_messages(table: DynamoTable | None = None) -> int:
     deleted, name = 0, None
     while hour <= last_over:
         name = hour.strftime("%Y-%m-%dT%H")
-        keys = [key for shard in range(EXPIRY_SHARDS) for key in _keys(table, expiry_key(name, shard))]
+        keys = [key for shard in range(EXPIRY_SHARDS) for key in _keys(table, inbox_expiry_key(name, shard))]
         if keys:
             table.batch_write(deletes=keys)
             _mark_swept(table, name)  # the work so far is not redone should the sweep die now

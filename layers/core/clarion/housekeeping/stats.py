@@ -13,21 +13,22 @@ from typing import Any
 
 from clarion import clock
 from clarion.aws import client
-from clarion.campaigns.repository import campaigns_pk
-from clarion.delivery.records import RECORD_SK
 from clarion.dynamo import DynamoTable, Expression, Item, from_item
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.ids import utc_now
 from clarion.settings import settings
+from clarion.store.keys import (
+    HOUSEKEEPING_PK,
+    RECORD_SK,
+    environment_id_of,
+    environment_pk,
+    messages_day_key,
+    rollup_sk,
+    stats_sk,
+)
 
 ACTIVITY_INDEX = "ActivityIndex"
-STATS_PREFIX = "STATS#"
-HOUSEKEEPING_PK = "HOUSEKEEPING"
 COUNTED = ("sent", "failed", "filtered", "skipped", "cancelled")
-
-
-def stats_sk(campaign_id: str, day: str) -> str:
-    return f"{STATS_PREFIX}{campaign_id}#{day}"
 
 
 class CampaignStats:
@@ -38,11 +39,11 @@ class CampaignStats:
     def roll_up_yesterday(self) -> bool:
         """Rolls up the day before today (UTC) for every environment, once; False when it was already done."""
         day = (clock.utc_now().date() - timedelta(days=1)).isoformat()
-        if self.campaigns.get(HOUSEKEEPING_PK, f"ROLLUP#{day}") is not None:
+        if self.campaigns.get(HOUSEKEEPING_PK, rollup_sk(day)) is not None:
             return False
         for environment in EnvironmentsRepository().list_all():
-            self.roll_up(environment["sk"].removeprefix("ENV#"), day)
-        self.campaigns.put({"pk": HOUSEKEEPING_PK, "sk": f"ROLLUP#{day}", "day": day, "rolledUpAt": utc_now()})
+            self.roll_up(environment_id_of(environment["sk"]), day)
+        self.campaigns.put({"pk": HOUSEKEEPING_PK, "sk": rollup_sk(day), "day": day, "rolledUpAt": utc_now()})
         return True
 
     def roll_up(self, environment_id: str, day: str) -> list[Item]:
@@ -53,7 +54,7 @@ class CampaignStats:
                 counts[record["campaignId"]][record["status"]] += 1
         now = utc_now()
         items = [
-            {"pk": campaigns_pk(environment_id), "sk": stats_sk(campaign_id, day), "campaignId": campaign_id}
+            {"pk": environment_pk(environment_id), "sk": stats_sk(campaign_id, day), "campaignId": campaign_id}
             | {"day": day, "rolledUpAt": now, "total": sum(counted.values())}
             | {status: counted.get(status, 0) for status in COUNTED}
             | {"pending": counted.get("queued", 0) + counted.get("sending", 0)}
@@ -71,12 +72,12 @@ class CampaignStats:
             last = stats_sk(campaign_id, until.isoformat())
         key = Expression(
             "pk = :pk AND sk BETWEEN :first AND :last",
-            values={":pk": campaigns_pk(environment_id), ":first": first, ":last": last},
+            values={":pk": environment_pk(environment_id), ":first": first, ":last": last},
         )
         return [_without_keys(item) for item in self.campaigns.query_items(key)]
 
     def _records_of(self, environment_id: str, day: str) -> Any:
-        key = Expression("activityKey = :key", values={":key": f"ENV#{environment_id}#MESSAGES#{day}"})
+        key = Expression("activityKey = :key", values={":key": messages_day_key(environment_id, day)})
         params: dict[str, Any] = {"TableName": self.messages.name, "IndexName": ACTIVITY_INDEX}
         params |= key.params("KeyConditionExpression")
         while True:

@@ -28,6 +28,7 @@ from clarion.delivery import jobs
 from clarion.delivery.records import SENDING_SHARDS, Channel, DeliveryRecords
 from clarion.dynamo import Expression, from_item
 from clarion.ids import utc_now
+from clarion.store.keys import record_key_parts, sending_key
 
 SENDING_INDEX = "SendingIndex"
 STUCK_AFTER = timedelta(minutes=15)
@@ -53,8 +54,8 @@ def resolve_stuck_claims(records: DeliveryRecords | None = None) -> Resolved:
     resolved = Resolved()
     to_enqueue: dict[Channel, list[jobs.Job]] = defaultdict(list)
     for shard in range(SENDING_SHARDS):
-        for key in _claims_before(records, f"SENDING#{shard}", cutoff):
-            _, environment_id, _, message_id = key["pk"].split("#", 3)
+        for key in _claims_before(records, sending_key(shard), cutoff):
+            environment_id, message_id = record_key_parts(key["pk"])
             if key.get("channel") in IDEMPOTENT_CHANNELS:
                 record = records.settle_stuck(environment_id, message_id, key["claimedAt"], "queued", REQUEUED_REASON)
                 if record is not None:  # else its sender finished meanwhile

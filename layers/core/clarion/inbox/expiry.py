@@ -18,15 +18,12 @@ from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.ids import utc_now
 from clarion.settings import settings
+from clarion.store.keys import expired_inbox_sk, expired_inboxes_pk
 
-MARKER_PREFIX = "CAMPAIGN#"
+MARKER_PREFIX = expired_inbox_sk("")
 # a marker outlives every message it can hide: none lives longer than the longest expiry a campaign may set
 MARKER_RETENTION_SECONDS = 366 * 24 * 3600
 MAX_MARKERS = 1000  # campaigns expired within a year in one environment; one page of small items
-
-
-def expired_campaigns_pk(environment_id: str) -> str:
-    return f"ENV#{environment_id}#INBOX_EXPIRED"
 
 
 def inbox_expire_at(days: int) -> str:
@@ -61,7 +58,7 @@ class ExpiredCampaignsRepository:
         self.table = table or DynamoTable(settings().messages_table)
 
     def of_environment(self, environment_id: str) -> ExpiredCampaigns:
-        page = self.table.query_partition(expired_campaigns_pk(environment_id), prefix=MARKER_PREFIX, limit=MAX_MARKERS)
+        page = self.table.query_partition(expired_inboxes_pk(environment_id), prefix=MARKER_PREFIX, limit=MAX_MARKERS)
         return ExpiredCampaigns({item["campaignId"]: item["expiredAt"] for item in page.items})
 
     def mark(self, environment_id: str, campaign_id: str) -> str:
@@ -72,5 +69,5 @@ class ExpiredCampaignsRepository:
             "SET campaignId = :campaign, expiredAt = :now, expiresAt = :expires",
             values={":campaign": campaign_id, ":now": now, ":expires": expires},
         )
-        self.table.update(expired_campaigns_pk(environment_id), f"{MARKER_PREFIX}{campaign_id}", update)
+        self.table.update(expired_inboxes_pk(environment_id), expired_inbox_sk(campaign_id), update)
         return now

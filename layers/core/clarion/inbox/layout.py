@@ -11,33 +11,14 @@ the sparse keys-only InboxExpiryIndex, where housekeeping finds the expired ones
 
 from datetime import UTC, datetime
 
-from clarion.subscribers.layout import subscriber_pk
+from clarion.store.keys import inbox_expiry_key
 
 UNSEEN_INDEX = "UnseenIndex"
 FEED_INDEX = "InboxFeedIndex"
 EXPIRY_INDEX = "InboxExpiryIndex"
 EXPIRY_SHARDS = 4
-MESSAGE_PREFIX = "MSG#"
 # attributes of the stored item that are not part of the message
 STORAGE_ATTRIBUTES = frozenset({"pk", "sk", "unseenPk", "expiresAt", "feedSk", "expiryKey"})
-
-
-def inbox_pk(environment_id: str, subscriber_id: str) -> str:
-    return f"{subscriber_pk(environment_id, subscriber_id)}#INBOX"
-
-
-def unseen_pk(environment_id: str, subscriber_id: str) -> str:
-    """UnseenIndex partition of a subscriber's unseen messages (sort key: the message's `sk`)."""
-    return f"{subscriber_pk(environment_id, subscriber_id)}#UNSEEN"
-
-
-def message_sk(message_id: str) -> str:
-    return f"{MESSAGE_PREFIX}{message_id}"
-
-
-def feed_sk(created_at: str, message_id: str) -> str:
-    """InboxFeedIndex sort key: creation time (ISO 8601 UTC sorts as text), the message id breaking ties."""
-    return f"{created_at}#{message_id}"
 
 
 def expiry_hour(epoch_seconds: float) -> str:
@@ -45,10 +26,6 @@ def expiry_hour(epoch_seconds: float) -> str:
     return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H")
 
 
-def expiry_key(hour: str, shard: int) -> str:
-    return f"INBOX_EXPIRY#{hour}#{shard}"
-
-
 def message_expiry_key(expires_at: float, message_id: str) -> str:
     """InboxExpiryIndex partition of a message: the hour it expires in, spread over EXPIRY_SHARDS by its id."""
-    return expiry_key(expiry_hour(expires_at), ord(message_id[-1]) % EXPIRY_SHARDS)
+    return inbox_expiry_key(expiry_hour(expires_at), ord(message_id[-1]) % EXPIRY_SHARDS)

@@ -1,4 +1,4 @@
-"""In-app messages in MessagesTable (keys in clarion.inbox.layout)."""
+"""In-app messages in MessagesTable (keys in clarion.store.keys, indexes in clarion.inbox.layout)."""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,17 +22,9 @@ from clarion.dynamo import (
 from clarion.errors import Conflict
 from clarion.ids import new_id, utc_now
 from clarion.inbox.expiry import ExpiredCampaigns, ExpiredCampaignsRepository
-from clarion.inbox.layout import (
-    FEED_INDEX,
-    MESSAGE_PREFIX,
-    UNSEEN_INDEX,
-    feed_sk,
-    inbox_pk,
-    message_expiry_key,
-    message_sk,
-    unseen_pk,
-)
+from clarion.inbox.layout import FEED_INDEX, UNSEEN_INDEX, message_expiry_key
 from clarion.settings import settings
+from clarion.store.keys import INBOX_MESSAGE_PREFIX, feed_sk, inbox_message_sk, inbox_pk, unseen_pk
 
 RETENTION_SECONDS = 180 * 24 * 3600  # a message's life in the inbox when it does not carry its own `expireAt`
 PAYLOAD_FILTER_DEPTH = 3  # Novu compares payload filters key by key down to three levels, whole values below
@@ -88,7 +80,7 @@ class InboxRepository:
         expires_at = int(datetime.fromisoformat(stored["expireAt"].replace("Z", "+00:00")).timestamp())
         item = stored | {
             "pk": inbox_pk(environment_id, subscriber_id),
-            "sk": message_sk(stored["_id"]),
+            "sk": inbox_message_sk(stored["_id"]),
             "feedSk": feed_sk(stored["createdAt"], stored["_id"]),
             "expiresAt": expires_at,
             "expiryKey": message_expiry_key(expires_at, stored["_id"]),
@@ -101,7 +93,7 @@ class InboxRepository:
 
     def get(self, environment_id: str, subscriber_id: str, message_id: str, *, now: float) -> Item | None:
         """The message if it is in the subscriber's inbox and visible."""
-        item = self.table.get(inbox_pk(environment_id, subscriber_id), message_sk(message_id), consistent=True)
+        item = self.table.get(inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id), consistent=True)
         if item is None or item["expiresAt"] <= now or item.get("deleted"):
             return None
         return None if self.expired_campaigns(environment_id).hides(item) else item
@@ -140,7 +132,7 @@ class InboxRepository:
     def remove(self, environment_id: str, subscriber_id: str, message_id: str, campaign_id: str) -> bool:
         """Deletes the message from the subscriber's inbox if it is there and of that campaign."""
         condition = Expression("attribute_exists(pk) AND #tpl = :tpl", {"#tpl": "_templateId"}, {":tpl": campaign_id})
-        op = self.table.delete_op(inbox_pk(environment_id, subscriber_id), message_sk(message_id))["Delete"]
+        op = self.table.delete_op(inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id))["Delete"]
         op |= condition.params("ConditionExpression")
         try:
             client("dynamodb").delete_item(**op)
@@ -153,7 +145,9 @@ class InboxRepository:
     def remove_campaign_messages(self, environment_id: str, subscriber_id: str, campaign_id: str) -> int:
         """Deletes every message of the campaign from the subscriber's inbox; returns how many there were."""
         where = Expression("#tpl = :tpl", {"#tpl": "_templateId"}, {":tpl": campaign_id})
-        items = self.table.partition_items(inbox_pk(environment_id, subscriber_id), prefix=MESSAGE_PREFIX, where=where)
+        items = self.table.partition_items(
+            inbox_pk(environment_id, subscriber_id), prefix=INBOX_MESSAGE_PREFIX, where=where
+        )
         keys = [(item["pk"], item["sk"]) for item in items]
         if keys:
             self.table.batch_write(deletes=keys)
@@ -167,7 +161,7 @@ class InboxRepository:
         update = _marking(changes, unseen_pk(environment_id, subscriber_id), now)
         changed = []
         for message_id in dict.fromkeys(message_ids):
-            pk, sk = inbox_pk(environment_id, subscriber_id), message_sk(message_id)
+            pk, sk = inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id)
             item = self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
             if item is not None:
                 changed.append(item)
@@ -197,7 +191,7 @@ class InboxRepository:
         """Replaces the message's call to action; None if the message is no longer in the inbox."""
         values = {":cta": cta, ":updatedAt": utc_now(), ":now": now}
         update = Expression("SET cta = :cta, updatedAt = :updatedAt", values=values)
-        pk, sk = inbox_pk(environment_id, subscriber_id), message_sk(message_id)
+        pk, sk = inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id)
         return self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
 
     def _matching(

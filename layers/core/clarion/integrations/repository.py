@@ -22,20 +22,7 @@ from clarion.dynamo import (
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
-
-INTEGRATION_PREFIX = "INTEGRATION#"
-
-
-def integrations_pk(environment_id: str) -> str:
-    return f"ENV#{environment_id}#INTEGRATIONS"
-
-
-def integration_sk(integration_id: str) -> str:
-    return f"{INTEGRATION_PREFIX}{integration_id}"
-
-
-def identifier_sk(identifier: str) -> str:
-    return f"IDENTIFIER#{identifier}"
+from clarion.store.keys import INTEGRATION_PREFIX, identifier_sk, integration_sk, integrations_pk
 
 
 class IntegrationsRepository:

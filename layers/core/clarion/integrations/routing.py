@@ -12,10 +12,11 @@ from aws_lambda_powertools import Logger
 
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.delivery.providers import adapter_for, provider_for
-from clarion.delivery.records import RECORD_SK, Channel, DeliveryRecords, record_pk
+from clarion.delivery.records import Channel, DeliveryRecords
 from clarion.dynamo import Expression, Item
 from clarion.ids import utc_now
 from clarion.integrations import credentials
+from clarion.store.keys import RECORD_SK, record_pk
 
 logger = Logger(child=True)
 

@@ -14,12 +14,16 @@ from typing import Any
 
 from clarion.journeys.graph import END, SEND, edges, step_id, step_type
 from clarion.journeys.models import UNIT_SECONDS
+from clarion.store.keys import run_sk, transaction_key
 
 RUN_ENDED = "Run ended"
 RUN_FAILED = "Run failed"
 DONE = "Done"
 FAILED = "Failed"
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+# the run item's key as a States.Format template, filled from the state's input
+_RUN_PK = transaction_key("{}", "{}")
+_RUN_SK = run_sk("{}")
 _RETRY = [
     {"ErrorEquals": ["RunNotRunning"], "MaxAttempts": 0},  # cancelled: retrying cannot help
     {
@@ -159,8 +163,8 @@ class Compiler:
             "Parameters": {
                 "TableName": self.messages_table,
                 "Key": {
-                    "pk": {"S.$": "States.Format('ENV#{}#TX#{}', $.run.environmentId, $.run.transactionId)"},
-                    "sk": {"S.$": "States.Format('RUN#{}', $.run.subscriberId)"},
+                    "pk": {"S.$": f"States.Format('{_RUN_PK}', $.run.environmentId, $.run.transactionId)"},
+                    "sk": {"S.$": f"States.Format('{_RUN_SK}', $.run.subscriberId)"},
                 },
                 "UpdateExpression": "SET #status = :status REMOVE currentStep",
                 "ConditionExpression": "#status = :running",

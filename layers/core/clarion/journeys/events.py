@@ -18,14 +18,11 @@ from clarion.aws import client
 from clarion.dynamo import DynamoTable, Item
 from clarion.ids import new_id, utc_now
 from clarion.settings import settings
+from clarion.store.keys import RUN_PREFIX, event_wait_pk, event_wait_sk, hit_sk, hits_pk
 
 logger = Logger(child=True)
 HIT_RETENTION_SECONDS = 90 * 24 * 3600
 _GONE = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken", "ExecutionDoesNotExist")
-
-
-def await_pk(environment_id: str, subscriber_id: str, event: str) -> str:
-    return f"ENV#{environment_id}#AWAIT#{subscriber_id}#{event}"
 
 
 class EventWaits:
@@ -34,8 +31,8 @@ class EventWaits:
 
     def register(self, run: Item, step: str, event: str, token: str, timeout_seconds: int) -> None:
         item = {
-            "pk": await_pk(run["environmentId"], run["subscriberId"], event),
-            "sk": f"RUN#{run['transactionId']}#{run['campaignId']}#{step}",
+            "pk": event_wait_pk(run["environmentId"], run["subscriberId"], event),
+            "sk": event_wait_sk(run["transactionId"], run["campaignId"], step),
             "token": token,
             "createdAt": utc_now(),
             "expiresAt": int(clock.epoch_seconds()) + timeout_seconds + 86400,
@@ -44,9 +41,9 @@ class EventWaits:
 
     def resume(self, environment_id: str, subscriber_id: str, event: str, output: Item) -> int:
         """Sends `output` to every run waiting for the event; returns how many went on."""
-        pk = await_pk(environment_id, subscriber_id, event)
+        pk = event_wait_pk(environment_id, subscriber_id, event)
         resumed = 0
-        for waiting in list(self.table.partition_items(pk, prefix="RUN#")):
+        for waiting in list(self.table.partition_items(pk, prefix=RUN_PREFIX)):
             try:
                 client("stepfunctions").send_task_success(taskToken=waiting["token"], output=json.dumps(output))
                 resumed += 1
@@ -60,8 +57,8 @@ class EventWaits:
 
 def record_hit(environment_id: str, subscriber_id: str, name: str, properties: dict[str, Any], at: str) -> Item:
     hit = {
-        "pk": f"ENV#{environment_id}#HITS#{subscriber_id}",
-        "sk": f"EVENT#{at}#{new_id()}",
+        "pk": hits_pk(environment_id, subscriber_id),
+        "sk": hit_sk(at, new_id()),
         "name": name,
         "properties": properties,
         "timestamp": at,

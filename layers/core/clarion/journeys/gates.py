@@ -18,9 +18,9 @@ from clarion.aws import client
 from clarion.conditions import lookup
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_condition_failed
 from clarion.settings import settings
+from clarion.store.keys import DIGEST_CURRENT_SK, window_sk
 
 MAX_DIGEST_EVENTS = 50  # events kept for the template; `count` counts them all
-_CURRENT = "CURRENT"
 
 
 def key_hash(payload: dict[str, Any], path: str | None) -> str:
@@ -43,7 +43,7 @@ class Digests:
     def enter(self, pk: str, transaction_id: str, payload: dict[str, Any], window_seconds: int) -> DigestEntry:
         """Joins the open window (its leader sends this payload too) or opens a new one led by this run."""
         for _ in range(5):
-            current = self.table.get(pk, _CURRENT, consistent=True)
+            current = self.table.get(pk, DIGEST_CURRENT_SK, consistent=True)
             now = clock.epoch_seconds()
             if current is not None and current["leader"] == transaction_id:
                 return DigestEntry(True, float(current["until"]))  # a retried task
@@ -58,14 +58,14 @@ class Digests:
     def release(self, pk: str, transaction_id: str) -> Item:
         """Closes the leader's window: its events and count."""
         update = Expression("SET closed = :true", values={":true": True})
-        window = self.table.update(pk, f"WINDOW#{transaction_id}", update, condition="attribute_exists(pk)")
+        window = self.table.update(pk, window_sk(transaction_id), update, condition="attribute_exists(pk)")
         if window is None:
             return {"events": [], "count": 0}
         return {"events": window.get("events") or [], "count": int(window.get("count") or 0)}
 
     def _append(self, pk: str, leader: str, transaction_id: str, payload: dict[str, Any]) -> bool:
         """Adds the run's payload to the open window (once: a retried task finds itself among the members)."""
-        sk = f"WINDOW#{leader}"
+        sk = window_sk(leader)
         member = key_hash({"t": transaction_id}, "t")
         values = {":one": 1, ":false": False, ":event": [payload], ":cap": MAX_DIGEST_EVENTS, ":member": member}
         with_event = Expression(
@@ -84,12 +84,12 @@ class Digests:
 
     def _lead(self, pk: str, current: Item | None, transaction_id: str, payload: dict[str, Any], until: float) -> bool:
         expires = int(until) + 7 * 86400
-        window = {"pk": pk, "sk": f"WINDOW#{transaction_id}", "events": [payload], "count": 1, "closed": False}
+        window = {"pk": pk, "sk": window_sk(transaction_id), "events": [payload], "count": 1, "closed": False}
         self.table.put(window | {"expiresAt": expires})
         condition = (
             NEW_ITEM if current is None else Expression("leader = :leader", values={":leader": current["leader"]})
         )
-        pointer = {"pk": pk, "sk": _CURRENT, "leader": transaction_id, "until": until, "expiresAt": expires}
+        pointer = {"pk": pk, "sk": DIGEST_CURRENT_SK, "leader": transaction_id, "until": until, "expiresAt": expires}
         return self.table.put(pointer, condition)
 
 
@@ -108,10 +108,10 @@ class Throttles:
         condition = "(attribute_not_exists(hits) OR hits < :limit) AND NOT contains(tickets, :t)"
         update.values[":t"] = ticket
         try:
-            client("dynamodb").update_item(**self.table.update_op(pk, f"WINDOW#{start}", update, condition)["Update"])
+            client("dynamodb").update_item(**self.table.update_op(pk, window_sk(start), update, condition)["Update"])
         except Exception as error:
             if not is_condition_failed(error):
                 raise
-            window = self.table.get(pk, f"WINDOW#{start}", consistent=True) or {}
+            window = self.table.get(pk, window_sk(start), consistent=True) or {}
             return ticket in (window.get("tickets") or set())
         return True

@@ -20,12 +20,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from clarion.aws import client
-from clarion.campaigns.repository import campaigns_pk
 from clarion.dynamo import NEW_ITEM, DynamoTable, Item
 from clarion.ids import utc_now
 from clarion.journeys.compiler import Compiler
 from clarion.journeys.runs import JourneyRuns
 from clarion.settings import settings
+from clarion.store.keys import environment_pk, journey_snapshot_sk
 
 logger = Logger(child=True)
 SNAPSHOT_FIELDS = ("_id", "name", "identifier", "critical", "preferenceSettings", "steps", "inboxExpiryDays", "version")
@@ -33,10 +33,6 @@ MAX_NAME = 80
 DEFINITION_HASH = 8
 _machines: dict[tuple[str, str, int], str] = {}
 _lock = threading.Lock()
-
-
-def snapshot_sk(campaign_id: str, version: int) -> str:
-    return f"JOURNEY#{campaign_id}#V#{version}"
 
 
 def machine_name(environment_id: str, campaign_id: str, definition_hash: str) -> str:
@@ -82,7 +78,7 @@ def ensure_machine(environment_id: str, campaign: Item) -> str:
             return _machines[key]
     snapshot = {name: campaign.get(name) for name in SNAPSHOT_FIELDS}
     table = DynamoTable(settings().campaigns_table)
-    item = {"pk": campaigns_pk(environment_id), "sk": snapshot_sk(campaign["_id"], key[2])} | snapshot
+    item = {"pk": environment_pk(environment_id), "sk": journey_snapshot_sk(campaign["_id"], key[2])} | snapshot
     table.put(item, NEW_ITEM)  # immutable: an existing snapshot is this version
     arn = publish_machine(environment_id, campaign)
     with _lock:
@@ -93,7 +89,9 @@ def ensure_machine(environment_id: str, campaign: Item) -> str:
 @lru_cache(maxsize=64)
 def snapshot(environment_id: str, campaign_id: str, version: int) -> Item:
     """The campaign as it was at `version` (immutable, so cached by the container)."""
-    found = DynamoTable(settings().campaigns_table).get(campaigns_pk(environment_id), snapshot_sk(campaign_id, version))
+    found = DynamoTable(settings().campaigns_table).get(
+        environment_pk(environment_id), journey_snapshot_sk(campaign_id, version)
+    )
     if found is None:
         raise LookupError(f"no snapshot of campaign {campaign_id} version {version}")
     return found

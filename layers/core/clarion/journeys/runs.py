@@ -16,22 +16,10 @@ from clarion import clock
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.ids import utc_now
 from clarion.settings import settings
+from clarion.store.keys import RUN_PREFIX, run_pointer_sk, run_pointers_pk, run_sk, transaction_key
 
-RUN_PREFIX = "RUN#"
 RETENTION_SECONDS = 400 * 24 * 3600  # a run lasts at most a year
 FINAL = ("completed", "exited", "digested", "throttled", "failed")
-
-
-def run_pk(environment_id: str, transaction_id: str) -> str:
-    return f"ENV#{environment_id}#TX#{transaction_id}"
-
-
-def run_sk(subscriber_id: str) -> str:
-    return f"{RUN_PREFIX}{subscriber_id}"
-
-
-def pointer_pk(environment_id: str, campaign_id: str, subscriber_id: str) -> str:
-    return f"ENV#{environment_id}#JOURNEY#{campaign_id}#SUB#{subscriber_id}"
 
 
 class RunNotRunning(Exception):
@@ -47,15 +35,15 @@ class JourneyRuns:
         now = run["createdAt"]
         expires = int(clock.epoch_seconds()) + RETENTION_SECONDS
         item = run | {
-            "pk": run_pk(run["environmentId"], run["transactionId"]),
+            "pk": transaction_key(run["environmentId"], run["transactionId"]),
             "sk": run_sk(run["subscriberId"]),
             "expiresAt": expires,
         }
         if not self.table.put(item, NEW_ITEM):
             return False
         pointer = {
-            "pk": pointer_pk(run["environmentId"], run["campaignId"], run["subscriberId"]),
-            "sk": f"{RUN_PREFIX}{now}#{run['transactionId']}",
+            "pk": run_pointers_pk(run["environmentId"], run["campaignId"], run["subscriberId"]),
+            "sk": run_pointer_sk(now, run["transactionId"]),
             "transactionId": run["transactionId"],
             "expiresAt": expires,
         }
@@ -63,23 +51,27 @@ class JourneyRuns:
         return True
 
     def get(self, environment_id: str, transaction_id: str, subscriber_id: str) -> Item | None:
-        return self.table.get(run_pk(environment_id, transaction_id), run_sk(subscriber_id), consistent=True)
+        return self.table.get(transaction_key(environment_id, transaction_id), run_sk(subscriber_id), consistent=True)
 
     def of_subscriber(self, environment_id: str, campaign_id: str, subscriber_id: str, limit: int) -> list[Item]:
         """The subscriber's runs of the campaign, newest first."""
-        pk = pointer_pk(environment_id, campaign_id, subscriber_id)
+        pk = run_pointers_pk(environment_id, campaign_id, subscriber_id)
         pointers = self.table.query_partition(pk, prefix=RUN_PREFIX, limit=limit, newest_first=True).items
-        keys = [{"pk": run_pk(environment_id, p["transactionId"]), "sk": run_sk(subscriber_id)} for p in pointers]
+        keys = [
+            {"pk": transaction_key(environment_id, p["transactionId"]), "sk": run_sk(subscriber_id)} for p in pointers
+        ]
         return self.table.batch_get(keys)
 
     def all_of_subscriber(self, environment_id: str, campaign_id: str, subscriber_id: str) -> Iterator[Item]:
-        pk = pointer_pk(environment_id, campaign_id, subscriber_id)
+        pk = run_pointers_pk(environment_id, campaign_id, subscriber_id)
         pointers = list(self.table.partition_items(pk, prefix=RUN_PREFIX))
-        keys = [{"pk": run_pk(environment_id, p["transactionId"]), "sk": run_sk(subscriber_id)} for p in pointers]
+        keys = [
+            {"pk": transaction_key(environment_id, p["transactionId"]), "sk": run_sk(subscriber_id)} for p in pointers
+        ]
         yield from self.table.batch_get(keys)
 
     def of_transaction(self, environment_id: str, transaction_id: str) -> Iterator[Item]:
-        yield from self.table.partition_items(run_pk(environment_id, transaction_id), prefix=RUN_PREFIX)
+        yield from self.table.partition_items(transaction_key(environment_id, transaction_id), prefix=RUN_PREFIX)
 
     def record_step(self, run: Item, step: str, status: str, detail: Item | None = None) -> None:
         """Appends the step's outcome and makes it the current step; RunNotRunning if the run is not running."""
@@ -90,7 +82,7 @@ class JourneyRuns:
             names={"#status": "status"},
             values={":step": step, ":now": now, ":empty": [], ":entry": [entry], ":running": "running"},
         )
-        pk, sk = run_pk(run["environmentId"], run["transactionId"]), run_sk(run["subscriberId"])
+        pk, sk = transaction_key(run["environmentId"], run["transactionId"]), run_sk(run["subscriberId"])
         if self.table.update(pk, sk, update, condition="#status = :running") is None:
             raise RunNotRunning(f"run of transaction {run['transactionId']} is not running")
 
@@ -126,3 +118,7 @@ def public_run(item: Item) -> dict[str, Any]:
         "updatedAt": item.get("updatedAt") or item["createdAt"],
         "history": item.get("history") or [],
     }
+
+
+def _run_key(environment_id: str, transaction_id: str, subscriber_id: str) -> Item:
+    return {"pk": transaction_key(environment_id, transaction_id), "sk": run_sk(subscriber_id)}

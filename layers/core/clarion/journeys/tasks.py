@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from clarion import clock
 from clarion.conditions import matches
-from clarion.delivery.records import RECORD_SK, DeliveryRecords, record_pk
+from clarion.delivery.records import DeliveryRecords
 from clarion.dynamo import Item
 from clarion.journeys.events import EventWaits
 from clarion.journeys.gates import Digests, Throttles, key_hash
@@ -25,6 +25,7 @@ from clarion.journeys.runs import JourneyRuns
 from clarion.layouts.lookup import layouts_of_trigger
 from clarion.preferences.repository import PreferencesRepository
 from clarion.preferences.service import allowed_channels
+from clarion.store.keys import RECORD_SK, digest_pk, record_pk, throttle_pk
 from clarion.subscribers.repository import SubscribersRepository
 
 
@@ -145,7 +146,7 @@ def branch(task: Task) -> None:
 
 def digest(task: Task) -> None:
     spec, run = task.step["digest"], task.run
-    pk = _gate_pk("DIGEST", task, spec.get("key"))
+    pk = _gate_pk(digest_pk, task, spec.get("key"))
     entry = Digests().enter(pk, run["transactionId"], run["payload"], spec["amount"] * UNIT_SECONDS[spec["unit"]])
     if entry.leader:
         task.outcome("collecting", until=_zulu(entry.until))
@@ -157,7 +158,7 @@ def digest(task: Task) -> None:
 
 
 def digest_release(task: Task) -> None:
-    pk = _gate_pk("DIGEST", task, task.step["digest"].get("key"))
+    pk = _gate_pk(digest_pk, task, task.step["digest"].get("key"))
     collected = Digests().release(pk, task.run["transactionId"])
     task.state["digest"] = collected
     task.outcome("released", count=collected["count"])
@@ -166,7 +167,7 @@ def digest_release(task: Task) -> None:
 
 def throttle(task: Task) -> None:
     spec, run = task.step["throttle"], task.run
-    pk = _gate_pk("THROTTLE", task, spec.get("key"))
+    pk = _gate_pk(throttle_pk, task, spec.get("key"))
     ticket = key_hash({"t": run["transactionId"]}, "t")
     passed = Throttles().admit(pk, spec["limit"], spec["amount"] * UNIT_SECONDS[spec["unit"]], ticket)
     status = "passed" if passed else "throttled"
@@ -209,10 +210,11 @@ def _fresh_outcomes(environment_id: str, outcomes: Item) -> Item:
     }
 
 
-def _gate_pk(kind: str, task: Task, key_path: str | None) -> str:
+def _gate_pk(gate_pk: Callable[[str, str, str, str, str], str], task: Task, key_path: str | None) -> str:
     run = task.run
-    key = key_hash(run["payload"], key_path)
-    return f"ENV#{task.environment_id}#{kind}#{run['campaignId']}#{task.name}#{run['subscriberId']}#{key}"
+    return gate_pk(
+        task.environment_id, run["campaignId"], task.name, run["subscriberId"], key_hash(run["payload"], key_path)
+    )
 
 
 def _zulu(epoch_seconds: float) -> str:

@@ -10,7 +10,6 @@ pointer conditioned on the default read, so two concurrent switches cannot both 
 
 from typing import Any
 
-from clarion.campaigns.repository import campaigns_pk
 from clarion.dynamo import (
     CONDITION_FAILED,
     NEW_ITEM,
@@ -23,18 +22,7 @@ from clarion.dynamo import (
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
-
-LAYOUT_PREFIX = "LAYOUT#"
-DEFAULT_SK = "LAYOUT_DEFAULT"
-_IDENTIFIER = "LAYOUT_IDENTIFIER#"
-
-
-def layout_sk(layout_id: str) -> str:
-    return f"{LAYOUT_PREFIX}{layout_id}"
-
-
-def identifier_sk(identifier: str) -> str:
-    return f"{_IDENTIFIER}{identifier}"
+from clarion.store.keys import DEFAULT_LAYOUT_SK, LAYOUT_PREFIX, environment_pk, layout_identifier_sk, layout_sk
 
 
 class LayoutsRepository:
@@ -42,24 +30,24 @@ class LayoutsRepository:
         self.table = table or DynamoTable(settings().campaigns_table)
 
     def get(self, environment_id: str, layout_id: str) -> Item | None:
-        return self.table.get(campaigns_pk(environment_id), layout_sk(layout_id), consistent=True)
+        return self.table.get(environment_pk(environment_id), layout_sk(layout_id), consistent=True)
 
     def get_many(self, environment_id: str, layout_ids: set[str]) -> dict[str, Item]:
         """The layouts among `layout_ids` that exist, by id: one BatchGetItem per 100."""
-        keys = [{"pk": campaigns_pk(environment_id), "sk": layout_sk(layout_id)} for layout_id in sorted(layout_ids)]
+        keys = [{"pk": environment_pk(environment_id), "sk": layout_sk(layout_id)} for layout_id in sorted(layout_ids)]
         return {item["_id"]: item for item in self.table.batch_get(keys)}
 
     def id_of_identifier(self, environment_id: str, identifier: str) -> str | None:
-        pointer = self.table.get(campaigns_pk(environment_id), identifier_sk(identifier), consistent=True)
+        pointer = self.table.get(environment_pk(environment_id), layout_identifier_sk(identifier), consistent=True)
         return pointer["layoutId"] if pointer else None
 
     def default_id(self, environment_id: str) -> str | None:
-        pointer = self.table.get(campaigns_pk(environment_id), DEFAULT_SK, consistent=True)
+        pointer = self.table.get(environment_pk(environment_id), DEFAULT_LAYOUT_SK, consistent=True)
         return pointer["layoutId"] if pointer else None
 
     def all(self, environment_id: str) -> list[Item]:
         """Every layout of the environment (tens, not thousands), in id order."""
-        return list(self.table.partition_items(campaigns_pk(environment_id), prefix=LAYOUT_PREFIX, page_size=100))
+        return list(self.table.partition_items(environment_pk(environment_id), prefix=LAYOUT_PREFIX, page_size=100))
 
     def create(self, environment_id: str, layout: Item, *, replaces_default: str | None) -> None:
         """Stores a new layout and claims its identifier; if it is the default, takes the default over from
@@ -76,7 +64,7 @@ class LayoutsRepository:
         operations = [self._layout_op(environment_id, changed, unchanged)]
         if changed["identifier"] != read["identifier"]:
             operations += [
-                self.table.delete_op(campaigns_pk(environment_id), identifier_sk(read["identifier"])),
+                self.table.delete_op(environment_pk(environment_id), layout_identifier_sk(read["identifier"])),
                 self._identifier_op(environment_id, changed),
             ]
         if changed["isDefault"] and not read["isDefault"]:
@@ -85,7 +73,7 @@ class LayoutsRepository:
 
     def set_default(self, environment_id: str, layout_id: str, *, replaces_default: str | None) -> None:
         mark = self.table.update_op(
-            campaigns_pk(environment_id),
+            environment_pk(environment_id),
             layout_sk(layout_id),
             Expression("SET isDefault = :true", values={":true": True}),
             "attribute_exists(pk)",
@@ -94,29 +82,29 @@ class LayoutsRepository:
 
     def delete(self, environment_id: str, layout: Item) -> None:
         """Deletes a layout that is not the default (checked again in the write) and frees its identifier."""
-        pk = campaigns_pk(environment_id)
+        pk = environment_pk(environment_id)
         remove = self.table.delete_op(pk, layout_sk(layout["_id"]), "attribute_exists(pk) AND isDefault = :false")
         remove["Delete"]["ExpressionAttributeValues"] = to_item({":false": False})
-        self._write([remove, self.table.delete_op(pk, identifier_sk(layout["identifier"]))])
+        self._write([remove, self.table.delete_op(pk, layout_identifier_sk(layout["identifier"]))])
 
     def _default_ops(self, environment_id: str, layout_id: str, replaces: str | None) -> list[dict[str, Any]]:
         """The pointer moved to `layout_id` (only from `replaces`, as read) and the old default unmarked."""
-        pk = campaigns_pk(environment_id)
+        pk = environment_pk(environment_id)
         condition = NEW_ITEM if replaces is None else Expression("layoutId = :replaces", values={":replaces": replaces})
-        operations = [self.table.put_op({"pk": pk, "sk": DEFAULT_SK, "layoutId": layout_id}, condition)]
+        operations = [self.table.put_op({"pk": pk, "sk": DEFAULT_LAYOUT_SK, "layoutId": layout_id}, condition)]
         if replaces is not None and replaces != layout_id:
             unmark = Expression("SET isDefault = :false", values={":false": False})
             operations.append(self.table.update_op(pk, layout_sk(replaces), unmark, "attribute_exists(pk)"))
         return operations
 
     def _layout_op(self, environment_id: str, layout: Item, condition: Expression) -> dict[str, Any]:
-        keys = {"pk": campaigns_pk(environment_id), "sk": layout_sk(layout["_id"])}
+        keys = {"pk": environment_pk(environment_id), "sk": layout_sk(layout["_id"])}
         return self.table.put_op(keys | layout, condition)
 
     def _identifier_op(self, environment_id: str, layout: Item) -> dict[str, Any]:
         pointer = {
-            "pk": campaigns_pk(environment_id),
-            "sk": identifier_sk(layout["identifier"]),
+            "pk": environment_pk(environment_id),
+            "sk": layout_identifier_sk(layout["identifier"]),
             "layoutId": layout["_id"],
         }
         return self.table.put_op(pointer, NEW_ITEM)
@@ -131,7 +119,7 @@ class LayoutsRepository:
             failed_keys = [
                 _sort_key(op) for reason, op in zip(reasons, operations, strict=False) if reason == CONDITION_FAILED
             ]
-            if any(key.startswith(_IDENTIFIER) for key in failed_keys):
+            if any(key.startswith(layout_identifier_sk("")) for key in failed_keys):
                 raise Conflict("another layout of this environment has this identifier", field="identifier") from error
             raise Conflict("the layouts were changed by another request; read them again and retry") from error
 

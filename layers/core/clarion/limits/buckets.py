@@ -26,6 +26,7 @@ from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression, from_item, is_condition_failed
 from clarion.limits.routes import RouteClass
 from clarion.settings import settings
+from clarion.store.keys import rate_bucket_pk, rate_bucket_sk
 
 MICROS = 1_000_000
 MAX_ATTEMPTS = 4
@@ -110,7 +111,7 @@ class TokenBuckets:
         self.table = DynamoTable(settings().clients_table)
 
     def take(self, environment_id: str, client_id: str, policy: Policy, cost: int) -> Decision:
-        key = (f"ENV#{environment_id}#CLIENT#{client_id}", f"RATE#{policy.route_class}")
+        key = (rate_bucket_pk(environment_id, client_id), rate_bucket_sk(policy.route_class))
         now = int(clock.epoch_seconds() * MICROS)
         cost = min(cost, policy.burst)  # a call bigger than the bucket is admitted when the bucket is full
         increment, span = cost * policy.interval, policy.burst * policy.interval

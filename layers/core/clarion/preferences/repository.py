@@ -1,4 +1,4 @@
-"""Preference items in the subscriber's partition of SubscribersTable (clarion.subscribers.layout).
+"""Preference items in the subscriber's partition of SubscribersTable (keys in clarion.store.keys).
 
 `PREF#GLOBAL` holds the choices for every campaign, `PREF#CAMPAIGN#<campaignId>` those for one campaign. Each
 holds only what the subscriber chose: `enabled` if it was set, `channels` with the channels it turned on or off.
@@ -7,9 +7,7 @@ holds only what the subscriber chose: `enabled` if it was set, `channels` with t
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.errors import Conflict
 from clarion.settings import settings
-from clarion.subscribers.layout import GLOBAL_PREFERENCE, campaign_preference_sk, subscriber_pk
-
-PREFERENCE_PREFIX = "PREF#"
+from clarion.store.keys import GLOBAL_PREFERENCE_SK, PREFERENCE_PREFIX, campaign_preference_sk, subscriber_pk
 
 
 class PreferencesRepository:
@@ -29,7 +27,7 @@ class PreferencesRepository:
         keys = [
             {"pk": subscriber_pk(environment_id, subscriber_id), "sk": sk}
             for subscriber_id in subscriber_ids
-            for sk in (GLOBAL_PREFERENCE, campaign_preference_sk(campaign_id))
+            for sk in (GLOBAL_PREFERENCE_SK, campaign_preference_sk(campaign_id))
         ]
         by_partition: dict[str, list[Item]] = {}
         for item in self.table.batch_get(keys):

@@ -18,7 +18,7 @@ from clarion.preferences.models import (
 )
 from clarion.preferences.repository import PreferencesRepository
 from clarion.principal import Principal
-from clarion.subscribers.layout import GLOBAL_PREFERENCE, campaign_preference_sk
+from clarion.store.keys import GLOBAL_PREFERENCE_SK, campaign_preference_sk
 from clarion.subscribers.repository import SubscribersRepository
 
 
@@ -38,7 +38,7 @@ def allowed_channels(campaign: Item, preference_items: list[Item]) -> dict[str, 
     defaults = campaign.get("preferenceSettings") or {}
     allowed = {channel: bool(defaults.get(channel, True)) for channel in CHANNELS}
     levels = _by_key(preference_items)
-    for level in (levels.get(GLOBAL_PREFERENCE), levels.get(campaign_preference_sk(campaign["_id"]))):
+    for level in (levels.get(GLOBAL_PREFERENCE_SK), levels.get(campaign_preference_sk(campaign["_id"]))):
         allowed |= _choices(level)
     return allowed
 
@@ -72,7 +72,7 @@ def update_global(caller: Principal, subscriber_id: str, request: UpdateGlobalPr
         caller,
         subscriber_id,
         items,
-        sk=GLOBAL_PREFERENCE,
+        sk=GLOBAL_PREFERENCE_SK,
         enabled=request.enabled,
         channels=channels,
         attributes={"level": "global"},
@@ -132,7 +132,7 @@ def _change(
 
 def _global_state(items: list[Item]) -> PreferenceState:
     """The global level as the subscriber set it: every channel on unless turned off."""
-    level = _by_key(items).get(GLOBAL_PREFERENCE) or {}
+    level = _by_key(items).get(GLOBAL_PREFERENCE_SK) or {}
     channels = dict.fromkeys(CHANNELS, True) | _set_channels(level)
     return PreferenceState(enabled=level.get("enabled", True), channels=channels)
 

@@ -4,16 +4,10 @@ One item per campaign holds its latest schedule: a reschedule overwrites it (con
 so a campaign has at most one pending schedule, whose EventBridge Scheduler schedules are listed in `schedules`.
 """
 
-from clarion.campaigns.repository import campaigns_pk
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.ids import utc_now
 from clarion.settings import settings
-
-SCHEDULE_PREFIX = "SCHEDULE#"
-
-
-def schedule_sk(campaign_id: str) -> str:
-    return f"{SCHEDULE_PREFIX}{campaign_id}"
+from clarion.store.keys import environment_pk, schedule_sk
 
 
 class SchedulesRepository:
@@ -21,11 +15,11 @@ class SchedulesRepository:
         self.table = table or DynamoTable(settings().campaigns_table)
 
     def get(self, environment_id: str, campaign_id: str) -> Item | None:
-        return self.table.get(campaigns_pk(environment_id), schedule_sk(campaign_id), consistent=True)
+        return self.table.get(environment_pk(environment_id), schedule_sk(campaign_id), consistent=True)
 
     def put(self, environment_id: str, schedule: Item, *, replacing: Item | None) -> bool:
         """Writes the campaign's schedule; False when another change came first (the item is not as read)."""
-        item = schedule | {"pk": campaigns_pk(environment_id), "sk": schedule_sk(schedule["campaignId"])}
+        item = schedule | {"pk": environment_pk(environment_id), "sk": schedule_sk(schedule["campaignId"])}
         if replacing is None:
             return self.table.put(item, NEW_ITEM)
         item["version"] = replacing["version"] + 1
@@ -46,5 +40,5 @@ class SchedulesRepository:
             },
         )
         condition = "scheduleId = :id AND #status = :planning"
-        pk, sk = campaigns_pk(environment_id), schedule_sk(campaign_id)
+        pk, sk = environment_pk(environment_id), schedule_sk(campaign_id)
         return self.table.update(pk, sk, update, condition=condition) is not None

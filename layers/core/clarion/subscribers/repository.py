@@ -1,4 +1,4 @@
-"""Subscribers in SubscribersTable (layout in clarion.subscribers.layout)."""
+"""Subscribers in SubscribersTable (keys in clarion.store.keys, indexes in clarion.subscribers.layout)."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -6,21 +6,20 @@ from typing import Any
 from clarion.aws import client
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, from_item, is_transaction_cancelled
 from clarion.settings import settings
-from clarion.subscribers.layout import (
-    CONTACT_INDEXES,
-    LIST_INDEX,
-    PROFILE,
-    TOPIC,
+from clarion.store.keys import (
+    PROFILE_SK,
+    SUBSCRIBERS_COUNTER_SK,
+    TOPIC_SK,
     contact_key,
-    counter_pk,
+    counters_pk,
     member_sk,
     membership_sk,
     subscriber_pk,
     subscribers_list_pk,
     topic_pk,
 )
+from clarion.subscribers.layout import CONTACT_INDEXES, LIST_INDEX
 
-SUBSCRIBERS_COUNTER = "COUNT#SUBSCRIBERS"
 _MEMBERSHIP_PREFIX = membership_sk("")
 _EXISTS = "attribute_exists(pk)"
 _CONTACT_KEY_NAMES = {index.key for index in CONTACT_INDEXES.values()}
@@ -32,7 +31,7 @@ class SubscribersRepository:
 
     def get(self, environment_id: str, subscriber_id: str) -> Item | None:
         """The subscriber's profile item, or None."""
-        return self.table.get(subscriber_pk(environment_id, subscriber_id), PROFILE, consistent=True)
+        return self.table.get(subscriber_pk(environment_id, subscriber_id), PROFILE_SK, consistent=True)
 
     def existing_ids(self, environment_id: str, subscriber_ids: Iterable[str]) -> set[str]:
         """Which of `subscriber_ids` exist in the environment (batch reads, 100 keys a request)."""
@@ -41,7 +40,7 @@ class SubscribersRepository:
     def get_many(self, environment_id: str, subscriber_ids: Iterable[str]) -> dict[str, Item]:
         """The profiles of those of `subscriber_ids` that exist, by subscriberId (100 keys a request)."""
         wanted = list(dict.fromkeys(subscriber_ids))
-        found = self.table.batch_get([{"pk": subscriber_pk(environment_id, s), "sk": PROFILE} for s in wanted])
+        found = self.table.batch_get([{"pk": subscriber_pk(environment_id, s), "sk": PROFILE_SK} for s in wanted])
         return {item["subscriberId"]: item for item in found}
 
     def ids_with_contact(self, environment_id: str, *, email: str | None = None, phone: str | None = None) -> list[str]:
@@ -57,7 +56,7 @@ class SubscribersRepository:
         return list(found)
 
     def count(self, environment_id: str) -> int:
-        counter = self.table.get(counter_pk(environment_id), SUBSCRIBERS_COUNTER)
+        counter = self.table.get(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK)
         return int(counter["total"]) if counter else 0
 
     def list_page(self, environment_id: str, *, page: int, limit: int) -> tuple[list[Item], bool]:
@@ -85,7 +84,7 @@ class SubscribersRepository:
         """Writes whole profiles, 25 a request, and counts the `created` new ones once; returns the requests made."""
         requests = self.table.batch_write(puts=[self._with_keys(p) for p in profiles])
         if created:
-            self.table.update(counter_pk(environment_id), SUBSCRIBERS_COUNTER, _add_to_total(created))
+            self.table.update(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, _add_to_total(created))
             requests += 1
         return requests
 
@@ -105,21 +104,21 @@ class SubscribersRepository:
             condition += " AND updatedAt = :read"
             values[":read"] = expected_updated_at
         pk = subscriber_pk(environment_id, subscriber_id)
-        return self.table.update(pk, PROFILE, Expression(text, names, values), condition)
+        return self.table.update(pk, PROFILE_SK, Expression(text, names, values), condition)
 
     def delete(self, environment_id: str, subscriber_id: str) -> bool:
         """Removes the subscriber from its topics (keeping their counts right), then its preferences and profile,
         and uncounts it; False when there was no such subscriber."""
         pk = subscriber_pk(environment_id, subscriber_id)
         sort_keys = self._sort_keys(pk)
-        if PROFILE not in sort_keys:
+        if PROFILE_SK not in sort_keys:
             return False
         memberships = [sk for sk in sort_keys if sk.startswith(_MEMBERSHIP_PREFIX)]
         for sk in memberships:
             self._leave_topic(environment_id, subscriber_id, sk.removeprefix(_MEMBERSHIP_PREFIX))
-        self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE and sk not in memberships])
+        self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE_SK and sk not in memberships])
         try:
-            self.table.transact([self.table.delete_op(pk, PROFILE, _EXISTS), self._count_op(environment_id, -1)])
+            self.table.transact([self.table.delete_op(pk, PROFILE_SK, _EXISTS), self._count_op(environment_id, -1)])
         except Exception as error:
             if is_transaction_cancelled(error):
                 return False  # deleted meanwhile by another request, which uncounted it
@@ -135,7 +134,7 @@ class SubscribersRepository:
                     self.table.delete_op(*membership),
                     self.table.delete_op(*member, _EXISTS),
                     self.table.update_op(
-                        topic_pk(environment_id, topic_key), TOPIC, _add_to("subscriberCount", -1), _EXISTS
+                        topic_pk(environment_id, topic_key), TOPIC_SK, _add_to("subscriberCount", -1), _EXISTS
                     ),
                 ]
             )
@@ -157,7 +156,7 @@ class SubscribersRepository:
             params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _count_op(self, environment_id: str, delta: int) -> dict[str, Any]:
-        return self.table.update_op(counter_pk(environment_id), SUBSCRIBERS_COUNTER, _add_to_total(delta))
+        return self.table.update_op(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, _add_to_total(delta))
 
     @staticmethod
     def _with_keys(profile: Item) -> Item:
@@ -168,7 +167,7 @@ class SubscribersRepository:
         contacts = {name: key for name, key in _contact_keys(environment_id, fields).items() if key is not None}
         return {
             "pk": subscriber_pk(environment_id, subscriber_id),
-            "sk": PROFILE,
+            "sk": PROFILE_SK,
             "listPk": subscribers_list_pk(environment_id),
             "listSk": subscriber_id,
             **fields,

@@ -1,4 +1,4 @@
-"""Topics and their members in SubscribersTable (layout in clarion.subscribers.layout, why in docs/data-model.md).
+"""Topics and their members in SubscribersTable (keys in clarion.store.keys, why in docs/data-model.md).
 
 ENV#<env>#TOPIC#<key>   TOPIC              the topic: _id, key, name, subscriberCount, createdAt, updatedAt
 ENV#<env>#TOPIC#<key>   SUB#<subscriberId> a member (_id, topicId, subscriberId, addedAt): the audience is a Query
@@ -22,18 +22,18 @@ from clarion.dynamo import (
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
-from clarion.subscribers.layout import (
-    LIST_INDEX,
-    TOPIC,
-    counter_pk,
+from clarion.store.keys import (
+    TOPIC_SK,
+    TOPICS_COUNTER_SK,
+    counters_pk,
     member_sk,
     membership_sk,
     subscriber_pk,
     topic_pk,
     topics_list_pk,
 )
+from clarion.subscribers.layout import LIST_INDEX
 
-TOPICS_COUNTER = "COUNT#TOPICS"
 MEMBER_PREFIX = member_sk("")
 # a transaction holds 100 operations: one subscriberCount update and two writes per member
 MEMBERS_PER_TRANSACTION = 49
@@ -47,10 +47,10 @@ class TopicsRepository:
         self.table = table or DynamoTable(settings().subscribers_table)
 
     def get(self, environment_id: str, key: str) -> Item | None:
-        return self.table.get(topic_pk(environment_id, key), TOPIC, consistent=True)
+        return self.table.get(topic_pk(environment_id, key), TOPIC_SK, consistent=True)
 
     def count(self, environment_id: str) -> int:
-        counter = self.table.get(counter_pk(environment_id), TOPICS_COUNTER)
+        counter = self.table.get(counters_pk(environment_id), TOPICS_COUNTER_SK)
         return int(counter["total"]) if counter else 0
 
     def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Item], bool]:
@@ -62,7 +62,7 @@ class TopicsRepository:
         """Stores a new topic and counts it; False when the key is already taken."""
         item = {
             "pk": topic_pk(environment_id, topic["key"]),
-            "sk": TOPIC,
+            "sk": TOPIC_SK,
             "listPk": topics_list_pk(environment_id),
             "listSk": topic["key"],
             **topic,
@@ -75,12 +75,12 @@ class TopicsRepository:
         """False when the topic no longer exists."""
         update = Expression("SET #name = :name, updatedAt = :at", {"#name": "name"}, {":name": name, ":at": at})
         return self._transact_unless_refused(
-            [self.table.update_op(topic_pk(environment_id, key), TOPIC, update, _PRESENT)]
+            [self.table.update_op(topic_pk(environment_id, key), TOPIC_SK, update, _PRESENT)]
         )
 
     def delete_if_empty(self, environment_id: str, key: str) -> bool:
         """Deletes the topic and uncounts it; False when it is gone or has members (a member may have just joined)."""
-        delete = self.table.delete_op(topic_pk(environment_id, key), TOPIC)
+        delete = self.table.delete_op(topic_pk(environment_id, key), TOPIC_SK)
         delete["Delete"] |= _EMPTY.params("ConditionExpression")
         return self._transact_unless_refused([delete, self._count_topics_op(environment_id, -1)])
 
@@ -183,11 +183,11 @@ class TopicsRepository:
 
     def _count_members_op(self, environment_id: str, key: str, change: int) -> dict[str, Any]:
         add = Expression("ADD subscriberCount :change", values={":change": change})
-        return self.table.update_op(topic_pk(environment_id, key), TOPIC, add, _PRESENT)
+        return self.table.update_op(topic_pk(environment_id, key), TOPIC_SK, add, _PRESENT)
 
     def _count_topics_op(self, environment_id: str, change: int) -> dict[str, Any]:
         add = Expression("ADD #total :change", {"#total": "total"}, {":change": change})
-        return self.table.update_op(counter_pk(environment_id), TOPICS_COUNTER, add)
+        return self.table.update_op(counters_pk(environment_id), TOPICS_COUNTER_SK, add)
 
 
 def _chunks(subscriber_ids: list[str]) -> Iterator[list[str]]:

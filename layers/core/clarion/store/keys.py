@@ -1,0 +1,343 @@
+"""Every DynamoDB key of Clarion's tables, one function or constant per key (docs/data-model.md explains why).
+
+Every tenant's key starts with `ENV#<environmentId>`, so one environment can never read another's items. Nothing
+outside this module spells a key: tests/contract/test_store_keys.py fails on a key literal anywhere else.
+"""
+
+import hashlib
+
+# ClientsTable: environments, clients, API keys, rate-limit buckets
+
+ORGANIZATION_PK = "ORG"
+"""The partition of the organization's environments (and their names)."""
+ENVIRONMENT_PREFIX = "ENV#"
+"""Sort-key prefix of the environments in the organization's partition."""
+CLIENT_PREFIX = "CLIENT#"
+"""Sort-key prefix of an environment's clients."""
+API_KEY_SK = "KEY"
+"""The sort key of an API key's item."""
+
+
+def environment_pk(environment_id: str) -> str:
+    """The environment's partition: its clients (ClientsTable); its campaigns, layouts, schedules (CampaignsTable)."""
+    return f"{ENVIRONMENT_PREFIX}{environment_id}"
+
+
+def environment_sk(environment_id: str) -> str:
+    """The environment's item in the organization's partition."""
+    return environment_pk(environment_id)
+
+
+def environment_id_of(key: str) -> str:
+    """The environment id of an environment's key (`environment_pk` / `environment_sk`)."""
+    return key.removeprefix(ENVIRONMENT_PREFIX)
+
+
+def environment_name_sk(name: str) -> str:
+    """The item holding an environment's name (case-insensitive), so two environments never share one."""
+    return f"ENVNAME#{name.lower()}"
+
+
+def client_sk(client_id: str) -> str:
+    """A client in its environment's partition."""
+    return f"{CLIENT_PREFIX}{client_id}"
+
+
+def api_key_pk(hashed_key: str) -> str:
+    """The partition of an API key, by its hash: what the authorizer reads."""
+    return f"KEY#{hashed_key}"
+
+
+def client_audit_prefix(client_id: str) -> str:
+    """Sort-key prefix of a client's audit entries."""
+    return f"AUDIT#{client_id}#"
+
+
+def client_audit_sk(client_id: str, changed_at: str, entry_id: str) -> str:
+    """One audited change to a client, sorted by time."""
+    return f"{client_audit_prefix(client_id)}{changed_at}#{entry_id}"
+
+
+def rate_bucket_pk(environment_id: str, client_id: str) -> str:
+    """The partition of a client's rate-limit buckets."""
+    return f"{environment_pk(environment_id)}#{CLIENT_PREFIX}{client_id}"
+
+
+def rate_bucket_sk(route_class: str) -> str:
+    """The bucket of one class of routes."""
+    return f"RATE#{route_class}"
+
+
+# SubscribersTable: subscribers, preferences, topics, counters
+
+PROFILE_SK = "PROFILE"
+"""The subscriber's profile in its partition."""
+PREFERENCE_PREFIX = "PREF#"
+"""Sort-key prefix of a subscriber's preferences (global and per campaign)."""
+GLOBAL_PREFERENCE_SK = f"{PREFERENCE_PREFIX}GLOBAL"
+"""A subscriber's preferences for every campaign."""
+TOPIC_SK = "TOPIC"
+"""The topic item in its partition."""
+SUBSCRIBERS_COUNTER_SK = "COUNT#SUBSCRIBERS"
+"""An environment's subscriber count, in its counters partition."""
+TOPICS_COUNTER_SK = "COUNT#TOPICS"
+"""An environment's topic count, in its counters partition."""
+
+
+def subscriber_pk(environment_id: str, subscriber_id: str) -> str:
+    """One subscriber's partition (profile, preferences, topics); also SubscriberIndex's key of its records."""
+    return f"{environment_pk(environment_id)}#SUB#{subscriber_id}"
+
+
+def subscribers_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's subscribers (sort key: the subscriberId)."""
+    return f"{environment_pk(environment_id)}#SUBSCRIBERS"
+
+
+def contact_key(environment_id: str, field: str, address: str) -> str:
+    """EmailIndex / PhoneIndex key of an address, hashed so the index does not copy it (an email lower-cased)."""
+    normalized = address.lower() if field == "email" else address
+    return f"{environment_id}#{hashlib.sha256(normalized.encode()).hexdigest()}"
+
+
+def campaign_preference_sk(campaign_id: str) -> str:
+    """A subscriber's preferences for one campaign."""
+    return f"{PREFERENCE_PREFIX}CAMPAIGN#{campaign_id}"
+
+
+def membership_sk(topic_key: str) -> str:
+    """In the subscriber's partition: it belongs to this topic (`membership_sk("")` is the prefix)."""
+    return f"TOPIC#{topic_key}"
+
+
+def topic_pk(environment_id: str, topic_key: str) -> str:
+    """One topic's partition: the topic item and one item per member."""
+    return f"{environment_pk(environment_id)}#TOPIC#{topic_key}"
+
+
+def member_sk(subscriber_id: str) -> str:
+    """A member in its topic's partition (`member_sk("")` is the prefix)."""
+    return f"SUB#{subscriber_id}"
+
+
+def topics_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's topics (sort key: the topic key)."""
+    return f"{environment_pk(environment_id)}#TOPICS"
+
+
+def counters_pk(environment_id: str) -> str:
+    """The partition of an environment's counters (Novu's totalCount in one read)."""
+    return f"{environment_pk(environment_id)}#COUNTERS"
+
+
+# MessagesTable: delivery records, notifications, inbox, idempotency, journey runs
+
+RECORD_SK = "MESSAGE"
+"""The sort key of a delivery record."""
+NOTIFICATION_SK = "NOTIFICATION"
+"""The sort key of a trigger's notification, in its transaction's partition."""
+IDEMPOTENCY_SK = "IDEMPOTENCY"
+"""The sort key of an idempotency claim."""
+INBOX_MESSAGE_PREFIX = "MSG#"
+"""Sort-key prefix of the messages in an inbox."""
+RUN_PREFIX = "RUN#"
+"""Sort-key prefix of journey runs, run pointers and event waits."""
+DIGEST_CURRENT_SK = "CURRENT"
+"""The item naming a digest's open window."""
+HOUSEKEEPING_PK = "HOUSEKEEPING"
+"""The partition of housekeeping's markers (MessagesTable and CampaignsTable)."""
+INBOX_EXPIRY_SWEEP_SK = "INBOX_EXPIRY"
+"""The inbox expiry sweep's marker, in the housekeeping partition of MessagesTable."""
+_INBOX = "#INBOX"
+
+
+def record_pk(environment_id: str, message_id: str) -> str:
+    """A delivery record's partition."""
+    return f"{environment_pk(environment_id)}#MSG#{message_id}"
+
+
+def record_key_parts(pk: str) -> tuple[str, str]:
+    """The environment id and message id of a delivery record's partition key (`record_pk`)."""
+    _, environment_id, _, message_id = pk.split("#", 3)
+    return environment_id, message_id
+
+
+def transaction_key(environment_id: str, transaction_id: str) -> str:
+    """A trigger's partition (its notification and journey runs); also TransactionIndex's key of its records."""
+    return f"{environment_pk(environment_id)}#TX#{transaction_id}"
+
+
+def messages_day_key(environment_id: str, day: str) -> str:
+    """ActivityIndex key of an environment's delivery records of one day (`yyyy-mm-dd`)."""
+    return f"{environment_pk(environment_id)}#MESSAGES#{day}"
+
+
+def notifications_day_key(environment_id: str, day: str) -> str:
+    """ActivityIndex key of an environment's notifications of one day (`yyyy-mm-dd`)."""
+    return f"{environment_pk(environment_id)}#NOTIFICATIONS#{day}"
+
+
+def sending_key(shard: int) -> str:
+    """SendingIndex key of one shard of claimed records."""
+    return f"SENDING#{shard}"
+
+
+def idempotency_pk(environment_id: str, key: str) -> str:
+    """The claim of an `Idempotency-Key` in its environment."""
+    return f"{environment_pk(environment_id)}#IDEMPOTENCY#{key}"
+
+
+def inbox_pk(environment_id: str, subscriber_id: str) -> str:
+    """A subscriber's inbox partition."""
+    return f"{subscriber_pk(environment_id, subscriber_id)}{_INBOX}"
+
+
+def is_inbox_pk(pk: str) -> bool:
+    """Whether a MessagesTable partition key is an inbox's."""
+    return pk.endswith(_INBOX)
+
+
+def unseen_pk(environment_id: str, subscriber_id: str) -> str:
+    """UnseenIndex partition of a subscriber's unseen messages (sort key: the message's `sk`)."""
+    return f"{subscriber_pk(environment_id, subscriber_id)}#UNSEEN"
+
+
+def inbox_message_sk(message_id: str) -> str:
+    """An in-app message in its inbox."""
+    return f"{INBOX_MESSAGE_PREFIX}{message_id}"
+
+
+def feed_sk(created_at: str, message_id: str) -> str:
+    """InboxFeedIndex sort key: creation time (ISO 8601 UTC sorts as text), the message id breaking ties."""
+    return f"{created_at}#{message_id}"
+
+
+def inbox_expiry_key(hour: str, shard: int) -> str:
+    """InboxExpiryIndex key of one shard of the messages expiring in an hour (`yyyy-mm-ddThh`)."""
+    return f"INBOX_EXPIRY#{hour}#{shard}"
+
+
+def expired_inboxes_pk(environment_id: str) -> str:
+    """The partition of an environment's expire-inbox markers (one per campaign)."""
+    return f"{environment_pk(environment_id)}#INBOX_EXPIRED"
+
+
+def expired_inbox_sk(campaign_id: str) -> str:
+    """The expire-inbox marker of one campaign (`expired_inbox_sk("")` is the prefix)."""
+    return f"CAMPAIGN#{campaign_id}"
+
+
+def run_sk(subscriber_id: str) -> str:
+    """A subscriber's journey run, in its transaction's partition."""
+    return f"{RUN_PREFIX}{subscriber_id}"
+
+
+def run_pointers_pk(environment_id: str, campaign_id: str, subscriber_id: str) -> str:
+    """The partition of a subscriber's runs of one journey (pointers to them)."""
+    return f"{environment_pk(environment_id)}#JOURNEY#{campaign_id}#SUB#{subscriber_id}"
+
+
+def run_pointer_sk(created_at: str, transaction_id: str) -> str:
+    """A pointer to a run, newest last."""
+    return f"{RUN_PREFIX}{created_at}#{transaction_id}"
+
+
+def event_wait_pk(environment_id: str, subscriber_id: str, event: str) -> str:
+    """The partition of the runs waiting for a subscriber's event."""
+    return f"{environment_pk(environment_id)}#AWAIT#{subscriber_id}#{event}"
+
+
+def event_wait_sk(transaction_id: str, campaign_id: str, step: str) -> str:
+    """A run's task token, waiting for the event."""
+    return f"{RUN_PREFIX}{transaction_id}#{campaign_id}#{step}"
+
+
+def hits_pk(environment_id: str, subscriber_id: str) -> str:
+    """The partition of a subscriber's events (seed 000's hits)."""
+    return f"{environment_pk(environment_id)}#HITS#{subscriber_id}"
+
+
+def hit_sk(at: str, hit_id: str) -> str:
+    """One event, by time."""
+    return f"EVENT#{at}#{hit_id}"
+
+
+def digest_pk(environment_id: str, campaign_id: str, step: str, subscriber_id: str, key_hash: str) -> str:
+    """The partition of a digest step's windows for one subscriber and digest key."""
+    return f"{environment_pk(environment_id)}#DIGEST#{campaign_id}#{step}#{subscriber_id}#{key_hash}"
+
+
+def throttle_pk(environment_id: str, campaign_id: str, step: str, subscriber_id: str, key_hash: str) -> str:
+    """The partition of a throttle step's counters for one subscriber and throttle key."""
+    return f"{environment_pk(environment_id)}#THROTTLE#{campaign_id}#{step}#{subscriber_id}#{key_hash}"
+
+
+def window_sk(start: str | int) -> str:
+    """A digest window (by its leader's transactionId) or a throttle window (by its start)."""
+    return f"WINDOW#{start}"
+
+
+# CampaignsTable: campaigns, layouts, integrations, schedules, stats, journey snapshots
+
+CAMPAIGN_PREFIX = "CAMPAIGN#"
+"""Sort-key prefix of an environment's campaigns."""
+LAYOUT_PREFIX = "LAYOUT#"
+"""Sort-key prefix of an environment's layouts."""
+DEFAULT_LAYOUT_SK = "LAYOUT_DEFAULT"
+"""The pointer to an environment's default layout."""
+INTEGRATION_PREFIX = "INTEGRATION#"
+"""Sort-key prefix of an environment's integrations."""
+SCHEDULE_PREFIX = "SCHEDULE#"
+"""Sort-key prefix of an environment's campaign schedules."""
+STATS_PREFIX = "STATS#"
+"""Sort-key prefix of daily campaign stats."""
+
+
+def campaign_sk(campaign_id: str) -> str:
+    """A campaign in its environment's partition."""
+    return f"{CAMPAIGN_PREFIX}{campaign_id}"
+
+
+def identifier_sk(identifier: str) -> str:
+    """Holds a campaign's (or, in the integrations partition, an integration's) identifier: keeps it unique."""
+    return f"IDENTIFIER#{identifier}"
+
+
+def layout_sk(layout_id: str) -> str:
+    """A layout in its environment's partition."""
+    return f"{LAYOUT_PREFIX}{layout_id}"
+
+
+def layout_identifier_sk(identifier: str) -> str:
+    """Holds a layout's identifier: keeps it unique."""
+    return f"LAYOUT_IDENTIFIER#{identifier}"
+
+
+def integrations_pk(environment_id: str) -> str:
+    """The partition of an environment's integrations."""
+    return f"{environment_pk(environment_id)}#INTEGRATIONS"
+
+
+def integration_sk(integration_id: str) -> str:
+    """An integration in its environment's integrations partition."""
+    return f"{INTEGRATION_PREFIX}{integration_id}"
+
+
+def schedule_sk(campaign_id: str) -> str:
+    """A campaign's schedule in its environment's partition."""
+    return f"{SCHEDULE_PREFIX}{campaign_id}"
+
+
+def stats_sk(campaign_id: str, day: str) -> str:
+    """A campaign's stats of one day (`yyyy-mm-dd`)."""
+    return f"{STATS_PREFIX}{campaign_id}#{day}"
+
+
+def rollup_sk(day: str) -> str:
+    """Housekeeping's marker: that day's stats are rolled up."""
+    return f"ROLLUP#{day}"
+
+
+def journey_snapshot_sk(campaign_id: str, version: int) -> str:
+    """The immutable snapshot of a journey at a version, which its Lambda tasks read."""
+    return f"JOURNEY#{campaign_id}#V#{version}"
