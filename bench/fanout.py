@@ -242,8 +242,8 @@ def _claim_cost(runtime: LocalRuntime, environment_id: str, claims: int = 1000) 
     100 so that the machine's noise hits both alike."""
     engine = minimum = 0.0
     with runtime.registry.environment_of("EmailSenderFunction"):
-        from clarion.delivery.records import DeliveryRecords, new_record  # noqa: PLC0415
         from clarion.store.keys import RECORD_SK, record_pk  # noqa: PLC0415
+        from clarion.store.records import DeliveryRecords, new_record  # noqa: PLC0415
 
         records = DeliveryRecords()
         content = {"subject": "Issue 7", "html": "<p>Hello</p>"}

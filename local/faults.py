@@ -213,8 +213,8 @@ class FaultInjector:
         return lost
 
     def _patch_deaths(self) -> None:
-        from clarion.delivery.records import DeliveryRecords  # noqa: PLC0415 - the application's, once on sys.path
         from clarion.engine.record_store import DispatchedRecords  # noqa: PLC0415
+        from clarion.store.records import DeliveryRecords  # noqa: PLC0415 - the application's, once on sys.path
 
         injector = self
         registry = self.runtime.registry

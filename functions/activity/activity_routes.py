@@ -18,10 +18,10 @@ from clarion.activity.models import (
     Notification,
 )
 from clarion.api import PageNumber, caller, endpoint
-from clarion.delivery.records import CHANNELS, Channel
 from clarion.errors import ValidationFailed
 from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId, SubscriberId
+from clarion.store.records import CHANNELS, Channel
 
 router = APIGatewayHttpRouter()
 MessageLimit = Annotated[int, Query(ge=1, le=MAX_MESSAGES_PER_PAGE, description="Messages per page")]

@@ -11,9 +11,9 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import endpoint
 from clarion.delivery import jobs
-from clarion.delivery.records import CHANNELS, Channel
 from clarion.limits import RouteClass
 from clarion.models import Envelope, Model
+from clarion.store.records import CHANNELS, Channel
 
 router = APIGatewayHttpRouter()
 

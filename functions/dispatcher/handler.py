@@ -1,4 +1,4 @@
-"""The dispatcher: one dispatch job per invocation (BatchSize 1), fanned out by clarion.engine.fanout."""
+"""The dispatcher: one dispatch job per invocation (BatchSize 1), fanned out by clarion.campaigns.dispatch."""
 
 import json
 from typing import Any
@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clarion.engine.fanout import dispatch
+from clarion.campaigns.dispatch import dispatch
 
 logger = Logger()
 tracer = Tracer()

@@ -6,8 +6,8 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clarion.delivery.records import Channel
 from clarion.delivery.sender import send_jobs
+from clarion.store.records import Channel
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
-from clarion.engine import cancel, triggers
+from clarion.engine import triggers
 from clarion.engine.idempotency import idempotent_requests
 from clarion.engine.models import (
     BroadcastRequest,
@@ -18,6 +18,7 @@ from clarion.engine.models import (
     FailedTriggerResult,
     TriggerEventResult,
 )
+from clarion.journeys import service as journeys
 from clarion.limits import RouteClass
 from clarion.models import Envelope, SubscriberId
 
@@ -84,4 +85,4 @@ def broadcast(body: BroadcastRequest) -> Envelope[TriggerEventResult]:
     summary="Cancel what of a trigger has not been sent yet; false when nothing was left to cancel (Novu)",
 )
 def cancel_trigger(transactionId: TransactionId) -> Envelope[bool]:
-    return Envelope(data=cancel.cancel_transaction(caller(router), transactionId))
+    return Envelope(data=journeys.cancel_trigger(caller(router), transactionId))

@@ -209,11 +209,11 @@ def _dispatch_only(runtime: LocalRuntime) -> None:
     from clarion.aws import client
 
     with runtime.registry.environment_of("DispatcherFunction"):
-        from clarion.engine import fanout
+        from clarion.campaigns.dispatch import dispatch
 
         sqs = client("sqs")
         url = runtime.resources.queues["DispatchQueue"]
         while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
             for message in messages:
-                fanout.dispatch(json.loads(message["Body"]), remaining_ms=lambda: 300_000)
+                dispatch(json.loads(message["Body"]), remaining_ms=lambda: 300_000)
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import DynamoTable
 from clarion.errors import Conflict
+from clarion.store.campaigns import CampaignsRepository
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api

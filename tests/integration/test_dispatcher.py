@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from clarion.delivery.records import DeliveryRecords
+from clarion.campaigns.dispatch import dispatch
 from clarion.engine import fanout
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.messages import message_id
 from clarion.engine.models import DispatchJob
+from clarion.store.records import DeliveryRecords
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
@@ -143,9 +144,9 @@ def test_a_job_rerun_after_crashing_before_the_enqueue_sends_once(runtime, admin
     with monkeypatch.context() as patched:
         patched.setattr(fanout.jobs, "enqueue", crash)
         with pytest.raises(RuntimeError):
-            fanout.dispatch(crashing, remaining_ms=lambda: 300_000)
+            dispatch(crashing, remaining_ms=lambda: 300_000)
     assert [r["status"] for r in records(runtime, admin)] == ["queued"]
-    fanout.dispatch(crashing, remaining_ms=lambda: 300_000)
+    dispatch(crashing, remaining_ms=lambda: 300_000)
     runtime.drain()
     assert len(emails_with_subject(runtime, f"{sent['name']} T2")) == 1
 
@@ -154,14 +155,14 @@ def test_a_job_rerun_does_not_enqueue_again_a_record_a_sender_has_tried(runtime,
     sent = campaign(admin, EMAIL_STEP)
     subscriber(admin, "user-1", email="ada@example.com")
     repeated = job(admin, sent, code="T3", subscriberIds=["user-1"])
-    assert fanout.dispatch(repeated, remaining_ms=lambda: 300_000).enqueued == 1
+    assert dispatch(repeated, remaining_ms=lambda: 300_000).enqueued == 1
     (record,) = records(runtime, admin)
     tried = DeliveryRecords()
     claimed = tried.claim(admin.environment_id, record["_id"])
     assert claimed is not None
     tried.requeue(claimed, "TooManyRequestsException: slow down")  # as a sender does, its job kept for a backoff
 
-    assert fanout.dispatch(repeated, remaining_ms=lambda: 300_000).enqueued == 0
+    assert dispatch(repeated, remaining_ms=lambda: 300_000).enqueued == 0
     runtime.drain()
     assert len(emails_with_subject(runtime, f"{sent['name']} T3")) == 1
 
@@ -183,9 +184,7 @@ def test_out_of_time_the_dispatcher_queues_a_continuation_that_finishes_the_audi
     for member in members:
         subscriber(admin, member, email=f"{member}@example.com")
     admin.post("/v1/topics/big/subscribers", {"subscribers": members})
-    outcome = fanout.dispatch(
-        job(admin, sent, code="V1", topicKeys=["big"]), remaining_ms=lambda: 0, page_size=2, margin_ms=1
-    )
+    outcome = dispatch(job(admin, sent, code="V1", topicKeys=["big"]), remaining_ms=lambda: 0, page_size=2, margin_ms=1)
     assert (outcome.recipients, outcome.continued) == (2, True)
     assert sorted(by_subscriber(runtime, admin)) == members[:2]
     runtime.drain()
@@ -200,7 +199,7 @@ def test_small_pages_stream_every_source_in_turn(runtime: LocalRuntime, admin: A
     for subscriber_id in listed + members:
         subscriber(admin, subscriber_id, phone="+14155550100")
     admin.post("/v1/topics/t1/subscribers", {"subscribers": members})
-    outcome = fanout.dispatch(
+    outcome = dispatch(
         job(admin, sent, code="W1", subscriberIds=listed, topicKeys=["t1", "missing-topic"]),
         remaining_ms=lambda: 300_000,
         page_size=2,
@@ -216,7 +215,7 @@ def test_an_all_subscribers_job_reaches_every_subscriber_of_the_environment(
     everyone = [f"user-{index}" for index in range(5)]
     for subscriber_id in everyone:
         subscriber(admin, subscriber_id, phone="+14155550100")
-    outcome = fanout.dispatch(job(admin, sent, code="X1", all=True), remaining_ms=lambda: 300_000, page_size=2)
+    outcome = dispatch(job(admin, sent, code="X1", all=True), remaining_ms=lambda: 300_000, page_size=2)
     assert outcome.recipients == 5
     assert sorted(by_subscriber(runtime, admin)) == everyone
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from clarion.delivery.records import DeliveryRecords
 from clarion.housekeeping.stats import CampaignStats
 from clarion.housekeeping.stuck import OUTCOME_UNKNOWN, REQUEUED_REASON
 from clarion.ids import new_id
+from clarion.store.records import DeliveryRecords
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.test_campaign_schedule import EMAIL_STEP, campaign, emails_with_subject, subject, subscriber

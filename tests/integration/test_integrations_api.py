@@ -26,7 +26,7 @@ def create(api: Api, **fields: Any) -> dict[str, Any]:
 
 def secret(runtime: LocalRuntime, api: Api, integration_id: str) -> dict[str, Any]:
     with runtime.registry.environment_of("IntegrationsFunction"):
-        from clarion.integrations.credentials import secret_name
+        from clarion.delivery.credentials import secret_name
 
         value = client("secretsmanager").get_secret_value(SecretId=secret_name(api.environment_id, integration_id))
     return json.loads(value["SecretString"])

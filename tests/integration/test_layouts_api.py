@@ -304,7 +304,7 @@ def test_a_layout_failing_to_render_fails_the_record_naming_layout_id(runtime: L
 
 
 def test_the_layouts_are_read_once_per_trigger_not_per_recipient(runtime: LocalRuntime, admin: Api, monkeypatch):
-    from clarion.layouts.repository import LayoutsRepository
+    from clarion.store.layouts import LayoutsRepository
 
     reads: list[str] = []
     real_default_id = LayoutsRepository.default_id

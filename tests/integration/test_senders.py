@@ -26,7 +26,7 @@ SENDERS |= {"in_app": "InAppSenderFunction", "chat": "ChatSenderFunction"}
 def write(runtime: LocalRuntime, channel: Any, to: dict[str, Any], content: dict[str, Any], **fields: Any) -> dict:
     """A delivery record written as the dispatcher writes it (`fields` override the record's)."""
     with runtime.registry.environment_of(SENDERS[channel]):
-        from clarion.delivery.records import DeliveryRecords, new_record
+        from clarion.store.records import DeliveryRecords, new_record
 
         environment_id = fields.pop("environment_id", new_id())
         record = new_record(environment_id, fields.pop("subscriber_id", "user-1"), channel, to=to, content=content)
@@ -51,7 +51,7 @@ def queue(runtime: LocalRuntime, channel: Any, to: dict[str, Any], content: dict
 
 def stored(runtime: LocalRuntime, record: dict[str, Any]) -> dict[str, Any]:
     with runtime.registry.environment_of(SENDERS[record["channel"]]):
-        from clarion.delivery.records import DeliveryRecords
+        from clarion.store.records import DeliveryRecords
 
         found = DeliveryRecords().get(record["environmentId"], record["_id"])
     assert found is not None

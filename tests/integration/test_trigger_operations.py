@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from clarion.engine import fanout
+from clarion.campaigns.dispatch import dispatch
 from clarion.engine.idempotency import IdempotencyKeys, request_hash
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
@@ -216,7 +216,7 @@ def test_a_cancel_after_the_fan_out_cancels_the_queued_records(runtime: LocalRun
     to = {"type": "Topic", "topicKey": "crew"}
     trigger_event(admin, sent["identifier"], to, transactionId="x-2", payload={"code": "X2"})
     (job,) = [job for job in dispatch_queue_messages(runtime) if job["transactionId"] == "x-2"]
-    assert fanout.dispatch(job, remaining_ms=lambda: 10**6).records == len(members)
+    assert dispatch(job, remaining_ms=lambda: 10**6).records == len(members)
     assert cancel(admin, "x-2").json() == {"data": True}
     runtime.drain()
     assert sent_to(runtime, sent, "X2") == []

@@ -3,8 +3,9 @@
 import pytest
 
 from clarion.campaigns.models import Step
+from clarion.engine.steps import is_journey
 from clarion.errors import ValidationFailed
-from clarion.journeys.graph import is_journey, validate_steps
+from clarion.journeys.graph import validate_steps
 
 SEND = {"channel": "sms", "content": {"body": "hi"}}
 

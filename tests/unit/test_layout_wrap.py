@@ -2,8 +2,8 @@
 
 import pytest
 
-from clarion.layouts.wrap import content_problem, wrap
 from clarion.templates.render import RenderFailed
+from clarion.templates.wrap import content_problem, wrap
 
 
 @pytest.mark.parametrize("placeholder", ["{{{body}}}", "{{{ body }}}", "{{ body }}", "{{body}}", "{{- body -}}"])

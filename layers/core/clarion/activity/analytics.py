@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from pydantic import Field
 
 from clarion import clock
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
 from clarion.housekeeping.stats import COUNTED, CampaignStats
 from clarion.models import Model
 from clarion.principal import Principal
+from clarion.store.campaigns import CampaignsRepository
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 93

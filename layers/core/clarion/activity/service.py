@@ -18,11 +18,12 @@ from clarion.activity.models import (
     NotificationJob,
 )
 from clarion.activity.repository import ActivityRepository, IndexPartition
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
+from clarion.engine.steps import MAX_STEPS
 from clarion.errors import NotFound
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store.campaigns import CampaignsRepository
 from clarion.store.keys import NOTIFICATION_SK, RECORD_SK, messages_day_key, notifications_day_key
 
 WEEK_DAYS, MONTH_DAYS = 7, 30
@@ -125,9 +126,7 @@ def execution_details(caller: Principal, notification_id: str, subscriber_id: st
 
 
 def _subscriber_records(environment_id: str, transaction_id: str, subscriber_id: str) -> list[Item]:
-    # both pull the campaign models and the dispatcher's rendering (jinja2): ~150 ms only this route needs
-    from clarion.campaigns.models import MAX_STEPS  # noqa: PLC0415
-    from clarion.engine.messages import message_id  # noqa: PLC0415
+    from clarion.engine.messages import message_id  # noqa: PLC0415 - pulls jinja2 (~150 ms) only this route needs
 
     ids = [message_id(environment_id, transaction_id, subscriber_id, step) for step in range(MAX_STEPS)]
     return ActivityRepository().records(environment_id, ids)

@@ -16,11 +16,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from clarion.engine.steps import MAX_STEPS
 from clarion.journeys.models import BranchRule, DigestSpec, StepId, StepType, ThrottleSpec, WaitSpec
 from clarion.models import Model, Name, ObjectId, Request, SubscriberId
 from clarion.templates.render import MAX_SOURCE_CHARS, template_problem
 
-MAX_STEPS = 20
 MAX_TOPICS = 100
 MAX_SUBSCRIBERS = 1000
 MAX_LOCALES = 50

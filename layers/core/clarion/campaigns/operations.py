@@ -18,8 +18,6 @@ from clarion.campaigns.operation_models import (
     RemoveInboxResult,
     SendCampaignRequest,
 )
-from clarion.campaigns.repository import CampaignsRepository
-from clarion.delivery.records import DeliveryRecords
 from clarion.dynamo import Item
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_queue import send_dispatch_job
@@ -31,6 +29,8 @@ from clarion.inbox.expiry import ExpiredCampaignsRepository
 from clarion.inbox.repository import InboxRepository
 from clarion.principal import Principal
 from clarion.schedules.service import audience_targets
+from clarion.store.campaigns import CampaignsRepository
+from clarion.store.records import DeliveryRecords
 from clarion.subscribers.repository import SubscribersRepository
 
 ACTIVE, STOPPED = "active", "stopped"

@@ -5,13 +5,14 @@ import unicodedata
 from typing import Any
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
+from clarion.engine.layouts import require_layouts
+from clarion.engine.steps import is_journey
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
-from clarion.journeys.graph import is_journey, validate_steps
-from clarion.layouts.lookup import require_layouts
+from clarion.journeys.graph import validate_steps
 from clarion.principal import Principal
+from clarion.store.campaigns import CampaignsRepository
 
 FINAL_STATUS = "completed"
 _CAMPAIGN_FIELDS = [field.alias or name for name, field in Campaign.model_fields.items()]

@@ -9,9 +9,9 @@ created after the cached read (the campaign may have been started again since).
 from dataclasses import dataclass
 
 from clarion.auth.cache import TtlCache
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.ids import utc_now
+from clarion.store.campaigns import CampaignsRepository
 
 CAMPAIGN_TTL_SECONDS = 10.0
 _HELD_BACK = ("stopped", "paused")

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from clarion.aws import client
-from clarion.delivery.records import Channel
 from clarion.settings import settings
+from clarion.store.records import Channel
 
 SEND_BATCH_SIZE = 10
 SEND_ATTEMPTS = 5

@@ -10,12 +10,11 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clarion.delivery import jobs
+from clarion.delivery import jobs, routing
 from clarion.delivery.campaign_gate import cancel_reason
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
-from clarion.delivery.records import Channel, DeliveryRecords
 from clarion.dynamo import Item
-from clarion.integrations import routing
+from clarion.store.records import Channel, DeliveryRecords
 
 logger = Logger(child=True)
 tracer = Tracer()

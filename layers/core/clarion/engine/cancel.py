@@ -5,26 +5,30 @@ the dispatch jobs still queued write no more records (the dispatcher checks the 
 record of the transaction still `queued` moves to `cancelled` with a conditional UpdateItem, which a sender's
 claim (also conditioned on `queued`) can never interleave with. One window remains: a page whose check passed
 just before the mark was written, and whose records are written after the sweep read the index.
+
+A journey's runs belong to clarion.journeys, above the engine: its caller passes their cancel in as `stop_runs`.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from clarion.aws import client
-from clarion.delivery.records import DeliveryRecords
 from clarion.dynamo import Expression, from_item
 from clarion.engine.notifications import Notifications
 from clarion.ids import utc_now
 from clarion.principal import Principal
 from clarion.store.keys import RECORD_SK, transaction_key
+from clarion.store.records import DeliveryRecords
 
 TRANSACTION_INDEX = "TransactionIndex"
 CANCEL_REASON = "the trigger was cancelled"
 PAGE_SIZE = 100
 
 
-def cancel_transaction(caller: Principal, transaction_id: str) -> bool:
+def cancel_transaction(caller: Principal, transaction_id: str, *, stop_runs: Callable[[str, str], int]) -> bool:
     """True when something was still to do and is now stopped; False when there was nothing left to cancel (an
-    unknown transaction, one of another environment, one already cancelled, or one fully sent)."""
+    unknown transaction, one of another environment, one already cancelled, or one fully sent). `stop_runs`
+    (environment, transaction) stops the transaction's journey runs and says how many it stopped."""
     environment_id = caller.environment_id
     notifications = Notifications()
     notification = notifications.get(environment_id, transaction_id)
@@ -34,9 +38,7 @@ def cancel_transaction(caller: Principal, transaction_id: str) -> bool:
     if fanout_pending:
         notifications.mark_cancelled(environment_id, transaction_id)
     cancelled = QueuedRecords().cancel_all(environment_id, transaction_id)
-    from clarion.journeys.service import cancel_transaction_runs  # noqa: PLC0415 - Step Functions only if needed
-
-    cancelled += cancel_transaction_runs(environment_id, transaction_id)  # a journey's runs stop too
+    cancelled += stop_runs(environment_id, transaction_id)  # a journey's runs stop too
     if cancelled and not fanout_pending:
         notifications.mark_cancelled(environment_id, transaction_id)
     return fanout_pending or cancelled > 0

@@ -12,7 +12,7 @@ from contextlib import suppress
 from aws_lambda_powertools import Logger
 
 from clarion.dynamo import Item
-from clarion.engine.fanout import DispatchOutcome, recipient_records, store_and_enqueue
+from clarion.engine.fanout import DispatchOutcome, Runners, recipient_records, store_and_enqueue
 from clarion.engine.models import DispatchJob, ExecutionTarget, Targets, TriggerUser
 from clarion.engine.notifications import Notifications
 from clarion.engine.triggers import upsert_user
@@ -23,7 +23,7 @@ from clarion.subscribers.repository import SubscribersRepository
 logger = Logger(child=True)
 
 
-def dispatch_execution(job: DispatchJob, campaign: Item, outcome: DispatchOutcome) -> None:
+def dispatch_execution(job: DispatchJob, campaign: Item, outcome: DispatchOutcome, runners: Runners) -> None:
     environment_id = job["environmentId"]
     targets = job.get("execution") or []
     executor = Principal(client_id=job.get("clientId", ""), environment_id=environment_id, scopes=frozenset())
@@ -39,7 +39,8 @@ def dispatch_execution(job: DispatchJob, campaign: Item, outcome: DispatchOutcom
         recipients.append((target_job, target["subscriberId"]))
     subscriber_ids = list(dict.fromkeys(target["subscriberId"] for target in targets))
     profiles = SubscribersRepository().get_many(environment_id, subscriber_ids)
-    store_and_enqueue(environment_id, recipient_records(environment_id, campaign, recipients, profiles), outcome)
+    records = recipient_records(environment_id, campaign, recipients, profiles, runners)
+    store_and_enqueue(environment_id, records, outcome)
     outcome.recipients += len(targets)
 
 

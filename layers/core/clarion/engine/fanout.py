@@ -14,17 +14,19 @@ the function's timeout (300 s) and each run stops `margin_ms` before its deadlin
 Records are always written before their jobs are enqueued, so a sender never receives a job without a record.
 Before each page the dispatcher reads the trigger's notification: a cancelled transaction gets no more records
 (clarion.engine.cancel); reaching the end of the audience is noted on it as `dispatchedAt`.
+
+A journey's recipients get runs, and a local-time schedule's planning job collects zones: both belong to packages
+above the engine (clarion.journeys, clarion.schedules), which the caller passes in as `Runners`.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.delivery import jobs
-from clarion.delivery.records import Channel
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
 from clarion.engine.audience import AudiencePage, in_zone, read_page
@@ -33,10 +35,12 @@ from clarion.engine.messages import records_for
 from clarion.engine.models import DispatchJob
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
+from clarion.engine.steps import is_journey
 from clarion.inbox.expiry import with_inbox_expiry
-from clarion.journeys.graph import is_journey
-from clarion.preferences.repository import PreferencesRepository
 from clarion.preferences.service import allowed_channels
+from clarion.store.campaigns import CampaignsRepository
+from clarion.store.preferences import PreferencesRepository
+from clarion.store.records import Channel
 
 PAGE_SIZE = 100
 MARGIN_MS = 60_000
@@ -51,10 +55,24 @@ class DispatchOutcome:
     continued: bool = False
 
 
+JourneyRecipient = tuple[str, str, dict[str, Any], Item]
+"""(subscriberId, transactionId, payload, trigger extras) of one run to start."""
+
+
+@dataclass(frozen=True)
+class Runners:
+    """The work of a dispatch job that the packages above the engine own: starting a journey's runs, planning a
+    local-time schedule's zones. Passed in by the dispatcher, so the engine never imports its callers."""
+
+    start_runs: Callable[[str, Item, Iterable[JourneyRecipient], dict[str, Item]], int]
+    plan_zones: Callable[..., None]  # (job, *, remaining_ms, page_size, margin_ms)
+
+
 def dispatch(
     job: DispatchJob,
     *,
     remaining_ms: Callable[[], int],
+    runners: Runners,
     page_size: int = PAGE_SIZE,
     margin_ms: int = MARGIN_MS,
 ) -> DispatchOutcome:
@@ -69,12 +87,10 @@ def dispatch(
     if "execution" in job:
         from clarion.engine.execution import dispatch_execution  # noqa: PLC0415 - only execute jobs need it
 
-        dispatch_execution(job, campaign, outcome)
+        dispatch_execution(job, campaign, outcome, runners)
         return outcome
     if "plan" in job:  # a local-time schedule's planning: no message, only the audience's zones
-        from clarion.schedules.planner import plan_zones  # noqa: PLC0415 - only planning jobs need it
-
-        plan_zones(job, remaining_ms=remaining_ms, page_size=page_size, margin_ms=margin_ms)
+        runners.plan_zones(job, remaining_ms=remaining_ms, page_size=page_size, margin_ms=margin_ms)
         return outcome
     cursor = job["cursor"]
     notifications = Notifications()
@@ -85,7 +101,7 @@ def dispatch(
         page = read_page(job["environmentId"], job["targets"], cursor, page_size=page_size)
         if "zone" in job:
             page = in_zone(page, job["zone"])
-        _dispatch_page(job, campaign, page, outcome)
+        _dispatch_page(job, campaign, page, outcome, runners)
         cursor = page.next_cursor
         if cursor is None:
             notifications.mark_dispatched(job["environmentId"], job["transactionId"])
@@ -97,23 +113,27 @@ def dispatch(
             return outcome
 
 
-def _dispatch_page(job: DispatchJob, campaign: Item, page: AudiencePage, outcome: DispatchOutcome) -> None:
+def _dispatch_page(
+    job: DispatchJob, campaign: Item, page: AudiencePage, outcome: DispatchOutcome, runners: Runners
+) -> None:
     recipients = [(job, subscriber_id) for subscriber_id in page.subscriber_ids]
-    records = recipient_records(job["environmentId"], campaign, recipients, page.profiles)
+    records = recipient_records(job["environmentId"], campaign, recipients, page.profiles, runners)
     store_and_enqueue(job["environmentId"], records, outcome)
     outcome.recipients += len(page.subscriber_ids)
 
 
 def recipient_records(
-    environment_id: str, campaign: Item, recipients: list[tuple[DispatchJob, str]], profiles: dict[str, Item]
+    environment_id: str,
+    campaign: Item,
+    recipients: list[tuple[DispatchJob, str]],
+    profiles: dict[str, Item],
+    runners: Runners,
 ) -> list[Item]:
     """The records of each (job, subscriber), the subscribers' preferences read in one go. A journey writes no
-    records here: each recipient gets a run of its state machine (clarion.journeys.machines)."""
+    records here: each recipient gets a run of its state machine (`runners.start_runs`)."""
     if is_journey(campaign.get("steps") or []):
-        from clarion.journeys.machines import start_runs  # noqa: PLC0415 - only journeys need Step Functions
-
         runs = [(s, job["transactionId"], job["payload"], trigger_extras.extras_of(job)) for job, s in recipients]
-        start_runs(environment_id, campaign, runs, profiles)
+        runners.start_runs(environment_id, campaign, runs, profiles)
         return []
     subscriber_ids = list(dict.fromkeys(subscriber_id for _, subscriber_id in recipients))
     # a critical campaign reaches every channel: its preferences need no read

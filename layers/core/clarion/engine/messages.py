@@ -5,14 +5,14 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from clarion.delivery.records import Channel, new_record
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
 from clarion.engine.addresses import NO_ADDRESS, address_for
+from clarion.engine.layouts import StepLayouts, layouts_of_trigger
 from clarion.engine.models import DispatchJob
 from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
-from clarion.layouts.lookup import StepLayouts, layouts_of_trigger
+from clarion.store.records import Channel, new_record
 from clarion.templates.render import RenderFailed, render_step
 
 

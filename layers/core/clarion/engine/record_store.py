@@ -1,10 +1,10 @@
-"""What the dispatcher reads and writes of the delivery records (MessagesTable, clarion.delivery.records)."""
+"""What the dispatcher reads and writes of the delivery records (MessagesTable, clarion.store.records)."""
 
 from collections.abc import Iterable
 
-from clarion.delivery.records import DeliveryRecords
 from clarion.dynamo import Item
 from clarion.store.keys import RECORD_SK, record_pk
+from clarion.store.records import DeliveryRecords
 
 
 class DispatchedRecords:

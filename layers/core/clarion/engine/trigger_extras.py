@@ -7,7 +7,7 @@ carried by the dispatch job to every record.
 - `overrides`, as Novu v1 has them: `email` (from, senderName, replyTo, cc, bcc, text), `sms` (content), `fcm` /
   `apns` / `push` (title, body, data: merged over the step's); `email.integrationIdentifier` and
   `sms.integrationIdentifier` name the integration that sends (checked when the trigger is accepted);
-  `layoutIdentifier` names the layout of every email step (clarion.layouts.lookup). Unknown keys are ignored, as
+  `layoutIdentifier` names the layout of every email step (clarion.engine.layouts). Unknown keys are ignored, as
   Novu ignores them.
 """
 
@@ -74,7 +74,7 @@ def require_named_integrations(environment_id: str, overrides: dict[str, Any] | 
     if not named:
         return
     # the integrations' code stays off the trigger's cold start: few triggers name an integration
-    from clarion.integrations.selection import active_integrations, named_integration  # noqa: PLC0415
+    from clarion.integrations.selection import active_integrations, named_integration  # noqa: PLC0415 - cold start
 
     active = active_integrations(environment_id)
     for channel, identifier in named.items():

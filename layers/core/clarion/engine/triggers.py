@@ -8,7 +8,6 @@ A trigger never fans out inline, so it answers in bounded time whatever the audi
 import json
 from typing import Any
 
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
 from clarion.engine.addresses import address_for
@@ -30,6 +29,7 @@ from clarion.engine.notifications import Notifications
 from clarion.errors import ClarionError, Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from clarion.ids import new_id
 from clarion.principal import Principal
+from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers import service as subscribers
 from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChannelRequest
 from clarion.subscribers.repository import SubscribersRepository

@@ -25,10 +25,10 @@ from aws_lambda_powertools import Logger
 from clarion import clock
 from clarion.aws import client
 from clarion.delivery import jobs
-from clarion.delivery.records import SENDING_SHARDS, Channel, DeliveryRecords
 from clarion.dynamo import Expression, from_item
 from clarion.ids import utc_now
 from clarion.store.keys import record_key_parts, sending_key
+from clarion.store.records import SENDING_SHARDS, Channel, DeliveryRecords
 
 SENDING_INDEX = "SendingIndex"
 STUCK_AFTER = timedelta(minutes=15)

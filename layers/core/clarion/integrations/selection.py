@@ -13,7 +13,7 @@ from typing import Any
 
 from clarion.conditions import matches
 from clarion.dynamo import Item
-from clarion.integrations.repository import IntegrationsRepository
+from clarion.store.integrations import IntegrationsRepository
 
 NO_MATCH = "no active integration matches"
 

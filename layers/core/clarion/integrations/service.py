@@ -8,20 +8,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from clarion.delivery import credentials as secrets
 from clarion.delivery.providers import provider_ids, provider_module
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
-from clarion.integrations import credentials as secrets
 from clarion.integrations.models import (
     MASK,
     CreateIntegrationRequest,
     Integration,
     UpdateIntegrationRequest,
 )
-from clarion.integrations.repository import IntegrationsRepository
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store.integrations import IntegrationsRepository
 
 
 def create_integration(caller: Principal, body: CreateIntegrationRequest) -> Integration:

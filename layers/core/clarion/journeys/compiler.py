@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from clarion.journeys.graph import END, SEND, edges, step_id, step_type
+from clarion.engine.steps import SEND, step_type
+from clarion.journeys.graph import END, edges, step_id
 from clarion.journeys.models import UNIT_SECONDS
 from clarion.store.keys import run_sk, transaction_key
 

@@ -12,21 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from clarion.engine.steps import SEND, is_journey, step_type
 from clarion.errors import ValidationFailed
 
 END = ""
-SEND = "send"
 _SEND_FIELDS = ("channel", "content", "locales", "layoutId")
 _TYPE_FIELDS = {"wait": "wait", "branch": "branches", "digest": "digest", "throttle": "throttle"}
 _WAIT_KINDS = ("amount", "until", "timeOfDay", "event")
-
-
-def step_type(step: Mapping[str, Any]) -> str:
-    return str(step.get("type") or SEND)
-
-
-def is_journey(steps: Sequence[Mapping[str, Any]]) -> bool:
-    return any(step_type(step) != SEND or step.get("next") for step in steps)
 
 
 def step_id(steps: Sequence[Mapping[str, Any]], index: int) -> str:

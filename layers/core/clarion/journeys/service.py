@@ -1,10 +1,10 @@
 """What the API does with journeys: cancel a campaign's runs for given subscribers, list a subscriber's runs,
-record a subscriber's event and resume the runs waiting for it; and stop a cancelled trigger's runs."""
+record a subscriber's event and resume the runs waiting for it; and cancel a trigger, its runs with it."""
 
 from datetime import datetime
 
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
+from clarion.engine.cancel import cancel_transaction
 from clarion.errors import NotFound, ValidationFailed
 from clarion.ids import utc_now
 from clarion.journeys.events import EventWaits, record_hit
@@ -18,6 +18,7 @@ from clarion.journeys.models import (
 )
 from clarion.journeys.runs import JourneyRuns, public_run
 from clarion.principal import Principal
+from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers.repository import SubscribersRepository
 
 CANCEL_REASON = "the journey was cancelled"
@@ -48,6 +49,12 @@ def cancel_journey(caller: Principal, campaign_id: str, request: CancelJourneyRe
             else:
                 result.alreadyCompleted += 1
     return result
+
+
+def cancel_trigger(caller: Principal, transaction_id: str) -> bool:
+    """Novu's `DELETE /v1/events/trigger/{transactionId}`: what is still queued (clarion.engine.cancel) and the
+    journey runs of the transaction stop."""
+    return cancel_transaction(caller, transaction_id, stop_runs=cancel_transaction_runs)
 
 
 def cancel_transaction_runs(environment_id: str, transaction_id: str) -> int:

@@ -5,8 +5,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from clarion.layouts.wrap import content_problem
 from clarion.models import Model, Name, Request
+from clarion.templates.wrap import content_problem
 
 MAX_VARIABLES = 100
 MAX_LAYOUTS_PER_PAGE = 1000  # Novu v1's limit

@@ -5,13 +5,14 @@ from typing import Any
 
 from pydantic import Field
 
-from clarion.campaigns.models import MAX_STEPS, Channel, LocaleTag
-from clarion.campaigns.repository import CampaignsRepository
+from clarion.campaigns.models import Channel, LocaleTag
+from clarion.engine.layouts import read_layouts
+from clarion.engine.steps import MAX_STEPS
 from clarion.engine.triggers import bounded_payload
 from clarion.errors import NotFound, ValidationFailed
-from clarion.layouts.lookup import read_layouts
 from clarion.models import Model, Request, SubscriberId
 from clarion.principal import Principal
+from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers.models import SubscriberFields
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.templates.render import RenderFailed

@@ -7,22 +7,22 @@
 
 from typing import Any
 
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
 from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequest
-from clarion.layouts.repository import LayoutsRepository
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store.campaigns import CampaignsRepository
+from clarion.store.layouts import LayoutsRepository
 
 _LAYOUT_FIELDS = [field.alias or name for name, field in Layout.model_fields.items()]
 
 
 def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
     # the campaigns' service brings their models (~130 ms of cold start) that no other layout route needs
-    from clarion.campaigns.service import identifier_from_name  # noqa: PLC0415
+    from clarion.campaigns.service import identifier_from_name  # noqa: PLC0415 - cold start
 
     repository = LayoutsRepository()
     current_default = repository.default_id(caller.environment_id)

@@ -1,7 +1,6 @@
 """Which channels a subscriber accepts: the resolution rules the delivery engine obeys (`allowed_channels`), and
 Novu v1's preference operations built on the same rules, so the API shows what the engine will do."""
 
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
 from clarion.errors import ClarionError, NotFound
 from clarion.ids import utc_now
@@ -16,9 +15,10 @@ from clarion.preferences.models import (
     UpdateCampaignPreferenceRequest,
     UpdateGlobalPreferencesRequest,
 )
-from clarion.preferences.repository import PreferencesRepository
 from clarion.principal import Principal
+from clarion.store.campaigns import CampaignsRepository
 from clarion.store.keys import GLOBAL_PREFERENCE_SK, campaign_preference_sk
+from clarion.store.preferences import PreferencesRepository
 from clarion.subscribers.repository import SubscribersRepository
 
 

@@ -20,8 +20,8 @@ from clarion.engine.audience import read_page
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import DispatchJob, ZoneFilter
 from clarion.schedules import scheduler
-from clarion.schedules.repository import SchedulesRepository
 from clarion.schedules.zones import due_at, zone_schedule
+from clarion.store.schedules import SchedulesRepository
 
 PAGE_SIZE = 100
 logger = Logger(child=True)

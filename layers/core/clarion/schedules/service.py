@@ -11,19 +11,19 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from clarion import clock
-from clarion.campaigns.repository import CampaignsRepository
 from clarion.dynamo import Item
-from clarion.engine.cancel import cancel_transaction
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import DispatchJob, Targets
 from clarion.engine.notifications import Notifications
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id, utc_now
+from clarion.journeys.service import cancel_trigger
 from clarion.principal import Principal
 from clarion.schedules import scheduler
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest, ZoneSchedule
-from clarion.schedules.repository import SchedulesRepository
 from clarion.schedules.zones import due_at, iso_utc, zone_schedule
+from clarion.store.campaigns import CampaignsRepository
+from clarion.store.schedules import SchedulesRepository
 
 MAX_AHEAD = timedelta(days=366)
 MAX_INPUT_BYTES = 6 * 1024  # EventBridge Scheduler's target Input holds 8 KB; the rest is the job's own fields
@@ -90,7 +90,7 @@ def release(caller: Principal, schedule: Item) -> None:
     a zone job that fired meanwhile and the messages it queued but did not send."""
     for zone in schedule.get("schedules") or []:
         scheduler.delete(zone["name"])
-    cancel_transaction(caller, schedule["transactionId"])
+    cancel_trigger(caller, schedule["transactionId"])
 
 
 def is_pending(schedule: Item) -> bool:

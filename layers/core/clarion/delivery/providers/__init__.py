@@ -14,8 +14,8 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from clarion.delivery.errors import PermanentFailure
-from clarion.delivery.records import Channel
 from clarion.dynamo import Item
+from clarion.store.records import Channel
 
 MODULES: dict[Channel, str] = {
     "email": "ses_email",

@@ -10,13 +10,13 @@ sent record names the integration that sent it (providerId, integrationIdentifie
 
 from aws_lambda_powertools import Logger
 
+from clarion.delivery import credentials
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.delivery.providers import adapter_for, provider_for
-from clarion.delivery.records import Channel, DeliveryRecords
 from clarion.dynamo import Expression, Item
 from clarion.ids import utc_now
-from clarion.integrations import credentials
 from clarion.store.keys import RECORD_SK, record_pk
+from clarion.store.records import Channel, DeliveryRecords
 
 logger = Logger(child=True)
 

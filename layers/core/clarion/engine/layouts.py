@@ -13,9 +13,9 @@ from typing import Any
 
 from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
-from clarion.layouts.repository import LayoutsRepository
-from clarion.layouts.wrap import wrap
+from clarion.store.layouts import LayoutsRepository
 from clarion.templates.render import RenderFailed
+from clarion.templates.wrap import wrap
 
 _CACHED_TRIGGERS = 64
 OVERRIDE_FIELD = "overrides.layoutIdentifier"
