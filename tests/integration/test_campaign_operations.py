@@ -7,6 +7,7 @@ from typing import Any
 
 from moto.ses.models import ses_backends
 
+from clarion.store.keys import record_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 
@@ -37,7 +38,7 @@ def subject(sent_campaign: dict[str, Any], code: str) -> str:
 
 def records(runtime: LocalRuntime, api: Api) -> list[dict[str, Any]]:
     """The delivery records of the api's environment."""
-    prefix = f"ENV#{api.environment_id}#MSG#"
+    prefix = record_pk(api.environment_id, "")
     return [item for item in runtime.scan_table("MessagesTable") if item["pk"].startswith(prefix)]
 
 

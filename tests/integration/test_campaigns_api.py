@@ -9,6 +9,7 @@ import pytest
 from clarion.dynamo import DynamoTable
 from clarion.errors import Conflict
 from clarion.store.campaigns import CampaignsRepository
+from clarion.store.keys import environment_pk
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
@@ -34,7 +35,7 @@ def update(admin: Api, campaign_id: str, body: dict[str, Any]) -> Any:
 
 def stored(admin: Api) -> dict[str, dict[str, Any]]:
     """The admin environment's CampaignsTable items, by sort key."""
-    pk = f"ENV#{admin.environment_id}"
+    pk = environment_pk(admin.environment_id)
     return {item["sk"]: item for item in admin.runtime.scan_table("CampaignsTable") if item["pk"] == pk}
 
 

@@ -10,6 +10,7 @@ import pytest
 from clarion.housekeeping.stats import CampaignStats
 from clarion.housekeeping.stuck import OUTCOME_UNKNOWN, REQUEUED_REASON
 from clarion.ids import new_id
+from clarion.store.keys import environment_pk, record_pk, stats_sk
 from clarion.store.records import DeliveryRecords
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
@@ -23,7 +24,7 @@ def trigger(admin: Api, sent_campaign: dict[str, Any], to: list[str], code: str)
 
 
 def records_of(runtime: LocalRuntime, api: Api, sent_campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    prefix = f"ENV#{api.environment_id}#MSG#"
+    prefix = record_pk(api.environment_id, "")
     return [
         item
         for item in runtime.scan_table("MessagesTable")
@@ -57,7 +58,7 @@ def stuck_claim(runtime: LocalRuntime, api: Api, sent_campaign: dict[str, Any]) 
 
 
 def record(runtime: LocalRuntime, api: Api, message_id: str) -> dict[str, Any]:
-    pk = f"ENV#{api.environment_id}#MSG#{message_id}"
+    pk = record_pk(api.environment_id, message_id)
     (found,) = [item for item in runtime.scan_table("MessagesTable") if item["pk"] == pk]
     return found
 
@@ -125,7 +126,7 @@ def test_yesterdays_campaign_stats_are_rolled_up_per_campaign(runtime: LocalRunt
     runtime.clock.advance(next_day - runtime.clock.time() + 20 * 60)
     runtime.drain()
 
-    pk, sk = f"ENV#{admin.environment_id}", f"STATS#{sent_campaign['_id']}#{day.isoformat()}"
+    pk, sk = environment_pk(admin.environment_id), stats_sk(sent_campaign["_id"], day.isoformat())
     (stats,) = [item for item in runtime.scan_table("CampaignsTable") if item["pk"] == pk and item["sk"] == sk]
     assert (stats["sent"], stats["skipped"], stats["failed"], stats["filtered"], stats["total"]) == (1, 1, 0, 0, 2)
     with runtime.registry.environment_of("HousekeepingFunction"):

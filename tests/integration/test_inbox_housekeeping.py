@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from clarion.store.keys import inbox_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.test_campaign_operations import campaign, subscriber, trigger_event
@@ -13,7 +14,7 @@ from tests.integration.test_inbox_operations import DAY, IN_APP_STEP, delivered,
 
 
 def inbox_items(runtime: LocalRuntime, api: Api, subscriber_id: str) -> list[dict[str, Any]]:
-    prefix = f"ENV#{api.environment_id}#SUB#{subscriber_id}#INBOX"
+    prefix = inbox_pk(api.environment_id, subscriber_id)
     return [item for item in runtime.scan_table("MessagesTable") if item["pk"] == prefix]
 
 

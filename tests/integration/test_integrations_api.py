@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from clarion.aws import client
+from clarion.store.keys import integrations_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 
@@ -33,7 +34,7 @@ def secret(runtime: LocalRuntime, api: Api, integration_id: str) -> dict[str, An
 
 
 def stored_items(runtime: LocalRuntime, api: Api) -> list[dict[str, Any]]:
-    pk = f"ENV#{api.environment_id}#INTEGRATIONS"
+    pk = integrations_pk(api.environment_id)
     return [item for item in runtime.scan_table("CampaignsTable") if item["pk"] == pk]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import boto3
 import pytest
 
-from clarion.store.keys import subscriber_pk
+from clarion.store.keys import environment_pk, subscriber_pk
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
@@ -20,7 +20,7 @@ CRITICAL = "c" * 24
 def put_campaign(runtime: LocalRuntime, api: Api, campaign_id: str, **attributes: Any) -> dict[str, Any]:
     """A campaign as the campaigns domain stores it in CampaignsTable (it has no API yet)."""
     item = {
-        "pk": f"ENV#{api.environment_id}",
+        "pk": environment_pk(api.environment_id),
         "sk": f"CAMPAIGN#{campaign_id}",
         "_id": campaign_id,
         "name": f"Campaign {campaign_id[0]}",

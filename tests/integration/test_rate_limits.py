@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from clarion.store.keys import rate_bucket_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.test_triggers_api import EMAIL_STEP, campaign
@@ -152,7 +153,7 @@ def test_the_limits_are_kept_in_the_clients_table_under_the_callers_environment(
     limits(global_=5)
     admin.get("/v1/subscribers")
     buckets = [item for item in runtime.scan_table("ClientsTable") if item["sk"].startswith("RATE#")]
-    mine = [item for item in buckets if item["pk"] == f"ENV#{admin.environment_id}#CLIENT#{admin.client_id}"]
+    mine = [item for item in buckets if item["pk"] == rate_bucket_pk(admin.environment_id, admin.client_id)]
     assert [item["sk"] for item in mine] == ["RATE#global"]
     assert mine[0]["expiresAt"] > runtime.clock.time()
 

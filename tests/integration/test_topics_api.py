@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from clarion.store.keys import member_sk, membership_sk, subscriber_pk, topic_pk
 from tests.conftest import load_event
 from tests.integration.conftest import Api
 
@@ -50,7 +51,8 @@ def stored(admin: Api, key: str) -> list[dict[str, Any]]:
     return [
         item
         for item in admin.runtime.scan_table("SubscribersTable")
-        if item["pk"].startswith(f"ENV#{admin.environment_id}#") and f"TOPIC#{key}" in item["pk"] + item["sk"]
+        if item["pk"] == topic_pk(admin.environment_id, key)
+        or (item["sk"] == membership_sk(key) and item["pk"].startswith(subscriber_pk(admin.environment_id, "")))
     ]
 
 
@@ -270,9 +272,9 @@ def test_a_membership_is_stored_in_the_topic_and_in_the_subscriber(admin: Api):
     add(admin, "team", ["ann"])
     env = admin.environment_id
     items = {(item["pk"], item["sk"]): item for item in stored(admin, "team")}
-    member = items[(f"ENV#{env}#TOPIC#team", "SUB#ann")]
+    member = items[(topic_pk(env, "team"), member_sk("ann"))]
     assert member["subscriberId"] == "ann" and member["addedAt"].endswith("Z")
-    assert items[(f"ENV#{env}#SUB#ann", "TOPIC#team")]["topicKey"] == "team"
+    assert items[(subscriber_pk(env, "ann"), membership_sk("team"))]["topicKey"] == "team"
 
 
 def test_adding_to_an_unknown_topic_creates_it_as_novu_does(admin: Api):

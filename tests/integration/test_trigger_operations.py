@@ -10,6 +10,7 @@ import pytest
 
 from clarion.campaigns.dispatch import dispatch
 from clarion.engine.idempotency import IdempotencyKeys, request_hash
+from clarion.store.keys import transaction_key
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
@@ -53,7 +54,7 @@ def with_key(api: Api, method: str, path: str, key: str, body: Any) -> Any:
 
 
 def notification(runtime: LocalRuntime, api: Api, transaction_id: str) -> dict[str, Any] | None:
-    pk = f"ENV#{api.environment_id}#TX#{transaction_id}"
+    pk = transaction_key(api.environment_id, transaction_id)
     found = [item for item in runtime.scan_table("MessagesTable") if item["pk"] == pk]
     return found[0] if found else None
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from clarion.engine.models import MAX_PAYLOAD_BYTES
+from clarion.store.keys import record_pk
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
@@ -48,7 +49,7 @@ def subject(sent_campaign: dict[str, Any], code: str) -> str:
 
 def records(runtime: LocalRuntime, api: Api) -> list[dict[str, Any]]:
     """The delivery records of the api's environment."""
-    prefix = f"ENV#{api.environment_id}#MSG#"
+    prefix = record_pk(api.environment_id, "")
     return [item for item in runtime.scan_table("MessagesTable") if item["pk"].startswith(prefix)]
 
 

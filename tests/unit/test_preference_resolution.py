@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from clarion.preferences.service import allowed_channels
-from clarion.store.keys import GLOBAL_PREFERENCE_SK, campaign_preference_sk
+from clarion.store.keys import GLOBAL_PREFERENCE_SK, campaign_preference_sk, subscriber_pk
 
 ALL_ON = {"email": True, "sms": True, "in_app": True, "chat": True, "push": True}
 ALL_OFF = dict.fromkeys(ALL_ON, False)
@@ -16,11 +16,11 @@ def campaign(**attributes: Any) -> dict[str, Any]:
 
 
 def global_choice(**attributes: Any) -> dict[str, Any]:
-    return {"pk": "ENV#e#SUB#s", "sk": GLOBAL_PREFERENCE_SK, **attributes}
+    return {"pk": subscriber_pk("e", "s"), "sk": GLOBAL_PREFERENCE_SK, **attributes}
 
 
 def campaign_choice(campaign_id: str = "c1", **attributes: Any) -> dict[str, Any]:
-    return {"pk": "ENV#e#SUB#s", "sk": campaign_preference_sk(campaign_id), **attributes}
+    return {"pk": subscriber_pk("e", "s"), "sk": campaign_preference_sk(campaign_id), **attributes}
 
 
 def test_without_choices_every_channel_follows_the_campaigns_defaults():
