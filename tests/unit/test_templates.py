@@ -244,3 +244,14 @@ def test_the_default_content_is_chosen_without_a_matching_variant(locale: str | 
 def test_a_step_without_locales_uses_its_content():
     assert choose_locale(None, "pt-BR") is None
     assert choose_locale({}, "pt-BR") is None
+
+
+def test_default_replaces_a_missing_value_and_with_true_a_null_one_too():
+    assert rendered("{{ payload.name | default('friend') }}", payload={}) == "friend"
+    assert rendered("[{{ payload.name | default('friend') }}]", payload={"name": None}) == "[]"
+    assert rendered("{{ payload.name | default('friend', true) }}", payload={"name": None}) == "friend"
+
+
+def test_a_list_renders_as_python_writes_it_and_join_makes_text_of_it():
+    assert rendered("{{ payload.items }}", payload={"items": ["a", "b"]}) == "['a', 'b']"
+    assert rendered("{{ payload.items | join(', ') }}", payload={"items": ["a", "b"]}) == "a, b"
