@@ -18,10 +18,10 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
+from clarion.clock import timestamp_now
 from clarion.errors import ClarionError, Unauthorized
 from clarion.http.body import BodyRefused, field_name, parse_body
 from clarion.http.routing import DEFAULT_ROUTE, methods_at
-from clarion.ids import utc_now
 from clarion.limits import RouteClass, body_bytes, body_limit, cost_of, is_bulk, take_tokens
 from clarion.models import Cursor, Model, SubscriberId
 from clarion.principal import Principal
@@ -281,7 +281,7 @@ def _error_json(status: int, message: str, path: str, request_id: str, errors: d
         logger.info("request refused", extra={"status": status})
     body = ErrorBody(
         statusCode=status,
-        timestamp=utc_now(),
+        timestamp=timestamp_now(),
         path=path,
         error=HTTPStatus(status).phrase,
         message=message,

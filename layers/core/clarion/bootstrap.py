@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from clarion.clients import keys
 from clarion.clients.repository import Change, ClientsRepository
 from clarion.clients.service import issue_client
+from clarion.clock import timestamp_now
 from clarion.environments.models import CreateEnvironmentRequest
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.environments.service import create_environment
-from clarion.ids import utc_now
 from clarion.principal import Principal
 from clarion.scopes import FINE_SCOPES
 
@@ -49,7 +49,9 @@ def _grant_every_scope(admin: Principal, scopes: list[str]) -> None:
     repository = ClientsRepository()
     client = repository.get(admin.environment_id, admin.client_id)
     if client is not None and client["scopes"] != scopes:
-        repository.set_scopes(client, scopes, Change("scopes_changed", BOOTSTRAP, utc_now(), client["scopes"], scopes))
+        repository.set_scopes(
+            client, scopes, Change("scopes_changed", BOOTSTRAP, timestamp_now(), client["scopes"], scopes)
+        )
 
 
 def main() -> None:

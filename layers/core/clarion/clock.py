@@ -30,3 +30,13 @@ def monotonic() -> float:
 
 def utc_now() -> datetime:
     return datetime.fromtimestamp(_source.time(), UTC)
+
+
+def timestamp(moment: datetime) -> str:
+    """`moment` as ISO 8601 UTC with milliseconds and a `Z` (Novu's shape), which sorts as text."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def timestamp_now() -> str:
+    """Now as `timestamp` writes it."""
+    return timestamp(utc_now())

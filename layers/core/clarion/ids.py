@@ -1,4 +1,4 @@
-"""Identifiers and timestamps in the shapes Novu clients expect."""
+"""Identifiers in the shape Novu clients expect."""
 
 import os
 
@@ -8,8 +8,3 @@ from clarion import clock
 def new_id() -> str:
     """A 24-hex-digit id (4 bytes of seconds, 8 random bytes) like Novu's: unique and roughly time-ordered."""
     return f"{int(clock.epoch_seconds()):08x}{os.urandom(8).hex()}"
-
-
-def utc_now() -> str:
-    """Now as ISO 8601 UTC with milliseconds and a `Z`, which sorts as text."""
-    return clock.utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from clarion import clock
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression, Item, from_attribute, is_transaction_cancelled
 from clarion.settings import settings
@@ -133,4 +134,4 @@ class ActivityRepository:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return clock.timestamp(moment)

@@ -18,13 +18,14 @@ from clarion.campaigns.operation_models import (
     RemoveInboxResult,
     SendCampaignRequest,
 )
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import DispatchJob, ExecutionTarget, Targets, TriggerEventResult
 from clarion.engine.triggers import USER_FIELD_OF_CHANNEL, bounded_payload, start_trigger
 from clarion.errors import Conflict, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.inbox.expiry import ExpiredCampaignsRepository
 from clarion.inbox.repository import InboxRepository
 from clarion.principal import Principal
@@ -100,7 +101,7 @@ def stop_campaign(caller: Principal, campaign_id: str) -> Campaign:
         return service.public_campaign(campaign)
     if campaign["status"] not in STOPPABLE:
         raise Conflict(f"campaign '{campaign_id}' is {campaign['status']} and cannot be stopped", field="status")
-    return _change_status(caller, campaign, STOPPED, stoppedAt=utc_now())
+    return _change_status(caller, campaign, STOPPED, stoppedAt=timestamp_now())
 
 
 def expire_inbox(caller: Principal, campaign_id: str) -> ExpireInboxResult:
@@ -147,7 +148,7 @@ def _active(caller: Principal, campaign_id: str) -> Item:
 
 
 def _change_status(caller: Principal, campaign: Item, status: str, **also: str) -> Campaign:
-    now = utc_now()
+    now = timestamp_now()
     changed = campaign | also | {"status": status, "version": campaign["version"] + 1}
     changed |= {"updatedAt": now, "updatedBy": caller.client_id}
     CampaignsRepository().update(caller.environment_id, campaign, changed)

@@ -5,11 +5,12 @@ import unicodedata
 from typing import Any
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.engine.layouts import require_layouts
 from clarion.engine.steps import is_journey
 from clarion.errors import Conflict, NotFound, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.journeys.graph import validate_steps
 from clarion.principal import Principal
 from clarion.store.campaigns import CampaignsRepository
@@ -19,7 +20,7 @@ _CAMPAIGN_FIELDS = [field.alias or name for name, field in Campaign.model_fields
 
 
 def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campaign:
-    now = utc_now()
+    now = timestamp_now()
     campaign: Item = {
         "_id": new_id(),
         "name": request.name,
@@ -62,7 +63,7 @@ def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaign
     changes = {name: value for name, value in changes.items() if campaign.get(name) != value}
     if not changes:
         return public_campaign(campaign)
-    now = utc_now()
+    now = timestamp_now()
     changed = campaign | changes | {"version": campaign["version"] + 1, "updatedAt": now, "updatedBy": caller.client_id}
     if "steps" in changes:
         _publish_journey(caller, changed)

@@ -2,9 +2,9 @@
 
 from typing import Any
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.errors import Conflict, NotFound
-from clarion.ids import utc_now
 from clarion.settings import settings
 from clarion.store.keys import PROFILE_SK, subscriber_pk
 from clarion.subscribers.models import MAX_CHANNELS
@@ -33,7 +33,7 @@ class SubscriberChannelsRepository:
 def _channel_update(channels: Any, channel: Item) -> tuple[Expression, str]:
     """The UpdateItem that puts `channel` into the list as read, and the condition that the list is still so."""
     names = {"#channels": "channels", "#updatedAt": "updatedAt"}
-    values: dict[str, Any] = {":now": utc_now(), ":channel": channel}
+    values: dict[str, Any] = {":now": timestamp_now(), ":channel": channel}
     if not isinstance(channels, list):
         values |= {":list": "L", ":channel": [channel]}
         update = "SET #channels = :channel, #updatedAt = :now"

@@ -5,10 +5,11 @@ from collections.abc import Mapping
 from clarion.clients import keys
 from clarion.clients.models import AuditEntry, Client, ClientWithKey, CreateClientRequest
 from clarion.clients.repository import Change, ClientsRepository
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item, Page
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.limits import RouteClass, stack_limit
 from clarion.principal import Principal
 from clarion.scopes import expand_scopes
@@ -33,7 +34,7 @@ def issue_client(
     rate_limits: Mapping[str, int] | None = None,
 ) -> ClientWithKey:
     """Stores a new client with `key` (a new one if None) and returns it with the key, the only time it is shown."""
-    key, now = key or keys.new_key(), utc_now()
+    key, now = key or keys.new_key(), timestamp_now()
     client: Item = {
         "clientId": new_id(),
         "name": name,
@@ -65,7 +66,7 @@ def set_scopes(caller: Principal, client_id: str, requested: list[str]) -> Clien
     scopes = _grantable(caller, requested)
     if scopes == client["scopes"]:
         return Client(**_public(client))
-    change = Change("scopes_changed", caller.client_id, utc_now(), client["scopes"], scopes)
+    change = Change("scopes_changed", caller.client_id, timestamp_now(), client["scopes"], scopes)
     ClientsRepository().set_scopes(client, scopes, change)
     return Client(**_public(client | {"scopes": scopes, "updatedAt": change.at, "updatedBy": change.by}))
 
@@ -73,7 +74,7 @@ def set_scopes(caller: Principal, client_id: str, requested: list[str]) -> Clien
 def rotate_key(caller: Principal, client_id: str) -> ClientWithKey:
     client = _existing(caller, client_id, active=True)
     key = keys.new_key()
-    change = Change("key_rotated", caller.client_id, utc_now(), client["scopes"], client["scopes"])
+    change = Change("key_rotated", caller.client_id, timestamp_now(), client["scopes"], client["scopes"])
     ClientsRepository().rotate(client, keys.key_hash(key), keys.key_hint(key), change)
     rotated = client | {"keyHint": keys.key_hint(key), "updatedAt": change.at, "updatedBy": change.by}
     return ClientWithKey(**_public(rotated), key=key)
@@ -83,7 +84,7 @@ def revoke_client(caller: Principal, client_id: str) -> Client:
     client = _existing(caller, client_id)
     if client["status"] == "revoked":
         return Client(**_public(client))
-    change = Change("revoked", caller.client_id, utc_now(), client["scopes"], None)
+    change = Change("revoked", caller.client_id, timestamp_now(), client["scopes"], None)
     ClientsRepository().revoke(client, change)
     return Client(**_public(client | {"status": "revoked", "updatedAt": change.at, "updatedBy": change.by}))
 

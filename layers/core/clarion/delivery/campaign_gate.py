@@ -9,8 +9,8 @@ created after the cached read (the campaign may have been started again since).
 from dataclasses import dataclass
 
 from clarion.auth.cache import TtlCache
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
-from clarion.ids import utc_now
 from clarion.store.campaigns import CampaignsRepository
 
 CAMPAIGN_TTL_SECONDS = 10.0
@@ -45,7 +45,7 @@ def _state(environment_id: str, campaign_id: str, created_at: str) -> CampaignSt
     found, state = _cache.get(key)
     if found and state is not None and not (state.status in _HELD_BACK and created_at > state.read_at):
         return state
-    read_at = utc_now()
+    read_at = timestamp_now()
     campaign = CampaignsRepository().get(environment_id, campaign_id)
     state = CampaignState(
         status=campaign["status"] if campaign else None,

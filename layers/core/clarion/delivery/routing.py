@@ -10,11 +10,11 @@ sent record names the integration that sent it (providerId, integrationIdentifie
 
 from aws_lambda_powertools import Logger
 
+from clarion.clock import timestamp_now
 from clarion.delivery import credentials
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.delivery.providers import adapter_for, provider_for
 from clarion.dynamo import Expression, Item
-from clarion.ids import utc_now
 from clarion.store.keys import RECORD_SK, record_pk
 from clarion.store.records import Channel, DeliveryRecords
 
@@ -74,7 +74,7 @@ def _credentials(record: Item, candidate: Item) -> Item:
 def _note_failover(record: Item, failed: Item, failure: DeliveryFailure, following: Item | None) -> None:
     took_over = f"; {following['providerId']} integration '{following['identifier']}' takes over" if following else ""
     reason = f"{failed['providerId']} integration '{failed['identifier']}' failed ({failure.reason}){took_over}"
-    entry = {"status": "failover", "at": utc_now(), "providerId": failed["providerId"], "reason": reason}
+    entry = {"status": "failover", "at": timestamp_now(), "providerId": failed["providerId"], "reason": reason}
     record["history"] = [*record.get("history", []), entry]
     logger.warning(
         "provider failed, failing over",

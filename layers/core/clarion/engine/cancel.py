@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from clarion.aws import client
+from clarion.clock import timestamp_now
 from clarion.dynamo import Expression, from_item
 from clarion.engine.notifications import Notifications
-from clarion.ids import utc_now
 from clarion.principal import Principal
 from clarion.store.keys import RECORD_SK, transaction_key
 from clarion.store.records import DeliveryRecords
@@ -66,7 +66,7 @@ class QueuedRecords:
             params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _cancel(self, pk: str) -> bool:
-        now = utc_now()
+        now = timestamp_now()
         update = Expression(
             "SET #status = :cancelled, updatedAt = :now, history = list_append(if_not_exists(history, :empty), :entry)",
             names={"#status": "status"},

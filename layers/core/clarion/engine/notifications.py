@@ -7,10 +7,11 @@ reads once per page before writing records; `dispatchedAt` says the dispatcher r
 
 from typing import Any
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.engine.models import Targets
 from clarion.errors import Conflict
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store.keys import NOTIFICATION_SK, notifications_day_key, transaction_key
 
@@ -32,7 +33,7 @@ class Notifications:
         tenant: Item | None = None,
     ) -> Item:
         """Writes the notification of a new trigger; a transactionId already used in the environment is a 409."""
-        created_at = utc_now()
+        created_at = timestamp_now()
         item = {
             "pk": transaction_key(environment_id, transaction_id),
             "sk": NOTIFICATION_SK,
@@ -74,7 +75,7 @@ class Notifications:
         self.table.update(
             transaction_key(environment_id, transaction_id),
             NOTIFICATION_SK,
-            Expression("SET dispatchedAt = :now", values={":now": utc_now()}),
+            Expression("SET dispatchedAt = :now", values={":now": timestamp_now()}),
             condition="attribute_exists(pk)",
         )
 
@@ -83,7 +84,7 @@ class Notifications:
         update = Expression(
             "SET #status = :cancelled, cancelledAt = :now",
             names={"#status": "status"},
-            values={":cancelled": "cancelled", ":processing": "processing", ":now": utc_now()},
+            values={":cancelled": "cancelled", ":processing": "processing", ":now": timestamp_now()},
         )
         pk = transaction_key(environment_id, transaction_id)
         condition = "attribute_exists(pk) AND #status = :processing"

@@ -5,6 +5,7 @@ import secrets
 
 from clarion.chat_oauth.config import signing_secret
 from clarion.chat_oauth.signing import environment_hmac_key
+from clarion.clock import timestamp_now
 from clarion.environments.models import (
     CreateEnvironmentRequest,
     Environment,
@@ -13,7 +14,7 @@ from clarion.environments.models import (
 )
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import NotFound, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.settings import settings
 
 
@@ -33,7 +34,7 @@ def create_environment(request: CreateEnvironmentRequest) -> Environment:
         "parentId": request.parentId,
         "slug": re.sub(r"[^a-z0-9]+", "-", request.name.lower()).strip("-") or "environment",
         "color": request.color,
-        "createdAt": utc_now(),
+        "createdAt": timestamp_now(),
     }
     repository.create(environment)
     return Environment.model_validate(environment)

@@ -16,7 +16,6 @@ from aws_lambda_powertools import Logger
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression
-from clarion.ids import utc_now
 from clarion.inbox.layout import EXPIRY_INDEX, EXPIRY_SHARDS, expiry_hour
 from clarion.settings import settings
 from clarion.store.keys import HOUSEKEEPING_PK, INBOX_EXPIRY_SWEEP_SK, inbox_expiry_key
@@ -52,7 +51,7 @@ def delete_expired_inbox_messages(table: DynamoTable | None = None) -> int:
 
 
 def _mark_swept(table: DynamoTable, hour: str) -> None:
-    table.put({"pk": MARKER[0], "sk": MARKER[1], "sweptHour": hour, "sweptAt": utc_now()})
+    table.put({"pk": MARKER[0], "sk": MARKER[1], "sweptHour": hour, "sweptAt": clock.timestamp_now()})
 
 
 def _hour_start(epoch_seconds: float) -> datetime:

@@ -15,7 +15,6 @@ from clarion import clock
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression, Item, from_item
 from clarion.environments.repository import EnvironmentsRepository
-from clarion.ids import utc_now
 from clarion.settings import settings
 from clarion.store.keys import (
     HOUSEKEEPING_PK,
@@ -43,7 +42,9 @@ class CampaignStats:
             return False
         for environment in EnvironmentsRepository().list_all():
             self.roll_up(environment_id_of(environment["sk"]), day)
-        self.campaigns.put({"pk": HOUSEKEEPING_PK, "sk": rollup_sk(day), "day": day, "rolledUpAt": utc_now()})
+        self.campaigns.put(
+            {"pk": HOUSEKEEPING_PK, "sk": rollup_sk(day), "day": day, "rolledUpAt": clock.timestamp_now()}
+        )
         return True
 
     def roll_up(self, environment_id: str, day: str) -> list[Item]:
@@ -52,7 +53,7 @@ class CampaignStats:
         for record in self._records_of(environment_id, day):
             if record.get("campaignId"):
                 counts[record["campaignId"]][record["status"]] += 1
-        now = utc_now()
+        now = clock.timestamp_now()
         items = [
             {"pk": environment_pk(environment_id), "sk": stats_sk(campaign_id, day), "campaignId": campaign_id}
             | {"day": day, "rolledUpAt": now, "total": sum(counted.values())}

@@ -26,7 +26,6 @@ from clarion import clock
 from clarion.aws import client
 from clarion.delivery import jobs
 from clarion.dynamo import Expression, from_item
-from clarion.ids import utc_now
 from clarion.store.keys import record_key_parts, sending_key
 from clarion.store.records import SENDING_SHARDS, Channel, DeliveryRecords
 
@@ -50,7 +49,7 @@ class Resolved:
 def resolve_stuck_claims(records: DeliveryRecords | None = None) -> Resolved:
     """Re-queues (in-app) or fails (other channels) every claim older than STUCK_AFTER."""
     records = records or DeliveryRecords()
-    cutoff = (clock.utc_now() - STUCK_AFTER).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    cutoff = clock.timestamp(clock.utc_now() - STUCK_AFTER)
     resolved = Resolved()
     to_enqueue: dict[Channel, list[jobs.Job]] = defaultdict(list)
     for shard in range(SENDING_SHARDS):
@@ -66,7 +65,7 @@ def resolve_stuck_claims(records: DeliveryRecords | None = None) -> Resolved:
         jobs.enqueue(channel, channel_jobs)
     resolved.requeued = sum(len(channel_jobs) for channel_jobs in to_enqueue.values())
     if resolved.requeued or resolved.failed:
-        extra = {"requeued": resolved.requeued, "failed": resolved.failed, "at": utc_now()}
+        extra = {"requeued": resolved.requeued, "failed": resolved.failed, "at": clock.timestamp_now()}
         logger.warning("resolved claims stuck in sending", extra=extra)
     return resolved
 

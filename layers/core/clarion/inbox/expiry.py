@@ -16,7 +16,6 @@ from datetime import timedelta
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.environments.repository import EnvironmentsRepository
-from clarion.ids import utc_now
 from clarion.settings import settings
 from clarion.store.keys import expired_inbox_sk, expired_inboxes_pk
 
@@ -29,7 +28,7 @@ MAX_MARKERS = 1000  # campaigns expired within a year in one environment; one pa
 def inbox_expire_at(days: int) -> str:
     """The `expireAt` of an in-app message sent now that stays `days` days."""
     expires = clock.utc_now() + timedelta(days=days)
-    return expires.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return clock.timestamp(expires)
 
 
 def with_inbox_expiry(environment_id: str, campaign: Item) -> Item:
@@ -63,7 +62,7 @@ class ExpiredCampaignsRepository:
 
     def mark(self, environment_id: str, campaign_id: str) -> str:
         """Ends the campaign's inbox messages delivered until now; returns that moment."""
-        now = utc_now()
+        now = clock.timestamp_now()
         expires = int(clock.epoch_seconds()) + MARKER_RETENTION_SECONDS
         update = Expression(
             "SET campaignId = :campaign, expiredAt = :now, expiresAt = :expires",

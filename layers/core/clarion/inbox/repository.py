@@ -20,7 +20,7 @@ from clarion.dynamo import (
     is_transaction_cancelled,
 )
 from clarion.errors import Conflict
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.inbox.expiry import ExpiredCampaigns, ExpiredCampaignsRepository
 from clarion.inbox.layout import FEED_INDEX, UNSEEN_INDEX, message_expiry_key
 from clarion.settings import settings
@@ -75,7 +75,7 @@ class InboxRepository:
     def put_message(self, environment_id: str, subscriber_id: str, message: Item) -> Item:
         """Delivers an in-app message to the subscriber's inbox and returns the stored item. `message` has Novu's
         message shape; fields it leaves out get Novu's defaults (unseen, unread, sent, expiring after retention)."""
-        now = utc_now()
+        now = clock.timestamp_now()
         stored = _novu_defaults(environment_id, subscriber_id, now) | message
         expires_at = int(datetime.fromisoformat(stored["expireAt"].replace("Z", "+00:00")).timestamp())
         item = stored | {
@@ -189,7 +189,7 @@ class InboxRepository:
         self, environment_id: str, subscriber_id: str, message_id: str, cta: Item, *, now: float
     ) -> Item | None:
         """Replaces the message's call to action; None if the message is no longer in the inbox."""
-        values = {":cta": cta, ":updatedAt": utc_now(), ":now": now}
+        values = {":cta": cta, ":updatedAt": clock.timestamp_now(), ":now": now}
         update = Expression("SET cta = :cta, updatedAt = :updatedAt", values=values)
         pk, sk = inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id)
         return self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
@@ -256,7 +256,7 @@ def _novu_defaults(environment_id: str, subscriber_id: str, now: str) -> Item:
         "lastReadDate": None,
         "createdAt": now,
         "updatedAt": now,
-        "expireAt": expires.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "expireAt": clock.timestamp(expires),
         "status": "sent",
         "deleted": False,
     }

@@ -8,7 +8,6 @@ from typing import Any
 from clarion import clock
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
-from clarion.ids import utc_now
 from clarion.inbox.layout import STORAGE_ATTRIBUTES
 from clarion.inbox.models import ActionRequest, ActionType, MarkAllRequest, MarkAs, MarkAsRequest, Message, UnseenCount
 from clarion.inbox.repository import FeedFilter, InboxRepository
@@ -68,7 +67,7 @@ def unseen_count(
 
 def mark_as(caller: Principal, subscriber_id: str, request: MarkAsRequest) -> list[Message]:
     """Marks the messages; ids that are not the subscriber's visible messages are left out of the answer."""
-    changes = _requested_changes(request, utc_now())
+    changes = _requested_changes(request, clock.timestamp_now())
     _require_subscriber(caller, subscriber_id)
     inbox = InboxRepository()
     changed = inbox.mark(caller.environment_id, subscriber_id, request.messageId, changes, now=clock.epoch_seconds())
@@ -80,7 +79,7 @@ def mark_all(caller: Principal, subscriber_id: str, request: MarkAllRequest) -> 
     """Marks every visible message (of the given feeds) not yet in that state; returns how many changed."""
     _require_subscriber(caller, subscriber_id)
     feed_filter = replace(_NOT_YET[request.markAs], feeds=request.feedIdentifier)
-    changes = _status_changes(request.markAs, utc_now())
+    changes = _status_changes(request.markAs, clock.timestamp_now())
     return InboxRepository().mark_all(
         caller.environment_id, subscriber_id, feed_filter, changes, now=clock.epoch_seconds()
     )

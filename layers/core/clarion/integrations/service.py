@@ -8,11 +8,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from clarion.clock import timestamp_now
 from clarion.delivery import credentials as secrets
 from clarion.delivery.providers import provider_ids, provider_module
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.integrations.models import (
     MASK,
     CreateIntegrationRequest,
@@ -33,7 +34,7 @@ def create_integration(caller: Principal, body: CreateIntegrationRequest) -> Int
         module.check(module.Credentials.model_validate(credentials))
     repository = IntegrationsRepository()
     existing = _live(repository.all(environment_id))
-    now = utc_now()
+    now = timestamp_now()
     integration: Item = {
         "_id": new_id(),
         "environmentId": environment_id,
@@ -89,7 +90,7 @@ def update_integration(caller: Principal, integration_id: str, body: UpdateInteg
     if changed["active"] and body.check:
         current = new_credentials or secrets.read(environment_id, integration_id)
         module.check(module.Credentials.model_validate(current))
-    changed["updatedAt"] = utc_now()
+    changed["updatedAt"] = timestamp_now()
     others = [item for item in _live(everything) if item["_id"] != integration_id]
     writes = _with_primary(changed, others, make_primary=changed["active"] and not _primary_of(others, read["channel"]))
     if new_credentials is not None:
@@ -106,7 +107,7 @@ def delete_integration(caller: Principal, integration_id: str) -> list[Integrati
     repository = IntegrationsRepository()
     everything = repository.all(environment_id)
     read = _find(everything, integration_id)
-    now = utc_now()
+    now = timestamp_now()
     deleted = read | {
         "deleted": True,
         "deletedAt": now,
@@ -127,7 +128,7 @@ def set_primary(caller: Principal, integration_id: str) -> Integration:
     repository = IntegrationsRepository()
     everything = repository.all(environment_id)
     read = _find(everything, integration_id)
-    changed = read | {"active": True, "updatedAt": utc_now()}
+    changed = read | {"active": True, "updatedAt": timestamp_now()}
     others = [item for item in _live(everything) if item["_id"] != integration_id]
     repository.write(environment_id, _with_primary(changed, others, make_primary=True))
     return _shown(changed | {"primary": True})

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 from clarion import clock
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Item
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store.keys import RUN_PREFIX, event_wait_pk, event_wait_sk, hit_sk, hits_pk
 
@@ -34,7 +34,7 @@ class EventWaits:
             "pk": event_wait_pk(run["environmentId"], run["subscriberId"], event),
             "sk": event_wait_sk(run["transactionId"], run["campaignId"], step),
             "token": token,
-            "createdAt": utc_now(),
+            "createdAt": clock.timestamp_now(),
             "expiresAt": int(clock.epoch_seconds()) + timeout_seconds + 86400,
         }
         self.table.put(item)
@@ -62,7 +62,7 @@ def record_hit(environment_id: str, subscriber_id: str, name: str, properties: d
         "name": name,
         "properties": properties,
         "timestamp": at,
-        "receivedAt": utc_now(),
+        "receivedAt": clock.timestamp_now(),
         "expiresAt": int(clock.epoch_seconds()) + HIT_RETENTION_SECONDS,
     }
     DynamoTable(settings().messages_table).put(hit)

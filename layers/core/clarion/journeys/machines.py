@@ -20,8 +20,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from clarion.aws import client
+from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Item
-from clarion.ids import utc_now
 from clarion.journeys.compiler import Compiler
 from clarion.journeys.runs import JourneyRuns
 from clarion.settings import settings
@@ -112,7 +112,7 @@ def start_runs(
         if subscriber_id not in profiles:
             logger.info("no such subscriber: no run", extra={"transactionId": transaction_id})
             continue
-        now = utc_now()
+        now = timestamp_now()
         run = {
             "environmentId": environment_id,
             "campaignId": campaign["_id"],

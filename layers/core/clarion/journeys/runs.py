@@ -14,7 +14,6 @@ from typing import Any
 
 from clarion import clock
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
-from clarion.ids import utc_now
 from clarion.settings import settings
 from clarion.store.keys import RUN_PREFIX, run_pointer_sk, run_pointers_pk, run_sk, transaction_key
 
@@ -75,7 +74,7 @@ class JourneyRuns:
 
     def record_step(self, run: Item, step: str, status: str, detail: Item | None = None) -> None:
         """Appends the step's outcome and makes it the current step; RunNotRunning if the run is not running."""
-        now = utc_now()
+        now = clock.timestamp_now()
         entry: Item = {"step": step, "status": status, "at": now} | ({"detail": detail} if detail else {})
         update = Expression(
             "SET currentStep = :step, updatedAt = :now, history = list_append(if_not_exists(history, :empty), :entry)",
@@ -88,7 +87,7 @@ class JourneyRuns:
 
     def mark_cancelled(self, run: Item, reason: str) -> bool:
         """Running → cancelled; False when the run was not running."""
-        now = utc_now()
+        now = clock.timestamp_now()
         update = Expression(
             "SET #status = :cancelled, updatedAt = :now, cancelledAt = :now, "
             "history = list_append(if_not_exists(history, :empty), :entry)",

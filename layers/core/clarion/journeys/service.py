@@ -3,10 +3,11 @@ record a subscriber's event and resume the runs waiting for it; and cancel a tri
 
 from datetime import datetime
 
+from clarion import clock
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.engine.cancel import cancel_transaction
 from clarion.errors import NotFound, ValidationFailed
-from clarion.ids import utc_now
 from clarion.journeys.events import EventWaits, record_hit
 from clarion.journeys.machines import current_state, stop_run
 from clarion.journeys.models import (
@@ -81,7 +82,7 @@ def _with_current_step(run: Item) -> Item:
 
 
 def track_event(caller: Principal, request: HitEventRequest) -> HitEventResult:
-    at = _instant(request.timestamp) if request.timestamp else utc_now()
+    at = _instant(request.timestamp) if request.timestamp else timestamp_now()
     record_hit(caller.environment_id, request.subscriberId, request.name, request.properties, at)
     event = {"name": request.name, "properties": request.properties, "timestamp": at}
     resumed = EventWaits().resume(
@@ -115,4 +116,4 @@ def _instant(text: str) -> str:
         raise ValidationFailed("not an ISO 8601 instant", field="timestamp", value=text) from error
     if moment.tzinfo is None:
         raise ValidationFailed("give the instant's offset or Z", field="timestamp", value=text)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return clock.timestamp(moment)

@@ -7,9 +7,10 @@
 
 from typing import Any
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequest
 from clarion.models import NovuPage
 from clarion.principal import Principal
@@ -26,7 +27,7 @@ def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
 
     repository = LayoutsRepository()
     current_default = repository.default_id(caller.environment_id)
-    now = utc_now()
+    now = timestamp_now()
     layout: Item = {
         "_id": new_id(),
         "_organizationId": settings().organization_id,
@@ -78,7 +79,7 @@ def update_layout(caller: Principal, layout_id: str, request: UpdateLayoutReques
     changes = {name: value for name, value in changes.items() if layout.get(name) != value}
     if not changes:
         return _public(layout)
-    changed = layout | changes | {"version": layout["version"] + 1, "updatedAt": utc_now()}
+    changed = layout | changes | {"version": layout["version"] + 1, "updatedAt": timestamp_now()}
     current_default = repository.default_id(caller.environment_id) if changes.get("isDefault") else None
     repository.update(caller.environment_id, layout, changed, replaces_default=current_default)
     return _public(changed)

@@ -1,9 +1,9 @@
 """Which channels a subscriber accepts: the resolution rules the delivery engine obeys (`allowed_channels`), and
 Novu v1's preference operations built on the same rules, so the API shows what the engine will do."""
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.errors import ClarionError, NotFound
-from clarion.ids import utc_now
 from clarion.preferences.models import (
     CHANNELS,
     CampaignPreference,
@@ -121,7 +121,7 @@ def _change(
     if enabled is None and not channels:
         return items
     current = _by_key(items).get(sk)
-    now = utc_now()
+    now = timestamp_now()
     changed = {key: value for key, value in (current or {"createdAt": now}).items() if key not in ("pk", "version")}
     changed |= attributes | {"sk": sk, "updatedAt": now, "channels": (changed.get("channels") or {}) | channels}
     if enabled is not None:

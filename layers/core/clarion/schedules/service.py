@@ -16,7 +16,7 @@ from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import DispatchJob, Targets
 from clarion.engine.notifications import Notifications
 from clarion.errors import Conflict, NotFound, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.journeys.service import cancel_trigger
 from clarion.principal import Principal
 from clarion.schedules import scheduler
@@ -78,7 +78,7 @@ def cancel_schedule(caller: Principal, campaign_id: str) -> CampaignSchedule:
     current = repository.get(caller.environment_id, campaign_id)
     if current is None or not is_pending(current):
         raise NotFound(f"campaign '{campaign_id}' has no pending schedule", field="campaignId")
-    cancelled = current | {"status": "cancelled", "updatedAt": utc_now(), "updatedBy": caller.client_id}
+    cancelled = current | {"status": "cancelled", "updatedAt": clock.timestamp_now(), "updatedBy": caller.client_id}
     if not repository.put(caller.environment_id, cancelled, replacing=current):
         raise Conflict(f"campaign '{campaign_id}''s schedule changed meanwhile: read it again", field="campaignId")
     release(caller, current)
@@ -156,7 +156,7 @@ def _job(environment_id: str, campaign: Item, schedule_id: str, request: Schedul
 
 
 def _new_item(caller: Principal, campaign_id: str, schedule_id: str, request: ScheduleRequest) -> Item:
-    now = utc_now()
+    now = clock.timestamp_now()
     item: Item = {
         "_id": schedule_id,
         "scheduleId": schedule_id,

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression, Item
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store import keys
 from clarion.store.keys import RECORD_SK, record_pk
@@ -50,7 +50,7 @@ def new_record(
     provider_id: str | None = None,
 ) -> Item:
     """A queued record, ready for `DeliveryRecords.create_many` (content already rendered)."""
-    now = utc_now()
+    now = clock.timestamp_now()
     return {
         "_id": new_id(),
         "environmentId": environment_id,
@@ -101,7 +101,7 @@ class DeliveryRecords:
     def mark_sent(self, sent: list[tuple[Item, str]]) -> int:
         """Records a batch's sent messages (record as claimed, provider message id) with batch writes, 25 a
         request. Each record is rewritten whole: while a record is `sending`, only its sender changes it."""
-        now = utc_now()
+        now = clock.timestamp_now()
         items = []
         for record, provider_message_id in sent:
             entry = {"status": "sent", "at": now, "providerMessageId": provider_message_id} | _provider(record)
@@ -147,7 +147,7 @@ class DeliveryRecords:
 
 def _transition(status: str, values: Item | None = None, also: str = "", history: Item | None = None) -> Expression:
     """SET status, updatedAt and `also`, appending {status, at, **history} to the record's history."""
-    now = utc_now()
+    now = clock.timestamp_now()
     sets = ["#status = :status", "updatedAt = :now", "history = list_append(if_not_exists(history, :empty), :entry)"]
     if also:
         sets.append(also)

@@ -4,8 +4,8 @@ One item per campaign holds its latest schedule: a reschedule overwrites it (con
 so a campaign has at most one pending schedule, whose EventBridge Scheduler schedules are listed in `schedules`.
 """
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
-from clarion.ids import utc_now
 from clarion.settings import settings
 from clarion.store.keys import environment_pk, schedule_sk
 
@@ -33,7 +33,7 @@ class SchedulesRepository:
             values={
                 ":scheduled": "scheduled",
                 ":schedules": schedules,
-                ":now": utc_now(),
+                ":now": timestamp_now(),
                 ":one": 1,
                 ":id": schedule_id,
                 ":planning": "planning",

@@ -4,9 +4,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
@@ -43,7 +44,7 @@ def get_subscriber(caller: Principal, subscriber_id: str) -> Subscriber:
 def create_subscriber(caller: Principal, request: CreateSubscriberRequest) -> Subscriber:
     """Novu's create: a subscriberId that already exists has the given fields updated instead."""
     repository = SubscribersRepository()
-    profile = _new_profile(caller, request, utc_now())
+    profile = _new_profile(caller, request, timestamp_now())
     if repository.create(profile):
         return Subscriber.from_item(profile)
     return update_subscriber(caller, request.subscriberId, request)
@@ -53,7 +54,7 @@ def update_subscriber(caller: Principal, subscriber_id: str, request: Subscriber
     body_id = getattr(request, "subscriberId", None)
     if body_id is not None and body_id != subscriber_id:
         raise ValidationFailed("must be the subscriberId of the path, or absent", field="subscriberId", value=body_id)
-    changes = _changes(request) | {"updatedAt": utc_now()}
+    changes = _changes(request) | {"updatedAt": timestamp_now()}
     updated = SubscribersRepository().update(caller.environment_id, subscriber_id, changes)
     if updated is None:
         raise _not_found(subscriber_id)
@@ -72,7 +73,7 @@ def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreate
     valid, failed = _validated(entries)
     repository = SubscribersRepository()
     existing = repository.get_many(caller.environment_id, valid)
-    now = utc_now()
+    now = timestamp_now()
     profiles = [
         _merged(existing[subscriber_id], request, now)
         if subscriber_id in existing
@@ -127,7 +128,7 @@ def delete_credentials(caller: Principal, subscriber_id: str, provider_id: str) 
 
 def set_online_status(caller: Principal, subscriber_id: str, request: OnlineStatusRequest) -> Subscriber:
     """Going offline records when the subscriber was last online (Novu's lastOnlineAt)."""
-    now = utc_now()
+    now = timestamp_now()
     changes: Item = {"isOnline": request.isOnline, "updatedAt": now}
     if not request.isOnline:
         changes["lastOnlineAt"] = now
@@ -167,7 +168,7 @@ def _merged_channel(current: Item, given: Item) -> Item:
 
 
 def _save_channels(caller: Principal, subscriber: Item, channels: list[Item]) -> Subscriber:
-    changes = {"channels": channels, "updatedAt": utc_now()}
+    changes = {"channels": channels, "updatedAt": timestamp_now()}
     updated = SubscribersRepository().update(
         caller.environment_id, subscriber["subscriberId"], changes, expected_updated_at=subscriber["updatedAt"]
     )

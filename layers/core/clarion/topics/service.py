@@ -1,8 +1,9 @@
 """What can be done with topics and their subscribers, as Novu v1 does it; independent of HTTP."""
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound
-from clarion.ids import new_id, utc_now
+from clarion.ids import new_id
 from clarion.models import CursorPage, NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
@@ -55,7 +56,7 @@ def get_topic(caller: Principal, key: str) -> Topic:
 
 def rename_topic(caller: Principal, key: str, name: str) -> Topic:
     topic = _existing(caller, key)
-    now = utc_now()
+    now = timestamp_now()
     if not TopicsRepository().rename(caller.environment_id, key, name, now):
         raise _topic_not_found(caller, key)
     return _view(caller, topic | {"name": name, "updatedAt": now})
@@ -82,7 +83,7 @@ def add_subscribers(caller: Principal, key: str, subscriber_ids: list[str]) -> A
     topic = _existing_or_created(caller, key)
     existing = SubscribersRepository().existing_ids(caller.environment_id, wanted)
     succeeded = [subscriber_id for subscriber_id in wanted if subscriber_id in existing]
-    if succeeded and not TopicsRepository().add_members(caller.environment_id, topic, succeeded, utc_now()):
+    if succeeded and not TopicsRepository().add_members(caller.environment_id, topic, succeeded, timestamp_now()):
         raise _topic_not_found(caller, key)
     not_found = [subscriber_id for subscriber_id in wanted if subscriber_id not in existing]
     return AddedSubscribers(succeeded=succeeded, failed=FailedSubscribers(notFound=not_found) if not_found else None)
@@ -127,7 +128,7 @@ def get_member(caller: Principal, key: str, subscriber_id: str) -> TopicSubscrib
 
 
 def _new_topic(key: str, name: str) -> Item:
-    now = utc_now()
+    now = timestamp_now()
     return {"_id": new_id(), "key": key, "name": name, "subscriberCount": 0, "createdAt": now, "updatedAt": now}
 
 
