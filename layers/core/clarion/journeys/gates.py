@@ -40,18 +40,22 @@ class Digests:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().messages_table)
 
-    def enter(self, pk: str, transaction_id: str, payload: dict[str, Any], window_seconds: int) -> DigestEntry:
-        """Joins the open window (its leader sends this payload too) or opens a new one led by this run."""
+    def enter(
+        self, pk: str, transaction_id: str, payload: dict[str, Any], window_seconds: int, triggered_at: str = ""
+    ) -> DigestEntry:
+        """Joins the open window (its leader sends this payload too) or opens a new one led by this run.
+        `triggered_at` orders the events on release: runs reach their digest step in any order."""
+        event = {"at": triggered_at, "payload": payload}
         for _ in range(5):
             current = self.table.get(pk, DIGEST_CURRENT_SK, consistent=True)
             now = clock.epoch_seconds()
             if current is not None and current["leader"] == transaction_id:
                 return DigestEntry(True, float(current["until"]))  # a retried task
             open_window = current is not None and float(current["until"]) > now
-            if current is not None and open_window and self._append(pk, current["leader"], transaction_id, payload):
+            if current is not None and open_window and self._append(pk, current["leader"], transaction_id, event):
                 return DigestEntry(False, float(current["until"]))
             until = now + window_seconds
-            if self._lead(pk, current, transaction_id, payload, until):
+            if self._lead(pk, current, transaction_id, event, until):
                 return DigestEntry(True, until)
         raise RuntimeError("digest window contended too long")
 
@@ -61,13 +65,15 @@ class Digests:
         window = self.table.update(pk, window_sk(transaction_id), update, condition="attribute_exists(pk)")
         if window is None:
             return {"events": [], "count": 0}
-        return {"events": window.get("events") or [], "count": int(window.get("count") or 0)}
+        entries = [_timed(entry) for entry in window.get("events") or []]
+        entries.sort(key=lambda entry: entry["at"])  # stable: ties keep the order the runs arrived in
+        return {"events": [entry["payload"] for entry in entries], "count": int(window.get("count") or 0)}
 
-    def _append(self, pk: str, leader: str, transaction_id: str, payload: dict[str, Any]) -> bool:
-        """Adds the run's payload to the open window (once: a retried task finds itself among the members)."""
+    def _append(self, pk: str, leader: str, transaction_id: str, event: dict[str, Any]) -> bool:
+        """Adds the run's event to the open window (once: a retried task finds itself among the members)."""
         sk = window_sk(leader)
         member = key_hash({"t": transaction_id}, "t")
-        values = {":one": 1, ":false": False, ":event": [payload], ":cap": MAX_DIGEST_EVENTS, ":member": member}
+        values = {":one": 1, ":false": False, ":event": [event], ":cap": MAX_DIGEST_EVENTS, ":member": member}
         with_event = Expression(
             "SET events = list_append(events, :event) ADD #count :one, members :members",
             {"#count": "count"},
@@ -82,15 +88,20 @@ class Digests:
         count_only = Expression("ADD #count :one", {"#count": "count"}, {":one": 1, ":false": False})
         return self.table.update(pk, sk, count_only, condition="closed = :false") is not None
 
-    def _lead(self, pk: str, current: Item | None, transaction_id: str, payload: dict[str, Any], until: float) -> bool:
+    def _lead(self, pk: str, current: Item | None, transaction_id: str, event: dict[str, Any], until: float) -> bool:
         expires = int(until) + 7 * 86400
-        window = {"pk": pk, "sk": window_sk(transaction_id), "events": [payload], "count": 1, "closed": False}
+        window = {"pk": pk, "sk": window_sk(transaction_id), "events": [event], "count": 1, "closed": False}
         self.table.put(window | {"expiresAt": expires})
         condition = (
             NEW_ITEM if current is None else Expression("leader = :leader", values={":leader": current["leader"]})
         )
         pointer = {"pk": pk, "sk": DIGEST_CURRENT_SK, "leader": transaction_id, "until": until, "expiresAt": expires}
         return self.table.put(pointer, condition)
+
+
+def _timed(entry: dict[str, Any]) -> dict[str, Any]:
+    """A window's event; one a window stored before events carried their trigger time sorts first."""
+    return entry if set(entry) == {"at", "payload"} else {"at": "", "payload": entry}
 
 
 class Throttles:

@@ -123,7 +123,7 @@ def start_runs(
         name = execution_name(environment_id, campaign["_id"], subscriber_id, transaction_id)
         execution_arn = arn.replace(":stateMachine:", ":execution:") + f":{name}"
         runs.create(run | {"status": "running", "executionArn": execution_arn, "history": [], "createdAt": now})
-        state = {"run": run | {"payload": payload}, "steps": {}, "visits": {}, "end": "completed"}
+        state = {"run": run | {"payload": payload, "createdAt": now}, "steps": {}, "visits": {}, "end": "completed"}
         if extras:
             state["trigger"] = extras
         started += _start(environment_id, campaign, arn, name, state)

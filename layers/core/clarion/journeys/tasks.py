@@ -147,7 +147,8 @@ def branch(task: Task) -> None:
 def digest(task: Task) -> None:
     spec, run = task.step["digest"], task.run
     pk = _gate_pk(digest_pk, task, spec.get("key"))
-    entry = Digests().enter(pk, run["transactionId"], run["payload"], spec["amount"] * UNIT_SECONDS[spec["unit"]])
+    window_seconds = spec["amount"] * UNIT_SECONDS[spec["unit"]]
+    entry = Digests().enter(pk, run["transactionId"], run["payload"], window_seconds, run.get("createdAt", ""))
     if entry.leader:
         task.outcome("collecting", until=_zulu(entry.until))
         task.record("collecting", {"until": task.state["steps"][task.name]["until"]})
