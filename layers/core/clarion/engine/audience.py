@@ -16,7 +16,7 @@ from clarion.dynamo import DynamoTable, Expression, Item, from_item, to_item
 from clarion.engine.models import Targets, ZoneFilter
 from clarion.settings import settings
 from clarion.store.keys import subscribers_list_pk
-from clarion.subscribers.layout import LIST_INDEX
+from clarion.subscribers.indexes import LIST_INDEX
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.repository import TopicsRepository
 

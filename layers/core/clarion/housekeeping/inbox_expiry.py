@@ -1,7 +1,7 @@
 """Expired inbox messages deleted (issue 5): the feed already hides a message past its `expiresAt`; this removes it.
 
 Messages are found on InboxExpiryIndex (sparse, keys only: `expiryKey` = the UTC hour the message expires in and a
-shard, clarion.inbox.layout): each sweep reads the hours from the one after the last swept (a marker item, pk
+shard, clarion.inbox.storage): each sweep reads the hours from the one after the last swept (a marker item, pk
 `HOUSEKEEPING`, sk `INBOX_EXPIRY` in MessagesTable) to the last hour already over, a Query per hour and shard, and
 batch-deletes what it finds, 25 a request. The marker moves after each hour with deletions and at the end, so a
 sweep that dies is redone from there by the next (deleting again what is gone is harmless); a sweep looks back
@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression
-from clarion.inbox.layout import EXPIRY_INDEX, EXPIRY_SHARDS, expiry_hour
+from clarion.inbox.storage import EXPIRY_INDEX, EXPIRY_SHARDS, expiry_hour
 from clarion.settings import settings
 from clarion.store.keys import HOUSEKEEPING_PK, INBOX_EXPIRY_SWEEP_SK, inbox_expiry_key
 

@@ -1,4 +1,4 @@
-"""In-app messages in MessagesTable (keys in clarion.store.keys, indexes in clarion.inbox.layout)."""
+"""In-app messages in MessagesTable (keys in clarion.store.keys, indexes in clarion.inbox.storage)."""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from clarion.dynamo import (
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.inbox.expiry import ExpiredCampaigns, ExpiredCampaignsRepository
-from clarion.inbox.layout import FEED_INDEX, UNSEEN_INDEX, message_expiry_key
+from clarion.inbox.storage import FEED_INDEX, UNSEEN_INDEX, message_expiry_key
 from clarion.settings import settings
 from clarion.store.keys import INBOX_MESSAGE_PREFIX, feed_sk, inbox_message_sk, inbox_pk, unseen_pk
 

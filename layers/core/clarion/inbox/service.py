@@ -8,9 +8,9 @@ from typing import Any
 from clarion import clock
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
-from clarion.inbox.layout import STORAGE_ATTRIBUTES
 from clarion.inbox.models import ActionRequest, ActionType, MarkAllRequest, MarkAs, MarkAsRequest, Message, UnseenCount
 from clarion.inbox.repository import FeedFilter, InboxRepository
+from clarion.inbox.storage import STORAGE_ATTRIBUTES
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.subscribers.repository import SubscribersRepository

@@ -1,4 +1,4 @@
-"""Subscribers in SubscribersTable (keys in clarion.store.keys, indexes in clarion.subscribers.layout)."""
+"""Subscribers in SubscribersTable (keys in clarion.store.keys, indexes in clarion.subscribers.indexes)."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -18,7 +18,7 @@ from clarion.store.keys import (
     subscribers_list_pk,
     topic_pk,
 )
-from clarion.subscribers.layout import CONTACT_INDEXES, LIST_INDEX
+from clarion.subscribers.indexes import CONTACT_INDEXES, LIST_INDEX
 
 _MEMBERSHIP_PREFIX = membership_sk("")
 _EXISTS = "attribute_exists(pk)"

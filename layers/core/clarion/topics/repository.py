@@ -32,7 +32,7 @@ from clarion.store.keys import (
     topic_pk,
     topics_list_pk,
 )
-from clarion.subscribers.layout import LIST_INDEX
+from clarion.subscribers.indexes import LIST_INDEX
 
 MEMBER_PREFIX = member_sk("")
 # a transaction holds 100 operations: one subscriberCount update and two writes per member
