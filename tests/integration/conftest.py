@@ -1,17 +1,21 @@
-"""The integration tests' stack: template.yaml provisioned on in-process moto, driven through the local gateway."""
+"""The integration tests' stack: template.yaml provisioned on in-process moto, driven through the local gateway;
+and the fixtures several test modules use (their helpers are in tests/integration/support)."""
 
 import io
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
+from tests.integration.fake_oauth_provider import FakeOAuthProvider
+from tests.integration.smtp_server import SmtpServer
+from tests.integration.support.api import Api
+from tests.integration.support.chat_oauth import app_config, configure_apps
 
 
 @pytest.fixture(scope="session")
@@ -43,40 +47,6 @@ def function_logs(runtime: LocalRuntime) -> Iterator[io.StringIO]:
 @pytest.fixture(autouse=True)
 def _fresh_authorization_caches(runtime: LocalRuntime) -> None:
     runtime.reset_caches()
-
-
-@dataclass
-class Api:
-    """A client of the API holding one key: every call goes gateway → authorizer → handler → moto."""
-
-    runtime: LocalRuntime
-    key: str | None
-    client_id: str = ""
-    environment_id: str = ""
-    scheme: str = "Bearer"
-
-    def call(self, method: str, path: str, json: Any = None, body: str | None = None) -> Any:
-        headers = {"Authorization": f"{self.scheme} {self.key}"} if self.key is not None else {}
-        return self.runtime.request(method, path, headers=headers, json=json, body=body)
-
-    def get(self, path: str) -> Any:
-        return self.call("GET", path)
-
-    def post(self, path: str, json: Any = None) -> Any:
-        return self.call("POST", path, json=json)
-
-    def put(self, path: str, json: Any = None) -> Any:
-        return self.call("PUT", path, json=json)
-
-    def delete(self, path: str) -> Any:
-        return self.call("DELETE", path)
-
-    def client(self, name: str, scopes: list[str], **extra: Any) -> "Api":
-        """A new API client created by this one, and an Api holding its key."""
-        response = self.post("/v1/clients", {"name": name, "scopes": scopes, **extra})
-        assert response.status == 201, response.json()
-        data = response.json()["data"]
-        return Api(self.runtime, data["key"], data["clientId"], data["environmentId"])
 
 
 @pytest.fixture
@@ -112,3 +82,36 @@ def unlimited_key(runtime: LocalRuntime, name: str) -> Api:
             Principal(BOOTSTRAP, environment_id, frozenset(scopes)), name, environment_id, scopes, rate_limits=limits
         )
     return Api(runtime, issued.key, issued.clientId, environment_id)
+
+
+@pytest.fixture
+def push_applications(runtime: LocalRuntime) -> dict[str, str]:
+    """The platform applications the push sender's environment names (the local stack provisions them)."""
+    with runtime.registry.environment_of("PushSenderFunction"):
+        from clarion.aws import client
+
+        arns = {"fcm": os.environ["FCM_PLATFORM_APPLICATION_ARN"], "apns": os.environ["APNS_PLATFORM_APPLICATION_ARN"]}
+        for arn in arns.values():
+            client("sns").get_platform_application_attributes(PlatformApplicationArn=arn)
+    return arns
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def provider_server() -> Iterator[FakeOAuthProvider]:
+    server = FakeOAuthProvider().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def slack(runtime: LocalRuntime, provider_server: FakeOAuthProvider) -> Iterator[FakeOAuthProvider]:
+    provider_server.reset()
+    configure_apps(runtime, {"slack": app_config(provider_server)})
+    yield provider_server
+    configure_apps(runtime, {})

@@ -13,9 +13,17 @@ from local.runtime import LocalRuntime
 from local.webhook_server import WebhookServer
 from tests.conftest import load_event
 from tests.integration.conftest import Api
-from tests.integration.test_triggers_api import EMAIL_STEP, SMS_STEP, campaign, records, subscriber, trigger_event
+from tests.integration.support.campaigns import (
+    EMAIL_STEP,
+    SMS_STEP,
+    UNKNOWN_ID,
+    campaign,
+    records,
+    subscriber,
+    trigger_event,
+)
+from tests.integration.support.delivery import new_phone
 
-UNKNOWN_ID = "0" * 24
 NOVU_MESSAGE_FIELDS = {"_id", "_templateId", "_environmentId", "_subscriberId", "transactionId", "channel", "content"}
 MAX_RECEIVES = 5  # the channel queues' maxReceiveCount (template.yaml): then a job is in the DLQ
 NOVU_DETAIL_FIELDS = {"_id", "_jobId", "_notificationId", "_subscriberId", "providerId", "transactionId", "channel"}
@@ -42,10 +50,6 @@ def sent(runtime: LocalRuntime, admin: Api) -> Sent:
     assert response.status == 201, response.json()
     runtime.drain()
     return Sent(sent_campaign, response.json()["data"]["transactionId"])
-
-
-def new_phone() -> str:
-    return f"+1555{uuid.uuid4().int % 10**7:07d}"
 
 
 def other_environment(admin: Api, scopes: list[str]) -> Api:

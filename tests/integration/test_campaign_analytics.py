@@ -6,8 +6,7 @@ from typing import Any
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_campaign_schedule import EMAIL_STEP, campaign, subscriber
-from tests.integration.test_housekeeping import trigger
+from tests.integration.support.campaigns import PAYLOAD_EMAIL_STEP, scheduled_campaign, subscriber, trigger_with_code
 
 
 def next_day_after_rollup(runtime: LocalRuntime) -> date:
@@ -26,9 +25,9 @@ def analytics(admin: Api, query: str) -> Any:
 def test_campaign_stats_of_a_rolled_up_day_are_returned_with_totals(runtime: LocalRuntime, admin: Api):
     subscriber(admin, "ada", email="ada@example.com")
     subscriber(admin, "bob")  # no email: skipped
-    first, second = campaign(admin, EMAIL_STEP), campaign(admin, EMAIL_STEP)
-    trigger(admin, first, ["ada", "bob"], uuid.uuid4().hex[:6])
-    trigger(admin, second, ["ada"], uuid.uuid4().hex[:6])
+    first, second = scheduled_campaign(admin, PAYLOAD_EMAIL_STEP), scheduled_campaign(admin, PAYLOAD_EMAIL_STEP)
+    trigger_with_code(admin, first, ["ada", "bob"], uuid.uuid4().hex[:6])
+    trigger_with_code(admin, second, ["ada"], uuid.uuid4().hex[:6])
     runtime.drain()
     day = next_day_after_rollup(runtime).isoformat()
 
@@ -49,8 +48,8 @@ def test_campaign_stats_of_a_rolled_up_day_are_returned_with_totals(runtime: Loc
 
 def test_days_outside_the_range_are_left_out(runtime: LocalRuntime, admin: Api):
     subscriber(admin, "ada", email="ada@example.com")
-    sent = campaign(admin, EMAIL_STEP)
-    trigger(admin, sent, ["ada"], uuid.uuid4().hex[:6])
+    sent = scheduled_campaign(admin, PAYLOAD_EMAIL_STEP)
+    trigger_with_code(admin, sent, ["ada"], uuid.uuid4().hex[:6])
     runtime.drain()
     day = next_day_after_rollup(runtime)
     later = (day + timedelta(days=1)).isoformat()

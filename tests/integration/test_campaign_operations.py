@@ -7,43 +7,18 @@ from typing import Any
 
 from moto.ses.models import ses_backends
 
-from clarion.store.keys import record_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-
-CAMPAIGNS = "/v1/campaigns"
-EMAIL_STEP = {"channel": "email", "content": {"subject": "{{ campaign.name }} {{ event.code }}", "body": "<p>Hi</p>"}}
-
-
-def campaign(admin: Api, *steps: dict[str, Any], status: str = "active", **fields: Any) -> dict[str, Any]:
-    """A campaign with a unique name, so what it sends can be told from every other test's."""
-    body = {"name": f"Campaign {uuid.uuid4().hex[:10]}", "steps": list(steps), "status": status} | fields
-    response = admin.post("/v1/campaigns", body)
-    assert response.status == 201, response.json()
-    return response.json()["data"]
-
-
-def subscriber(admin: Api, subscriber_id: str, **fields: Any) -> None:
-    response = admin.post("/v1/subscribers", {"subscriberId": subscriber_id} | fields)
-    assert response.status == 201, response.json()
-
-
-def trigger_event(api: Api, name: str, to: Any, **fields: Any) -> Any:
-    return api.post("/v1/events/trigger", {"name": name, "to": to} | fields)
-
-
-def subject(sent_campaign: dict[str, Any], code: str) -> str:
-    return f"{sent_campaign['name']} {code}"
-
-
-def records(runtime: LocalRuntime, api: Api) -> list[dict[str, Any]]:
-    """The delivery records of the api's environment."""
-    prefix = record_pk(api.environment_id, "")
-    return [item for item in runtime.scan_table("MessagesTable") if item["pk"].startswith(prefix)]
-
-
-def operation(api: Api, campaign_id: str, name: str, body: Any = None) -> Any:
-    return api.post(f"{CAMPAIGNS}/{campaign_id}/{name}", body)
+from tests.integration.support.campaigns import (
+    CAMPAIGNS,
+    EMAIL_STEP,
+    campaign,
+    operation,
+    records,
+    subject,
+    subscriber,
+    trigger_event,
+)
 
 
 def emailed(runtime: LocalRuntime, sent: dict[str, Any], code: str) -> list[str]:

@@ -10,32 +10,10 @@ import pytest
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
+from tests.integration.support.campaigns import PAYLOAD_EMAIL_STEP, scheduled_campaign, subject, subscriber
+from tests.integration.support.delivery import emails_with_subject
 
 CODE = "S1"
-EMAIL_STEP = {"channel": "email", "content": {"subject": "{{ campaign.name }} {{ payload.code }}", "body": "<p>Hi</p>"}}
-
-
-def campaign(admin: Api, *steps: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    body = {"name": f"Scheduled {uuid.uuid4().hex[:10]}", "steps": list(steps), "status": "active"} | fields
-    response = admin.post("/v1/campaigns", body)
-    assert response.status == 201, response.json()
-    return response.json()["data"]
-
-
-def subscriber(admin: Api, subscriber_id: str, **fields: Any) -> None:
-    response = admin.post("/v1/subscribers", {"subscriberId": subscriber_id} | fields)
-    assert response.status == 201, response.json()
-
-
-def subject(sent_campaign: dict[str, Any], code: str) -> str:
-    return f"{sent_campaign['name']} {code}"
-
-
-def emails_with_subject(runtime: LocalRuntime, wanted: str) -> list[Any]:
-    from moto.ses.models import ses_backends
-
-    backend = ses_backends[runtime.stack.resolver.account_id][runtime.stack.resolver.region]
-    return [message for message in backend.sent_messages if message.subject == wanted]
 
 
 def iso(moment: datetime) -> str:
@@ -55,7 +33,9 @@ def audience_of(admin: Api, count: int = 1, **fields: Any) -> tuple[dict[str, An
         subscriber(admin, subscriber_id, email=f"{subscriber_id}@example.com", **fields)
         ids.append(subscriber_id)
         emails.append(f"{subscriber_id}@example.com")
-    sent_campaign = campaign(admin, EMAIL_STEP, audience={"type": "subscribers", "subscriberIds": ids})
+    sent_campaign = scheduled_campaign(
+        admin, PAYLOAD_EMAIL_STEP, audience={"type": "subscribers", "subscriberIds": ids}
+    )
     return sent_campaign, emails
 
 
@@ -186,7 +166,9 @@ def test_a_local_time_reaches_each_subscriber_at_nine_in_its_own_timezone(runtim
     for name, zone in zones.items():
         ids[name] = f"{name}-{uuid.uuid4().hex[:8]}"
         subscriber(admin, ids[name], email=f"{ids[name]}@example.com", **({"timezone": zone} if zone else {}))
-    sent_campaign = campaign(admin, EMAIL_STEP, audience={"type": "subscribers", "subscriberIds": list(ids.values())})
+    sent_campaign = scheduled_campaign(
+        admin, PAYLOAD_EMAIL_STEP, audience={"type": "subscribers", "subscriberIds": list(ids.values())}
+    )
     day = (runtime.clock.now() + timedelta(days=3)).date()
     body = {"localTime": "09:00", "date": day.isoformat(), "defaultTimezone": default_zone, "payload": {"code": CODE}}
     response = admin.post(schedule_path(sent_campaign), body)

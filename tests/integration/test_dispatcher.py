@@ -16,8 +16,8 @@ from clarion.store.records import DeliveryRecords
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
-from tests.integration.test_senders import emails_with_subject
-from tests.integration.test_triggers_api import EMAIL_STEP, campaign, records, subscriber, trigger_event
+from tests.integration.support.campaigns import EMAIL_STEP, campaign, records, subscriber, trigger_event
+from tests.integration.support.delivery import emails_with_subject
 
 SMS_STEP = {"channel": "sms", "content": {"body": "Hi"}}
 

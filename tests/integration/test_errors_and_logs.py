@@ -10,8 +10,8 @@ from moto.dynamodb.exceptions import ResourceNotFoundException
 from moto.dynamodb.models import DynamoDBBackend
 
 from tests.integration.conftest import Api
-from tests.integration.test_senders import new_phone
-from tests.integration.test_triggers_api import campaign, trigger_event
+from tests.integration.support.campaigns import campaign, trigger_event
+from tests.integration.support.delivery import new_phone
 
 
 def log_lines(output: str) -> list[dict[str, Any]]:

@@ -1,56 +1,24 @@
 """Integrations at delivery time: the chosen provider per message (conditions, primary), SMTP end to end, and
 failover from a failing provider to the next, as the execution details tell it."""
 
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.smtp_server import SmtpServer, free_port
-from tests.integration.test_integrations_api import create, smtp_credentials
-from tests.integration.test_senders import emails_with_subject
-from tests.integration.test_triggers_api import EMAIL_STEP, campaign, records, subject, subscriber, trigger_event
+from tests.integration.smtp_server import free_port
+from tests.integration.support.campaigns import EMAIL_STEP, campaign, subscriber
+from tests.integration.support.delivery import emails_with_subject
+from tests.integration.support.integrations import create, plain, smtp_subjects, the_record, trigger
 
 PRO_ONLY = [{"value": "AND", "children": [{"field": "plan", "value": "pro", "operator": "EQUAL", "on": "payload"}]}]
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
 def workflow(admin: Api) -> dict[str, Any]:
     subscriber(admin, "ada", email="ada@example.com", data={"tier": "gold"})
     return campaign(admin, EMAIL_STEP)
-
-
-def trigger(runtime: LocalRuntime, admin: Api, workflow: dict[str, Any], **payload: Any) -> tuple[str, str]:
-    code, transaction_id = uuid.uuid4().hex[:8], f"tx-{uuid.uuid4().hex[:12]}"
-    response = trigger_event(
-        admin, workflow["identifier"], "ada", payload={"code": code} | payload, transactionId=transaction_id
-    )
-    assert response.status == 201, response.json()
-    runtime.drain()
-    return subject(workflow, code), transaction_id
-
-
-def plain(port: int) -> dict[str, Any]:
-    """Credentials of an SMTP server without AUTH (aiosmtpd offers AUTH only over TLS)."""
-    return smtp_credentials(port=port, user=None, password=None)
-
-
-def smtp_subjects(server: SmtpServer) -> list[str]:
-    return [message["Subject"] for _, _, message in server.messages]
-
-
-def the_record(runtime: LocalRuntime, admin: Api, transaction_id: str) -> dict[str, Any]:
-    (record,) = [r for r in records(runtime, admin) if r.get("transactionId") == transaction_id]
-    return record
 
 
 def test_an_email_is_sent_through_the_smtp_integration(runtime: LocalRuntime, admin: Api, workflow, smtp):

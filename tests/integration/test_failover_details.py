@@ -8,9 +8,8 @@ import pytest
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.smtp_server import free_port
-from tests.integration.test_failover import EMAIL_STEP, plain, the_record, trigger
-from tests.integration.test_integrations_api import create
-from tests.integration.test_triggers_api import campaign, subscriber
+from tests.integration.support.campaigns import EMAIL_STEP, campaign, subscriber
+from tests.integration.support.integrations import create, plain, the_record, trigger
 
 
 @pytest.fixture

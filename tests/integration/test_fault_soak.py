@@ -17,7 +17,7 @@ from local.faults import FaultInjector, FaultRates
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
 from tests.integration.conftest import Api
-from tests.integration.test_senders import queue, stored
+from tests.integration.support.delivery import queue, stored
 
 SUBSCRIBERS = 2000
 FAULT_KINDS = ("provider errors (email)", "provider errors (sms)", "provider errors (push)")

@@ -11,6 +11,7 @@ from clarion.store.keys import inbox_pk
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
+from tests.integration.support.inbox import deliver
 
 FEED_SCOPES = ["create:profile", "list:message", "update:message"]
 
@@ -19,15 +20,6 @@ def subscriber(api: Api, subscriber_id: str = "user-1") -> str:
     response = api.post("/v1/subscribers", {"subscriberId": subscriber_id})
     assert response.status == 201, response.json()
     return subscriber_id
-
-
-def deliver(runtime: LocalRuntime, api: Api, subscriber_id: str = "user-1", **message: Any) -> dict[str, Any]:
-    """An in-app message put in the inbox the way the delivery engine puts it."""
-    with runtime.registry.environment_of("SubscribersFunction"):
-        from clarion.inbox.repository import InboxRepository
-
-        fields = {"content": "Hello", "payload": {}, "templateIdentifier": "welcome", "transactionId": "t-1"}
-        return InboxRepository().put_message(api.environment_id, subscriber_id, fields | message)
 
 
 def deliver_many(runtime: LocalRuntime, api: Api, count: int, **message: Any) -> list[str]:

@@ -14,13 +14,14 @@ from clarion.store.keys import environment_pk, record_pk, stats_sk
 from clarion.store.records import DeliveryRecords
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_campaign_schedule import EMAIL_STEP, campaign, emails_with_subject, subject, subscriber
-from tests.integration.test_senders import stored, write
-
-
-def trigger(admin: Api, sent_campaign: dict[str, Any], to: list[str], code: str) -> None:
-    body = {"name": sent_campaign["identifier"], "to": to, "payload": {"code": code}}
-    assert admin.post("/v1/events/trigger", body).status == 201
+from tests.integration.support.campaigns import (
+    PAYLOAD_EMAIL_STEP,
+    scheduled_campaign,
+    subject,
+    subscriber,
+    trigger_with_code,
+)
+from tests.integration.support.delivery import emails_with_subject, stored, write
 
 
 def records_of(runtime: LocalRuntime, api: Api, sent_campaign: dict[str, Any]) -> list[dict[str, Any]]:
@@ -36,8 +37,8 @@ def records_of(runtime: LocalRuntime, api: Api, sent_campaign: dict[str, Any]) -
 def sent(runtime: LocalRuntime, admin: Api) -> dict[str, Any]:
     """An email campaign sent once to ada, drained: its record is `sent`."""
     subscriber(admin, "ada", email="ada@example.com")
-    sent_campaign = campaign(admin, EMAIL_STEP)
-    trigger(admin, sent_campaign, ["ada"], "H1")
+    sent_campaign = scheduled_campaign(admin, PAYLOAD_EMAIL_STEP)
+    trigger_with_code(admin, sent_campaign, ["ada"], "H1")
     runtime.drain()
     assert len(emails_with_subject(runtime, subject(sent_campaign, "H1"))) == 1
     return sent_campaign
@@ -118,8 +119,8 @@ def test_a_sent_record_leaves_no_claim_behind(runtime: LocalRuntime, admin: Api,
 def test_yesterdays_campaign_stats_are_rolled_up_per_campaign(runtime: LocalRuntime, admin: Api):
     subscriber(admin, "with-email", email="with@example.com")
     subscriber(admin, "without-email")
-    sent_campaign = campaign(admin, EMAIL_STEP)
-    trigger(admin, sent_campaign, ["with-email", "without-email"], f"R-{uuid.uuid4().hex[:6]}")
+    sent_campaign = scheduled_campaign(admin, PAYLOAD_EMAIL_STEP)
+    trigger_with_code(admin, sent_campaign, ["with-email", "without-email"], f"R-{uuid.uuid4().hex[:6]}")
     runtime.drain()
     day = runtime.clock.now().date()
     next_day = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()

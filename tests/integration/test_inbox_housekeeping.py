@@ -9,8 +9,8 @@ import pytest
 from clarion.store.keys import inbox_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_campaign_operations import campaign, subscriber, trigger_event
-from tests.integration.test_inbox_operations import DAY, IN_APP_STEP, delivered, feed
+from tests.integration.support.campaigns import campaign, subscriber, trigger_event
+from tests.integration.support.inbox import DAY, IN_APP_STEP, delivered, feed
 
 
 def inbox_items(runtime: LocalRuntime, api: Api, subscriber_id: str) -> list[dict[str, Any]]:

@@ -1,30 +1,16 @@
 """Inbox operations through the whole path: expire-inbox, remove-inbox, and inbox expiry (campaign setting and
 environment default) honoured by the feed and the unseen count."""
 
-from typing import Any
-
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_campaign_operations import campaign, operation, records, subscriber, trigger_event
+from tests.integration.support.campaigns import campaign, operation, records, subscriber
+from tests.integration.support.inbox import DAY, IN_APP_STEP, delivered, feed
 
-IN_APP_STEP = {"channel": "in_app", "content": {"body": "Offer {{ payload.code }}"}}
 EMAIL_STEP = {"channel": "email", "content": {"subject": "s", "body": "b"}}
-DAY = 24 * 3600
-
-
-def feed(api: Api, subscriber_id: str) -> list[str]:
-    response = api.get(f"/v1/subscribers/{subscriber_id}/notifications/feed")
-    assert response.status == 200, response.json()
-    return [message["content"] for message in response.json()["data"]]
 
 
 def unseen(api: Api, subscriber_id: str) -> int:
     return int(api.get(f"/v1/subscribers/{subscriber_id}/notifications/unseen").json()["data"]["count"])
-
-
-def delivered(runtime: LocalRuntime, admin: Api, sent: dict[str, Any], code: str, *to: str) -> None:
-    assert trigger_event(admin, sent["identifier"], list(to), payload={"code": code}).status == 201
-    runtime.drain()
 
 
 def test_expire_inbox_takes_the_campaigns_messages_out_of_every_feed_only(runtime: LocalRuntime, admin: Api):

@@ -2,27 +2,13 @@
 Manager and never shown in clear."""
 
 import json
-import uuid
 from typing import Any
 
 from clarion.aws import client
 from clarion.store.keys import integrations_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-
-INTEGRATIONS = "/v1/integrations"
-SMTP = {"host": "127.0.0.1", "port": 2525, "user": "mailer", "password": "", "from": "news@example.com"}
-
-
-def smtp_credentials(**fields: Any) -> dict[str, Any]:
-    return SMTP | {"password": f"pw-{uuid.uuid4().hex}"} | fields
-
-
-def create(api: Api, **fields: Any) -> dict[str, Any]:
-    body = {"providerId": "ses", "channel": "email", "active": True} | fields
-    response = api.post(INTEGRATIONS, body)
-    assert response.status == 201, response.json()
-    return response.json()["data"]
+from tests.integration.support.integrations import INTEGRATIONS, create, smtp_credentials
 
 
 def secret(runtime: LocalRuntime, api: Api, integration_id: str) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from tests.integration.journeys import (
     trigger,
     unique,
 )
-from tests.integration.test_layouts_api import layout
-from tests.integration.test_senders import emails_with_subject
+from tests.integration.support.delivery import emails_with_subject
+from tests.integration.support.layouts import layout
 
 pytestmark = pytest.mark.usefixtures(quiet_housekeeping.__name__)
 

@@ -5,27 +5,9 @@ from typing import Any
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_triggers_api import (
-    UNKNOWN_ID,
-    campaign,
-    emails_with_subject,
-    records,
-    subscriber,
-    trigger_event,
-)
-
-LAYOUTS = "/v1/layouts"
-CONTENT = (
-    "<html><body><header>{{ payload.brand }}</header>"
-    "{{{body}}}<footer>{{ subscriber.firstName }}</footer></body></html>"
-)
-
-
-def layout(api: Api, name: str = "Main", **fields: Any) -> dict[str, Any]:
-    body = {"name": name, "identifier": f"{name.lower()}-{uuid.uuid4().hex[:8]}", "content": CONTENT} | fields
-    response = api.post(LAYOUTS, body)
-    assert response.status == 201, response.json()
-    return response.json()["data"]
+from tests.integration.support.campaigns import UNKNOWN_ID, campaign, records, subscriber, trigger_event
+from tests.integration.support.delivery import emails_with_subject
+from tests.integration.support.layouts import CONTENT, LAYOUTS, email_step, error_fields, layout, unique_subject
 
 
 def fetched(api: Api, layout_id: str) -> dict[str, Any]:
@@ -36,10 +18,6 @@ def fetched(api: Api, layout_id: str) -> dict[str, Any]:
 
 def default_ids(api: Api) -> list[str]:
     return [item["_id"] for item in api.get(f"{LAYOUTS}?pageSize=100").json()["data"] if item["isDefault"]]
-
-
-def error_fields(response: Any) -> list[str]:
-    return sorted(response.json().get("errors", {}))
 
 
 # CRUD
@@ -219,10 +197,6 @@ def test_a_layout_a_campaign_names_cannot_be_deleted(admin: Api):
 # campaigns naming layouts
 
 
-def email_step(subject: str = "Hello", **fields: Any) -> dict[str, Any]:
-    return {"channel": "email", "content": {"subject": subject, "body": "<p>Order {{ payload.order }}</p>"}} | fields
-
-
 def test_a_campaign_naming_a_missing_layout_is_a_422_naming_the_step_field(admin: Api):
     steps = [email_step(), email_step(layoutId=UNKNOWN_ID)]
     response = admin.post("/v1/campaigns", {"name": "Bad layout", "steps": steps})
@@ -259,10 +233,6 @@ def sent_html(runtime: LocalRuntime, admin: Api, steps: list[dict[str, Any]], pa
         (email,) = emails_with_subject(runtime, step["content"]["subject"])
         bodies.append(email.body)
     return bodies
-
-
-def unique_subject() -> str:
-    return f"Subject {uuid.uuid4().hex[:10]}"
 
 
 def test_a_triggered_email_is_wrapped_in_the_default_layout(runtime: LocalRuntime, admin: Api):

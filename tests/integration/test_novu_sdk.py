@@ -15,8 +15,8 @@ from requests.adapters import BaseAdapter
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_feed_api import deliver
-from tests.integration.test_preferences_api import put_campaign
+from tests.integration.support.inbox import deliver
+from tests.integration.support.preferences import put_campaign
 
 BASE_URL = "http://clarion.local"
 

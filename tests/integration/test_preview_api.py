@@ -5,15 +5,9 @@ from typing import Any
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_layouts_api import email_step, error_fields, layout, unique_subject
-from tests.integration.test_triggers_api import (
-    UNKNOWN_ID,
-    campaign,
-    emails_with_subject,
-    records,
-    subscriber,
-    trigger_event,
-)
+from tests.integration.support.campaigns import UNKNOWN_ID, campaign, records, subscriber, trigger_event
+from tests.integration.support.delivery import emails_with_subject
+from tests.integration.support.layouts import email_step, error_fields, layout, unique_subject
 
 
 def preview(api: Api, campaign_id: str, body: dict[str, Any]) -> Any:

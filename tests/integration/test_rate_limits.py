@@ -11,7 +11,7 @@ import pytest
 from clarion.store.keys import rate_bucket_pk
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_triggers_api import EMAIL_STEP, campaign
+from tests.integration.support.campaigns import EMAIL_STEP, campaign
 
 WINDOW = 600  # long enough that the real time a test takes refills nothing measurable
 

@@ -10,19 +10,17 @@ from local import clients
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.smtp_server import free_port
-from tests.integration.test_chat_oauth import (  # noqa: F401 - provider_server and slack are fixtures
+from tests.integration.support.campaigns import EMAIL_STEP, campaign, trigger_event
+from tests.integration.support.chat_oauth import (
     CLIENT_SECRET,
     GRANTED_WEBHOOK,
     callback,
     channels_of,
     create_subscriber,
     hmac_key,
-    provider_server,
-    slack,
     start,
 )
-from tests.integration.test_integrations_api import create, smtp_credentials
-from tests.integration.test_triggers_api import EMAIL_STEP, campaign, trigger_event
+from tests.integration.support.integrations import create, smtp_credentials
 
 
 def stored_text(runtime: LocalRuntime) -> str:
@@ -32,7 +30,7 @@ def stored_text(runtime: LocalRuntime) -> str:
     )
 
 
-def test_no_key_credential_or_token_is_stored_in_clear(runtime: LocalRuntime, admin: Api, slack):  # noqa: F811
+def test_no_key_credential_or_token_is_stored_in_clear(runtime: LocalRuntime, admin: Api, slack):
     mark = uuid.uuid4().hex
     issued = admin.client("at-rest", ["list:profile"])
     rotated = admin.post(f"/v1/clients/{issued.client_id}/rotate").json()["data"]["key"]

@@ -1,14 +1,7 @@
 """Environments and isolation: one environment's key never reads or changes another's clients."""
 
 from tests.integration.conftest import Api
-
-
-def other_environment(admin: Api) -> Api:
-    """An admin-made environment and a clients:manage key for it."""
-    created = admin.post("/v1/environments", {"name": f"other-{admin.client_id}"})
-    assert created.status == 201
-    environment_id = created.json()["data"]["_id"]
-    return admin.client("tenant-b-manager", ["clients:manage"], environmentId=environment_id)
+from tests.integration.support.environments import other_environment
 
 
 def test_environments_are_created_and_listed_in_novus_shape(admin: Api):

@@ -6,8 +6,8 @@ from typing import Any
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
-from tests.integration.test_senders import emails_with_subject, new_phone, texts_to
-from tests.integration.test_triggers_api import campaign, subscriber, trigger_event
+from tests.integration.support.campaigns import campaign, subscriber, trigger_event
+from tests.integration.support.delivery import emails_with_subject, new_phone, texts_to
 
 EMAIL = {"channel": "email", "content": {"subject": "Hi {{ subscriber.subscriberId }} {{ payload.code }}", "body": "b"}}
 

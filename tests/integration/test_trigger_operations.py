@@ -14,17 +14,17 @@ from clarion.store.keys import transaction_key
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
-from tests.integration.test_senders import emails_with_subject
-from tests.integration.test_triggers_api import (
+from tests.integration.support.campaigns import (
     EMAIL_STEP,
     campaign,
     dispatch_queue_messages,
-    other_environment_trigger_key,
     records,
     subject,
     subscriber,
     trigger_event,
 )
+from tests.integration.support.delivery import emails_with_subject
+from tests.integration.support.environments import other_environment_trigger_key
 
 TRIGGER = "/v1/events/trigger"
 BULK = "/v1/events/trigger/bulk"

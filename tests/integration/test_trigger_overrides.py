@@ -3,33 +3,15 @@
 on SMTP integrations, each seen in what SES, SNS or the SMTP server received."""
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.smtp_server import SmtpServer
-from tests.integration.test_failover import plain, smtp_subjects, the_record
-from tests.integration.test_integrations_api import create
-from tests.integration.test_layouts_api import layout
-from tests.integration.test_senders import emails_with_subject, new_phone, texts_to
-from tests.integration.test_triggers_api import campaign, subscriber, trigger_event
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-def email_step(subject: str, **fields: Any) -> dict[str, Any]:
-    return {"channel": "email", "content": {"subject": subject, "body": "<p>Order {{ payload.order }}</p>"}} | fields
-
-
-def unique_subject() -> str:
-    return f"Subject {uuid.uuid4().hex[:10]}"
+from tests.integration.support.campaigns import campaign, subscriber, trigger_event
+from tests.integration.support.delivery import emails_with_subject, new_phone, texts_to
+from tests.integration.support.integrations import create, plain, smtp_subjects, the_record
+from tests.integration.support.layouts import email_step, layout, unique_subject
 
 
 def triggered(runtime: LocalRuntime, admin: Api, workflow: dict[str, Any], to: Any = "ada", **fields: Any) -> str:

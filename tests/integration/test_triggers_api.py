@@ -8,72 +8,29 @@ from typing import Any
 import pytest
 
 from clarion.engine.models import MAX_PAYLOAD_BYTES
-from clarion.store.keys import record_pk
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
-from tests.integration.test_senders import (  # noqa: F401 - push_applications is a fixture
-    emails_with_subject,
-    endpoint_messages,
-    new_phone,
-    push_applications,
-    texts_to,
+from tests.integration.support.campaigns import (
+    EMAIL_STEP,
+    SMS_STEP,
+    UNKNOWN_ID,
+    campaign,
+    dispatch_queue_messages,
+    records,
+    subject,
+    subscriber,
+    trigger_event,
 )
+from tests.integration.support.delivery import emails_with_subject, endpoint_messages, new_phone, texts_to
+from tests.integration.support.environments import other_environment_trigger_key
 
-EMAIL_STEP = {"channel": "email", "content": {"subject": "{{ campaign.name }} {{ event.code }}", "body": "<p>Hi</p>"}}
-SMS_STEP = {"channel": "sms", "content": {"body": "Code {{ event.code }}"}}
 PUSH_STEP = {"channel": "push", "content": {"title": "Hello", "body": "Code {{ event.code }}"}}
-UNKNOWN_ID = "0" * 24
-
-
-def campaign(admin: Api, *steps: dict[str, Any], status: str = "active", **fields: Any) -> dict[str, Any]:
-    """A campaign with a unique name, so what it sends can be told from every other test's."""
-    body = {"name": f"Campaign {uuid.uuid4().hex[:10]}", "steps": list(steps), "status": status} | fields
-    response = admin.post("/v1/campaigns", body)
-    assert response.status == 201, response.json()
-    return response.json()["data"]
 
 
 def trigger_user(api: Api, campaign_id: str, user: dict[str, Any], event: Any = None) -> Any:
     body = {"user": {"external_id": "user-1"} | user} | ({"event": event} if event is not None else {})
     return api.post(f"/api/client/campaigns/{campaign_id}/trigger", body)
-
-
-def trigger_event(api: Api, name: str, to: Any, **fields: Any) -> Any:
-    return api.post("/v1/events/trigger", {"name": name, "to": to} | fields)
-
-
-def subject(sent_campaign: dict[str, Any], code: str) -> str:
-    return f"{sent_campaign['name']} {code}"
-
-
-def records(runtime: LocalRuntime, api: Api) -> list[dict[str, Any]]:
-    """The delivery records of the api's environment."""
-    prefix = record_pk(api.environment_id, "")
-    return [item for item in runtime.scan_table("MessagesTable") if item["pk"].startswith(prefix)]
-
-
-def dispatch_queue_messages(runtime: LocalRuntime) -> list[dict[str, Any]]:
-    """The jobs waiting in the dispatch queue (received without consuming them)."""
-    from clarion.aws import client
-
-    with runtime.registry.environment_of("DispatcherFunction"):
-        response = client("sqs").receive_message(
-            QueueUrl=runtime.resources.queues["DispatchQueue"], MaxNumberOfMessages=10, VisibilityTimeout=0
-        )
-    return [json.loads(message["Body"]) for message in response.get("Messages", [])]
-
-
-def other_environment_trigger_key(admin: Api) -> Api:
-    """A campaign:trigger key of another environment (made by the admin, as test_tenancy does)."""
-    created = admin.post("/v1/environments", {"name": f"other-{uuid.uuid4().hex[:12]}"})
-    assert created.status == 201
-    return admin.client("tenant-b-trigger", ["campaign:trigger"], environmentId=created.json()["data"]["_id"])
-
-
-def subscriber(admin: Api, subscriber_id: str, **fields: Any) -> None:
-    response = admin.post("/v1/subscribers", {"subscriberId": subscriber_id} | fields)
-    assert response.status == 201, response.json()
 
 
 # seed 003: POST /api/client/campaigns/{campaignId}/trigger
