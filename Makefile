@@ -62,7 +62,7 @@ bench: install
 	PYTHONPATH=functions:layers/core:. $(PY) -m bench
 
 openapi: install
-	$(PY) -m local.openapi > docs/openapi.json
+	$(PY) -m local.openapi > docs/openapi.json.new && mv docs/openapi.json.new docs/openapi.json
 
 # clarion/route_table.py: each route's scope and rate-limit class, from its endpoint(...) declaration
 routes: install

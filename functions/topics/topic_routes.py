@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import Limit, PageCursor, PageNumber, SubscriberIdPath, caller, endpoint
 from clarion.limits import RouteClass
-from clarion.models import CursorPage, Envelope, NovuPage, SubscriberId
+from clarion.models import CursorPage, Envelope, NovuPage, TopicKey
 from clarion.topics import service
 from clarion.topics.models import (
     MAX_TOPICS_PER_PAGE,
@@ -23,9 +23,9 @@ from clarion.topics.models import (
 )
 
 router = APIGatewayHttpRouter()
-TopicKey = Annotated[SubscriberId, Path(description="The topic's key")]
+TopicKeyPath = Annotated[TopicKey, Path(description="The topic's key")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_TOPICS_PER_PAGE, description="Topics per page")]
-KeyFilter = Annotated[SubscriberId | None, Query(description="Only the topic with exactly this key")]
+KeyFilter = Annotated[TopicKey | None, Query(description="Only the topic with exactly this key")]
 
 
 @endpoint(
@@ -56,14 +56,14 @@ def list_topics(
     rate=RouteClass.GLOBAL,
     summary="Get a topic and its first subscriberIds",
 )
-def get_topic(topicKey: TopicKey) -> Envelope[Topic]:
+def get_topic(topicKey: TopicKeyPath) -> Envelope[Topic]:
     return Envelope(data=service.get_topic(caller(router), topicKey))
 
 
 @endpoint(
     router, "PATCH /v1/topics/{topicKey}", scope="update:topic", rate=RouteClass.CONFIGURATION, summary="Rename a topic"
 )
-def rename_topic(topicKey: TopicKey, body: RenameTopicRequest) -> Envelope[Topic]:
+def rename_topic(topicKey: TopicKeyPath, body: RenameTopicRequest) -> Envelope[Topic]:
     return Envelope(data=service.rename_topic(caller(router), topicKey, body.name))
 
 
@@ -75,7 +75,7 @@ def rename_topic(topicKey: TopicKey, body: RenameTopicRequest) -> Envelope[Topic
     status_code=204,
     summary="Delete a topic that has no subscribers",
 )
-def delete_topic(topicKey: TopicKey) -> Response[None]:
+def delete_topic(topicKey: TopicKeyPath) -> Response[None]:
     service.delete_topic(caller(router), topicKey)
     return Response(204)
 
@@ -87,7 +87,7 @@ def delete_topic(topicKey: TopicKey) -> Response[None]:
     rate=RouteClass.CONFIGURATION,
     summary="Add subscribers to a topic (created if new)",
 )
-def add_subscribers(topicKey: TopicKey, body: TopicSubscribersRequest) -> Envelope[AddedSubscribers]:
+def add_subscribers(topicKey: TopicKeyPath, body: TopicSubscribersRequest) -> Envelope[AddedSubscribers]:
     return Envelope(data=service.add_subscribers(caller(router), topicKey, body.subscribers))
 
 
@@ -99,7 +99,7 @@ def add_subscribers(topicKey: TopicKey, body: TopicSubscribersRequest) -> Envelo
     status_code=204,
     summary="Remove subscribers from a topic",
 )
-def remove_subscribers(topicKey: TopicKey, body: TopicSubscribersRequest) -> Response[None]:
+def remove_subscribers(topicKey: TopicKeyPath, body: TopicSubscribersRequest) -> Response[None]:
     service.remove_subscribers(caller(router), topicKey, body.subscribers)
     return Response(204)
 
@@ -111,7 +111,9 @@ def remove_subscribers(topicKey: TopicKey, body: TopicSubscribersRequest) -> Res
     rate=RouteClass.GLOBAL,
     summary="List a topic's subscribers, page by page",
 )
-def list_topic_subscribers(topicKey: TopicKey, limit: Limit = 20, cursor: PageCursor = None) -> CursorPage[TopicMember]:
+def list_topic_subscribers(
+    topicKey: TopicKeyPath, limit: Limit = 20, cursor: PageCursor = None
+) -> CursorPage[TopicMember]:
     return service.list_members(caller(router), topicKey, limit=limit, cursor=cursor)
 
 
@@ -122,5 +124,5 @@ def list_topic_subscribers(topicKey: TopicKey, limit: Limit = 20, cursor: PageCu
     rate=RouteClass.GLOBAL,
     summary="Check whether a subscriber belongs to a topic",
 )
-def check_topic_subscriber(topicKey: TopicKey, externalSubscriberId: SubscriberIdPath) -> Envelope[TopicSubscriber]:
+def check_topic_subscriber(topicKey: TopicKeyPath, externalSubscriberId: SubscriberIdPath) -> Envelope[TopicSubscriber]:
     return Envelope(data=service.get_member(caller(router), topicKey, externalSubscriberId))

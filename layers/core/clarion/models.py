@@ -14,8 +14,14 @@ Name = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"),
 ]
 Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1024, pattern=r"^[A-Za-z0-9_-]+$")]
-# an application's own id for a subscriber (Novu's subscriberId) or a topic key: it travels in URL paths
-SubscriberId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/\\#\s]+$")]
+# an application's own key for something: one URL path segment of printable text
+_PathKey = StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/\\#\s]+$")
+SubscriberId = Annotated[str, _PathKey]
+"""An application's own id for a subscriber (Novu's subscriberId)."""
+TopicKey = Annotated[str, _PathKey]
+"""An application's own key for a topic."""
+TransactionId = Annotated[str, _PathKey]
+"""A trigger's transaction id: the caller's, or generated."""
 
 
 def _iso_day(value: Any) -> Any:

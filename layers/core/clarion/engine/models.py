@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
-from clarion.models import Model, Request, SubscriberId
+from clarion.models import Model, Request, SubscriberId, TopicKey, TransactionId
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Timezone
 
@@ -31,7 +31,7 @@ class CampaignTriggerRequest(Request):
 
 class TopicRecipient(Request):
     type: Literal["Topic"]
-    topicKey: SubscriberId
+    topicKey: TopicKey
 
 
 def _recipient_kind(value: Any) -> str:
@@ -115,7 +115,7 @@ class EventTriggerRequest(Request):
     )
     payload: dict[str, Any] = Field(default_factory=dict)
     overrides: TriggerOverrides | None = None
-    transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
+    transactionId: TransactionId | None = Field(default=None, description="Generated when absent")
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
     )
@@ -136,7 +136,7 @@ class BroadcastRequest(Request):
     name: str = Field(min_length=1, max_length=100, description="The campaign's identifier (Novu's workflow trigger)")
     payload: dict[str, Any] = Field(default_factory=dict)
     overrides: TriggerOverrides | None = None
-    transactionId: SubscriberId | None = Field(default=None, description="Generated when absent")
+    transactionId: TransactionId | None = Field(default=None, description="Generated when absent")
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
     )

@@ -2,7 +2,7 @@
 
 from pydantic import ConfigDict, Field
 
-from clarion.models import Model, Name, Request, SubscriberId
+from clarion.models import Model, Name, Request, SubscriberId, TopicKey
 
 MAX_SUBSCRIBERS_PER_CALL = 100
 MAX_TOPICS_PER_PAGE = 10  # Novu v1 refuses larger pages of topics
@@ -10,7 +10,7 @@ SUBSCRIBERS_SHOWN = 100
 
 
 class CreateTopicRequest(Request):
-    key: SubscriberId = Field(description="The application's unique, permanent key for the topic")
+    key: TopicKey = Field(description="The application's unique, permanent key for the topic")
     name: Name = Field(description="A descriptive name; it can be changed later")
 
 
