@@ -4,11 +4,9 @@ import importlib
 import re
 from typing import Any
 
-import pytest
-
 from clarion.api import openapi_document
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
-from tests.contract.test_template import http_routes, resources_of
+from tests.contract.support.template import TEMPLATE, http_routes, resources_of
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -21,15 +19,6 @@ def http_functions(template: dict[str, Any]) -> dict[str, Any]:
         name: importlib.import_module(functions[name]["Properties"]["Handler"].rsplit(".", 1)[0]).app
         for name in with_routes
     }
-
-
-@pytest.fixture(scope="module")
-def template():
-    from samtranslator.yaml_helper import yaml_parse
-
-    from tests.contract.test_template import TEMPLATE
-
-    return yaml_parse(TEMPLATE.read_text())
 
 
 def operations(app: Any) -> dict[str, dict[str, Any]]:
@@ -68,7 +57,6 @@ def test_the_published_openapi_document_matches_the_code():
     import json
 
     from local.openapi import build
-    from tests.contract.test_template import TEMPLATE
 
     published = json.loads((TEMPLATE.parent / "docs" / "openapi.json").read_text())
     assert published == build(TEMPLATE), "docs/openapi.json is stale: run `make openapi`"

@@ -1,47 +1,10 @@
 """template.yaml: valid, and shaped as the design requires."""
 
-from pathlib import Path
-from typing import Any
-
-import pytest
 from cfnlint.api import lint
-from samtranslator.yaml_helper import yaml_parse
 
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 from local.route_table import declarations
-
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return yaml_parse(TEMPLATE.read_text())
-
-
-def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
-
-
-def http_events(template: dict[str, Any]) -> list[tuple[str, str]]:
-    """(route key, function logical id) of every HttpApi event in the template."""
-    events = []
-    for name, function in resources_of(template, "AWS::Serverless::Function").items():
-        for event in function["Properties"].get("Events", {}).values():
-            if event["Type"] == "HttpApi":
-                events.append((route_key(event["Properties"]), name))
-    return events
-
-
-def http_routes(template: dict[str, Any]) -> dict[str, str]:
-    """Route key → function logical id, for every HttpApi event in the template."""
-    return dict(http_events(template))
-
-
-def route_key(properties: dict[str, Any]) -> str:
-    """API Gateway's key of an HttpApi event's route: `GET /v1/scopes`, or `$default` for the catch-all."""
-    path = properties["Path"]
-    return path if path == "$default" else f"{properties['Method']} {path}"
-
+from tests.contract.support.template import TEMPLATE, http_events, http_routes, resources_of, route_key
 
 # SES email identities exist only in the regions with SES: the template is linted for some of those
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1"]

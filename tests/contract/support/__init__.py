@@ -1,0 +1,1 @@
+"""Helpers the contract tests share; no test module imports from another."""
