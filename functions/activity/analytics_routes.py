@@ -1,4 +1,4 @@
-"""/v1/analytics/campaigns: campaign statistics per day (seed 000's analytics operation)."""
+"""/v1/analytics/campaigns: campaign statistics per day (the analytics operation)."""
 
 from typing import Annotated
 

@@ -1,4 +1,4 @@
-"""/v1/campaigns/{campaignId}/…: the campaign operations of seed 000 (send, execute, start, stop, expire and
+"""/v1/campaigns/{campaignId}/…: the campaign operations (send, execute, start, stop, expire and
 remove inbox messages)."""
 
 from typing import Annotated

@@ -1,4 +1,4 @@
-"""The hits function: a subscriber's events (seed 000's hits), which resume journey runs waiting for them."""
+"""The hits function: a subscriber's events (hits), which resume journey runs waiting for them."""
 
 from clarion.api import create_app, http_handler
 from hits import hit_routes

@@ -1,4 +1,4 @@
-"""/v1/hits/event: a subscriber's event (seed 000's hits), which resumes the journey runs waiting for it."""
+"""/v1/hits/event: a subscriber's event (hits), which resumes the journey runs waiting for it."""
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 

@@ -1,4 +1,4 @@
-"""The triggers function: accepts triggers and queues their dispatch (seed 003's client trigger, Novu's events)."""
+"""The triggers function: accepts triggers and queues their dispatch (the client campaign trigger, Novu's events)."""
 
 from clarion.api import create_app, http_handler
 from triggers import trigger_routes

@@ -1,5 +1,5 @@
-"""Triggers: seed 003's `POST /api/client/campaigns/{campaignId}/trigger` and Novu's events API (trigger, bulk,
-broadcast, cancel). Every route honours an `Idempotency-Key` header (clarion.engine.idempotency)."""
+"""Triggers: the client campaign trigger (`POST /api/client/campaigns/{campaignId}/trigger`) and Novu's events
+API (trigger, bulk, broadcast, cancel). Every route honours an `Idempotency-Key` header (clarion.engine.idempotency)."""
 
 from typing import Annotated
 
@@ -33,7 +33,7 @@ TransactionId = Annotated[SubscriberId, Path(description="The transactionId the 
     scope="campaign:trigger",
     rate=RouteClass.TRIGGER,
     status_code=204,
-    summary="Send an active campaign to one user, upserted from `user` (seed 003)",
+    summary="Send an active campaign to one user, upserted from `user`",
 )
 def trigger_campaign(campaignId: CampaignId, body: CampaignTriggerRequest) -> Response[None]:
     triggers.trigger_campaign_for_user(caller(router), campaignId, body)

@@ -1,4 +1,4 @@
-"""Campaign analytics (seed 000: "Returns statistics from all campaigns or from particular campaigns"): the daily
+"""Campaign analytics ("statistics from all campaigns or from particular campaigns"): the daily
 rows housekeeping rolls up (clarion.housekeeping.stats) over a date range, per campaign, with their totals."""
 
 from datetime import date, timedelta

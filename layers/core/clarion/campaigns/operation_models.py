@@ -17,7 +17,7 @@ class SendCampaignRequest(Request):
 
 
 class ExecuteTarget(Request):
-    """One recipient: a known subscriber by id, or a user object (seed 003) upserted first; with its own payload."""
+    """One recipient: a known subscriber by id, or a user object upserted first; with its own payload."""
 
     subscriberId: SubscriberId | None = None
     user: TriggerUser | None = None

@@ -1,4 +1,4 @@
-"""The campaign operations of seed 000: send, execute, start, stop, expire inbox, remove inbox. Independent of HTTP.
+"""The campaign operations: send, execute, start, stop, expire inbox, remove inbox. Independent of HTTP.
 
 Send and execute reuse the trigger engine: a notification and ONE dispatch job (execute: one job per
 EXECUTE_JOB_TARGETS targets), fanned out asynchronously by the dispatcher.

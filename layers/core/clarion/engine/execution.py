@@ -1,7 +1,7 @@
 """The dispatcher's work for a campaign execute job (clarion.campaigns.operations.execute_campaign): up to
 EXECUTE_JOB_TARGETS targets, each with its own payload and id.
 
-Per target: its user object upserted as a subscriber (seed 003's trigger does the same), a notification whose
+Per target: its user object upserted as a subscriber (as the client campaign trigger does), a notification whose
 transactionId is the target's id (so the activity API finds the target's messages by it), then one record per
 channel step with `transactionId` = the target's id, written and enqueued for the whole job at once. Run again
 after a crash, the job finds the notifications and records it wrote (their ids are derived) and sends nothing twice.

@@ -35,12 +35,13 @@ from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChanne
 from clarion.subscribers.repository import SubscribersRepository
 
 ACTIVE = "active"
-# seed 003: the user field that gives each channel's address
+# the client campaign trigger: the user field that gives each channel's address
 USER_FIELD_OF_CHANNEL = {"email": "email", "sms": "phone", "push": "device_token"}
 
 
 def trigger_campaign_for_user(caller: Principal, campaign_id: str, request: CampaignTriggerRequest) -> None:
-    """Seed 003: upserts the user as a subscriber and starts the campaign for it, with `event` as the payload."""
+    """The client campaign trigger: upserts the user as a subscriber and starts the campaign for it, with `event` as
+    the payload."""
     campaign = CampaignsRepository().get(caller.environment_id, campaign_id)
     if campaign is None:
         raise NotFound(f"campaign '{campaign_id}' not found", field="campaignId")
@@ -197,7 +198,7 @@ def _require_addresses(caller: Principal, campaign: Item, user: TriggerUser) -> 
 
 
 def upsert_user(caller: Principal, user: TriggerUser) -> None:
-    """Seed 003's user as a subscriber: its fields set, its device token added as an fcm credential."""
+    """The client trigger's user as a subscriber: its fields set, its device token added as an fcm credential."""
     fields = {"email": user.email, "phone": user.phone, "timezone": user.timezone, "locale": user.locale}
     given = {name: value for name, value in fields.items() if value is not None}
     subscriber = subscribers.create_subscriber(

@@ -1,4 +1,4 @@
-"""A subscriber's events (seed 000's hits) and the journey runs waiting for them, in MessagesTable.
+"""A subscriber's events (hits) and the journey runs waiting for them, in MessagesTable.
 
 ENV#<env>#HITS#<subscriberId>              EVENT#<timestamp>#<id>                  the event as received (90 days)
 ENV#<env>#AWAIT#<subscriberId>#<event>     RUN#<transactionId>#<campaignId>#<step>  a run's task token

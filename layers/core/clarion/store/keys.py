@@ -253,7 +253,7 @@ def event_wait_sk(transaction_id: str, campaign_id: str, step: str) -> str:
 
 
 def hits_pk(environment_id: str, subscriber_id: str) -> str:
-    """The partition of a subscriber's events (seed 000's hits)."""
+    """The partition of a subscriber's events (hits)."""
     return f"{environment_pk(environment_id)}#HITS#{subscriber_id}"
 
 
