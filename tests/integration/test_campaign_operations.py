@@ -1,7 +1,6 @@
 """The campaign operations through the whole path: send, execute, start and stop (gateway → campaigns function →
 dispatch queue → dispatcher → senders → moto)."""
 
-import json
 import uuid
 from typing import Any
 
@@ -186,10 +185,11 @@ def _dispatch_only(runtime: LocalRuntime) -> None:
 
     with runtime.registry.environment_of("DispatcherFunction"):
         from clarion.campaigns.dispatch import dispatch
+        from clarion.engine.dispatch_jobs import parse_dispatch_job
 
         sqs = client("sqs")
         url = runtime.resources.queues["DispatchQueue"]
         while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
             for message in messages:
-                dispatch(json.loads(message["Body"]), remaining_ms=lambda: 300_000)
+                dispatch(parse_dispatch_job(message["Body"]), remaining_ms=lambda: 300_000)
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

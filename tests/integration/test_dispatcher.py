@@ -1,6 +1,5 @@
 """The dispatcher: a dispatch job → delivery records in MessagesTable → channel jobs → what the senders sent."""
 
-import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -9,9 +8,9 @@ import pytest
 
 from clarion.campaigns.dispatch import dispatch
 from clarion.engine import fanout
+from clarion.engine.dispatch_jobs import SendJob, dispatch_body
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.messages import message_id
-from clarion.engine.models import DispatchJob
 from clarion.store.records import DeliveryRecords
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
@@ -29,14 +28,13 @@ def dispatcher(runtime: LocalRuntime) -> Iterator[None]:
         yield
 
 
-def job(admin: Api, sent: dict[str, Any], *, code: str, **targets: Any) -> DispatchJob:
-    return DispatchJob(
+def job(admin: Api, sent: dict[str, Any], *, code: str, **targets: Any) -> SendJob:
+    return SendJob(
         environmentId=admin.environment_id,
         campaignId=sent["_id"],
         transactionId=new_transaction(),
         payload={"code": code},
-        targets={"subscriberIds": [], "topicKeys": [], "all": False} | targets,  # type: ignore[typeddict-item]
-        cursor=None,
+        targets={"subscriberIds": [], "topicKeys": [], "all": False} | targets,  # type: ignore[arg-type]
     )
 
 
@@ -247,6 +245,6 @@ def test_the_sample_dispatch_event_is_handled_by_the_dispatcher_function(runtime
     sent = campaign(admin, SMS_STEP)
     subscriber(admin, "user-1", phone="+14155550100")
     event = load_event("triggers/dispatch_job.json")
-    event["Records"][0]["body"] = json.dumps(job(admin, sent, code="Z1", subscriberIds=["user-1"]))
+    event["Records"][0]["body"] = dispatch_body(job(admin, sent, code="Z1", subscriberIds=["user-1"]))
     assert runtime.invoke("DispatcherFunction", event) == {"batchItemFailures": []}
     assert [record["status"] for record in records(runtime, admin)] == ["queued"]

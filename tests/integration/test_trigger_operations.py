@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from clarion.campaigns.dispatch import dispatch
+from clarion.engine.dispatch_jobs import parse_dispatch_job
 from clarion.engine.idempotency import IdempotencyKeys, request_hash
 from clarion.store.keys import transaction_key
 from local.runtime import LocalRuntime
@@ -217,7 +218,7 @@ def test_a_cancel_after_the_fan_out_cancels_the_queued_records(runtime: LocalRun
     to = {"type": "Topic", "topicKey": "crew"}
     trigger_event(admin, sent["identifier"], to, transactionId="x-2", payload={"code": "X2"})
     (job,) = [job for job in dispatch_queue_messages(runtime) if job["transactionId"] == "x-2"]
-    assert dispatch(job, remaining_ms=lambda: 10**6).records == len(members)
+    assert dispatch(parse_dispatch_job(job), remaining_ms=lambda: 10**6).records == len(members)
     assert cancel(admin, "x-2").json() == {"data": True}
     runtime.drain()
     assert sent_to(runtime, sent, "X2") == []

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from clarion.engine.dispatch_jobs import parse_dispatch_job
 from clarion.engine.models import MAX_PAYLOAD_BYTES
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
@@ -92,8 +93,10 @@ def test_a_trigger_queues_one_dispatch_job_and_writes_no_record(runtime: LocalRu
     sent = campaign(admin, EMAIL_STEP)
     runtime.drain()
     trigger_user(admin, sent["_id"], {"email": "test@test.com"}, {"code": "D4"})
-    (job,) = [job for job in dispatch_queue_messages(runtime) if job["campaignId"] == sent["_id"]]
-    assert (job["targets"], job["payload"], job["cursor"]) == (
+    (body,) = [body for body in dispatch_queue_messages(runtime) if body["campaignId"] == sent["_id"]]
+    job = parse_dispatch_job(body)
+    assert (job.kind, job.targets, job.payload, job.cursor) == (
+        "send",
         {"subscriberIds": ["user-1"], "topicKeys": [], "all": False},
         {"code": "D4"},
         None,

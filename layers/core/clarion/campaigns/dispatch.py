@@ -1,17 +1,43 @@
-"""The dispatcher's work for one dispatch job: the engine fans it out (clarion.engine.fanout), with the runners of
-the packages that own the other kinds of work: a journey's runs (clarion.journeys) and a local-time schedule's
-planning (clarion.schedules). They sit above the engine, so they are handed to it, never imported by it.
+"""The dispatcher's work for one dispatch job: its kind's handler (`HANDLERS`), given the job's active campaign.
+
+The engine sends a trigger's audience (clarion.engine.fanout) and a campaign execute's targets
+(clarion.engine.execution); a local-time schedule's planning belongs to clarion.schedules, and a journey's runs,
+started for its recipients, to clarion.journeys. They sit above the engine, so they are handed to it, never imported
+by it.
 """
 
 from collections.abc import Callable
+from typing import Any
 
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from pydantic import Json
+
+from clarion.dynamo import Item
 from clarion.engine import fanout
-from clarion.engine.fanout import DispatchOutcome, Runners
-from clarion.engine.models import DispatchJob
+from clarion.engine.dispatch_jobs import DispatchJob
+from clarion.engine.execution import dispatch_execution
+from clarion.engine.fanout import DispatchOutcome, Run, Runners
 from clarion.journeys.machines import start_runs
 from clarion.schedules.planner import plan_zones
 
-RUNNERS = Runners(start_runs=start_runs, plan_zones=plan_zones)
+RUNNERS = Runners(start_runs=start_runs)
+
+
+JobHandler = Callable[[Any, Item, Run], DispatchOutcome]
+"""A kind's handler: (its kind's job, the job's active campaign, the invocation)."""
+
+HANDLERS: dict[str, JobHandler] = {
+    "send": fanout.send_audience,
+    "zone": fanout.send_audience,
+    "plan": plan_zones,
+    "execute": dispatch_execution,
+}
+
+
+class DispatchRecord(SqsRecordModel):
+    """A dispatch queue message whose body is a dispatch job (Powertools' batch processor validates it)."""
+
+    body: Json[DispatchJob]
 
 
 def dispatch(
@@ -21,5 +47,10 @@ def dispatch(
     page_size: int = fanout.PAGE_SIZE,
     margin_ms: int = fanout.MARGIN_MS,
 ) -> DispatchOutcome:
-    """Fans the job out until its audience is exhausted or less than `margin_ms` of the invocation remain."""
-    return fanout.dispatch(job, remaining_ms=remaining_ms, runners=RUNNERS, page_size=page_size, margin_ms=margin_ms)
+    """Runs the job's handler until its work is done or less than `margin_ms` of the invocation remain (it then
+    queues its continuation). A job whose campaign is gone or not active does nothing."""
+    campaign = fanout.active_campaign(job.environmentId, job.campaignId)
+    if campaign is None:
+        return DispatchOutcome()
+    run = Run(remaining_ms=remaining_ms, runners=RUNNERS, page_size=page_size, margin_ms=margin_ms)
+    return HANDLERS[job.kind](job, campaign, run)

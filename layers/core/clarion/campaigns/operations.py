@@ -21,8 +21,9 @@ from clarion.campaigns.operation_models import (
 from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.engine.addresses import address_for
+from clarion.engine.dispatch_jobs import ExecuteJob
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.models import DispatchJob, ExecutionTarget, Targets, TriggerEventResult
+from clarion.engine.models import ExecutionTarget, TriggerEventResult
 from clarion.engine.triggers import USER_FIELD_OF_CHANNEL, bounded_payload, start_trigger
 from clarion.errors import Conflict, ValidationFailed
 from clarion.ids import new_id
@@ -66,13 +67,10 @@ def execute_campaign(caller: Principal, campaign_id: str, request: ExecuteCampai
         targets.append(entry)
     for chunk in _chunks(targets):
         send_dispatch_job(
-            DispatchJob(
+            ExecuteJob(
                 environmentId=caller.environment_id,
                 campaignId=campaign["_id"],
                 transactionId=execution_id,
-                payload={},
-                targets=Targets(subscriberIds=[], topicKeys=[], all=False),
-                cursor=None,
                 execution=chunk,
                 clientId=caller.client_id,
             )

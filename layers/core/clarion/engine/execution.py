@@ -12,8 +12,9 @@ from contextlib import suppress
 from aws_lambda_powertools import Logger
 
 from clarion.dynamo import Item
-from clarion.engine.fanout import DispatchOutcome, Runners, recipient_records, store_and_enqueue
-from clarion.engine.models import DispatchJob, ExecutionTarget, Targets, TriggerUser
+from clarion.engine.dispatch_jobs import ExecuteJob
+from clarion.engine.fanout import DispatchOutcome, Run, recipient_records, store_and_enqueue
+from clarion.engine.models import ExecutionTarget, Targets, TriggerContext, TriggerUser
 from clarion.engine.notifications import Notifications
 from clarion.engine.triggers import upsert_user
 from clarion.errors import ClarionError, Conflict
@@ -23,25 +24,27 @@ from clarion.subscribers.repository import SubscribersRepository
 logger = Logger(child=True)
 
 
-def dispatch_execution(job: DispatchJob, campaign: Item, outcome: DispatchOutcome, runners: Runners) -> None:
-    environment_id = job["environmentId"]
-    targets = job.get("execution") or []
-    executor = Principal(client_id=job.get("clientId", ""), environment_id=environment_id, scopes=frozenset())
+def dispatch_execution(job: ExecuteJob, campaign: Item, run: Run) -> DispatchOutcome:
+    outcome = DispatchOutcome()
+    environment_id = job.environmentId
+    targets = job.execution
+    executor = Principal(client_id=job.clientId, environment_id=environment_id, scopes=frozenset())
     for target in targets:
         if "user" in target:
             _upsert(executor, target)
     notifications = Notifications()
-    recipients: list[tuple[DispatchJob, str]] = []
+    recipients: list[tuple[TriggerContext, str]] = []
     for target in targets:
-        target_job = _target_job(job, target)
+        audience = Targets(subscriberIds=[target["subscriberId"]], topicKeys=[], all=False)
         with suppress(Conflict):  # a Conflict: written by an earlier run of this job
-            notifications.create(environment_id, target["id"], campaign, target["payload"], target_job["targets"])
-        recipients.append((target_job, target["subscriberId"]))
+            notifications.create(environment_id, target["id"], campaign, target["payload"], audience)
+        recipients.append((_target_context(job, target), target["subscriberId"]))
     subscriber_ids = list(dict.fromkeys(target["subscriberId"] for target in targets))
     profiles = SubscribersRepository().get_many(environment_id, subscriber_ids)
-    records = recipient_records(environment_id, campaign, recipients, profiles, runners)
+    records = recipient_records(environment_id, campaign, recipients, profiles, run.runners)
     store_and_enqueue(environment_id, records, outcome)
     outcome.recipients += len(targets)
+    return outcome
 
 
 def _upsert(executor: Principal, target: ExecutionTarget) -> None:
@@ -54,12 +57,10 @@ def _upsert(executor: Principal, target: ExecutionTarget) -> None:
         logger.warning("execute target not upserted", extra=extra)
 
 
-def _target_job(job: DispatchJob, target: ExecutionTarget) -> DispatchJob:
-    return DispatchJob(
-        environmentId=job["environmentId"],
-        campaignId=job["campaignId"],
+def _target_context(job: ExecuteJob, target: ExecutionTarget) -> TriggerContext:
+    return TriggerContext(
+        environmentId=job.environmentId,
+        campaignId=job.campaignId,
         transactionId=target["id"],
         payload=target["payload"],
-        targets=Targets(subscriberIds=[target["subscriberId"]], topicKeys=[], all=False),
-        cursor=None,
     )

@@ -15,8 +15,9 @@ Records are always written before their jobs are enqueued, so a sender never rec
 Before each page the dispatcher reads the trigger's notification: a cancelled transaction gets no more records
 (clarion.engine.cancel); reaching the end of the audience is noted on it as `dispatchedAt`.
 
-A journey's recipients get runs, and a local-time schedule's planning job collects zones: both belong to packages
-above the engine (clarion.journeys, clarion.schedules), which the caller passes in as `Runners`.
+A journey's recipients get runs: they belong to a package above the engine (clarion.journeys), which the caller
+passes in as `Runners`. The other kinds of dispatch job (clarion.engine.dispatch_jobs) are handed to their own
+handlers, with their `active_campaign`, by the dispatcher's table (clarion.campaigns.dispatch).
 """
 
 from collections import defaultdict
@@ -30,9 +31,10 @@ from clarion.delivery import jobs
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
 from clarion.engine.audience import AudiencePage, in_zone, read_page
+from clarion.engine.dispatch_jobs import SendJob, ZoneJob
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.messages import records_for
-from clarion.engine.models import DispatchJob
+from clarion.engine.models import TriggerContext
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
 from clarion.engine.steps import is_journey
@@ -61,71 +63,72 @@ JourneyRecipient = tuple[str, str, dict[str, Any], Item]
 
 @dataclass(frozen=True)
 class Runners:
-    """The work of a dispatch job that the packages above the engine own: starting a journey's runs, planning a
-    local-time schedule's zones. Passed in by the dispatcher, so the engine never imports its callers."""
+    """The work of a dispatch job that a package above the engine owns: starting a journey's runs. Passed in by the
+    dispatcher, so the engine never imports its callers."""
 
     start_runs: Callable[[str, Item, Iterable[JourneyRecipient], dict[str, Item]], int]
-    plan_zones: Callable[..., None]  # (job, *, remaining_ms, page_size, margin_ms)
 
 
-def dispatch(
-    job: DispatchJob,
-    *,
-    remaining_ms: Callable[[], int],
-    runners: Runners,
-    page_size: int = PAGE_SIZE,
-    margin_ms: int = MARGIN_MS,
-) -> DispatchOutcome:
-    """Fans the job's audience out until it is exhausted or less than `margin_ms` of the invocation remain; then
+@dataclass(frozen=True)
+class Run:
+    """One dispatcher invocation, as its job's handler sees it: the time left, and how it pages the audience."""
+
+    remaining_ms: Callable[[], int]
+    runners: Runners
+    page_size: int = PAGE_SIZE
+    margin_ms: int = MARGIN_MS
+
+    def short_of_time(self) -> bool:
+        return self.remaining_ms() < self.margin_ms
+
+
+def active_campaign(environment_id: str, campaign_id: str) -> Item | None:
+    """The job's campaign (its inbox expiry resolved) while it is active; None: the job does nothing."""
+    campaign = CampaignsRepository().get(environment_id, campaign_id)
+    if campaign is None or campaign["status"] != "active":
+        logger.info("campaign gone or no longer active: nothing dispatched", extra={"campaignId": campaign_id})
+        return None
+    return with_inbox_expiry(environment_id, campaign)
+
+
+def send_audience(job: SendJob | ZoneJob, campaign: Item, run: Run) -> DispatchOutcome:
+    """A `send` or `zone` job: fans the audience out until it is exhausted or less than `run.margin_ms` remain; then
     queues a continuation (the same job with the next page's cursor). At least one page is done per run."""
     outcome = DispatchOutcome()
-    campaign = CampaignsRepository().get(job["environmentId"], job["campaignId"])
-    if campaign is None or campaign["status"] != "active":
-        logger.info("campaign gone or no longer active: nothing dispatched", extra={"campaignId": job["campaignId"]})
-        return outcome
-    campaign = with_inbox_expiry(job["environmentId"], campaign)
-    if "execution" in job:
-        from clarion.engine.execution import dispatch_execution  # noqa: PLC0415 - only execute jobs need it
-
-        dispatch_execution(job, campaign, outcome, runners)
-        return outcome
-    if "plan" in job:  # a local-time schedule's planning: no message, only the audience's zones
-        runners.plan_zones(job, remaining_ms=remaining_ms, page_size=page_size, margin_ms=margin_ms)
-        return outcome
-    cursor = job["cursor"]
+    cursor = job.cursor
+    context = job.context()
     notifications = Notifications()
     while True:
-        if notifications.is_cancelled(job["environmentId"], job["transactionId"]):
+        if notifications.is_cancelled(job.environmentId, job.transactionId):
             logger.info("transaction cancelled: the rest is not dispatched", extra={"cursor": cursor})
             return outcome
-        page = read_page(job["environmentId"], job["targets"], cursor, page_size=page_size)
-        if "zone" in job:
-            page = in_zone(page, job["zone"])
-        _dispatch_page(job, campaign, page, outcome, runners)
+        page = read_page(job.environmentId, job.targets, cursor, page_size=run.page_size)
+        if isinstance(job, ZoneJob):
+            page = in_zone(page, job.zone)
+        _dispatch_page(context, campaign, page, outcome, run.runners)
         cursor = page.next_cursor
         if cursor is None:
-            notifications.mark_dispatched(job["environmentId"], job["transactionId"])
+            notifications.mark_dispatched(job.environmentId, job.transactionId)
             return outcome
-        if remaining_ms() < margin_ms:
-            continuation: DispatchJob = {**job, "cursor": cursor}
-            send_dispatch_job(continuation)
+        if run.short_of_time():
+            send_dispatch_job(job.model_copy(update={"cursor": cursor}))
             outcome.continued = True
             return outcome
 
 
 def _dispatch_page(
-    job: DispatchJob, campaign: Item, page: AudiencePage, outcome: DispatchOutcome, runners: Runners
+    context: TriggerContext, campaign: Item, page: AudiencePage, outcome: DispatchOutcome, runners: Runners
 ) -> None:
-    recipients = [(job, subscriber_id) for subscriber_id in page.subscriber_ids]
-    records = recipient_records(job["environmentId"], campaign, recipients, page.profiles, runners)
-    store_and_enqueue(job["environmentId"], records, outcome)
+    recipients = [(context, subscriber_id) for subscriber_id in page.subscriber_ids]
+    records = recipient_records(context["environmentId"], campaign, recipients, page.profiles, runners)
+    store_and_enqueue(context["environmentId"], records, outcome)
     outcome.recipients += len(page.subscriber_ids)
 
 
 def recipient_records(
     environment_id: str,
     campaign: Item,
-    recipients: list[tuple[DispatchJob, str]],
+    recipients: list[tuple[TriggerContext, str]],
     profiles: dict[str, Item],
     runners: Runners,
 ) -> list[Item]:

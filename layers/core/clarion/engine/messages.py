@@ -9,7 +9,7 @@ from clarion.dynamo import Item
 from clarion.engine import trigger_extras
 from clarion.engine.addresses import NO_ADDRESS, address_for
 from clarion.engine.layouts import StepLayouts, layouts_of_trigger
-from clarion.engine.models import DispatchJob
+from clarion.engine.models import TriggerContext
 from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
 from clarion.store.records import Channel, new_record
@@ -23,7 +23,7 @@ def message_id(environment_id: str, transaction_id: str, subscriber_id: str, ste
 
 
 def records_for(
-    job: DispatchJob,
+    job: TriggerContext,
     campaign: Item,
     subscriber_id: str,
     profile: Item | None,
@@ -49,7 +49,7 @@ def records_for(
     return records
 
 
-def _record(base: Item, job: DispatchJob, campaign: Item, step: Item, *, profile: Item | None, allowed: Any) -> Item:
+def _record(base: Item, job: TriggerContext, campaign: Item, step: Item, *, profile: Item | None, allowed: Any) -> Item:
     channel = step["channel"]
     if profile is None:
         return _closed(base, "skipped", "no such subscriber")

@@ -1,8 +1,9 @@
 """Triggers on the wire (seed 003's client trigger and Novu's v1 events trigger) and the dispatch job they queue."""
 
-from typing import Annotated, Any, Literal, NotRequired, TypedDict
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from typing_extensions import TypedDict  # pydantic validates these (clarion.engine.dispatch_jobs): typing's needs 3.12
 
 from clarion.models import Model, Request, SubscriberId, TopicKey, TransactionId
 from clarion.subscribers.models import CreateSubscriberRequest
@@ -175,24 +176,18 @@ class ExecutionTarget(TypedDict):
     user: NotRequired[dict[str, Any]]  # a TriggerUser to upsert first (seed 003's user object)
 
 
-class DispatchJob(TypedDict):
-    """One message of the dispatch queue: a trigger's audience, from `cursor` on (None: from the start), or, with
-    `execution`, the targets of a campaign execute, each with its own payload (clarion.engine.execution)."""
+class TriggerContext(TypedDict):
+    """What a recipient's records are built from (clarion.engine.messages): the trigger's ids and payload, its extras
+    when it named them (clarion.engine.trigger_extras), and a journey's digest released before this send."""
 
     environmentId: str
     campaignId: str
     transactionId: str
     payload: dict[str, Any]
-    targets: Targets
-    cursor: dict[str, Any] | None
-    execution: NotRequired[list[ExecutionTarget]]
-    clientId: NotRequired[str]  # who executed: the upserted subscribers' createdBy
-    zone: NotRequired["ZoneFilter"]  # a local-time schedule's job: only the subscribers due in that zone
-    plan: NotRequired["ZonePlan"]  # not a send: collect the audience's zones, then create their schedules
-    actor: NotRequired[dict[str, Any]]  # the trigger's extras (clarion.engine.trigger_extras)
+    actor: NotRequired[dict[str, Any]]
     tenant: NotRequired[dict[str, Any]]
     overrides: NotRequired[dict[str, Any]]
-    digest: NotRequired[dict[str, Any]]  # a journey's digest released before this send: its {events, count}
+    digest: NotRequired[dict[str, Any]]  # a journey's digest: its {events, count}
 
 
 class ZoneFilter(TypedDict):

@@ -11,13 +11,13 @@ from typing import Any
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
 from clarion.engine.addresses import address_for
+from clarion.engine.dispatch_jobs import SendJob
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import (
     MAX_PAYLOAD_BYTES,
     BroadcastRequest,
     BulkTriggerRequest,
     CampaignTriggerRequest,
-    DispatchJob,
     EventTriggerRequest,
     FailedTriggerResult,
     Targets,
@@ -141,13 +141,14 @@ def start_trigger(
     extras = extras or {}
     tenant = {"tenant": extras["tenant"]} if "tenant" in extras else {}
     Notifications().create(caller.environment_id, transaction_id, campaign, payload, targets, **tenant)
-    job = _job(caller, campaign, transaction_id, payload, targets)
-    if "actor" in extras:
-        job["actor"] = extras["actor"]
-    if "tenant" in extras:
-        job["tenant"] = extras["tenant"]
-    if "overrides" in extras:
-        job["overrides"] = extras["overrides"]
+    job = SendJob(
+        environmentId=caller.environment_id,
+        campaignId=campaign["_id"],
+        transactionId=transaction_id,
+        payload=payload,
+        targets=targets,
+        **{name: extras[name] for name in trigger_extras.JOB_EXTRAS if name in extras},
+    )
     send_dispatch_job(job)
 
 
@@ -162,19 +163,6 @@ def _checked_overrides(caller: Principal, request: EventTriggerRequest | Broadca
 def _extras(caller: Principal, request: EventTriggerRequest | BroadcastRequest, overrides: Item | None) -> Item:
     actor = trigger_extras.actor_of(caller.environment_id, request.actor)
     return trigger_extras.job_extras(actor, trigger_extras.tenant_of(request.tenant), overrides)
-
-
-def _job(
-    caller: Principal, campaign: Item, transaction_id: str, payload: dict[str, Any], targets: Targets
-) -> DispatchJob:
-    return DispatchJob(
-        environmentId=caller.environment_id,
-        campaignId=campaign["_id"],
-        transactionId=transaction_id,
-        payload=payload,
-        targets=targets,
-        cursor=None,
-    )
 
 
 def bounded_payload(payload: dict[str, Any], *, field: str) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def send(task: Task) -> None:
     # the dispatcher's engine and the trigger models (~250 ms of cold start): no other journey task needs them
     from clarion.engine.fanout import DispatchOutcome, store_and_enqueue  # noqa: PLC0415 - cold start
     from clarion.engine.messages import message_id, records_for  # noqa: PLC0415 - cold start
-    from clarion.engine.models import DispatchJob, Targets  # noqa: PLC0415 - cold start
+    from clarion.engine.models import TriggerContext  # noqa: PLC0415 - cold start
     from clarion.engine.trigger_extras import layout_named  # noqa: PLC0415 - cold start
 
     run = task.run
@@ -94,11 +94,9 @@ def send(task: Task) -> None:
         "campaignId": run["campaignId"],
         "transactionId": transaction_id,
         "payload": payload,
-        "targets": Targets(subscriberIds=[subscriber_id], topicKeys=[], all=False),
-        "cursor": None,
     }
     # the trigger's actor, tenant and overrides; Novu's `step.digest`, `step.events` and `step.total_count`
-    job = cast(DispatchJob, fields | task.state.get("trigger", {}) | ({"digest": digest} if digest else {}))
+    job = cast(TriggerContext, fields | task.state.get("trigger", {}) | ({"digest": digest} if digest else {}))
     sends = [step for step in task.campaign["steps"] if step_type(step) == SEND]
     layout = layout_named(job.get("overrides"))
     # the layouts of every send step, read once for the run's trigger

@@ -8,7 +8,6 @@ is made (a zone ahead of the default one) is sent at once. All jobs share one tr
 moved zones between two jobs still gets one message.
 """
 
-from collections.abc import Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -17,56 +16,55 @@ from aws_lambda_powertools import Logger
 from clarion import clock
 from clarion.dynamo import Item
 from clarion.engine.audience import read_page
+from clarion.engine.dispatch_jobs import PlanJob, ZoneJob
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.models import DispatchJob, ZoneFilter
+from clarion.engine.fanout import DispatchOutcome, Run
+from clarion.engine.models import ZoneFilter, ZonePlan
 from clarion.schedules import scheduler
 from clarion.schedules.zones import due_at, zone_schedule
 from clarion.store.schedules import SchedulesRepository
 
-PAGE_SIZE = 100
 logger = Logger(child=True)
 
 
-def plan_zones(job: DispatchJob, *, remaining_ms: Callable[[], int], page_size: int, margin_ms: int) -> None:
-    """Collects the zones from the job's cursor on; continues in a new job when short of time, else schedules."""
-    plan = job["plan"]
+def plan_zones(job: PlanJob, campaign: Item, run: Run) -> DispatchOutcome:
+    """A `plan` job: collects the zones from the job's cursor on; continues in a new job when short of time, else
+    schedules. It sends nothing itself."""
+    plan = job.plan
     zones = dict.fromkeys(plan["zones"])
-    cursor = job["cursor"]
+    cursor = job.cursor
     while True:
-        page = read_page(job["environmentId"], job["targets"], cursor, page_size=page_size)
+        page = read_page(job.environmentId, job.targets, cursor, page_size=run.page_size)
         zones |= dict.fromkeys(p["timezone"] for p in page.profiles.values() if p.get("timezone"))
         cursor = page.next_cursor
         if cursor is None:
             break
-        if remaining_ms() < margin_ms:
-            send_dispatch_job(
-                job | {"cursor": cursor, "plan": {"scheduleId": plan["scheduleId"], "zones": list(zones)}}
-            )
-            return
+        if run.short_of_time():
+            so_far = ZonePlan(scheduleId=plan["scheduleId"], zones=list(zones))
+            send_dispatch_job(job.model_copy(update={"cursor": cursor, "plan": so_far}))
+            return DispatchOutcome()
     schedule_zones(job, list(zones))
+    return DispatchOutcome()
 
 
-def schedule_zones(job: DispatchJob, zones: list[str]) -> None:
+def schedule_zones(job: PlanJob, zones: list[str]) -> None:
     """One schedule per zone (the default zone's first); nothing is kept if the schedule was replaced meanwhile."""
-    environment_id, campaign_id = job["environmentId"], job["campaignId"]
+    environment_id, campaign_id = job.environmentId, job.campaignId
     repository = SchedulesRepository()
     schedule = repository.get(environment_id, campaign_id)
-    schedule_id = job["plan"]["scheduleId"]
+    schedule_id = job.plan["scheduleId"]
     if schedule is None or schedule["scheduleId"] != schedule_id or schedule["status"] != "planning":
         logger.info("schedule replaced or cancelled while planning", extra={"campaignId": campaign_id})
         return
     default = schedule["defaultTimezone"]
     others = sorted({zone for zone in zones if zone != default and _known(zone)})
     local = datetime.combine(datetime.fromisoformat(schedule["date"]).date(), time.fromisoformat(schedule["localTime"]))
-    base: DispatchJob = {key: value for key, value in job.items() if key != "plan"}  # type: ignore[assignment]
     planned: list[Item] = []
     now = clock.utc_now()
     for index, zone in enumerate([default, *others]):
         entry = zone_schedule(f"{schedule_id}-{index:03d}", zone, local, default=index == 0)
-        zone_job: DispatchJob = base | {
-            "cursor": None,
-            "zone": ZoneFilter(timezone=zone, others=others if index == 0 else None),
-        }
+        zone_filter = ZoneFilter(timezone=zone, others=others if index == 0 else None)
+        zone_job = job.as_job(ZoneJob, cursor=None, zone=zone_filter)
         if due_at(entry) <= now:
             send_dispatch_job(zone_job)  # the zone's time already passed on that date: at once
         else:

@@ -1,11 +1,10 @@
 """EventBridge Scheduler one-time schedules whose target is the dispatch queue (the SchedulerRole may send to it)."""
 
-import json
 from contextlib import suppress
 from datetime import datetime
 
 from clarion.aws import client
-from clarion.engine.models import DispatchJob
+from clarion.engine.dispatch_jobs import SendJob, ZoneJob, dispatch_body
 from clarion.settings import settings
 
 
@@ -14,7 +13,7 @@ def at_expression(local: datetime) -> str:
     return f"at({local.strftime('%Y-%m-%dT%H:%M:%S')})"
 
 
-def create_one_time(name: str, expression: str, timezone: str, job: DispatchJob) -> None:
+def create_one_time(name: str, expression: str, timezone: str, job: SendJob | ZoneJob) -> None:
     """A schedule that puts `job` on the dispatch queue once, then deletes itself."""
     config = settings()
     client("scheduler").create_schedule(
@@ -25,11 +24,11 @@ def create_one_time(name: str, expression: str, timezone: str, job: DispatchJob)
         FlexibleTimeWindow={"Mode": "OFF"},
         ActionAfterCompletion="DELETE",
         State="ENABLED",
-        Description=f"Clarion campaign {job['campaignId']} ({timezone})",
+        Description=f"Clarion campaign {job.campaignId} ({timezone})",
         Target={
             "Arn": config.dispatch_queue_arn,
             "RoleArn": config.scheduler_role_arn,
-            "Input": json.dumps(job, separators=(",", ":")),
+            "Input": dispatch_body(job),
         },
     )
 

@@ -6,14 +6,14 @@ which cannot be listed inside an API call (the audience may be millions): the ca
 creates their schedules (clarion.schedules.planner). Each schedule's dispatch job sends only its zone's subscribers.
 """
 
-import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from clarion import clock
 from clarion.dynamo import Item
+from clarion.engine.dispatch_jobs import PlanJob, SendJob, dispatch_body
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.models import DispatchJob, Targets
+from clarion.engine.models import Targets, ZonePlan
 from clarion.engine.notifications import Notifications
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
@@ -56,12 +56,12 @@ def schedule_campaign(
     if pending:
         assert current is not None
         release(caller, current)
-    Notifications().create(environment_id, schedule_id, campaign, request.payload, job["targets"])
+    Notifications().create(environment_id, schedule_id, campaign, request.payload, job.targets)
     if request.sendAt is not None:
         (only,) = item["schedules"]
         scheduler.create_one_time(only["name"], only["scheduleExpression"], only["timezone"], job)
     else:
-        send_dispatch_job(job | {"plan": {"scheduleId": schedule_id, "zones": []}})
+        send_dispatch_job(job.as_job(PlanJob, plan=ZonePlan(scheduleId=schedule_id, zones=[])))
     return public(item)
 
 
@@ -137,17 +137,16 @@ def _active_campaign(environment_id: str, campaign_id: str) -> Item:
     return campaign
 
 
-def _job(environment_id: str, campaign: Item, schedule_id: str, request: ScheduleRequest) -> DispatchJob:
+def _job(environment_id: str, campaign: Item, schedule_id: str, request: ScheduleRequest) -> SendJob:
     targets = audience_targets(campaign)
-    job = DispatchJob(
+    job = SendJob(
         environmentId=environment_id,
         campaignId=campaign["_id"],
         transactionId=schedule_id,
         payload=request.payload,
         targets=targets,
-        cursor=None,
     )
-    if len(json.dumps(job, separators=(",", ":")).encode()) > MAX_INPUT_BYTES:
+    if len(dispatch_body(job).encode()) > MAX_INPUT_BYTES:
         raise ValidationFailed(
             f"a scheduled send's payload and audience must fit in {MAX_INPUT_BYTES} bytes (the schedule's input)",
             field="payload",
