@@ -1,9 +1,13 @@
 """The decision behind the Lambda authorizer: is this key allowed to call this route?"""
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from clarion.auth.cache import TtlCache
+import cachetools
+
+from clarion import clock
 from clarion.clients.keys import key_from_authorization, key_hash
 from clarion.clients.repository import ClientsRepository
 from clarion.principal import Principal
@@ -27,9 +31,12 @@ class Decision:
 
 
 @cache
-def principal_cache() -> TtlCache[Principal | None]:
-    """Key hash → principal (or None for an unknown key), for the TTL the template gives the gateway's cache."""
-    return TtlCache(ttl_seconds=settings().auth_cache_ttl_seconds, max_entries=10_000)
+def principal_for() -> Callable[[str], Principal | None]:
+    """Key hash → principal (or None for an unknown key), cached for the TTL the template gives the gateway's cache;
+    on clarion.clock, so the local runtime's clock ages it."""
+    ttl = settings().auth_cache_ttl_seconds
+    entries = cachetools.TTLCache[str, Principal | None](maxsize=10_000, ttl=ttl, timer=clock.monotonic)
+    return cachetools.cached(entries, lock=threading.Lock())(_read_principal)
 
 
 def authorize(route_key: str, authorization: str | None) -> Decision:
@@ -39,7 +46,7 @@ def authorize(route_key: str, authorization: str | None) -> Decision:
     key = key_from_authorization(authorization)
     if key is None:
         return Decision(None, "authorization is not 'Bearer <key>' or 'ApiKey <key>'")
-    principal = _principal_for(key_hash(key))
+    principal = principal_for()(key_hash(key))
     if principal is None:
         return Decision(None, "unknown, revoked or rotated key")
     if not principal.can(scope):
@@ -47,10 +54,5 @@ def authorize(route_key: str, authorization: str | None) -> Decision:
     return Decision(principal, "allowed")
 
 
-def _principal_for(hashed_key: str) -> Principal | None:
-    cache_ = principal_cache()
-    found, principal = cache_.get(hashed_key)
-    if not found:
-        principal = ClientsRepository().find_principal(hashed_key)
-        cache_.put(hashed_key, principal)
-    return principal
+def _read_principal(hashed_key: str) -> Principal | None:
+    return ClientsRepository().find_principal(hashed_key)

@@ -6,10 +6,12 @@ costs one read: a stop reaches a warm sender within that time. A cached stopped 
 created after the cached read (the campaign may have been started again since).
 """
 
+import threading
 from dataclasses import dataclass
 
-from clarion.auth.cache import TtlCache
-from clarion.clock import timestamp_now
+import cachetools
+
+from clarion import clock
 from clarion.dynamo import Item
 from clarion.store.campaigns import CampaignsRepository
 
@@ -24,7 +26,8 @@ class CampaignState:
     read_at: str
 
 
-_cache: TtlCache[CampaignState] = TtlCache(CAMPAIGN_TTL_SECONDS, max_entries=1000)
+_states = cachetools.TTLCache[str, CampaignState](maxsize=1000, ttl=CAMPAIGN_TTL_SECONDS, timer=clock.monotonic)
+_states_lock = threading.Lock()
 
 
 def cancel_reason(record: Item) -> str | None:
@@ -42,19 +45,22 @@ def cancel_reason(record: Item) -> str | None:
 
 def _state(environment_id: str, campaign_id: str, created_at: str) -> CampaignState:
     key = f"{environment_id}#{campaign_id}"
-    found, state = _cache.get(key)
-    if found and state is not None and not (state.status in _HELD_BACK and created_at > state.read_at):
-        return state
-    read_at = timestamp_now()
+    with _states_lock:
+        cached = _states.get(key)
+    if cached is not None and not (cached.status in _HELD_BACK and created_at > cached.read_at):
+        return cached
+    read_at = clock.timestamp_now()
     campaign = CampaignsRepository().get(environment_id, campaign_id)
     state = CampaignState(
         status=campaign["status"] if campaign else None,
         stopped_at=campaign.get("stoppedAt") if campaign else None,
         read_at=read_at,
     )
-    _cache.put(key, state)
+    with _states_lock:
+        _states[key] = state
     return state
 
 
 def clear_cache() -> None:
-    _cache.clear()
+    with _states_lock:
+        _states.clear()

@@ -4,9 +4,13 @@ Senders read them through a per-container cache (CACHE_TTL_SECONDS, on clarion.c
 costs one GetSecretValue per integration, and a changed secret is used within the TTL. Never logged."""
 
 import json
+import threading
+from collections.abc import Callable
 from functools import cache
 
-from clarion.auth.cache import TtlCache
+import cachetools
+
+from clarion import clock
 from clarion.aws import client
 from clarion.dynamo import Item
 from clarion.settings import settings
@@ -31,7 +35,7 @@ def replace(environment_id: str, integration_id: str, credentials: Item) -> None
     client("secretsmanager").put_secret_value(
         SecretId=secret_name(environment_id, integration_id), SecretString=json.dumps(credentials)
     )
-    _cache().clear()
+    _cached_read.cache_clear()
 
 
 def read(environment_id: str, integration_id: str) -> Item:
@@ -46,20 +50,15 @@ def delete(environment_id: str, integration_id: str, *, at_once: bool = False) -
         {"ForceDeleteWithoutRecovery": True} if at_once else {"RecoveryWindowInDays": DELETION_RECOVERY_DAYS}
     )
     client("secretsmanager").delete_secret(SecretId=secret_name(environment_id, integration_id), **options)
-    _cache().clear()
+    _cached_read.cache_clear()
 
 
 def cached(environment_id: str, integration_id: str) -> Item:
     """The credentials, from this container's cache while fresh."""
-    key = f"{environment_id}/{integration_id}"
-    found, credentials = _cache().get(key)
-    if found and credentials is not None:
-        return credentials
-    credentials = read(environment_id, integration_id)
-    _cache().put(key, credentials)
-    return credentials
+    return _cached_read()(environment_id, integration_id)
 
 
 @cache
-def _cache() -> TtlCache[Item]:
-    return TtlCache(ttl_seconds=CACHE_TTL_SECONDS, max_entries=256)
+def _cached_read() -> Callable[[str, str], Item]:
+    entries = cachetools.TTLCache[tuple[str, str], Item](maxsize=256, ttl=CACHE_TTL_SECONDS, timer=clock.monotonic)
+    return cachetools.cached(entries, lock=threading.Lock())(read)

@@ -6,10 +6,11 @@ default's or the identifier's pointer, then the layouts), once per trigger and c
 dispatcher, not once per recipient or page."""
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import cachetools
 
 from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
@@ -19,7 +20,7 @@ from clarion.templates.wrap import wrap
 
 _CACHED_TRIGGERS = 64
 OVERRIDE_FIELD = "overrides.layoutIdentifier"
-_cache: OrderedDict[tuple[str, str, str, str], "StepLayouts"] = OrderedDict()
+_cache = cachetools.LRUCache[tuple[str, str, str, str], "StepLayouts"](maxsize=_CACHED_TRIGGERS)
 _lock = threading.Lock()
 
 
@@ -104,14 +105,11 @@ def layouts_of_trigger(
     key = (environment_id, transaction_id, campaign["_id"], str(campaign.get("version")))
     with _lock:
         cached = _cache.get(key)
-        if cached is not None:
-            _cache.move_to_end(key)
-            return cached
+    if cached is not None:
+        return cached
     layouts = read_layouts(environment_id, campaign.get("steps") or [], override_identifier)
     with _lock:
         _cache[key] = layouts
-        while len(_cache) > _CACHED_TRIGGERS:
-            _cache.popitem(last=False)
     return layouts
 
 
