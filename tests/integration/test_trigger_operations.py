@@ -2,15 +2,16 @@
 item every trigger writes, and the Idempotency-Key header."""
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 
 from clarion.campaigns.dispatch import dispatch
 from clarion.engine.dispatch_jobs import parse_dispatch_job
-from clarion.engine.idempotency import IdempotencyKeys, request_hash
 from clarion.store.keys import transaction_key
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
@@ -274,13 +275,36 @@ def test_a_repeated_key_with_another_body_is_a_422_naming_the_header(admin: Api,
     assert (response.status, list(response.json()["errors"])) == (422, ["Idempotency-Key"])
 
 
+def put_back_in_progress(runtime: LocalRuntime, first: Any, *, lock_seconds: float) -> None:
+    """Makes the claim of the first request's key look as it did while that request ran: Powertools' INPROGRESS,
+    its lock the invocation's deadline, `lock_seconds` from now (in the past when negative: the invocation died)."""
+    transaction_id = first.json()["data"]["transactionId"]
+    table = boto3.resource("dynamodb", region_name=runtime.stack.resolver.region).Table(
+        runtime.resources.tables["IdempotencyTable"]
+    )
+    [claim] = [item for item in runtime.scan_table("IdempotencyTable") if transaction_id in item.get("data", "")]
+    table.update_item(
+        Key={"id": claim["id"]},
+        UpdateExpression="SET #status = :in_progress, in_progress_expiration = :deadline REMOVE #data",
+        ExpressionAttributeNames={"#status": "status", "#data": "data"},
+        ExpressionAttributeValues={":in_progress": "INPROGRESS", ":deadline": int((time.time() + lock_seconds) * 1000)},
+    )
+
+
 def test_a_key_whose_first_request_is_in_progress_is_a_409(runtime: LocalRuntime, admin: Api, sent):
     body = event(sent["identifier"], "ada", "I3")
-    with runtime.registry.environment_of("TriggersFunction"):
-        hashed = request_hash("POST", TRIGGER, json.dumps(body))
-        assert IdempotencyKeys().claim(admin.environment_id, "key-3", hashed) is None
+    put_back_in_progress(runtime, with_key(admin, "POST", TRIGGER, "key-3", body), lock_seconds=60)
     response = with_key(admin, "POST", TRIGGER, "key-3", body)
     assert (response.status, list(response.json()["errors"])) == (409, ["Idempotency-Key"])
+
+
+def test_a_key_whose_first_request_died_is_taken_over_once_its_invocation_timed_out(runtime: LocalRuntime, admin, sent):
+    body = event(sent["identifier"], "ada", "I9")
+    first = with_key(admin, "POST", TRIGGER, "key-9", body)
+    put_back_in_progress(runtime, first, lock_seconds=-1)
+    again = with_key(admin, "POST", TRIGGER, "key-9", body)
+    assert (again.status, "idempotency-replay" in again.headers) == (201, False)
+    assert again.json()["data"]["transactionId"] != first.json()["data"]["transactionId"]
 
 
 def test_a_refused_request_releases_its_key(admin: Api, sent: dict[str, Any]):

@@ -17,6 +17,7 @@ class Settings(Model):
     subscribers_table: str = Field(default="", alias="SUBSCRIBERS_TABLE")
     campaigns_table: str = Field(default="", alias="CAMPAIGNS_TABLE")
     messages_table: str = Field(default="", alias="MESSAGES_TABLE")
+    idempotency_table: str = Field(default="", alias="IDEMPOTENCY_TABLE")
     sender_email: str = Field(default="", alias="SENDER_EMAIL")
     email_queue_url: str = Field(default="", alias="EMAIL_QUEUE_URL")
     sms_queue_url: str = Field(default="", alias="SMS_QUEUE_URL")

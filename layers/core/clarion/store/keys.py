@@ -130,14 +130,12 @@ def counters_pk(environment_id: str) -> str:
     return f"{environment_pk(environment_id)}#COUNTERS"
 
 
-# MessagesTable: delivery records, notifications, inbox, idempotency, journey runs
+# MessagesTable: delivery records, notifications, inbox, journey runs
 
 RECORD_SK = "MESSAGE"
 """The sort key of a delivery record."""
 NOTIFICATION_SK = "NOTIFICATION"
 """The sort key of a trigger's notification, in its transaction's partition."""
-IDEMPOTENCY_SK = "IDEMPOTENCY"
-"""The sort key of an idempotency claim."""
 INBOX_MESSAGE_PREFIX = "MSG#"
 """Sort-key prefix of the messages in an inbox."""
 RUN_PREFIX = "RUN#"
@@ -180,11 +178,6 @@ def notifications_day_key(environment_id: str, day: str) -> str:
 def sending_key(shard: int) -> str:
     """SendingIndex key of one shard of claimed records."""
     return f"SENDING#{shard}"
-
-
-def idempotency_pk(environment_id: str, key: str) -> str:
-    """The claim of an `Idempotency-Key` in its environment."""
-    return f"{environment_pk(environment_id)}#IDEMPOTENCY#{key}"
 
 
 def inbox_pk(environment_id: str, subscriber_id: str) -> str:
