@@ -1,4 +1,4 @@
-"""Triggers on the wire (seed 003's client trigger and Novu's v1 events trigger) and the dispatch job they queue."""
+"""Triggers on the wire (the client campaign trigger and Novu's v1 events trigger) and the dispatch job they queue."""
 
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -15,7 +15,7 @@ MAX_BULK_EVENTS = 100  # Novu: "The bulk API is limited to 100 events per reques
 
 
 class TriggerUser(Request):
-    """Seed 003's user: who receives the campaign, upserted as a subscriber (external_id is its subscriberId)."""
+    """The client trigger's user, who receives the campaign, upserted as a subscriber (external_id: subscriberId)."""
 
     external_id: SubscriberId = Field(description="Your application's id for the user (the subscriberId)")
     email: Email | None = None
@@ -173,7 +173,7 @@ class ExecutionTarget(TypedDict):
     id: str
     subscriberId: str
     payload: dict[str, Any]
-    user: NotRequired[dict[str, Any]]  # a TriggerUser to upsert first (seed 003's user object)
+    user: NotRequired[dict[str, Any]]  # a TriggerUser to upsert first (the client trigger's user object)
 
 
 class TriggerContext(TypedDict):
