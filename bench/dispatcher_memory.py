@@ -60,6 +60,7 @@ def dispatcher_peak_memory(recipients: int) -> DispatcherMemory:
             campaign_id = _seed(registry, recipients)
             environment = registry.environment(registry.functions["DispatcherFunction"])
             job = {
+                "kind": "send",
                 "environmentId": ENVIRONMENT,
                 "campaignId": campaign_id,
                 "transactionId": TRANSACTION,

@@ -1,5 +1,6 @@
-"""Dispatch jobs on the queue: each kind's body parses to its model, a body queued before kinds existed still does (by
-the old rule), and a malformed body is a batch item failure logged without its content."""
+"""Jobs on the pipeline's queues: each dispatch job kind's body parses to its model, a body queued before kinds existed
+still does (by the old rule), and a malformed body (a dispatch job's, a channel job's) is a batch item failure logged
+without its content."""
 
 import json
 from typing import Any, get_args
@@ -8,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from clarion.campaigns.dispatch import HANDLERS, DispatchRecord
+from clarion.delivery.sender import send_jobs
 from clarion.engine.dispatch_jobs import (
     DispatchJob,
     ExecuteJob,
@@ -138,4 +140,15 @@ def test_a_malformed_body_is_a_batch_item_failure_logged_without_its_content(cap
     (logged,) = [record for record in caplog.records if record.getMessage().startswith("malformed job body")]
     assert (logged.sqsMessageId, logged.model) == ("m-0", "DispatchRecord")  # type: ignore[attr-defined]
     assert "body.send.targets.all: bool_parsing" in logged.errors  # type: ignore[attr-defined]
+    assert "grace@example.com" not in caplog.text + repr([record.__dict__ for record in caplog.records])
+
+
+def test_a_malformed_channel_job_is_a_batch_item_failure_logged_without_its_content(caplog: pytest.LogCaptureFixture):
+    (record,) = load_event("senders/email_job.json")["Records"]
+    bodies = ['{"environmentId": "e-1"}', '{"environmentId": "e-1", "messageId": 7}', "grace@example.com"]
+    event = {"Records": [record | {"messageId": f"m-{index}", "body": body} for index, body in enumerate(bodies)]}
+    response = send_jobs("email", event, FakeLambdaContext())  # type: ignore[arg-type]
+    assert response == {"batchItemFailures": [{"itemIdentifier": f"m-{index}"} for index in range(3)]}
+    errors = [record.errors for record in caplog.records if record.getMessage().startswith("malformed job body")]  # type: ignore[attr-defined]
+    assert errors == [["body.messageId: missing"], ["body.messageId: string_type"], ["body: json_invalid"]]
     assert "grace@example.com" not in caplog.text + repr([record.__dict__ for record in caplog.records])

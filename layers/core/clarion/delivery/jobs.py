@@ -3,7 +3,9 @@
 import json
 import time
 from collections.abc import Iterable
-from typing import Any, TypedDict
+from typing import Any
+
+from typing_extensions import TypedDict  # the senders validate it with pydantic: typing's needs Python 3.12
 
 from clarion.aws import client
 from clarion.settings import settings

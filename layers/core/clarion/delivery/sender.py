@@ -1,19 +1,19 @@
 """The senders: one Lambda per channel claims each job's record, calls the channel's provider once, and records
 the outcome. A job whose record is not queued is acknowledged without a provider call (exactly once)."""
 
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Json
 
 from clarion.delivery import jobs, routing
 from clarion.delivery.campaign_gate import cancel_reason
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.dynamo import Item
+from clarion.job_batches import process_jobs
 from clarion.store.records import Channel, DeliveryRecords
 
 logger = Logger(child=True)
@@ -21,28 +21,27 @@ tracer = Tracer()
 metrics = Metrics()
 
 
+class JobRecord(SqsRecordModel):
+    """A channel queue message whose body is a job (clarion.delivery.jobs): a malformed one fails, to end in the DLQ
+    for inspection."""
+
+    body: Json[jobs.Job]  # type: ignore[assignment]  # a TypedDict: the base names only models, pydantic takes both
+
+
 def send_jobs(channel: Channel, event: dict[str, Any], context: LambdaContext | None = None) -> dict[str, Any]:
     """Delivers a batch of SQS jobs; the jobs to retry are reported in `batchItemFailures`, even when all are."""
-    # Without this, a batch whose every job fails raises instead of returning the failures, and SQS would retry
-    # them all after the full visibility timeout, ignoring each job's backoff.
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     sent: list[tuple[Item, str]] = []
-    response = process_partial_response(
-        event=event,
-        record_handler=lambda record: deliver(channel, record, sent),  # Powertools passes `record=`
-        processor=processor,
-        context=context,
-    )
+    response = process_jobs(event, JobRecord, lambda record: deliver(channel, record, sent), context)
     # One write for the batch's outcomes. Should it fail, the records stay `sending`: never sent twice.
     if sent:
         DeliveryRecords().mark_sent(sent)
-    return dict(response)
+    return response
 
 
 @tracer.capture_method
-def deliver(channel: Channel, job: SQSRecord, sent: list[tuple[Item, str]]) -> None:
+def deliver(channel: Channel, job: JobRecord, sent: list[tuple[Item, str]]) -> None:
     """Claims the job's record and calls the provider; a sent message joins `sent`, recorded by the caller."""
-    environment_id, message_id = _job(job)
+    environment_id, message_id = job.body["environmentId"], job.body["messageId"]
     records = DeliveryRecords()
     record = records.claim(environment_id, message_id)
     if record is None:
@@ -75,7 +74,7 @@ class RetryLater(Exception):
     """The job failed transiently: reported as a batch item failure so SQS delivers it again after the backoff."""
 
 
-def _failed(channel: Channel, job: SQSRecord, records: DeliveryRecords, record: Item, failure: DeliveryFailure) -> None:
+def _failed(channel: Channel, job: JobRecord, records: DeliveryRecords, record: Item, failure: DeliveryFailure) -> None:
     log = {"messageId": record["_id"], "code": failure.code, "attempts": record["attempts"]}
     if not failure.retryable:
         records.mark_failed(record, failure.reason)
@@ -83,16 +82,7 @@ def _failed(channel: Channel, job: SQSRecord, records: DeliveryRecords, record: 
         metrics.add_metric(name="MessagesFailed", unit=MetricUnit.Count, value=1)
         return
     records.requeue(record, failure.reason)
-    jobs.postpone(channel, job.receipt_handle, jobs.backoff_seconds(record["attempts"]))
+    jobs.postpone(channel, job.receiptHandle, jobs.backoff_seconds(record["attempts"]))
     logger.warning("message will be retried", extra=log)
     metrics.add_metric(name="MessagesRetried", unit=MetricUnit.Count, value=1)
     raise RetryLater(failure.code)
-
-
-def _job(job: SQSRecord) -> tuple[str, str]:
-    """The job's environment and message ids; a malformed job fails, to end in the DLQ for inspection."""
-    body = json.loads(job.body)
-    environment_id, message_id = body["environmentId"], body["messageId"]
-    if not isinstance(environment_id, str) or not isinstance(message_id, str):
-        raise TypeError("a job's environmentId and messageId are strings")
-    return environment_id, message_id
