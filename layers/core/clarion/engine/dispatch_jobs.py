@@ -16,11 +16,9 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Discriminator, Tag, TypeAdapter
 
+from clarion.engine import trigger_extras
 from clarion.engine.models import ExecutionTarget, Targets, TriggerContext, ZoneFilter, ZonePlan
 from clarion.models import Model
-
-EXTRAS = ("actor", "tenant", "overrides")
-Kind = Literal["send", "zone", "plan", "execute"]
 
 
 class AudienceJob(Model):
@@ -44,7 +42,7 @@ class AudienceJob(Model):
             transactionId=self.transactionId,
             payload=self.payload,
         )
-        for name in EXTRAS:
+        for name in trigger_extras.JOB_EXTRAS:
             if value := getattr(self, name):
                 context[name] = value  # type: ignore[literal-required]
         return context
