@@ -49,7 +49,12 @@ def _sqs_record(job: dict[str, Any]) -> dict[str, Any]:
         "messageId": "memory-bench",
         "receiptHandle": "memory-bench",
         "body": json.dumps(job),
-        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0"},
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": "0",
+            "SenderId": "AIDAEXAMPLE",
+            "ApproximateFirstReceiveTimestamp": "0",
+        },
         "messageAttributes": {},
         "md5OfBody": "",
         "eventSource": "aws:sqs",
