@@ -156,27 +156,53 @@ class DynamoTable:
         where: Expression | None = None,
         newest_first: bool = False,
         page_size: int | None = None,
+        consistent: bool = False,
+        projection: str | None = None,
     ) -> Iterator[Item]:
         """The items of a key condition (on the table or `index`) matching the filter `where`, in sort-key order,
         read a page at a time as the caller consumes them."""
+        for page in self.query_pages(
+            key,
+            index=index,
+            where=where,
+            newest_first=newest_first,
+            page_size=page_size,
+            consistent=consistent,
+            projection=projection,
+        ):
+            yield from page
+
+    def query_pages(
+        self,
+        key: Expression,
+        *,
+        index: str | None = None,
+        where: Expression | None = None,
+        newest_first: bool = False,
+        page_size: int | None = None,
+        consistent: bool = False,
+        projection: str | None = None,
+    ) -> Iterator[list[Item]]:
+        """`query_items` a page at a time: the one Query loop of the layer (every query pages through it)."""
         params: dict[str, Any] = {"TableName": self.name, "ScanIndexForward": not newest_first}
         params |= key.params("KeyConditionExpression")
         if index:
             params["IndexName"] = index
         if page_size:
             params["Limit"] = page_size
+        if consistent:
+            params["ConsistentRead"] = True
+        if projection:
+            params["ProjectionExpression"] = projection
         if where:
             filter_params = where.params("FilterExpression")
-            params["ExpressionAttributeValues"] = params.get("ExpressionAttributeValues", {}) | filter_params.pop(
-                "ExpressionAttributeValues", {}
-            )
-            params["ExpressionAttributeNames"] = params.get("ExpressionAttributeNames", {}) | filter_params.pop(
-                "ExpressionAttributeNames", {}
-            )
+            for part in ("ExpressionAttributeValues", "ExpressionAttributeNames"):  # DynamoDB refuses an empty map
+                if merged := params.get(part, {}) | filter_params.pop(part, {}):
+                    params[part] = merged
             params |= filter_params
         while True:
             response = self._client().query(**params)
-            yield from (from_item(item) for item in response["Items"])
+            yield [from_item(item) for item in response["Items"]]
             if "LastEvaluatedKey" not in response:
                 return
             params["ExclusiveStartKey"] = response["LastEvaluatedKey"]

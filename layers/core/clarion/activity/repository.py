@@ -3,11 +3,9 @@ TransactionIndex, SubscriberIndex and ActivityIndex (docs/data-model.md, "Delive
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from clarion import clock
-from clarion.aws import client
-from clarion.dynamo import DynamoTable, Expression, Item, from_attribute, is_transaction_cancelled
+from clarion.dynamo import DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.settings import settings
 from clarion.store.keys import (
     NOTIFICATION_SK,
@@ -118,19 +116,8 @@ class ActivityRepository:
         return self.table.count(ACTIVITY_INDEX, {"activityKey": day_key}, at_most=2**62)
 
     def _keys(self, index: str, condition: Expression, *, newest_first: bool) -> Iterator[Item]:
-        params: dict[str, Any] = {
-            "TableName": self.table.name,
-            "IndexName": index,
-            "ScanIndexForward": not newest_first,
-            "Limit": KEYS_PER_READ,
-        }
-        params |= condition.params("KeyConditionExpression")
-        while True:
-            response = client("dynamodb").query(**params)
-            yield from ({"pk": from_attribute(i["pk"]), "sk": from_attribute(i["sk"])} for i in response["Items"])
-            if "LastEvaluatedKey" not in response:
-                return
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = self.table.query_items(condition, index=index, newest_first=newest_first, page_size=KEYS_PER_READ)
+        return ({"pk": item["pk"], "sk": item["sk"]} for item in items)
 
 
 def _iso(moment: datetime) -> str:

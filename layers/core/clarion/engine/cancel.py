@@ -10,11 +10,9 @@ A journey's runs belong to clarion.journeys, above the engine: its caller passes
 """
 
 from collections.abc import Callable
-from typing import Any
 
-from clarion.aws import client
 from clarion.clock import timestamp_now
-from clarion.dynamo import Expression, from_item
+from clarion.dynamo import Expression
 from clarion.engine.notifications import Notifications
 from clarion.principal import Principal
 from clarion.store.keys import RECORD_SK, transaction_key
@@ -51,19 +49,13 @@ class QueuedRecords:
     def cancel_all(self, environment_id: str, transaction_id: str) -> int:
         """Moves each of the transaction's records still queued to cancelled; returns how many moved."""
         table = self.records.table
-        params: dict[str, Any] = {"TableName": table.name, "IndexName": TRANSACTION_INDEX, "Limit": PAGE_SIZE}
         key = Expression("transactionKey = :key", values={":key": transaction_key(environment_id, transaction_id)})
-        params |= key.params("KeyConditionExpression")
         cancelled = 0
-        while True:
-            response = client("dynamodb").query(**params)
-            keys = [{"pk": from_item(item)["pk"], "sk": RECORD_SK} for item in response["Items"]]
-            for record in table.batch_get(keys):
+        for page in table.query_pages(key, index=TRANSACTION_INDEX, page_size=PAGE_SIZE):
+            for record in table.batch_get([{"pk": item["pk"], "sk": RECORD_SK} for item in page]):
                 if record["status"] == "queued":
                     cancelled += self._cancel(record["pk"])
-            if "LastEvaluatedKey" not in response:
-                return cancelled
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return cancelled
 
     def _cancel(self, pk: str) -> bool:
         now = timestamp_now()

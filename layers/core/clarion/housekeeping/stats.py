@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from clarion import clock
-from clarion.aws import client
-from clarion.dynamo import DynamoTable, Expression, Item, from_item
+from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.settings import settings
 from clarion.store.keys import (
@@ -79,15 +78,8 @@ class CampaignStats:
 
     def _records_of(self, environment_id: str, day: str) -> Any:
         key = Expression("activityKey = :key", values={":key": messages_day_key(environment_id, day)})
-        params: dict[str, Any] = {"TableName": self.messages.name, "IndexName": ACTIVITY_INDEX}
-        params |= key.params("KeyConditionExpression")
-        while True:
-            response = client("dynamodb").query(**params)
-            keys = [{"pk": from_item(item)["pk"], "sk": RECORD_SK} for item in response["Items"]]
-            yield from self.messages.batch_get(keys)
-            if "LastEvaluatedKey" not in response:
-                return
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for page in self.messages.query_pages(key, index=ACTIVITY_INDEX):
+            yield from self.messages.batch_get([{"pk": item["pk"], "sk": RECORD_SK} for item in page])
 
 
 def _without_keys(item: Item) -> Item:

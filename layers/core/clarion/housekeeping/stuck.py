@@ -23,9 +23,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from clarion import clock
-from clarion.aws import client
 from clarion.delivery import jobs
-from clarion.dynamo import Expression, from_item
+from clarion.dynamo import Expression
 from clarion.store.keys import record_key_parts, sending_key
 from clarion.store.records import SENDING_SHARDS, Channel, DeliveryRecords
 
@@ -72,11 +71,4 @@ def resolve_stuck_claims(records: DeliveryRecords | None = None) -> Resolved:
 
 def _claims_before(records: DeliveryRecords, sending_key: str, cutoff: str) -> Any:
     key = Expression("sendingKey = :key AND claimedAt < :cutoff", values={":key": sending_key, ":cutoff": cutoff})
-    params: dict[str, Any] = {"TableName": records.table.name, "IndexName": SENDING_INDEX}
-    params |= key.params("KeyConditionExpression")
-    while True:
-        response = client("dynamodb").query(**params)
-        yield from (from_item(item) for item in response["Items"])
-        if "LastEvaluatedKey" not in response:
-            return
-        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return records.table.query_items(key, index=SENDING_INDEX)

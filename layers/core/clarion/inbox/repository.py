@@ -15,7 +15,6 @@ from clarion.dynamo import (
     Expression,
     Item,
     cancellation_reasons,
-    from_item,
     is_condition_failed,
     is_transaction_cancelled,
 )
@@ -117,17 +116,10 @@ class InboxRepository:
         """Counted on the sparse UnseenIndex, which projects only what tells a visible message (its expiry, campaign
         and time): a message past its expiry, or of a campaign whose inbox was expired, is not counted."""
         expired = self.expired_campaigns(environment_id)
-        key = Expression("unseenPk = :pk", values={":pk": unseen_pk(environment_id, subscriber_id), ":now": now})
-        params: dict[str, Any] = {"TableName": self.table.name, "IndexName": UNSEEN_INDEX}
-        params |= key.params("KeyConditionExpression") | {"FilterExpression": "expiresAt > :now"}
-        counted = 0
-        while counted < at_most:
-            response = client("dynamodb").query(**params, Limit=max(at_most - counted, 25))
-            counted += sum(1 for item in response["Items"] if not expired.hides(from_item(item)))
-            if "LastEvaluatedKey" not in response:
-                break
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        return min(counted, at_most)
+        key = Expression("unseenPk = :pk", values={":pk": unseen_pk(environment_id, subscriber_id)})
+        unexpired = Expression("expiresAt > :now", values={":now": now})
+        items = self.table.query_items(key, index=UNSEEN_INDEX, where=unexpired, page_size=max(at_most, 25))
+        return sum(1 for _ in islice((item for item in items if not expired.hides(item)), at_most))
 
     def remove(self, environment_id: str, subscriber_id: str, message_id: str, campaign_id: str) -> bool:
         """Deletes the message from the subscriber's inbox if it is there and of that campaign."""

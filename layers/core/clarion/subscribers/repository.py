@@ -3,8 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from clarion.aws import client
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, from_item, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.settings import settings
 from clarion.store.keys import (
     PROFILE_SK,
@@ -145,15 +144,8 @@ class SubscribersRepository:
             self.table.batch_write(deletes=[membership, member])
 
     def _sort_keys(self, pk: str) -> list[str]:
-        params: dict[str, Any] = {"TableName": self.table.name, "ConsistentRead": True, "ProjectionExpression": "sk"}
-        params |= Expression("pk = :pk", values={":pk": pk}).params("KeyConditionExpression")
-        sort_keys: list[str] = []
-        while True:
-            response = client("dynamodb").query(**params)
-            sort_keys += [from_item(item)["sk"] for item in response["Items"]]
-            if "LastEvaluatedKey" not in response:
-                return sort_keys
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        key = Expression("pk = :pk", values={":pk": pk})
+        return [item["sk"] for item in self.table.query_items(key, consistent=True, projection="sk")]
 
     def _count_op(self, environment_id: str, delta: int) -> dict[str, Any]:
         return self.table.update_op(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, _add_to_total(delta))
