@@ -5,6 +5,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities import batch  # noqa: F401 - see clarion.job_batches: before any pydantic import
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from clarion.campaigns.dispatch import DispatchRecord, dispatch

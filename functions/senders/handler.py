@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities import batch  # noqa: F401 - see clarion.job_batches: before any pydantic import
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from clarion.delivery.sender import send_jobs

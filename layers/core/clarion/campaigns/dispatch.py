@@ -9,14 +9,12 @@ by it.
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
-from pydantic import Json
-
 from clarion.dynamo import Item
 from clarion.engine import fanout
 from clarion.engine.dispatch_jobs import DispatchJob
 from clarion.engine.execution import dispatch_execution
 from clarion.engine.fanout import DispatchOutcome, Run, Runners
+from clarion.job_batches import SqsJobRecord
 from clarion.journeys.machines import start_runs
 from clarion.schedules.planner import plan_zones
 
@@ -34,10 +32,8 @@ HANDLERS: dict[str, JobHandler] = {
 }
 
 
-class DispatchRecord(SqsRecordModel):
-    """A dispatch queue message whose body is a dispatch job (Powertools' batch processor validates it)."""
-
-    body: Json[DispatchJob]
+class DispatchRecord(SqsJobRecord[DispatchJob]):
+    """A dispatch queue message: its body is a dispatch job."""
 
 
 def dispatch(

@@ -5,15 +5,13 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Json
 
 from clarion.delivery import jobs, routing
 from clarion.delivery.campaign_gate import cancel_reason
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.dynamo import Item
-from clarion.job_batches import process_jobs
+from clarion.job_batches import SqsJobRecord, process_jobs
 from clarion.store.records import Channel, DeliveryRecords
 
 logger = Logger(child=True)
@@ -21,11 +19,9 @@ tracer = Tracer()
 metrics = Metrics()
 
 
-class JobRecord(SqsRecordModel):
-    """A channel queue message whose body is a job (clarion.delivery.jobs): a malformed one fails, to end in the DLQ
+class JobRecord(SqsJobRecord[jobs.Job]):
+    """A channel queue message: its body is a job (clarion.delivery.jobs); a malformed one fails, to end in the DLQ
     for inspection."""
-
-    body: Json[jobs.Job]  # type: ignore[assignment]  # a TypedDict: the base names only models, pydantic takes both
 
 
 def send_jobs(channel: Channel, event: dict[str, Any], context: LambdaContext | None = None) -> dict[str, Any]:
