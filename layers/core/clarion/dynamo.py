@@ -183,7 +183,7 @@ class DynamoTable:
         consistent: bool = False,
         projection: str | None = None,
     ) -> Iterator[list[Item]]:
-        """`query_items` a page at a time: the one Query loop of the layer (every query pages through it)."""
+        """`query_items` a page at a time (`page_size` items a request): every multi-page Query of the layer."""
         params: dict[str, Any] = {"TableName": self.name, "ScanIndexForward": not newest_first}
         params |= key.params("KeyConditionExpression")
         if index:
@@ -200,12 +200,12 @@ class DynamoTable:
                 if merged := params.get(part, {}) | filter_params.pop(part, {}):
                     params[part] = merged
             params |= filter_params
-        while True:
-            response = self._client().query(**params)
-            yield [from_item(item) for item in response["Items"]]
-            if "LastEvaluatedKey" not in response:
-                return
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for page in self._pages(params, {}):
+            yield [from_item(item) for item in page["Items"]]
+
+    def _pages(self, params: dict[str, Any], config: dict[str, int]) -> Iterator[dict[str, Any]]:
+        """The responses of a Query, page after page: boto3's paginator follows LastEvaluatedKey."""
+        return iter(self._client().get_paginator("query").paginate(**params, PaginationConfig=config))
 
     def put(self, item: Item, condition: Expression | None = None) -> bool:
         """One PutItem; False (nothing written) when `condition` does not hold."""
@@ -234,14 +234,9 @@ class DynamoTable:
         ((name, value),) = key.items()
         params: dict[str, Any] = {"TableName": self.name, "IndexName": index}
         params |= Expression("#k = :k", {"#k": name}, {":k": value}).params("KeyConditionExpression")
-        keys: list[Item] = []
         wanted = offset + limit + 1
-        while len(keys) < wanted:
-            response = self._client().query(**params, Limit=min(1000, wanted - len(keys)))
-            keys += [{"pk": from_attribute(i["pk"]), "sk": from_attribute(i["sk"])} for i in response["Items"]]
-            if "LastEvaluatedKey" not in response:
-                break
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        pages = self._pages(params, {"MaxItems": wanted, "PageSize": min(1000, wanted)})
+        keys = [{"pk": from_attribute(i["pk"]), "sk": from_attribute(i["sk"])} for page in pages for i in page["Items"]]
         page = keys[offset : offset + limit]
         return self.batch_get(page), len(keys) > offset + limit
 
@@ -282,12 +277,10 @@ class DynamoTable:
         params: dict[str, Any] = {"TableName": self.name, "IndexName": index, "Select": "COUNT"}
         params |= Expression("#k = :k", {"#k": name}, {":k": value}).params("KeyConditionExpression")
         total = 0
-        while total < at_most:
-            response = self._client().query(**params, Limit=at_most - total)
-            total += response["Count"]
-            if "LastEvaluatedKey" not in response:
+        for page in self._pages(params, {"PageSize": at_most}):
+            total += page["Count"]
+            if total >= at_most:
                 break
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return min(total, at_most)
 
     def transact(self, operations: Iterable[dict[str, Any]]) -> None:
