@@ -2,13 +2,9 @@
 imported before it, so each consumer's handler imports it first (clarion.job_batches parses with its own record
 model, not the parser's)."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.contract.support.imports import modules_loaded_by
 
 CONSUMERS = ["dispatcher.handler", "senders.email", "senders.sms", "senders.push", "senders.chat", "senders.in_app"]
 PARSER_MODELS = "aws_lambda_powertools.utilities.parser.models"
@@ -16,12 +12,5 @@ PARSER_MODELS = "aws_lambda_powertools.utilities.parser.models"
 
 @pytest.mark.parametrize("module", CONSUMERS)
 def test_a_queue_consumer_does_not_import_powertools_parser_models(module: str):
-    code = f"import sys, {module}\nprint(sorted(m for m in sys.modules if m.startswith({PARSER_MODELS!r})))"
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT / 'layers' / 'core'}"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    loaded = modules_loaded_by(module, f"sorted(m for m in sys.modules if m.startswith({PARSER_MODELS!r}))")
+    assert loaded == "[]"
