@@ -144,25 +144,29 @@ def _success(status_code: int) -> OpenAPIResponse:
     return response
 
 
-class _Resolver(APIGatewayHttpResolver):
+class Resolver(APIGatewayHttpResolver):
     """A path parameter is one segment of any characters, as API Gateway matches it. Powertools' own pattern takes
     word characters and some punctuation only, so a subscriber whose id holds `?`, `"` or an emoji would be created
-    and then be unreachable."""
+    and then be unreachable. The body is the one the boundary parsed (`parsed_body`), not parsed a second time."""
+
+    def __init__(self) -> None:
+        super().__init__(enable_validation=True, json_body_deserializer=lambda _text: self.parsed_body)
+        self.parsed_body: Any = None
 
     @staticmethod
     def _compile_regex(rule: str, base_regex: str = "^{}$") -> re.Pattern[str]:
         return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", rule)))
 
 
-def create_app(*routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
-    app = _Resolver(enable_validation=True)
+def create_app(*routers: APIGatewayHttpRouter) -> Resolver:
+    app = Resolver()
     for router in routers:
         app.include_router(router)
     _register_error_handlers(app)
     return app
 
 
-def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def http_handler(app: Resolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda handler of an API function: Powertools logging (correlated by request id), tracing and metrics
     around `app`."""
     from aws_lambda_powertools import Metrics, Tracer  # noqa: PLC0415 - only handlers need them
@@ -182,7 +186,7 @@ def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any],
     return lambda_handler
 
 
-def guarded_resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+def guarded_resolve(app: Resolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """`app.resolve`, after the checks every call passes first, in this order: a body over its route's size is a 413
     before anything parses it; a key without the route's scope is a 403 naming the scope; a client key over its rate
     limit is a 429, whatever its body; a body that is not JSON every layer can hold is a 415 or a 422 naming the
@@ -222,6 +226,7 @@ def guarded_resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context:
         return proxy_error(refused.status, message, path, request_id, errors=errors, headers=rate_headers)
     if body:  # any JSON media type reaches the resolver as the one it parses
         event["headers"] = {**headers, "content-type": "application/json"}
+    app.parsed_body = parsed
     result: dict[str, Any] = app.resolve(event, context)
     result["headers"] = (result.get("headers") or {}) | rate_headers
     return result
