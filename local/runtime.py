@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import warnings
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -286,6 +287,18 @@ class LocalRuntime:
     def tick(self, discovered_at: datetime | None = None) -> int:
         """Do once what is due now (see EventSources.tick); `clock.advance` calls it."""
         return self._running().event_sources.tick(discovered_at)
+
+    def tick_until(self, done: Callable[[], bool], timeout: float = 30, pause: float = 0.01) -> bool:
+        """Tick until `done()` holds (True) or `timeout` real seconds pass (False). It pauses between ticks as a
+        poller does: a loop that never sleeps starves the execution threads (each file or socket wait of theirs
+        then costs a whole GIL switch interval)."""
+        deadline = time.monotonic() + timeout
+        while not done():
+            if time.monotonic() >= deadline:
+                return False
+            self.tick()
+            time.sleep(pause)
+        return True
 
     def drain(self, timeout: float = 30) -> DrainReport:
         """Run queues, schedules and executions until nothing is left to do; raise DrainTimeout otherwise.

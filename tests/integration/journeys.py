@@ -62,6 +62,26 @@ def runs(admin: Api, campaign: dict[str, Any], subscriber_id: str) -> list[dict[
     return data
 
 
+def executions(campaign: dict[str, Any]) -> list[dict[str, Any]]:
+    sfn = boto3.client("stepfunctions")
+    found = []
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        if campaign["_id"] in machine["name"]:
+            found += sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
+    return found
+
+
+def failures(campaign: dict[str, Any]) -> list[dict[str, Any]]:
+    """The failure events of the campaign's executions (error and cause), for an assertion's message."""
+    sfn = boto3.client("stepfunctions")
+    return [
+        {"type": event["type"], **next(value for key, value in event.items() if key.endswith("EventDetails"))}
+        for execution in executions(campaign)
+        for event in sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
+        if event["type"].endswith(("Failed", "TimedOut"))
+    ]
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 

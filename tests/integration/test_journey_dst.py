@@ -12,7 +12,7 @@ import pytest
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
 from tests.integration.conftest import Api
-from tests.integration.journeys import email, journey, runs, sent_subjects, subscriber, trigger
+from tests.integration.journeys import email, failures, journey, runs, sent_subjects, subscriber, trigger
 
 # New York moves to EDT (UTC-4) at 02:00 on Sunday 14 March 2027; London stays on GMT until the 28th
 TRIGGERED_AT = datetime(2027, 3, 13, 20, 0, tzinfo=UTC)  # Saturday, 15:00 in New York (EST, UTC-5)
@@ -46,7 +46,7 @@ def test_nine_local_after_a_dst_change_uses_the_new_offset(march: tuple[LocalRun
     expected = {"ny": "2027-03-14T13:00:00Z", "london": "2027-03-14T09:00:00Z"}  # EDT, not EST's 14:00Z
     for user, until in expected.items():
         [run] = runs(admin, campaign, user)
-        assert run["status"] == "completed", run
+        assert run["status"] == "completed", (run, failures(campaign))
         assert run["history"][0]["detail"]["until"] == until
         sent_at = datetime.fromisoformat(run["history"][1]["at"].replace("Z", "+00:00"))
         assert 0 <= (sent_at - datetime.fromisoformat(until.replace("Z", "+00:00"))).total_seconds() < 60

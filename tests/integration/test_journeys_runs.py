@@ -13,6 +13,7 @@ from tests.conftest import load_event
 from tests.integration.conftest import Api
 from tests.integration.journeys import (
     email,
+    executions,
     journey,
     quiet_housekeeping,
     runs,
@@ -29,15 +30,6 @@ pytestmark = pytest.mark.usefixtures(quiet_housekeeping.__name__)
 def event_wait(name: str, event: str, then: str, on_timeout: str, hours: int = 24) -> dict[str, Any]:
     wait = {"event": event, "amount": hours, "unit": "hours", "onTimeout": on_timeout}
     return {"id": name, "type": "wait", "next": then, "wait": wait}
-
-
-def executions(runtime: LocalRuntime, campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    sfn = boto3.client("stepfunctions")
-    found = []
-    for machine in sfn.list_state_machines()["stateMachines"]:
-        if campaign["_id"] in machine["name"]:
-            found += sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
-    return found
 
 
 # event waits
@@ -201,12 +193,10 @@ def test_cancel_journey_in_the_middle_of_a_wait_stops_the_run(runtime: LocalRunt
     runtime.time_scale = 1.0  # the waits last: only the cancel (or the clock) ends them
     try:
         trigger(admin, campaign, [by_id, by_email, by_phone])
-        for _ in range(200):
-            runtime.tick()
-            if all(len(sent_subjects(runtime, f"{u}@example.com", tag)) == 1 for u in (by_id, by_email, by_phone)):
-                break
-        else:
-            raise AssertionError("the first emails were not sent")
+        first_sent = runtime.tick_until(
+            lambda: all(len(sent_subjects(runtime, f"{u}@example.com", tag)) == 1 for u in (by_id, by_email, by_phone))
+        )
+        assert first_sent, "the first emails were not sent"
         targets = [{"subscriberId": by_id}, {"email": f"{by_email.upper()}@EXAMPLE.COM"}, {"phone": "+14155550188"}]
         response = admin.post(f"/v1/campaigns/{campaign['_id']}/cancel-journey", {"targets": targets})
         again = admin.post(f"/v1/campaigns/{campaign['_id']}/cancel-journey", {"targets": [{"subscriberId": by_id}]})
@@ -222,7 +212,7 @@ def test_cancel_journey_in_the_middle_of_a_wait_stops_the_run(runtime: LocalRunt
     for user in (by_id, by_email, by_phone):
         assert sent_subjects(runtime, f"{user}@example.com", tag) == [f"{tag} first"]
         assert runs(admin, campaign, user)[0]["status"] == "cancelled"
-    assert {execution["status"] for execution in executions(runtime, campaign)} == {"ABORTED"}
+    assert {execution["status"] for execution in executions(campaign)} == {"ABORTED"}
 
     trigger(admin, campaign, done)
     runtime.drain()
@@ -285,7 +275,7 @@ def test_a_repeated_trigger_makes_one_run(runtime: LocalRuntime, admin: Api):
     runtime.drain()
     assert sent_subjects(runtime, f"{user}@example.com", tag) == [f"{tag} hello"]
     assert len(runs(admin, campaign, user)) == 1
-    assert len(executions(runtime, campaign)) == 1
+    assert len(executions(campaign)) == 1
 
 
 def test_runs_in_flight_finish_on_their_version_when_a_new_one_is_published(runtime: LocalRuntime, admin: Api):
@@ -312,7 +302,7 @@ def test_runs_in_flight_finish_on_their_version_when_a_new_one_is_published(runt
     assert sent_subjects(runtime, f"{late}@example.com", tag) == [f"{tag} first", f"{tag} second v2"]
     assert [runs(admin, campaign, user)[0]["version"] for user in (early, late)] == [1, 2]
     # only a template changed: both versions run on the one machine of their step graph
-    assert len({e["stateMachineArn"] for e in executions(runtime, campaign)}) == 1
+    assert len({e["stateMachineArn"] for e in executions(campaign)}) == 1
 
 
 def machines_of(campaign: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -351,7 +341,7 @@ def test_saving_a_journey_creates_its_state_machine_and_a_changed_graph_another(
     trigger(admin, campaign, user)
     runtime.drain()
     assert sent_subjects(runtime, f"{user}@example.com", tag) == [f"{tag} hello"]
-    assert [e["stateMachineArn"] for e in executions(runtime, campaign)] == [second]
+    assert [e["stateMachineArn"] for e in executions(campaign)] == [second]
 
 
 def test_a_campaign_of_sends_only_has_no_state_machine(admin: Api):

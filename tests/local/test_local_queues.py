@@ -1,3 +1,4 @@
+import itertools
 import json
 from collections.abc import Iterator
 
@@ -81,3 +82,10 @@ def test_the_batch_carries_the_receive_count(runtime: LocalRuntime) -> None:
     runtime.drain()
 
     assert table_items(runtime, "work-n1")[0]["receives"] == 1
+
+
+def test_tick_until_returns_when_the_condition_holds_and_false_at_the_timeout(runtime: LocalRuntime) -> None:
+    checks = itertools.count(1)
+    assert runtime.tick_until(lambda: next(checks) == 3, timeout=5)
+    assert next(checks) == 4  # asked three times, ticking in between
+    assert not runtime.tick_until(lambda: False, timeout=0.05)
