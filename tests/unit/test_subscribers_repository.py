@@ -203,13 +203,6 @@ def test_put_many_without_new_profiles_makes_no_count_request(repository, enviro
     assert repository.count(environment_id) == 1
 
 
-def test_put_many_lists_the_profiles_it_writes(repository, environment_id):
-    profiles = [profile(environment_id, subscriber_id) for subscriber_id in ("b", "a", "c")]
-    repository.put_many(environment_id, profiles, created=3)
-    items, has_more = repository.list_page(environment_id, page=0, limit=10)
-    assert ([item["subscriberId"] for item in items], has_more) == (["a", "b", "c"], False)
-
-
 # update
 
 
