@@ -288,19 +288,6 @@ def test_renaming_to_a_taken_identifier_is_a_conflict_naming_it_and_changes_noth
     assert LayoutsRepository().id_of_identifier(caller.environment_id, second["identifier"]) == second["_id"]
 
 
-def test_a_layout_changed_since_it_was_read_is_not_overwritten(caller):
-    created = layout(caller)
-    repository = LayoutsRepository()
-    read = repository.get(caller.environment_id, created["_id"])
-    assert read is not None
-    update(caller, created["_id"], name="First writer")
-    with pytest.raises(Conflict):
-        repository.update(
-            caller.environment_id, read, read | {"name": "Second writer", "version": 2}, replaces_default=None
-        )
-    assert fetched(caller, created["_id"])["name"] == "First writer"
-
-
 def test_updating_an_unknown_layout_is_not_found(caller):
     with pytest.raises(NotFound) as error:
         update(caller, "f" * 24, name="x")
@@ -331,14 +318,6 @@ def test_setting_an_unknown_layout_as_default_is_not_found_and_keeps_the_default
     with pytest.raises(NotFound):
         service.set_default_layout(caller, "f" * 24)
     assert LayoutsRepository().default_id(caller.environment_id) == first["_id"]
-
-
-def test_a_default_switch_from_a_stale_read_of_the_default_is_a_conflict(caller):
-    first, second, third = layout(caller, "First"), layout(caller, "Second"), layout(caller, "Third")
-    service.set_default_layout(caller, second["_id"])
-    with pytest.raises(Conflict):
-        LayoutsRepository().set_default(caller.environment_id, third["_id"], replaces_default=first["_id"])
-    assert default_ids(caller) == [second["_id"]]
 
 
 # delete
@@ -385,17 +364,6 @@ def test_deleting_an_unknown_layout_is_not_found(caller):
     with pytest.raises(NotFound) as error:
         service.delete_layout(caller, "f" * 24)
     assert error.value.field == "layoutId"
-
-
-def test_the_repository_refuses_to_delete_a_layout_that_became_the_default(caller):
-    layout(caller, "First")
-    second = layout(caller, "Second")
-    read = LayoutsRepository().get(caller.environment_id, second["_id"])
-    assert read is not None
-    service.set_default_layout(caller, second["_id"])
-    with pytest.raises(Conflict):
-        LayoutsRepository().delete(caller.environment_id, read)
-    assert fetched(caller, second["_id"])["isDefault"] is True
 
 
 # preview
