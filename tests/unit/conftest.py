@@ -1,15 +1,25 @@
 """Unit tests' fixtures. `memory_tables` is the in-memory store: the template's DynamoDB tables in moto's in-process
 DynamoDB, so repositories, services and the pipeline run unchanged with no runtime, gateway, queue or function."""
 
-from collections.abc import Iterator
+import importlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import pytest
 from moto import mock_aws
 
+from clarion.aws import client
+from clarion.principal import Principal
+from clarion.scopes import FINE_SCOPES
+from clarion.settings import settings
+from clarion.store.records import CHANNELS
 from local import template as sam
-from tests.conftest import ROOT
+from local.events import HttpRequest, http_api_event, request_id
+from tests.conftest import ROOT, FakeLambdaContext
 
 # the environment variable each table's name reaches the functions by (template.yaml, Globals)
 TABLE_VARIABLES = {
@@ -20,12 +30,21 @@ TABLE_VARIABLES = {
     "IdempotencyTable": "IDEMPOTENCY_TABLE",
 }
 _INDEX_KEYS = ("IndexName", "KeySchema", "Projection")
+SAMPLE_ID = "0" * 24
+EVERY_SCOPE = Principal(client_id="c" * 24, environment_id="e" * 24, scopes=frozenset(FINE_SCOPES))
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+CallRoute = Callable[..., dict[str, Any]]
+
+
+@cache
+def template() -> sam.SamTemplate:
+    return sam.load(ROOT / "template.yaml")
 
 
 @cache
 def table_definitions() -> dict[str, dict[str, Any]]:
     """CreateTable requests for the template's tables, named by their logical ids."""
-    resources = sam.load(ROOT / "template.yaml").resources
+    resources = template().resources
     definitions = {}
     for logical_id in TABLE_VARIABLES:
         props = resources[logical_id]["Properties"]
@@ -46,8 +65,8 @@ def table_definitions() -> dict[str, dict[str, Any]]:
 @pytest.fixture
 def memory_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """The template's tables, empty, in moto's in-memory DynamoDB; the settings name them. Yields logical id → name."""
-    from clarion.aws import client  # noqa: PLC0415 - imported under the test's environment
-    from clarion.settings import settings  # noqa: PLC0415
+    from clarion.aws import client
+    from clarion.settings import settings
 
     with mock_aws():
         dynamodb = client("dynamodb")
@@ -57,3 +76,87 @@ def memory_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         settings.cache_clear()
         yield {logical_id: logical_id for logical_id in TABLE_VARIABLES}
     settings.cache_clear()
+
+
+@pytest.fixture
+def no_rate_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The stack's rate limits off (0), so no call takes tokens."""
+    from clarion.settings import settings
+
+    for variable in ("RATE_LIMIT_TRIGGER", "RATE_LIMIT_CONFIGURATION", "RATE_LIMIT_GLOBAL"):
+        monkeypatch.setenv(variable, "0")
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+@pytest.fixture
+def untouched(no_rate_limits: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """AWS with not one table: a handler that read or wrote anything would fail and answer a 5xx, so an answer in
+    the error shape proves the request touched nothing."""
+    from clarion.settings import settings
+
+    with mock_aws():
+        for variable in TABLE_VARIABLES.values():
+            monkeypatch.setenv(variable, "absent")
+        settings.cache_clear()
+        yield
+
+
+def handler_of(route_key: str) -> Handler:
+    """The Lambda handler of the function the template routes `route_key` to."""
+    [route] = [route for route in template().routes if route.route_key == route_key]
+    function = template().functions[route.function_id]
+    module_name, name = function.handler.rsplit(".", 1)
+    handler: Handler = getattr(importlib.import_module(f"{function.code_dir.name}.{module_name}"), name)
+    return handler
+
+
+def call_route(
+    route_key: str,
+    body: bytes | str = b"",
+    content_type: str | None = "application/json",
+    caller: Principal = EVERY_SCOPE,
+) -> dict[str, Any]:
+    """The Lambda proxy answer of the route's function to the event API Gateway passes it for `route_key` (each path
+    parameter `SAMPLE_ID`), with the authorizer's context for `caller`; `requestId` is API Gateway's request id."""
+    method, path = route_key.split(" ", 1)
+    request = HttpRequest(
+        method=method,
+        raw_path=re.sub(r"\{\w+\}", SAMPLE_ID, path),
+        raw_query="",
+        headers={"content-type": content_type} if content_type is not None else {},
+        body=body.encode() if isinstance(body, str) else body,
+        source_ip="127.0.0.1",
+        protocol="HTTP/1.1",
+        request_id=request_id(),
+        received=datetime.now(UTC),
+    )
+    event = http_api_event(
+        request,
+        route_key=route_key,
+        path_parameters=dict.fromkeys(re.findall(r"\{(\w+)\}", path), SAMPLE_ID),
+        api_id="unitapi",
+        account_id="123456789012",
+        domain="unitapi.execute-api.us-east-1.amazonaws.com",
+        authorizer_context=caller.as_context(),
+    )
+    answer = handler_of(route_key)(event, FakeLambdaContext())
+    answer["requestId"] = request.request_id
+    return answer
+
+
+@pytest.fixture
+def channel_queues(memory_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Each channel's job queue, with its dead-letter queue after 5 receives as in the template; the settings name
+    them. Yields channel → queue URL."""
+
+    sqs, urls = client("sqs"), {}
+    for channel in CHANNELS:
+        dead_letters = sqs.create_queue(QueueName=f"{channel}-dlq")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})
+        urls[channel] = sqs.create_queue(QueueName=channel, Attributes={"RedrivePolicy": policy})["QueueUrl"]
+        monkeypatch.setenv(f"{channel.upper()}_QUEUE_URL", urls[channel])
+    settings.cache_clear()
+    return urls

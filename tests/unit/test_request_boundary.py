@@ -4,26 +4,15 @@ gives a key holding every scope, and runs on the in-memory tables. Bodies a host
 in the error shape naming the field, and nothing is read or written; never a 5xx. The same refusals through the
 gateway and the authorizer, and the rate limit a refused body still pays: tests/integration/test_request_boundary.py."""
 
-import importlib
 import json
-import re
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
-from clarion.principal import Principal
-from clarion.scopes import FINE_SCOPES
-from local import template as sam
-from local.events import HttpRequest, http_api_event, request_id
-from tests.conftest import ROOT, FakeLambdaContext
+from tests.conftest import ROOT
+from tests.unit.conftest import call_route, template
 
 DOCUMENT = json.loads((ROOT / "docs" / "openapi.json").read_text())
-TEMPLATE = sam.load(ROOT / "template.yaml")
-SAMPLE_ID = "0" * 24
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def operations_with_a_body() -> list[tuple[str, str, list[str]]]:
@@ -52,77 +41,11 @@ def _is_free_form(schema: dict[str, Any]) -> bool:
 
 OPERATIONS = operations_with_a_body()
 IDS = [f"{method} {path}" for method, path, _ in OPERATIONS]
-ROUTES = {route.route_key: route for route in TEMPLATE.routes}
-CALLER = Principal(client_id="c" * 24, environment_id="e" * 24, scopes=frozenset(FINE_SCOPES), rate_limits=())
-
-
-@pytest.fixture
-def no_rate_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A refused body's cost in rate-limit tokens is the gateway-level tests' subject."""
-    from clarion.settings import settings
-
-    for variable in ("RATE_LIMIT_TRIGGER", "RATE_LIMIT_CONFIGURATION", "RATE_LIMIT_GLOBAL"):
-        monkeypatch.setenv(variable, "0")
-    settings.cache_clear()
-    yield
-    settings.cache_clear()
-
-
-@pytest.fixture
-def untouched(no_rate_limits: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """AWS with not one table: a handler that read or wrote anything would fail and answer a 5xx, so a refusal in
-    the error shape proves nothing was touched."""
-    from clarion.settings import settings
-
-    with mock_aws():
-        for variable in (
-            "CLIENTS_TABLE",
-            "SUBSCRIBERS_TABLE",
-            "CAMPAIGNS_TABLE",
-            "MESSAGES_TABLE",
-            "IDEMPOTENCY_TABLE",
-        ):
-            monkeypatch.setenv(variable, "absent")
-        settings.cache_clear()
-        yield
-
-
-def handler_of(route_key: str) -> Handler:
-    """The Lambda handler of the function the template routes `route_key` to."""
-    function = TEMPLATE.functions[ROUTES[route_key].function_id]
-    module_name, name = function.handler.rsplit(".", 1)
-    module = importlib.import_module(f"{function.code_dir.name}.{module_name}")
-    handler: Handler = getattr(module, name)
-    return handler
+ROUTES = {route.route_key for route in template().routes}
 
 
 def send(method: str, path: str, body: bytes | str, content_type: str | None = "application/json") -> dict[str, Any]:
-    route_key = f"{method} {path}"
-    raw_path = re.sub(r"\{\w+\}", SAMPLE_ID, path)
-    headers = {"content-type": content_type} if content_type is not None else {}
-    request = HttpRequest(
-        method=method,
-        raw_path=raw_path,
-        raw_query="",
-        headers=headers,
-        body=body.encode() if isinstance(body, str) else body,
-        source_ip="127.0.0.1",
-        protocol="HTTP/1.1",
-        request_id=request_id(),
-        received=datetime.now(UTC),
-    )
-    event = http_api_event(
-        request,
-        route_key=route_key,
-        path_parameters=dict.fromkeys(re.findall(r"\{(\w+)\}", path), SAMPLE_ID),
-        api_id="unitapi",
-        account_id="123456789012",
-        domain="unitapi.execute-api.us-east-1.amazonaws.com",
-        authorizer_context=CALLER.as_context(),
-    )
-    response = handler_of(route_key)(event, FakeLambdaContext())
-    response["requestId"] = request.request_id
-    return response
+    return call_route(f"{method} {path}", body, content_type)
 
 
 def assert_refused(response: dict[str, Any], status: int, field: str) -> dict[str, Any]:
@@ -136,7 +59,7 @@ def assert_refused(response: dict[str, Any], status: int, field: str) -> dict[st
 
 def test_every_operation_with_a_body_is_covered_and_routed():
     assert len(OPERATIONS) >= 37  # the document's count when this test was written: a drop means routes went missing
-    assert {f"{method} {path}" for method, path, _ in OPERATIONS} <= set(ROUTES)
+    assert {f"{method} {path}" for method, path, _ in OPERATIONS} <= ROUTES
 
 
 @pytest.mark.parametrize(("method", "path", "free_form"), OPERATIONS, ids=IDS)
