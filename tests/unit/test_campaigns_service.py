@@ -96,18 +96,6 @@ def test_the_identifier_defaults_to_a_slug_of_the_name():
     assert campaign.identifier.startswith("welcome-cafe-")
 
 
-def test_an_identifier_given_is_kept():
-    identifier = f"custom_{uuid.uuid4().hex[:8]}"
-    assert create(caller(), identifier=identifier).identifier == identifier
-
-
-def test_a_campaign_is_found_by_its_identifier():
-    who = caller()
-    campaign = create(who)
-    found = CampaignsRepository().find_by_identifier(who.environment_id, campaign.identifier)
-    assert found is not None and found["_id"] == campaign.id
-
-
 def test_a_name_without_letters_or_digits_and_no_identifier_is_refused_naming_identifier():
     with pytest.raises(ValidationFailed) as refused:
         create(caller(), name="!!! ???")

@@ -244,13 +244,6 @@ def test_a_scheduled_send_writes_its_notification_at_once():
     assert notification is not None and notification["campaignId"] == campaign_id
 
 
-def test_a_schedule_is_read_back_as_it_was_answered():
-    who = caller()
-    campaign_id = active_campaign(who)
-    created = schedule(who, campaign_id, sendAt=iso(NOW + timedelta(hours=1)))
-    assert schedules.get_schedule(who, campaign_id) == created
-
-
 def test_once_every_schedule_has_fired_the_schedule_reads_as_sent_and_another_may_be_made(still: StillClock):
     who = caller()
     campaign_id = active_campaign(who)
