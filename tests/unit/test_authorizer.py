@@ -100,8 +100,8 @@ def test_after_rotation_the_old_key_is_refused_and_the_new_one_allowed():
 
 @pytest.mark.parametrize(
     "authorization",
-    [None, "", "Bearer", "Bearer   ", "Basic dXNlcjpwYXNz", "{key}", "Token {key}"],
-    ids=["absent", "empty", "scheme only", "blank key", "basic", "no scheme", "unknown scheme"],
+    [None, "{key}", "Token {key}"],
+    ids=["absent", "no scheme", "unknown scheme"],  # the parsing itself: tests/unit/test_keys.py
 )
 def test_a_malformed_authorization_is_refused_without_a_principal(authorization):
     key, _, _ = issue([ROUTE_SCOPES[LIST_CLIENTS]])
@@ -110,7 +110,7 @@ def test_a_malformed_authorization_is_refused_without_a_principal(authorization)
     assert "Bearer" in decision.reason
 
 
-@pytest.mark.parametrize("route_key", ["GET /v1/nowhere", "GET /v1/clients/", "get /v1/clients"])
+@pytest.mark.parametrize("route_key", ["GET /v1/nowhere", "get /v1/clients"])
 def test_a_route_without_a_scope_is_refused_whatever_the_key(route_key):
     key, _, _ = issue(sorted(set(ROUTE_SCOPES.values())))
     decision = authorizer.authorize(route_key, f"Bearer {key}")

@@ -49,6 +49,12 @@ def frozen_clock(memory_tables):
 # Expired inbox messages
 
 
+@pytest.fixture(autouse=True)
+def short_look_back(monkeypatch):
+    """Sweeps look back 4 hours here, not 48: each hour costs a Query per shard, and the rule is the same."""
+    monkeypatch.setattr(inbox_expiry, "LOOK_BACK_HOURS", 4)
+
+
 class Inbox:
     def __init__(self) -> None:
         self.environment_id, self.subscriber_id = new_id(), f"sub-{uuid.uuid4()}"
