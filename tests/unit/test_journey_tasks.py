@@ -28,7 +28,6 @@ from clarion.store.keys import campaign_preference_sk
 from clarion.store.preferences import PreferencesRepository
 from clarion.store.records import DeliveryRecords
 from clarion.subscribers.models import CreateSubscriberRequest, SubscriberFields
-from clarion.subscribers.repository import SubscribersRepository
 from clarion.subscribers.service import create_subscriber, update_subscriber
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)  # 07:00 in New York (EST): US clocks go forward on the 14th
@@ -83,6 +82,7 @@ class Journey:
         self.caller = Principal(new_id(), new_id(), frozenset())
         body = {"name": f"Journey {uuid.uuid4().hex[:10]}", "status": "active", "steps": list(steps)} | fields
         self.id = campaigns.create_campaign(self.caller, CreateCampaignRequest.model_validate(body)).id
+        self.version_one = campaigns.existing_campaign(self.caller, self.id)
 
     @property
     def environment_id(self) -> str:
@@ -95,18 +95,14 @@ class Journey:
         return subscriber_id
 
     def start(self, subscriber_id: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Starts a run of a new transaction; returns the state its execution was started with."""
+        """Starts a run on the first version for a new transaction; returns the state its execution started with."""
         transaction_id = new_id()
-        campaign = campaigns.existing_campaign(self.caller, self.id)
-        profiles = SubscribersRepository().get_many(self.environment_id, [subscriber_id])
-        assert start_runs(self.environment_id, campaign, [(subscriber_id, transaction_id, payload or {}, {})], profiles)
-        sfn = client("stepfunctions")
-        for machine in sfn.list_state_machines()["stateMachines"]:
-            for execution in sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]:
-                state = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
-                if state["run"]["transactionId"] == transaction_id:
-                    return dict(state)
-        raise AssertionError("no execution started")
+        recipients = [(subscriber_id, transaction_id, payload or {}, {})]
+        assert start_runs(self.environment_id, self.version_one, recipients, {subscriber_id: {}})
+        run = JourneyRuns().get(self.environment_id, transaction_id, subscriber_id)
+        assert run is not None
+        execution = client("stepfunctions").describe_execution(executionArn=run["executionArn"])
+        return dict(json.loads(execution["input"]))
 
     def run_of(self, state: dict[str, Any]) -> dict[str, Any]:
         run = state["run"]
