@@ -373,6 +373,14 @@ def test_an_offset_page_is_the_full_items_at_that_offset_in_index_order(listed, 
     assert has_more is more
 
 
+def test_an_offset_page_reads_in_full_only_the_items_of_the_page(listed):
+    table, key = listed
+    with requests("BatchGetItem") as batches:
+        items, _ = table.offset_page("ListIndex", key, offset=8, limit=3)
+    assert len(items) == 3
+    assert [len(batch["RequestItems"][table.name]["Keys"]) for batch in batches] == [3]
+
+
 def test_an_offset_page_of_an_empty_index_partition_is_empty(memory_tables):
     table = DynamoTable(memory_tables["SubscribersTable"])
     assert table.offset_page("ListIndex", {"listPk": f"ENV#{uuid.uuid4().hex}"}, offset=0, limit=10) == ([], False)
@@ -382,6 +390,13 @@ def test_an_offset_page_of_an_empty_index_partition_is_empty(memory_tables):
 def test_count_counts_the_index_partition_no_further_than_at_most(listed, at_most, counted):
     table, key = listed
     assert table.count("ListIndex", key, at_most=at_most) == counted
+
+
+def test_count_stops_reading_once_it_reaches_at_most(listed):
+    table, key = listed
+    with requests("Query") as queries:
+        assert table.count("ListIndex", key, at_most=4) == 4
+    assert len(queries) == 1
 
 
 def test_count_of_an_empty_index_partition_is_zero(memory_tables):

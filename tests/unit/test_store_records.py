@@ -192,11 +192,6 @@ def test_the_sending_index_is_spread_over_its_shards_by_the_ids_last_character()
     assert shards == {keys.sending_key(shard) for shard in range(SENDING_SHARDS)}
 
 
-def test_the_same_message_is_always_in_the_same_shard():
-    message_id = uuid.uuid4().hex
-    assert len({sending_key(message_id) for _ in range(5)}) == 1
-
-
 # outcomes of a claim
 
 
