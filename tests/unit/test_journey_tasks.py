@@ -94,10 +94,12 @@ class Journey:
         create_subscriber(self.caller, CreateSubscriberRequest.model_validate({"subscriberId": subscriber_id} | fields))
         return subscriber_id
 
-    def start(self, subscriber_id: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    def start(
+        self, subscriber_id: str, payload: dict[str, Any] | None = None, extras: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Starts a run on the first version for a new transaction; returns the state its execution started with."""
         transaction_id = new_id()
-        recipients = [(subscriber_id, transaction_id, payload or {}, {})]
+        recipients = [(subscriber_id, transaction_id, payload or {}, extras or {})]
         assert start_runs(self.environment_id, self.version_one, recipients, {subscriber_id: {}})
         run = JourneyRuns().get(self.environment_id, transaction_id, subscriber_id)
         assert run is not None
@@ -190,6 +192,16 @@ def test_a_send_after_a_digest_renders_the_digested_events():
     message = task(state, "summary", "send")["steps"]["summary"]["messageId"]
     record = DeliveryRecords().get(journey.environment_id, message)
     assert record is not None and record["content"]["subject"] == "3 new: b"
+
+
+def test_a_send_applies_the_triggers_overrides_and_actor():
+    journey = Journey(email("welcome", "Hi from {{ actor.firstName }}"), EXIT)
+    extras = {"overrides": {"email": {"senderName": "Clarion Team"}}, "actor": {"subscriberId": "x", "firstName": "Bo"}}
+    state = journey.start(journey.subscriber(), extras=extras)
+    message = task(state, "welcome", "send")["steps"]["welcome"]["messageId"]
+    record = DeliveryRecords().get(journey.environment_id, message)
+    assert record is not None
+    assert (record["content"]["subject"], record["content"]["senderName"]) == ("Hi from Bo", "Clarion Team")
 
 
 def test_a_run_sends_the_campaign_version_it_started_on():
