@@ -3,14 +3,15 @@
 import base64
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from clarion.aws import client
 from clarion.errors import ValidationFailed
 
 Item = dict[str, Any]
+T = TypeVar("T", bound=Mapping[str, Any])
 
 
 MAX_NUMBER_DIGITS = 38
@@ -57,7 +58,7 @@ def from_attribute(attribute: dict[str, Any]) -> Any:
     return value
 
 
-def to_item(values: Item) -> dict[str, Any]:
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: to_attribute(v) for k, v in values.items()}
 
 
@@ -66,8 +67,10 @@ def from_item(item: dict[str, Any]) -> Item:
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[Item]
+class Page(Generic[T]):
+    """One page of items (a repository's: its entities) and the cursor of the next page, if any."""
+
+    items: list[T]
     cursor: str | None
 
 
@@ -127,7 +130,7 @@ class DynamoTable:
 
     def query_partition(
         self, pk: str, *, prefix: str, limit: int, cursor: str | None = None, newest_first: bool = False
-    ) -> Page:
+    ) -> Page[Item]:
         """One page of the items whose sort key starts with `prefix`; reads one extra item to know if more exist."""
         condition = Expression("pk = :pk AND begins_with(sk, :prefix)", values={":pk": pk, ":prefix": prefix})
         params = {"TableName": self.name, "Limit": limit + 1, "ScanIndexForward": not newest_first}
@@ -207,7 +210,7 @@ class DynamoTable:
         """The responses of a Query, page after page: boto3's paginator follows LastEvaluatedKey."""
         return iter(self._client().get_paginator("query").paginate(**params, PaginationConfig=config))
 
-    def put(self, item: Item, condition: Expression | None = None) -> bool:
+    def put(self, item: Mapping[str, Any], condition: Expression | None = None) -> bool:
         """One PutItem; False (nothing written) when `condition` does not hold."""
         try:
             self._client().put_item(**self.put_op(item, condition)["Put"])
@@ -253,7 +256,7 @@ class DynamoTable:
                 pending = response.get("UnprocessedKeys") or {}
         return [found[(k["pk"], k["sk"])] for k in keys if (k["pk"], k["sk"]) in found]
 
-    def batch_write(self, puts: Iterable[Item] = (), deletes: Iterable[tuple[str, str]] = ()) -> int:
+    def batch_write(self, puts: Iterable[Mapping[str, Any]] = (), deletes: Iterable[tuple[str, str]] = ()) -> int:
         """Puts and deletes, 25 a request, unprocessed ones retried with backoff; returns the requests made."""
         operations = [{"PutRequest": {"Item": to_item(item)}} for item in puts]
         operations += [{"DeleteRequest": {"Key": to_item({"pk": pk, "sk": sk})}} for pk, sk in deletes]
@@ -287,7 +290,7 @@ class DynamoTable:
         """Write every operation or none; raises the client's TransactionCanceledException on a failed condition."""
         self._client().transact_write_items(TransactItems=list(operations))
 
-    def put_op(self, item: Item, condition: Expression | None = None) -> dict[str, Any]:
+    def put_op(self, item: Mapping[str, Any], condition: Expression | None = None) -> dict[str, Any]:
         op: dict[str, Any] = {"TableName": self.name, "Item": to_item(item)}
         if condition:
             op |= condition.params("ConditionExpression")

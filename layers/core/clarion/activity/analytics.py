@@ -11,6 +11,7 @@ from clarion.errors import NotFound, ValidationFailed
 from clarion.housekeeping.stats import COUNTED, CampaignStats
 from clarion.models import Model
 from clarion.principal import Principal
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 
 DEFAULT_DAYS = 7
@@ -92,7 +93,7 @@ def campaign_analytics(
     return report
 
 
-def _campaigns(environment_id: str, campaign_ids: list[str]) -> list[Item]:
+def _campaigns(environment_id: str, campaign_ids: list[str]) -> list[entities.Campaign]:
     repository = CampaignsRepository()
     if not campaign_ids:
         return repository.all(environment_id)

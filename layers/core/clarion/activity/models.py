@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from clarion.dynamo import Item
 from clarion.models import Model
+from clarion.store import entities
 
 T = TypeVar("T")
 MAX_MESSAGES_PER_PAGE = 100
@@ -231,7 +232,7 @@ class Notification(Model):
 
     @classmethod
     def from_item(
-        cls, item: Item, *, organization_id: str, campaign: Item | None, jobs: list[NotificationJob]
+        cls, item: Item, *, organization_id: str, campaign: entities.Campaign | None, jobs: list[NotificationJob]
     ) -> "Notification":
         template = None
         if campaign is not None:

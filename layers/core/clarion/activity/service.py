@@ -23,6 +23,7 @@ from clarion.engine.steps import MAX_STEPS
 from clarion.errors import NotFound
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.keys import NOTIFICATION_SK, RECORD_SK, messages_day_key, notifications_day_key
 
@@ -167,7 +168,7 @@ def _jobs_of(environment_id: str, transaction_id: str) -> list[Item]:
 
 def _notifications(environment_id: str, items: list[Item]) -> list[Notification]:
     campaigns = CampaignsRepository()
-    found: dict[str, Item | None] = {}
+    found: dict[str, entities.Campaign | None] = {}
     shown = []
     for item in items:
         if item.get("sk") != NOTIFICATION_SK:

@@ -9,7 +9,6 @@ by it.
 from collections.abc import Callable
 from typing import Any
 
-from clarion.dynamo import Item
 from clarion.engine import fanout
 from clarion.engine.dispatch_jobs import DispatchJob
 from clarion.engine.execution import dispatch_execution
@@ -17,11 +16,12 @@ from clarion.engine.fanout import DispatchOutcome, Run, Runners
 from clarion.job_batches import SqsJobRecord
 from clarion.journeys.machines import start_runs
 from clarion.schedules.planner import plan_zones
+from clarion.store import entities
 
 RUNNERS = Runners(start_runs=start_runs)
 
 
-JobHandler = Callable[[Any, Item, Run], DispatchOutcome]
+JobHandler = Callable[[Any, entities.Campaign, Run], DispatchOutcome]
 """A kind's handler: (its kind's job, the job's active campaign, the invocation)."""
 
 HANDLERS: dict[str, JobHandler] = {

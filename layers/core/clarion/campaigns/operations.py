@@ -19,7 +19,6 @@ from clarion.campaigns.operation_models import (
     SendCampaignRequest,
 )
 from clarion.clock import timestamp_now
-from clarion.dynamo import Item
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_jobs import ExecuteJob
 from clarion.engine.dispatch_queue import send_dispatch_job
@@ -31,6 +30,7 @@ from clarion.inbox.expiry import ExpiredCampaignsRepository
 from clarion.inbox.repository import InboxRepository
 from clarion.principal import Principal
 from clarion.schedules.service import audience_targets
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.records import DeliveryRecords
 from clarion.subscribers.repository import SubscribersRepository
@@ -99,7 +99,7 @@ def stop_campaign(caller: Principal, campaign_id: str) -> Campaign:
         return service.public_campaign(campaign)
     if campaign["status"] not in STOPPABLE:
         raise Conflict(f"campaign '{campaign_id}' is {campaign['status']} and cannot be stopped", field="status")
-    return _change_status(caller, campaign, STOPPED, stoppedAt=timestamp_now())
+    return _change_status(caller, campaign, STOPPED, stopped_at=timestamp_now())
 
 
 def expire_inbox(caller: Principal, campaign_id: str) -> ExpireInboxResult:
@@ -136,7 +136,7 @@ def remove_inbox(caller: Principal, campaign_id: str, request: RemoveInboxReques
     return RemoveInboxResult(results=results)
 
 
-def _active(caller: Principal, campaign_id: str) -> Item:
+def _active(caller: Principal, campaign_id: str) -> entities.Campaign:
     campaign = service.existing_campaign(caller, campaign_id)
     if campaign["status"] != ACTIVE:
         raise Conflict(
@@ -145,15 +145,20 @@ def _active(caller: Principal, campaign_id: str) -> Item:
     return campaign
 
 
-def _change_status(caller: Principal, campaign: Item, status: str, **also: str) -> Campaign:
+def _change_status(
+    caller: Principal, campaign: entities.Campaign, status: str, *, stopped_at: str | None = None
+) -> Campaign:
     now = timestamp_now()
-    changed = campaign | also | {"status": status, "version": campaign["version"] + 1}
+    changed = campaign.copy()
+    if stopped_at is not None:
+        changed["stoppedAt"] = stopped_at
+    changed |= {"status": status, "version": campaign["version"] + 1}
     changed |= {"updatedAt": now, "updatedBy": caller.client_id}
     CampaignsRepository().update(caller.environment_id, campaign, changed)
     return service.public_campaign(changed)
 
 
-def _require_user_addresses(caller: Principal, campaign: Item, request: ExecuteCampaignRequest) -> None:
+def _require_user_addresses(caller: Principal, campaign: entities.Campaign, request: ExecuteCampaignRequest) -> None:
     """Each user object needs an address for each channel step, given now or stored before; the stored profiles of
     the users lacking one are read in one go. 422 naming `targets[i].user.<field>`."""
     channels = dict.fromkeys(step.get("channel") for step in campaign.get("steps") or [])

@@ -2,17 +2,18 @@
 
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
 from clarion.clock import timestamp_now
-from clarion.dynamo import Item
 from clarion.engine.layouts import require_layouts
 from clarion.engine.steps import is_journey
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.journeys.graph import validate_steps
 from clarion.principal import Principal
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 
 FINAL_STATUS = "completed"
@@ -21,7 +22,8 @@ _CAMPAIGN_FIELDS = [field.alias or name for name, field in Campaign.model_fields
 
 def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campaign:
     now = timestamp_now()
-    campaign: Item = {
+    steps, channels = _steps_and_channels(caller, request.steps)
+    campaign: entities.Campaign = {
         "_id": new_id(),
         "name": request.name,
         "identifier": request.identifier or identifier_from_name(request.name),
@@ -30,7 +32,8 @@ def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campai
         "critical": request.critical,
         "preferenceSettings": request.preferenceSettings.model_dump(),
         "audience": request.audience.model_dump(),
-        **_steps_and_channels(caller, request.steps),
+        "steps": steps,
+        "channels": channels,
         "inboxExpiryDays": request.inboxExpiryDays,
         "version": 1,
         "createdAt": now,
@@ -59,12 +62,17 @@ def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaign
         raise Conflict(f"campaign '{campaign_id}' is completed and can no longer change", field="status")
     changes = request.model_dump(exclude_none=True, exclude={"steps"})
     if request.steps is not None:
-        changes |= _steps_and_channels(caller, request.steps)
+        steps, channels = _steps_and_channels(caller, request.steps)
+        changes |= {"steps": steps, "channels": channels}
     changes = {name: value for name, value in changes.items() if campaign.get(name) != value}
     if not changes:
         return public_campaign(campaign)
     now = timestamp_now()
-    changed = campaign | changes | {"version": campaign["version"] + 1, "updatedAt": now, "updatedBy": caller.client_id}
+    changed = _changed(campaign, changes) | {
+        "version": campaign["version"] + 1,
+        "updatedAt": now,
+        "updatedBy": caller.client_id,
+    }
     if "steps" in changes:
         _publish_journey(caller, changed)
     CampaignsRepository().update(caller.environment_id, campaign, changed)
@@ -80,14 +88,20 @@ def identifier_from_name(name: str) -> str:
     return slug
 
 
-def _steps_and_channels(caller: Principal, steps: list[Step]) -> dict[str, Any]:
+def _steps_and_channels(caller: Principal, steps: list[Step]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The steps as stored, and the distinct channels they use in step order."""
     require_layouts(caller.environment_id, {index: step.layoutId for index, step in enumerate(steps)})
     stored = [step.stored() for step in steps]
     validate_steps(stored)
-    return {"steps": stored, "channels": list(dict.fromkeys(step.channel for step in steps if step.channel))}
+    return stored, list(dict.fromkeys(step.channel for step in steps if step.channel))
 
 
-def _publish_journey(caller: Principal, campaign: Item) -> None:
+def _changed(campaign: entities.Campaign, changes: dict[str, Any]) -> entities.Campaign:
+    """The campaign with a request's changes: attributes of UpdateCampaignRequest, named as the item names them."""
+    return cast("entities.Campaign", campaign | changes)
+
+
+def _publish_journey(caller: Principal, campaign: entities.Campaign) -> None:
     """A journey's state machine exists before the campaign that runs on it is stored."""
     if is_journey(campaign["steps"]):
         from clarion.journeys.machines import publish_machine  # noqa: PLC0415 - Step Functions code, off the cold start
@@ -95,7 +109,7 @@ def _publish_journey(caller: Principal, campaign: Item) -> None:
         publish_machine(caller.environment_id, campaign)
 
 
-def existing_campaign(caller: Principal, campaign_id: str) -> Item:
+def existing_campaign(caller: Principal, campaign_id: str) -> entities.Campaign:
     """A campaign of the caller's environment; another environment's campaign is as absent as a missing one."""
     campaign = CampaignsRepository().get(caller.environment_id, campaign_id)
     if campaign is None:
@@ -103,5 +117,5 @@ def existing_campaign(caller: Principal, campaign_id: str) -> Item:
     return campaign
 
 
-def public_campaign(item: Item) -> Campaign:
+def public_campaign(item: Mapping[str, Any]) -> Campaign:
     return Campaign.model_validate({name: item.get(name) for name in _CAMPAIGN_FIELDS})

@@ -11,7 +11,6 @@ from contextlib import suppress
 
 from aws_lambda_powertools import Logger
 
-from clarion.dynamo import Item
 from clarion.engine.dispatch_jobs import ExecuteJob
 from clarion.engine.fanout import DispatchOutcome, Run, recipient_records, store_and_enqueue
 from clarion.engine.models import ExecutionTarget, Targets, TriggerContext, TriggerUser
@@ -19,12 +18,13 @@ from clarion.engine.notifications import Notifications
 from clarion.engine.triggers import upsert_user
 from clarion.errors import ClarionError, Conflict
 from clarion.principal import Principal
+from clarion.store import entities
 from clarion.subscribers.repository import SubscribersRepository
 
 logger = Logger(child=True)
 
 
-def dispatch_execution(job: ExecuteJob, campaign: Item, run: Run) -> DispatchOutcome:
+def dispatch_execution(job: ExecuteJob, campaign: entities.Campaign, run: Run) -> DispatchOutcome:
     outcome = DispatchOutcome()
     environment_id = job.environmentId
     targets = job.execution

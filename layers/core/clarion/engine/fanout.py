@@ -40,6 +40,7 @@ from clarion.engine.record_store import DispatchedRecords
 from clarion.engine.steps import is_journey
 from clarion.inbox.expiry import with_inbox_expiry
 from clarion.preferences.service import allowed_channels
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.preferences import PreferencesRepository
 from clarion.store.records import Channel
@@ -66,7 +67,7 @@ class Runners:
     """The work of a dispatch job that a package above the engine owns: starting a journey's runs. Passed in by the
     dispatcher, so the engine never imports its callers."""
 
-    start_runs: Callable[[str, Item, Iterable[JourneyRecipient], dict[str, Item]], int]
+    start_runs: Callable[[str, entities.Campaign, Iterable[JourneyRecipient], dict[str, Item]], int]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class Run:
         return self.remaining_ms() < self.margin_ms
 
 
-def active_campaign(environment_id: str, campaign_id: str) -> Item | None:
+def active_campaign(environment_id: str, campaign_id: str) -> entities.Campaign | None:
     """The job's campaign (its inbox expiry resolved) while it is active; None: the job does nothing."""
     campaign = CampaignsRepository().get(environment_id, campaign_id)
     if campaign is None or campaign["status"] != "active":
@@ -91,7 +92,7 @@ def active_campaign(environment_id: str, campaign_id: str) -> Item | None:
     return with_inbox_expiry(environment_id, campaign)
 
 
-def send_audience(job: SendJob | ZoneJob, campaign: Item, run: Run) -> DispatchOutcome:
+def send_audience(job: SendJob | ZoneJob, campaign: entities.Campaign, run: Run) -> DispatchOutcome:
     """A `send` or `zone` job: fans the audience out until it is exhausted or less than `run.margin_ms` remain; then
     queues a continuation (the same job with the next page's cursor). At least one page is done per run."""
     outcome = DispatchOutcome()
@@ -117,7 +118,7 @@ def send_audience(job: SendJob | ZoneJob, campaign: Item, run: Run) -> DispatchO
 
 
 def _dispatch_page(
-    context: TriggerContext, campaign: Item, page: AudiencePage, outcome: DispatchOutcome, runners: Runners
+    context: TriggerContext, campaign: entities.Campaign, page: AudiencePage, outcome: DispatchOutcome, runners: Runners
 ) -> None:
     recipients = [(context, subscriber_id) for subscriber_id in page.subscriber_ids]
     records = recipient_records(context["environmentId"], campaign, recipients, page.profiles, runners)
@@ -127,7 +128,7 @@ def _dispatch_page(
 
 def recipient_records(
     environment_id: str,
-    campaign: Item,
+    campaign: entities.Campaign,
     recipients: list[tuple[TriggerContext, str]],
     profiles: dict[str, Item],
     runners: Runners,

@@ -12,6 +12,7 @@ from clarion.engine.layouts import StepLayouts, layouts_of_trigger
 from clarion.engine.models import TriggerContext
 from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
+from clarion.store import entities
 from clarion.store.records import Channel, new_record
 from clarion.templates.render import RenderFailed, render_step
 
@@ -24,7 +25,7 @@ def message_id(environment_id: str, transaction_id: str, subscriber_id: str, ste
 
 def records_for(
     job: TriggerContext,
-    campaign: Item,
+    campaign: entities.CampaignVersion,
     subscriber_id: str,
     profile: Item | None,
     preferences: Callable[[], dict[str, bool]],
@@ -49,7 +50,15 @@ def records_for(
     return records
 
 
-def _record(base: Item, job: TriggerContext, campaign: Item, step: Item, *, profile: Item | None, allowed: Any) -> Item:
+def _record(
+    base: Item,
+    job: TriggerContext,
+    campaign: entities.CampaignVersion,
+    step: Item,
+    *,
+    profile: Item | None,
+    allowed: Any,
+) -> Item:
     channel = step["channel"]
     if profile is None:
         return _closed(base, "skipped", "no such subscriber")
@@ -86,7 +95,13 @@ def _record(base: Item, job: TriggerContext, campaign: Item, step: Item, *, prof
 
 
 def rendered_content(
-    step: Item, *, subscriber: Item, payload: Item, campaign: Item, layouts: StepLayouts, trigger: Any = None
+    step: Item,
+    *,
+    subscriber: Item,
+    payload: Item,
+    campaign: entities.CampaignVersion,
+    layouts: StepLayouts,
+    trigger: Any = None,
 ) -> Item:
     """What the step sends the subscriber, shaped for its sender (the campaign preview shows the same): the email
     body inside its layout. `trigger` gives the trigger's actor and tenant, and a journey's digest. Raises
@@ -104,7 +119,7 @@ def _closed(record: Item, status: str, reason: str) -> Item:
     return record | {"status": status, "history": [{"status": status, "at": record["createdAt"], "reason": reason}]}
 
 
-def _content(channel: str, rendered: Item, payload: Item, campaign: Item) -> Item:
+def _content(channel: str, rendered: Item, payload: Item, campaign: entities.CampaignVersion) -> Item:
     """The rendered step content in the shape the channel's sender reads."""
     if channel == "email":
         content = {"subject": rendered["subject"], "html": rendered["body"]}
@@ -114,7 +129,7 @@ def _content(channel: str, rendered: Item, payload: Item, campaign: Item) -> Ite
         return {name: rendered[name] for name in ("title", "body", "data") if rendered.get(name) is not None}
     if channel == "in_app":
         content = {"body": rendered["body"], "payload": payload, "templateIdentifier": campaign.get("identifier")}
-        if campaign.get("inboxExpiryDays"):  # resolved by the dispatcher (clarion.inbox.expiry)
-            content["expireAt"] = inbox_expire_at(campaign["inboxExpiryDays"])
+        if days := campaign.get("inboxExpiryDays"):  # resolved by the dispatcher (clarion.inbox.expiry)
+            content["expireAt"] = inbox_expire_at(days)
         return content | ({"cta": rendered["cta"]} if rendered.get("cta") else {})
     return {"body": rendered["body"]}  # sms, chat

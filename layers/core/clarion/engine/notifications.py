@@ -13,6 +13,7 @@ from clarion.engine.models import Targets
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.store.keys import NOTIFICATION_SK, notifications_day_key, transaction_key
 
 SUMMARY_SUBSCRIBERS = 100
@@ -26,7 +27,7 @@ class Notifications:
         self,
         environment_id: str,
         transaction_id: str,
-        campaign: Item,
+        campaign: entities.Campaign,
         payload: dict[str, Any],
         targets: Targets,
         *,

@@ -29,6 +29,7 @@ from clarion.engine.notifications import Notifications
 from clarion.errors import ClarionError, Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from clarion.ids import new_id
 from clarion.principal import Principal
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers import service as subscribers
 from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChannelRequest
@@ -59,7 +60,7 @@ def trigger_campaign_for_user(caller: Principal, campaign_id: str, request: Camp
 
 
 def trigger_event(
-    caller: Principal, request: EventTriggerRequest, campaigns: dict[str, Item] | None = None
+    caller: Principal, request: EventTriggerRequest, campaigns: dict[str, entities.Campaign] | None = None
 ) -> TriggerEventResult:
     """Novu's trigger: `name` is the campaign's identifier; an inactive campaign is acknowledged, not sent.
     `campaigns` caches the campaigns found by name across the events of one bulk trigger."""
@@ -93,7 +94,7 @@ def trigger_event(
 def trigger_bulk(caller: Principal, request: BulkTriggerRequest) -> list[TriggerEventResult | FailedTriggerResult]:
     """Each event triggered on its own, in order: one refused (unknown name, duplicate transactionId, payload too
     large) answers its error in its place and does not stop the others, which may already have been sent."""
-    campaigns: dict[str, Item] = {}
+    campaigns: dict[str, entities.Campaign] = {}
     results: list[TriggerEventResult | FailedTriggerResult] = []
     for event in request.events:
         try:
@@ -118,7 +119,7 @@ def broadcast(caller: Principal, request: BroadcastRequest) -> TriggerEventResul
     return TriggerEventResult(transactionId=transaction_id)
 
 
-def _campaign_named(caller: Principal, name: str, campaigns: dict[str, Item]) -> Item:
+def _campaign_named(caller: Principal, name: str, campaigns: dict[str, entities.Campaign]) -> entities.Campaign:
     if name not in campaigns:
         campaign = CampaignsRepository().find_by_identifier(caller.environment_id, name)
         if campaign is None:
@@ -129,7 +130,7 @@ def _campaign_named(caller: Principal, name: str, campaigns: dict[str, Item]) ->
 
 def start_trigger(
     caller: Principal,
-    campaign: Item,
+    campaign: entities.Campaign,
     transaction_id: str,
     payload: dict[str, Any],
     targets: Targets,
@@ -172,7 +173,7 @@ def bounded_payload(payload: dict[str, Any], *, field: str) -> dict[str, Any]:
     return payload
 
 
-def _require_addresses(caller: Principal, campaign: Item, user: TriggerUser) -> None:
+def _require_addresses(caller: Principal, campaign: entities.Campaign, user: TriggerUser) -> None:
     """Each channel step needs the user's address for it, given now or known from before; 422 naming the field."""
     channels = dict.fromkeys(step.get("channel") for step in campaign.get("steps") or [])
     missing = {c: USER_FIELD_OF_CHANNEL[c] for c in channels if c in USER_FIELD_OF_CHANNEL}

@@ -17,6 +17,7 @@ from clarion import clock
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.store.keys import expired_inbox_sk, expired_inboxes_pk
 
 MARKER_PREFIX = expired_inbox_sk("")
@@ -31,7 +32,7 @@ def inbox_expire_at(days: int) -> str:
     return clock.timestamp(expires)
 
 
-def with_inbox_expiry(environment_id: str, campaign: Item) -> Item:
+def with_inbox_expiry(environment_id: str, campaign: entities.Campaign) -> entities.Campaign:
     """The campaign with `inboxExpiryDays` resolved (its own, else the environment's default), when it sends in_app;
     the environment is read only when the campaign has no setting of its own."""
     if "in_app" not in (campaign.get("channels") or []) or campaign.get("inboxExpiryDays"):

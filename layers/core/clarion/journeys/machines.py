@@ -15,7 +15,7 @@ import json
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 
@@ -25,6 +25,7 @@ from clarion.dynamo import NEW_ITEM, DynamoTable, Item
 from clarion.journeys.compiler import Compiler
 from clarion.journeys.runs import JourneyRuns
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.store.keys import environment_pk, journey_snapshot_sk
 
 logger = Logger(child=True)
@@ -49,7 +50,7 @@ def execution_name(environment_id: str, campaign_id: str, subscriber_id: str, tr
     return "run-" + hashlib.sha256(key.encode()).hexdigest()[:60]
 
 
-def publish_machine(environment_id: str, campaign: Item) -> str:
+def publish_machine(environment_id: str, campaign: entities.Campaign) -> str:
     """The ARN of the state machine of the campaign's steps, created if no version had those steps before."""
     definition = Compiler(settings().journey_task_function_name, settings().messages_table).compile(
         campaign["steps"], comment=f"campaign {campaign['_id']}"
@@ -70,7 +71,7 @@ def publish_machine(environment_id: str, campaign: Item) -> str:
     return arn
 
 
-def ensure_machine(environment_id: str, campaign: Item) -> str:
+def ensure_machine(environment_id: str, campaign: entities.Campaign) -> str:
     """The ARN of the campaign version's state machine, with the version's snapshot written first."""
     key = (environment_id, campaign["_id"], int(campaign["version"]))
     with _lock:
@@ -87,19 +88,19 @@ def ensure_machine(environment_id: str, campaign: Item) -> str:
 
 
 @lru_cache(maxsize=64)
-def snapshot(environment_id: str, campaign_id: str, version: int) -> Item:
+def snapshot(environment_id: str, campaign_id: str, version: int) -> entities.CampaignVersion:
     """The campaign as it was at `version` (immutable, so cached by the container)."""
     found = DynamoTable(settings().campaigns_table).get(
         environment_pk(environment_id), journey_snapshot_sk(campaign_id, version)
     )
     if found is None:
         raise LookupError(f"no snapshot of campaign {campaign_id} version {version}")
-    return found
+    return cast("entities.CampaignVersion", found)
 
 
 def start_runs(
     environment_id: str,
-    campaign: Item,
+    campaign: entities.Campaign,
     recipients: Iterable[tuple[str, str, dict[str, Any], Item]],
     profiles: dict[str, Item],
 ) -> int:
@@ -130,7 +131,7 @@ def start_runs(
     return started
 
 
-def _start(environment_id: str, campaign: Item, arn: str, name: str, state: Item) -> int:
+def _start(environment_id: str, campaign: entities.Campaign, arn: str, name: str, state: Item) -> int:
     try:
         client("stepfunctions").start_execution(stateMachineArn=arn, name=name, input=json.dumps(state))
     except Exception as error:

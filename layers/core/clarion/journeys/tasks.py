@@ -24,6 +24,7 @@ from clarion.journeys.machines import snapshot
 from clarion.journeys.models import UNIT_SECONDS, JourneyConditionGroup
 from clarion.journeys.runs import JourneyRuns
 from clarion.preferences.service import allowed_channels
+from clarion.store import entities
 from clarion.store.keys import RECORD_SK, digest_pk, record_pk, throttle_pk
 from clarion.store.preferences import PreferencesRepository
 from clarion.store.records import DeliveryRecords
@@ -33,7 +34,7 @@ from clarion.subscribers.repository import SubscribersRepository
 @dataclass
 class Task:
     state: Item
-    campaign: Item
+    campaign: entities.CampaignVersion
     index: int
     step: Item
     name: str

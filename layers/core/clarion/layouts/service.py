@@ -15,6 +15,7 @@ from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequ
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.layouts import LayoutsRepository
 
@@ -109,7 +110,7 @@ def delete_layout(caller: Principal, layout_id: str) -> None:
     repository.delete(caller.environment_id, layout)
 
 
-def _names_layout(campaign: Item, layout_id: str) -> bool:
+def _names_layout(campaign: entities.Campaign, layout_id: str) -> bool:
     return any(step.get("layoutId") == layout_id for step in campaign.get("steps") or [])
 
 

@@ -16,6 +16,7 @@ from clarion.preferences.models import (
     UpdateGlobalPreferencesRequest,
 )
 from clarion.principal import Principal
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.keys import GLOBAL_PREFERENCE_SK, campaign_preference_sk
 from clarion.store.preferences import PreferencesRepository
@@ -26,7 +27,7 @@ class CriticalCampaign(ClarionError):
     """A critical campaign is always delivered, so its preferences cannot be changed (Novu answers 400)."""
 
 
-def allowed_channels(campaign: Item, preference_items: list[Item]) -> dict[str, bool]:
+def allowed_channels(campaign: entities.CampaignVersion, preference_items: list[Item]) -> dict[str, bool]:
     """The channels a message of `campaign` may use for a subscriber with these preference items.
 
     A critical campaign uses every channel. Otherwise each channel starts from the campaign's default
@@ -137,7 +138,9 @@ def _global_state(items: list[Item]) -> PreferenceState:
     return PreferenceState(enabled=level.get("enabled", True), channels=channels)
 
 
-def _campaign_preference(campaign: Item, items: list[Item], include_inactive_channels: bool) -> CampaignPreference:
+def _campaign_preference(
+    campaign: entities.Campaign, items: list[Item], include_inactive_channels: bool
+) -> CampaignPreference:
     channels = allowed_channels(campaign, items)
     if not include_inactive_channels:
         channels = {channel: on for channel, on in channels.items() if channel in _steps(campaign)}
@@ -166,7 +169,7 @@ def _set_channels(level: Item) -> dict[str, bool]:
     return {channel: on for channel, on in (level.get("channels") or {}).items() if channel in CHANNELS}
 
 
-def _steps(campaign: Item) -> set[str]:
+def _steps(campaign: entities.Campaign) -> set[str]:
     """The channels the campaign's steps use."""
     return set(campaign.get("channels") or [])
 

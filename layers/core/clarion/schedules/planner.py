@@ -22,12 +22,13 @@ from clarion.engine.fanout import DispatchOutcome, Run
 from clarion.engine.models import ZoneFilter, ZonePlan
 from clarion.schedules import scheduler
 from clarion.schedules.zones import due_at, zone_schedule
+from clarion.store import entities
 from clarion.store.schedules import SchedulesRepository
 
 logger = Logger(child=True)
 
 
-def plan_zones(job: PlanJob, campaign: Item, run: Run) -> DispatchOutcome:
+def plan_zones(job: PlanJob, campaign: entities.Campaign, run: Run) -> DispatchOutcome:
     """A `plan` job: collects the zones from the job's cursor on; continues in a new job when short of time, else
     schedules. It sends nothing itself."""
     plan = job.plan

@@ -22,6 +22,7 @@ from clarion.principal import Principal
 from clarion.schedules import scheduler
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest, ZoneSchedule
 from clarion.schedules.zones import due_at, iso_utc, zone_schedule
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.schedules import SchedulesRepository
 
@@ -111,7 +112,7 @@ def public(item: Item) -> CampaignSchedule:
     )
 
 
-def audience_targets(campaign: Item) -> Targets:
+def audience_targets(campaign: entities.Campaign) -> Targets:
     """The campaign's own audience as a dispatch job's targets (a send's, a schedule's); an empty one is a 422."""
     audience = campaign.get("audience") or {}
     kind = audience.get("type", "subscribers")
@@ -125,7 +126,7 @@ def audience_targets(campaign: Item) -> Targets:
     return targets
 
 
-def _active_campaign(environment_id: str, campaign_id: str) -> Item:
+def _active_campaign(environment_id: str, campaign_id: str) -> entities.Campaign:
     campaign = CampaignsRepository().get(environment_id, campaign_id)
     if campaign is None:
         raise NotFound(f"campaign '{campaign_id}' not found", field="campaignId")
@@ -137,7 +138,7 @@ def _active_campaign(environment_id: str, campaign_id: str) -> Item:
     return campaign
 
 
-def _job(environment_id: str, campaign: Item, schedule_id: str, request: ScheduleRequest) -> SendJob:
+def _job(environment_id: str, campaign: entities.Campaign, schedule_id: str, request: ScheduleRequest) -> SendJob:
     targets = audience_targets(campaign)
     job = SendJob(
         environmentId=environment_id,

@@ -4,20 +4,20 @@ ENV#<environmentId>  CAMPAIGN#<campaignId>     the campaign (its steps, audience
 ENV#<environmentId>  IDENTIFIER#<identifier>   {campaignId}: keeps identifiers unique, finds a campaign by trigger name
 """
 
-from typing import Any
+from typing import Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
     Expression,
-    Item,
     Page,
     cancellation_reasons,
     is_transaction_cancelled,
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
+from clarion.store.entities import Campaign
 from clarion.store.keys import CAMPAIGN_PREFIX, campaign_sk, environment_pk, identifier_sk
 
 
@@ -25,30 +25,33 @@ class CampaignsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().campaigns_table)
 
-    def get(self, environment_id: str, campaign_id: str) -> Item | None:
-        return self.table.get(environment_pk(environment_id), campaign_sk(campaign_id), consistent=True)
+    def get(self, environment_id: str, campaign_id: str) -> Campaign | None:
+        item = self.table.get(environment_pk(environment_id), campaign_sk(campaign_id), consistent=True)
+        return cast("Campaign | None", item)
 
-    def find_by_identifier(self, environment_id: str, identifier: str) -> Item | None:
+    def find_by_identifier(self, environment_id: str, identifier: str) -> Campaign | None:
         """The campaign a trigger names: one read of the identifier item, one of the campaign."""
         pointer = self.table.get(environment_pk(environment_id), identifier_sk(identifier), consistent=True)
         return self.get(environment_id, pointer["campaignId"]) if pointer else None
 
-    def all(self, environment_id: str) -> list[Item]:
+    def all(self, environment_id: str) -> list[Campaign]:
         """Every campaign of the environment, in id order (hundreds, not millions: read page after page)."""
-        return list(self.table.partition_items(environment_pk(environment_id), prefix=CAMPAIGN_PREFIX, page_size=500))
+        items = self.table.partition_items(environment_pk(environment_id), prefix=CAMPAIGN_PREFIX, page_size=500)
+        return cast("list[Campaign]", list(items))
 
-    def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page:
+    def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page[Campaign]:
         pk = environment_pk(environment_id)
-        return self.table.query_partition(pk, prefix=CAMPAIGN_PREFIX, limit=limit, cursor=cursor, newest_first=True)
+        page = self.table.query_partition(pk, prefix=CAMPAIGN_PREFIX, limit=limit, cursor=cursor, newest_first=True)
+        return cast("Page[Campaign]", page)
 
-    def create(self, environment_id: str, campaign: Item) -> None:
+    def create(self, environment_id: str, campaign: Campaign) -> None:
         """Stores a new campaign and claims its identifier; a taken identifier is a 409."""
         self._write(
             self._campaign_op(environment_id, campaign, NEW_ITEM),
             self._identifier_op(environment_id, campaign),
         )
 
-    def update(self, environment_id: str, read: Item, changed: Item) -> None:
+    def update(self, environment_id: str, read: Campaign, changed: Campaign) -> None:
         """Replaces the campaign `read` with `changed`, only if no one changed it since; moves a new identifier."""
         unchanged = Expression("version = :version", values={":version": read["version"]})
         operations = [self._campaign_op(environment_id, changed, unchanged)]
@@ -59,11 +62,11 @@ class CampaignsRepository:
             ]
         self._write(*operations)
 
-    def _campaign_op(self, environment_id: str, campaign: Item, condition: Expression) -> dict[str, Any]:
+    def _campaign_op(self, environment_id: str, campaign: Campaign, condition: Expression) -> dict[str, Any]:
         keys = {"pk": environment_pk(environment_id), "sk": campaign_sk(campaign["_id"])}
         return self.table.put_op(keys | campaign, condition)
 
-    def _identifier_op(self, environment_id: str, campaign: Item) -> dict[str, Any]:
+    def _identifier_op(self, environment_id: str, campaign: Campaign) -> dict[str, Any]:
         pointer = {
             "pk": environment_pk(environment_id),
             "sk": identifier_sk(campaign["identifier"]),

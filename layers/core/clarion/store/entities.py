@@ -1,0 +1,41 @@
+"""The items the repositories return, as TypedDicts: mypy checks every attribute read or written (docs/data-model.md).
+
+An entity is the item itself, a JSON-shaped dict: nothing is parsed or copied at run time, so responses serialise it
+unchanged and the engine's hot path costs what it did. `Required` attributes are in every item the store writes;
+`NotRequired` ones are optional, or absent from items written before they existed. `pk`/`sk` are there when an item
+is read whole, absent from the values a service builds before the repository adds the keys.
+"""
+
+from typing import Any, NotRequired, Required, TypedDict
+
+
+class CampaignVersion(TypedDict):
+    """What a message needs of its campaign: a campaign, or a journey's snapshot of one at a version (CampaignsTable
+    `ENV#<env>` / `JOURNEY#<campaignId>#V#<version>`, these attributes only)."""
+
+    _id: str
+    name: str
+    identifier: str
+    critical: bool
+    preferenceSettings: dict[str, bool]
+    steps: list[dict[str, Any]]
+    inboxExpiryDays: NotRequired[int | None]
+    version: int
+
+
+class Campaign(CampaignVersion, total=False):
+    """CampaignsTable `ENV#<env>` / `CAMPAIGN#<campaignId>`."""
+
+    pk: str
+    sk: str
+    description: str | None
+    status: Required[str]
+    channels: Required[list[str]]
+    """The distinct channels of the steps, in step order."""
+    audience: Required[dict[str, Any]]
+    stoppedAt: str
+    inboxExpiredAt: str
+    createdAt: Required[str]
+    createdBy: Required[str]
+    updatedAt: Required[str]
+    updatedBy: Required[str]
