@@ -1,0 +1,37 @@
+"""The repositories return typed entities (clarion.store.entities): mypy refuses a misspelled attribute of an item
+they return, and accepts the attribute spelled right (docs/architecture.md, "Package graph", store)."""
+
+from pathlib import Path
+
+from mypy import api
+
+from tests.conftest import ROOT
+
+SNIPPET = """\
+from clarion.store.campaigns import CampaignsRepository
+
+
+def identifier(campaign_id: str) -> str | None:
+    campaign = CampaignsRepository().get("env", campaign_id)
+    return None if campaign is None else campaign["identifier"]
+
+
+def misspelled(campaign_id: str) -> str | None:
+    campaign = CampaignsRepository().get("env", campaign_id)
+    return None if campaign is None else campaign["identifer"]
+"""
+MISSPELLED_LINE = SNIPPET.splitlines().index('    return None if campaign is None else campaign["identifer"]') + 1
+
+
+def test_mypy_refuses_a_misspelled_attribute_of_an_entity_and_accepts_it_spelled_right(tmp_path: Path) -> None:
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(SNIPPET)
+    arguments = ["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(tmp_path / "cache"), str(snippet)]
+
+    report, errors, status = api.run(arguments)
+
+    assert errors == ""
+    found = [line for line in report.splitlines() if ": error: " in line]
+    refusal = 'error: TypedDict "Campaign" has no key "identifer"  [typeddict-item]'
+    assert found == [f"{snippet}:{MISSPELLED_LINE}: {refusal}"]
+    assert status == 1
