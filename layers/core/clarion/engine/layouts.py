@@ -12,8 +12,8 @@ from typing import Any
 
 import cachetools
 
-from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
+from clarion.store import entities
 from clarion.store.layouts import LayoutsRepository
 from clarion.templates.render import RenderFailed
 from clarion.templates.wrap import wrap
@@ -28,12 +28,12 @@ _lock = threading.Lock()
 class StepLayouts:
     """The layouts of one campaign's email steps, read together."""
 
-    default: Item | None = None
-    named: dict[str, Item] = field(default_factory=dict)
-    override: Item | None = None  # the trigger's overrides.layoutIdentifier, found
+    default: entities.Layout | None = None
+    named: dict[str, entities.Layout] = field(default_factory=dict)
+    override: entities.Layout | None = None  # the trigger's overrides.layoutIdentifier, found
     missing_override: str | None = None  # the trigger's overrides.layoutIdentifier, naming no layout
 
-    def layout_for(self, step: Mapping[str, Any]) -> Item | None:
+    def layout_for(self, step: Mapping[str, Any]) -> entities.Layout | None:
         """The layout wrapping the step; a named layout that no longer exists is a RenderFailed on `layoutId`."""
         if step["channel"] != "email":
             return None

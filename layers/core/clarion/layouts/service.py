@@ -5,10 +5,10 @@
   the default cannot be deleted; nor can a layout a campaign's step names.
 """
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from clarion.clock import timestamp_now
-from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequest
@@ -29,7 +29,7 @@ def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
     repository = LayoutsRepository()
     current_default = repository.default_id(caller.environment_id)
     now = timestamp_now()
-    layout: Item = {
+    layout: entities.Layout = {
         "_id": new_id(),
         "_organizationId": settings().organization_id,
         "_environmentId": caller.environment_id,
@@ -80,7 +80,7 @@ def update_layout(caller: Principal, layout_id: str, request: UpdateLayoutReques
     changes = {name: value for name, value in changes.items() if layout.get(name) != value}
     if not changes:
         return _public(layout)
-    changed = layout | changes | {"version": layout["version"] + 1, "updatedAt": timestamp_now()}
+    changed = _changed(layout, changes) | {"version": layout["version"] + 1, "updatedAt": timestamp_now()}
     current_default = repository.default_id(caller.environment_id) if changes.get("isDefault") else None
     repository.update(caller.environment_id, layout, changed, replaces_default=current_default)
     return _public(changed)
@@ -118,11 +118,11 @@ def _variables(variables: list[Any] | None) -> list[dict[str, Any]]:
     return [variable.model_dump() for variable in variables or []]
 
 
-def _created(layout: Item) -> tuple[str, str]:
+def _created(layout: entities.Layout) -> tuple[str, str]:
     return layout["createdAt"], layout["_id"]
 
 
-def _existing(caller: Principal, layout_id: str, repository: LayoutsRepository | None = None) -> Item:
+def _existing(caller: Principal, layout_id: str, repository: LayoutsRepository | None = None) -> entities.Layout:
     """A layout of the caller's environment; another environment's layout is as absent as a missing one."""
     layout = (repository or LayoutsRepository()).get(caller.environment_id, layout_id)
     if layout is None:
@@ -130,5 +130,10 @@ def _existing(caller: Principal, layout_id: str, repository: LayoutsRepository |
     return layout
 
 
-def _public(item: Item) -> Layout:
+def _changed(layout: entities.Layout, changes: dict[str, Any]) -> entities.Layout:
+    """The layout with a request's changes: attributes of UpdateLayoutRequest, named as the item names them."""
+    return cast("entities.Layout", layout | changes)
+
+
+def _public(item: Mapping[str, Any]) -> Layout:
     return Layout.model_validate({name: item[name] for name in _LAYOUT_FIELDS if item.get(name) is not None})

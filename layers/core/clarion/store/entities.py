@@ -39,3 +39,23 @@ class Campaign(CampaignVersion, total=False):
     createdBy: Required[str]
     updatedAt: Required[str]
     updatedBy: Required[str]
+
+
+class Layout(TypedDict):
+    """CampaignsTable `ENV#<env>` / `LAYOUT#<layoutId>`."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    _organizationId: str
+    _environmentId: str
+    _creatorId: str
+    name: str
+    identifier: str
+    description: str | None
+    content: str
+    variables: list[dict[str, Any]]
+    isDefault: bool
+    version: int
+    createdAt: str
+    updatedAt: str

@@ -8,20 +8,20 @@ The default moves in one transaction (the pointer, the old default's and the new
 pointer conditioned on the default read, so two concurrent switches cannot both win.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
     Expression,
-    Item,
     cancellation_reasons,
     is_transaction_cancelled,
     to_item,
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
+from clarion.store.entities import Layout
 from clarion.store.keys import DEFAULT_LAYOUT_SK, LAYOUT_PREFIX, environment_pk, layout_identifier_sk, layout_sk
 
 
@@ -29,13 +29,14 @@ class LayoutsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().campaigns_table)
 
-    def get(self, environment_id: str, layout_id: str) -> Item | None:
-        return self.table.get(environment_pk(environment_id), layout_sk(layout_id), consistent=True)
+    def get(self, environment_id: str, layout_id: str) -> Layout | None:
+        item = self.table.get(environment_pk(environment_id), layout_sk(layout_id), consistent=True)
+        return cast("Layout | None", item)
 
-    def get_many(self, environment_id: str, layout_ids: set[str]) -> dict[str, Item]:
+    def get_many(self, environment_id: str, layout_ids: set[str]) -> dict[str, Layout]:
         """The layouts among `layout_ids` that exist, by id: one BatchGetItem per 100."""
         keys = [{"pk": environment_pk(environment_id), "sk": layout_sk(layout_id)} for layout_id in sorted(layout_ids)]
-        return {item["_id"]: item for item in self.table.batch_get(keys)}
+        return {item["_id"]: cast("Layout", item) for item in self.table.batch_get(keys)}
 
     def id_of_identifier(self, environment_id: str, identifier: str) -> str | None:
         pointer = self.table.get(environment_pk(environment_id), layout_identifier_sk(identifier), consistent=True)
@@ -45,11 +46,12 @@ class LayoutsRepository:
         pointer = self.table.get(environment_pk(environment_id), DEFAULT_LAYOUT_SK, consistent=True)
         return pointer["layoutId"] if pointer else None
 
-    def all(self, environment_id: str) -> list[Item]:
+    def all(self, environment_id: str) -> list[Layout]:
         """Every layout of the environment (tens, not thousands), in id order."""
-        return list(self.table.partition_items(environment_pk(environment_id), prefix=LAYOUT_PREFIX, page_size=100))
+        items = self.table.partition_items(environment_pk(environment_id), prefix=LAYOUT_PREFIX, page_size=100)
+        return cast("list[Layout]", list(items))
 
-    def create(self, environment_id: str, layout: Item, *, replaces_default: str | None) -> None:
+    def create(self, environment_id: str, layout: Layout, *, replaces_default: str | None) -> None:
         """Stores a new layout and claims its identifier; if it is the default, takes the default over from
         `replaces_default` (None: the environment has none yet). A taken identifier is a 409."""
         operations = [self._layout_op(environment_id, layout, NEW_ITEM), self._identifier_op(environment_id, layout)]
@@ -57,7 +59,7 @@ class LayoutsRepository:
             operations += self._default_ops(environment_id, layout["_id"], replaces_default)
         self._write(operations)
 
-    def update(self, environment_id: str, read: Item, changed: Item, *, replaces_default: str | None) -> None:
+    def update(self, environment_id: str, read: Layout, changed: Layout, *, replaces_default: str | None) -> None:
         """Replaces the layout `read` with `changed`, only if no one changed it since; moves a new identifier and,
         if it becomes the default, the default."""
         unchanged = Expression("version = :version", values={":version": read["version"]})
@@ -80,7 +82,7 @@ class LayoutsRepository:
         )
         self._write([mark, *self._default_ops(environment_id, layout_id, replaces_default)])
 
-    def delete(self, environment_id: str, layout: Item) -> None:
+    def delete(self, environment_id: str, layout: Layout) -> None:
         """Deletes a layout that is not the default (checked again in the write) and frees its identifier."""
         pk = environment_pk(environment_id)
         remove = self.table.delete_op(pk, layout_sk(layout["_id"]), "attribute_exists(pk) AND isDefault = :false")
@@ -97,11 +99,11 @@ class LayoutsRepository:
             operations.append(self.table.update_op(pk, layout_sk(replaces), unmark, "attribute_exists(pk)"))
         return operations
 
-    def _layout_op(self, environment_id: str, layout: Item, condition: Expression) -> dict[str, Any]:
+    def _layout_op(self, environment_id: str, layout: Layout, condition: Expression) -> dict[str, Any]:
         keys = {"pk": environment_pk(environment_id), "sk": layout_sk(layout["_id"])}
         return self.table.put_op(keys | layout, condition)
 
-    def _identifier_op(self, environment_id: str, layout: Item) -> dict[str, Any]:
+    def _identifier_op(self, environment_id: str, layout: Layout) -> dict[str, Any]:
         pointer = {
             "pk": environment_pk(environment_id),
             "sk": layout_identifier_sk(layout["identifier"]),
