@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints
 
 from clarion.conditions import Conditions
-from clarion.dynamo import Item
 from clarion.models import Model, Name, ObjectId, Request
+from clarion.store import entities
 
 MASK = "****"
 IntegrationChannel = Literal["in_app", "email", "sms", "chat", "push"]
@@ -69,7 +69,7 @@ class Integration(Model):
     updatedAt: str
 
     @classmethod
-    def from_item(cls, item: Item, organization_id: str) -> "Integration":
+    def from_item(cls, item: entities.Integration, organization_id: str) -> "Integration":
         shown = ("name", "identifier", "providerId", "channel", "active", "deleted", "deletedAt", "deletedBy")
         return cls.model_validate(
             {name: item.get(name) for name in shown}

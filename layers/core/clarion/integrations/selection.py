@@ -13,6 +13,7 @@ from typing import Any
 
 from clarion.conditions import matches
 from clarion.dynamo import Item
+from clarion.store import entities
 from clarion.store.integrations import IntegrationsRepository
 
 NO_MATCH = "no active integration matches"
@@ -23,10 +24,10 @@ class _RunCache:
 
     def __init__(self) -> None:
         self.job: Any = None
-        self.by_environment: dict[str, list[Item]] = {}
+        self.by_environment: dict[str, list[entities.Integration]] = {}
         self.lock = threading.Lock()
 
-    def integrations(self, job: Any, environment_id: str) -> list[Item]:
+    def integrations(self, job: Any, environment_id: str) -> list[entities.Integration]:
         with self.lock:
             if self.job is not job:
                 self.job, self.by_environment = job, {}
@@ -38,12 +39,14 @@ class _RunCache:
 _run = _RunCache()
 
 
-def active_integrations(environment_id: str) -> list[Item]:
+def active_integrations(environment_id: str) -> list[entities.Integration]:
     """The integrations of the environment that may send: active and not deleted."""
     return [i for i in IntegrationsRepository().all(environment_id) if i["active"] and not i.get("deleted")]
 
 
-def named_integration(integrations: list[Item], channel: str, identifier: str) -> Item | None:
+def named_integration(
+    integrations: list[entities.Integration], channel: str, identifier: str
+) -> entities.Integration | None:
     return next((i for i in integrations if i["channel"] == channel and i["identifier"] == identifier), None)
 
 
@@ -65,5 +68,5 @@ def candidates(job: Any, channel: str, profile: Item, payload: Item, *, named: s
     return [_candidate(i) for i in chosen]
 
 
-def _candidate(integration: Item) -> Item:
+def _candidate(integration: entities.Integration) -> Item:
     return {name: integration[name] for name in ("_id", "providerId", "identifier")}

@@ -22,6 +22,7 @@ from clarion.integrations.models import (
 )
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.store.integrations import IntegrationsRepository
 
 
@@ -35,7 +36,7 @@ def create_integration(caller: Principal, body: CreateIntegrationRequest) -> Int
     repository = IntegrationsRepository()
     existing = _live(repository.all(environment_id))
     now = timestamp_now()
-    integration: Item = {
+    integration: entities.Integration = {
         "_id": new_id(),
         "environmentId": environment_id,
         "name": body.name or body.providerId,
@@ -77,14 +78,17 @@ def update_integration(caller: Principal, integration_id: str, body: UpdateInteg
     everything = repository.all(environment_id)
     read = _find(everything, integration_id)
     module = _provider(read["channel"], read["providerId"])
-    changed = dict(read)
+    changed = read.copy()
     new_credentials = None
     if body.credentials is not None:
         new_credentials = _validated(module, _unmasked(module, body.credentials, environment_id, read))
         changed["maskedCredentials"] = _masked(module, new_credentials)
-    for name in ("name", "identifier", "active"):
-        if getattr(body, name) is not None:
-            changed[name] = getattr(body, name)
+    if body.name is not None:
+        changed["name"] = body.name
+    if body.identifier is not None:
+        changed["identifier"] = body.identifier
+    if body.active is not None:
+        changed["active"] = body.active
     if body.conditions is not None:
         changed["conditions"] = [group.model_dump() for group in body.conditions]
     if changed["active"] and body.check:
@@ -134,7 +138,9 @@ def set_primary(caller: Principal, integration_id: str) -> Integration:
     return _shown(changed | {"primary": True})
 
 
-def _with_primary(changed: Item, others: list[Item], *, make_primary: bool) -> list[Item]:
+def _with_primary(
+    changed: entities.Integration, others: list[entities.Integration], *, make_primary: bool
+) -> list[entities.Integration]:
     """`changed` and the integrations of its channel whose primary flag must change with it."""
     channel = changed["channel"]
     writes = [changed]
@@ -179,7 +185,7 @@ def _masked(module: Any, credentials: Item) -> Item:
     return {name: MASK if name in module.SECRET_FIELDS else value for name, value in credentials.items()}
 
 
-def _unmasked(module: Any, given: Item, environment_id: str, read: Item) -> Item:
+def _unmasked(module: Any, given: Item, environment_id: str, read: entities.Integration) -> Item:
     """`given` with each MASK of a secret field replaced by the stored value."""
     masked = [name for name, value in given.items() if value == MASK and name in module.SECRET_FIELDS]
     if not masked:
@@ -193,20 +199,20 @@ def _same_environment(caller: Principal, environment_id: str | None) -> None:
         raise ValidationFailed("an API key manages the integrations of its own environment", field="_environmentId")
 
 
-def _live(items: list[Item]) -> list[Item]:
+def _live(items: list[entities.Integration]) -> list[entities.Integration]:
     return [item for item in items if not item.get("deleted")]
 
 
-def _primary_of(items: list[Item], channel: str) -> bool:
+def _primary_of(items: list[entities.Integration], channel: str) -> bool:
     return any(item["channel"] == channel and item.get("primary") and item["active"] for item in items)
 
 
-def _find(items: list[Item], integration_id: str) -> Item:
+def _find(items: list[entities.Integration], integration_id: str) -> entities.Integration:
     found = next((item for item in _live(items) if item["_id"] == integration_id), None)
     if found is None:
         raise NotFound(f"integration '{integration_id}' not found", field="integrationId")
     return found
 
 
-def _shown(item: Item) -> Integration:
+def _shown(item: entities.Integration) -> Integration:
     return Integration.from_item(item, settings().organization_id)

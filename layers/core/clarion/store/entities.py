@@ -59,3 +59,28 @@ class Layout(TypedDict):
     version: int
     createdAt: str
     updatedAt: str
+
+
+class Integration(TypedDict):
+    """CampaignsTable `ENV#<env>#INTEGRATIONS` / `INTEGRATION#<integrationId>` (credentials are in Secrets Manager)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    environmentId: str
+    name: str
+    identifier: str
+    providerId: str
+    channel: str
+    maskedCredentials: dict[str, Any]
+    """The credentials' fields, secret ones as `****`."""
+    active: bool
+    primary: bool
+    conditions: list[dict[str, Any]]
+    deleted: NotRequired[bool]
+    deletedAt: NotRequired[str | None]
+    deletedBy: NotRequired[str | None]
+    version: NotRequired[int]
+    """Absent until the integration is first written (`IntegrationsRepository.write` sets it)."""
+    createdAt: str
+    updatedAt: str

@@ -9,19 +9,19 @@ Writes are one transaction, each integration conditioned on the `version` it was
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
     Expression,
-    Item,
     cancellation_reasons,
     is_transaction_cancelled,
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
+from clarion.store.entities import Integration
 from clarion.store.keys import INTEGRATION_PREFIX, identifier_sk, integration_sk, integrations_pk
 
 
@@ -29,21 +29,22 @@ class IntegrationsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().campaigns_table)
 
-    def get(self, environment_id: str, integration_id: str) -> Item | None:
-        return self.table.get(integrations_pk(environment_id), integration_sk(integration_id), consistent=True)
+    def get(self, environment_id: str, integration_id: str) -> Integration | None:
+        item = self.table.get(integrations_pk(environment_id), integration_sk(integration_id), consistent=True)
+        return cast("Integration | None", item)
 
-    def all(self, environment_id: str) -> list[Item]:
+    def all(self, environment_id: str) -> list[Integration]:
         """Every integration of the environment, soft-deleted ones included, oldest first."""
         items = self.table.partition_items(integrations_pk(environment_id), prefix=INTEGRATION_PREFIX, page_size=200)
-        return sorted(items, key=lambda item: (item["createdAt"], item["_id"]))
+        return cast("list[Integration]", sorted(items, key=lambda item: (item["createdAt"], item["_id"])))
 
     def write(
         self,
         environment_id: str,
-        changed: Sequence[Item],
+        changed: Sequence[Integration],
         *,
-        claim: Item | None = None,
-        release: Item | None = None,
+        claim: Integration | None = None,
+        release: Integration | None = None,
     ) -> None:
         """Stores `changed` (each at version + 1, if still at the version read; version 0: new) in one transaction,
         claiming `claim`'s identifier and releasing `release`'s. A taken identifier or a concurrent change is a 409."""
