@@ -136,11 +136,6 @@ def test_without_its_own_limit_the_caller_may_grant_up_to_the_stacks_limit_and_n
     assert refused.value.field == "rateLimits.configuration"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clients/service.py:132 _grantable_limits checks only the classes the request names: a class it omits "
-    "gets the stack's limit, above a limited caller's own",
-)
 def test_a_caller_held_to_its_own_limit_cannot_issue_a_key_that_escapes_it_by_omitting_the_class():
     caller = admin(limits=[("trigger", 10)])
     try:

@@ -130,7 +130,8 @@ def _grantable(caller: Principal, requested: list[str]) -> list[str]:
 
 
 def _grantable_limits(caller: Principal, requested: Mapping[str, int]) -> dict[str, int]:
-    """Rate limits for a new key, refusing any above the caller's own: a key never grants more than it has."""
+    """Rate limits for a new key, refusing any above the caller's own: a key never grants more than it has. A class
+    the request omits gets the caller's own limit where it has one (the stack's otherwise), not the stack's."""
     own = dict(caller.rate_limits)
     for name, limit in requested.items():
         ceiling = own.get(name) or stack_limit(RouteClass(name))
@@ -138,7 +139,7 @@ def _grantable_limits(caller: Principal, requested: Mapping[str, int]) -> dict[s
             raise Forbidden(
                 f"cannot grant a {name} rate limit above the calling client's ({ceiling})", field=f"rateLimits.{name}"
             )
-    return dict(requested)
+    return {name: limit for name, limit in own.items() if limit} | dict(requested)
 
 
 def _public(item: Item) -> dict[str, object]:
