@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from clarion import clock
-from clarion.dynamo import Item
 from clarion.engine.dispatch_jobs import PlanJob, SendJob, dispatch_body
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.models import Targets, ZonePlan
@@ -86,7 +85,7 @@ def cancel_schedule(caller: Principal, campaign_id: str) -> CampaignSchedule:
     return public(cancelled | {"version": current["version"] + 1})
 
 
-def release(caller: Principal, schedule: Item) -> None:
+def release(caller: Principal, schedule: entities.Schedule) -> None:
     """Deletes a replaced or cancelled schedule's Scheduler schedules, then cancels its transaction, which also stops
     a zone job that fired meanwhile and the messages it queued but did not send."""
     for zone in schedule.get("schedules") or []:
@@ -94,7 +93,7 @@ def release(caller: Principal, schedule: Item) -> None:
     cancel_trigger(caller, schedule["transactionId"])
 
 
-def is_pending(schedule: Item) -> bool:
+def is_pending(schedule: entities.Schedule) -> bool:
     """Still to send: being planned, or scheduled with a schedule that has not fired yet."""
     if schedule["status"] == "planning":
         return True
@@ -102,7 +101,7 @@ def is_pending(schedule: Item) -> bool:
     return schedule["status"] == "scheduled" and any(due_at(zone) > now for zone in schedule["schedules"])
 
 
-def public(item: Item) -> CampaignSchedule:
+def public(item: entities.Schedule) -> CampaignSchedule:
     status = item["status"]
     if status == "scheduled" and not is_pending(item):
         status = "sent"
@@ -155,9 +154,9 @@ def _job(environment_id: str, campaign: entities.Campaign, schedule_id: str, req
     return job
 
 
-def _new_item(caller: Principal, campaign_id: str, schedule_id: str, request: ScheduleRequest) -> Item:
+def _new_item(caller: Principal, campaign_id: str, schedule_id: str, request: ScheduleRequest) -> entities.Schedule:
     now = clock.timestamp_now()
-    item: Item = {
+    item: entities.Schedule = {
         "_id": schedule_id,
         "scheduleId": schedule_id,
         "campaignId": campaign_id,
@@ -170,11 +169,12 @@ def _new_item(caller: Principal, campaign_id: str, schedule_id: str, request: Sc
         "updatedBy": caller.client_id,
         "version": 1,
     }
-    return item | _when(request)
+    _set_when(item, request)
+    return item
 
 
-def _when(request: ScheduleRequest) -> Item:
-    """The validated time fields; 422 naming the field that is wrong."""
+def _set_when(item: entities.Schedule, request: ScheduleRequest) -> None:
+    """Sets the validated time fields (a local time is planned first); 422 naming the field that is wrong."""
     now = clock.utc_now()
     if (request.sendAt is None) == (request.localTime is None):
         raise ValidationFailed("give exactly one of sendAt and localTime", field="sendAt")
@@ -183,14 +183,20 @@ def _when(request: ScheduleRequest) -> Item:
             field = "date" if request.date is not None else "defaultTimezone"
             raise ValidationFailed(f"{field} goes with localTime, not sendAt", field=field)
         _check_window(request.sendAt, now, field="sendAt")
-        return {"sendAt": iso_utc(request.sendAt)}
+        item["sendAt"] = iso_utc(request.sendAt)
+        return
     assert request.localTime is not None
     zone_name = request.defaultTimezone or DEFAULT_TIMEZONE
     zone = ZoneInfo(zone_name)
     at = time.fromisoformat(request.localTime)
     day = request.date or _next_day(at, zone, now)
     _check_window(datetime.combine(day, at, zone), now, field="date" if request.date else "localTime")
-    return {"localTime": request.localTime, "date": day.isoformat(), "defaultTimezone": zone_name, "status": "planning"}
+    item |= {
+        "localTime": request.localTime,
+        "date": day.isoformat(),
+        "defaultTimezone": zone_name,
+        "status": "planning",
+    }
 
 
 def _next_day(at: time, zone: ZoneInfo, now: datetime) -> date:

@@ -84,3 +84,27 @@ class Integration(TypedDict):
     """Absent until the integration is first written (`IntegrationsRepository.write` sets it)."""
     createdAt: str
     updatedAt: str
+
+
+class Schedule(TypedDict):
+    """CampaignsTable `ENV#<env>` / `SCHEDULE#<campaignId>`: a campaign's latest schedule."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    scheduleId: str
+    campaignId: str
+    transactionId: str
+    status: str
+    """`planning`, `scheduled` or `cancelled` (`sent` is derived)."""
+    schedules: list[dict[str, Any]]
+    """Each zone's Scheduler schedule: name, timezone, default, scheduleExpression, dueAt, localDueAt."""
+    sendAt: NotRequired[str]
+    localTime: NotRequired[str]
+    date: NotRequired[str]
+    defaultTimezone: NotRequired[str]
+    version: int
+    createdAt: str
+    createdBy: str
+    updatedAt: str
+    updatedBy: str

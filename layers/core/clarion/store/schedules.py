@@ -4,9 +4,12 @@ One item per campaign holds its latest schedule: a reschedule overwrites it (con
 so a campaign has at most one pending schedule, whose EventBridge Scheduler schedules are listed in `schedules`.
 """
 
+from typing import cast
+
 from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.settings import settings
+from clarion.store.entities import Schedule
 from clarion.store.keys import environment_pk, schedule_sk
 
 
@@ -14,10 +17,11 @@ class SchedulesRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().campaigns_table)
 
-    def get(self, environment_id: str, campaign_id: str) -> Item | None:
-        return self.table.get(environment_pk(environment_id), schedule_sk(campaign_id), consistent=True)
+    def get(self, environment_id: str, campaign_id: str) -> Schedule | None:
+        item = self.table.get(environment_pk(environment_id), schedule_sk(campaign_id), consistent=True)
+        return cast("Schedule | None", item)
 
-    def put(self, environment_id: str, schedule: Item, *, replacing: Item | None) -> bool:
+    def put(self, environment_id: str, schedule: Schedule, *, replacing: Schedule | None) -> bool:
         """Writes the campaign's schedule; False when another change came first (the item is not as read)."""
         item = schedule | {"pk": environment_pk(environment_id), "sk": schedule_sk(schedule["campaignId"])}
         if replacing is None:
