@@ -157,15 +157,7 @@ def test_an_email_from_an_unverified_sender_is_a_permanent_failure(aws):
     [
         ("to", "email"),
         ("content", "html"),
-        pytest.param(
-            "content",
-            "subject",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ses_email.py:47 checks the subject inside the try whose `except Exception` turns the "
-                "PermanentFailure into TransientFailure('PermanentFailure'): retried until the DLQ",
-            ),
-        ),
+        ("content", "subject"),
     ],
 )
 def test_an_email_missing_a_required_field_is_a_permanent_failure_naming_it(aws, section: str, name: str):
@@ -235,11 +227,6 @@ def test_an_sms_integration_refuses_a_sender_id_sns_cannot_send(sender_id: str):
         adapter_for("sms", "sns", {"senderId": sender_id})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sns_sms.py:28 checks the phone inside the try whose `except Exception` turns the PermanentFailure "
-    "into TransientFailure('PermanentFailure'): the message is retried until it reaches the DLQ",
-)
 def test_an_sms_without_a_phone_number_is_a_permanent_failure(aws):
     failure = failure_of(lambda: sns_sms.PROVIDER.send(record_of("sms", {}, {"body": "Hi"})))
     assert (type(failure), failure.reason) == (PermanentFailure, "MissingField: to.phone is missing")

@@ -216,11 +216,6 @@ def test_a_permanent_provider_error_fails_the_record_and_the_job_is_not_retried(
     assert stored(record)["attempts"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sns_sms.py:28 checks the phone inside the try whose `except Exception` turns the PermanentFailure "
-    "into TransientFailure('PermanentFailure'): the message is retried until it reaches the DLQ",
-)
 def test_a_record_without_its_address_fails_permanently_naming_the_missing_field(queues):
     record = write("sms", {}, {"body": "Hi"})
     enqueue(record)

@@ -37,6 +37,7 @@ class SesEmail:
         destination |= {"CcAddresses": envelope.cc} if envelope.cc else {}
         destination |= {"BccAddresses": envelope.bcc} if envelope.bcc else {}
         reply_to = {"ReplyToAddresses": envelope.reply_to} if envelope.reply_to else {}
+        subject = required(record, "content", "subject")  # outside the try: a missing field is permanent
         try:
             response = client("sesv2", single_attempt=True).send_email(
                 FromEmailAddress=envelope.from_header,
@@ -44,7 +45,7 @@ class SesEmail:
                 **reply_to,
                 Content={
                     "Simple": {
-                        "Subject": {"Data": required(record, "content", "subject"), "Charset": "UTF-8"},
+                        "Subject": {"Data": subject, "Charset": "UTF-8"},
                         "Body": body,
                     }
                 },

@@ -23,11 +23,10 @@ class SnsSms:
             self.attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
 
     def send(self, record: Item) -> str:
+        phone, body = required(record, "to", "phone"), required(record, "content", "body")  # missing: permanent
         try:
             response = client("sns", single_attempt=True).publish(
-                PhoneNumber=required(record, "to", "phone"),
-                Message=required(record, "content", "body"),
-                MessageAttributes=self.attributes,
+                PhoneNumber=phone, Message=body, MessageAttributes=self.attributes
             )
         except Exception as error:
             raise aws_failure(error) from error
