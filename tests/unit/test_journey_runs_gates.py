@@ -250,10 +250,6 @@ def test_a_window_keeps_at_most_its_cap_of_events_and_counts_them_all(monkeypatc
     assert digests.release(pk, "tx-0") == {"events": [{"n": 0}, {"n": 1}, {"n": 2}], "count": 5}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gates.py:86-89: past the cap a member is counted without joining `members`, so each retry counts again",
-)
 def test_a_retried_member_past_the_cap_is_counted_once(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(gates, "MAX_DIGEST_EVENTS", 2)
     digests, pk = Digests(), f"DIGEST#{uuid.uuid4().hex}"
@@ -261,6 +257,16 @@ def test_a_retried_member_past_the_cap_is_counted_once(monkeypatch: pytest.Monke
         digests.enter(pk, f"tx-{number}", {"n": number}, 600, f"2027-03-10T12:00:{number:02d}.000Z")
     digests.enter(pk, "tx-2", {"n": 2}, 600, "2027-03-10T12:00:02.000Z")  # the third run's task, retried
     assert digests.release(pk, "tx-0")["count"] == 3
+
+
+def test_past_the_remembered_members_every_run_is_still_counted(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(gates, "MAX_DIGEST_EVENTS", 2)
+    monkeypatch.setattr(gates, "MAX_DIGEST_MEMBERS", 3)
+    digests, pk = Digests(), f"DIGEST#{uuid.uuid4().hex}"
+    for number in range(5):
+        digests.enter(pk, f"tx-{number}", {"n": number}, 600, f"2027-03-10T12:00:{number:02d}.000Z")
+    released = digests.release(pk, "tx-0")
+    assert (released["count"], [event["n"] for event in released["events"]]) == (5, [0, 1])
 
 
 def test_releasing_a_window_never_opened_gives_no_events():

@@ -21,6 +21,8 @@ from clarion.settings import settings
 from clarion.store.keys import DIGEST_CURRENT_SK, window_sk
 
 MAX_DIGEST_EVENTS = 50  # events kept for the template; `count` counts them all
+# runs remembered past the events' cap, so that a retried task counts once (21 bytes each: ~105 KB of the item)
+MAX_DIGEST_MEMBERS = 5_000
 
 
 def key_hash(payload: dict[str, Any], path: str | None) -> str:
@@ -82,11 +84,24 @@ class Digests:
         condition = "closed = :false AND #count < :cap AND NOT contains(members, :member)"
         if self.table.update(pk, sk, with_event, condition=condition) is not None:
             return True
-        window = self.table.get(pk, sk, consistent=True) or {}
-        if member in (window.get("members") or set()):
+        if self._counted(pk, sk, member):
+            return True
+        remembered = Expression(
+            "ADD #count :one, members :members",
+            {"#count": "count"},
+            {":one": 1, ":false": False, ":member": member, ":members": {member}, ":mcap": MAX_DIGEST_MEMBERS},
+        )
+        condition = "closed = :false AND NOT contains(members, :member) AND size(members) < :mcap"
+        if self.table.update(pk, sk, remembered, condition=condition) is not None:
+            return True
+        if self._counted(pk, sk, member):
             return True
         count_only = Expression("ADD #count :one", {"#count": "count"}, {":one": 1, ":false": False})
-        return self.table.update(pk, sk, count_only, condition="closed = :false") is not None
+        return self.table.update(pk, sk, count_only, condition="closed = :false") is not None  # past both caps
+
+    def _counted(self, pk: str, sk: str, member: str) -> bool:
+        window = self.table.get(pk, sk, consistent=True) or {}
+        return member in (window.get("members") or set())
 
     def _lead(self, pk: str, current: Item | None, transaction_id: str, event: dict[str, Any], until: float) -> bool:
         expires = int(until) + 7 * 86400
