@@ -195,7 +195,7 @@ ACTIONS: dict[str, Callable[[Task], None]] = {
 }
 
 
-def _preferences(environment_id: str, subscriber_id: str, campaign_id: str) -> dict[str, list[Item]]:
+def _preferences(environment_id: str, subscriber_id: str, campaign_id: str) -> dict[str, list[entities.Preference]]:
     return PreferencesRepository().items_for_campaign(environment_id, [subscriber_id], campaign_id)
 
 

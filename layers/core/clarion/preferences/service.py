@@ -2,7 +2,6 @@
 Novu v1's preference operations built on the same rules, so the API shows what the engine will do."""
 
 from clarion.clock import timestamp_now
-from clarion.dynamo import Item
 from clarion.errors import ClarionError, NotFound
 from clarion.preferences.models import (
     CHANNELS,
@@ -27,7 +26,9 @@ class CriticalCampaign(ClarionError):
     """A critical campaign is always delivered, so its preferences cannot be changed (Novu answers 400)."""
 
 
-def allowed_channels(campaign: entities.CampaignVersion, preference_items: list[Item]) -> dict[str, bool]:
+def allowed_channels(
+    campaign: entities.CampaignVersion, preference_items: list[entities.Preference]
+) -> dict[str, bool]:
     """The channels a message of `campaign` may use for a subscriber with these preference items.
 
     A critical campaign uses every channel. Otherwise each channel starts from the campaign's default
@@ -93,7 +94,7 @@ def update_campaign(
             f"Critical workflow with id: {campaign_id} can not be updated", field="parameter", value=campaign_id
         )
     channels: dict[str, bool] = {request.channel.type: request.channel.enabled} if request.channel else {}
-    attributes = {"level": "template", "campaignId": campaign_id}
+    attributes: entities.Preference = {"level": "template", "campaignId": campaign_id}
     sk = campaign_preference_sk(campaign_id)
     items = _change(
         caller, subscriber_id, items, sk=sk, enabled=request.enabled, channels=channels, attributes=attributes
@@ -101,7 +102,7 @@ def update_campaign(
     return _campaign_preference(campaign, items, include_inactive_channels=True)
 
 
-def _preference_items(caller: Principal, subscriber_id: str) -> list[Item]:
+def _preference_items(caller: Principal, subscriber_id: str) -> list[entities.Preference]:
     """The subscriber's preference items; an unknown subscriber (or another environment's) is a 404."""
     if SubscribersRepository().get(caller.environment_id, subscriber_id) is None:
         raise NotFound(f"Subscriber with id: {subscriber_id} not found", field="subscriberId", value=subscriber_id)
@@ -111,27 +112,30 @@ def _preference_items(caller: Principal, subscriber_id: str) -> list[Item]:
 def _change(
     caller: Principal,
     subscriber_id: str,
-    items: list[Item],
+    items: list[entities.Preference],
     *,
     sk: str,
     enabled: bool | None,
     channels: dict[str, bool],
-    attributes: Item,
-) -> list[Item]:
+    attributes: entities.Preference,
+) -> list[entities.Preference]:
     """The preference items after setting `enabled` (unless None) and `channels` on the item at `sk`."""
     if enabled is None and not channels:
         return items
     current = _by_key(items).get(sk)
     now = timestamp_now()
-    changed = {key: value for key, value in (current or {"createdAt": now}).items() if key not in ("pk", "version")}
-    changed |= attributes | {"sk": sk, "updatedAt": now, "channels": (changed.get("channels") or {}) | channels}
+    changed: entities.Preference = current.copy() if current else {"createdAt": now}
+    changed.pop("pk", None)
+    changed.pop("version", None)
+    changed |= attributes
+    changed |= {"sk": sk, "updatedAt": now, "channels": (changed.get("channels") or {}) | channels}
     if enabled is not None:
         changed["enabled"] = enabled
     saved = PreferencesRepository().save(caller.environment_id, subscriber_id, changed, read=current)
     return [item for item in items if item["sk"] != sk] + [saved]
 
 
-def _global_state(items: list[Item]) -> PreferenceState:
+def _global_state(items: list[entities.Preference]) -> PreferenceState:
     """The global level as the subscriber set it: every channel on unless turned off."""
     level = _by_key(items).get(GLOBAL_PREFERENCE_SK) or {}
     channels = dict.fromkeys(CHANNELS, True) | _set_channels(level)
@@ -139,7 +143,7 @@ def _global_state(items: list[Item]) -> PreferenceState:
 
 
 def _campaign_preference(
-    campaign: entities.Campaign, items: list[Item], include_inactive_channels: bool
+    campaign: entities.Campaign, items: list[entities.Preference], include_inactive_channels: bool
 ) -> CampaignPreference:
     channels = allowed_channels(campaign, items)
     if not include_inactive_channels:
@@ -156,7 +160,7 @@ def _campaign_preference(
     return CampaignPreference(template=summary, preference=PreferenceState(enabled=enabled, channels=channels))
 
 
-def _choices(level: Item | None) -> dict[str, bool]:
+def _choices(level: entities.Preference | None) -> dict[str, bool]:
     """What one level decides: nothing when absent, every channel off when disabled, else the channels it set."""
     if level is None:
         return {}
@@ -165,7 +169,7 @@ def _choices(level: Item | None) -> dict[str, bool]:
     return _set_channels(level)
 
 
-def _set_channels(level: Item) -> dict[str, bool]:
+def _set_channels(level: entities.Preference) -> dict[str, bool]:
     return {channel: on for channel, on in (level.get("channels") or {}).items() if channel in CHANNELS}
 
 
@@ -174,5 +178,5 @@ def _steps(campaign: entities.Campaign) -> set[str]:
     return set(campaign.get("channels") or [])
 
 
-def _by_key(items: list[Item]) -> dict[str, Item]:
+def _by_key(items: list[entities.Preference]) -> dict[str, entities.Preference]:
     return {item["sk"]: item for item in items}

@@ -108,3 +108,20 @@ class Schedule(TypedDict):
     createdBy: str
     updatedAt: str
     updatedBy: str
+
+
+class Preference(TypedDict, total=False):
+    """SubscribersTable `ENV#<env>#SUB#<subscriberId>` / `PREF#GLOBAL` or `PREF#CAMPAIGN#<campaignId>`: only what the
+    subscriber chose. A stored item has every attribute but `enabled` and `campaignId` (a campaign's level only);
+    a change is built without `pk` and `version`, which the repository adds."""
+
+    pk: str
+    sk: str
+    level: str
+    """`global` or `template` (a campaign's)."""
+    campaignId: str
+    enabled: bool
+    channels: dict[str, bool]
+    version: int
+    createdAt: str
+    updatedAt: str

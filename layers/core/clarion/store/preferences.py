@@ -4,9 +4,12 @@
 holds only what the subscriber chose: `enabled` if it was set, `channels` with the channels it turned on or off.
 """
 
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
+from typing import cast
+
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression
 from clarion.errors import Conflict
 from clarion.settings import settings
+from clarion.store.entities import Preference
 from clarion.store.keys import GLOBAL_PREFERENCE_SK, PREFERENCE_PREFIX, campaign_preference_sk, subscriber_pk
 
 
@@ -14,14 +17,15 @@ class PreferencesRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().subscribers_table)
 
-    def items_for(self, environment_id: str, subscriber_id: str) -> list[Item]:
+    def items_for(self, environment_id: str, subscriber_id: str) -> list[Preference]:
         """Every preference item of the subscriber, global and per campaign: one Query of its partition."""
         partition = subscriber_pk(environment_id, subscriber_id)
-        return list(self.table.partition_items(partition, prefix=PREFERENCE_PREFIX, page_size=1000))
+        items = self.table.partition_items(partition, prefix=PREFERENCE_PREFIX, page_size=1000)
+        return cast("list[Preference]", list(items))
 
     def items_for_campaign(
         self, environment_id: str, subscriber_ids: list[str], campaign_id: str
-    ) -> dict[str, list[Item]]:
+    ) -> dict[str, list[Preference]]:
         """For each subscriber, the preference items that decide one campaign (its global and that campaign's):
         two keys a subscriber, read 100 keys a BatchGetItem, so a page of 100 recipients costs two requests."""
         keys = [
@@ -29,12 +33,12 @@ class PreferencesRepository:
             for subscriber_id in subscriber_ids
             for sk in (GLOBAL_PREFERENCE_SK, campaign_preference_sk(campaign_id))
         ]
-        by_partition: dict[str, list[Item]] = {}
+        by_partition: dict[str, list[Preference]] = {}
         for item in self.table.batch_get(keys):
-            by_partition.setdefault(item["pk"], []).append(item)
+            by_partition.setdefault(item["pk"], []).append(cast("Preference", item))
         return {s: by_partition.get(subscriber_pk(environment_id, s), []) for s in subscriber_ids}
 
-    def save(self, environment_id: str, subscriber_id: str, item: Item, *, read: Item | None) -> Item:
+    def save(self, environment_id: str, subscriber_id: str, item: Preference, *, read: Preference | None) -> Preference:
         """Stores `item` at its sort key; `read` is the item the change started from (None: there was none),
         so of two concurrent changes the second is refused (409) instead of silently undoing the first."""
         version = (read or {}).get("version", 0)
