@@ -250,16 +250,23 @@ def test_a_cursor_encoding_no_key_of_the_partition_is_refused(key, pk):
     assert refused.value.field == "cursor"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decode_cursor checks only `pk`: a cursor without a string `sk` reaches DynamoDB as an ExclusiveStartKey "
-    "that does not match the key schema (a ValidationException, so a 500) instead of a 422",
-)
 @pytest.mark.parametrize("sk", [None, 7, ["A#0001"]], ids=["no-sort-key", "number", "list"])
 def test_a_cursor_without_a_string_sort_key_is_refused(pk, sk):
     key = {"pk": pk} if sk is None else {"pk": pk, "sk": sk}
     with pytest.raises(ValidationFailed) as refused:
         decode_cursor(encode_cursor(key), partition=pk)
+    assert refused.value.field == "cursor"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [{"sk": "B#0001"}, {"sk": "A#0001", "extra": "x"}, {"sk": "A#0001", "data": {"S": "x"}}],
+    ids=["other-prefix", "extra-attribute", "extra-map"],
+)
+def test_a_cursor_dynamodb_would_refuse_as_a_start_key_is_a_422_not_a_500(table, pk, key):
+    put_sorted(table, pk, "A#", 3)
+    with pytest.raises(ValidationFailed) as refused:
+        table.query_partition(pk, prefix="A#", limit=1, cursor=encode_cursor({"pk": pk} | key))
     assert refused.value.field == "cursor"
 
 

@@ -101,12 +101,15 @@ def encode_cursor(last_key: Item) -> str:
     return base64.urlsafe_b64encode(json.dumps(last_key).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, *, partition: str) -> dict[str, Any]:
-    """The start key a cursor encodes; a cursor that is malformed or from another partition is a 422."""
+def decode_cursor(cursor: str, *, partition: str, prefix: str = "") -> dict[str, Any]:
+    """The start key a cursor encodes; a cursor that is malformed, or not a key of this partition and sort-key
+    prefix (DynamoDB would refuse it as a start key), is a 422."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded))
-        if not isinstance(key, dict) or key.get("pk") != partition:
+        if not isinstance(key, dict) or set(key) != {"pk", "sk"} or key["pk"] != partition:
+            raise ValueError(cursor)
+        if not isinstance(key["sk"], str) or not key["sk"].startswith(prefix):
             raise ValueError(cursor)
         return to_item(key)
     except (ValueError, TypeError) as error:
@@ -136,7 +139,7 @@ class DynamoTable:
         params = {"TableName": self.name, "Limit": limit + 1, "ScanIndexForward": not newest_first}
         params |= condition.params("KeyConditionExpression")
         if cursor:
-            params["ExclusiveStartKey"] = decode_cursor(cursor, partition=pk)
+            params["ExclusiveStartKey"] = decode_cursor(cursor, partition=pk, prefix=prefix)
         items = [from_item(i) for i in self._client().query(**params)["Items"]]
         if len(items) <= limit:
             return Page(items, None)
