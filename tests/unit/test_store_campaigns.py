@@ -156,12 +156,6 @@ def test_an_update_to_a_taken_identifier_is_a_409_naming_identifier_and_keeps_th
     assert repository.find_by_identifier(environment, "theirs")["_id"] == theirs["_id"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CampaignsRepository._write (layers/core/clarion/store/campaigns.py:86) reads every cancellation whose "
-    "first reason is not ConditionalCheckFailed as a taken identifier: a concurrent transaction on the campaign "
-    "itself (TransactionConflict) is reported as a 409 naming `identifier`",
-)
 def test_a_transaction_conflict_on_the_campaign_is_not_blamed_on_its_identifier(repository, environment):
     new = campaign()
     repository.create(environment, new)

@@ -81,6 +81,8 @@ class CampaignsRepository:
             if not is_transaction_cancelled(error):
                 raise
             reasons = cancellation_reasons(error)
-            if reasons and reasons[0] == CONDITION_FAILED:
-                raise Conflict("the campaign was changed by another request; read it again and retry") from error
-            raise Conflict("another campaign of this environment has this identifier", field="identifier") from error
+            if CONDITION_FAILED in reasons[1:] and reasons[0] != CONDITION_FAILED:  # the identifier's put
+                raise Conflict(
+                    "another campaign of this environment has this identifier", field="identifier"
+                ) from error
+            raise Conflict("the campaign was changed by another request; read it again and retry") from error
