@@ -210,12 +210,6 @@ def test_an_update_of_the_default_that_keeps_it_default_leaves_the_pointer_alone
     assert repository.get(environment, read["_id"])["name"] == "Renamed"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the default move marks and unmarks `isDefault` without bumping `version` "
-    "(layers/core/clarion/store/layouts.py:78 and :96), so an update from a read taken before the move "
-    "passes its version check and writes the old `isDefault` back: two layouts end up marked default",
-)
 def test_an_update_from_a_read_taken_before_the_default_moved_is_a_409(repository, environment):
     old = created(repository, environment, default=True)
     new = created(repository, environment)

@@ -77,7 +77,7 @@ class LayoutsRepository:
         mark = self.table.update_op(
             environment_pk(environment_id),
             layout_sk(layout_id),
-            Expression("SET isDefault = :true", values={":true": True}),
+            Expression("SET isDefault = :true ADD version :one", values={":true": True, ":one": 1}),
             "attribute_exists(pk)",
         )
         self._write([mark, *self._default_ops(environment_id, layout_id, replaces_default)])
@@ -95,7 +95,8 @@ class LayoutsRepository:
         condition = NEW_ITEM if replaces is None else Expression("layoutId = :replaces", values={":replaces": replaces})
         operations = [self.table.put_op({"pk": pk, "sk": DEFAULT_LAYOUT_SK, "layoutId": layout_id}, condition)]
         if replaces is not None and replaces != layout_id:
-            unmark = Expression("SET isDefault = :false", values={":false": False})
+            # the version moves too: an update from a read taken before the move must not write isDefault back
+            unmark = Expression("SET isDefault = :false ADD version :one", values={":false": False, ":one": 1})
             operations.append(self.table.update_op(pk, layout_sk(replaces), unmark, "attribute_exists(pk)"))
         return operations
 
