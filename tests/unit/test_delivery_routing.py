@@ -3,6 +3,7 @@ Secrets Manager (clarion.delivery.credentials): the stack default without candid
 on a transient failure (noted in the record's history), a stop on a permanent one, and AllProvidersFailed when every
 candidate failed. Email goes to moto's SES; an SMTP candidate points at a port where nothing listens."""
 
+import json
 import socket
 import uuid
 from typing import Any
@@ -14,6 +15,7 @@ from moto.sns.models import sns_backends
 from clarion.aws import client
 from clarion.delivery import credentials, routing
 from clarion.delivery.errors import PermanentFailure, TransientFailure
+from clarion.delivery.sender import JobRecord, deliver
 from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store.records import DeliveryRecords, new_record
@@ -143,6 +145,28 @@ def test_when_every_candidate_fails_transiently_each_failure_is_kept_in_the_stor
     )
     failovers = [entry for entry in stored_history(record) if entry["status"] == "failover"]
     assert [entry["reason"].endswith("takes over") for entry in failovers] == [True, False]
+
+
+def test_the_sender_records_the_integration_that_took_over_and_each_failed_attempt(aws):
+    environment_id = new_id()
+    smtp, ses = unreachable_smtp(environment_id), integration(environment_id, "ses", {})
+    record = claimed_email(smtp, ses, environment_id=environment_id)
+    DeliveryRecords().requeue(record, "redelivered")  # queued again, for the sender to claim
+    job = JobRecord.model_validate(
+        {
+            "messageId": "m-1",
+            "receiptHandle": "r-1",
+            "body": json.dumps({"environmentId": environment_id, "messageId": record["_id"]}),
+        }
+    )
+    sent: list[tuple[dict[str, Any], str]] = []
+    deliver("email", job, sent)
+    DeliveryRecords().mark_sent(sent)
+    found = DeliveryRecords().get(environment_id, record["_id"])
+    assert found is not None
+    assert (found["status"], found["providerId"], found["integrationIdentifier"]) == ("sent", "ses", ses["identifier"])
+    assert [entry["status"] for entry in found["history"]][-3:] == ["sending", "failover", "sent"]
+    assert found["history"][-1]["providerId"] == "ses"
 
 
 def test_the_credentials_of_an_integration_are_read_back_as_stored(aws):

@@ -311,11 +311,6 @@ def test_of_existing_records_only_those_queued_and_never_claimed_need_a_job(memo
     assert needed == {fresh["_id"]: True, tried["_id"]: False, sent["_id"]: False}
 
 
-def test_an_empty_write_writes_nothing(memory_tables):
-    DispatchedRecords().write([])
-    assert DispatchedRecords().jobs_needed(new_id(), []) == {}
-
-
 # notifications
 
 
