@@ -15,7 +15,6 @@ from moto.sns.models import sns_backends
 from clarion import clock
 from clarion.aws import client
 from clarion.delivery import campaign_gate, jobs, sender
-from clarion.delivery.jobs import backoff_seconds
 from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store.campaigns import CampaignsRepository
@@ -329,11 +328,6 @@ def test_a_channel_without_its_queue_configured_refuses_to_enqueue(queues, monke
     settings.cache_clear()
     with pytest.raises(RuntimeError, match="SMS_QUEUE_URL is not set"):
         jobs.enqueue("sms", [{"environmentId": new_id(), "messageId": new_id()}])
-
-
-@pytest.mark.parametrize(("attempts", "seconds"), [(0, 10), (1, 20), (3, 80), (6, 640), (7, 900), (30, 900)])
-def test_the_backoff_doubles_with_each_attempt_up_to_its_cap(attempts: int, seconds: int):
-    assert backoff_seconds(attempts) == seconds
 
 
 @pytest.fixture
