@@ -4,9 +4,12 @@ ORG  ENV#<environmentId>     the environment
 ORG  ENVNAME#<lower name>    holds the name, so two environments never share one
 """
 
+from typing import cast
+
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.errors import Conflict
 from clarion.settings import settings
+from clarion.store.entities import Environment
 from clarion.store.keys import ENVIRONMENT_PREFIX, ORGANIZATION_PK, environment_name_sk, environment_sk
 
 _MAX_ENVIRONMENTS = 1000
@@ -16,28 +19,32 @@ class EnvironmentsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().clients_table)
 
-    def get(self, environment_id: str) -> Item | None:
-        return self.table.get(ORGANIZATION_PK, environment_sk(environment_id), consistent=True)
+    def get(self, environment_id: str) -> Environment | None:
+        return cast(
+            "Environment | None", self.table.get(ORGANIZATION_PK, environment_sk(environment_id), consistent=True)
+        )
 
-    def update(self, environment_id: str, changes: Item) -> Item | None:
+    def update(self, environment_id: str, changes: Item) -> Environment | None:
         """Sets `changes` on the environment; None when there is no such environment."""
         update = Expression(
             "SET " + ", ".join(f"#{name} = :{name}" for name in changes),
             names={f"#{name}": name for name in changes},
             values={f":{name}": value for name, value in changes.items()},
         )
-        return self.table.update(
+        updated = self.table.update(
             ORGANIZATION_PK, environment_sk(environment_id), update, condition="attribute_exists(pk)"
         )
+        return cast("Environment | None", updated)
 
-    def list_all(self) -> list[Item]:
-        return self.table.query_partition(ORGANIZATION_PK, prefix=ENVIRONMENT_PREFIX, limit=_MAX_ENVIRONMENTS).items
+    def list_all(self) -> list[Environment]:
+        page = self.table.query_partition(ORGANIZATION_PK, prefix=ENVIRONMENT_PREFIX, limit=_MAX_ENVIRONMENTS)
+        return cast("list[Environment]", page.items)
 
-    def find_by_name(self, name: str) -> Item | None:
+    def find_by_name(self, name: str) -> Environment | None:
         holder = self.table.get(ORGANIZATION_PK, environment_name_sk(name), consistent=True)
         return self.get(holder["environmentId"]) if holder else None
 
-    def create(self, environment: Item) -> None:
+    def create(self, environment: Environment) -> None:
         new = NEW_ITEM
         try:
             self.table.transact(

@@ -16,6 +16,7 @@ from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.settings import settings
+from clarion.store import entities
 
 
 def list_environments() -> list[Environment]:
@@ -26,7 +27,7 @@ def create_environment(request: CreateEnvironmentRequest) -> Environment:
     repository = EnvironmentsRepository()
     if request.parentId and repository.get(request.parentId) is None:
         raise ValidationFailed(f"environment '{request.parentId}' does not exist", field="parentId")
-    environment = {
+    environment: entities.Environment = {
         "id": new_id(),
         "name": request.name,
         "organizationId": settings().organization_id,

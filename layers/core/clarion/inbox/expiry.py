@@ -37,8 +37,8 @@ def with_inbox_expiry(environment_id: str, campaign: entities.Campaign) -> entit
     the environment is read only when the campaign has no setting of its own."""
     if "in_app" not in (campaign.get("channels") or []) or campaign.get("inboxExpiryDays"):
         return campaign
-    environment = EnvironmentsRepository().get(environment_id) or {}
-    days = environment.get("inboxExpiryDays")
+    environment = EnvironmentsRepository().get(environment_id)
+    days = environment.get("inboxExpiryDays") if environment else None
     return campaign | {"inboxExpiryDays": days} if days else campaign
 
 

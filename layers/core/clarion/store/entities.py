@@ -125,3 +125,20 @@ class Preference(TypedDict, total=False):
     version: int
     createdAt: str
     updatedAt: str
+
+
+class Environment(TypedDict):
+    """ClientsTable `ORG` / `ENV#<environmentId>`."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    id: str
+    name: str
+    organizationId: str
+    identifier: str
+    parentId: str | None
+    slug: str
+    color: str | None
+    inboxExpiryDays: NotRequired[int]
+    """The default inbox expiry of its campaigns, once set."""
+    createdAt: str
