@@ -333,3 +333,23 @@ def test_deleting_twice_is_true_then_false_and_uncounts_once(repository, environ
     ada, _ = created(repository, environment_id), created(repository, environment_id)
     assert [repository.delete(environment_id, ada["subscriberId"]) for _ in range(2)] == [True, False]
     assert repository.count(environment_id) == 1
+
+
+def test_reads_that_decide_a_write_ask_dynamodb_for_strongly_consistent_reads(repository, environment_id):
+    """A profile created a moment before must not read as absent (moto is always consistent: the request shows it)."""
+    from clarion.aws import client
+
+    requests: list[dict[str, Any]] = []
+    events = client("dynamodb").meta.events
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        requests.append(params)
+
+    events.register("provide-client-params.dynamodb.BatchGetItem", record)
+    try:
+        repository.existing_ids(environment_id, ["a"])
+        repository.get_many(environment_id, ["a"], consistent=True)
+        repository.get_many(environment_id, ["a"])
+    finally:
+        events.unregister("provide-client-params.dynamodb.BatchGetItem", record)
+    assert [next(iter(r["RequestItems"].values()))["ConsistentRead"] for r in requests] == [True, True, False]

@@ -246,11 +246,12 @@ class DynamoTable:
         page = keys[offset : offset + limit]
         return self.batch_get(page), len(keys) > offset + limit
 
-    def batch_get(self, keys: list[Item]) -> list[Item]:
+    def batch_get(self, keys: list[Item], *, consistent: bool = False) -> list[Item]:
         """The items at `keys` that exist, in the order of `keys` (100 a request, unprocessed keys retried)."""
         found: dict[tuple[str, str], Item] = {}
         for start in range(0, len(keys), 100):
-            pending: dict[str, Any] = {self.name: {"Keys": [to_item(k) for k in keys[start : start + 100]]}}
+            batch = [to_item(k) for k in keys[start : start + 100]]
+            pending: dict[str, Any] = {self.name: {"Keys": batch, "ConsistentRead": consistent}}
             while pending:
                 response = self._client().batch_get_item(RequestItems=pending)
                 for raw in response["Responses"].get(self.name, []):

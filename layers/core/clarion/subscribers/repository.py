@@ -34,12 +34,16 @@ class SubscribersRepository:
 
     def existing_ids(self, environment_id: str, subscriber_ids: Iterable[str]) -> set[str]:
         """Which of `subscriber_ids` exist in the environment (batch reads, 100 keys a request)."""
-        return set(self.get_many(environment_id, subscriber_ids))
+        return set(self.get_many(environment_id, subscriber_ids, consistent=True))
 
-    def get_many(self, environment_id: str, subscriber_ids: Iterable[str]) -> dict[str, Item]:
-        """The profiles of those of `subscriber_ids` that exist, by subscriberId (100 keys a request)."""
+    def get_many(
+        self, environment_id: str, subscriber_ids: Iterable[str], *, consistent: bool = False
+    ) -> dict[str, Item]:
+        """The profiles of those of `subscriber_ids` that exist, by subscriberId (100 keys a request); `consistent`
+        when the caller writes from what it read (a profile created a moment ago must not read as absent)."""
         wanted = list(dict.fromkeys(subscriber_ids))
-        found = self.table.batch_get([{"pk": subscriber_pk(environment_id, s), "sk": PROFILE_SK} for s in wanted])
+        keys = [{"pk": subscriber_pk(environment_id, s), "sk": PROFILE_SK} for s in wanted]
+        found = self.table.batch_get(keys, consistent=consistent)
         return {item["subscriberId"]: item for item in found}
 
     def ids_with_contact(self, environment_id: str, *, email: str | None = None, phone: str | None = None) -> list[str]:

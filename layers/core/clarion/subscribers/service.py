@@ -72,7 +72,7 @@ def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreate
     these subscribers between this read and this write is overwritten (one write a subscriber is the price)."""
     valid, failed = _validated(entries)
     repository = SubscribersRepository()
-    existing = repository.get_many(caller.environment_id, valid)
+    existing = repository.get_many(caller.environment_id, valid, consistent=True)  # it writes what it did not find
     now = timestamp_now()
     profiles = [
         _merged(existing[subscriber_id], request, now)
