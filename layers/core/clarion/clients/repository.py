@@ -7,13 +7,14 @@ ENV#<environmentId>  AUDIT#<clientId>#<time>#<id>     one change to the client
 
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, Page, is_transaction_cancelled
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store.entities import Client, ClientChange
 from clarion.store.keys import (
     API_KEY_SK,
     CLIENT_PREFIX,
@@ -40,22 +41,26 @@ class ClientsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().clients_table)
 
-    def get(self, environment_id: str, client_id: str) -> Item | None:
-        return self.table.get(environment_pk(environment_id), client_sk(client_id), consistent=True)
-
-    def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page:
-        return self.table.query_partition(
-            environment_pk(environment_id), prefix=CLIENT_PREFIX, limit=limit, cursor=cursor
+    def get(self, environment_id: str, client_id: str) -> Client | None:
+        return cast(
+            "Client | None", self.table.get(environment_pk(environment_id), client_sk(client_id), consistent=True)
         )
 
-    def audit(self, environment_id: str, client_id: str, *, limit: int, cursor: str | None) -> Page:
-        return self.table.query_partition(
+    def list_page(self, environment_id: str, *, limit: int, cursor: str | None) -> Page[Client]:
+        page = self.table.query_partition(
+            environment_pk(environment_id), prefix=CLIENT_PREFIX, limit=limit, cursor=cursor
+        )
+        return cast("Page[Client]", page)
+
+    def audit(self, environment_id: str, client_id: str, *, limit: int, cursor: str | None) -> Page[ClientChange]:
+        page = self.table.query_partition(
             environment_pk(environment_id),
             prefix=client_audit_prefix(client_id),
             limit=limit,
             cursor=cursor,
             newest_first=True,
         )
+        return cast("Page[ClientChange]", page)
 
     def find_principal(self, hashed_key: str) -> Principal | None:
         item = self.table.get(api_key_pk(hashed_key), API_KEY_SK, consistent=True)
@@ -64,7 +69,7 @@ class ClientsRepository:
         limits = tuple(sorted((item.get("rateLimits") or {}).items()))
         return Principal(item["clientId"], item["environmentId"], frozenset(item["scopes"]), limits)
 
-    def create(self, client: Item, hashed_key: str, change: Change) -> None:
+    def create(self, client: Client, hashed_key: str, change: Change) -> None:
         env, client_id = client["environmentId"], client["clientId"]
         self._write(
             self.table.put_op({"pk": environment_pk(env), "sk": client_sk(client_id), **client}, NEW_ITEM),
@@ -72,7 +77,7 @@ class ClientsRepository:
             self._audit_op(env, client_id, change),
         )
 
-    def set_scopes(self, client: Item, scopes: list[str], change: Change) -> None:
+    def set_scopes(self, client: Client, scopes: list[str], change: Change) -> None:
         env, client_id = client["environmentId"], client["clientId"]
         self._write(
             self._update_client_op(client, {"scopes": scopes, "updatedAt": change.at, "updatedBy": change.by}),
@@ -85,7 +90,7 @@ class ClientsRepository:
             self._audit_op(env, client_id, change),
         )
 
-    def rotate(self, client: Item, new_hash: str, key_hint: str, change: Change) -> None:
+    def rotate(self, client: Client, new_hash: str, key_hint: str, change: Change) -> None:
         env, client_id = client["environmentId"], client["clientId"]
         fields = {"keyHash": new_hash, "keyHint": key_hint, "updatedAt": change.at, "updatedBy": change.by}
         self._write(
@@ -95,7 +100,7 @@ class ClientsRepository:
             self._audit_op(env, client_id, change),
         )
 
-    def revoke(self, client: Item, change: Change) -> None:
+    def revoke(self, client: Client, change: Change) -> None:
         env, client_id = client["environmentId"], client["clientId"]
         self._write(
             self._update_client_op(client, {"status": "revoked", "updatedAt": change.at, "updatedBy": change.by}),
@@ -103,7 +108,7 @@ class ClientsRepository:
             self._audit_op(env, client_id, change),
         )
 
-    def _update_client_op(self, client: Item, fields: Item) -> dict[str, Any]:
+    def _update_client_op(self, client: Client, fields: Item) -> dict[str, Any]:
         """Changes an active client whose key is still the one read: a concurrent change makes this a 409."""
         names = {f"#{name}": name for name in fields}
         values: Item = {f":{name}": value for name, value in fields.items()}
@@ -117,7 +122,7 @@ class ClientsRepository:
         )
 
     @staticmethod
-    def _key_item(hashed_key: str, client: Item) -> Item:
+    def _key_item(hashed_key: str, client: Client) -> Item:
         """What the authorizer needs of the client, under its key's hash."""
         item = {
             "pk": api_key_pk(hashed_key),

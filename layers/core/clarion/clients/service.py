@@ -1,18 +1,19 @@
 """What can be done with API clients: the rules, independent of HTTP."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from clarion.clients import keys
 from clarion.clients.models import AuditEntry, Client, ClientWithKey, CreateClientRequest
 from clarion.clients.repository import Change, ClientsRepository
 from clarion.clock import timestamp_now
-from clarion.dynamo import Item, Page
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.limits import RouteClass, stack_limit
 from clarion.principal import Principal
 from clarion.scopes import expand_scopes
+from clarion.store import entities
 
 ISSUE_FOR_ANY_ENVIRONMENT = "environments:manage"
 
@@ -35,7 +36,7 @@ def issue_client(
 ) -> ClientWithKey:
     """Stores a new client with `key` (a new one if None) and returns it with the key, the only time it is shown."""
     key, now = key or keys.new_key(), timestamp_now()
-    client: Item = {
+    client: entities.Client = {
         "clientId": new_id(),
         "name": name,
         "environmentId": environment_id,
@@ -47,7 +48,9 @@ def issue_client(
         "createdBy": caller.client_id,
         "updatedAt": now,
         "updatedBy": caller.client_id,
-    } | ({"rateLimits": dict(rate_limits)} if rate_limits else {})
+    }
+    if rate_limits:
+        client["rateLimits"] = dict(rate_limits)
     ClientsRepository().create(client, client["keyHash"], Change("created", caller.client_id, now, None, scopes))
     return ClientWithKey(**_public(client), key=key)
 
@@ -93,11 +96,11 @@ def client_audit(
     caller: Principal, client_id: str, *, limit: int, cursor: str | None
 ) -> tuple[list[AuditEntry], str | None]:
     _existing(caller, client_id)
-    page: Page = ClientsRepository().audit(caller.environment_id, client_id, limit=limit, cursor=cursor)
-    return [AuditEntry(**{k: item[k] for k in AuditEntry.model_fields}) for item in page.items], page.cursor
+    page = ClientsRepository().audit(caller.environment_id, client_id, limit=limit, cursor=cursor)
+    return [_audit_entry(item) for item in page.items], page.cursor
 
 
-def _existing(caller: Principal, client_id: str, *, active: bool = False) -> Item:
+def _existing(caller: Principal, client_id: str, *, active: bool = False) -> entities.Client:
     """A client of the caller's environment; another environment's client is as absent as a missing one."""
     client = ClientsRepository().get(caller.environment_id, client_id)
     if client is None:
@@ -142,5 +145,9 @@ def _grantable_limits(caller: Principal, requested: Mapping[str, int]) -> dict[s
     return {name: limit for name, limit in own.items() if limit} | dict(requested)
 
 
-def _public(item: Item) -> dict[str, object]:
+def _audit_entry(item: Mapping[str, Any]) -> AuditEntry:
+    return AuditEntry(**{k: item[k] for k in AuditEntry.model_fields})
+
+
+def _public(item: Mapping[str, Any]) -> dict[str, object]:
     return {name: item[name] for name in Client.model_fields if name in item}

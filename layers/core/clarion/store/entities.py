@@ -142,3 +142,36 @@ class Environment(TypedDict):
     inboxExpiryDays: NotRequired[int]
     """The default inbox expiry of its campaigns, once set."""
     createdAt: str
+
+
+class Client(TypedDict):
+    """ClientsTable `ENV#<environmentId>` / `CLIENT#<clientId>`: an API client (its key is stored as a hash)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    clientId: str
+    name: str
+    environmentId: str
+    scopes: list[str]
+    status: str
+    """`active` or `revoked`."""
+    keyHash: str
+    keyHint: str
+    rateLimits: NotRequired[dict[str, int]]
+    createdAt: str
+    createdBy: str
+    updatedAt: str
+    updatedBy: str
+
+
+class ClientChange(TypedDict):
+    """ClientsTable `ENV#<environmentId>` / `AUDIT#<clientId>#<changedAt>#<id>`: one audited change to a client."""
+
+    pk: str
+    sk: str
+    clientId: str
+    action: str
+    changedBy: str
+    changedAt: str
+    before: list[str] | None
+    after: list[str] | None
