@@ -175,3 +175,29 @@ class ClientChange(TypedDict):
     changedAt: str
     before: list[str] | None
     after: list[str] | None
+
+
+class Topic(TypedDict):
+    """SubscribersTable `ENV#<env>#TOPIC#<key>` / `TOPIC`."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    listPk: NotRequired[str]
+    listSk: NotRequired[str]
+    _id: str
+    key: str
+    name: str
+    subscriberCount: int
+    createdAt: str
+    updatedAt: str
+
+
+class TopicMember(TypedDict):
+    """SubscribersTable `ENV#<env>#TOPIC#<key>` / `SUB#<subscriberId>`: a topic's member (the audience's Query)."""
+
+    pk: str
+    sk: str
+    _id: str
+    topicId: str
+    subscriberId: str
+    addedAt: str

@@ -7,14 +7,13 @@ ENV#<env>#COUNTERS      COUNT#TOPICS       `total`: Novu's totalCount in one rea
 """
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
     Expression,
-    Item,
     Page,
     cancellation_reasons,
     is_transaction_cancelled,
@@ -22,6 +21,7 @@ from clarion.dynamo import (
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
+from clarion.store.entities import Topic, TopicMember
 from clarion.store.keys import (
     TOPIC_SK,
     TOPICS_COUNTER_SK,
@@ -46,19 +46,21 @@ class TopicsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().subscribers_table)
 
-    def get(self, environment_id: str, key: str) -> Item | None:
-        return self.table.get(topic_pk(environment_id, key), TOPIC_SK, consistent=True)
+    def get(self, environment_id: str, key: str) -> Topic | None:
+        return cast("Topic | None", self.table.get(topic_pk(environment_id, key), TOPIC_SK, consistent=True))
 
     def count(self, environment_id: str) -> int:
         counter = self.table.get(counters_pk(environment_id), TOPICS_COUNTER_SK)
         return int(counter["total"]) if counter else 0
 
-    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Item], bool]:
+    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Topic], bool]:
         """Topics `offset` to `offset + limit` in key order, and whether more follow."""
         partition = {"listPk": topics_list_pk(environment_id)}
-        return self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit)
+        return cast(
+            "tuple[list[Topic], bool]", self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit)
+        )
 
-    def create(self, environment_id: str, topic: Item) -> bool:
+    def create(self, environment_id: str, topic: Topic) -> bool:
         """Stores a new topic and counts it; False when the key is already taken."""
         item = {
             "pk": topic_pk(environment_id, topic["key"]),
@@ -88,15 +90,17 @@ class TopicsRepository:
         page = self.table.query_partition(topic_pk(environment_id, key), prefix=MEMBER_PREFIX, limit=limit)
         return [item["subscriberId"] for item in page.items]
 
-    def members_page(self, environment_id: str, key: str, *, limit: int, cursor: str | None) -> Page:
+    def members_page(self, environment_id: str, key: str, *, limit: int, cursor: str | None) -> Page[TopicMember]:
         """One page of the topic's members in subscriberId order: a Query of its partition, however big it is."""
         partition = topic_pk(environment_id, key)
-        return self.table.query_partition(partition, prefix=MEMBER_PREFIX, limit=limit, cursor=cursor)
+        page = self.table.query_partition(partition, prefix=MEMBER_PREFIX, limit=limit, cursor=cursor)
+        return cast("Page[TopicMember]", page)
 
-    def get_member(self, environment_id: str, key: str, subscriber_id: str) -> Item | None:
-        return self.table.get(topic_pk(environment_id, key), member_sk(subscriber_id), consistent=True)
+    def get_member(self, environment_id: str, key: str, subscriber_id: str) -> TopicMember | None:
+        member = self.table.get(topic_pk(environment_id, key), member_sk(subscriber_id), consistent=True)
+        return cast("TopicMember | None", member)
 
-    def add_members(self, environment_id: str, topic: Item, subscriber_ids: list[str], at: str) -> bool:
+    def add_members(self, environment_id: str, topic: Topic, subscriber_ids: list[str], at: str) -> bool:
         """Adds the subscribers that are not members yet and counts only those; False when the topic is gone."""
         return self._change_members(
             environment_id, topic["key"], subscriber_ids, lambda s: self._join_ops(environment_id, topic, s, at), +1
@@ -152,7 +156,7 @@ class TopicsRepository:
             raise
         return True
 
-    def _join_ops(self, environment_id: str, topic: Item, subscriber_id: str, at: str) -> list[dict[str, Any]]:
+    def _join_ops(self, environment_id: str, topic: Topic, subscriber_id: str, at: str) -> list[dict[str, Any]]:
         """The member item, conditioned on being new so subscriberCount counts it once, and its mirror."""
         key = topic["key"]
         member = {

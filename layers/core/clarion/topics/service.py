@@ -1,12 +1,12 @@
 """What can be done with topics and their subscribers, as Novu v1 does it; independent of HTTP."""
 
 from clarion.clock import timestamp_now
-from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound
 from clarion.ids import new_id
 from clarion.models import CursorPage, NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.models import (
     SUBSCRIBERS_SHOWN,
@@ -127,12 +127,12 @@ def get_member(caller: Principal, key: str, subscriber_id: str) -> TopicSubscrib
     )
 
 
-def _new_topic(key: str, name: str) -> Item:
+def _new_topic(key: str, name: str) -> entities.Topic:
     now = timestamp_now()
     return {"_id": new_id(), "key": key, "name": name, "subscriberCount": 0, "createdAt": now, "updatedAt": now}
 
 
-def _existing(caller: Principal, key: str) -> Item:
+def _existing(caller: Principal, key: str) -> entities.Topic:
     """A topic of the caller's environment; another environment's topic is as absent as a missing one."""
     topic = TopicsRepository().get(caller.environment_id, key)
     if topic is None:
@@ -140,7 +140,7 @@ def _existing(caller: Principal, key: str) -> Item:
     return topic
 
 
-def _existing_or_created(caller: Principal, key: str) -> Item:
+def _existing_or_created(caller: Principal, key: str) -> entities.Topic:
     repository = TopicsRepository()
     topic = repository.get(caller.environment_id, key)
     if topic is None:
@@ -154,7 +154,7 @@ def _topic_not_found(caller: Principal, key: str) -> NotFound:
     return NotFound(f"Topic not found for id {key} in the environment {caller.environment_id}", field="topicKey")
 
 
-def _view(caller: Principal, topic: Item) -> Topic:
+def _view(caller: Principal, topic: entities.Topic) -> Topic:
     """The topic in Novu's shape, with its first subscriberIds (a Query only when it has any)."""
     count = int(topic["subscriberCount"])
     subscribers = (
