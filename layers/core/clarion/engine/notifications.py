@@ -5,7 +5,7 @@ It is also the transaction's cancellation marker: cancelling sets `status` to "c
 reads once per page before writing records; `dispatchedAt` says the dispatcher reached the end of the audience.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
@@ -14,6 +14,7 @@ from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store import entities
+from clarion.store.entities import Notification
 from clarion.store.keys import NOTIFICATION_SK, notifications_day_key, transaction_key
 
 SUMMARY_SUBSCRIBERS = 100
@@ -32,10 +33,10 @@ class Notifications:
         targets: Targets,
         *,
         tenant: Item | None = None,
-    ) -> Item:
+    ) -> Notification:
         """Writes the notification of a new trigger; a transactionId already used in the environment is a 409."""
         created_at = timestamp_now()
-        item = {
+        item: Notification = {
             "pk": transaction_key(environment_id, transaction_id),
             "sk": NOTIFICATION_SK,
             "_id": new_id(),
@@ -64,8 +65,9 @@ class Notifications:
             )
         return item
 
-    def get(self, environment_id: str, transaction_id: str) -> Item | None:
-        return self.table.get(transaction_key(environment_id, transaction_id), NOTIFICATION_SK, consistent=True)
+    def get(self, environment_id: str, transaction_id: str) -> Notification | None:
+        item = self.table.get(transaction_key(environment_id, transaction_id), NOTIFICATION_SK, consistent=True)
+        return cast("Notification | None", item)
 
     def is_cancelled(self, environment_id: str, transaction_id: str) -> bool:
         notification = self.get(environment_id, transaction_id)

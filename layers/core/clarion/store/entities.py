@@ -201,3 +201,34 @@ class TopicMember(TypedDict):
     topicId: str
     subscriberId: str
     addedAt: str
+
+
+class NotificationTargets(TypedDict):
+    """Whom a trigger named: its first subscriberIds (a summary), its topics, or everyone."""
+
+    subscriberIds: list[str]
+    topicKeys: list[str]
+    all: bool
+
+
+class Notification(TypedDict):
+    """MessagesTable `ENV#<env>#TX#<transactionId>` / `NOTIFICATION`: one per trigger (Novu's activity entry), and
+    the transaction's cancellation marker."""
+
+    pk: str
+    sk: str
+    _id: str
+    transactionId: str
+    environmentId: str
+    campaignId: str
+    templateIdentifier: str
+    payload: dict[str, Any]
+    to: NotificationTargets
+    channels: list[str]
+    status: str
+    """`processing` or `cancelled`."""
+    createdAt: str
+    activityKey: str
+    tenant: NotRequired[dict[str, Any]]
+    dispatchedAt: NotRequired[str]
+    cancelledAt: NotRequired[str]
