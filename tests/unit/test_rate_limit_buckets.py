@@ -13,9 +13,9 @@ from clarion.settings import settings
 from clarion.store.keys import rate_bucket_pk, rate_bucket_sk
 
 WINDOW = 60
-LIMIT = 10
+LIMIT = 4
 BURST_PERCENT = 50
-BURST = 15  # LIMIT plus BURST_PERCENT
+BURST = 6  # LIMIT plus BURST_PERCENT
 SECONDS_PER_TOKEN = WINDOW // LIMIT
 GLOBAL_ROUTE = next(route for route, kind in ROUTE_CLASSES.items() if kind is RouteClass.GLOBAL)
 
