@@ -2,14 +2,17 @@
 DynamoDB, so repositories, services and the pipeline run unchanged with no runtime, gateway, queue or function."""
 
 import importlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from clarion.aws import client
@@ -33,7 +36,7 @@ _INDEX_KEYS = ("IndexName", "KeySchema", "Projection")
 SAMPLE_ID = "0" * 24
 EVERY_SCOPE = Principal(client_id="c" * 24, environment_id="e" * 24, scopes=frozenset(FINE_SCOPES))
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
-CallRoute = Callable[..., dict[str, Any]]
+_hooks = itertools.count()
 
 
 @cache
@@ -160,3 +163,25 @@ def channel_queues(memory_tables: dict[str, str], monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv(f"{channel.upper()}_QUEUE_URL", urls[channel])
     settings.cache_clear()
     return urls
+
+
+@contextmanager
+def answered(operation: str, answers: list[Callable[[dict[str, Any]], dict[str, Any]]]) -> Iterator[None]:
+    """The next len(answers) `operation` requests get the answer each function builds from the request's body (as
+    DynamoDB would throttle them), instead of reaching the store; later requests reach it."""
+    pending = list(answers)
+    hook = f"test-answers-{next(_hooks)}"
+    events = client("dynamodb").meta.events
+
+    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not pending:
+            return None
+        parsed = pending.pop(0)(json.loads(params["body"]))
+        status = 400 if "Error" in parsed else 200
+        return AWSResponse("https://dynamodb.test", status, {}, None), parsed | {"ResponseMetadata": {}}
+
+    events.register_first(f"before-call.dynamodb.{operation}", answer, unique_id=hook)
+    try:
+        yield
+    finally:
+        events.unregister(f"before-call.dynamodb.{operation}", unique_id=hook)

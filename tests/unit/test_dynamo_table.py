@@ -6,12 +6,11 @@ import base64
 import itertools
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from clarion.aws import client
@@ -27,6 +26,7 @@ from clarion.dynamo import (
     is_transaction_cancelled,
 )
 from clarion.errors import ValidationFailed
+from tests.unit.conftest import answered
 
 _hooks = itertools.count()
 
@@ -56,28 +56,6 @@ def requests(operation: str) -> Iterator[list[dict[str, Any]]]:
         yield seen
     finally:
         events.unregister(f"before-parameter-build.dynamodb.{operation}", unique_id=hook)
-
-
-@contextmanager
-def answered(operation: str, answers: list[Callable[[dict[str, Any]], dict[str, Any]]]) -> Iterator[None]:
-    """The next len(answers) `operation` requests get the answer each function builds from the request's body (as
-    DynamoDB would throttle them), instead of reaching the store; later requests reach it."""
-    pending = list(answers)
-    hook = f"test-answers-{next(_hooks)}"
-    events = client("dynamodb").meta.events
-
-    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if not pending:
-            return None
-        parsed = pending.pop(0)(json.loads(params["body"]))
-        status = 400 if "Error" in parsed else 200
-        return AWSResponse("https://dynamodb.test", status, {}, None), parsed | {"ResponseMetadata": {}}
-
-    events.register_first(f"before-call.dynamodb.{operation}", answer, unique_id=hook)
-    try:
-        yield
-    finally:
-        events.unregister(f"before-call.dynamodb.{operation}", unique_id=hook)
 
 
 def put_sorted(table: DynamoTable, pk: str, prefix: str, count: int, **extra: Any) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from clarion.errors import Conflict, ValidationFailed
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.keys import environment_pk, layout_sk, schedule_sk
-from tests.unit.test_dynamo_table import answered
+from tests.unit.conftest import answered
 
 
 @pytest.fixture
