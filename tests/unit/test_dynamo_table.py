@@ -384,6 +384,13 @@ def test_count_stops_reading_once_it_reaches_at_most(listed):
     assert len(queries) == 1
 
 
+def test_count_without_a_practical_bound_asks_for_pages_dynamodb_accepts(listed):
+    table, key = listed
+    with requests("Query") as queries:
+        assert table.count("ListIndex", key, at_most=2**62) == 12
+    assert 0 < queries[0]["Limit"] <= 2**31 - 1  # DynamoDB's Limit is a 32-bit integer
+
+
 def test_count_of_an_empty_index_partition_is_zero(memory_tables):
     table = DynamoTable(memory_tables["SubscribersTable"])
     assert table.count("ListIndex", {"listPk": f"ENV#{uuid.uuid4().hex}"}, at_most=10) == 0

@@ -15,6 +15,7 @@ T = TypeVar("T", bound=Mapping[str, Any])
 
 
 MAX_NUMBER_DIGITS = 38
+MAX_LIMIT = 2**31 - 1  # a request's Limit is a 32-bit integer
 
 
 def storable_number(value: float) -> bool:
@@ -284,7 +285,7 @@ class DynamoTable:
         params: dict[str, Any] = {"TableName": self.name, "IndexName": index, "Select": "COUNT"}
         params |= Expression("#k = :k", {"#k": name}, {":k": value}).params("KeyConditionExpression")
         total = 0
-        for page in self._pages(params, {"PageSize": at_most}):
+        for page in self._pages(params, {"PageSize": min(at_most, MAX_LIMIT)}):
             total += page["Count"]
             if total >= at_most:
                 break
