@@ -58,7 +58,9 @@ def test_json_under_any_json_media_type_or_none_is_read_as_json(key, method, pat
 
 
 @pytest.mark.parametrize(("method", "path", "field"), ROUTES, ids=IDS)
-@pytest.mark.parametrize(("text", "named", "message"), BAD_BODIES, ids=["arrays", "objects", "not-json", "surrogate-key"])
+@pytest.mark.parametrize(
+    ("text", "named", "message"), BAD_BODIES, ids=["arrays", "objects", "not-json", "surrogate-key"]
+)
 def test_a_body_no_layer_can_hold_is_a_422_naming_it(key, method, path, field, text, named, message):
     body = assert_refused(send(key, method, path, text), 422, named)
     assert message is None or body["errors"][named]["messages"] == [message]
