@@ -1,5 +1,8 @@
 """Where a subscriber receives each channel (the record's `to`), read from its profile."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from clarion.dynamo import Item
 
 PUSH_PROVIDERS = ("fcm", "apns")
@@ -11,7 +14,7 @@ NO_ADDRESS = {
 }
 
 
-def address_for(channel: str, profile: Item) -> Item | None:
+def address_for(channel: str, profile: Mapping[str, Any]) -> Item | None:
     """The `to` of a `channel` message for the subscriber, or None when it cannot receive that channel."""
     if channel == "email":
         return {"email": profile["email"]} if profile.get("email") else None
@@ -24,7 +27,7 @@ def address_for(channel: str, profile: Item) -> Item | None:
     return {}  # in_app: the inbox is the subscriber's own
 
 
-def _push_address(profile: Item) -> Item | None:
+def _push_address(profile: Mapping[str, Any]) -> Item | None:
     for provider_id in PUSH_PROVIDERS:
         for channel in profile.get("channels") or []:
             tokens = channel.get("credentials", {}).get("deviceTokens")
@@ -33,7 +36,7 @@ def _push_address(profile: Item) -> Item | None:
     return None
 
 
-def _chat_address(profile: Item) -> Item | None:
+def _chat_address(profile: Mapping[str, Any]) -> Item | None:
     for channel in profile.get("channels") or []:
         webhook_url = channel.get("credentials", {}).get("webhookUrl")
         if webhook_url and channel.get("providerId") not in PUSH_PROVIDERS:

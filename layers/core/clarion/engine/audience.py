@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from clarion.aws import client
-from clarion.dynamo import DynamoTable, Expression, Item, from_item, to_item
+from clarion.dynamo import DynamoTable, Expression, from_item, to_item
 from clarion.engine.models import Targets, ZoneFilter
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.store.keys import subscribers_list_pk
 from clarion.subscribers.indexes import LIST_INDEX
 from clarion.subscribers.repository import SubscribersRepository
@@ -26,7 +27,7 @@ Cursor = dict[str, Any]
 @dataclass(frozen=True)
 class AudiencePage:
     subscriber_ids: list[str]
-    profiles: dict[str, Item]  # those of `subscriber_ids` that exist
+    profiles: dict[str, entities.Subscriber]  # those of `subscriber_ids` that exist
     next_cursor: Cursor | None  # None: the audience is exhausted
 
 
@@ -70,7 +71,8 @@ def in_zone(page: AudiencePage, zone: ZoneFilter) -> AudiencePage:
     others = zone["others"]
 
     def due(subscriber_id: str) -> bool:
-        timezone = (page.profiles.get(subscriber_id) or {}).get("timezone")
+        profile = page.profiles.get(subscriber_id)
+        timezone = profile.get("timezone") if profile else None
         if timezone == zone["timezone"]:
             return True
         return others is not None and (not timezone or timezone not in others)

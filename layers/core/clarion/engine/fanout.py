@@ -67,7 +67,7 @@ class Runners:
     """The work of a dispatch job that a package above the engine owns: starting a journey's runs. Passed in by the
     dispatcher, so the engine never imports its callers."""
 
-    start_runs: Callable[[str, entities.Campaign, Iterable[JourneyRecipient], dict[str, Item]], int]
+    start_runs: Callable[[str, entities.Campaign, Iterable[JourneyRecipient], dict[str, entities.Subscriber]], int]
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def recipient_records(
     environment_id: str,
     campaign: entities.Campaign,
     recipients: list[tuple[TriggerContext, str]],
-    profiles: dict[str, Item],
+    profiles: dict[str, entities.Subscriber],
     runners: Runners,
 ) -> list[Item]:
     """The records of each (job, subscriber), the subscribers' preferences read in one go. A journey writes no

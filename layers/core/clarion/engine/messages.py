@@ -2,7 +2,7 @@
 rendered and shaped as the channel's sender expects it."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from clarion.dynamo import Item
@@ -27,7 +27,7 @@ def records_for(
     job: TriggerContext,
     campaign: entities.CampaignVersion,
     subscriber_id: str,
-    profile: Item | None,
+    profile: entities.Subscriber | None,
     preferences: Callable[[], dict[str, bool]],
 ) -> list[Item]:
     """The records of every step of the campaign for one recipient (`preferences` is read only when needed)."""
@@ -56,7 +56,7 @@ def _record(
     campaign: entities.CampaignVersion,
     step: Item,
     *,
-    profile: Item | None,
+    profile: entities.Subscriber | None,
     allowed: Any,
 ) -> Item:
     channel = step["channel"]
@@ -97,7 +97,7 @@ def _record(
 def rendered_content(
     step: Item,
     *,
-    subscriber: Item,
+    subscriber: Mapping[str, Any],
     payload: Item,
     campaign: entities.CampaignVersion,
     layouts: StepLayouts,

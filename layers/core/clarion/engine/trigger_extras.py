@@ -32,9 +32,11 @@ def actor_of(environment_id: str, actor: str | CreateSubscriberRequest | None) -
     if actor is None:
         return None
     if isinstance(actor, CreateSubscriberRequest):
-        fields = actor.model_dump(exclude_unset=True)
-    else:
-        fields = SubscribersRepository().get(environment_id, actor) or {"subscriberId": actor}
+        return _public_fields(actor.model_dump(exclude_unset=True))
+    return _public_fields(SubscribersRepository().get(environment_id, actor) or {"subscriberId": actor})
+
+
+def _public_fields(fields: Mapping[str, Any]) -> Item:
     return {name: fields[name] for name in (*SUBSCRIBER_VARIABLES, "avatar") if fields.get(name) is not None}
 
 

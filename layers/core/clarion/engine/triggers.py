@@ -6,6 +6,7 @@ A trigger never fans out inline, so it answers in bounded time whatever the audi
 """
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from clarion.dynamo import Item
@@ -180,7 +181,7 @@ def _require_addresses(caller: Principal, campaign: entities.Campaign, user: Tri
     missing = {channel: field for channel, field in missing.items() if getattr(user, field) is None}
     if not missing:
         return
-    stored = SubscribersRepository().get(caller.environment_id, user.external_id) or {}
+    stored: Mapping[str, Any] = SubscribersRepository().get(caller.environment_id, user.external_id) or {}
     for channel, field in missing.items():
         if address_for(channel, stored) is None:
             raise ValidationFailed(f"the campaign sends {channel}: the user needs {field}", field=f"user.{field}")

@@ -9,6 +9,7 @@ its conditions, as Novu does. The environment's integrations are read once per d
 per recipient."""
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from clarion.conditions import matches
@@ -50,7 +51,9 @@ def named_integration(
     return next((i for i in integrations if i["channel"] == channel and i["identifier"] == identifier), None)
 
 
-def candidates(job: Any, channel: str, profile: Item, payload: Item, *, named: str | None = None) -> list[Item] | None:
+def candidates(
+    job: Any, channel: str, profile: Mapping[str, Any], payload: Item, *, named: str | None = None
+) -> list[Item] | None:
     """The ordered `{_id, providerId, identifier}` of the integrations that may send; [] when the environment has
     active integrations for the channel and none matches, or `named` (an integration's identifier) is not one of
     them; None when it has none (the stack default sends)."""

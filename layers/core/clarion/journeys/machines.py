@@ -102,7 +102,7 @@ def start_runs(
     environment_id: str,
     campaign: entities.Campaign,
     recipients: Iterable[tuple[str, str, dict[str, Any], Item]],
-    profiles: dict[str, Item],
+    profiles: dict[str, entities.Subscriber],
 ) -> int:
     """One run per (subscriberId, transactionId, payload, trigger extras) whose subscriber exists; returns the runs
     started now. The run's send steps apply the extras (actor, tenant, overrides) as the trigger's own sends do."""

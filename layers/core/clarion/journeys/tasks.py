@@ -54,7 +54,7 @@ class Task:
     def record(self, status: str, detail: Item | None = None) -> None:
         JourneyRuns().record_step(self.run, self.name, status, detail)
 
-    def profile(self) -> Item | None:
+    def profile(self) -> entities.Subscriber | None:
         """The subscriber as it is now (not as it was at the trigger)."""
         return SubscribersRepository().get(self.environment_id, self.run["subscriberId"])
 
@@ -118,7 +118,8 @@ def send(task: Task) -> None:
 
 def local_time(task: Task) -> None:
     wait = task.step["wait"]
-    timezone = (task.profile() or {}).get("timezone") or wait.get("timezone")
+    profile = task.profile()
+    timezone = (profile.get("timezone") if profile else None) or wait.get("timezone")
     until = next_local_time(clock.utc_now(), wait["timeOfDay"], timezone)
     task.outcome("waiting", until=_zulu(until.timestamp()), timezone=timezone or "UTC")
     task.record("waiting", {"until": task.state["steps"][task.name]["until"]})

@@ -1,6 +1,7 @@
 """A campaign step rendered for one subscriber and payload exactly as the dispatcher would render it (the email body
 inside its layout), without writing or sending anything."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
@@ -67,10 +68,12 @@ def preview_step(caller: Principal, campaign_id: str, request: PreviewRequest) -
 def _subscriber(caller: Principal, request: PreviewRequest) -> dict[str, Any]:
     if request.subscriberId is not None and request.subscriber is not None:
         raise ValidationFailed("give subscriberId or subscriber, not both", field="subscriber")
+    profile: Mapping[str, Any]
     if request.subscriberId is not None:
-        profile = SubscribersRepository().get(caller.environment_id, request.subscriberId)
-        if profile is None:
+        found = SubscribersRepository().get(caller.environment_id, request.subscriberId)
+        if found is None:
             raise NotFound(f"subscriber '{request.subscriberId}' not found", field="subscriberId")
+        profile = found
     else:
         profile = request.subscriber.model_dump(exclude_none=True) if request.subscriber else {}
-    return profile | ({"locale": request.locale} if request.locale else {})
+    return {**profile, **({"locale": request.locale} if request.locale else {})}

@@ -232,3 +232,34 @@ class Notification(TypedDict):
     tenant: NotRequired[dict[str, Any]]
     dispatchedAt: NotRequired[str]
     cancelledAt: NotRequired[str]
+
+
+class Subscriber(TypedDict, total=False):
+    """SubscribersTable `ENV#<env>#SUB#<subscriberId>` / `PROFILE`: a subscriber's profile. The contact fields are
+    absent when not given (`email` is removed when cleared); `contactEmail`/`contactPhone` key the contact indexes."""
+
+    pk: str
+    sk: str
+    listPk: str
+    listSk: str
+    contactEmail: str
+    contactPhone: str
+    id: Required[str]
+    organizationId: Required[str]
+    environmentId: Required[str]
+    subscriberId: Required[str]
+    firstName: str
+    lastName: str
+    email: str
+    phone: str
+    avatar: str
+    locale: str
+    timezone: str
+    data: dict[str, Any]
+    channels: list[dict[str, Any]]
+    """Each provider's credentials: providerId, integrationIdentifier, credentials."""
+    isOnline: bool
+    lastOnlineAt: str
+    deleted: bool
+    createdAt: Required[str]
+    updatedAt: Required[str]

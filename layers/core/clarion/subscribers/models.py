@@ -1,10 +1,10 @@
 """Subscribers on the wire, in Novu v1's shapes."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
 
-from clarion.dynamo import Item
 from clarion.models import Model, Name, Request, SubscriberId
 from clarion.subscribers.validation import (
     CustomData,
@@ -128,7 +128,7 @@ class Subscriber(Model):
     updatedAt: str
 
     @classmethod
-    def from_item(cls, item: Item) -> "Subscriber":
+    def from_item(cls, item: Mapping[str, Any]) -> "Subscriber":
         return cls.model_validate({name: item[name] for name in cls.model_fields if name in item})
 
 

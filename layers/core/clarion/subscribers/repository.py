@@ -1,10 +1,11 @@
 """Subscribers in SubscribersTable (keys in clarion.store.keys, indexes in clarion.subscribers.indexes)."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.settings import settings
+from clarion.store.entities import Subscriber
 from clarion.store.keys import (
     PROFILE_SK,
     SUBSCRIBERS_COUNTER_SK,
@@ -28,9 +29,10 @@ class SubscribersRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().subscribers_table)
 
-    def get(self, environment_id: str, subscriber_id: str) -> Item | None:
+    def get(self, environment_id: str, subscriber_id: str) -> Subscriber | None:
         """The subscriber's profile item, or None."""
-        return self.table.get(subscriber_pk(environment_id, subscriber_id), PROFILE_SK, consistent=True)
+        item = self.table.get(subscriber_pk(environment_id, subscriber_id), PROFILE_SK, consistent=True)
+        return cast("Subscriber | None", item)
 
     def existing_ids(self, environment_id: str, subscriber_ids: Iterable[str]) -> set[str]:
         """Which of `subscriber_ids` exist in the environment (batch reads, 100 keys a request)."""
@@ -38,13 +40,13 @@ class SubscribersRepository:
 
     def get_many(
         self, environment_id: str, subscriber_ids: Iterable[str], *, consistent: bool = False
-    ) -> dict[str, Item]:
+    ) -> dict[str, Subscriber]:
         """The profiles of those of `subscriber_ids` that exist, by subscriberId (100 keys a request); `consistent`
         when the caller writes from what it read (a profile created a moment ago must not read as absent)."""
         wanted = list(dict.fromkeys(subscriber_ids))
         keys = [{"pk": subscriber_pk(environment_id, s), "sk": PROFILE_SK} for s in wanted]
         found = self.table.batch_get(keys, consistent=consistent)
-        return {item["subscriberId"]: item for item in found}
+        return {item["subscriberId"]: cast("Subscriber", item) for item in found}
 
     def ids_with_contact(self, environment_id: str, *, email: str | None = None, phone: str | None = None) -> list[str]:
         """The subscribers whose email (any case) or phone is the one given: a Query of EmailIndex / PhoneIndex,
@@ -62,13 +64,14 @@ class SubscribersRepository:
         counter = self.table.get(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK)
         return int(counter["total"]) if counter else 0
 
-    def list_page(self, environment_id: str, *, page: int, limit: int) -> tuple[list[Item], bool]:
+    def list_page(self, environment_id: str, *, page: int, limit: int) -> tuple[list[Subscriber], bool]:
         """Page `page` (from 0) of the environment's subscribers in subscriberId order, and whether more follow."""
-        return self.table.offset_page(
+        found = self.table.offset_page(
             LIST_INDEX, {"listPk": subscribers_list_pk(environment_id)}, offset=page * limit, limit=limit
         )
+        return cast("tuple[list[Subscriber], bool]", found)
 
-    def create(self, profile: Item) -> bool:
+    def create(self, profile: Subscriber) -> bool:
         """Stores a new profile and counts it; False (and nothing written) when the subscriber already exists."""
         try:
             self.table.transact(
@@ -83,7 +86,7 @@ class SubscribersRepository:
             raise
         return True
 
-    def put_many(self, environment_id: str, profiles: list[Item], *, created: int) -> int:
+    def put_many(self, environment_id: str, profiles: list[Subscriber], *, created: int) -> int:
         """Writes whole profiles, 25 a request, and counts the `created` new ones once; returns the requests made."""
         requests = self.table.batch_write(puts=[self._with_keys(p) for p in profiles])
         if created:
@@ -93,7 +96,7 @@ class SubscribersRepository:
 
     def update(
         self, environment_id: str, subscriber_id: str, changes: Item, *, expected_updated_at: str | None = None
-    ) -> Item | None:
+    ) -> Subscriber | None:
         """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
         None when there is no such subscriber, or it changed since `expected_updated_at` was read."""
         changes = changes | _contact_keys(environment_id, changes)
@@ -107,7 +110,7 @@ class SubscribersRepository:
             condition += " AND updatedAt = :read"
             values[":read"] = expected_updated_at
         pk = subscriber_pk(environment_id, subscriber_id)
-        return self.table.update(pk, PROFILE_SK, Expression(text, names, values), condition)
+        return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, Expression(text, names, values), condition))
 
     def delete(self, environment_id: str, subscriber_id: str) -> bool:
         """Removes the subscriber from its topics (keeping their counts right), then its preferences and profile,
@@ -155,7 +158,7 @@ class SubscribersRepository:
         return self.table.update_op(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, _add_to_total(delta))
 
     @staticmethod
-    def _with_keys(profile: Item) -> Item:
+    def _with_keys(profile: Subscriber) -> Item:
         """The item of a whole profile: its keys, and the index keys of the contacts it holds now (a profile read,
         merged with changes, may carry those of the contacts it held)."""
         environment_id, subscriber_id = profile["environmentId"], profile["subscriberId"]

@@ -1,6 +1,6 @@
 """What can be done with subscribers (Novu v1 semantics), independent of HTTP."""
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -11,6 +11,7 @@ from clarion.ids import new_id
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.subscribers.models import (
     MAX_DEVICE_TOKENS,
     BulkCreateResult,
@@ -167,7 +168,7 @@ def _merged_channel(current: Item, given: Item) -> Item:
     return current | given | {"credentials": credentials}
 
 
-def _save_channels(caller: Principal, subscriber: Item, channels: list[Item]) -> Subscriber:
+def _save_channels(caller: Principal, subscriber: entities.Subscriber, channels: list[Item]) -> Subscriber:
     changes = {"channels": channels, "updatedAt": timestamp_now()}
     updated = SubscribersRepository().update(
         caller.environment_id, subscriber["subscriberId"], changes, expected_updated_at=subscriber["updatedAt"]
@@ -185,19 +186,21 @@ def _stored_channels(channels: list[SubscriberChannelRequest]) -> list[Item]:
     return [channel.model_dump(exclude_none=True) for channel in channels]
 
 
-def _new_profile(caller: Principal, request: CreateSubscriberRequest, now: str) -> Item:
+def _new_profile(caller: Principal, request: CreateSubscriberRequest, now: str) -> entities.Subscriber:
     fields = request.model_dump(exclude_none=True, exclude={"channels"})
-    return {
-        "id": new_id(),
-        "organizationId": settings().organization_id,
-        "environmentId": caller.environment_id,
-        **fields,
-        "channels": _stored_channels(request.channels or []),
-        "isOnline": False,
-        "deleted": False,
-        "createdAt": now,
-        "updatedAt": now,
-    }
+    return _as_profile(
+        {
+            "id": new_id(),
+            "organizationId": settings().organization_id,
+            "environmentId": caller.environment_id,
+            **fields,
+            "channels": _stored_channels(request.channels or []),
+            "isOnline": False,
+            "deleted": False,
+            "createdAt": now,
+            "updatedAt": now,
+        }
+    )
 
 
 def _changes(request: SubscriberFields) -> Item:
@@ -210,12 +213,17 @@ def _changes(request: SubscriberFields) -> Item:
     return changes
 
 
-def _merged(profile: Item, request: SubscriberFields, now: str) -> Item:
+def _merged(profile: entities.Subscriber, request: SubscriberFields, now: str) -> entities.Subscriber:
     merged = profile | _changes(request) | {"updatedAt": now}
-    return {name: value for name, value in merged.items() if value is not None}
+    return _as_profile({name: value for name, value in merged.items() if value is not None})
 
 
-def _existing(caller: Principal, subscriber_id: str) -> Item:
+def _as_profile(fields: dict[str, Any]) -> entities.Subscriber:
+    """A profile made of a request's fields, as stored (the attributes of SubscriberFields, named alike)."""
+    return cast("entities.Subscriber", fields)
+
+
+def _existing(caller: Principal, subscriber_id: str) -> entities.Subscriber:
     """A subscriber of the caller's environment; another environment's is as absent as a missing one."""
     subscriber = SubscribersRepository().get(caller.environment_id, subscriber_id)
     if subscriber is None:
