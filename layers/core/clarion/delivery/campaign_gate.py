@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cachetools
 
 from clarion import clock
-from clarion.dynamo import Item
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 
 CAMPAIGN_TTL_SECONDS = 10.0
@@ -30,7 +30,7 @@ _states = cachetools.TTLCache[str, CampaignState](maxsize=1000, ttl=CAMPAIGN_TTL
 _states_lock = threading.Lock()
 
 
-def cancel_reason(record: Item) -> str | None:
+def cancel_reason(record: entities.DeliveryRecord) -> str | None:
     """Why the record must not be sent because of its campaign, or None when it may be."""
     campaign_id = record.get("campaignId")
     if not campaign_id:

@@ -15,13 +15,14 @@ from clarion.delivery import credentials
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.delivery.providers import adapter_for, provider_for
 from clarion.dynamo import Expression, Item
+from clarion.store import entities
 from clarion.store.keys import RECORD_SK, record_pk
 from clarion.store.records import Channel, DeliveryRecords
 
 logger = Logger(child=True)
 
 
-def send(channel: Channel, record: Item) -> str:
+def send(channel: Channel, record: entities.DeliveryRecord) -> str:
     """Sends the record; returns the provider's message id (the record is updated with who sent it)."""
     candidates: list[Item] = record.get("integrations") or []
     if not candidates:
@@ -35,7 +36,7 @@ def send(channel: Channel, record: Item) -> str:
         raise
 
 
-def _send_through(channel: Channel, record: Item, candidates: list[Item]) -> str:
+def _send_through(channel: Channel, record: entities.DeliveryRecord, candidates: list[Item]) -> str:
     failures: list[str] = []
     for number, candidate in enumerate(candidates):
         try:
@@ -52,7 +53,7 @@ def _send_through(channel: Channel, record: Item, candidates: list[Item]) -> str
     raise TransientFailure("AllProvidersFailed", "; ".join(failures))
 
 
-def _keep_failovers(record: Item, entries: list[Item]) -> None:
+def _keep_failovers(record: entities.DeliveryRecord, entries: list[Item]) -> None:
     """Appends the failed attempts to the stored record's history (the record is still claimed: only its sender
     writes it), so the execution details list each provider's error."""
     if not entries:
@@ -64,14 +65,16 @@ def _keep_failovers(record: Item, entries: list[Item]) -> None:
     DeliveryRecords().table.update(record_pk(record["environmentId"], record["_id"]), RECORD_SK, update)
 
 
-def _credentials(record: Item, candidate: Item) -> Item:
+def _credentials(record: entities.DeliveryRecord, candidate: Item) -> Item:
     try:
         return credentials.cached(record["environmentId"], candidate["_id"])
     except Exception as error:  # deleted, or unreadable: this candidate cannot send now
         raise TransientFailure("CredentialsUnavailable", type(error).__name__) from error
 
 
-def _note_failover(record: Item, failed: Item, failure: DeliveryFailure, following: Item | None) -> None:
+def _note_failover(
+    record: entities.DeliveryRecord, failed: Item, failure: DeliveryFailure, following: Item | None
+) -> None:
     took_over = f"; {following['providerId']} integration '{following['identifier']}' takes over" if following else ""
     reason = f"{failed['providerId']} integration '{failed['identifier']}' failed ({failure.reason}){took_over}"
     entry = {"status": "failover", "at": timestamp_now(), "providerId": failed["providerId"], "reason": reason}

@@ -10,8 +10,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from clarion.delivery import jobs, routing
 from clarion.delivery.campaign_gate import cancel_reason
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
-from clarion.dynamo import Item
 from clarion.job_batches import SqsJobRecord, process_jobs
+from clarion.store import entities
 from clarion.store.records import Channel, DeliveryRecords
 
 logger = Logger(child=True)
@@ -26,7 +26,7 @@ class JobRecord(SqsJobRecord[jobs.Job]):
 
 def send_jobs(channel: Channel, event: dict[str, Any], context: LambdaContext | None = None) -> dict[str, Any]:
     """Delivers a batch of SQS jobs; the jobs to retry are reported in `batchItemFailures`, even when all are."""
-    sent: list[tuple[Item, str]] = []
+    sent: list[tuple[entities.DeliveryRecord, str]] = []
     response = process_jobs(event, JobRecord, lambda record: deliver(channel, record, sent), context)
     # One write for the batch's outcomes. Should it fail, the records stay `sending`: never sent twice.
     if sent:
@@ -35,7 +35,7 @@ def send_jobs(channel: Channel, event: dict[str, Any], context: LambdaContext | 
 
 
 @tracer.capture_method
-def deliver(channel: Channel, job: JobRecord, sent: list[tuple[Item, str]]) -> None:
+def deliver(channel: Channel, job: JobRecord, sent: list[tuple[entities.DeliveryRecord, str]]) -> None:
     """Claims the job's record and calls the provider; a sent message joins `sent`, recorded by the caller."""
     environment_id, message_id = job.body["environmentId"], job.body["messageId"]
     records = DeliveryRecords()
@@ -70,7 +70,13 @@ class RetryLater(Exception):
     """The job failed transiently: reported as a batch item failure so SQS delivers it again after the backoff."""
 
 
-def _failed(channel: Channel, job: JobRecord, records: DeliveryRecords, record: Item, failure: DeliveryFailure) -> None:
+def _failed(
+    channel: Channel,
+    job: JobRecord,
+    records: DeliveryRecords,
+    record: entities.DeliveryRecord,
+    failure: DeliveryFailure,
+) -> None:
     log = {"messageId": record["_id"], "code": failure.code, "attempts": record["attempts"]}
     if not failure.retryable:
         records.mark_failed(record, failure.reason)

@@ -132,7 +132,7 @@ def recipient_records(
     recipients: list[tuple[TriggerContext, str]],
     profiles: dict[str, entities.Subscriber],
     runners: Runners,
-) -> list[Item]:
+) -> list[entities.DeliveryRecord]:
     """The records of each (job, subscriber), the subscribers' preferences read in one go. A journey writes no
     records here: each recipient gets a run of its state machine (`runners.start_runs`)."""
     if is_journey(campaign.get("steps") or []):
@@ -146,7 +146,7 @@ def recipient_records(
         if campaign.get("critical")
         else PreferencesRepository().items_for_campaign(environment_id, subscriber_ids, campaign["_id"])
     )
-    records: list[Item] = []
+    records: list[entities.DeliveryRecord] = []
     for job, subscriber_id in recipients:
 
         def allowed(subscriber_id: str = subscriber_id) -> dict[str, bool]:
@@ -156,7 +156,7 @@ def recipient_records(
     return records
 
 
-def store_and_enqueue(environment_id: str, records: list[Item], outcome: DispatchOutcome) -> None:
+def store_and_enqueue(environment_id: str, records: list[entities.DeliveryRecord], outcome: DispatchOutcome) -> None:
     """Writes the records not written yet, then enqueues every one that may lack its job (see the module's
     docstring)."""
     records = list({record["_id"]: record for record in records}.values())  # a page never names one twice; be sure

@@ -29,7 +29,7 @@ def records_for(
     subscriber_id: str,
     profile: entities.Subscriber | None,
     preferences: Callable[[], dict[str, bool]],
-) -> list[Item]:
+) -> list[entities.DeliveryRecord]:
     """The records of every step of the campaign for one recipient (`preferences` is read only when needed)."""
     allowed = preferences() if profile is not None else {}
     records = []
@@ -51,14 +51,14 @@ def records_for(
 
 
 def _record(
-    base: Item,
+    base: entities.DeliveryRecord,
     job: TriggerContext,
     campaign: entities.CampaignVersion,
     step: Item,
     *,
     profile: entities.Subscriber | None,
     allowed: Any,
-) -> Item:
+) -> entities.DeliveryRecord:
     channel = step["channel"]
     if profile is None:
         return _closed(base, "skipped", "no such subscriber")
@@ -90,8 +90,10 @@ def _record(
     note = layouts.override_note() if channel == "email" else None
     if note:  # on the queued entry, so the execution details tell it
         base["history"][0]["reason"] = note
-    routed = {"integrations": integrations} if integrations else {}
-    return base | {"to": to, "content": content, "providerId": to.get("providerId")} | routed
+    record = base | {"to": to, "content": content, "providerId": to.get("providerId")}
+    if integrations:
+        record["integrations"] = integrations
+    return record
 
 
 def rendered_content(
@@ -114,7 +116,7 @@ def rendered_content(
     return _content(step["channel"], rendered, payload, campaign)
 
 
-def _closed(record: Item, status: str, reason: str) -> Item:
+def _closed(record: entities.DeliveryRecord, status: str, reason: str) -> entities.DeliveryRecord:
     """A record written for the activity view, never queued."""
     return record | {"status": status, "history": [{"status": status, "at": record["createdAt"], "reason": reason}]}
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from clarion.dynamo import Item
+from clarion.store.entities import DeliveryRecord
 from clarion.store.keys import RECORD_SK, record_pk
 from clarion.store.records import DeliveryRecords
 
@@ -20,6 +20,6 @@ class DispatchedRecords:
             for item in self.records.table.batch_get(keys)
         }
 
-    def write(self, records: list[Item]) -> None:
+    def write(self, records: list[DeliveryRecord]) -> None:
         if records:
             self.records.create_many(records)

@@ -6,7 +6,9 @@ unchanged and the engine's hot path costs what it did. `Required` attributes are
 is read whole, absent from the values a service builds before the repository adds the keys.
 """
 
-from typing import Any, NotRequired, Required, TypedDict
+from typing import Any, Literal, NotRequired, Required, TypedDict
+
+Channel = Literal["email", "sms", "push", "in_app", "chat"]
 
 
 class CampaignVersion(TypedDict):
@@ -263,3 +265,39 @@ class Subscriber(TypedDict, total=False):
     deleted: bool
     createdAt: Required[str]
     updatedAt: Required[str]
+
+
+class DeliveryRecord(TypedDict):
+    """MessagesTable `ENV#<env>#MSG#<messageId>` / `MESSAGE`: one message of any channel, written by the dispatcher
+    and claimed by its channel's sender (docs/data-model.md, "Delivery records")."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    environmentId: str
+    subscriberId: str
+    campaignId: str | None
+    transactionId: str | None
+    channel: Channel
+    status: str
+    """`queued`, `sending`, `sent`, `failed`, `filtered`, `skipped` or `cancelled`."""
+    history: list[dict[str, Any]]
+    """Each change: {status, at, reason?, providerId?, providerMessageId?}."""
+    to: dict[str, Any]
+    content: dict[str, Any]
+    providerId: str | None
+    providerMessageId: str | None
+    attempts: int
+    createdAt: str
+    updatedAt: str
+    expiresAt: int
+    stepIndex: NotRequired[int]
+    integrations: NotRequired[list[dict[str, Any]]]
+    """The candidates chosen at dispatch, in order: {_id, providerId, identifier}."""
+    integrationIdentifier: NotRequired[str]
+    subscriberKey: NotRequired[str]
+    activityKey: NotRequired[str]
+    transactionKey: NotRequired[str]
+    sendingKey: NotRequired[str]
+    """SendingIndex's partition, while `sending`."""
+    claimedAt: NotRequired[str]

@@ -5,16 +5,16 @@ conditional UpdateItem, so a job delivered twice finds its record no longer queu
 """
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, cast
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store import keys
+from clarion.store.entities import Channel, DeliveryRecord
 from clarion.store.keys import RECORD_SK, record_pk
 
-Channel = Literal["email", "sms", "push", "in_app", "chat"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "push", "in_app", "chat")
 RETENTION_SECONDS = 90 * 24 * 3600
 SENDING_SHARDS = 4
@@ -26,15 +26,15 @@ def sending_key(message_id: str) -> str:
     return keys.sending_key(ord(message_id[-1]) % SENDING_SHARDS)
 
 
-def index_keys(record: Item) -> Item:
+def index_keys(record: DeliveryRecord) -> Item:
     """The keys of the record in TransactionIndex, SubscriberIndex and ActivityIndex (all sorted by createdAt)."""
     environment_id = record["environmentId"]
     index = {
         "subscriberKey": keys.subscriber_pk(environment_id, record["subscriberId"]),
         "activityKey": keys.messages_day_key(environment_id, record["createdAt"][:10]),
     }
-    if record.get("transactionId"):
-        index["transactionKey"] = keys.transaction_key(environment_id, record["transactionId"])
+    if transaction_id := record.get("transactionId"):
+        index["transactionKey"] = keys.transaction_key(environment_id, transaction_id)
     return index
 
 
@@ -48,7 +48,7 @@ def new_record(
     campaign_id: str | None = None,
     transaction_id: str | None = None,
     provider_id: str | None = None,
-) -> Item:
+) -> DeliveryRecord:
     """A queued record, ready for `DeliveryRecords.create_many` (content already rendered)."""
     now = clock.timestamp_now()
     return {
@@ -75,30 +75,32 @@ class DeliveryRecords:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().messages_table)
 
-    def create_many(self, records: Iterable[Item]) -> int:
+    def create_many(self, records: Iterable[DeliveryRecord]) -> int:
         """Writes the records (25 a request); returns the requests made."""
         return self.table.batch_write(
             record | {"pk": record_pk(record["environmentId"], record["_id"]), "sk": RECORD_SK} | index_keys(record)
             for record in records
         )
 
-    def get(self, environment_id: str, message_id: str) -> Item | None:
-        return self.table.get(record_pk(environment_id, message_id), RECORD_SK, consistent=True)
+    def get(self, environment_id: str, message_id: str) -> DeliveryRecord | None:
+        item = self.table.get(record_pk(environment_id, message_id), RECORD_SK, consistent=True)
+        return cast("DeliveryRecord | None", item)
 
-    def claim(self, environment_id: str, message_id: str) -> Item | None:
+    def claim(self, environment_id: str, message_id: str) -> DeliveryRecord | None:
         """Moves a queued record to sending and returns it whole; None when there is no queued record (already
         claimed by an earlier delivery of the job, finished, cancelled, or not in this environment)."""
         also = "attempts = if_not_exists(attempts, :zero) + :one, sendingKey = :sendingKey, claimedAt = :now"
         update = _transition("sending", {":queued": "queued"}, also)
         update.values |= {":zero": 0, ":one": 1, ":sendingKey": sending_key(message_id)}
-        return self.table.update(
+        claimed = self.table.update(
             record_pk(environment_id, message_id),
             RECORD_SK,
             update,
             condition="attribute_exists(pk) AND #status = :queued",
         )
+        return cast("DeliveryRecord | None", claimed)
 
-    def mark_sent(self, sent: list[tuple[Item, str]]) -> int:
+    def mark_sent(self, sent: list[tuple[DeliveryRecord, str]]) -> int:
         """Records a batch's sent messages (record as claimed, provider message id) with batch writes, 25 a
         request. Each record is rewritten whole: while a record is `sending`, only its sender changes it."""
         now = clock.timestamp_now()
@@ -112,34 +114,36 @@ class DeliveryRecords:
             )
         return self.table.batch_write(items)
 
-    def mark_failed(self, record: Item, reason: str) -> None:
+    def mark_failed(self, record: DeliveryRecord, reason: str) -> None:
         self._write(record, _transition("failed", history={"reason": reason} | _provider(record)))
 
-    def cancel_queued(self, environment_id: str, message_id: str, reason: str) -> Item | None:
+    def cancel_queued(self, environment_id: str, message_id: str, reason: str) -> DeliveryRecord | None:
         """Queued → cancelled, in one conditional write no sender's claim can interleave with; None if not queued."""
         update = _transition("cancelled", {":queued": "queued"}, history={"reason": reason})
         condition = "attribute_exists(pk) AND #status = :queued"
-        return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
+        cancelled = self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
+        return cast("DeliveryRecord | None", cancelled)
 
-    def mark_cancelled(self, record: Item, reason: str) -> None:
+    def mark_cancelled(self, record: DeliveryRecord, reason: str) -> None:
         """A claimed record that must not be sent after all (its campaign was stopped)."""
         self._write(record, _transition("cancelled", history={"reason": reason}))
 
-    def requeue(self, record: Item, reason: str) -> None:
+    def requeue(self, record: DeliveryRecord, reason: str) -> None:
         """Back to queued after a transient failure, so the job's next delivery can claim it again."""
         self._write(record, _transition("queued", history={"reason": reason} | _provider(record)))
 
     def settle_stuck(
         self, environment_id: str, message_id: str, claimed_at: str, status: str, reason: str
-    ) -> Item | None:
+    ) -> DeliveryRecord | None:
         """A claim stuck in sending (its sender died) moved to `status` (queued again, or failed), if it is still
         that claim; None otherwise."""
         update = _transition(status, {":sending": "sending", ":claimedAt": claimed_at}, history={"reason": reason})
         update.text += " REMOVE sendingKey"
         condition = "#status = :sending AND claimedAt = :claimedAt"
-        return self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
+        settled = self.table.update(record_pk(environment_id, message_id), RECORD_SK, update, condition=condition)
+        return cast("DeliveryRecord | None", settled)
 
-    def _write(self, record: Item, update: Expression) -> None:
+    def _write(self, record: DeliveryRecord, update: Expression) -> None:
         """A claimed record's outcome: it leaves SendingIndex (claims only)."""
         update.text += " REMOVE sendingKey"
         self.table.update(record_pk(record["environmentId"], record["_id"]), RECORD_SK, update)
@@ -159,5 +163,5 @@ def _transition(status: str, values: Item | None = None, also: str = "", history
     )
 
 
-def _provider(record: Item) -> Item:
+def _provider(record: DeliveryRecord) -> Item:
     return {"providerId": record["providerId"]} if record.get("providerId") else {}

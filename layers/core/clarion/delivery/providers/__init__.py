@@ -9,12 +9,14 @@ integration for the channel) and, to be chosen by an integration (clarion.integr
 Adding a provider is one module and one line of ADAPTERS.
 """
 
+from collections.abc import Mapping
 from importlib import import_module
 from types import ModuleType
 from typing import Any, Protocol
 
 from clarion.delivery.errors import PermanentFailure
 from clarion.dynamo import Item
+from clarion.store import entities
 from clarion.store.records import Channel
 
 MODULES: dict[Channel, str] = {
@@ -36,7 +38,7 @@ ADAPTERS: dict[tuple[str, str], str] = {
 
 
 class Provider(Protocol):
-    def send(self, record: Item) -> str:
+    def send(self, record: entities.DeliveryRecord) -> str:
         """Sends the claimed record's message; returns the provider's message id.
         Raises PermanentFailure (never retried) or TransientFailure (retried, or failed over)."""
         ...
@@ -64,7 +66,7 @@ def adapter_for(channel: str, provider_id: str, credentials: Item) -> Provider:
     return provider
 
 
-def required(record: Item, section: str, name: str) -> Any:
+def required(record: Mapping[str, Any], section: str, name: str) -> Any:
     """`record[section][name]`; a record without it can never be sent."""
     value = (record.get(section) or {}).get(name)
     if value in (None, "", []):

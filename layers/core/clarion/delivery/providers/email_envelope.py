@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from clarion.delivery.providers import required
-from clarion.dynamo import Item
+from clarion.store import entities
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Envelope:
         return formataddr((self.sender_name, self.sender)) if self.sender_name else self.sender
 
 
-def envelope_of(record: Item, *, sender: str, sender_name: str | None) -> Envelope:
+def envelope_of(record: entities.DeliveryRecord, *, sender: str, sender_name: str | None) -> Envelope:
     """The record's envelope; `sender` and `sender_name` are the provider's, used when the message has none."""
     content = record["content"]
     return Envelope(

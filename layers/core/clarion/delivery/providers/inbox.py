@@ -10,6 +10,7 @@ from clarion.errors import Conflict
 from clarion.inbox.repository import InboxRepository
 from clarion.models import Request
 from clarion.settings import settings
+from clarion.store import entities
 
 SECRET_FIELDS: frozenset[str] = frozenset()
 
@@ -19,7 +20,7 @@ class Credentials(Request):
 
 
 class Inbox:
-    def send(self, record: Item) -> str:
+    def send(self, record: entities.DeliveryRecord) -> str:
         content = record["content"]
         message: Item = {
             "_id": record["_id"],

@@ -6,10 +6,10 @@ from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
 from clarion.delivery.providers.email_envelope import envelope_of
-from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
 from clarion.models import Request
 from clarion.settings import settings
+from clarion.store import entities
 from clarion.subscribers.validation import Email
 
 SECRET_FIELDS: frozenset[str] = frozenset()
@@ -25,7 +25,7 @@ class SesEmail:
         self.from_address = from_address
         self.sender_name = sender_name
 
-    def send(self, record: Item) -> str:
+    def send(self, record: entities.DeliveryRecord) -> str:
         content = record["content"]
         body = {"Html": {"Data": required(record, "content", "html"), "Charset": "UTF-8"}}
         if content.get("text"):

@@ -15,8 +15,8 @@ from pydantic import Field, model_validator
 from clarion.delivery.errors import DeliveryFailure, PermanentFailure, TransientFailure
 from clarion.delivery.providers import required
 from clarion.delivery.providers.email_envelope import envelope_of
-from clarion.dynamo import Item
 from clarion.models import Request
+from clarion.store import entities
 from clarion.subscribers.validation import Email
 
 TIMEOUT_SECONDS = 10
@@ -47,7 +47,7 @@ class SmtpEmail:
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
 
-    def send(self, record: Item) -> str:
+    def send(self, record: entities.DeliveryRecord) -> str:
         message = self._message(record)
         try:
             with self._connect() as connection:
@@ -82,7 +82,7 @@ class SmtpEmail:
         elif self.credentials.requireTls:
             raise TransientFailure("StartTlsUnavailable", "the SMTP server does not offer STARTTLS")
 
-    def _message(self, record: Item) -> EmailMessage:
+    def _message(self, record: entities.DeliveryRecord) -> EmailMessage:
         """The message; its Cc and Bcc headers are recipients too (smtplib sends to them and drops Bcc)."""
         content = record["content"]
         envelope = envelope_of(record, sender=self.credentials.from_, sender_name=self.credentials.senderName)

@@ -13,6 +13,7 @@ from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
 from clarion.models import Request
 from clarion.settings import settings
+from clarion.store import entities
 
 SECRET_FIELDS: frozenset[str] = frozenset()
 
@@ -32,7 +33,7 @@ class SnsPush:
     def __init__(self, application_arn: str | None = None) -> None:
         self.application_arn = application_arn
 
-    def send(self, record: Item) -> str:
+    def send(self, record: entities.DeliveryRecord) -> str:
         provider_id = required(record, "to", "providerId")
         application = self.application_arn or _application_arn(provider_id)
         message = _message(provider_id, record["content"])

@@ -5,8 +5,8 @@ from pydantic import Field
 from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
-from clarion.dynamo import Item
 from clarion.models import Request
+from clarion.store import entities
 
 TRANSACTIONAL = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
 SECRET_FIELDS: frozenset[str] = frozenset()
@@ -22,7 +22,7 @@ class SnsSms:
         if sender_id:
             self.attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
 
-    def send(self, record: Item) -> str:
+    def send(self, record: entities.DeliveryRecord) -> str:
         phone, body = required(record, "to", "phone"), required(record, "content", "body")  # missing: permanent
         try:
             response = client("sns", single_attempt=True).publish(
