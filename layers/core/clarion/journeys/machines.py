@@ -114,7 +114,7 @@ def start_runs(
             logger.info("no such subscriber: no run", extra={"transactionId": transaction_id})
             continue
         now = timestamp_now()
-        run = {
+        run: entities.JourneyRun = {
             "environmentId": environment_id,
             "campaignId": campaign["_id"],
             "version": int(campaign["version"]),
@@ -146,7 +146,7 @@ def _start(environment_id: str, campaign: entities.Campaign, arn: str, name: str
     return 1
 
 
-def stop_run(run: Item, reason: str) -> None:
+def stop_run(run: entities.JourneyRun, reason: str) -> None:
     """Stops the run's execution (a Wait in progress is interrupted: status ABORTED)."""
     try:
         client("stepfunctions").stop_execution(executionArn=run["executionArn"], cause=reason)
@@ -155,7 +155,7 @@ def stop_run(run: Item, reason: str) -> None:
             raise
 
 
-def current_state(run: Item) -> str | None:
+def current_state(run: entities.JourneyRun) -> str | None:
     """The step a running execution is in, from its newest StateEntered event."""
     try:
         events = client("stepfunctions").get_execution_history(

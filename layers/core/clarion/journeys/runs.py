@@ -10,11 +10,12 @@ next task writes nothing and sends nothing.
 """
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from clarion import clock
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.settings import settings
+from clarion.store.entities import JourneyRun
 from clarion.store.keys import RUN_PREFIX, run_pointer_sk, run_pointers_pk, run_sk, transaction_key
 
 RETENTION_SECONDS = 400 * 24 * 3600  # a run lasts at most a year
@@ -29,7 +30,7 @@ class JourneyRuns:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().messages_table)
 
-    def create(self, run: Item) -> bool:
+    def create(self, run: JourneyRun) -> bool:
         """Writes a new run and its pointer; False when the run exists already (a repeated dispatch)."""
         now = run["createdAt"]
         expires = int(clock.epoch_seconds()) + RETENTION_SECONDS
@@ -49,28 +50,30 @@ class JourneyRuns:
         self.table.put(pointer)
         return True
 
-    def get(self, environment_id: str, transaction_id: str, subscriber_id: str) -> Item | None:
-        return self.table.get(transaction_key(environment_id, transaction_id), run_sk(subscriber_id), consistent=True)
+    def get(self, environment_id: str, transaction_id: str, subscriber_id: str) -> JourneyRun | None:
+        item = self.table.get(transaction_key(environment_id, transaction_id), run_sk(subscriber_id), consistent=True)
+        return cast("JourneyRun | None", item)
 
-    def of_subscriber(self, environment_id: str, campaign_id: str, subscriber_id: str, limit: int) -> list[Item]:
+    def of_subscriber(self, environment_id: str, campaign_id: str, subscriber_id: str, limit: int) -> list[JourneyRun]:
         """The subscriber's runs of the campaign, newest first."""
         pk = run_pointers_pk(environment_id, campaign_id, subscriber_id)
         pointers = self.table.query_partition(pk, prefix=RUN_PREFIX, limit=limit, newest_first=True).items
         keys = [
             {"pk": transaction_key(environment_id, p["transactionId"]), "sk": run_sk(subscriber_id)} for p in pointers
         ]
-        return self.table.batch_get(keys)
+        return cast("list[JourneyRun]", self.table.batch_get(keys))
 
-    def all_of_subscriber(self, environment_id: str, campaign_id: str, subscriber_id: str) -> Iterator[Item]:
+    def all_of_subscriber(self, environment_id: str, campaign_id: str, subscriber_id: str) -> Iterator[JourneyRun]:
         pk = run_pointers_pk(environment_id, campaign_id, subscriber_id)
         pointers = list(self.table.partition_items(pk, prefix=RUN_PREFIX))
         keys = [
             {"pk": transaction_key(environment_id, p["transactionId"]), "sk": run_sk(subscriber_id)} for p in pointers
         ]
-        yield from self.table.batch_get(keys)
+        yield from cast("list[JourneyRun]", self.table.batch_get(keys))
 
-    def of_transaction(self, environment_id: str, transaction_id: str) -> Iterator[Item]:
-        yield from self.table.partition_items(transaction_key(environment_id, transaction_id), prefix=RUN_PREFIX)
+    def of_transaction(self, environment_id: str, transaction_id: str) -> Iterator[JourneyRun]:
+        runs = self.table.partition_items(transaction_key(environment_id, transaction_id), prefix=RUN_PREFIX)
+        yield from cast("Iterator[JourneyRun]", runs)
 
     def record_step(self, run: Item, step: str, status: str, detail: Item | None = None) -> None:
         """Appends the step's outcome and makes it the current step; RunNotRunning if the run is not running."""
@@ -85,7 +88,7 @@ class JourneyRuns:
         if self.table.update(pk, sk, update, condition="#status = :running") is None:
             raise RunNotRunning(f"run of transaction {run['transactionId']} is not running")
 
-    def mark_cancelled(self, run: Item, reason: str) -> bool:
+    def mark_cancelled(self, run: JourneyRun, reason: str) -> bool:
         """Running → cancelled; False when the run was not running."""
         now = clock.timestamp_now()
         update = Expression(
@@ -110,7 +113,7 @@ class JourneyRuns:
         return self.table.update(run["pk"], run["sk"], update, condition="#status = :running") is not None
 
 
-def public_run(item: Item) -> dict[str, Any]:
+def public_run(item: JourneyRun) -> dict[str, Any]:
     fields = ("campaignId", "subscriberId", "transactionId", "version", "status", "currentStep", "history")
     return {name: item.get(name) for name in fields} | {
         "createdAt": item["createdAt"],

@@ -5,7 +5,6 @@ from datetime import datetime
 
 from clarion import clock
 from clarion.clock import timestamp_now
-from clarion.dynamo import Item
 from clarion.engine.cancel import cancel_transaction
 from clarion.errors import NotFound, ValidationFailed
 from clarion.journeys.events import EventWaits, record_hit
@@ -19,6 +18,7 @@ from clarion.journeys.models import (
 )
 from clarion.journeys.runs import JourneyRuns, public_run
 from clarion.principal import Principal
+from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers.repository import SubscribersRepository
 
@@ -74,7 +74,7 @@ def list_runs(caller: Principal, campaign_id: str, subscriber_id: str, limit: in
     return [JourneyRun.model_validate(public_run(_with_current_step(item))) for item in items]
 
 
-def _with_current_step(run: Item) -> Item:
+def _with_current_step(run: entities.JourneyRun) -> entities.JourneyRun:
     """A running run's step as its execution says (a native Wait writes nothing to the run item)."""
     if run["status"] != "running":
         return run
@@ -91,15 +91,17 @@ def track_event(caller: Principal, request: HitEventRequest) -> HitEventResult:
     return HitEventResult(resumedRuns=resumed)
 
 
-def _cancel(runs: JourneyRuns, run: Item, reason: str) -> str:
+def _cancel(runs: JourneyRuns, run: entities.JourneyRun, reason: str) -> str:
     if run["status"] == "cancelled":
         return "already_cancelled"
     if run["status"] != "running":
         return "already_completed"
     # the mark first: a task starting meanwhile finds the run no longer running and sends nothing
     if not runs.mark_cancelled(run, reason):
-        current = runs.get(run["environmentId"], run["transactionId"], run["subscriberId"]) or {}
-        return "already_cancelled" if current.get("status") == "cancelled" else "already_completed"
+        current = runs.get(run["environmentId"], run["transactionId"], run["subscriberId"])
+        return (
+            "already_cancelled" if current is not None and current.get("status") == "cancelled" else "already_completed"
+        )
     stop_run(run, reason)
     return "cancelled"
 

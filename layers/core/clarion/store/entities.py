@@ -301,3 +301,27 @@ class DeliveryRecord(TypedDict):
     sendingKey: NotRequired[str]
     """SendingIndex's partition, while `sending`."""
     claimedAt: NotRequired[str]
+
+
+class JourneyRun(TypedDict, total=False):
+    """MessagesTable `ENV#<env>#TX#<transactionId>` / `RUN#<subscriberId>`: a subscriber's run of a journey. Its
+    identity is in every run; a stored run also has `status`, `executionArn`, `history` and `createdAt`."""
+
+    pk: str
+    sk: str
+    environmentId: Required[str]
+    campaignId: Required[str]
+    version: Required[int]
+    subscriberId: Required[str]
+    transactionId: Required[str]
+    status: str
+    """`running`, `cancelled`, or a final status: completed, exited, digested, throttled, failed."""
+    currentStep: str | None
+    """None in an answer when a running run's execution has entered no step yet."""
+    history: list[dict[str, Any]]
+    """Each step's outcome: {step, status, at, detail?}."""
+    executionArn: str
+    createdAt: str
+    updatedAt: str
+    cancelledAt: str
+    expiresAt: int
