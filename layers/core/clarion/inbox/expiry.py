@@ -10,11 +10,13 @@ delivered until then. The inbox items of a campaign are spread over every subscr
 finds them by campaign: marking them one by one would mean a table scan, while the marker is exact at once.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from clarion import clock
-from clarion.dynamo import DynamoTable, Expression, Item
+from clarion.dynamo import DynamoTable, Expression
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.settings import settings
 from clarion.store import entities
@@ -48,7 +50,7 @@ class ExpiredCampaigns:
 
     cutoffs: dict[str, str]
 
-    def hides(self, item: Item) -> bool:
+    def hides(self, item: Mapping[str, Any]) -> bool:
         cutoff = self.cutoffs.get(item.get("_templateId") or "")
         return cutoff is not None and str(item.get("createdAt", "")) <= cutoff
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from clarion import clock
 from clarion.aws import client
@@ -23,6 +23,7 @@ from clarion.ids import new_id
 from clarion.inbox.expiry import ExpiredCampaigns, ExpiredCampaignsRepository
 from clarion.inbox.storage import FEED_INDEX, UNSEEN_INDEX, message_expiry_key
 from clarion.settings import settings
+from clarion.store.entities import InboxMessage
 from clarion.store.keys import INBOX_MESSAGE_PREFIX, feed_sk, inbox_message_sk, inbox_pk, unseen_pk
 
 RETENTION_SECONDS = 180 * 24 * 3600  # a message's life in the inbox when it does not carry its own `expireAt`
@@ -71,11 +72,11 @@ class InboxRepository:
             self._expired[environment_id] = ExpiredCampaignsRepository(self.table).of_environment(environment_id)
         return self._expired[environment_id]
 
-    def put_message(self, environment_id: str, subscriber_id: str, message: Item) -> Item:
+    def put_message(self, environment_id: str, subscriber_id: str, message: Item) -> InboxMessage:
         """Delivers an in-app message to the subscriber's inbox and returns the stored item. `message` has Novu's
         message shape; fields it leaves out get Novu's defaults (unseen, unread, sent, expiring after retention)."""
         now = clock.timestamp_now()
-        stored = _novu_defaults(environment_id, subscriber_id, now) | message
+        stored = cast("InboxMessage", _novu_defaults(environment_id, subscriber_id, now) | message)
         expires_at = int(datetime.fromisoformat(stored["expireAt"].replace("Z", "+00:00")).timestamp())
         item = stored | {
             "pk": inbox_pk(environment_id, subscriber_id),
@@ -90,16 +91,17 @@ class InboxRepository:
             raise Conflict(f"message '{stored['_id']}' is already in the inbox", field="_id")
         return item
 
-    def get(self, environment_id: str, subscriber_id: str, message_id: str, *, now: float) -> Item | None:
+    def get(self, environment_id: str, subscriber_id: str, message_id: str, *, now: float) -> InboxMessage | None:
         """The message if it is in the subscriber's inbox and visible."""
-        item = self.table.get(inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id), consistent=True)
+        found = self.table.get(inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id), consistent=True)
+        item = cast("InboxMessage | None", found)
         if item is None or item["expiresAt"] <= now or item.get("deleted"):
             return None
         return None if self.expired_campaigns(environment_id).hides(item) else item
 
     def feed(
         self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, *, now: float, offset: int, limit: int
-    ) -> tuple[list[Item], bool]:
+    ) -> tuple[list[InboxMessage], bool]:
         """Messages `offset` to `offset + limit` of the filtered feed, newest first, and whether more follow."""
         matching = self._matching(
             environment_id, subscriber_id, feed_filter, now, page_size=min(offset + limit + 1, 1000)
@@ -147,7 +149,7 @@ class InboxRepository:
 
     def mark(
         self, environment_id: str, subscriber_id: str, message_ids: Iterable[str], changes: Item, *, now: float
-    ) -> list[Item]:
+    ) -> list[InboxMessage]:
         """Sets `changes` on each of these messages that is in the subscriber's inbox and visible; the others are
         skipped. Returns the changed messages."""
         update = _marking(changes, unseen_pk(environment_id, subscriber_id), now)
@@ -156,7 +158,7 @@ class InboxRepository:
             pk, sk = inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id)
             item = self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
             if item is not None:
-                changed.append(item)
+                changed.append(cast("InboxMessage", item))
         return changed
 
     def mark_all(
@@ -179,16 +181,17 @@ class InboxRepository:
 
     def set_cta(
         self, environment_id: str, subscriber_id: str, message_id: str, cta: Item, *, now: float
-    ) -> Item | None:
+    ) -> InboxMessage | None:
         """Replaces the message's call to action; None if the message is no longer in the inbox."""
         values = {":cta": cta, ":updatedAt": clock.timestamp_now(), ":now": now}
         update = Expression("SET cta = :cta, updatedAt = :updatedAt", values=values)
         pk, sk = inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id)
-        return self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
+        changed = self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
+        return cast("InboxMessage | None", changed)
 
     def _matching(
         self, environment_id: str, subscriber_id: str, feed_filter: FeedFilter, now: float, page_size: int = 100
-    ) -> Iterator[Item]:
+    ) -> Iterator[InboxMessage]:
         """The inbox's visible messages matching the filter, newest first by creation time (InboxFeedIndex)."""
         expired = self.expired_campaigns(environment_id)
         items = self._newest_first(
@@ -196,9 +199,10 @@ class InboxRepository:
         )
         return (item for item in items if not expired.hides(item))
 
-    def _newest_first(self, pk: str, where: Expression, page_size: int) -> Iterator[Item]:
+    def _newest_first(self, pk: str, where: Expression, page_size: int) -> Iterator[InboxMessage]:
         key = Expression("pk = :pk", values={":pk": pk})
-        return self.table.query_items(key, index=FEED_INDEX, where=where, newest_first=True, page_size=page_size)
+        items = self.table.query_items(key, index=FEED_INDEX, where=where, newest_first=True, page_size=page_size)
+        return cast("Iterator[InboxMessage]", items)
 
     def _write_still_matching(self, operations: list[dict[str, Any]]) -> int:
         """Runs the updates in one transaction, leaving out those whose condition no longer holds; returns how many

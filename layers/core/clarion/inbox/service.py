@@ -2,6 +2,7 @@
 
 import base64
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -165,5 +166,5 @@ def _require_subscriber(caller: Principal, subscriber_id: str) -> None:
         raise NotFound(f"Subscriber with id: {subscriber_id} not found", field="subscriberId", value=subscriber_id)
 
 
-def _message(item: Item) -> Message:
+def _message(item: Mapping[str, Any]) -> Message:
     return Message.model_validate({name: value for name, value in item.items() if name not in STORAGE_ATTRIBUTES})

@@ -325,3 +325,39 @@ class JourneyRun(TypedDict, total=False):
     updatedAt: str
     cancelledAt: str
     expiresAt: int
+
+
+class InboxMessage(TypedDict):
+    """MessagesTable `ENV#<env>#SUB#<subscriberId>#INBOX` / `MSG#<messageId>`: an in-app message, in Novu's message
+    shape; the index keys (`feedSk`, `expiryKey`, `unseenPk` while unseen) and `expiresAt` are set when it is put."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    feedSk: NotRequired[str]
+    expiresAt: NotRequired[int]
+    expiryKey: NotRequired[str]
+    unseenPk: NotRequired[str]
+    _id: str
+    _environmentId: str
+    _organizationId: str
+    _subscriberId: str
+    subscriberId: str
+    _templateId: NotRequired[str | None]
+    _feedId: NotRequired[str | None]
+    templateIdentifier: NotRequired[str | None]
+    transactionId: NotRequired[str | None]
+    channel: str
+    content: str
+    cta: dict[str, Any]
+    payload: dict[str, Any]
+    actor: NotRequired[dict[str, Any]]
+    actorSubscriber: NotRequired[dict[str, Any]]
+    seen: bool
+    read: bool
+    lastSeenDate: str | None
+    lastReadDate: str | None
+    status: str
+    deleted: bool
+    expireAt: str
+    createdAt: str
+    updatedAt: str
