@@ -1,11 +1,17 @@
 """The repositories return typed entities (clarion.store.entities): mypy refuses a misspelled attribute of an item
-they return, and accepts the attribute spelled right (docs/architecture.md, "Package graph", store)."""
+they return, and accepts the attribute spelled right; the entities cost the functions nothing at run time
+(docs/architecture.md, "Package graph", store)."""
 
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
+import pytest
+
+from clarion.store import entities, records
 from tests.conftest import ROOT
+from tests.contract.support.imports import modules_loaded_by
 
 SNIPPET = """\
 from clarion.store.campaigns import CampaignsRepository
@@ -38,3 +44,12 @@ def test_mypy_refuses_a_misspelled_attribute_of_an_entity_and_accepts_it_spelled
     refusal = 'error: TypedDict "Campaign" has no key "identifer"  [typeddict-item]'
     assert found == [f"{snippet}:{MISSPELLED_LINE}: {refusal}"]
     assert status == 1
+
+
+@pytest.mark.parametrize("handler", ["senders.handler", "dispatcher.handler", "triggers.handler"])
+def test_a_function_does_not_import_the_entities_at_run_time(handler: str) -> None:
+    assert modules_loaded_by(handler, "'clarion.store.entities' in sys.modules") == "False"
+
+
+def test_the_entities_channel_is_the_senders_channel() -> None:
+    assert get_args(entities.Channel) == get_args(records.Channel)

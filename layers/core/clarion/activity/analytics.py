@@ -2,6 +2,7 @@
 rows housekeeping rolls up (clarion.housekeeping.stats) over a date range, per campaign, with their totals."""
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -11,8 +12,10 @@ from clarion.errors import NotFound, ValidationFailed
 from clarion.housekeeping.stats import COUNTED, CampaignStats
 from clarion.models import Model
 from clarion.principal import Principal
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 93
@@ -93,7 +96,7 @@ def campaign_analytics(
     return report
 
 
-def _campaigns(environment_id: str, campaign_ids: list[str]) -> list[entities.Campaign]:
+def _campaigns(environment_id: str, campaign_ids: list[str]) -> list["entities.Campaign"]:
     repository = CampaignsRepository()
     if not campaign_ids:
         return repository.all(environment_id)

@@ -3,13 +3,15 @@ details and the activity stats."""
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field
 
 from clarion.dynamo import Item
 from clarion.models import Model
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 T = TypeVar("T")
 MAX_MESSAGES_PER_PAGE = 100
@@ -232,7 +234,7 @@ class Notification(Model):
 
     @classmethod
     def from_item(
-        cls, item: Item, *, organization_id: str, campaign: entities.Campaign | None, jobs: list[NotificationJob]
+        cls, item: Item, *, organization_id: str, campaign: "entities.Campaign | None", jobs: list[NotificationJob]
     ) -> "Notification":
         template = None
         if campaign is not None:

@@ -1,9 +1,12 @@
 """The activity of an environment as Novu v1 shows it: messages, notifications (one per trigger) with their
 messages as jobs, each message's history as execution details, and the sent counts. Independent of HTTP."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from clarion import clock
 from clarion.activity.models import (
@@ -23,9 +26,11 @@ from clarion.engine.steps import MAX_STEPS
 from clarion.errors import NotFound
 from clarion.principal import Principal
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.keys import NOTIFICATION_SK, RECORD_SK, messages_day_key, notifications_day_key
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 WEEK_DAYS, MONTH_DAYS = 7, 30
 

@@ -6,8 +6,10 @@ started for its recipients, to clarion.journeys. They sit above the engine, so t
 by it.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarion.engine import fanout
 from clarion.engine.dispatch_jobs import DispatchJob
@@ -16,12 +18,14 @@ from clarion.engine.fanout import DispatchOutcome, Run, Runners
 from clarion.job_batches import SqsJobRecord
 from clarion.journeys.machines import start_runs
 from clarion.schedules.planner import plan_zones
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 RUNNERS = Runners(start_runs=start_runs)
 
 
-JobHandler = Callable[[Any, entities.Campaign, Run], DispatchOutcome]
+JobHandler = Callable[[Any, "entities.Campaign", Run], DispatchOutcome]
 """A kind's handler: (its kind's job, the job's active campaign, the invocation)."""
 
 HANDLERS: dict[str, JobHandler] = {

@@ -4,7 +4,10 @@ Send and execute reuse the trigger engine: a notification and ONE dispatch job (
 EXECUTE_JOB_TARGETS targets), fanned out asynchronously by the dispatcher.
 """
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING
 
 from clarion.campaigns import service
 from clarion.campaigns.models import Campaign
@@ -30,10 +33,12 @@ from clarion.inbox.expiry import ExpiredCampaignsRepository
 from clarion.inbox.repository import InboxRepository
 from clarion.principal import Principal
 from clarion.schedules.service import audience_targets
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.records import DeliveryRecords
 from clarion.subscribers.repository import SubscribersRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 ACTIVE, STOPPED = "active", "stopped"
 STARTABLE = ("draft", "paused", "stopped")

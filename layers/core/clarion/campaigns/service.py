@@ -1,9 +1,11 @@
 """What can be done with campaigns: the rules, independent of HTTP."""
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
 from clarion.clock import timestamp_now
@@ -13,8 +15,10 @@ from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.journeys.graph import validate_steps
 from clarion.principal import Principal
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 FINAL_STATUS = "completed"
 _CAMPAIGN_FIELDS = [field.alias or name for name, field in Campaign.model_fields.items()]

@@ -5,16 +5,17 @@ KEY#<sha256 of key>  KEY                              what the authorizer reads:
 ENV#<environmentId>  AUDIT#<clientId>#<time>#<id>     one change to the client
 """
 
+from __future__ import annotations
+
 import hmac
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, Page, is_transaction_cancelled
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.principal import Principal
 from clarion.settings import settings
-from clarion.store.entities import Client, ClientChange
 from clarion.store.keys import (
     API_KEY_SK,
     CLIENT_PREFIX,
@@ -24,6 +25,9 @@ from clarion.store.keys import (
     client_sk,
     environment_pk,
 )
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Client, ClientChange
 
 
 @dataclass(frozen=True)

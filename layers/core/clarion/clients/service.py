@@ -1,7 +1,9 @@
 """What can be done with API clients: the rules, independent of HTTP."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarion.clients import keys
 from clarion.clients.models import AuditEntry, Client, ClientWithKey, CreateClientRequest
@@ -13,7 +15,9 @@ from clarion.ids import new_id
 from clarion.limits import RouteClass, stack_limit
 from clarion.principal import Principal
 from clarion.scopes import expand_scopes
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 ISSUE_FOR_ANY_ENVIRONMENT = "environments:manage"
 

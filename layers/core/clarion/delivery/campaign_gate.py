@@ -6,14 +6,19 @@ costs one read: a stop reaches a warm sender within that time. A cached stopped 
 created after the cached read (the campaign may have been started again since).
 """
 
+from __future__ import annotations
+
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cachetools
 
 from clarion import clock
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 CAMPAIGN_TTL_SECONDS = 10.0
 _HELD_BACK = ("stopped", "paused")

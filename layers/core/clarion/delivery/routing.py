@@ -8,6 +8,10 @@ would refuse the same address). When every candidate fails transiently, AllProvi
 retried with backoff. Whatever the outcome, each failed attempt stays in the record's history, one entry each. The
 sent record names the integration that sent it (providerId, integrationIdentifier)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools import Logger
 
 from clarion.clock import timestamp_now
@@ -15,9 +19,11 @@ from clarion.delivery import credentials
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.delivery.providers import adapter_for, provider_for
 from clarion.dynamo import Expression, Item
-from clarion.store import entities
 from clarion.store.keys import RECORD_SK, record_pk
 from clarion.store.records import Channel, DeliveryRecords
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 logger = Logger(child=True)
 

@@ -1,7 +1,9 @@
 """The senders: one Lambda per channel claims each job's record, calls the channel's provider once, and records
 the outcome. A job whose record is not queued is acknowledged without a provider call (exactly once)."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
@@ -11,8 +13,10 @@ from clarion.delivery import jobs, routing
 from clarion.delivery.campaign_gate import cancel_reason
 from clarion.delivery.errors import DeliveryFailure, TransientFailure
 from clarion.job_batches import SqsJobRecord, process_jobs
-from clarion.store import entities
 from clarion.store.records import Channel, DeliveryRecords
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 logger = Logger(child=True)
 tracer = Tracer()

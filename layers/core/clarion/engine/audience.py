@@ -6,20 +6,24 @@ environment's subscribers through the keys-only ListIndex. A cursor `{"source", 
 page starts, so a continuation job resumes exactly there.
 """
 
+from __future__ import annotations
+
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression, from_item, to_item
 from clarion.engine.models import Targets, ZoneFilter
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.store.keys import subscribers_list_pk
 from clarion.subscribers.indexes import LIST_INDEX
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.repository import TopicsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 Cursor = dict[str, Any]
 

@@ -7,7 +7,10 @@ channel step with `transactionId` = the target's id, written and enqueued for th
 after a crash, the job finds the notifications and records it wrote (their ids are derived) and sends nothing twice.
 """
 
+from __future__ import annotations
+
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
@@ -18,8 +21,10 @@ from clarion.engine.notifications import Notifications
 from clarion.engine.triggers import upsert_user
 from clarion.errors import ClarionError, Conflict
 from clarion.principal import Principal
-from clarion.store import entities
 from clarion.subscribers.repository import SubscribersRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 logger = Logger(child=True)
 

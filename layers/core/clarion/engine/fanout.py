@@ -20,10 +20,12 @@ passes in as `Runners`. The other kinds of dispatch job (clarion.engine.dispatch
 handlers, with their `active_campaign`, by the dispatcher's table (clarion.campaigns.dispatch).
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
@@ -40,10 +42,12 @@ from clarion.engine.record_store import DispatchedRecords
 from clarion.engine.steps import is_journey
 from clarion.inbox.expiry import with_inbox_expiry
 from clarion.preferences.service import allowed_channels
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.preferences import PreferencesRepository
 from clarion.store.records import Channel
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 PAGE_SIZE = 100
 MARGIN_MS = 60_000

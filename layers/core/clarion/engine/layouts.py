@@ -5,18 +5,22 @@ steps keep their own layouts, as Novu does. The layouts a campaign needs are rea
 default's or the identifier's pointer, then the layouts), once per trigger and campaign version in a warm
 dispatcher, not once per recipient or page."""
 
+from __future__ import annotations
+
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cachetools
 
 from clarion.errors import ValidationFailed
-from clarion.store import entities
 from clarion.store.layouts import LayoutsRepository
 from clarion.templates.render import RenderFailed
 from clarion.templates.wrap import wrap
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 _CACHED_TRIGGERS = 64
 OVERRIDE_FIELD = "overrides.layoutIdentifier"

@@ -1,9 +1,11 @@
 """One delivery record per (recipient, channel step): filtered, skipped, failed or queued, with its content
 rendered and shaped as the channel's sender expects it."""
 
+from __future__ import annotations
+
 import hashlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
@@ -12,9 +14,11 @@ from clarion.engine.layouts import StepLayouts, layouts_of_trigger
 from clarion.engine.models import TriggerContext
 from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
-from clarion.store import entities
 from clarion.store.records import Channel, new_record
 from clarion.templates.render import RenderFailed, render_step
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 def message_id(environment_id: str, transaction_id: str, subscriber_id: str, step_index: int) -> str:

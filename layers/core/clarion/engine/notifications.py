@@ -5,7 +5,9 @@ It is also the transaction's cancellation marker: cancelling sets `status` to "c
 reads once per page before writing records; `dispatchedAt` says the dispatcher reached the end of the audience.
 """
 
-from typing import Any, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
@@ -13,9 +15,11 @@ from clarion.engine.models import Targets
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
-from clarion.store import entities
-from clarion.store.entities import Notification
 from clarion.store.keys import NOTIFICATION_SK, notifications_day_key, transaction_key
+
+if TYPE_CHECKING:
+    from clarion.store import entities
+    from clarion.store.entities import Notification
 
 SUMMARY_SUBSCRIBERS = 100
 

@@ -1,10 +1,15 @@
 """What the dispatcher reads and writes of the delivery records (MessagesTable, clarion.store.records)."""
 
-from collections.abc import Iterable
+from __future__ import annotations
 
-from clarion.store.entities import DeliveryRecord
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from clarion.store.keys import RECORD_SK, record_pk
 from clarion.store.records import DeliveryRecords
+
+if TYPE_CHECKING:
+    from clarion.store.entities import DeliveryRecord
 
 
 class DispatchedRecords:

@@ -5,9 +5,11 @@ A trigger never fans out inline, so it answers in bounded time whatever the audi
 (clarion.engine.fanout) turns the job into delivery records and channel jobs.
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
@@ -30,11 +32,13 @@ from clarion.engine.notifications import Notifications
 from clarion.errors import ClarionError, Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from clarion.ids import new_id
 from clarion.principal import Principal
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers import service as subscribers
 from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChannelRequest
 from clarion.subscribers.repository import SubscribersRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 ACTIVE = "active"
 # the client campaign trigger: the user field that gives each channel's address

@@ -4,13 +4,17 @@ ORG  ENV#<environmentId>     the environment
 ORG  ENVNAME#<lower name>    holds the name, so two environments never share one
 """
 
-from typing import cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
 
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.errors import Conflict
 from clarion.settings import settings
-from clarion.store.entities import Environment
 from clarion.store.keys import ENVIRONMENT_PREFIX, ORGANIZATION_PK, environment_name_sk, environment_sk
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Environment
 
 _MAX_ENVIRONMENTS = 1000
 

@@ -1,7 +1,10 @@
 """Environments: each holds its own clients, subscribers, campaigns and messages."""
 
+from __future__ import annotations
+
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from clarion.chat_oauth.config import signing_secret
 from clarion.chat_oauth.signing import environment_hmac_key
@@ -16,7 +19,9 @@ from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.settings import settings
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 def list_environments() -> list[Environment]:

@@ -10,17 +10,21 @@ delivered until then. The inbox items of a campaign are spread over every subscr
 finds them by campaign: marking them one by one would mean a table scan, while the marker is exact at once.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.store.keys import expired_inbox_sk, expired_inboxes_pk
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 MARKER_PREFIX = expired_inbox_sk("")
 # a marker outlives every message it can hide: none lives longer than the longest expiry a campaign may set

@@ -1,10 +1,12 @@
 """In-app messages in MessagesTable (keys in clarion.store.keys, indexes in clarion.inbox.storage)."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion import clock
 from clarion.aws import client
@@ -23,8 +25,10 @@ from clarion.ids import new_id
 from clarion.inbox.expiry import ExpiredCampaigns, ExpiredCampaignsRepository
 from clarion.inbox.storage import FEED_INDEX, UNSEEN_INDEX, message_expiry_key
 from clarion.settings import settings
-from clarion.store.entities import InboxMessage
 from clarion.store.keys import INBOX_MESSAGE_PREFIX, feed_sk, inbox_message_sk, inbox_pk, unseen_pk
+
+if TYPE_CHECKING:
+    from clarion.store.entities import InboxMessage
 
 RETENTION_SECONDS = 180 * 24 * 3600  # a message's life in the inbox when it does not carry its own `expireAt`
 PAYLOAD_FILTER_DEPTH = 3  # Novu compares payload filters key by key down to three levels, whole values below

@@ -4,13 +4,15 @@ Credentials are never returned in clear: each field is shown with its value for 
 hold secret (host, port, from, ...) and as MASK for its secret ones (user, password, ...). Sending MASK back for
 a secret field keeps the stored value, so a read-modify-write of an integration never loses its secret."""
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
 from clarion.conditions import Conditions
 from clarion.models import Model, Name, ObjectId, Request
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 MASK = "****"
 IntegrationChannel = Literal["in_app", "email", "sms", "chat", "push"]
@@ -69,7 +71,7 @@ class Integration(Model):
     updatedAt: str
 
     @classmethod
-    def from_item(cls, item: entities.Integration, organization_id: str) -> "Integration":
+    def from_item(cls, item: "entities.Integration", organization_id: str) -> "Integration":
         shown = ("name", "identifier", "providerId", "channel", "active", "deleted", "deletedAt", "deletedBy")
         return cls.model_validate(
             {name: item.get(name) for name in shown}

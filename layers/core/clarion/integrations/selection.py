@@ -8,14 +8,18 @@ A trigger naming an integration (Novu's `overrides.<channel>.integrationIdentifi
 its conditions, as Novu does. The environment's integrations are read once per dispatcher run (one Query), not once
 per recipient."""
 
+from __future__ import annotations
+
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarion.conditions import matches
 from clarion.dynamo import Item
-from clarion.store import entities
 from clarion.store.integrations import IntegrationsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 NO_MATCH = "no active integration matches"
 

@@ -3,8 +3,10 @@
 One primary per channel: the first active integration of a channel becomes primary; set-primary moves it (and
 activates the integration); deactivating or deleting the primary hands it to the oldest other active one."""
 
+from __future__ import annotations
+
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,8 +24,10 @@ from clarion.integrations.models import (
 )
 from clarion.principal import Principal
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.store.integrations import IntegrationsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 def create_integration(caller: Principal, body: CreateIntegrationRequest) -> Integration:

@@ -10,12 +10,14 @@ A run's execution name is derived from (environment, campaign, subscriber, trans
 twice, or a subscriber reached twice by one trigger, cannot start a second run (ExecutionAlreadyExists).
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools import Logger
 
@@ -25,8 +27,10 @@ from clarion.dynamo import NEW_ITEM, DynamoTable, Item
 from clarion.journeys.compiler import Compiler
 from clarion.journeys.runs import JourneyRuns
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.store.keys import environment_pk, journey_snapshot_sk
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 logger = Logger(child=True)
 SNAPSHOT_FIELDS = ("_id", "name", "identifier", "critical", "preferenceSettings", "steps", "inboxExpiryDays", "version")

@@ -9,14 +9,18 @@ append each step's outcome to the run with an UpdateItem conditioned on `status 
 next task writes nothing and sends nothing.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion import clock
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.settings import settings
-from clarion.store.entities import JourneyRun
 from clarion.store.keys import RUN_PREFIX, run_pointer_sk, run_pointers_pk, run_sk, transaction_key
+
+if TYPE_CHECKING:
+    from clarion.store.entities import JourneyRun
 
 RETENTION_SECONDS = 400 * 24 * 3600  # a run lasts at most a year
 FINAL = ("completed", "exited", "digested", "throttled", "failed")

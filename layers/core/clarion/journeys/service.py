@@ -1,7 +1,10 @@
 """What the API does with journeys: cancel a campaign's runs for given subscribers, list a subscriber's runs,
 record a subscriber's event and resume the runs waiting for it; and cancel a trigger, its runs with it."""
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from clarion import clock
 from clarion.clock import timestamp_now
@@ -18,9 +21,11 @@ from clarion.journeys.models import (
 )
 from clarion.journeys.runs import JourneyRuns, public_run
 from clarion.principal import Principal
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers.repository import SubscribersRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 CANCEL_REASON = "the journey was cancelled"
 TRIGGER_CANCEL_REASON = "the trigger was cancelled"

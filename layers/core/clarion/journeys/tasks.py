@@ -5,11 +5,13 @@ Every task first reads the campaign version the run follows (an immutable snapsh
 run, conditioned on the run still running: a cancelled run's task raises RunNotRunning and does nothing.
 """
 
+from __future__ import annotations
+
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion import clock
 from clarion.conditions import matches
@@ -24,11 +26,13 @@ from clarion.journeys.machines import snapshot
 from clarion.journeys.models import UNIT_SECONDS, JourneyConditionGroup
 from clarion.journeys.runs import JourneyRuns
 from clarion.preferences.service import allowed_channels
-from clarion.store import entities
 from clarion.store.keys import RECORD_SK, digest_pk, record_pk, throttle_pk
 from clarion.store.preferences import PreferencesRepository
 from clarion.store.records import DeliveryRecords
 from clarion.subscribers.repository import SubscribersRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 @dataclass

@@ -5,8 +5,10 @@
   the default cannot be deleted; nor can a layout a campaign's step names.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound, ValidationFailed
@@ -15,9 +17,11 @@ from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequ
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.layouts import LayoutsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 _LAYOUT_FIELDS = [field.alias or name for name, field in Layout.model_fields.items()]
 

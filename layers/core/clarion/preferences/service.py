@@ -1,6 +1,10 @@
 """Which channels a subscriber accepts: the resolution rules the delivery engine obeys (`allowed_channels`), and
 Novu v1's preference operations built on the same rules, so the API shows what the engine will do."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from clarion.clock import timestamp_now
 from clarion.errors import ClarionError, NotFound
 from clarion.preferences.models import (
@@ -15,11 +19,13 @@ from clarion.preferences.models import (
     UpdateGlobalPreferencesRequest,
 )
 from clarion.principal import Principal
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.keys import GLOBAL_PREFERENCE_SK, campaign_preference_sk
 from clarion.store.preferences import PreferencesRepository
 from clarion.subscribers.repository import SubscribersRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 class CriticalCampaign(ClarionError):

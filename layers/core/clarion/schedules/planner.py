@@ -8,7 +8,10 @@ is made (a zone ahead of the default one) is sent at once. All jobs share one tr
 moved zones between two jobs still gets one message.
 """
 
+from __future__ import annotations
+
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
@@ -22,8 +25,10 @@ from clarion.engine.fanout import DispatchOutcome, Run
 from clarion.engine.models import ZoneFilter, ZonePlan
 from clarion.schedules import scheduler
 from clarion.schedules.zones import due_at, zone_schedule
-from clarion.store import entities
 from clarion.store.schedules import SchedulesRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 logger = Logger(child=True)
 

@@ -6,7 +6,10 @@ which cannot be listed inside an API call (the audience may be millions): the ca
 creates their schedules (clarion.schedules.planner). Each schedule's dispatch job sends only its zone's subscribers.
 """
 
+from __future__ import annotations
+
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from clarion import clock
@@ -21,9 +24,11 @@ from clarion.principal import Principal
 from clarion.schedules import scheduler
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest, ZoneSchedule
 from clarion.schedules.zones import due_at, iso_utc, zone_schedule
-from clarion.store import entities
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.schedules import SchedulesRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 MAX_AHEAD = timedelta(days=366)
 MAX_INPUT_BYTES = 6 * 1024  # EventBridge Scheduler's target Input holds 8 KB; the rest is the job's own fields

@@ -4,7 +4,9 @@ ENV#<environmentId>  CAMPAIGN#<campaignId>     the campaign (its steps, audience
 ENV#<environmentId>  IDENTIFIER#<identifier>   {campaignId}: keeps identifiers unique, finds a campaign by trigger name
 """
 
-from typing import Any, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
@@ -17,8 +19,10 @@ from clarion.dynamo import (
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
-from clarion.store.entities import Campaign
 from clarion.store.keys import CAMPAIGN_PREFIX, campaign_sk, environment_pk, identifier_sk
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Campaign
 
 
 class CampaignsRepository:

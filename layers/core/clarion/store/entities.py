@@ -1,14 +1,18 @@
 """The items the repositories return, as TypedDicts: mypy checks every attribute read or written (docs/data-model.md).
 
 An entity is the item itself, a JSON-shaped dict: nothing is parsed or copied at run time, so responses serialise it
-unchanged and the engine's hot path costs what it did. `Required` attributes are in every item the store writes;
-`NotRequired` ones are optional, or absent from items written before they existed. `pk`/`sk` are there when an item
-is read whole, absent from the values a service builds before the repository adds the keys.
+unchanged and the engine's hot path costs what it did. Modules import this one under `if TYPE_CHECKING:` only (and
+cast with a quoted type): building these classes would cost every cold start ~1.5 ms for nothing a function runs.
+
+`Required` attributes are in every item the store writes; `NotRequired` ones are optional, or absent from items
+written before they existed. `pk`/`sk` are there when an item is read whole, absent from the values a service builds
+before the repository adds the keys.
 """
 
 from typing import Any, Literal, NotRequired, Required, TypedDict
 
 Channel = Literal["email", "sms", "push", "in_app", "chat"]
+"""clarion.store.records.Channel, which the senders import at run time (this module is for mypy only)."""
 
 
 class CampaignVersion(TypedDict):

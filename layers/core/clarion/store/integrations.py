@@ -8,8 +8,10 @@ An environment has a handful of integrations, so every read of them is one Query
 Writes are one transaction, each integration conditioned on the `version` it was read at.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
@@ -21,8 +23,10 @@ from clarion.dynamo import (
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
-from clarion.store.entities import Integration
 from clarion.store.keys import INTEGRATION_PREFIX, identifier_sk, integration_sk, integrations_pk
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Integration
 
 
 class IntegrationsRepository:

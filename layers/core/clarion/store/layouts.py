@@ -8,7 +8,9 @@ The default moves in one transaction (the pointer, the old default's and the new
 pointer conditioned on the default read, so two concurrent switches cannot both win.
 """
 
-from typing import Any, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
@@ -21,8 +23,10 @@ from clarion.dynamo import (
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
-from clarion.store.entities import Layout
 from clarion.store.keys import DEFAULT_LAYOUT_SK, LAYOUT_PREFIX, environment_pk, layout_identifier_sk, layout_sk
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Layout
 
 
 class LayoutsRepository:

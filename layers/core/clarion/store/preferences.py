@@ -4,13 +4,17 @@
 holds only what the subscriber chose: `enabled` if it was set, `channels` with the channels it turned on or off.
 """
 
-from typing import cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
 
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression
 from clarion.errors import Conflict
 from clarion.settings import settings
-from clarion.store.entities import Preference
 from clarion.store.keys import GLOBAL_PREFERENCE_SK, PREFERENCE_PREFIX, campaign_preference_sk, subscriber_pk
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Preference
 
 
 class PreferencesRepository:

@@ -4,17 +4,22 @@
 conditional UpdateItem, so a job delivered twice finds its record no longer queued and sends nothing.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store import keys
-from clarion.store.entities import Channel, DeliveryRecord
 from clarion.store.keys import RECORD_SK, record_pk
 
+if TYPE_CHECKING:
+    from clarion.store.entities import DeliveryRecord
+
+Channel = Literal["email", "sms", "push", "in_app", "chat"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "push", "in_app", "chat")
 RETENTION_SECONDS = 90 * 24 * 3600
 SENDING_SHARDS = 4

@@ -4,13 +4,17 @@ One item per campaign holds its latest schedule: a reschedule overwrites it (con
 so a campaign has at most one pending schedule, whose EventBridge Scheduler schedules are listed in `schedules`.
 """
 
-from typing import cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
 
 from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
 from clarion.settings import settings
-from clarion.store.entities import Schedule
 from clarion.store.keys import environment_pk, schedule_sk
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Schedule
 
 
 class SchedulesRepository:

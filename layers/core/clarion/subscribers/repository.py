@@ -1,11 +1,12 @@
 """Subscribers in SubscribersTable (keys in clarion.store.keys, indexes in clarion.subscribers.indexes)."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.settings import settings
-from clarion.store.entities import Subscriber
 from clarion.store.keys import (
     PROFILE_SK,
     SUBSCRIBERS_COUNTER_SK,
@@ -19,6 +20,9 @@ from clarion.store.keys import (
     topic_pk,
 )
 from clarion.subscribers.indexes import CONTACT_INDEXES, LIST_INDEX
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Subscriber
 
 _MEMBERSHIP_PREFIX = membership_sk("")
 _EXISTS = "attribute_exists(pk)"

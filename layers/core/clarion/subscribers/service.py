@@ -1,6 +1,8 @@
 """What can be done with subscribers (Novu v1 semantics), independent of HTTP."""
 
-from typing import Any, cast
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
@@ -11,7 +13,6 @@ from clarion.ids import new_id
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.subscribers.models import (
     MAX_DEVICE_TOKENS,
     BulkCreateResult,
@@ -24,6 +25,9 @@ from clarion.subscribers.models import (
     SubscriberRef,
 )
 from clarion.subscribers.repository import SubscribersRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 def list_subscribers(caller: Principal, *, page: int, limit: int) -> NovuPage[Subscriber]:

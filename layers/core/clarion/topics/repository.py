@@ -6,8 +6,10 @@ ENV#<env>#SUB#<id>      TOPIC#<key>        the membership seen from the subscrib
 ENV#<env>#COUNTERS      COUNT#TOPICS       `total`: Novu's totalCount in one read
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
     CONDITION_FAILED,
@@ -21,7 +23,6 @@ from clarion.dynamo import (
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
-from clarion.store.entities import Topic, TopicMember
 from clarion.store.keys import (
     TOPIC_SK,
     TOPICS_COUNTER_SK,
@@ -33,6 +34,9 @@ from clarion.store.keys import (
     topics_list_pk,
 )
 from clarion.subscribers.indexes import LIST_INDEX
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Topic, TopicMember
 
 MEMBER_PREFIX = member_sk("")
 # a transaction holds 100 operations: one subscriberCount update and two writes per member

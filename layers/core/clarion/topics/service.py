@@ -1,12 +1,15 @@
 """What can be done with topics and their subscribers, as Novu v1 does it; independent of HTTP."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound
 from clarion.ids import new_id
 from clarion.models import CursorPage, NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.models import (
     SUBSCRIBERS_SHOWN,
@@ -18,6 +21,9 @@ from clarion.topics.models import (
     TopicSubscriber,
 )
 from clarion.topics.repository import TopicsRepository
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 def create_topic(caller: Principal, key: str, name: str) -> CreatedTopic:

@@ -9,15 +9,19 @@ integration for the channel) and, to be chosen by an integration (clarion.integr
 Adding a provider is one module and one line of ADAPTERS.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from importlib import import_module
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from clarion.delivery.errors import PermanentFailure
 from clarion.dynamo import Item
-from clarion.store import entities
 from clarion.store.records import Channel
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 MODULES: dict[Channel, str] = {
     "email": "ses_email",

@@ -1,11 +1,16 @@
 """Who an email is from and to, as every email provider sends it: the message's own sender (a trigger's
 `overrides.email` or the step's `from`) before the provider's, and a trigger's senderName, replyTo, cc and bcc."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from email.utils import formataddr
+from typing import TYPE_CHECKING
 
 from clarion.delivery.providers import required
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 
 @dataclass(frozen=True)

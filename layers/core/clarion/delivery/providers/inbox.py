@@ -3,6 +3,8 @@
 The put is the in-app provider call: single-attempt like the other providers' (a throttled inbox fails the send at
 once, and the job is retried by its queue after its backoff, not by the sender sleeping in botocore's retries)."""
 
+from typing import TYPE_CHECKING
+
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import DynamoTable, Item
@@ -10,7 +12,9 @@ from clarion.errors import Conflict
 from clarion.inbox.repository import InboxRepository
 from clarion.models import Request
 from clarion.settings import settings
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 SECRET_FIELDS: frozenset[str] = frozenset()
 
@@ -20,7 +24,7 @@ class Credentials(Request):
 
 
 class Inbox:
-    def send(self, record: entities.DeliveryRecord) -> str:
+    def send(self, record: "entities.DeliveryRecord") -> str:
         content = record["content"]
         message: Item = {
             "_id": record["_id"],

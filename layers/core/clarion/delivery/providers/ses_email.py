@@ -1,5 +1,7 @@
 """Email through SES v2 from the message's sender, the integration's `from`, or the stack's verified identity."""
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from clarion.aws import client
@@ -9,8 +11,10 @@ from clarion.delivery.providers.email_envelope import envelope_of
 from clarion.errors import ValidationFailed
 from clarion.models import Request
 from clarion.settings import settings
-from clarion.store import entities
 from clarion.subscribers.validation import Email
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 SECRET_FIELDS: frozenset[str] = frozenset()
 
@@ -25,7 +29,7 @@ class SesEmail:
         self.from_address = from_address
         self.sender_name = sender_name
 
-    def send(self, record: entities.DeliveryRecord) -> str:
+    def send(self, record: "entities.DeliveryRecord") -> str:
         content = record["content"]
         body = {"Html": {"Data": required(record, "content", "html"), "Charset": "UTF-8"}}
         if content.get("text"):

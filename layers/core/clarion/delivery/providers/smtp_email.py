@@ -9,6 +9,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
@@ -16,8 +17,10 @@ from clarion.delivery.errors import DeliveryFailure, PermanentFailure, Transient
 from clarion.delivery.providers import required
 from clarion.delivery.providers.email_envelope import envelope_of
 from clarion.models import Request
-from clarion.store import entities
 from clarion.subscribers.validation import Email
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 TIMEOUT_SECONDS = 10
 SECRET_FIELDS = frozenset({"user", "password"})
@@ -47,7 +50,7 @@ class SmtpEmail:
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
 
-    def send(self, record: entities.DeliveryRecord) -> str:
+    def send(self, record: "entities.DeliveryRecord") -> str:
         message = self._message(record)
         try:
             with self._connect() as connection:
@@ -82,7 +85,7 @@ class SmtpEmail:
         elif self.credentials.requireTls:
             raise TransientFailure("StartTlsUnavailable", "the SMTP server does not offer STARTTLS")
 
-    def _message(self, record: entities.DeliveryRecord) -> EmailMessage:
+    def _message(self, record: "entities.DeliveryRecord") -> EmailMessage:
         """The message; its Cc and Bcc headers are recipients too (smtplib sends to them and drops Bcc)."""
         content = record["content"]
         envelope = envelope_of(record, sender=self.credentials.from_, sender_name=self.credentials.senderName)

@@ -2,7 +2,7 @@
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -13,7 +13,9 @@ from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
 from clarion.models import Request
 from clarion.settings import settings
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 SECRET_FIELDS: frozenset[str] = frozenset()
 
@@ -33,7 +35,7 @@ class SnsPush:
     def __init__(self, application_arn: str | None = None) -> None:
         self.application_arn = application_arn
 
-    def send(self, record: entities.DeliveryRecord) -> str:
+    def send(self, record: "entities.DeliveryRecord") -> str:
         provider_id = required(record, "to", "providerId")
         application = self.application_arn or _application_arn(provider_id)
         message = _message(provider_id, record["content"])

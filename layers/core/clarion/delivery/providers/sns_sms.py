@@ -1,12 +1,16 @@
 """SMS through SNS publish to a phone number."""
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
 from clarion.models import Request
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 TRANSACTIONAL = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
 SECRET_FIELDS: frozenset[str] = frozenset()
@@ -22,7 +26,7 @@ class SnsSms:
         if sender_id:
             self.attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
 
-    def send(self, record: entities.DeliveryRecord) -> str:
+    def send(self, record: "entities.DeliveryRecord") -> str:
         phone, body = required(record, "to", "phone"), required(record, "content", "body")  # missing: permanent
         try:
             response = client("sns", single_attempt=True).publish(

@@ -3,12 +3,15 @@
 import json
 import urllib.error
 import urllib.request
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from clarion.delivery.errors import PermanentFailure, TransientFailure, http_failure
 from clarion.delivery.providers import required
 from clarion.models import Request
-from clarion.store import entities
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 TIMEOUT_SECONDS = 5
 REASON_BYTES = 200
@@ -20,7 +23,7 @@ class Credentials(Request):
 
 
 class Webhook:
-    def send(self, record: entities.DeliveryRecord) -> str:
+    def send(self, record: "entities.DeliveryRecord") -> str:
         url = required(record, "to", "webhookUrl")
         if urlsplit(url).scheme not in ("http", "https"):
             raise PermanentFailure("UnsupportedUrl", "the webhook URL is not http(s)")
