@@ -22,6 +22,7 @@ from clarion.settings import settings
 from clarion.store.records import CHANNELS
 from local import template as sam
 from local.events import HttpRequest, http_api_event, request_id
+from local.runtime import LocalRuntime
 from tests.conftest import ROOT, FakeLambdaContext
 
 # the environment variable each table's name reaches the functions by (template.yaml, Globals)
@@ -67,10 +68,12 @@ def table_definitions() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def memory_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """The template's tables, empty, in moto's in-memory DynamoDB; the settings name them. Yields logical id → name."""
-    from clarion.aws import client
-    from clarion.settings import settings
+    """The template's tables, empty, in moto's in-memory DynamoDB; the settings name them. Yields logical id → name.
 
+    A local runtime a worker's integration tests started is suspended first (it provisions itself again when next
+    used): its mock would be the outer one, keeping moto's state from test to test, and its patched Step Functions
+    and Lambda would run this test's calls."""
+    LocalRuntime.suspend_active()
     with mock_aws():
         dynamodb = client("dynamodb")
         for logical_id, request in table_definitions().items():
@@ -99,6 +102,7 @@ def untouched(no_rate_limits: None, monkeypatch: pytest.MonkeyPatch) -> Iterator
     the error shape proves the request touched nothing."""
     from clarion.settings import settings
 
+    LocalRuntime.suspend_active()  # as memory_tables does
     with mock_aws():
         for variable in TABLE_VARIABLES.values():
             monkeypatch.setenv(variable, "absent")
@@ -159,7 +163,8 @@ def channel_queues(memory_tables: dict[str, str], monkeypatch: pytest.MonkeyPatc
         dead_letters = sqs.create_queue(QueueName=f"{channel}-dlq")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})
-        urls[channel] = sqs.create_queue(QueueName=channel, Attributes={"RedrivePolicy": policy})["QueueUrl"]
+        queue = sqs.create_queue(QueueName=channel, Attributes={"RedrivePolicy": policy})
+        urls[channel] = queue["QueueUrl"]
         monkeypatch.setenv(f"{channel.upper()}_QUEUE_URL", urls[channel])
     settings.cache_clear()
     return urls
