@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
+from clarion import clock
 from clarion.aws import client
 from clarion.principal import Principal
 from clarion.scopes import FINE_SCOPES
@@ -190,3 +191,35 @@ def answered(operation: str, answers: list[Callable[[dict[str, Any]], dict[str, 
         yield
     finally:
         events.unregister(f"before-call.dynamodb.{operation}", unique_id=hook)
+
+
+class StillClock:
+    """The layer's time source (`clarion.clock.use`), at `moment` until the test moves it; with `step`, each read of
+    the time first moves it `step` seconds (timestamps written one after another then differ)."""
+
+    def __init__(self, moment: datetime | float, step: float = 0.0) -> None:
+        self.now = moment.timestamp() if isinstance(moment, datetime) else float(moment)
+        self.step = step
+
+    def time(self) -> float:
+        self.now += self.step
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, delta: timedelta | None = None, **parts: float) -> None:
+        self.now += (delta or timedelta(**parts)).total_seconds()
+
+
+@pytest.fixture
+def use_clock() -> Iterator[Callable[..., StillClock]]:
+    """`use_clock(moment, step=0)`: a StillClock is the layer's time source until the test ends."""
+
+    def use(moment: datetime | float, step: float = 0.0) -> StillClock:
+        source = StillClock(moment, step)
+        clock.use(source)
+        return source
+
+    yield use
+    clock.use(None)

@@ -19,30 +19,14 @@ from clarion.inbox.repository import InboxRepository
 from clarion.principal import Principal
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.records import DeliveryRecords, new_record
+from tests.unit.conftest import StillClock
 
 START = datetime(2027, 5, 10, 9, 0, tzinfo=UTC)
 
 
-class FrozenClock:
-    def __init__(self) -> None:
-        self.now = START.timestamp()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta).total_seconds()
-
-
 @pytest.fixture(autouse=True)
-def frozen_clock(memory_tables):
-    source = FrozenClock()
-    clock.use(source)
-    yield source
-    clock.use(None)
+def frozen_clock(memory_tables, use_clock) -> StillClock:
+    return use_clock(START)
 
 
 @pytest.fixture

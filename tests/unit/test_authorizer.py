@@ -5,29 +5,16 @@ import uuid
 
 import pytest
 
-from clarion import clock
 from clarion.auth import authorizer
 from clarion.clients import keys, service
 from clarion.ids import new_id
 from clarion.principal import Principal
 from clarion.scopes import ROUTE_SCOPES
 from clarion.settings import settings
+from tests.unit.conftest import StillClock
 
 LIST_CLIENTS = "GET /v1/clients"
 TRIGGER = "POST /v1/events/trigger"
-
-
-class FrozenClock:
-    """A time source that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 @pytest.fixture(autouse=True)
@@ -38,11 +25,8 @@ def _tables(memory_tables):
 
 
 @pytest.fixture
-def frozen_clock():
-    source = FrozenClock()
-    clock.use(source)
-    yield source
-    clock.use(None)
+def frozen_clock(use_clock) -> StillClock:
+    return use_clock(1_800_000_000.0)
 
 
 def issue(scopes: list[str], *, environment_id: str | None = None, rate_limits=None) -> tuple[str, str, str]:

@@ -20,30 +20,14 @@ from clarion.inbox.repository import InboxRepository
 from clarion.settings import settings
 from clarion.store.keys import INBOX_MESSAGE_PREFIX, inbox_pk
 from clarion.store.records import DeliveryRecords, new_record
+from tests.unit.conftest import StillClock
 
 START = datetime(2027, 3, 1, 12, 30, tzinfo=UTC)
 
 
-class FrozenClock:
-    def __init__(self) -> None:
-        self.now = START.timestamp()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta).total_seconds()
-
-
 @pytest.fixture(autouse=True)
-def frozen_clock(memory_tables):
-    source = FrozenClock()
-    clock.use(source)
-    yield source
-    clock.use(None)
+def frozen_clock(memory_tables, use_clock) -> StillClock:
+    return use_clock(START)
 
 
 # Expired inbox messages

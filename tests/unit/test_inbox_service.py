@@ -21,30 +21,14 @@ from clarion.inbox.repository import InboxRepository
 from clarion.inbox.storage import EXPIRY_SHARDS, STORAGE_ATTRIBUTES, expiry_hour, message_expiry_key
 from clarion.principal import Principal
 from clarion.subscribers.repository import SubscribersRepository
+from tests.unit.conftest import StillClock
 
 START = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
-class FrozenClock:
-    def __init__(self) -> None:
-        self.now = START.timestamp()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta).total_seconds()
-
-
 @pytest.fixture(autouse=True)
-def frozen_clock(memory_tables):
-    source = FrozenClock()
-    clock.use(source)
-    yield source
-    clock.use(None)
+def frozen_clock(memory_tables, use_clock) -> StillClock:
+    return use_clock(START)
 
 
 class Inbox:

@@ -4,7 +4,6 @@ local time of day across DST (local_time), state machines, snapshots and runs st
 API's cancel, list and track (service)."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,33 +29,15 @@ from clarion.settings import settings
 from clarion.store.keys import hits_pk
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.service import create_subscriber
+from tests.unit.conftest import StillClock
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 EMAIL = {"channel": "email", "content": {"subject": "Hi", "body": "<p>hi</p>"}}
 
 
-class StillClock:
-    """The layer's time source, moved only by the test."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.now = moment.timestamp()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta.total_seconds()
-
-
 @pytest.fixture
-def still() -> Iterator[StillClock]:
-    source = StillClock(NOW)
-    clock.use(source)
-    yield source
-    clock.use(None)
+def still(use_clock) -> StillClock:
+    return use_clock(NOW)
 
 
 @pytest.fixture(autouse=True)

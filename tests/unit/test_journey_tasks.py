@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from clarion import clock
 from clarion.aws import client
 from clarion.campaigns import service as campaigns
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
@@ -29,6 +28,7 @@ from clarion.store.preferences import PreferencesRepository
 from clarion.store.records import DeliveryRecords
 from clarion.subscribers.models import CreateSubscriberRequest, SubscriberFields
 from clarion.subscribers.service import create_subscriber, update_subscriber
+from tests.unit.conftest import StillClock
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)  # 07:00 in New York (EST): US clocks go forward on the 14th
 
@@ -40,28 +40,9 @@ def email(step_id: str, subject: str = "Hello", **fields: Any) -> dict[str, Any]
 EXIT = {"id": "bye", "type": "exit"}
 
 
-class StillClock:
-    """The layer's time source, moved only by the test."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.now = moment.timestamp()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta.total_seconds()
-
-
 @pytest.fixture
-def still() -> Iterator[StillClock]:
-    source = StillClock(NOW)
-    clock.use(source)
-    yield source
-    clock.use(None)
+def still(use_clock) -> StillClock:
+    return use_clock(NOW)
 
 
 @pytest.fixture(autouse=True)

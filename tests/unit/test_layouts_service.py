@@ -3,13 +3,11 @@ layout is the default, one default always, the default and layouts campaigns nam
 unique in the environment) and a campaign step previewed as the dispatcher would render it, in its layout."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from clarion import clock
 from clarion.campaigns.models import CreateCampaignRequest
 from clarion.campaigns.service import create_campaign
 from clarion.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
@@ -21,30 +19,15 @@ from clarion.settings import settings
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.layouts import LayoutsRepository
 from clarion.subscribers.repository import SubscribersRepository
+from tests.unit.conftest import StillClock
 
 CONTENT = "<html><header>{{ payload.brand }}</header>{{{body}}}<footer>{{ subscriber.firstName }}</footer></html>"
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC).timestamp()
 
 
-class SteppingClock:
-    """A clock that moves one second each time it is read: layouts created one after another have distinct times."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def time(self) -> float:
-        self.now += 1
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
-def stepping_clock() -> Iterator[None]:
-    clock.use(SteppingClock())
-    yield
-    clock.use(None)
+def stepping_clock(use_clock) -> StillClock:
+    return use_clock(START, step=1)  # layouts created one after another have distinct times
 
 
 @pytest.fixture

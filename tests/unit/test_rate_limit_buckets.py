@@ -3,7 +3,6 @@ from the settings, cost, burst, refill over the window, Retry-After and the head
 
 import pytest
 
-from clarion import clock
 from clarion.dynamo import DynamoTable
 from clarion.ids import new_id
 from clarion.limits import buckets, take_tokens
@@ -20,27 +19,13 @@ SECONDS_PER_TOKEN = WINDOW // LIMIT
 GLOBAL_ROUTE = next(route for route, kind in ROUTE_CLASSES.items() if kind is RouteClass.GLOBAL)
 
 
-class FrozenClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
-def frozen_clock(memory_tables, monkeypatch):
+def frozen_clock(memory_tables, monkeypatch, use_clock):
     monkeypatch.setenv("RATE_LIMIT_WINDOW_SECONDS", str(WINDOW))
     monkeypatch.setenv("RATE_LIMIT_BURST_PERCENT", str(BURST_PERCENT))
     monkeypatch.setenv("RATE_LIMIT_GLOBAL", str(LIMIT))
     settings.cache_clear()
-    source = FrozenClock()
-    clock.use(source)
-    yield source
-    clock.use(None)
+    yield use_clock(1_800_000_000.0)
     settings.cache_clear()
 
 

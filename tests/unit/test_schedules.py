@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from clarion import clock
 from clarion.aws import client
 from clarion.campaigns import service as campaigns
 from clarion.campaigns.dispatch import dispatch
@@ -30,6 +29,7 @@ from clarion.store.schedules import SchedulesRepository
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.subscribers.service import create_subscriber
+from tests.unit.conftest import StillClock
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)  # a Wednesday; US clocks go forward on the 14th, EU's on the 28th
 EMAIL = {"channel": "email", "content": {"subject": "Hi", "body": "<p>hello</p>"}}
@@ -37,28 +37,9 @@ QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:dispatch"
 ROLE_ARN = "arn:aws:iam::123456789012:role/scheduler"
 
 
-class StillClock:
-    """The layer's time source, moved only by the test."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.now = moment.timestamp()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta.total_seconds()
-
-
 @pytest.fixture
-def still() -> Iterator[StillClock]:
-    source = StillClock(NOW)
-    clock.use(source)
-    yield source
-    clock.use(None)
+def still(use_clock) -> StillClock:
+    return use_clock(NOW)
 
 
 @pytest.fixture(autouse=True)

@@ -6,34 +6,18 @@ import uuid
 
 import pytest
 
-from clarion import clock
 from clarion.dynamo import Expression
 from clarion.store import keys
 from clarion.store.records import SENDING_SHARDS, DeliveryRecords, new_record, sending_key
+from tests.unit.conftest import StillClock
 
 MOMENT = 1_772_668_799.5  # 2026-03-04T23:59:59.500Z, half a second before a new day
 DAY = 24 * 3600
 
 
-class FixedTime:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def time_now():
-    fixed = FixedTime(MOMENT)
-    clock.use(fixed)
-    yield fixed
-    clock.use(None)
+def time_now(use_clock) -> StillClock:
+    return use_clock(MOMENT)
 
 
 @pytest.fixture

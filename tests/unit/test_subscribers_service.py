@@ -3,13 +3,11 @@ except email), delete, bulk upsert, provider credentials, online status and the 
 environment only."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from clarion import clock
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.principal import Principal
 from clarion.settings import settings
@@ -24,30 +22,14 @@ from clarion.subscribers.models import (
     UpdateSubscriberRequest,
 )
 from clarion.subscribers.repository import SubscribersRepository
+from tests.unit.conftest import StillClock
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC).timestamp()
 
 
-class SteppingClock:
-    """A clock that moves one second each time it is read, so every timestamp the service writes is distinct."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def time(self) -> float:
-        self.now += 1
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
-def stepping_clock() -> Iterator[SteppingClock]:
-    source = SteppingClock()
-    clock.use(source)
-    yield source
-    clock.use(None)
+def stepping_clock(use_clock) -> StillClock:
+    return use_clock(START, step=1)  # every timestamp the service writes is distinct
 
 
 @pytest.fixture
