@@ -235,11 +235,14 @@ class DynamoTable:
             raise
         return from_item(response["Attributes"])
 
-    def offset_page(self, index: str, key: Item, *, offset: int, limit: int) -> tuple[list[Item], bool]:
-        """Items `offset` to `offset + limit` of a keys-only index partition, in index order, and whether more
-        follow. Skipping reads keys only (a few bytes each); only the page's items are read in full."""
+    def offset_page(
+        self, index: str, key: Item, *, offset: int, limit: int, newest_first: bool = False
+    ) -> tuple[list[Item], bool]:
+        """Items `offset` to `offset + limit` of a keys-only index partition, in index order (reversed when
+        `newest_first`), and whether more follow. Skipping reads keys only (a few bytes each); only the page's items
+        are read in full."""
         ((name, value),) = key.items()
-        params: dict[str, Any] = {"TableName": self.name, "IndexName": index}
+        params: dict[str, Any] = {"TableName": self.name, "IndexName": index, "ScanIndexForward": not newest_first}
         params |= Expression("#k = :k", {"#k": name}, {":k": value}).params("KeyConditionExpression")
         wanted = offset + limit + 1
         pages = self._pages(params, {"MaxItems": wanted, "PageSize": min(1000, wanted)})

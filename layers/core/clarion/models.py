@@ -22,6 +22,8 @@ TopicKey = Annotated[str, _PathKey]
 """An application's own key for a topic."""
 TransactionId = Annotated[str, _PathKey]
 """A trigger's transaction id: the caller's, or generated."""
+TenantIdentifier = Annotated[str, _PathKey]
+"""An application's own identifier for a tenant (Novu's tenant `identifier`)."""
 
 
 def _iso_day(value: Any) -> Any:

@@ -95,6 +95,20 @@ ROUTE_SCOPES: dict[str, str] = {
     "PATCH /v1/subscribers/{subscriberId}/credentials": "update:profile",
     "DELETE /v1/subscribers/{subscriberId}/credentials/{providerId}": "update:profile",
     "PATCH /v1/subscribers/{subscriberId}/online-status": "update:profile",
+    # functions/tenants/override_routes.py
+    "POST /v1/workflow-overrides": "create:workflow_override",
+    "GET /v1/workflow-overrides": "list:workflow_override",
+    "GET /v1/workflow-overrides/{overrideId}": "info:workflow_override",
+    "GET /v1/workflow-overrides/workflows/{workflowId}/tenants/{tenantId}": "info:workflow_override",
+    "PUT /v1/workflow-overrides/{overrideId}": "update:workflow_override",
+    "PUT /v1/workflow-overrides/workflows/{workflowId}/tenants/{tenantId}": "update:workflow_override",
+    "DELETE /v1/workflow-overrides/{overrideId}": "delete:workflow_override",
+    # functions/tenants/tenant_routes.py
+    "POST /v1/tenants": "create:tenant",
+    "GET /v1/tenants": "list:tenant",
+    "GET /v1/tenants/{identifier}": "info:tenant",
+    "PATCH /v1/tenants/{identifier}": "update:tenant",
+    "DELETE /v1/tenants/{identifier}": "delete:tenant",
     # functions/topics/topic_routes.py
     "POST /v1/topics": "create:topic",
     "GET /v1/topics": "list:topic",
@@ -203,6 +217,20 @@ ROUTE_CLASSES: dict[str, str] = {
     "PATCH /v1/subscribers/{subscriberId}/credentials": "configuration",
     "DELETE /v1/subscribers/{subscriberId}/credentials/{providerId}": "configuration",
     "PATCH /v1/subscribers/{subscriberId}/online-status": "configuration",
+    # functions/tenants/override_routes.py
+    "POST /v1/workflow-overrides": "configuration",
+    "GET /v1/workflow-overrides": "global",
+    "GET /v1/workflow-overrides/{overrideId}": "global",
+    "GET /v1/workflow-overrides/workflows/{workflowId}/tenants/{tenantId}": "global",
+    "PUT /v1/workflow-overrides/{overrideId}": "configuration",
+    "PUT /v1/workflow-overrides/workflows/{workflowId}/tenants/{tenantId}": "configuration",
+    "DELETE /v1/workflow-overrides/{overrideId}": "configuration",
+    # functions/tenants/tenant_routes.py
+    "POST /v1/tenants": "configuration",
+    "GET /v1/tenants": "global",
+    "GET /v1/tenants/{identifier}": "global",
+    "PATCH /v1/tenants/{identifier}": "configuration",
+    "DELETE /v1/tenants/{identifier}": "configuration",
     # functions/topics/topic_routes.py
     "POST /v1/topics": "configuration",
     "GET /v1/topics": "global",

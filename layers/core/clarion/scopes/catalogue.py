@@ -32,6 +32,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "create:topic": "Create a topic",
             "create:integration": "Create a provider integration",
             "create:layout": "Create a layout",
+            "create:tenant": "Create a tenant",
+            "create:workflow_override": "Override a workflow for a tenant",
             "batch_create:tag": "Create a batch of new tags",
             "batch_create:attribute": "Create a batch of new attributes",
             "batch_create:profile": "Create or update a batch of user profiles",
@@ -43,6 +45,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "update:topic": "Rename a topic and change its subscribers",
             "update:integration": "Update a provider integration",
             "update:layout": "Update a layout",
+            "update:tenant": "Change a tenant's name, data or identifier",
+            "update:workflow_override": "Change a tenant's override of a workflow",
             "update:message": "Mark in-app messages seen, read or acted upon",
             "delete:segment": "Delete a segment",
             "delete:list": "Delete a user list",
@@ -50,6 +54,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "delete:topic": "Delete a topic",
             "delete:integration": "Delete a provider integration",
             "delete:layout": "Delete a layout",
+            "delete:tenant": "Delete a tenant and its workflow overrides",
+            "delete:workflow_override": "Delete a workflow override",
             "delete:message": "Delete a message",
             "list:campaign": "List created campaigns",
             "list:device": "List the devices using your application",
@@ -71,6 +77,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "list:topic": "List topics and their subscribers",
             "list:integration": "List provider integrations",
             "list:layout": "List layouts",
+            "list:tenant": "List tenants",
+            "list:workflow_override": "List workflow overrides",
             "list:message": "List messages, notifications and the in-app feed",
             "info:campaign": "Get information on a single campaign",
             "info:device": "Get details on a single device using your application",
@@ -83,6 +91,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "info:topic": "Get a topic and check a subscriber's membership",
             "info:integration": "Get a provider integration",
             "info:layout": "Get a layout",
+            "info:tenant": "Get a tenant",
+            "info:workflow_override": "Get a workflow override",
             "info:message": "Get a message, a notification or its execution details",
         },
     ),
@@ -132,6 +142,14 @@ _PROFILE_WRITE = ("create:profile", "update:profile", "delete:profile", "batch_c
 _LISTS = ("create:list", "update:list", "delete:list", "list:list", "info:list", "list:list_item")
 _CAMPAIGN_READ = ("list:campaign", "info:campaign")
 _TASKS = ("list:task", "info:task")
+_TENANTS = ("create:tenant", "update:tenant", "delete:tenant", "list:tenant", "info:tenant")
+_WORKFLOW_OVERRIDES = (
+    "create:workflow_override",
+    "update:workflow_override",
+    "delete:workflow_override",
+    "list:workflow_override",
+    "info:workflow_override",
+)
 
 # Coarse per-tool scopes of the app-directory spec; viber, crm and pop_ups have no Clarion tool behind them.
 BUNDLES: dict[str, tuple[str, ...]] = {
@@ -148,6 +166,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "delete:layout",
         "list:layout",
         "info:layout",
+        *_TENANTS,
+        *_WORKFLOW_OVERRIDES,
     ),
     "smtp": (
         "campaign:trigger",
@@ -183,6 +203,9 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "campaign:start",
         "campaign:stop",
         "campaign:cancel_journey",
+        *_WORKFLOW_OVERRIDES,
+        "list:tenant",
+        "info:tenant",
     ),
     "verifier_service": (*_PROFILE_READ, *_TASKS, "export", "file:download"),
     "chatbots": (*_PROFILE_READ, "list:integration", "info:integration", "list:message", "campaign:trigger"),

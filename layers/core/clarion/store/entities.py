@@ -365,3 +365,38 @@ class InboxMessage(TypedDict):
     expireAt: str
     createdAt: str
     updatedAt: str
+
+
+class Tenant(TypedDict):
+    """SubscribersTable `ENV#<env>#TENANT#<identifier>` / `TENANT`: a Novu tenant (its `_id` partition holds the
+    pointer back to it and its workflow overrides)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    listPk: NotRequired[str]
+    listSk: NotRequired[str]
+    _id: str
+    identifier: str
+    name: NotRequired[str]
+    data: NotRequired[dict[str, Any]]
+    version: int
+    createdAt: str
+    updatedAt: str
+
+
+class WorkflowOverride(TypedDict):
+    """SubscribersTable `ENV#<env>#TENANT_ID#<tenantId>` / `OVERRIDE#<campaignId>`: what a tenant changes of one
+    workflow (campaign) for its triggers."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    listPk: NotRequired[str]
+    listSk: NotRequired[str]
+    _id: str
+    _tenantId: str
+    _workflowId: str
+    active: bool
+    preferenceSettings: dict[str, bool]
+    version: int
+    createdAt: str
+    updatedAt: str

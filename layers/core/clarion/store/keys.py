@@ -334,3 +334,53 @@ def rollup_sk(day: str) -> str:
 def journey_snapshot_sk(campaign_id: str, version: int) -> str:
     """The immutable snapshot of a journey at a version, which its Lambda tasks read."""
     return f"JOURNEY#{campaign_id}#V#{version}"
+
+
+# SubscribersTable: Novu's tenants and their workflow overrides
+
+TENANT_SK = "TENANT"
+"""The sort key of a tenant's item, and of the pointer to it from its `_id`."""
+TENANTS_COUNTER_SK = "COUNT#TENANTS"
+"""An environment's tenant count, in its counters partition."""
+WORKFLOW_OVERRIDES_COUNTER_SK = "COUNT#WORKFLOW_OVERRIDES"
+"""An environment's workflow override count, in its counters partition."""
+WORKFLOW_OVERRIDE_SK = "WORKFLOW_OVERRIDE"
+"""The sort key of the pointer to a workflow override from its `_id`."""
+WORKFLOW_OVERRIDE_PREFIX = "OVERRIDE#"
+"""Sort-key prefix of a tenant's workflow overrides, in its `_id` partition."""
+
+
+def tenant_pk(environment_id: str, identifier: str) -> str:
+    """A tenant's partition, by the identifier every tenant route and trigger names it by."""
+    return f"{environment_pk(environment_id)}#TENANT#{identifier}"
+
+
+def tenant_id_pk(environment_id: str, tenant_id: str) -> str:
+    """The partition of a tenant's `_id`: the pointer to its identifier and its workflow overrides (renaming the
+    tenant moves neither)."""
+    return f"{environment_pk(environment_id)}#TENANT_ID#{tenant_id}"
+
+
+def tenants_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's tenants (sort key: `created_sk`)."""
+    return f"{environment_pk(environment_id)}#TENANTS"
+
+
+def workflow_override_sk(campaign_id: str) -> str:
+    """A tenant's override of one workflow (campaign), in the tenant's `_id` partition."""
+    return f"{WORKFLOW_OVERRIDE_PREFIX}{campaign_id}"
+
+
+def workflow_override_pk(environment_id: str, override_id: str) -> str:
+    """The partition of the pointer from a workflow override's `_id` to its tenant and workflow."""
+    return f"{environment_pk(environment_id)}#WORKFLOW_OVERRIDE#{override_id}"
+
+
+def workflow_overrides_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's workflow overrides (sort key: `created_sk`)."""
+    return f"{environment_pk(environment_id)}#WORKFLOW_OVERRIDES"
+
+
+def created_sk(created_at: str, item_id: str) -> str:
+    """A ListIndex sort key in creation order (ISO 8601 UTC sorts as text), the id breaking ties."""
+    return f"{created_at}#{item_id}"

@@ -1,0 +1,137 @@
+"""Tenants in SubscribersTable (keys in clarion.store.keys, why in docs/data-model.md).
+
+ENV#<env>#TENANT#<identifier>   TENANT     the tenant: _id, identifier, name, data, version, createdAt, updatedAt
+ENV#<env>#TENANT_ID#<tenantId>  TENANT     the pointer from its _id (`identifier`): workflow overrides name the _id
+ENV#<env>#COUNTERS              COUNT#TENANTS  `total`: Novu's totalCount in one read
+The tenant carries ListIndex keys (`ENV#<env>#TENANTS`, `<createdAt>#<_id>`): the list pages newest first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    cancellation_reasons,
+    is_transaction_cancelled,
+)
+from clarion.settings import settings
+from clarion.store.keys import (
+    TENANT_SK,
+    TENANTS_COUNTER_SK,
+    counters_pk,
+    created_sk,
+    tenant_id_pk,
+    tenant_pk,
+    tenants_list_pk,
+)
+from clarion.subscribers.indexes import LIST_INDEX
+
+if TYPE_CHECKING:
+    from clarion.store.entities import Tenant
+
+
+class TenantsRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().subscribers_table)
+
+    def get(self, environment_id: str, identifier: str) -> Tenant | None:
+        return cast("Tenant | None", self.table.get(tenant_pk(environment_id, identifier), TENANT_SK, consistent=True))
+
+    def identifier_of(self, environment_id: str, tenant_id: str) -> str | None:
+        """The identifier of the tenant whose `_id` this is, if it exists."""
+        pointer = self.table.get(tenant_id_pk(environment_id, tenant_id), TENANT_SK, consistent=True)
+        return pointer["identifier"] if pointer else None
+
+    def count(self, environment_id: str) -> int:
+        counter = self.table.get(counters_pk(environment_id), TENANTS_COUNTER_SK)
+        return int(counter["total"]) if counter else 0
+
+    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Tenant], bool]:
+        """Tenants `offset` to `offset + limit`, newest first, and whether more follow."""
+        partition = {"listPk": tenants_list_pk(environment_id)}
+        page = self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit, newest_first=True)
+        return cast("tuple[list[Tenant], bool]", page)
+
+    def create(self, environment_id: str, tenant: Tenant) -> bool:
+        """Stores a new tenant, its pointer and its count; False (nothing written) when the identifier is taken."""
+        operations = [
+            self.table.put_op(self._item(environment_id, tenant), NEW_ITEM),
+            self.table.put_op(self._pointer(environment_id, tenant)),
+            self._count_op(environment_id, 1),
+        ]
+        return first_refused(self.table, operations) is None
+
+    def replace(self, environment_id: str, stored: Tenant, changed: Tenant) -> str | None:
+        """Writes `changed` over `stored` if it is still the version read (a new identifier moves the item and its
+        pointer follows); None when written, else what refused it: "changed" (it changed or went meanwhile) or
+        "identifier" (the new identifier is taken)."""
+        changed = changed | {"version": stored["version"] + 1}
+        if changed["identifier"] == stored["identifier"]:
+            written = self.table.put(self._item(environment_id, changed), same_version(stored["version"]))
+            return None if written else "changed"
+        operations = [
+            versioned_delete(self.table, tenant_pk(environment_id, stored["identifier"]), TENANT_SK, stored["version"]),
+            self.table.put_op(self._item(environment_id, changed), NEW_ITEM),
+            self.table.put_op(self._pointer(environment_id, changed)),
+        ]
+        refused = first_refused(self.table, operations)
+        return None if refused is None else ("changed", "identifier")[refused]
+
+    def delete(self, environment_id: str, tenant: Tenant) -> bool:
+        """Deletes the tenant, its pointer and its count if it is still the version read; False otherwise."""
+        operations = [
+            versioned_delete(self.table, tenant_pk(environment_id, tenant["identifier"]), TENANT_SK, tenant["version"]),
+            self.table.delete_op(tenant_id_pk(environment_id, tenant["_id"]), TENANT_SK),
+            self._count_op(environment_id, -1),
+        ]
+        return first_refused(self.table, operations) is None
+
+    @staticmethod
+    def _item(environment_id: str, tenant: Tenant) -> dict[str, Any]:
+        return {
+            **tenant,
+            "pk": tenant_pk(environment_id, tenant["identifier"]),
+            "sk": TENANT_SK,
+            "listPk": tenants_list_pk(environment_id),
+            "listSk": created_sk(tenant["createdAt"], tenant["_id"]),
+        }
+
+    @staticmethod
+    def _pointer(environment_id: str, tenant: Tenant) -> dict[str, Any]:
+        return {"pk": tenant_id_pk(environment_id, tenant["_id"]), "sk": TENANT_SK, "identifier": tenant["identifier"]}
+
+    def _count_op(self, environment_id: str, change: int) -> dict[str, Any]:
+        return self.table.update_op(counters_pk(environment_id), TENANTS_COUNTER_SK, add_to_total(change))
+
+
+def add_to_total(change: int) -> Expression:
+    """A counter's update (counters_pk): `total` changed by `change`."""
+    return Expression("ADD #total :change", {"#total": "total"}, {":change": change})
+
+
+def same_version(version: int) -> Expression:
+    """The condition of a write over the item as it was read."""
+    return Expression("version = :version", values={":version": version})
+
+
+def versioned_delete(table: DynamoTable, pk: str, sk: str, version: int) -> dict[str, Any]:
+    """A transaction's delete of the item as it was read."""
+    operation = table.delete_op(pk, sk)
+    operation["Delete"] |= same_version(version).params("ConditionExpression")
+    return operation
+
+
+def first_refused(table: DynamoTable, operations: list[dict[str, Any]]) -> int | None:
+    """Writes every operation, or none: then the index of the first one whose condition failed."""
+    try:
+        table.transact(operations)
+    except Exception as error:
+        reasons = cancellation_reasons(error) if is_transaction_cancelled(error) else []
+        if CONDITION_FAILED in reasons:
+            return reasons.index(CONDITION_FAILED)
+        raise
+    return None
