@@ -39,6 +39,7 @@ from clarion.settings import settings
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.subscribers.service import create_subscriber
+from clarion.tenants.repository import TenantsRepository
 
 EMAIL_STEP = {"channel": "email", "content": {"subject": "Hi {{ payload.code }}", "body": "<p>Hi</p>"}}
 
@@ -171,9 +172,10 @@ def test_the_tenant_travels_with_the_job_and_is_kept_on_the_notification(caller)
     sent = campaign(caller)
     trigger_event(caller, event(sent["identifier"], "ada", tenant="acme", transactionId="tx-4"))
     (job,) = queued_jobs()
-    assert job.tenant == {"identifier": "acme"}
+    tenant = TenantsRepository().get(caller.environment_id, "acme")  # created by the trigger, as Novu does
+    assert tenant is not None and job.tenant == {"_id": tenant["_id"], "identifier": "acme"}
     stored = Notifications().get(caller.environment_id, "tx-4")
-    assert stored is not None and stored["tenant"] == {"identifier": "acme"}
+    assert stored is not None and stored["tenant"] == job.tenant
 
 
 def test_overrides_naming_an_unknown_integration_are_refused_before_anything_changes(caller):
@@ -321,7 +323,6 @@ def test_a_dispatch_job_is_refused_when_no_dispatch_queue_is_configured(memory_t
 @pytest.mark.parametrize(
     ("tenant", "expected"),
     [
-        (None, None),
         ("acme", {"identifier": "acme"}),
         (
             {"identifier": "acme", "name": "Acme", "data": {"plan": "pro"}, "other": 1},
@@ -329,8 +330,15 @@ def test_a_dispatch_job_is_refused_when_no_dispatch_queue_is_configured(memory_t
         ),
     ],
 )
-def test_a_tenant_is_an_identifier_or_its_known_fields(tenant: Any, expected: Any):
-    assert trigger_extras.tenant_of(tenant) == expected
+def test_a_tenant_is_an_identifier_or_its_known_fields(caller, tenant: Any, expected: Any):
+    given = EventTriggerRequest.model_validate({"name": "n", "to": "ada", "tenant": tenant}).tenant
+    seen, workflow_override = trigger_extras.tenant_of(caller.environment_id, given, new_id())
+    assert seen is not None and seen == {"_id": seen["_id"]} | expected
+    assert workflow_override is None
+
+
+def test_a_trigger_without_a_tenant_reads_none(caller):
+    assert trigger_extras.tenant_of(caller.environment_id, None, new_id()) == (None, None)
 
 
 def test_a_job_carries_only_the_extras_the_trigger_named():

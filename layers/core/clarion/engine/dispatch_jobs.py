@@ -33,6 +33,7 @@ class AudienceJob(Model):
     actor: dict[str, Any] | None = None  # the trigger's extras (clarion.engine.trigger_extras)
     tenant: dict[str, Any] | None = None
     overrides: dict[str, Any] | None = None
+    workflowOverride: dict[str, Any] | None = None
 
     def context(self) -> TriggerContext:
         """What each recipient's records are built from (one object for the whole job: see integrations.selection)."""

@@ -153,8 +153,8 @@ def recipient_records(
     records: list[entities.DeliveryRecord] = []
     for job, subscriber_id in recipients:
 
-        def allowed(subscriber_id: str = subscriber_id) -> dict[str, bool]:
-            return allowed_channels(campaign, preferences.get(subscriber_id, []))
+        def allowed(subscriber_id: str = subscriber_id, job: TriggerContext = job) -> dict[str, bool]:
+            return allowed_channels(campaign, preferences.get(subscriber_id, []), job.get("workflowOverride"))
 
         records += records_for(job, campaign, subscriber_id, profiles.get(subscriber_id), allowed)
     return records

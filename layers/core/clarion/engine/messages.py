@@ -64,10 +64,13 @@ def _record(
     allowed: Any,
 ) -> entities.DeliveryRecord:
     channel = step["channel"]
+    inactive = trigger_extras.inactive_override(job)
+    if inactive:
+        return _closed(base, "filtered", inactive)
     if profile is None:
         return _closed(base, "skipped", "no such subscriber")
     if not allowed.get(channel, True):
-        return _closed(base, "filtered", f"the subscriber's preferences turn {channel} off for this campaign")
+        return _closed(base, "filtered", trigger_extras.filtered_reason(job, channel))
     to = address_for(channel, profile)
     if to is None:
         return _closed(base, "skipped", NO_ADDRESS[channel])

@@ -5,9 +5,10 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 from typing_extensions import TypedDict  # pydantic validates these (clarion.engine.dispatch_jobs): typing's needs 3.12
 
-from clarion.models import Model, Request, SubscriberId, TopicKey, TransactionId
+from clarion.models import Model, Request, SubscriberId, TenantIdentifier, TopicKey, TransactionId
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Timezone
+from clarion.tenants.models import TriggerTenant
 
 MAX_RECIPIENTS = 100  # Novu: "Maximum number of recipients can be 100"
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -120,8 +121,10 @@ class EventTriggerRequest(Request):
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
     )
-    tenant: str | dict[str, Any] | None = Field(
-        default=None, description="A tenant identifier or {identifier, name, data}; templates see it as `tenant`"
+    tenant: TenantIdentifier | TriggerTenant | None = Field(
+        default=None,
+        description="A tenant identifier or {identifier, name, data}: created when new, updated when they differ; "
+        "templates see the stored tenant as `tenant`",
     )
 
 
@@ -141,8 +144,10 @@ class BroadcastRequest(Request):
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
     )
-    tenant: str | dict[str, Any] | None = Field(
-        default=None, description="A tenant identifier or {identifier, name, data}; templates see it as `tenant`"
+    tenant: TenantIdentifier | TriggerTenant | None = Field(
+        default=None,
+        description="A tenant identifier or {identifier, name, data}: created when new, updated when they differ; "
+        "templates see the stored tenant as `tenant`",
     )
 
 
@@ -187,6 +192,9 @@ class TriggerContext(TypedDict):
     actor: NotRequired[dict[str, Any]]
     tenant: NotRequired[dict[str, Any]]
     overrides: NotRequired[dict[str, Any]]
+    workflowOverride: NotRequired[
+        dict[str, Any]
+    ]  # the tenant's override of the campaign: {_id, active, preferenceSettings}
     digest: NotRequired[dict[str, Any]]  # a journey's digest: its {events, count}
 
 

@@ -3,7 +3,9 @@ carried by the dispatch job to every record.
 
 - `actor`: a subscriberId or a subscriber object (upserted with the recipients); templates see its public fields
   as `actor`, and in-app messages carry it (Novu's `actor` and `actorSubscriber`).
-- `tenant`: an identifier or {identifier, name, data}; templates see it as `tenant`, the notification records it.
+- `tenant`: an identifier or {identifier, name, data}: created when new, its name and data updated when the trigger
+  gives others (Novu's ProcessTenant); templates see the stored tenant as `tenant`, the notification records it, and
+  the tenant's override of the campaign (`workflowOverride`, one read) goes with the job for the engine to apply.
 - `overrides`, as Novu v1 has them: `email` (from, senderName, replyTo, cc, bcc, text), `sms` (content), `fcm` /
   `apns` / `push` (title, body, data: merged over the step's); `email.integrationIdentifier` and
   `sms.integrationIdentifier` name the integration that sends (checked when the trigger is accepted);
@@ -19,12 +21,16 @@ from clarion.errors import ValidationFailed
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.templates.render import SUBSCRIBER_VARIABLES
+from clarion.tenants.models import TriggerTenant
+from clarion.tenants.overrides import override_for_trigger
+from clarion.tenants.service import tenant_for_trigger
 
 EMAIL_OVERRIDES = ("from", "senderName", "replyTo", "cc", "bcc", "text")
 PUSH_OVERRIDES = ("title", "body")
 PUSH_OVERRIDE_KEYS = ("fcm", "apns", "push")
 INTEGRATION_OVERRIDE_CHANNELS = ("email", "sms")  # Novu v1's IIntegrationOverride
-JOB_EXTRAS = ("actor", "tenant", "overrides")
+JOB_EXTRAS = ("actor", "tenant", "overrides", "workflowOverride")
+TENANT_VARIABLES = ("_id", "identifier", "name", "data")
 
 
 def actor_of(environment_id: str, actor: str | CreateSubscriberRequest | None) -> Item | None:
@@ -40,18 +46,47 @@ def _public_fields(fields: Mapping[str, Any]) -> Item:
     return {name: fields[name] for name in (*SUBSCRIBER_VARIABLES, "avatar") if fields.get(name) is not None}
 
 
-def tenant_of(tenant: str | dict[str, Any] | None) -> Item | None:
+def tenant_of(
+    environment_id: str, tenant: str | TriggerTenant | None, campaign_id: str
+) -> tuple[Item | None, Item | None]:
+    """The stored tenant a trigger names (created or updated as Novu does) as templates see it, and its override of
+    the campaign, if any: two reads per trigger, however many recipients."""
     if tenant is None:
-        return None
-    if isinstance(tenant, str):
-        return {"identifier": tenant}
-    return {name: tenant[name] for name in ("identifier", "name", "data") if name in tenant}
+        return None, None
+    stored = tenant_for_trigger(environment_id, tenant)
+    seen = {name: stored[name] for name in TENANT_VARIABLES if name in stored}  # type: ignore[literal-required]
+    return seen, override_for_trigger(environment_id, stored["_id"], campaign_id)
 
 
-def job_extras(actor: Item | None, tenant: Item | None, overrides: dict[str, Any] | None) -> Item:
+def job_extras(
+    actor: Item | None,
+    tenant: Item | None,
+    overrides: dict[str, Any] | None,
+    workflow_override: Item | None = None,
+) -> Item:
     """What the dispatch job carries of them (nothing when the trigger named none)."""
-    extras: Item = {"actor": actor, "tenant": tenant, "overrides": overrides}
+    extras: Item = {"actor": actor, "tenant": tenant, "overrides": overrides, "workflowOverride": workflow_override}
     return {name: value for name, value in extras.items() if value}
+
+
+def inactive_override(job: Mapping[str, Any]) -> str | None:
+    """Why nothing is sent, when the tenant's override of the campaign is inactive."""
+    override = job.get("workflowOverride")
+    if override is None or override.get("active", True):
+        return None
+    return f"the workflow override of tenant '{_tenant_identifier(job)}' is inactive: nothing is sent for the tenant"
+
+
+def filtered_reason(job: Mapping[str, Any], channel: str) -> str:
+    """Why a channel the preferences resolved to off is off: the tenant's override, or the subscriber's choice."""
+    settings = (job.get("workflowOverride") or {}).get("preferenceSettings") or {}
+    if settings.get(channel) is False:
+        return f"the workflow override of tenant '{_tenant_identifier(job)}' turns {channel} off"
+    return f"the subscriber's preferences turn {channel} off for this campaign"
+
+
+def _tenant_identifier(job: Mapping[str, Any]) -> str:
+    return str((job.get("tenant") or {}).get("identifier", ""))
 
 
 def extras_of(job: Mapping[str, Any]) -> Item:

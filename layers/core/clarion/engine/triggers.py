@@ -92,7 +92,9 @@ def trigger_event(
         entries = [profile.model_dump(exclude_unset=True) for profile in profiles.values()]
         subscribers.bulk_create_subscribers(caller, entries)
     targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
-    start_trigger(caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request, overrides))
+    start_trigger(
+        caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request, campaign, overrides)
+    )
     return TriggerEventResult(transactionId=transaction_id)
 
 
@@ -120,7 +122,9 @@ def broadcast(caller: Principal, request: BroadcastRequest) -> TriggerEventResul
     if isinstance(request.actor, CreateSubscriberRequest):
         subscribers.bulk_create_subscribers(caller, [request.actor.model_dump(exclude_unset=True)])
     everyone = Targets(subscriberIds=[], topicKeys=[], all=True)
-    start_trigger(caller, campaign, transaction_id, payload, everyone, extras=_extras(caller, request, overrides))
+    start_trigger(
+        caller, campaign, transaction_id, payload, everyone, extras=_extras(caller, request, campaign, overrides)
+    )
     return TriggerEventResult(transactionId=transaction_id)
 
 
@@ -166,9 +170,15 @@ def _checked_overrides(caller: Principal, request: EventTriggerRequest | Broadca
     return overrides
 
 
-def _extras(caller: Principal, request: EventTriggerRequest | BroadcastRequest, overrides: Item | None) -> Item:
+def _extras(
+    caller: Principal,
+    request: EventTriggerRequest | BroadcastRequest,
+    campaign: entities.Campaign,
+    overrides: Item | None,
+) -> Item:
     actor = trigger_extras.actor_of(caller.environment_id, request.actor)
-    return trigger_extras.job_extras(actor, trigger_extras.tenant_of(request.tenant), overrides)
+    tenant, workflow_override = trigger_extras.tenant_of(caller.environment_id, request.tenant, campaign["_id"])
+    return trigger_extras.job_extras(actor, tenant, overrides, workflow_override)
 
 
 def bounded_payload(payload: dict[str, Any], *, field: str) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def send(task: Task) -> None:
 
     def preferences() -> dict[str, bool]:
         items = {} if task.campaign.get("critical") else _preferences(environment_id, subscriber_id, run["campaignId"])
-        return allowed_channels(task.campaign, items.get(subscriber_id, []))
+        return allowed_channels(task.campaign, items.get(subscriber_id, []), job.get("workflowOverride"))
 
     [record] = records_for(job, task.campaign | {"steps": [task.step]}, subscriber_id, profile, preferences)
     record["_id"] = message_id(environment_id, transaction_id, subscriber_id, task.index + MAX_STEPS * visit)

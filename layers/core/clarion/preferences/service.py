@@ -3,7 +3,8 @@ Novu v1's preference operations built on the same rules, so the API shows what t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from clarion.clock import timestamp_now
 from clarion.errors import ClarionError, NotFound
@@ -33,17 +34,20 @@ class CriticalCampaign(ClarionError):
 
 
 def allowed_channels(
-    campaign: entities.CampaignVersion, preference_items: list[entities.Preference]
+    campaign: entities.CampaignVersion,
+    preference_items: list[entities.Preference],
+    workflow_override: Mapping[str, Any] | None = None,
 ) -> dict[str, bool]:
     """The channels a message of `campaign` may use for a subscriber with these preference items.
 
     A critical campaign uses every channel. Otherwise each channel starts from the campaign's default
-    (`preferenceSettings`, on when unset); the subscriber's global choice overrides it, and its choice for this
-    campaign overrides both. A level with `enabled: false` turns every channel off at that level.
+    (`preferenceSettings`, on when unset), which the trigger's tenant's `workflow_override` replaces where it sets
+    one (Novu's order); the subscriber's global choice overrides those, and its choice for this campaign overrides
+    all. A level with `enabled: false` turns every channel off at that level.
     """
     if campaign.get("critical"):
         return dict.fromkeys(CHANNELS, True)
-    defaults = campaign.get("preferenceSettings") or {}
+    defaults = (campaign.get("preferenceSettings") or {}) | ((workflow_override or {}).get("preferenceSettings") or {})
     allowed = {channel: bool(defaults.get(channel, True)) for channel in CHANNELS}
     levels = _by_key(preference_items)
     for level in (levels.get(GLOBAL_PREFERENCE_SK), levels.get(campaign_preference_sk(campaign["_id"]))):
