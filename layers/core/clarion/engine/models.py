@@ -5,10 +5,10 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 from typing_extensions import TypedDict  # pydantic validates these (clarion.engine.dispatch_jobs): typing's needs 3.12
 
-from clarion.models import Model, Request, SubscriberId, TenantIdentifier, TopicKey, TransactionId
+from clarion.models import Model, Request, SubscriberId, TopicKey, TransactionId
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Timezone
-from clarion.tenants.models import TriggerTenant
+from clarion.tenants.models import TenantGiven
 
 MAX_RECIPIENTS = 100  # Novu: "Maximum number of recipients can be 100"
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -121,7 +121,7 @@ class EventTriggerRequest(Request):
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
     )
-    tenant: TenantIdentifier | TriggerTenant | None = Field(
+    tenant: TenantGiven | None = Field(
         default=None,
         description="A tenant identifier or {identifier, name, data}: created when new, updated when they differ; "
         "templates see the stored tenant as `tenant`",
@@ -144,7 +144,7 @@ class BroadcastRequest(Request):
     actor: SubscriberId | CreateSubscriberRequest | None = Field(
         default=None, description="Who acted: a subscriberId or a subscriber (upserted); templates see it as `actor`"
     )
-    tenant: TenantIdentifier | TriggerTenant | None = Field(
+    tenant: TenantGiven | None = Field(
         default=None,
         description="A tenant identifier or {identifier, name, data}: created when new, updated when they differ; "
         "templates see the stored tenant as `tenant`",

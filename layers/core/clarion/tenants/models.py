@@ -1,8 +1,10 @@
 """Tenants and workflow overrides on the wire, in Novu v1's shapes."""
 
-from typing import Any
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, TypeAdapter, ValidatorFunctionWrapHandler, WrapValidator
 
 from clarion.models import Model, Name, ObjectId, Request, TenantIdentifier
 from clarion.subscribers.validation import CustomData
@@ -32,6 +34,24 @@ class TriggerTenant(Model):
     identifier: TenantIdentifier
     name: Name | None = None
     data: CustomData | None = None
+
+
+@cache
+def _identifier() -> TypeAdapter[str]:
+    return TypeAdapter(TenantIdentifier)
+
+
+def _tenant_given(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # each form validated as itself, so errors name `tenant` or `tenant.identifier`, not a member of the union
+    if isinstance(value, Mapping):
+        return TriggerTenant.model_validate(value)
+    if isinstance(value, str):
+        return _identifier().validate_python(value)
+    return handler(value)
+
+
+TenantGiven = Annotated[TenantIdentifier | TriggerTenant, WrapValidator(_tenant_given)]
+"""A trigger's `tenant`: an identifier, or {identifier, name, data}."""
 
 
 class _NovuIds(Model):
