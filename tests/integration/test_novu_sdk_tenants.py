@@ -72,6 +72,11 @@ def test_the_sdk_creates_gets_lists_patches_and_deletes_tenants(tenants: TenantA
     assert [tenant.identifier for tenant in tenants.stream()] == ["globex"]
 
 
+def test_a_page_of_more_than_100_tenants_is_a_422_naming_limit(admin: Api):
+    refused = admin.get("/v1/tenants?page=0&limit=101")
+    assert (refused.status, list(refused.json()["errors"])) == (422, ["limit"])
+
+
 def test_a_second_tenant_with_an_identifier_is_a_409_naming_it(tenants: TenantApi, admin: Api):
     tenants.create("acme", "Acme")
     with pytest.raises(requests.HTTPError) as taken:
@@ -138,8 +143,10 @@ def test_an_inactive_workflow_override_stops_the_workflow_for_its_tenant_only(
     runtime.drain()
     assert texts_to(runtime, phone) == ["For globex"]
     stopped = messages(admin, f"tx-acme-{run}")["sms"]
-    assert stopped["status"] == "filtered"
-    assert "workflow override of tenant 'acme' is inactive" in stopped["errorText"]
+    why = "the workflow override of tenant 'acme' is inactive: nothing is sent for the tenant"
+    assert (stopped["status"], stopped["errorText"]) == ("filtered", why)
+    details = admin.get(f"/v1/execution-details?notificationId=tx-acme-{run}&subscriberId=sam").json()["data"]
+    assert [detail["detail"] for detail in details] == [f"Message filtered: {why}"]
 
 
 def test_a_workflow_override_turning_email_off_leaves_the_sms(runtime: LocalRuntime, admin: Api, tenants: TenantApi):

@@ -185,6 +185,20 @@ def test_a_send_applies_the_triggers_overrides_and_actor():
     assert (record["content"]["subject"], record["content"]["senderName"]) == ("Hi from Bo", "Clarion Team")
 
 
+def test_a_send_applies_the_tenants_workflow_override(email_queue: str):
+    journey = Journey(email("welcome"), EXIT)
+    override = {"_id": new_id(), "active": True, "preferenceSettings": {"email": False}}
+    state = journey.start(journey.subscriber(), extras={"tenant": {"identifier": "acme"}, "workflowOverride": override})
+    message = task(state, "welcome", "send")["steps"]["welcome"]["messageId"]
+    record = DeliveryRecords().get(journey.environment_id, message)
+    assert record is not None
+    assert (record["status"], record["history"][-1]["reason"]) == (
+        "filtered",
+        "the workflow override of tenant 'acme' turns email off",
+    )
+    assert queued(email_queue) == []
+
+
 def test_a_run_sends_the_campaign_version_it_started_on():
     journey = Journey(email("welcome", "first version"), EXIT)
     state = journey.start(journey.subscriber())

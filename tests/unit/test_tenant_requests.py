@@ -25,6 +25,7 @@ def refused_fields(route_key: str, body: Any) -> list[str]:
         ({"identifier": "has space", "name": "Acme"}, "identifier"),
         ({"identifier": "a/b", "name": "Acme"}, "identifier"),
         ({"identifier": "a#b", "name": "Acme"}, "identifier"),
+        ({"identifier": "a\\b", "name": "Acme"}, "identifier"),
         ({"identifier": "x" * 129, "name": "Acme"}, "identifier"),
         ({"identifier": "acme", "name": ""}, "name"),
         ({"identifier": "acme", "name": "Acme", "data": ["not", "an", "object"]}, "data"),

@@ -183,6 +183,41 @@ def test_an_inactive_override_files_every_message_as_filtered_saying_why(caller,
     assert [status_and_reason(record) for record in records] == [("filtered", reason)] * 2
 
 
+def test_an_inactive_override_stops_a_critical_campaign_too(caller, ada):
+    sent = workflow(caller, SMS_STEP, critical=True)
+    override(caller, sent["_id"], tenant_id(caller), active=False, preferenceSettings={"sms": True})
+    assert [record["status"] for record in dispatched(caller, sent, tenant="acme")] == ["filtered"]
+
+
+def test_a_critical_campaign_ignores_the_overrides_channel_settings(caller, ada):
+    sent = workflow(caller, SMS_STEP, critical=True)
+    override(caller, sent["_id"], tenant_id(caller), preferenceSettings={"sms": False})
+    assert [record["status"] for record in dispatched(caller, sent, tenant="acme")] == ["queued"]
+
+
+def test_a_journeys_runs_carry_the_tenant_and_its_override(caller, ada):
+    sent, tenant = workflow(caller, SMS_STEP), tenant_id(caller)
+    created = override(caller, sent["_id"], tenant, preferenceSettings={"sms": False})
+    started: list[Any] = []
+    runners = Runners(start_runs=lambda _env, _campaign, runs, _profiles: started.extend(runs) or len(started))
+    trigger_event(
+        caller, EventTriggerRequest.model_validate({"name": sent["identifier"], "to": "ada", "tenant": "acme"})
+    )
+    (message,) = client("sqs").receive_message(QueueUrl=settings().dispatch_queue_url)["Messages"]
+    campaign = active_campaign(caller.environment_id, sent["_id"])
+    assert campaign is not None
+    wait = {"id": "pause", "type": "wait", "wait": {"amount": 1, "unit": "minutes"}}
+    journey: Any = campaign | {"steps": [wait, SMS_STEP]}  # the same campaign as a journey: its recipients get runs
+    send_audience(parse_dispatch_job(message["Body"]), journey, Run(lambda: 300_000, runners, margin_ms=1))  # type: ignore[arg-type]
+    ((subscriber_id, _, _, extras),) = started
+    assert (subscriber_id, extras["tenant"]["_id"], extras["workflowOverride"]["_id"]) == (
+        "ada",
+        tenant,
+        created["_id"],
+    )
+    assert extras["workflowOverride"]["preferenceSettings"]["sms"] is False
+
+
 def test_an_override_applies_only_to_the_triggers_naming_its_tenant(caller, ada):
     sent = workflow(caller, SMS_STEP)
     override(caller, sent["_id"], tenant_id(caller), active=False)
