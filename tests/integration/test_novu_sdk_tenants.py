@@ -181,8 +181,14 @@ def test_workflow_overrides_are_read_changed_listed_and_deleted_over_http(admin:
     path = f"/v1/workflow-overrides/workflows/{sent['_id']}/tenants/{acme._id}"
     assert admin.put(path, {"active": False}).json()["data"]["active"] is False
     assert admin.get(f"/v1/workflow-overrides/{created['_id']}").json()["data"]["active"] is False
-    listed = admin.get("/v1/workflow-overrides?page=0&limit=10").json()
-    assert ([item["_id"] for item in listed["data"]], listed["totalCount"]) == ([created["_id"]], 1)
+    listed = admin.get("/v1/workflow-overrides").json()
+    assert ([item["_id"] for item in listed["data"]], listed["totalCount"], listed["pageSize"]) == (
+        [created["_id"]],
+        1,
+        10,
+    )
+    too_many = admin.get("/v1/workflow-overrides?page=0&limit=101")
+    assert (too_many.status, list(too_many.json()["errors"])) == (422, ["limit"])
     assert admin.delete(f"/v1/workflow-overrides/{created['_id']}").json() == {"data": True}
     assert admin.get(f"/v1/workflow-overrides/{created['_id']}").status == 404
     missing_tenant = {"workflowId": sent["_id"], "tenantId": "0" * 24}
