@@ -21,6 +21,7 @@ from clarion.tenants.models import (
 )
 from clarion.tenants.overrides_repository import WorkflowOverridesRepository
 from clarion.tenants.repository import TenantsRepository
+from clarion.tenants.service import novu_page
 
 if TYPE_CHECKING:
     from clarion.store import entities
@@ -50,15 +51,8 @@ def create_override(caller: Principal, request: CreateWorkflowOverrideRequest) -
 
 
 def list_overrides(caller: Principal, *, page: int, limit: int) -> NovuPage[WorkflowOverride]:
-    repository = WorkflowOverridesRepository()
-    items, has_more = repository.list_page(caller.environment_id, offset=page * limit, limit=limit)
-    return NovuPage(
-        page=page,
-        pageSize=limit,
-        totalCount=repository.count(caller.environment_id),
-        hasMore=has_more,
-        data=[_view(caller, item) for item in items],
-    )
+    """Novu's page of workflow overrides, newest first (as Novu sorts them)."""
+    return novu_page(WorkflowOverridesRepository().listing, caller, page=page, limit=limit, view=_view)
 
 
 def get_override(caller: Principal, override_id: str) -> WorkflowOverride:

@@ -16,15 +16,12 @@ from clarion.store.keys import (
     WORKFLOW_OVERRIDE_PREFIX,
     WORKFLOW_OVERRIDE_SK,
     WORKFLOW_OVERRIDES_COUNTER_SK,
-    counters_pk,
-    created_sk,
     tenant_id_pk,
     workflow_override_pk,
     workflow_override_sk,
     workflow_overrides_list_pk,
 )
-from clarion.subscribers.indexes import LIST_INDEX
-from clarion.tenants.repository import add_to_total, first_refused, same_version, versioned_delete
+from clarion.tenants.repository import CountedList, first_refused, same_version, versioned_delete
 
 if TYPE_CHECKING:
     from clarion.store.entities import WorkflowOverride
@@ -33,6 +30,7 @@ if TYPE_CHECKING:
 class WorkflowOverridesRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().subscribers_table)
+        self.listing = CountedList(self.table, workflow_overrides_list_pk, WORKFLOW_OVERRIDES_COUNTER_SK)
 
     def of_tenant(self, environment_id: str, tenant_id: str, workflow_id: str) -> WorkflowOverride | None:
         """The tenant's override of the workflow: one GetItem (a trigger naming the tenant reads it once)."""
@@ -46,22 +44,12 @@ class WorkflowOverridesRepository:
         found = self.of_tenant(environment_id, pointer["tenantId"], pointer["workflowId"])
         return found if found and found["_id"] == override_id else None
 
-    def count(self, environment_id: str) -> int:
-        counter = self.table.get(counters_pk(environment_id), WORKFLOW_OVERRIDES_COUNTER_SK)
-        return int(counter["total"]) if counter else 0
-
-    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[WorkflowOverride], bool]:
-        """Overrides `offset` to `offset + limit`, newest first (as Novu sorts them), and whether more follow."""
-        partition = {"listPk": workflow_overrides_list_pk(environment_id)}
-        page = self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit, newest_first=True)
-        return cast("tuple[list[WorkflowOverride], bool]", page)
-
     def create(self, environment_id: str, override: WorkflowOverride) -> bool:
         """False (nothing written) when the tenant already has an override of the workflow."""
         operations = [
             self.table.put_op(self._item(environment_id, override), NEW_ITEM),
             self.table.put_op(self._pointer(environment_id, override)),
-            self._count_op(environment_id, 1),
+            self.listing.count_op(environment_id, 1),
         ]
         return first_refused(self.table, operations) is None
 
@@ -76,7 +64,7 @@ class WorkflowOverridesRepository:
         operations = [
             versioned_delete(self.table, *key, override["version"]),
             self.table.delete_op(workflow_override_pk(environment_id, override["_id"]), WORKFLOW_OVERRIDE_SK),
-            self._count_op(environment_id, -1),
+            self.listing.count_op(environment_id, -1),
         ]
         return first_refused(self.table, operations) is None
 
@@ -90,18 +78,15 @@ class WorkflowOverridesRepository:
         keys = [(item["pk"], item["sk"]) for item in overrides]
         keys += [(workflow_override_pk(environment_id, item["_id"]), WORKFLOW_OVERRIDE_SK) for item in overrides]
         self.table.batch_write(deletes=keys)
-        self.table.update(counters_pk(environment_id), WORKFLOW_OVERRIDES_COUNTER_SK, add_to_total(-len(overrides)))
+        self.listing.add_to_count(environment_id, -len(overrides))
         return len(overrides)
 
-    @staticmethod
-    def _item(environment_id: str, override: WorkflowOverride) -> dict[str, Any]:
-        return {
-            **override,
+    def _item(self, environment_id: str, override: WorkflowOverride) -> dict[str, Any]:
+        keys = {
             "pk": tenant_id_pk(environment_id, override["_tenantId"]),
             "sk": workflow_override_sk(override["_workflowId"]),
-            "listPk": workflow_overrides_list_pk(environment_id),
-            "listSk": created_sk(override["createdAt"], override["_id"]),
         }
+        return {**override, **keys, **self.listing.keys(environment_id, override)}
 
     @staticmethod
     def _pointer(environment_id: str, override: WorkflowOverride) -> dict[str, Any]:
@@ -111,6 +96,3 @@ class WorkflowOverridesRepository:
             "tenantId": override["_tenantId"],
             "workflowId": override["_workflowId"],
         }
-
-    def _count_op(self, environment_id: str, change: int) -> dict[str, Any]:
-        return self.table.update_op(counters_pk(environment_id), WORKFLOW_OVERRIDES_COUNTER_SK, add_to_total(change))

@@ -8,6 +8,8 @@ The tenant carries ListIndex keys (`ENV#<env>#TENANTS`, `<createdAt>#<_id>`): th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
@@ -15,6 +17,7 @@ from clarion.dynamo import (
     NEW_ITEM,
     DynamoTable,
     Expression,
+    Item,
     cancellation_reasons,
     is_transaction_cancelled,
 )
@@ -34,9 +37,40 @@ if TYPE_CHECKING:
     from clarion.store.entities import Tenant
 
 
+@dataclass(frozen=True)
+class CountedList:
+    """Items listed on ListIndex newest first and counted in the environment's counters partition: Novu's offset
+    pages and their `totalCount`."""
+
+    table: DynamoTable
+    list_pk: Callable[[str], str]
+    counter_sk: str
+
+    def count(self, environment_id: str) -> int:
+        counter = self.table.get(counters_pk(environment_id), self.counter_sk)
+        return int(counter["total"]) if counter else 0
+
+    def page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Item], bool]:
+        """Items `offset` to `offset + limit`, newest first, and whether more follow."""
+        partition = {"listPk": self.list_pk(environment_id)}
+        return self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit, newest_first=True)
+
+    def keys(self, environment_id: str, item: Any) -> dict[str, str]:
+        """The ListIndex keys of an item with `createdAt` and `_id`."""
+        return {"listPk": self.list_pk(environment_id), "listSk": created_sk(item["createdAt"], item["_id"])}
+
+    def count_op(self, environment_id: str, change: int) -> dict[str, Any]:
+        """The count's update, for a transaction."""
+        return self.table.update_op(counters_pk(environment_id), self.counter_sk, _add(change))
+
+    def add_to_count(self, environment_id: str, change: int) -> None:
+        self.table.update(counters_pk(environment_id), self.counter_sk, _add(change))
+
+
 class TenantsRepository:
     def __init__(self, table: DynamoTable | None = None) -> None:
         self.table = table or DynamoTable(settings().subscribers_table)
+        self.listing = CountedList(self.table, tenants_list_pk, TENANTS_COUNTER_SK)
 
     def get(self, environment_id: str, identifier: str) -> Tenant | None:
         return cast("Tenant | None", self.table.get(tenant_pk(environment_id, identifier), TENANT_SK, consistent=True))
@@ -46,22 +80,12 @@ class TenantsRepository:
         pointer = self.table.get(tenant_id_pk(environment_id, tenant_id), TENANT_SK, consistent=True)
         return pointer["identifier"] if pointer else None
 
-    def count(self, environment_id: str) -> int:
-        counter = self.table.get(counters_pk(environment_id), TENANTS_COUNTER_SK)
-        return int(counter["total"]) if counter else 0
-
-    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Tenant], bool]:
-        """Tenants `offset` to `offset + limit`, newest first, and whether more follow."""
-        partition = {"listPk": tenants_list_pk(environment_id)}
-        page = self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit, newest_first=True)
-        return cast("tuple[list[Tenant], bool]", page)
-
     def create(self, environment_id: str, tenant: Tenant) -> bool:
         """Stores a new tenant, its pointer and its count; False (nothing written) when the identifier is taken."""
         operations = [
             self.table.put_op(self._item(environment_id, tenant), NEW_ITEM),
             self.table.put_op(self._pointer(environment_id, tenant)),
-            self._count_op(environment_id, 1),
+            self.listing.count_op(environment_id, 1),
         ]
         return first_refused(self.table, operations) is None
 
@@ -86,30 +110,20 @@ class TenantsRepository:
         operations = [
             versioned_delete(self.table, tenant_pk(environment_id, tenant["identifier"]), TENANT_SK, tenant["version"]),
             self.table.delete_op(tenant_id_pk(environment_id, tenant["_id"]), TENANT_SK),
-            self._count_op(environment_id, -1),
+            self.listing.count_op(environment_id, -1),
         ]
         return first_refused(self.table, operations) is None
 
-    @staticmethod
-    def _item(environment_id: str, tenant: Tenant) -> dict[str, Any]:
-        return {
-            **tenant,
-            "pk": tenant_pk(environment_id, tenant["identifier"]),
-            "sk": TENANT_SK,
-            "listPk": tenants_list_pk(environment_id),
-            "listSk": created_sk(tenant["createdAt"], tenant["_id"]),
-        }
+    def _item(self, environment_id: str, tenant: Tenant) -> dict[str, Any]:
+        keys = {"pk": tenant_pk(environment_id, tenant["identifier"]), "sk": TENANT_SK}
+        return {**tenant, **keys, **self.listing.keys(environment_id, tenant)}
 
     @staticmethod
     def _pointer(environment_id: str, tenant: Tenant) -> dict[str, Any]:
         return {"pk": tenant_id_pk(environment_id, tenant["_id"]), "sk": TENANT_SK, "identifier": tenant["identifier"]}
 
-    def _count_op(self, environment_id: str, change: int) -> dict[str, Any]:
-        return self.table.update_op(counters_pk(environment_id), TENANTS_COUNTER_SK, add_to_total(change))
 
-
-def add_to_total(change: int) -> Expression:
-    """A counter's update (counters_pk): `total` changed by `change`."""
+def _add(change: int) -> Expression:
     return Expression("ADD #total :change", {"#total": "total"}, {":change": change})
 
 

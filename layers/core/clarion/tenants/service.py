@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger
 
@@ -14,12 +15,13 @@ from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.tenants.models import CreateTenantRequest, Tenant, TriggerTenant, UpdateTenantRequest
 from clarion.tenants.overrides_repository import WorkflowOverridesRepository
-from clarion.tenants.repository import TenantsRepository
+from clarion.tenants.repository import CountedList, TenantsRepository
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
 logger = Logger(child=True)
+V = TypeVar("V")
 
 
 def create_tenant(caller: Principal, request: CreateTenantRequest) -> Tenant:
@@ -31,14 +33,20 @@ def create_tenant(caller: Principal, request: CreateTenantRequest) -> Tenant:
 
 def list_tenants(caller: Principal, *, page: int, limit: int) -> NovuPage[Tenant]:
     """Novu's page of tenants, newest first."""
-    repository = TenantsRepository()
-    items, has_more = repository.list_page(caller.environment_id, offset=page * limit, limit=limit)
+    return novu_page(TenantsRepository().listing, caller, page=page, limit=limit, view=_view)
+
+
+def novu_page(
+    listing: CountedList, caller: Principal, *, page: int, limit: int, view: Callable[[Principal, Any], V]
+) -> NovuPage[V]:
+    """Page `page` of `limit` items of a listing, newest first, each shown by `view`, with the listing's count."""
+    items, has_more = listing.page(caller.environment_id, offset=page * limit, limit=limit)
     return NovuPage(
         page=page,
         pageSize=limit,
-        totalCount=repository.count(caller.environment_id),
+        totalCount=listing.count(caller.environment_id),
         hasMore=has_more,
-        data=[_view(caller, item) for item in items],
+        data=[view(caller, item) for item in items],
     )
 
 
