@@ -2,6 +2,7 @@
 the stored tenant's data is in the email the subscriber gets, and the tenant's workflow overrides (over HTTP: the
 SDK has no class for them) stop a workflow for the tenant or turn one of its channels off."""
 
+import json
 import uuid
 from typing import Any
 
@@ -10,6 +11,7 @@ import requests
 from novu.api import EventApi, TenantApi
 
 from local.runtime import LocalRuntime
+from tests.conftest import load_event
 from tests.integration.conftest import Api
 from tests.integration.support.campaigns import campaign, subscriber
 from tests.integration.support.delivery import emails_with_subject, new_phone, texts_to
@@ -194,3 +196,11 @@ def test_workflow_overrides_are_read_changed_listed_and_deleted_over_http(admin:
     missing_tenant = {"workflowId": sent["_id"], "tenantId": "0" * 24}
     refused = admin.post("/v1/workflow-overrides", missing_tenant)
     assert (refused.status, list(refused.json()["errors"])) == (404, ["tenantId"])
+
+
+def test_the_sample_event_creates_a_tenant(runtime: LocalRuntime, admin: Api):
+    event = load_event("tenants/create_tenant.json")
+    event["requestContext"]["authorizer"]["lambda"]["environmentId"] = admin.environment_id
+    response = runtime.invoke("TenantsFunction", event)
+    assert response["statusCode"] == 201, response["body"]
+    assert admin.get("/v1/tenants/acme").json()["data"] == json.loads(response["body"])["data"]
