@@ -11,7 +11,7 @@ from novu.dto.notification_template import NotificationStepDto, NotificationStep
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api, unlimited_key
-from tests.integration.support.delivery import emails_with_subject
+from tests.integration.support.delivery import emails_with_subject, stored
 from tests.integration.support.novu_sdk import BASE_URL, gateway_session
 
 
@@ -30,9 +30,8 @@ def sdk(runtime: LocalRuntime, admin: Api) -> Sdk:
 
 
 def email_step(subject: str) -> NotificationStepDto:
-    return NotificationStepDto(
-        template={"type": "email", "subject": subject, "content": "<p>Order {{ payload.order.id }}</p>"}
-    )
+    template = {"type": "email", "subject": subject, "content": "<p>Order {{ payload.order.id }}</p>"}
+    return NotificationStepDto(template=template | {"senderName": "Shop"})
 
 
 def form(name: str, group_id: str, *steps: NotificationStepDto, **fields) -> NotificationTemplateFormDto:
@@ -128,6 +127,8 @@ def test_a_workflow_the_sdk_creates_is_triggered_and_its_email_reaches_the_subsc
     assert email.destinations["ToAddresses"] == ["ada@example.com"] and "Order A-42" in email.body
     messages = admin.get(f"/v1/messages?transactionId={event.transaction_id}").json()["data"]
     assert [(m["channel"], m["status"], m["_templateId"]) for m in messages] == [("email", "sent", workflow._id)]
+    sent = stored(runtime, {"channel": "email", "environmentId": admin.environment_id, "_id": messages[0]["_id"]})
+    assert sent["content"]["senderName"] == "Shop"  # the name the sender puts in From
 
     feed = sdk.notifications.list(transaction_id=event.transaction_id)
     [notification] = feed.data

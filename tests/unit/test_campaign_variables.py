@@ -10,11 +10,11 @@ def test_a_template_reads_dotted_payload_paths_in_order_of_first_use():
         "{{ subscriber.firstName }} {{ payload.order.id }} {% for item in payload.items %}{{ item.name }}{% endfor %}"
         "{{ event['coupon'].code | upper }} {{ payload.order.id }} {{ payload[key] }} {{ tenant.name }}"
     )
-    assert payload_paths(source) == ["order.id", "items", "coupon.code"]
+    assert payload_paths(source) == ("order.id", "items", "coupon.code")
 
 
 def test_a_template_that_does_not_parse_reads_nothing():
-    assert payload_paths("{{ payload.a ") == []
+    assert payload_paths("{{ payload.a ") == ()
 
 
 def test_every_step_locale_key_and_branch_adds_its_payload_fields_once():

@@ -174,6 +174,8 @@ def test_an_update_changes_the_campaign_and_keeps_what_it_does_not_name(caller):
     assert updated.active is False  # status changes only through PUT .../status, as in Novu
     assert service.get_campaign(caller, created.id).channels == ["sms"]
     assert CampaignsRepository().find_by_identifier(caller.environment_id, "renamed") is not None
+    assert update(caller, created.id, tags=[], data={"team": "ops"}).tags == []
+    assert workflows.get_workflow(caller, created.id).data == {"team": "ops"}
 
 
 def test_status_starts_and_stops_the_campaign_and_refuses_the_status_it_has(caller):

@@ -103,7 +103,7 @@ def update_workflow(caller: Principal, workflow_id: str, request: UpdateWorkflow
     """Changes the fields given; `steps` replace the campaign's steps; a new group moves the workflow there."""
     environment_id = caller.environment_id
     campaign = _existing(caller, workflow_id)
-    extra: dict[str, Any] = {name: getattr(request, name) for name in ("tags", "data") if getattr(request, name)}
+    extra: dict[str, Any] = {name: value for name in ("tags", "data") if (value := getattr(request, name)) is not None}
     also = []
     current_group = campaign.get("notificationGroupId") or default_group_id(environment_id)
     if request.notificationGroupId is not None and request.notificationGroupId != current_group:

@@ -133,7 +133,7 @@ def _render_value(value: Any, variables: Mapping[str, Any], *, field: str, html:
     return value
 
 
-def payload_paths(source: str) -> list[str]:
+def payload_paths(source: str) -> tuple[str, ...]:
     """The payload fields a template reads, as dotted paths (`{{ payload.order.id }}` → `order.id`)."""
     from clarion.templates.sandbox import payload_paths as paths  # noqa: PLC0415 - jinja2, ~100 ms, only when asked
 

@@ -76,16 +76,17 @@ def _accessed_name(node: nodes.Node) -> str | None:
 PAYLOAD_ROOTS = ("payload", "event")
 
 
-def payload_paths(source: str) -> list[str]:
+@lru_cache(maxsize=256)
+def payload_paths(source: str) -> tuple[str, ...]:
     """The payload fields a template reads, as dotted paths (`{{ payload.order.id }}` → `order.id`), in order of
-    first use; [] for a template that does not parse."""
+    first use; none for a template that does not parse. Cached: the activity feed asks for each notification's."""
     try:
         tree = _environment(html=False).parse(source)
     except TemplateSyntaxError:
-        return []
+        return ()
     paths: dict[str, None] = {}
     _collect_paths(tree, paths)
-    return list(paths)
+    return tuple(paths)
 
 
 def _collect_paths(node: nodes.Node, paths: dict[str, None]) -> None:
