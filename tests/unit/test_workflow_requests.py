@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from clarion.scopes import ROUTE_SCOPES, expand_scopes
 from tests.unit.conftest import call_route
 
 SMS = {"type": "sms", "content": "hi"}
@@ -38,6 +39,15 @@ def refusal(route_key: str, body: dict[str, Any]) -> dict[str, Any]:
         ({"template": {"type": "delay"}, "metadata": {"amount": 400, "unit": "days"}}, "steps[0].metadata"),
         ({"template": SMS | {"feedId": "abc"}}, "steps[0].template"),
         ({"template": SMS | {"colour": "red"}}, "steps[0].template.colour"),
+        (
+            {"template": {"type": "email", "subject": "s", "content": [{"type": "text", "content": "x"}]}},
+            "steps[0].template.content",
+        ),
+        ({"template": {"type": "sms", "content": "{{#if vip}}Hi{{/if}}"}}, "steps[0].template.content"),
+        ({"template": SMS, "shouldStopOnFail": True}, "steps[0]"),
+        ({"template": SMS, "replyCallback": {"active": True, "url": "https://x"}}, "steps[0]"),
+        ({"template": SMS | {"preheader": "p"}}, "steps[0].template"),
+        ({"template": {"type": "in_app", "content": "x", "actor": {"type": "user"}}}, "steps[0].template"),
     ],
 )
 def test_a_step_clarion_cannot_run_is_a_422_naming_it(untouched, step, field):
@@ -64,3 +74,18 @@ def test_a_status_without_active_and_a_group_without_a_name_are_422s(untouched):
     assert "active" in refusal("PUT /v1/workflows/{templateId}/status", {})["errors"]
     assert "name" in refusal("POST /v1/notification-groups", {})["errors"]
     assert "name" in refusal("PATCH /v1/notification-groups/{id}", {"name": " "})["errors"]
+
+
+WORKFLOW_ROUTES = [route for route in ROUTE_SCOPES if "/workflows" in route or "/notification-" in route]
+
+
+@pytest.mark.parametrize("bundle", ["emails", "push_service"])
+def test_the_campaign_writing_bundles_open_every_workflow_and_group_route(bundle):
+    granted = set(expand_scopes([bundle]))
+    assert WORKFLOW_ROUTES and all(ROUTE_SCOPES[route] in granted for route in WORKFLOW_ROUTES)
+
+
+def test_the_automation_bundle_reads_workflows_and_groups_only():
+    granted = set(expand_scopes(["automation"]))
+    readable = {route for route in WORKFLOW_ROUTES if ROUTE_SCOPES[route] in granted}
+    assert readable == {route for route in WORKFLOW_ROUTES if route.startswith("GET ")}

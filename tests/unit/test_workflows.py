@@ -266,3 +266,13 @@ def test_the_variables_are_those_templates_can_read(caller):
         for name in fields:
             render(f"{{{{ {root}.{name} }}}}", seen, field=f"{root}.{name}")
     assert render("{{ subscriber.firstName }} {{ actor.firstName }}", seen, field="x") == "Sam Ann"
+
+
+def test_a_campaigns_locales_show_as_its_default_content_and_a_workflow_step_update_replaces_them(caller):
+    sms = {"channel": "sms", "content": {"body": "Hello"}, "locales": {"de": {"body": "Hallo"}}}
+    campaign = service.create_campaign(caller, CreateCampaignRequest.model_validate({"name": "Hi", "steps": [sms]}))
+    assert workflows.get_workflow(caller, campaign.id).steps[0]["template"]["content"] == "Hello"
+    update(caller, campaign.id, steps=[SMS])
+    assert service.get_campaign(caller, campaign.id).steps == [
+        {"channel": "sms", "content": {"body": "Code {{ payload.code }}"}}
+    ]
