@@ -3,11 +3,14 @@ has, create, rename and delete, and a group that still has workflows kept."""
 
 import pytest
 
+from clarion.campaigns import service as campaigns
 from clarion.campaigns import workflows
+from clarion.campaigns.models import CreateCampaignRequest
 from clarion.campaigns.workflow_models import CreateWorkflowRequest
 from clarion.errors import Conflict, NotFound
 from clarion.ids import new_id
 from clarion.principal import Principal
+from clarion.store.campaigns import CampaignsRepository
 from clarion.store.workflow_groups import WorkflowGroupsRepository
 from clarion.workflow_groups import service
 from clarion.workflow_groups.models import WorkflowGroupRequest
@@ -80,3 +83,29 @@ def test_another_environments_group_is_not_found_nor_joinable(caller):
     assert [g.name for g in service.list_groups(stranger)] == ["General"]
     assert service.default_group_id(stranger.environment_id) != service.default_group_id(caller.environment_id)
     assert service.get_group(caller, news.id).name == "News"
+
+
+def test_the_count_not_a_prior_read_keeps_a_group_with_workflows(caller):
+    news = service.create_group(caller, named("News"))
+    body = {"name": "Digest", "notificationGroupId": news.id, "steps": [SMS_STEP]}
+    workflows.create_workflow(caller, CreateWorkflowRequest.model_validate(body))
+    assert WorkflowGroupsRepository().delete_unused(caller.environment_id, news.id) is False
+    assert service.get_group(caller, news.id).name == "News"
+
+
+def test_a_workflow_joining_a_group_deleted_meanwhile_is_not_stored(caller):
+    gone = service.create_group(caller, named("Gone"))
+    service.delete_group(caller, gone.id)
+    request = CreateCampaignRequest.model_validate(
+        {"name": "Late", "steps": [{"channel": "sms", "content": {"body": "x"}}]}
+    )
+    with pytest.raises(Conflict) as refused:
+        campaigns.store_new_campaign(
+            caller,
+            request,
+            {"notificationGroupId": gone.id},
+            [service.membership_op(caller.environment_id, gone.id, +1)],
+        )
+    assert refused.value.field == "notificationGroupId"
+    assert CampaignsRepository().all(caller.environment_id) == []
+    assert WorkflowGroupsRepository().get(caller.environment_id, gone.id) is None

@@ -176,6 +176,11 @@ def test_an_update_changes_the_campaign_and_keeps_what_it_does_not_name(caller):
     assert CampaignsRepository().find_by_identifier(caller.environment_id, "renamed") is not None
     assert update(caller, created.id, tags=[], data={"team": "ops"}).tags == []
     assert workflows.get_workflow(caller, created.id).data == {"team": "ops"}
+    assert {"tags", "data", "notificationGroupId"}.isdisjoint(service.get_campaign(caller, created.id).model_dump())
+    other = create(caller, name="Other")
+    with pytest.raises(Conflict) as taken:
+        update(caller, other.id, identifier="renamed")
+    assert taken.value.field == "identifier"
 
 
 def test_status_starts_and_stops_the_campaign_and_refuses_the_status_it_has(caller):
