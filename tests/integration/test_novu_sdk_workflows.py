@@ -107,6 +107,9 @@ def test_the_sdk_creates_lists_gets_updates_and_deletes_workflows(sdk: Sdk, admi
         sdk.workflows.get(created._id)
     assert status_of(gone) == 404
     assert admin.get(f"/v1/campaigns/{created._id}").status == 404
+    with pytest.raises(requests.HTTPError) as unknown:
+        sdk.events.trigger("order-shipped", "ada", {})
+    assert status_of(unknown) == 422 and unknown.value.response.json()["message"].startswith("workflow_not_found")
     assert sdk.groups.delete(group._id)["status"] == "deleted"
     assert ("PUT", f"/v1/notification-templates/{created._id}/status") in sdk.adapter.sent
 
