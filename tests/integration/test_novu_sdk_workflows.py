@@ -140,6 +140,12 @@ def test_a_workflow_the_sdk_creates_is_triggered_and_its_email_reaches_the_subsc
     [trigger] = notification.template.triggers
     assert (trigger.identifier, trigger.variables) == (workflow.triggers[0].identifier, [{"name": "order.id"}])
 
+    sdk.workflows.delete(workflow._id)  # what it sent stays
+    assert admin.get(f"/v1/messages?transactionId={event.transaction_id}").json()["data"] == messages
+    assert [n.transaction_id for n in sdk.notifications.list(transaction_id=event.transaction_id).data] == [
+        event.transaction_id
+    ]
+
 
 def test_an_inactive_workflow_is_not_sent_until_its_status_is_active(sdk: Sdk, admin: Api, runtime: LocalRuntime):
     subject = f"Later {uuid.uuid4().hex[:8]}"
