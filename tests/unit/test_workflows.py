@@ -137,6 +137,13 @@ def test_a_taken_identifier_gets_a_suffix_as_novu_gives_one(caller):
     assert second.triggers[0].identifier.startswith("welcome-") and len(second.triggers[0].identifier) == 14
 
 
+def test_a_slug_taken_between_its_read_and_the_write_gets_a_suffix_too(caller, monkeypatch):
+    first = create(caller, name="Race")
+    monkeypatch.setattr(CampaignsRepository, "find_by_identifier", lambda *_: None)  # the read saw it free
+    second = create(caller, name="Race")
+    assert first.triggers[0].identifier == "race" and second.triggers[0].identifier.startswith("race-")
+
+
 def test_a_campaign_created_as_one_reads_as_a_workflow_of_the_default_group(caller):
     body = {
         "name": "Native",

@@ -24,7 +24,7 @@ from clarion.campaigns.workflow_models import (
     WorkflowVariables,
 )
 from clarion.campaigns.workflow_steps import campaign_step, workflow_field, workflow_steps
-from clarion.errors import NotFound, ValidationFailed
+from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
@@ -67,7 +67,13 @@ def create_workflow(caller: Principal, request: CreateWorkflowRequest) -> Workfl
     extra = {"notificationGroupId": group_id, "tags": request.tags or [], "data": request.data}
     also = [membership_op(environment_id, group_id, +1)]
     with _named_as_workflow():
-        campaign = service.store_new_campaign(caller, _campaign_request(CreateCampaignRequest, fields), extra, also)
+        try:
+            campaign = service.store_new_campaign(caller, _campaign_request(CreateCampaignRequest, fields), extra, also)
+        except Conflict as taken:  # another request took the slug since it was read: suffixed, as when it was taken
+            if taken.field != "identifier":
+                raise
+            fields["identifier"] = _suffixed(fields["identifier"])
+            campaign = service.store_new_campaign(caller, _campaign_request(CreateCampaignRequest, fields), extra, also)
     return workflow_of(campaign, environment_id)
 
 
@@ -216,6 +222,8 @@ def _free_identifier(environment_id: str, name: str) -> str:
         raise ValidationFailed(
             "the name has no letters or digits to make the trigger identifier of", field="name"
         ) from error
-    if CampaignsRepository().find_by_identifier(environment_id, slug) is None:
-        return slug
+    return slug if CampaignsRepository().find_by_identifier(environment_id, slug) is None else _suffixed(slug)
+
+
+def _suffixed(slug: str) -> str:
     return f"{slug[:93]}-{os.urandom(3).hex()}"
