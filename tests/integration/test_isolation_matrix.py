@@ -97,6 +97,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     client = created(api.post("/v1/clients", {"name": f"Client {mark}", "scopes": ["list:profile"]}))
+    group = created(api.post("/v1/notification-groups", {"name": f"Group {mark}"}))
     transaction_id = f"txn-{mark}"
     triggered = api.post(
         "/v1/events/trigger",
@@ -116,6 +117,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "topicKey": topic_key,
         "topicId": created(api.get(f"/v1/topics/{topic_key}"), 200)["_id"],
         "campaignId": campaign["_id"],
+        "templateId": campaign["_id"],
+        "id": group["_id"],
         "workflow": campaign["identifier"],
         "layoutId": layout["_id"],
         "layoutIdentifier": layout["identifier"],
@@ -142,6 +145,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"user-{mark}",
         f"pw-{mark}",
         f"Client {mark}",
+        f"Group {mark}",
         client["key"],
         credentials.key,
     ]
@@ -228,6 +232,16 @@ BODIES: dict[str, Any] = {
     },
     "POST /v1/events/trigger/broadcast": {"name": "{workflow}", "transactionId": "{transactionId}"},
     "POST /v1/topics": {"key": "{topicKey}", "name": "b"},
+    "POST /v1/workflows": {
+        "name": "b",
+        "notificationGroupId": "{id}",
+        "steps": [{"template": {"type": "sms", "content": "b"}}],
+    },
+    "POST /v1/notification-templates": {"name": "b", "steps": [{"template": {"type": "sms", "content": "b"}}]},
+    "PUT /v1/workflows/{templateId}/status": {"active": False},
+    "PUT /v1/notification-templates/{templateId}/status": {"active": False},
+    "POST /v1/notification-groups": {"name": "b"},
+    "PATCH /v1/notification-groups/{id}": {"name": "Mallory"},
     "PATCH /v1/topics/{topicKey}": {"name": "Mallory"},
     "POST /v1/topics/{topicKey}/subscribers": {"subscribers": ["{subscriberId}"]},
     "POST /v1/topics/{topicKey}/subscribers/removal": {"subscribers": ["{subscriberId}"]},
@@ -247,6 +261,9 @@ CREATES = {
     "POST /v1/events/trigger",
     "POST /v1/events/trigger/bulk",
     "POST /v1/events/trigger/broadcast",
+    "POST /v1/workflows",
+    "POST /v1/notification-templates",
+    "POST /v1/notification-groups",
 }
 # Novu's cancel answers `false` for a transaction it does not know, as for one with nothing left to cancel.
 NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
@@ -279,6 +296,9 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/layouts": ["/v1/layouts/{layoutId}"],
     "/v1/integrations": ["/v1/integrations/{integrationId}"],
     "/v1/clients": ["/v1/clients/{clientId}"],
+    "/v1/workflows": ["/v1/workflows/{templateId}", "/v1/notification-groups/{id}"],
+    "/v1/notification-templates": ["/v1/notification-templates/{templateId}"],
+    "/v1/notification-groups": ["/v1/notification-groups/{id}"],
     "/v1/messages": ["/v1/messages?subscriberId={subscriberId}"],
     "/v1/environments": ["/v1/environments"],
 }

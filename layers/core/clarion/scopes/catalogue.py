@@ -32,6 +32,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "create:topic": "Create a topic",
             "create:integration": "Create a provider integration",
             "create:layout": "Create a layout",
+            "create:workflow_group": "Create a workflow group (Novu's notification group)",
             "batch_create:tag": "Create a batch of new tags",
             "batch_create:attribute": "Create a batch of new attributes",
             "batch_create:profile": "Create or update a batch of user profiles",
@@ -43,13 +44,16 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "update:topic": "Rename a topic and change its subscribers",
             "update:integration": "Update a provider integration",
             "update:layout": "Update a layout",
+            "update:workflow_group": "Rename a workflow group",
             "update:message": "Mark in-app messages seen, read or acted upon",
+            "delete:campaign": "Delete a campaign (a Novu workflow)",
             "delete:segment": "Delete a segment",
             "delete:list": "Delete a user list",
             "delete:profile": "Delete a user profile",
             "delete:topic": "Delete a topic",
             "delete:integration": "Delete a provider integration",
             "delete:layout": "Delete a layout",
+            "delete:workflow_group": "Delete a workflow group that has no workflows",
             "delete:message": "Delete a message",
             "list:campaign": "List created campaigns",
             "list:device": "List the devices using your application",
@@ -71,6 +75,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "list:topic": "List topics and their subscribers",
             "list:integration": "List provider integrations",
             "list:layout": "List layouts",
+            "list:workflow_group": "List workflow groups",
             "list:message": "List messages, notifications and the in-app feed",
             "info:campaign": "Get information on a single campaign",
             "info:device": "Get details on a single device using your application",
@@ -83,6 +88,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "info:topic": "Get a topic and check a subscriber's membership",
             "info:integration": "Get a provider integration",
             "info:layout": "Get a layout",
+            "info:workflow_group": "Get a workflow group",
             "info:message": "Get a message, a notification or its execution details",
         },
     ),
@@ -130,7 +136,15 @@ GROUPS: tuple[ScopeGroup, ...] = (
 _PROFILE_READ = ("list:profile", "info:profile", "list:attribute", "list:attribute_value")
 _PROFILE_WRITE = ("create:profile", "update:profile", "delete:profile", "batch_create:profile")
 _LISTS = ("create:list", "update:list", "delete:list", "list:list", "info:list", "list:list_item")
-_CAMPAIGN_READ = ("list:campaign", "info:campaign")
+_CAMPAIGN_READ = ("list:campaign", "info:campaign", "list:workflow_group", "info:workflow_group")
+_CAMPAIGN_WRITE = (
+    "create:campaign",
+    "update:campaign",
+    "delete:campaign",
+    "create:workflow_group",
+    "update:workflow_group",
+    "delete:workflow_group",
+)
 _TASKS = ("list:task", "info:task")
 
 # Coarse per-tool scopes of the app-directory spec; viber, crm and pop_ups have no Clarion tool behind them.
@@ -140,8 +154,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         *_PROFILE_WRITE,
         *_LISTS,
         *_CAMPAIGN_READ,
-        "create:campaign",
-        "update:campaign",
+        *_CAMPAIGN_WRITE,
         "campaign:send",
         "create:layout",
         "update:layout",
@@ -164,8 +177,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "sms": (*_PROFILE_READ, *_PROFILE_WRITE, *_LISTS, "campaign:trigger", "campaign:send", "list:message"),
     "push_service": (
         *_CAMPAIGN_READ,
-        "create:campaign",
-        "update:campaign",
+        *_CAMPAIGN_WRITE,
         "campaign:send",
         "analytics",
         "list:device",
