@@ -18,6 +18,7 @@ from local.template import load
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
 COLD_START_TARGET = 1.3
+OVERHEAD_WHY = ': why, under "Where the engine\'s time goes"'
 FANOUT_RECIPIENTS = 10_000
 MEMORY_RECIPIENTS = 100_000
 MEMORY_TARGET_MB = 200
@@ -166,12 +167,15 @@ def overhead_lines(run: Fanout) -> list[str]:
         f"on moto. UpdateItem, the claim, makes {_update_share(run):.0%} of the difference (the table below). On",
         f"{run.claim.claims:,} records each, written the dispatcher's way in one table, the engine's claim took",
         f"{run.claim.engine_ms:.1f} ms and the minimum's {run.claim.minimum_ms:.1f} ms "
-        f"({run.claim.engine_ms / run.claim.minimum_ms:.1f}x): both are one",
-        "conditional UpdateItem, but the engine's sets the attempt count, the claim time and the SendingIndex key",
-        "(how housekeeping finds a dead sender's claims) and appends to the history, and moto interprets each",
-        "action of an update expression in Python. DynamoDB bills an UpdateItem by the item's size (one WRU a KB),",
-        "not by its actions. So the 1.5x target, measured on moto, charges the engine for the length of its",
-        "expressions; the request count is the figure that carries over to AWS, and there the engine is at",
+        f"({run.claim.engine_ms / run.claim.minimum_ms:.1f}x): both are one conditional UpdateItem that returns the",
+        "whole record, but the engine's also sets the attempt count, the claim time and the SendingIndex key (how",
+        "housekeeping finds a dead sender's claims) and appends to the history, on a record of some 25 attributes",
+        "(recipient, rendered content, index keys, history) where the minimum's has four; moto's time grows with",
+        "both, in Python. The local stack takes out of moto the costs that DynamoDB does not have (each check of an",
+        "update expression walking its tree again, an item re-measured whole for each attribute it is built with:",
+        "local/moto_dynamodb.py); what is left is the size of the items and of the expressions, which DynamoDB",
+        "bills by the KB written, not by the action. The request count is the figure that carries over to AWS,",
+        "and there the engine is at",
         f"{run.per_message_with_polling / minimum_per_message:.2f}x the minimum.",
         "",
         "| AWS operation | engine calls | engine ms a call | minimum calls | minimum ms a call |",
@@ -275,7 +279,7 @@ def summary_lines(timings: list[ImportTiming], fanout: Fanout, memory: Dispatche
         f"| AWS requests per delivered message ({fanout.recipients:,}-recipient topic) "
         f"| {fanout.per_message:.2f} | <= 3 | {met[fanout.per_message <= 3]} |",
         f"| engine time / exactly-once minimum, same moto | {fanout.overhead:.2f}x | <= 1.5x "
-        f'| {met[fanout.overhead <= 1.5]}: why, under "Where the engine\'s time goes" |',
+        f"| {met[fanout.overhead <= 1.5]}{'' if fanout.overhead <= 1.5 else OVERHEAD_WHY} |",
         f"| cold start, worst function ({worst.module}) | {worst.ratio:.2f}x | <= {COLD_START_TARGET}x "
         f"| {met[worst.ratio <= COLD_START_TARGET]} |",
         f"| dispatcher peak RSS, {memory.recipients:,} recipients | {memory.peak_mb:.1f} MB | <= {MEMORY_TARGET_MB} MB "

@@ -13,6 +13,10 @@ outcomes are moto's.
   the attributes; here the item is measured once, with the same limit.
 - UpdateExpression parsing: moto parses an UpdateItem's expression twice per request; parsed expressions are
   kept by their text (moto validates and executes a deep copy of the parse, never the parse itself).
+- UpdateExpression validation: moto walks the expression's tree once per check, ten walks a request, and each
+  walk rebuilds the check's table of node types at every node. Here the table is built once per check, and
+  the three checks that read only the expression and its names (action counts, overlapping paths, no key
+  attribute updated) run once per expression, names and table keys: a request that passed them passes again.
 - Responses: moto's serializer walks every attribute value through the AttributeValue shape (~30 ms for a page
   of 100 profiles); a value is already in the wire shape, so it is copied as is unless it holds binary (B, BS),
   which still goes through moto's own path.
@@ -33,13 +37,25 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.dynamodb.parsing.validators import (
+    ActionCountValidator,
+    OverlappingPathsValidator,
+    UpdateExpressionValidator,
+    UpdateHashRangeKeyValidator,
+)
 
 _original = dynamodb_models.DynamoDBBackend.transact_write_items
 _original_query = Table.query
 _original_all_items = Table.all_items
 _original_table_init = Table.__init__
 _original_serialize = serialize.ResponseSerializer._serialize
+_original_validator_init = UpdateExpressionValidator.__init__
+_original_validate = UpdateExpressionValidator.validate
+_EXPRESSION_ONLY_CHECKS = (ActionCountValidator, OverlappingPathsValidator, UpdateHashRangeKeyValidator)
+_passed_expression_checks: dict[int, tuple[Any, set[Any]]] = {}
+MAX_CHECKED_EXPRESSIONS = 1024
 _partition = threading.local()
 MAX_ITEM_BYTES = 405_000  # moto's limit (DynamoDB's 400 KB, measured)
 _BINARY = frozenset({"B", "BS"})
@@ -55,6 +71,10 @@ def install() -> None:
     Item.__init__ = _item_init  # type: ignore[method-assign]
     serialize.ResponseSerializer._serialize = _serialize  # type: ignore[method-assign]
     UpdateExpressionParser.make = staticmethod(_parsed)
+    UpdateExpressionValidator.__init__ = _validator_init  # type: ignore[method-assign]
+    UpdateExpressionValidator.validate = _validate  # type: ignore[method-assign]
+    DepthFirstTraverser.nodes_to_be_processed = _node_types
+    DepthFirstTraverser.process = _process
 
 
 _original_make = UpdateExpressionParser.make
@@ -67,6 +87,45 @@ def _parse(expression: str) -> Any:
 
 def _parsed(expression: str) -> Any:
     return _parse(expression)
+
+
+def _validator_init(self: Any, expression: Any, expression_attribute_names: Any, *args: Any, **kwargs: Any) -> None:
+    _original_validator_init(self, expression, expression_attribute_names, *args, **kwargs)
+    table = kwargs["table"] if "table" in kwargs else args[-1]
+    self.clarion_checked = (expression, (frozenset((expression_attribute_names or {}).items()), *table.table_key_attrs))
+    seen = _passed_expression_checks.get(id(expression))
+    if seen is not None and seen[0] is expression and self.clarion_checked[1] in seen[1]:
+        self.processors = [p for p in self.processors if not isinstance(p, _EXPRESSION_ONLY_CHECKS)]
+
+
+def _validate(self: Any) -> Any:
+    validated = _original_validate(self)
+    expression, key = self.clarion_checked
+    if len(_passed_expression_checks) >= MAX_CHECKED_EXPRESSIONS:
+        _passed_expression_checks.clear()
+    # the entry holds the expression, so its id cannot be reused by another while the entry lives
+    _passed_expression_checks.setdefault(id(expression), (expression, set()))[1].add(key)
+    return validated
+
+
+def _processing_table(self: Any) -> dict[type, Any]:
+    table = self.__dict__.get("clarion_processing")
+    if table is None:
+        table = self.clarion_processing = self._processing_map()
+        self.clarion_node_types = tuple(table)
+    return table
+
+
+def _node_types(self: Any) -> tuple[type, ...]:
+    _processing_table(self)
+    return self.clarion_node_types
+
+
+def _process(self: Any, node: Any) -> Any:
+    for node_type, processor in _processing_table(self).items():
+        if isinstance(node, node_type):
+            return processor(node)
+    return None
 
 
 def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:

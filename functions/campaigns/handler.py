@@ -1,7 +1,16 @@
-"""The campaigns function: campaigns, their audience, steps and templates (Novu v1 workflows), and the campaign
-operations (send, execute, start, stop, schedule, expire and remove inbox, cancel journey), preview and runs."""
+"""The campaigns function: campaigns (their audience, steps and templates), Novu v1 workflows and workflow groups,
+and the campaign operations (send, execute, start, stop, schedule, expire and remove inbox, cancel journey), preview
+and runs."""
 
-from campaigns import campaign_routes, journey_routes, operation_routes, preview_routes, schedule_routes
+from campaigns import (
+    campaign_routes,
+    journey_routes,
+    operation_routes,
+    preview_routes,
+    schedule_routes,
+    workflow_group_routes,
+    workflow_routes,
+)
 from clarion.api import create_app, http_handler
 
 app = create_app(
@@ -10,5 +19,7 @@ app = create_app(
     schedule_routes.router,
     preview_routes.router,
     journey_routes.router,
+    workflow_routes.router,
+    workflow_group_routes.router,
 )
 lambda_handler = http_handler(app)

@@ -97,6 +97,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     client = created(api.post("/v1/clients", {"name": f"Client {mark}", "scopes": ["list:profile"]}))
+    group = created(api.post("/v1/notification-groups", {"name": f"Group {mark}"}))
     transaction_id = f"txn-{mark}"
     triggered = api.post(
         "/v1/events/trigger",
@@ -118,6 +119,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "topicKey": topic_key,
         "topicId": created(api.get(f"/v1/topics/{topic_key}"), 200)["_id"],
         "campaignId": campaign["_id"],
+        "templateId": campaign["_id"],
+        "id": group["_id"],
         "workflow": campaign["identifier"],
         "layoutId": layout["_id"],
         "layoutIdentifier": layout["identifier"],
@@ -149,6 +152,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"pw-{mark}",
         f"Client {mark}",
         f"Tenant {mark}",
+        f"Group {mark}",
         client["key"],
         credentials.key,
     ]
@@ -235,6 +239,16 @@ BODIES: dict[str, Any] = {
     },
     "POST /v1/events/trigger/broadcast": {"name": "{workflow}", "transactionId": "{transactionId}"},
     "POST /v1/topics": {"key": "{topicKey}", "name": "b"},
+    "POST /v1/workflows": {
+        "name": "b",
+        "notificationGroupId": "{id}",
+        "steps": [{"template": {"type": "sms", "content": "b"}}],
+    },
+    "POST /v1/notification-templates": {"name": "b", "steps": [{"template": {"type": "sms", "content": "b"}}]},
+    "PUT /v1/workflows/{templateId}/status": {"active": False},
+    "PUT /v1/notification-templates/{templateId}/status": {"active": False},
+    "POST /v1/notification-groups": {"name": "b"},
+    "PATCH /v1/notification-groups/{id}": {"name": "Mallory"},
     "PATCH /v1/topics/{topicKey}": {"name": "Mallory"},
     "POST /v1/tenants": {"identifier": "{identifier}", "name": "b"},
     "PATCH /v1/tenants/{identifier}": {"name": "Mallory", "identifier": "mallory"},
@@ -260,6 +274,9 @@ CREATES = {
     "POST /v1/events/trigger",
     "POST /v1/events/trigger/bulk",
     "POST /v1/events/trigger/broadcast",
+    "POST /v1/workflows",
+    "POST /v1/notification-templates",
+    "POST /v1/notification-groups",
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
 BODY_REFERENCES = {"POST /v1/workflow-overrides"}
@@ -296,6 +313,9 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/clients": ["/v1/clients/{clientId}"],
     "/v1/tenants": ["/v1/tenants/{identifier}"],
     "/v1/workflow-overrides": ["/v1/workflow-overrides/{overrideId}"],
+    "/v1/workflows": ["/v1/workflows/{templateId}", "/v1/notification-groups/{id}"],
+    "/v1/notification-templates": ["/v1/notification-templates/{templateId}"],
+    "/v1/notification-groups": ["/v1/notification-groups/{id}"],
     "/v1/messages": ["/v1/messages?subscriberId={subscriberId}"],
     "/v1/environments": ["/v1/environments"],
 }

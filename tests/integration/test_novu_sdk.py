@@ -1,7 +1,7 @@
 """Novu's published Python SDK (novu 1.14.0, from PyPI) drives Clarion unchanged.
 
-The SDK speaks HTTP through a requests.Session; the session's adapter hands each request to the local
-gateway in-process, so every call still goes gateway → authorizer → handler → moto.
+The SDK speaks HTTP through a requests.Session whose adapter hands each request to the local gateway in-process
+(tests/integration/support/novu_sdk.py), so every call still goes gateway → authorizer → handler → moto.
 """
 
 import pytest

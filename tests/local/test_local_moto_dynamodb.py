@@ -111,3 +111,48 @@ def test_pages_of_a_partition_follow_its_writes_in_both_directions_with_a_range_
     dynamodb.delete_item(TableName="members", Key={"pk": {"S": "t"}, "sk": {"S": "SUB#c"}})
     assert pages(forward=True) == ["SUB#a", "SUB#b", "SUB#e"]
     assert pages(forward=False) == ["SUB#e", "SUB#b", "SUB#a"]
+
+
+def _update(table: str, expression: str, names: dict[str, str] | None = None) -> dict:
+    return boto3.client("dynamodb").update_item(
+        TableName=table,
+        Key={"pk": {"S": "checked"}},
+        UpdateExpression=expression,
+        ExpressionAttributeValues={":one": {"N": "1"}},
+        **({"ExpressionAttributeNames": names} if names else {}),
+        ReturnValues="ALL_NEW",
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "names", "error"),
+    [
+        ("SET #k = :one", {"#k": "pk"}, "Cannot update attribute pk"),
+        ("SET a = :one, a = :one", None, "Two document paths overlap"),
+        ("SET a = :one SET b = :one", None, 'The "SET" section can only be used once'),
+    ],
+)
+def test_an_update_expression_that_fails_its_own_checks_fails_every_time(
+    runtime: LocalRuntime, expression: str, names: dict[str, str] | None, error: str
+) -> None:
+    """The checks that read only the expression run once per expression: a failure is never remembered as passed."""
+    table = runtime.resources.tables["ItemsTable"]
+    for _ in range(2):
+        with pytest.raises(ClientError) as raised:
+            _update(table, expression, names)
+        assert raised.value.response["Error"]["Code"] == "ValidationException"
+        assert error in raised.value.response["Error"]["Message"]
+
+
+def test_an_expression_that_passed_with_some_names_is_checked_again_with_others(runtime: LocalRuntime) -> None:
+    table = runtime.resources.tables["ItemsTable"]
+    assert _update(table, "SET #k = :one", {"#k": "counter"})["Attributes"]["counter"] == {"N": "1"}
+    with pytest.raises(ClientError) as raised:
+        _update(table, "SET #k = :one", {"#k": "pk"})
+    assert "Cannot update attribute pk" in raised.value.response["Error"]["Message"]
+
+
+def test_an_expression_seen_before_still_updates_from_the_item_it_finds(runtime: LocalRuntime) -> None:
+    table = runtime.resources.tables["ItemsTable"]
+    counts = [_update(table, "SET n = if_not_exists(n, :one) + :one")["Attributes"]["n"]["N"] for _ in range(3)]
+    assert counts == ["2", "3", "4"]

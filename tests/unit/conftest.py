@@ -86,6 +86,17 @@ def memory_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
+def journey_settings(memory_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The settings a journey's state machine is created with (its role, its task function), on the tables."""
+    from clarion.settings import settings
+
+    monkeypatch.setenv("JOURNEY_ROLE_ARN", "arn:aws:iam::123456789012:role/journeys")
+    monkeypatch.setenv("JOURNEY_TASK_FUNCTION_NAME", "journey-task")
+    settings.cache_clear()
+    return memory_tables
+
+
+@pytest.fixture
 def no_rate_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The stack's rate limits off (0), so no call takes tokens."""
     from clarion.settings import settings

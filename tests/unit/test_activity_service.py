@@ -198,7 +198,13 @@ def test_the_activity_feed_lists_triggers_newest_first_with_their_campaign_and_j
     assert [n.transactionId for n in feed.data] == [second, first]
     shown = feed.data[1]
     assert shown.template is not None and shown.template.name == "Welcome"
-    assert shown.template.triggers == [{"type": "event", "identifier": welcome["identifier"]}]
+    trigger = {
+        "type": "event",
+        "identifier": welcome["identifier"],
+        "variables": [],
+        "subscriberVariables": [{"name": "email"}],
+    }
+    assert shown.template.triggers == [trigger]
     assert [(j.id, j.type, j.status) for j in shown.jobs] == [(job["_id"], "email", "completed")]
     assert [d.status for d in shown.jobs[0].executionDetails] == ["Queued", "Success"]
 

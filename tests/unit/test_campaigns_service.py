@@ -62,11 +62,8 @@ def machines_of(campaign_id: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(autouse=True)
-def _tables(memory_tables, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("JOURNEY_ROLE_ARN", "arn:aws:iam::123456789012:role/journeys")
-    monkeypatch.setenv("JOURNEY_TASK_FUNCTION_NAME", "journey-task")
-    settings.cache_clear()
-    return memory_tables
+def _tables(journey_settings):
+    return journey_settings
 
 
 # create

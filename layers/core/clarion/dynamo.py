@@ -5,7 +5,9 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
+
+from typing_extensions import Unpack
 
 from clarion.aws import client
 from clarion.errors import ValidationFailed
@@ -117,6 +119,15 @@ def decode_cursor(cursor: str, *, partition: str, prefix: str = "") -> dict[str,
         raise ValidationFailed("cursor is not one this list returned", field="cursor") from error
 
 
+class QueryOptions(TypedDict, total=False):
+    index: str | None
+    where: Expression | None
+    newest_first: bool
+    page_size: int | None
+    consistent: bool
+    projection: str | None
+
+
 class DynamoTable:
     def __init__(self, name: str, *, single_attempt: bool = False) -> None:
         """`single_attempt`: no botocore retry (a sender's provider call: its job is retried by its queue)."""
@@ -155,28 +166,10 @@ class DynamoTable:
         key = Expression("pk = :pk AND begins_with(sk, :prefix)", values={":pk": pk, ":prefix": prefix})
         return self.query_items(key, where=where, newest_first=newest_first, page_size=page_size)
 
-    def query_items(
-        self,
-        key: Expression,
-        *,
-        index: str | None = None,
-        where: Expression | None = None,
-        newest_first: bool = False,
-        page_size: int | None = None,
-        consistent: bool = False,
-        projection: str | None = None,
-    ) -> Iterator[Item]:
+    def query_items(self, key: Expression, **options: Unpack[QueryOptions]) -> Iterator[Item]:
         """The items of a key condition (on the table or `index`) matching the filter `where`, in sort-key order,
         read a page at a time as the caller consumes them."""
-        for page in self.query_pages(
-            key,
-            index=index,
-            where=where,
-            newest_first=newest_first,
-            page_size=page_size,
-            consistent=consistent,
-            projection=projection,
-        ):
+        for page in self.query_pages(key, **options):
             yield from page
 
     def query_pages(

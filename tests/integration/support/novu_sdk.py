@@ -1,5 +1,5 @@
-"""Novu's published Python SDK pointed at the local gateway: its requests.Session hands each request to the local
-runtime in-process, so every SDK call still goes gateway → authorizer → handler → moto."""
+"""Novu's published Python SDK (novu 1.14.0) pointed at the local gateway: its requests.Session's adapter hands each
+request to the local runtime in-process, so every SDK call still goes gateway → authorizer → handler → moto."""
 
 from typing import Any
 
@@ -36,7 +36,7 @@ class GatewayAdapter(BaseAdapter):
 
 
 def gateway_session(runtime: LocalRuntime) -> tuple[requests.Session, GatewayAdapter]:
-    """A session whose requests to BASE_URL go through the local gateway, and its adapter (what it sent)."""
+    """A session whose requests to BASE_URL reach the runtime, and the adapter that records them."""
     adapter = GatewayAdapter(runtime)
     session = requests.Session()
     session.mount(BASE_URL, adapter)

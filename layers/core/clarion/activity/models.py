@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field
 
+from clarion.campaigns.variables import novu_trigger
 from clarion.dynamo import Item
 from clarion.models import Model
 
@@ -210,7 +211,9 @@ class NotificationTemplate(Model):
 
     id: str = Field(alias="_id")
     name: str
-    triggers: list[dict[str, Any]]
+    triggers: list[dict[str, Any]] = Field(
+        description="The campaign's trigger as a workflow's: `{type, identifier, variables, subscriberVariables}`"
+    )
 
 
 class Notification(Model):
@@ -238,7 +241,7 @@ class Notification(Model):
     ) -> "Notification":
         template = None
         if campaign is not None:
-            triggers = [{"type": "event", "identifier": campaign["identifier"]}] if campaign.get("identifier") else []
+            triggers = [novu_trigger(campaign)] if campaign.get("identifier") else []
             template = {"_id": campaign["_id"], "name": campaign.get("name", ""), "triggers": triggers}
         return cls.model_validate(
             {

@@ -68,6 +68,7 @@ class EmailContent(Request):
     sender: Template | None = Field(
         default=None, alias="from", description="The sender; the default identity if absent"
     )
+    senderName: Template | None = Field(default=None, description="The sender's name; the integration's if absent")
 
 
 class SmsContent(Request):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
@@ -15,16 +15,25 @@ from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.journeys.graph import validate_steps
 from clarion.principal import Principal
-from clarion.store.campaigns import CampaignsRepository
+from clarion.store.campaigns import CampaignsRepository, GuardedOp
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
 FINAL_STATUS = "completed"
+Also = Sequence[GuardedOp]
 _CAMPAIGN_FIELDS = [field.alias or name for name, field in Campaign.model_fields.items()]
 
 
 def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campaign:
+    return public_campaign(store_new_campaign(caller, request))
+
+
+def store_new_campaign(
+    caller: Principal, request: CreateCampaignRequest, extra: Mapping[str, Any] | None = None, also: Also = ()
+) -> entities.Campaign:
+    """Stores the campaign a request describes, with `extra` attributes (a workflow's group, tags, data) and the
+    operations `also` written in its transaction."""
     now = timestamp_now()
     steps, channels = _steps_and_channels(caller, request.steps)
     campaign: entities.Campaign = {
@@ -45,9 +54,10 @@ def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campai
         "updatedAt": now,
         "updatedBy": caller.client_id,
     }
+    campaign = _changed(campaign, dict(extra or {}))
     _publish_journey(caller, campaign)
-    CampaignsRepository().create(caller.environment_id, campaign)
-    return public_campaign(campaign)
+    CampaignsRepository().create(caller.environment_id, campaign, also)
+    return campaign
 
 
 def list_campaigns(caller: Principal, *, limit: int, cursor: str | None) -> tuple[list[Campaign], str | None]:
@@ -61,16 +71,27 @@ def get_campaign(caller: Principal, campaign_id: str) -> Campaign:
 
 def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaignRequest) -> Campaign:
     """Changes the fields given; a completed campaign is final, and a concurrent change makes this a 409."""
-    campaign = existing_campaign(caller, campaign_id)
+    return public_campaign(store_campaign_changes(caller, existing_campaign(caller, campaign_id), request))
+
+
+def store_campaign_changes(
+    caller: Principal,
+    campaign: entities.Campaign,
+    request: UpdateCampaignRequest,
+    extra: Mapping[str, Any] | None = None,
+    also: Also = (),
+) -> entities.Campaign:
+    """The campaign read, changed by the request's fields and the `extra` attributes, stored (with the operations
+    `also` in its transaction) if anything changed."""
     if campaign["status"] == FINAL_STATUS:
-        raise Conflict(f"campaign '{campaign_id}' is completed and can no longer change", field="status")
-    changes = request.model_dump(exclude_none=True, exclude={"steps"})
+        raise Conflict(f"campaign '{campaign['_id']}' is completed and can no longer change", field="status")
+    changes = request.model_dump(exclude_none=True, exclude={"steps"}) | dict(extra or {})
     if request.steps is not None:
         steps, channels = _steps_and_channels(caller, request.steps)
         changes |= {"steps": steps, "channels": channels}
     changes = {name: value for name, value in changes.items() if campaign.get(name) != value}
     if not changes:
-        return public_campaign(campaign)
+        return campaign
     now = timestamp_now()
     changed = _changed(campaign, changes) | {
         "version": campaign["version"] + 1,
@@ -79,8 +100,13 @@ def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaign
     }
     if "steps" in changes:
         _publish_journey(caller, changed)
-    CampaignsRepository().update(caller.environment_id, campaign, changed)
-    return public_campaign(changed)
+    CampaignsRepository().update(caller.environment_id, campaign, changed, also)
+    return changed
+
+
+def delete_campaign(caller: Principal, campaign: entities.Campaign, also: Also = ()) -> None:
+    """Deletes the campaign read and frees its identifier; its past messages and notifications stay."""
+    CampaignsRepository().delete(caller.environment_id, campaign, also)
 
 
 def identifier_from_name(name: str) -> str:

@@ -132,7 +132,7 @@ def _content(channel: str, rendered: Item, payload: Item, campaign: entities.Cam
     """The rendered step content in the shape the channel's sender reads."""
     if channel == "email":
         content = {"subject": rendered["subject"], "html": rendered["body"]}
-        content |= {name: rendered[name] for name in ("text", "from") if rendered.get(name)}
+        content |= {name: rendered[name] for name in ("text", "from", "senderName") if rendered.get(name)}
         return content
     if channel == "push":
         return {name: rendered[name] for name in ("title", "body", "data") if rendered.get(name) is not None}

@@ -54,6 +54,11 @@ BODY_LIMITS: dict[str, int] = {
     # up to 20 steps of templates (64 KB each) in several locales; the stored campaign is bounded by DynamoDB's 400 KB
     "POST /v1/campaigns": 1024 * KB,
     "PUT /v1/campaigns/{campaignId}": 1024 * KB,
+    # the same campaign, written as a Novu workflow
+    "POST /v1/workflows": 1024 * KB,
+    "PUT /v1/workflows/{templateId}": 1024 * KB,
+    "POST /v1/notification-templates": 1024 * KB,
+    "PUT /v1/notification-templates/{templateId}": 1024 * KB,
 }
 
 

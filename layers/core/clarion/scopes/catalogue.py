@@ -34,6 +34,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "create:layout": "Create a layout",
             "create:tenant": "Create a tenant",
             "create:workflow_override": "Override a workflow for a tenant",
+            "create:workflow_group": "Create a workflow group (Novu's notification group)",
             "batch_create:tag": "Create a batch of new tags",
             "batch_create:attribute": "Create a batch of new attributes",
             "batch_create:profile": "Create or update a batch of user profiles",
@@ -47,7 +48,9 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "update:layout": "Update a layout",
             "update:tenant": "Change a tenant's name, data or identifier",
             "update:workflow_override": "Change a tenant's override of a workflow",
+            "update:workflow_group": "Rename a workflow group",
             "update:message": "Mark in-app messages seen, read or acted upon",
+            "delete:campaign": "Delete a campaign (a Novu workflow)",
             "delete:segment": "Delete a segment",
             "delete:list": "Delete a user list",
             "delete:profile": "Delete a user profile",
@@ -56,6 +59,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "delete:layout": "Delete a layout",
             "delete:tenant": "Delete a tenant and its workflow overrides",
             "delete:workflow_override": "Delete a workflow override",
+            "delete:workflow_group": "Delete a workflow group that has no workflows",
             "delete:message": "Delete a message",
             "list:campaign": "List created campaigns",
             "list:device": "List the devices using your application",
@@ -79,6 +83,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "list:layout": "List layouts",
             "list:tenant": "List tenants",
             "list:workflow_override": "List workflow overrides",
+            "list:workflow_group": "List workflow groups",
             "list:message": "List messages, notifications and the in-app feed",
             "info:campaign": "Get information on a single campaign",
             "info:device": "Get details on a single device using your application",
@@ -93,6 +98,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "info:layout": "Get a layout",
             "info:tenant": "Get a tenant",
             "info:workflow_override": "Get a workflow override",
+            "info:workflow_group": "Get a workflow group",
             "info:message": "Get a message, a notification or its execution details",
         },
     ),
@@ -140,7 +146,15 @@ GROUPS: tuple[ScopeGroup, ...] = (
 _PROFILE_READ = ("list:profile", "info:profile", "list:attribute", "list:attribute_value")
 _PROFILE_WRITE = ("create:profile", "update:profile", "delete:profile", "batch_create:profile")
 _LISTS = ("create:list", "update:list", "delete:list", "list:list", "info:list", "list:list_item")
-_CAMPAIGN_READ = ("list:campaign", "info:campaign")
+_CAMPAIGN_READ = ("list:campaign", "info:campaign", "list:workflow_group", "info:workflow_group")
+_CAMPAIGN_WRITE = (
+    "create:campaign",
+    "update:campaign",
+    "delete:campaign",
+    "create:workflow_group",
+    "update:workflow_group",
+    "delete:workflow_group",
+)
 _TASKS = ("list:task", "info:task")
 _TENANTS = ("create:tenant", "update:tenant", "delete:tenant", "list:tenant", "info:tenant")
 _WORKFLOW_OVERRIDES = (
@@ -158,8 +172,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         *_PROFILE_WRITE,
         *_LISTS,
         *_CAMPAIGN_READ,
-        "create:campaign",
-        "update:campaign",
+        *_CAMPAIGN_WRITE,
         "campaign:send",
         "create:layout",
         "update:layout",
@@ -184,8 +197,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "sms": (*_PROFILE_READ, *_PROFILE_WRITE, *_LISTS, "campaign:trigger", "campaign:send", "list:message"),
     "push_service": (
         *_CAMPAIGN_READ,
-        "create:campaign",
-        "update:campaign",
+        *_CAMPAIGN_WRITE,
         "campaign:send",
         "analytics",
         "list:device",

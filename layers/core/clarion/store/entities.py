@@ -45,6 +45,26 @@ class Campaign(CampaignVersion, total=False):
     createdBy: Required[str]
     updatedAt: Required[str]
     updatedBy: Required[str]
+    notificationGroupId: str
+    """The workflow group (Novu's notification group); absent: the environment's default group."""
+    tags: list[str]
+    data: dict[str, Any] | None
+    """Novu's custom data of a workflow, kept as given."""
+
+
+class WorkflowGroup(TypedDict):
+    """CampaignsTable `ENV#<env>` / `WORKFLOW_GROUP#<groupId>` (Novu's notification group)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    _environmentId: str
+    _organizationId: str
+    name: str
+    workflowCount: NotRequired[int]
+    """How many campaigns name the group: a group is deleted only at 0."""
+    createdAt: str
+    updatedAt: str
 
 
 class Layout(TypedDict):

@@ -284,6 +284,8 @@ SCHEDULE_PREFIX = "SCHEDULE#"
 """Sort-key prefix of an environment's campaign schedules."""
 STATS_PREFIX = "STATS#"
 """Sort-key prefix of daily campaign stats."""
+WORKFLOW_GROUP_PREFIX = "WORKFLOW_GROUP#"
+"""Sort-key prefix of an environment's workflow groups (Novu's notification groups)."""
 
 
 def campaign_sk(campaign_id: str) -> str:
@@ -294,6 +296,11 @@ def campaign_sk(campaign_id: str) -> str:
 def identifier_sk(identifier: str) -> str:
     """Holds a campaign's (or, in the integrations partition, an integration's) identifier: keeps it unique."""
     return f"IDENTIFIER#{identifier}"
+
+
+def workflow_group_sk(group_id: str) -> str:
+    """A workflow group in its environment's partition."""
+    return f"{WORKFLOW_GROUP_PREFIX}{group_id}"
 
 
 def layout_sk(layout_id: str) -> str:

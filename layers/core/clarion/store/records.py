@@ -94,14 +94,12 @@ class DeliveryRecords:
     def claim(self, environment_id: str, message_id: str) -> DeliveryRecord | None:
         """Moves a queued record to sending and returns it whole; None when there is no queued record (already
         claimed by an earlier delivery of the job, finished, cancelled, or not in this environment)."""
-        also = "attempts = if_not_exists(attempts, :zero) + :one, sendingKey = :sendingKey, claimedAt = :now"
+        also = "attempts = attempts + :one, sendingKey = :sendingKey, claimedAt = :now"
         update = _transition("sending", {":queued": "queued"}, also)
-        update.values |= {":zero": 0, ":one": 1, ":sendingKey": sending_key(message_id)}
+        update.values |= {":one": 1, ":sendingKey": sending_key(message_id)}
+        # no attribute_exists(pk): a missing record has no status, so the condition fails all the same
         claimed = self.table.update(
-            record_pk(environment_id, message_id),
-            RECORD_SK,
-            update,
-            condition="attribute_exists(pk) AND #status = :queued",
+            record_pk(environment_id, message_id), RECORD_SK, update, condition="#status = :queued"
         )
         return cast("DeliveryRecord | None", claimed)
 
@@ -157,14 +155,14 @@ class DeliveryRecords:
 def _transition(status: str, values: Item | None = None, also: str = "", history: Item | None = None) -> Expression:
     """SET status, updatedAt and `also`, appending {status, at, **history} to the record's history."""
     now = clock.timestamp_now()
-    sets = ["#status = :status", "updatedAt = :now", "history = list_append(if_not_exists(history, :empty), :entry)"]
+    sets = ["#status = :status", "updatedAt = :now", "history = list_append(history, :entry)"]
     if also:
         sets.append(also)
     entry: dict[str, Any] = {"status": status, "at": now} | (history or {})
     return Expression(
         "SET " + ", ".join(sets),
         names={"#status": "status"},
-        values={":status": status, ":now": now, ":empty": [], ":entry": [entry]} | (values or {}),
+        values={":status": status, ":now": now, ":entry": [entry]} | (values or {}),
     )
 
 

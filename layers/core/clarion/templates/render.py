@@ -131,3 +131,10 @@ def _render_value(value: Any, variables: Mapping[str, Any], *, field: str, html:
     if isinstance(value, list):
         return [_render_value(item, variables, field=f"{field}[{index}]") for index, item in enumerate(value)]
     return value
+
+
+def payload_paths(source: str) -> tuple[str, ...]:
+    """The payload fields a template reads, as dotted paths (`{{ payload.order.id }}` → `order.id`)."""
+    from clarion.templates.sandbox import payload_paths as paths  # noqa: PLC0415 - jinja2, ~100 ms, only when asked
+
+    return paths(source)

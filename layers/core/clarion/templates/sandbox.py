@@ -71,3 +71,42 @@ def _accessed_name(node: nodes.Node) -> str | None:
         argument = node.args[0]
         return argument.value if isinstance(argument, nodes.Const) and isinstance(argument.value, str) else None
     return None
+
+
+PAYLOAD_ROOTS = ("payload", "event")
+
+
+@lru_cache(maxsize=256)
+def payload_paths(source: str) -> tuple[str, ...]:
+    """The payload fields a template reads, as dotted paths (`{{ payload.order.id }}` → `order.id`), in order of
+    first use; none for a template that does not parse. Cached: the activity feed asks for each notification's."""
+    try:
+        tree = _environment(html=False).parse(source)
+    except TemplateSyntaxError:
+        return ()
+    paths: dict[str, None] = {}
+    _collect_paths(tree, paths)
+    return tuple(paths)
+
+
+def _collect_paths(node: nodes.Node, paths: dict[str, None]) -> None:
+    path = _payload_path(node)
+    if path:
+        paths.setdefault(".".join(path), None)
+        return
+    for child in node.iter_child_nodes():
+        _collect_paths(child, paths)
+
+
+def _payload_path(node: nodes.Node) -> list[str] | None:
+    """`payload.a.b` (or `payload['a'].b`) as ["a", "b"]; None for any other expression."""
+    names: list[str] = []
+    while isinstance(node, nodes.Getattr | nodes.Getitem):
+        name = _accessed_name(node)
+        if name is None:
+            return None
+        names.append(name)
+        node = node.node
+    if isinstance(node, nodes.Name) and node.name in PAYLOAD_ROOTS and names:
+        return names[::-1]
+    return None

@@ -1,0 +1,1 @@
+"""Workflow groups: the notification groups of Novu, which every workflow (campaign) belongs to."""
