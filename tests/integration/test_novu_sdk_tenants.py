@@ -204,3 +204,27 @@ def test_the_sample_event_creates_a_tenant(runtime: LocalRuntime, admin: Api):
     response = runtime.invoke("TenantsFunction", event)
     assert response["statusCode"] == 201, response["body"]
     assert admin.get("/v1/tenants/acme").json()["data"] == json.loads(response["body"])["data"]
+
+
+def test_a_novu_workflows_id_is_the_workflow_id_an_override_names(
+    runtime: LocalRuntime, admin: Api, tenants: TenantApi
+):
+    phone = new_phone()
+    subscriber(admin, "sam", phone=phone)
+    body = {
+        "name": f"Alerts {uuid.uuid4().hex[:8]}",
+        "active": True,
+        "steps": [{"template": {"type": "sms", "content": "Alert"}}],
+    }
+    created = admin.post("/v1/notification-templates", body)
+    assert created.status == 201, created.json()
+    workflow = created.json()["data"]
+    acme = tenants.create("acme", "Acme")
+    workflow_override(admin, workflow["_id"], str(acme._id), preferenceSettings={"sms": False})
+    trigger = {"name": workflow["triggers"][0]["identifier"], "to": "sam", "tenant": "acme"}
+    assert admin.post("/v1/events/trigger", trigger).status == 201
+    runtime.drain()
+    assert texts_to(runtime, phone) == []
+    assert admin.post("/v1/events/trigger", trigger | {"tenant": "globex"}).status == 201
+    runtime.drain()
+    assert texts_to(runtime, phone) == ["Alert"]
