@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
+from clarion.changes.models import CAMPAIGN
+from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.engine.layouts import require_layouts
 from clarion.engine.steps import is_journey
@@ -47,6 +49,7 @@ def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campai
     }
     _publish_journey(caller, campaign)
     CampaignsRepository().create(caller.environment_id, campaign)
+    record_change(caller, CAMPAIGN, None, campaign)
     return public_campaign(campaign)
 
 
@@ -80,6 +83,7 @@ def update_campaign(caller: Principal, campaign_id: str, request: UpdateCampaign
     if "steps" in changes:
         _publish_journey(caller, changed)
     CampaignsRepository().update(caller.environment_id, campaign, changed)
+    record_change(caller, CAMPAIGN, campaign, changed)
     return public_campaign(changed)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from clarion.changes.models import LAYOUT
+from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
@@ -49,6 +51,7 @@ def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
         "updatedAt": now,
     }
     repository.create(caller.environment_id, layout, replaces_default=current_default)
+    record_change(caller, LAYOUT, None, layout)
     return _public(layout)
 
 
@@ -87,6 +90,7 @@ def update_layout(caller: Principal, layout_id: str, request: UpdateLayoutReques
     changed = _changed(layout, changes) | {"version": layout["version"] + 1, "updatedAt": timestamp_now()}
     current_default = repository.default_id(caller.environment_id) if changes.get("isDefault") else None
     repository.update(caller.environment_id, layout, changed, replaces_default=current_default)
+    record_change(caller, LAYOUT, layout, changed)
     return _public(changed)
 
 

@@ -32,6 +32,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "create:topic": "Create a topic",
             "create:integration": "Create a provider integration",
             "create:layout": "Create a layout",
+            "create:feed": "Create a named in-app feed",
             "batch_create:tag": "Create a batch of new tags",
             "batch_create:attribute": "Create a batch of new attributes",
             "batch_create:profile": "Create or update a batch of user profiles",
@@ -50,6 +51,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "delete:topic": "Delete a topic",
             "delete:integration": "Delete a provider integration",
             "delete:layout": "Delete a layout",
+            "delete:feed": "Delete a named in-app feed",
             "delete:message": "Delete a message",
             "list:campaign": "List created campaigns",
             "list:device": "List the devices using your application",
@@ -71,6 +73,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "list:topic": "List topics and their subscribers",
             "list:integration": "List provider integrations",
             "list:layout": "List layouts",
+            "list:feed": "List the named in-app feeds",
+            "list:change": "List and count the changes awaiting promotion to the production environment",
             "list:message": "List messages, notifications and the in-app feed",
             "info:campaign": "Get information on a single campaign",
             "info:device": "Get details on a single device using your application",
@@ -83,6 +87,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "info:topic": "Get a topic and check a subscriber's membership",
             "info:integration": "Get a provider integration",
             "info:layout": "Get a layout",
+            "info:organization": "Get the organization (name, branding) and its members",
+            "info:environment": "Get the key's own environment",
             "info:message": "Get a message, a notification or its execution details",
         },
     ),
@@ -122,7 +128,10 @@ GROUPS: tuple[ScopeGroup, ...] = (
         "Administration",
         {
             "clients:manage": "Create, list, rotate and revoke API clients and set their scopes",
-            "environments:manage": "List and create environments, and issue keys for any environment",
+            "environments:manage": (
+                "List and create environments, issue keys for any environment, rename and brand the organization"
+            ),
+            "apply:change": "Apply changes: copy layouts and campaigns into the production environment",
         },
     ),
 )
@@ -148,6 +157,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "delete:layout",
         "list:layout",
         "info:layout",
+        "list:change",
+        "apply:change",
     ),
     "smtp": (
         "campaign:trigger",
@@ -183,6 +194,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "campaign:start",
         "campaign:stop",
         "campaign:cancel_journey",
+        "list:change",
+        "apply:change",
     ),
     "verifier_service": (*_PROFILE_READ, *_TASKS, "export", "file:download"),
     "chatbots": (*_PROFILE_READ, "list:integration", "info:integration", "list:message", "campaign:trigger"),
