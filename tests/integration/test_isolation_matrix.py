@@ -59,6 +59,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     assert api.put(f"/v1/subscribers/{subscriber_id}/credentials", channel).status == 200
+    production = api.post("/v1/environments", {"name": f"isolation-a-prod-{mark}", "parentId": api.environment_id})
+    created(production)  # A's layouts and campaigns are now changes awaiting promotion
     topic_key = f"topic-{mark}"
     created(api.post("/v1/topics", {"key": topic_key, "name": f"Topic {mark}"}))
     assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
@@ -97,6 +99,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     client = created(api.post("/v1/clients", {"name": f"Client {mark}", "scopes": ["list:profile"]}))
+    feed = created(api.post("/v1/feeds", {"name": f"feed-{mark}"}))
+    change = api.get("/v1/changes").json()["data"][0]
     transaction_id = f"txn-{mark}"
     triggered = api.post(
         "/v1/events/trigger",
@@ -127,6 +131,10 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "notificationId": notification["_id"],
         "transactionId": transaction_id,
         "scheduleId": schedule["_id"],
+        "feedId": feed["_id"],
+        "feedIdentifier": feed["identifier"],
+        "changeId": change["_id"],
+        "memberId": client["clientId"],  # Clarion's organization has no members: the nearest thing is a client
     }
     secrets = [
         email,
@@ -231,6 +239,11 @@ BODIES: dict[str, Any] = {
     "PATCH /v1/topics/{topicKey}": {"name": "Mallory"},
     "POST /v1/topics/{topicKey}/subscribers": {"subscribers": ["{subscriberId}"]},
     "POST /v1/topics/{topicKey}/subscribers/removal": {"subscribers": ["{subscriberId}"]},
+    "POST /v1/feeds": {"name": "{feedIdentifier}"},
+    "POST /v1/changes/bulk/apply": {"changeIds": ["{changeId}"]},
+    "PATCH /v1/organizations": {"name": "Mallory"},
+    "PUT /v1/organizations/branding": {"color": "#000000"},
+    "PUT /v1/organizations/members/{memberId}/roles": {"role": "admin"},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -247,7 +260,10 @@ CREATES = {
     "POST /v1/events/trigger",
     "POST /v1/events/trigger/bulk",
     "POST /v1/events/trigger/broadcast",
+    "POST /v1/feeds",
 }
+# Routes without a path parameter that name A's resources in their body: as absent as a missing one.
+BODY_IDS = {"POST /v1/changes/bulk/apply"}
 # Novu's cancel answers `false` for a transaction it does not know, as for one with nothing left to cancel.
 NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
 
@@ -281,6 +297,9 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/clients": ["/v1/clients/{clientId}"],
     "/v1/messages": ["/v1/messages?subscriberId={subscriberId}"],
     "/v1/environments": ["/v1/environments"],
+    "/v1/feeds": ["/v1/feeds"],
+    "/v1/changes": ["/v1/changes", "/v1/changes/count"],
+    "/v1/organizations": ["/v1/organizations/me"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")
@@ -331,7 +350,7 @@ def test_another_environments_ids_find_nothing_and_change_nothing(
         assert response.status == 200 and response.json()["data"] is NOTHING_DONE[route_key], text
     elif route_key in CREATES:
         assert response.status != 409, text  # B's own namespace: A's identifiers are free there
-    elif "{" in route_key:
+    elif "{" in route_key or route_key in BODY_IDS:
         assert response.status in (403, 404), text
     elif route_key in QUERIES:
         assert response.status == 404 or (response.status == 200 and response.json()["data"] == []), text
