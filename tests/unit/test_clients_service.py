@@ -319,3 +319,15 @@ def test_a_change_based_on_a_stale_read_is_a_conflict_and_writes_nothing():
     assert service.get_client(caller, created.clientId).scopes == ["list:profile"]
     entries, _ = service.client_audit(caller, created.clientId, limit=10, cursor=None)
     assert [entry.action for entry in entries] == ["key_rotated", "created"]
+
+
+def test_the_environments_api_keys_are_its_active_clients_key_hints_never_a_key():
+    caller = admin()
+    kept, revoked = create(caller), create(caller)
+    service.revoke_client(caller, revoked.clientId)
+    listed = service.api_keys(caller)
+    assert [(key.id, key.key, key.userId, key.name) for key in listed] == [
+        (kept.clientId, kept.keyHint, kept.clientId, kept.name)
+    ]
+    assert kept.key not in str([key.model_dump(by_alias=True) for key in listed])
+    assert service.api_keys(admin()) == []
