@@ -14,7 +14,6 @@ from clarion.changes import service
 from clarion.changes.models import MAX_CHANGES_PER_PAGE, BulkApplyRequest, Change, PromotedFilter
 from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage, ObjectId
-from clarion.promotion import service as promotion
 
 router = APIGatewayHttpRouter()
 ChangeId = Annotated[ObjectId, Path(description="The change's `_id`")]
@@ -54,6 +53,8 @@ def count_changes() -> Envelope[int]:
     summary="Apply several changes, oldest first; answers the changes applied for each",
 )
 def apply_changes(body: BulkApplyRequest) -> Envelope[list[list[Change]]]:
+    from clarion.promotion import service as promotion  # noqa: PLC0415 - the layouts' code: off the cold start
+
     return Envelope(data=promotion.apply_changes(caller(router), body.changeIds))
 
 
@@ -66,4 +67,6 @@ def apply_changes(body: BulkApplyRequest) -> Envelope[list[list[Change]]]:
     summary="Apply a change: copy its layout or campaign into the environment that has this one as parent",
 )
 def apply_change(changeId: ChangeId) -> Envelope[list[Change]]:
+    from clarion.promotion import service as promotion  # noqa: PLC0415 - the layouts' code: off the cold start
+
     return Envelope(data=promotion.apply_change(caller(router), changeId))
