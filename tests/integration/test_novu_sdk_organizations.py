@@ -10,6 +10,7 @@ from novu.dto.organization import OrganizationBrandingDto
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
+from tests.integration.support.inbox import deliver, feed
 from tests.integration.support.novu_sdk import BASE_URL, gateway_session
 
 LAYOUT_CONTENT = "<main>{{{body}}}</main>"
@@ -145,3 +146,19 @@ def test_a_campaign_is_promoted_with_its_layout_named_by_the_production_layout_i
     assert (promoted["identifier"], promoted["status"]) == (campaign["identifier"], "active")
     assert promoted["steps"][0]["layoutId"] == promoted_layout["_id"] != layout["_id"]
     assert changes.count() == 0
+
+
+def test_a_stack_is_one_organization_so_creating_one_is_not_served(admin: Api):
+    refused = admin.post("/v1/organizations", {"name": "Another"})
+    assert refused.status == 405 and set(refused.headers["allow"].replace(" ", "").split(",")) == {"GET", "PATCH"}
+
+
+def test_messages_carry_no_feed_and_feeds_do_not_become_changes(runtime: LocalRuntime, admin: Api):
+    production_of(admin, [])
+    assert admin.post("/v1/feeds", {"name": "News"}).status == 201
+    assert admin.post("/v1/subscribers", {"subscriberId": "ada"}).status == 201
+    deliver(runtime, admin, "ada", content="Hello Ada")
+    assert feed(admin, "ada") == ["Hello Ada"]
+    in_news = admin.get("/v1/subscribers/ada/notifications/feed?feedIdentifier=News")
+    assert in_news.status == 200 and in_news.json()["data"] == []
+    assert admin.get("/v1/changes/count").json() == {"data": 0}

@@ -7,14 +7,17 @@ from typing import Any
 import pytest
 
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
+from clarion.campaigns.operations import start_campaign, stop_campaign
 from clarion.campaigns.service import create_campaign, update_campaign
 from clarion.changes import service
+from clarion.changes.repository import ChangesRepository
 from clarion.environments.models import CreateEnvironmentRequest
 from clarion.environments.service import create_environment
 from clarion.errors import Conflict, NotFound
 from clarion.layouts.models import CreateLayoutRequest, UpdateLayoutRequest
-from clarion.layouts.service import create_layout, list_layouts, update_layout
+from clarion.layouts.service import create_layout, delete_layout, list_layouts, set_default_layout, update_layout
 from clarion.principal import Principal
+from clarion.promotion import service as promotion
 from clarion.promotion.service import apply_change, apply_changes
 from clarion.store.campaigns import CampaignsRepository
 
@@ -175,3 +178,47 @@ def test_changes_are_listed_newest_first_in_pages(development, production):
     assert (page.totalCount, page.hasMore, [change.entityId for change in page.data]) == (3, False, [ids[0]])
     first = service.list_changes(development, promoted=False, page=0, limit=2)
     assert first.hasMore and [change.entityId for change in first.data] == [ids[2], ids[1]]
+
+
+def test_deleting_moving_the_default_and_campaign_operations_record_no_change(development, production):
+    first, second = layout(development), layout(development)
+    campaign_id = campaign(development)
+    apply_changes(development, [change["_id"] for change in pending(development)])
+    set_default_layout(development, second)
+    delete_layout(development, first)
+    start_campaign(development, campaign_id)
+    stop_campaign(development, campaign_id)
+    assert service.count_changes(development) == 0
+    assert len(layouts_of(production)) == 2
+
+
+def test_a_write_while_applying_is_a_409_and_leaves_the_newer_change_pending(development, production, monkeypatch):
+    layout_id = layout(development, name="Brand")
+    [change] = pending(development)
+    promote = promotion._promote_layout
+
+    def promote_during_a_write(in_target: Principal, snapshot: dict[str, Any]) -> None:
+        update_layout(development, layout_id, UpdateLayoutRequest(name="Written meanwhile"))
+        promote(in_target, snapshot)
+
+    monkeypatch.setattr(promotion, "_promote_layout", promote_during_a_write)
+    with pytest.raises(Conflict) as raced:
+        apply_change(development, change["_id"])
+    assert raced.value.field == "changeId"
+    [still] = pending(development)
+    assert (still["_id"], still["templateName"]) == (change["_id"], "Written meanwhile")
+
+
+def test_a_first_write_racing_another_revises_the_change_the_other_opened(development, production, monkeypatch):
+    layout_id = layout(development, name="Brand")
+    find_pending = ChangesRepository.pending
+    lookups: list[str] = []
+
+    def stale_at_first(self: ChangesRepository, *key: str) -> Any:
+        lookups.append(key[-1])  # the first lookup misses the change, as a write racing its opening would
+        return None if len(lookups) == 1 else find_pending(self, *key)
+
+    monkeypatch.setattr(ChangesRepository, "pending", stale_at_first)
+    update_layout(development, layout_id, UpdateLayoutRequest(name="Brand 2"))
+    [change] = pending(development)
+    assert change["templateName"] == "Brand 2" and lookups == [layout_id, layout_id]

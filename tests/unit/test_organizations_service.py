@@ -48,6 +48,12 @@ def test_branding_reads_back_and_a_later_put_replaces_it_whole(tables):
     assert service.get_organization().branding == Branding(contentBackground="#00000080")
 
 
+@pytest.mark.parametrize("colour", ["#abc", "#abcd", "#A0B1C2", "#a0b1c2d3"])
+def test_every_hex_form_of_a_colour_is_accepted(tables, colour):
+    service.set_branding(OPERATOR, Branding.model_validate({"color": colour, "fontColor": colour}))
+    assert service.get_organization().branding.fontColor == colour
+
+
 def test_the_organization_has_no_members_and_every_member_id_is_a_404(tables):
     assert service.list_members() == []
     for refused in (

@@ -1,7 +1,7 @@
 """Named in-app feeds, as Novu v1 has them: a name that is also the feed's identifier, unique per environment.
 
-Feeds are stored and listed; Clarion's in-app messages do not carry a feed yet, so a subscriber's feed is not
-filtered by `feedIdentifier` (see docs/api.md).
+Feeds are stored and listed; Clarion's in-app steps name no feed yet, so no message belongs to one (a subscriber's
+feed filtered by `feedIdentifier` is empty, see docs/api.md).
 """
 
 from __future__ import annotations
