@@ -6,6 +6,7 @@ import json
 import pytest
 
 from clarion.errors import NotFound
+from clarion.limits import ROUTE_CLASSES, RouteClass
 from clarion.organizations import service
 from clarion.organizations.models import Branding, RenameOrganizationRequest, UpdateMemberRolesRequest
 from clarion.principal import Principal
@@ -14,6 +15,8 @@ from tests.unit.conftest import call_route
 
 OPERATOR = Principal(client_id="a" * 24, environment_id="e" * 24, scopes=frozenset())
 LOGO = "https://cdn.example.com/brand/logo.svg"
+PATHS = ("/v1/organizations", "/v1/environments/me", "/v1/environments/api-keys", "/v1/feeds", "/v1/changes")
+"""The routes of Novu's organizations, current environment, api-keys, feeds and changes."""
 
 
 @pytest.fixture
@@ -102,3 +105,11 @@ def test_the_routes_answer_what_was_stored(tables, no_rate_limits):
         "Acme",
         "#abcdef",
     )
+
+
+def test_their_writes_are_the_configuration_class_and_their_reads_global():
+    ours = [route for route in ROUTE_CLASSES if route.split(" ", 1)[1].startswith(PATHS)]
+    assert len(ours) == 16
+    for route in ours:
+        expected = RouteClass.GLOBAL if route.startswith("GET ") else RouteClass.CONFIGURATION
+        assert ROUTE_CLASSES[route] is expected, route
