@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
 from clarion.clients import service as clients
-from clarion.clients.models import ApiKey
+from clarion.clients.models import ApiKey, RegeneratedApiKey
 from clarion.environments import service
 from clarion.environments.models import (
     CreateEnvironmentRequest,
@@ -53,6 +53,18 @@ def get_my_environment() -> Envelope[Environment]:
 )
 def list_api_keys() -> Envelope[list[ApiKey]]:
     return Envelope(data=clients.api_keys(caller(router)))
+
+
+@endpoint(
+    router,
+    "POST /v1/environments/api-keys/regenerate",
+    scope="clients:manage",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Regenerate the calling key: a new key for its client, shown once; the old one stops working",
+)
+def regenerate_api_key() -> Envelope[list[RegeneratedApiKey]]:
+    return Envelope(data=clients.regenerate_own_key(caller(router)))
 
 
 @endpoint(

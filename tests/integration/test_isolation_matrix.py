@@ -261,6 +261,7 @@ CREATES = {
     "POST /v1/events/trigger/bulk",
     "POST /v1/events/trigger/broadcast",
     "POST /v1/feeds",
+    "POST /v1/environments/api-keys/regenerate",  # B's own key, rotated
 }
 # Routes without a path parameter that name A's resources in their body: as absent as a missing one.
 BODY_IDS = {"POST /v1/changes/bulk/apply"}

@@ -79,6 +79,20 @@ def test_the_sdk_reads_the_current_environment_and_its_masked_api_keys(session, 
     assert issued.client_id not in [key._id for key in environments.api_keys()]
 
 
+def test_the_sdk_regenerates_its_own_key_and_the_old_one_stops_working(session, runtime: LocalRuntime, admin: Api):
+    holder = admin.client("rotating", ["clients:manage"])
+    other = admin.client("bystander", ["clients:manage"])
+    [regenerated] = EnvironmentApi(BASE_URL, holder.key, session=session).regenerate_api_key()
+    assert (regenerated._id, regenerated._user_id) == (holder.client_id, holder.client_id)
+    assert regenerated.key.startswith("sk_") and regenerated.key != holder.key
+    runtime.reset_caches()
+    assert holder.get("/v1/environments/api-keys").status == 403
+    fresh = Api(runtime, regenerated.key, holder.client_id, holder.environment_id)
+    hints = {key["_id"]: key["key"] for key in fresh.get("/v1/environments/api-keys").json()["data"]}
+    assert hints[holder.client_id] == f"sk_...{regenerated.key[-4:]}"
+    assert other.get("/v1/environments/api-keys").status == 200
+
+
 def test_the_sdk_creates_lists_and_deletes_feeds(session, admin: Api):
     feeds = FeedApi(BASE_URL, admin.key, session=session)
     news, alerts = feeds.create("News"), feeds.create("Alerts")

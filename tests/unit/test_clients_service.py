@@ -331,3 +331,13 @@ def test_the_environments_api_keys_are_its_active_clients_key_hints_never_a_key(
     ]
     assert kept.key not in str([key.model_dump(by_alias=True) for key in listed])
     assert service.api_keys(admin()) == []
+
+
+def test_regenerating_rotates_the_callers_own_key_only():
+    issuer = admin()
+    holder, other = create(issuer, scopes=["clients:manage"]), create(issuer)
+    caller = Principal(holder.clientId, issuer.environment_id, frozenset({"clients:manage"}))
+    [regenerated] = service.regenerate_own_key(caller)
+    assert (regenerated.id, regenerated.userId) == (holder.clientId, holder.clientId)
+    assert principal_of(holder.key) is None and principal_of(regenerated.key).client_id == holder.clientId
+    assert principal_of(other.key).client_id == other.clientId

@@ -109,7 +109,7 @@ def test_the_routes_answer_what_was_stored(tables, no_rate_limits):
 
 def test_their_writes_are_the_configuration_class_and_their_reads_global():
     ours = [route for route in ROUTE_CLASSES if route.split(" ", 1)[1].startswith(PATHS)]
-    assert len(ours) == 16
+    assert len(ours) == 17
     for route in ours:
         expected = RouteClass.GLOBAL if route.startswith("GET ") else RouteClass.CONFIGURATION
         assert ROUTE_CLASSES[route] is expected, route

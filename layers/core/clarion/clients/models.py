@@ -66,3 +66,13 @@ class ApiKey(Model):
     userId: str = Field(alias="_userId", description="The client the key belongs to (Novu: the user)")
     name: str
     createdAt: str
+
+
+class RegeneratedApiKey(Model):
+    """Novu's regenerated environment key: here the calling client's new key, shown in this answer only."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", description="The client's id")
+    key: str = Field(description="The new key: shown only in this response; the old one stops working")
+    userId: str = Field(alias="_userId", description="The client the key belongs to (Novu: the user)")

@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from clarion.clients import keys
-from clarion.clients.models import ApiKey, AuditEntry, Client, ClientWithKey, CreateClientRequest
+from clarion.clients.models import (
+    ApiKey,
+    AuditEntry,
+    Client,
+    ClientWithKey,
+    CreateClientRequest,
+    RegeneratedApiKey,
+)
 from clarion.clients.repository import Change, ClientsRepository
 from clarion.clock import timestamp_now
 from clarion.environments.repository import EnvironmentsRepository
@@ -78,6 +85,12 @@ def api_keys(caller: Principal) -> list[ApiKey]:
         for client in clients
         if client["status"] == "active"
     ]
+
+
+def regenerate_own_key(caller: Principal) -> list[RegeneratedApiKey]:
+    """Novu's regenerate: the calling client's key is rotated (its other clients keep theirs)."""
+    rotated = rotate_key(caller, caller.client_id)
+    return [RegeneratedApiKey(id=rotated.clientId, key=rotated.key, userId=rotated.clientId)]
 
 
 def get_client(caller: Principal, client_id: str) -> Client:
