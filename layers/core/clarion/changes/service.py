@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from clarion.changes.models import Change
 from clarion.changes.repository import ChangesRepository
-from clarion.models import NovuPage
+from clarion.models import NovuPage, novu_page
 from clarion.principal import Principal
 
 if TYPE_CHECKING:
@@ -20,14 +20,7 @@ def list_changes(caller: Principal, *, promoted: bool, page: int, limit: int) ->
         key=lambda change: (change["createdAt"], change["_id"]),
         reverse=True,
     )
-    shown = changes[page * limit : (page + 1) * limit]
-    return NovuPage(
-        page=page,
-        pageSize=limit,
-        totalCount=len(changes),
-        hasMore=len(changes) > (page + 1) * limit,
-        data=[public_change(change) for change in shown],
-    )
+    return novu_page(changes, page=page, page_size=limit, public=public_change)
 
 
 def count_changes(caller: Principal) -> int:

@@ -16,7 +16,7 @@ from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequest
-from clarion.models import NovuPage
+from clarion.models import NovuPage, novu_page
 from clarion.principal import Principal
 from clarion.settings import settings
 from clarion.store.campaigns import CampaignsRepository
@@ -58,14 +58,7 @@ def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
 def list_layouts(caller: Principal, *, page: int, page_size: int) -> NovuPage[Layout]:
     """Novu's offset page, newest first."""
     layouts = sorted(LayoutsRepository().all(caller.environment_id), key=_created, reverse=True)
-    shown = layouts[page * page_size : (page + 1) * page_size]
-    return NovuPage(
-        page=page,
-        pageSize=page_size,
-        totalCount=len(layouts),
-        hasMore=len(layouts) > (page + 1) * page_size,
-        data=[_public(layout) for layout in shown],
-    )
+    return novu_page(layouts, page=page, page_size=page_size, public=_public)
 
 
 def get_layout(caller: Principal, layout_id: str) -> Layout:
