@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 
+from clarion.aws import client
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
 from clarion.campaigns.operations import start_campaign, stop_campaign
 from clarion.campaigns.service import create_campaign, update_campaign
 from clarion.changes import service
 from clarion.changes.repository import ChangesRepository
+from clarion.dynamo import DynamoTable, Expression
 from clarion.environments.models import CreateEnvironmentRequest
 from clarion.environments.service import create_environment
 from clarion.errors import Conflict, NotFound
@@ -19,7 +21,9 @@ from clarion.layouts.service import create_layout, delete_layout, list_layouts, 
 from clarion.principal import Principal
 from clarion.promotion import service as promotion
 from clarion.promotion.service import apply_change, apply_changes
+from clarion.settings import settings
 from clarion.store.campaigns import CampaignsRepository
+from clarion.store.keys import change_sk, changes_pk
 
 CONTENT = "<main>{{{body}}}</main>"
 
@@ -222,3 +226,56 @@ def test_a_first_write_racing_another_revises_the_change_the_other_opened(develo
     update_layout(development, layout_id, UpdateLayoutRequest(name="Brand 2"))
     [change] = pending(development)
     assert change["templateName"] == "Brand 2" and lookups == [layout_id, layout_id]
+
+
+def test_a_journey_is_promoted_whole_and_gets_its_state_machine_in_production(development, production, monkeypatch):
+    monkeypatch.setenv("JOURNEY_ROLE_ARN", "arn:aws:iam::123456789012:role/journeys")
+    monkeypatch.setenv("JOURNEY_TASK_FUNCTION_NAME", "journey-task")
+    settings.cache_clear()
+    steps = [
+        {"id": "hello", "channel": "in_app", "content": {"body": "Hi {{ subscriber.firstName }}"}},
+        {"id": "pause", "type": "wait", "wait": {"event": "paid", "amount": 2, "unit": "days", "onTimeout": "nudge"}},
+        {"id": "thanks", "channel": "sms", "content": {"body": "Thanks"}, "next": "done"},
+        {
+            "id": "nudge",
+            "type": "branch",
+            "branches": [
+                {
+                    "conditions": [
+                        {"children": [{"field": "plan", "operator": "EQUAL", "value": "pro", "on": "payload"}]}
+                    ],
+                    "next": "done",
+                }
+            ],
+            "default": "remind",
+        },
+        {
+            "id": "remind",
+            "channel": "email",
+            "content": {"subject": "Still there?", "body": "<p>Hi</p>"},
+            "layoutId": None,
+        },
+        {"id": "done", "type": "exit"},
+    ]
+    request = CreateCampaignRequest.model_validate({"name": "Onboarding", "status": "active", "steps": steps})
+    created = create_campaign(development, request)
+    apply_change(development, pending(development)[0]["_id"])
+    [promoted] = CampaignsRepository().all(production.environment_id)
+    assert promoted["steps"] == [step for step in created.steps]
+    machines = [m["name"] for m in client("stepfunctions").list_state_machines()["stateMachines"]]
+    assert any(production.environment_id in name and promoted["_id"] in name for name in machines)
+
+
+def test_a_change_that_no_longer_validates_is_a_409_naming_the_field(development, production):
+    layout(development, name="Brand")
+    [change] = pending(development)
+    spoiled = Expression(
+        "SET #snapshot.content = :content", names={"#snapshot": "snapshot"}, values={":content": "<p>no body</p>"}
+    )
+    DynamoTable(settings().campaigns_table).update(
+        changes_pk(development.environment_id), change_sk(change["_id"]), spoiled
+    )
+    with pytest.raises(Conflict) as refused:
+        apply_change(development, change["_id"])
+    assert refused.value.field == "content"
+    assert layouts_of(production) == [] and service.count_changes(development) == 1

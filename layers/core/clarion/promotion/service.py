@@ -10,7 +10,9 @@ target's layout with the same identifier, which must exist (apply the layout's c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from clarion.campaigns import service as campaigns
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
@@ -28,6 +30,8 @@ from clarion.store.layouts import LayoutsRepository
 
 if TYPE_CHECKING:
     from clarion.store import entities
+
+R = TypeVar("R", bound=BaseModel)
 
 
 def apply_change(caller: Principal, change_id: str) -> list[Change]:
@@ -72,10 +76,12 @@ def _promote_layout(in_target: Principal, snapshot: dict[str, Any]) -> None:
     fields = {name: value for name, value in snapshot.items() if name not in ("_id", "isDefault")}
     existing = LayoutsRepository().id_of_identifier(in_target.environment_id, snapshot["identifier"])
     if existing is None:
-        layouts.create_layout(in_target, CreateLayoutRequest(**fields, isDefault=snapshot.get("isDefault")))
+        layouts.create_layout(
+            in_target, _request(CreateLayoutRequest, fields | {"isDefault": snapshot.get("isDefault")})
+        )
     else:
         make_default = True if snapshot.get("isDefault") else None
-        layouts.update_layout(in_target, existing, UpdateLayoutRequest(**fields, isDefault=make_default))
+        layouts.update_layout(in_target, existing, _request(UpdateLayoutRequest, fields | {"isDefault": make_default}))
 
 
 def _promote_campaign(caller: Principal, in_target: Principal, snapshot: dict[str, Any]) -> None:
@@ -83,9 +89,19 @@ def _promote_campaign(caller: Principal, in_target: Principal, snapshot: dict[st
     fields["steps"] = _steps_in_target(caller, in_target, snapshot["steps"])
     existing = CampaignsRepository().find_by_identifier(in_target.environment_id, snapshot["identifier"])
     if existing is None:
-        campaigns.create_campaign(in_target, CreateCampaignRequest.model_validate(fields))
+        campaigns.create_campaign(in_target, _request(CreateCampaignRequest, fields))
     else:
-        campaigns.update_campaign(in_target, existing["_id"], UpdateCampaignRequest.model_validate(fields))
+        campaigns.update_campaign(in_target, existing["_id"], _request(UpdateCampaignRequest, fields))
+
+
+def _request(model: type[R], fields: dict[str, Any]) -> R:
+    """The write the snapshot asks for; one that no longer validates (rules tightened since it was recorded) is a
+    409 naming its first bad field: saving the entity again in its environment records a fresh change."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as error:
+        where = ".".join(str(part) for part in error.errors()[0]["loc"])
+        raise Conflict(f"the change's {where} no longer validates: save the entity again", field=where) from error
 
 
 def _steps_in_target(caller: Principal, in_target: Principal, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
