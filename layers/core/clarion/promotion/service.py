@@ -79,7 +79,7 @@ def _promote_layout(in_target: Principal, snapshot: dict[str, Any]) -> None:
         layouts.create_layout(
             in_target, _request(CreateLayoutRequest, fields | {"isDefault": snapshot.get("isDefault")})
         )
-    else:
+    else:  # the default may move to it, never away from it: the target always keeps one
         make_default = True if snapshot.get("isDefault") else None
         layouts.update_layout(in_target, existing, _request(UpdateLayoutRequest, fields | {"isDefault": make_default}))
 
