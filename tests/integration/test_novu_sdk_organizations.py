@@ -167,12 +167,21 @@ def test_a_stack_is_one_organization_so_creating_one_is_not_served(admin: Api):
     assert refused.status == 405 and set(refused.headers["allow"].replace(" ", "").split(",")) == {"GET", "PATCH"}
 
 
-def test_messages_carry_no_feed_and_feeds_do_not_become_changes(runtime: LocalRuntime, admin: Api):
-    production_of(admin, [])
+def test_messages_carry_no_feed_so_filtering_by_one_answers_none(runtime: LocalRuntime, admin: Api):
     assert admin.post("/v1/feeds", {"name": "News"}).status == 201
     assert admin.post("/v1/subscribers", {"subscriberId": "ada"}).status == 201
     deliver(runtime, admin, "ada", content="Hello Ada")
     assert feed(admin, "ada") == ["Hello Ada"]
     in_news = admin.get("/v1/subscribers/ada/notifications/feed?feedIdentifier=News")
     assert in_news.status == 200 and in_news.json()["data"] == []
-    assert admin.get("/v1/changes/count").json() == {"data": 0}
+
+
+def test_a_feed_made_in_development_is_promoted_with_the_sdk(session, admin: Api):
+    production = production_of(admin, ["list:feed"])
+    FeedApi(BASE_URL, admin.key, session=session).create("News")
+    changes = ChangeApi(BASE_URL, admin.key, session=session)
+    [change] = changes.list().data
+    assert (change.type, change.enabled) == ("Feed", False)
+    changes.apply(change._id)
+    promoted = FeedApi(BASE_URL, production.key, session=session).list()
+    assert [(feed.name, feed._environment_id) for feed in promoted] == [("News", production.environment_id)]

@@ -16,6 +16,8 @@ from clarion.dynamo import DynamoTable, Expression
 from clarion.environments.models import CreateEnvironmentRequest
 from clarion.environments.service import create_environment
 from clarion.errors import Conflict, NotFound
+from clarion.feeds.models import CreateFeedRequest
+from clarion.feeds.service import create_feed, list_feeds
 from clarion.layouts.models import CreateLayoutRequest, UpdateLayoutRequest
 from clarion.layouts.service import create_layout, delete_layout, list_layouts, set_default_layout, update_layout
 from clarion.principal import Principal
@@ -279,3 +281,18 @@ def test_a_change_that_no_longer_validates_is_a_409_naming_the_field(development
         apply_change(development, change["_id"])
     assert refused.value.field == "content"
     assert layouts_of(production) == [] and service.count_changes(development) == 1
+
+
+def test_a_feed_made_in_development_is_a_change_and_applying_makes_it_once_in_production(development, production):
+    create_feed(development, CreateFeedRequest(name="News"))
+    create_feed(production, CreateFeedRequest(name="Alerts"))
+    create_feed(development, CreateFeedRequest(name="Alerts"))
+    alerts, news = pending(development)  # newest first
+    assert (news["type"], news["templateName"]) == ("Feed", "News")
+    assert news["change"] == [
+        {"op": "add", "path": ["identifier"], "val": "News"},
+        {"op": "add", "path": ["name"], "val": "News"},
+    ]
+    apply_changes(development, [news["_id"], alerts["_id"]])
+    assert sorted(feed.name for feed in list_feeds(production)) == ["Alerts", "News"]  # Alerts once: the same feed
+    assert service.count_changes(development) == 0

@@ -1,1 +1,2 @@
-"""Changes: layouts and campaigns written in an environment that another has as parent, awaiting promotion there."""
+"""Changes: layouts, campaigns and feeds written in an environment that another has as parent, awaiting promotion
+there."""

@@ -11,7 +11,8 @@ MAX_CHANGES_PER_PAGE = 100  # Novu's limit
 LAYOUT = "Layout"
 CAMPAIGN = "NotificationTemplate"
 """Novu's entity type of a workflow: a campaign."""
-EntityType = Literal["Layout", "NotificationTemplate"]
+FEED = "Feed"
+EntityType = Literal["Layout", "NotificationTemplate", "Feed"]
 
 
 class ChangeDetail(Model):

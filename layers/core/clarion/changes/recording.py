@@ -1,8 +1,8 @@
-"""Recording changes: a layout or campaign written in an environment that another environment has as its parent
-(development, with production as its child) opens a pending change, or updates the entity's pending one.
+"""Recording changes: a layout, campaign or feed written in an environment that another environment has as its
+parent (development, with production as its child) opens a pending change, or updates the entity's pending one.
 
-The layouts' and campaigns' services call `record_change` after each create and update; in an environment without a
-child it costs one Query of the organization's environments and writes nothing.
+The layouts' and campaigns' services call `record_change` after each create and update, the feeds' after a create;
+in an environment without a child it costs one Query of the organization's environments and writes nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from clarion.changes.models import CAMPAIGN, LAYOUT
+from clarion.changes.models import CAMPAIGN, FEED, LAYOUT
 from clarion.changes.repository import ChangesRepository
 from clarion.clock import timestamp_now
 from clarion.environments.repository import EnvironmentsRepository
@@ -35,6 +35,7 @@ PROMOTED_FIELDS: dict[str, tuple[str, ...]] = {
         "steps",
         "inboxExpiryDays",
     ),
+    FEED: ("name", "identifier"),
 }
 """What applying a change copies of each entity: its definition, not its bookkeeping (ids, versions, times)."""
 _ATTEMPTS = 3

@@ -25,6 +25,10 @@ class FeedsRepository:
         item = self.table.get(environment_pk(environment_id), feed_definition_sk(feed_id), consistent=True)
         return cast("Feed | None", item)
 
+    def id_of_identifier(self, environment_id: str, identifier: str) -> str | None:
+        pointer = self.table.get(environment_pk(environment_id), feed_identifier_sk(identifier), consistent=True)
+        return pointer["feedId"] if pointer else None
+
     def all(self, environment_id: str) -> list[Feed]:
         """Every feed of the environment (a handful), oldest first."""
         items = self.table.partition_items(environment_pk(environment_id), prefix=FEED_PREFIX)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from clarion.changes.models import FEED
+from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.errors import NotFound
 from clarion.feeds.models import CreateFeedRequest, Feed
@@ -32,6 +34,7 @@ def create_feed(caller: Principal, request: CreateFeedRequest) -> Feed:
         "updatedAt": now,
     }
     FeedsRepository().create(caller.environment_id, feed)
+    record_change(caller, FEED, None, feed)
     return Feed.model_validate(feed)
 
 

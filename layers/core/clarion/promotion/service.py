@@ -1,11 +1,11 @@
-"""Applying changes (Novu's promotion): the layout or campaign a change holds is copied into the environment whose
-parent is the change's environment (production, child of development).
+"""Applying changes (Novu's promotion): the layout, campaign or feed a change holds is copied into the environment
+whose parent is the change's environment (production, child of development).
 
-The copy goes through the layouts' and campaigns' own services, as a create or an update by the caller in the
-target environment, so it passes every rule a direct write does (identifiers, the default layout, journeys' state
-machines). An entity is matched by its identifier: an existing one is updated, otherwise it is created. A campaign's
-email steps name their layouts by `_id`, which differs between environments: each is replaced by the `_id` of the
-target's layout with the same identifier, which must exist (apply the layout's change first).
+The copy goes through the layouts', campaigns' and feeds' own services, as a create or an update by the caller in
+the target environment, so it passes every rule a direct write does (identifiers, the default layout, journeys'
+state machines). An entity is matched by its identifier: an existing one is updated, otherwise it is created. A
+campaign's email steps name their layouts by `_id`, which differs between environments: each is replaced by the
+`_id` of the target's layout with the same identifier, which must exist (apply the layout's change first).
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from clarion.campaigns import service as campaigns
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
-from clarion.changes.models import CAMPAIGN, Change
+from clarion.changes.models import CAMPAIGN, FEED, Change
 from clarion.changes.repository import ChangesRepository
 from clarion.changes.service import public_change
 from clarion.clock import timestamp_now
 from clarion.environments.repository import EnvironmentsRepository
 from clarion.errors import Conflict, NotFound
+from clarion.feeds import service as feeds
+from clarion.feeds.models import CreateFeedRequest
+from clarion.feeds.repository import FeedsRepository
 from clarion.layouts import service as layouts
 from clarion.layouts.models import CreateLayoutRequest, UpdateLayoutRequest
 from clarion.principal import Principal
@@ -64,6 +67,8 @@ def _apply(caller: Principal, change: entities.Change) -> Change:
     in_target = Principal(caller.client_id, target["id"], caller.scopes, caller.rate_limits)
     if change["type"] == CAMPAIGN:
         _promote_campaign(caller, in_target, change["snapshot"])
+    elif change["type"] == FEED:
+        _promote_feed(in_target, change["snapshot"])
     else:
         _promote_layout(in_target, change["snapshot"])
     now = timestamp_now()
@@ -82,6 +87,12 @@ def _promote_layout(in_target: Principal, snapshot: dict[str, Any]) -> None:
     else:  # the default may move to it, never away from it: the target always keeps one
         make_default = True if snapshot.get("isDefault") else None
         layouts.update_layout(in_target, existing, _request(UpdateLayoutRequest, fields | {"isDefault": make_default}))
+
+
+def _promote_feed(in_target: Principal, snapshot: dict[str, Any]) -> None:
+    """A feed is its name: the target's feed of that identifier is the same feed, so only a missing one is made."""
+    if FeedsRepository().id_of_identifier(in_target.environment_id, snapshot["identifier"]) is None:
+        feeds.create_feed(in_target, _request(CreateFeedRequest, {"name": snapshot["name"]}))
 
 
 def _promote_campaign(caller: Principal, in_target: Principal, snapshot: dict[str, Any]) -> None:

@@ -131,7 +131,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "environments:manage": (
                 "List and create environments, issue keys for any environment, rename and brand the organization"
             ),
-            "apply:change": "Apply changes: copy layouts and campaigns into the production environment",
+            "apply:change": "Apply changes: copy layouts, campaigns and feeds into the production environment",
         },
     ),
 )
