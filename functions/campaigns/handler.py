@@ -1,9 +1,10 @@
 """The campaigns function: campaigns (their audience, steps and templates), Novu v1 workflows and workflow groups,
-and the campaign operations (send, execute, start, stop, schedule, expire and remove inbox, cancel journey), preview
-and runs."""
+the campaign operations (send, execute, start, stop, schedule, expire and remove inbox, cancel journey), preview
+and runs, and the changes that promote campaigns and layouts between environments."""
 
 from campaigns import (
     campaign_routes,
+    change_routes,
     journey_routes,
     operation_routes,
     preview_routes,
@@ -21,5 +22,6 @@ app = create_app(
     journey_routes.router,
     workflow_routes.router,
     workflow_group_routes.router,
+    change_routes.router,
 )
 lambda_handler = http_handler(app)

@@ -5,7 +5,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import endpoint
+from clarion.api import caller, endpoint
+from clarion.clients import service as clients
+from clarion.clients.models import ApiKey, RegeneratedApiKey
 from clarion.environments import service
 from clarion.environments.models import (
     CreateEnvironmentRequest,
@@ -29,6 +31,40 @@ EnvironmentId = Annotated[ObjectId, Path(description="The environment's id")]
 )
 def list_environments() -> Envelope[list[Environment]]:
     return Envelope(data=service.list_environments())
+
+
+@endpoint(
+    router,
+    "GET /v1/environments/me",
+    scope="info:environment",
+    rate=RouteClass.GLOBAL,
+    summary="The environment of the key",
+)
+def get_my_environment() -> Envelope[Environment]:
+    return Envelope(data=service.get_environment(caller(router).environment_id))
+
+
+@endpoint(
+    router,
+    "GET /v1/environments/api-keys",
+    scope="clients:manage",
+    rate=RouteClass.GLOBAL,
+    summary="The environment's API keys, masked: each active client's key hint, never a key",
+)
+def list_api_keys() -> Envelope[list[ApiKey]]:
+    return Envelope(data=clients.api_keys(caller(router)))
+
+
+@endpoint(
+    router,
+    "POST /v1/environments/api-keys/regenerate",
+    scope="clients:manage",
+    rate=RouteClass.CONFIGURATION,
+    status_code=201,
+    summary="Regenerate the calling key: a new key for its client, shown once; the old one stops working",
+)
+def regenerate_api_key() -> Envelope[list[RegeneratedApiKey]]:
+    return Envelope(data=clients.regenerate_own_key(caller(router)))
 
 
 @endpoint(

@@ -59,6 +59,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     assert api.put(f"/v1/subscribers/{subscriber_id}/credentials", channel).status == 200
+    production = api.post("/v1/environments", {"name": f"isolation-a-prod-{mark}", "parentId": api.environment_id})
+    created(production)  # A's layouts and campaigns are now changes awaiting promotion
     topic_key = f"topic-{mark}"
     created(api.post("/v1/topics", {"key": topic_key, "name": f"Topic {mark}"}))
     assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
@@ -98,6 +100,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     )
     client = created(api.post("/v1/clients", {"name": f"Client {mark}", "scopes": ["list:profile"]}))
     group = created(api.post("/v1/notification-groups", {"name": f"Group {mark}"}))
+    feed = created(api.post("/v1/feeds", {"name": f"feed-{mark}"}))
+    change = api.get("/v1/changes").json()["data"][0]
     transaction_id = f"txn-{mark}"
     triggered = api.post(
         "/v1/events/trigger",
@@ -136,6 +140,10 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "tenantId": tenant["_id"],
         "workflowId": campaign["_id"],
         "overrideId": override["_id"],
+        "feedId": feed["_id"],
+        "feedIdentifier": feed["identifier"],
+        "changeId": change["_id"],
+        "memberId": client["clientId"],  # Clarion's organization has no members: the nearest thing is a client
     }
     secrets = [
         email,
@@ -257,6 +265,11 @@ BODIES: dict[str, Any] = {
     "PUT /v1/workflow-overrides/workflows/{workflowId}/tenants/{tenantId}": {"active": False},
     "POST /v1/topics/{topicKey}/subscribers": {"subscribers": ["{subscriberId}"]},
     "POST /v1/topics/{topicKey}/subscribers/removal": {"subscribers": ["{subscriberId}"]},
+    "POST /v1/feeds": {"name": "{feedIdentifier}"},
+    "POST /v1/changes/bulk/apply": {"changeIds": ["{changeId}"]},
+    "PATCH /v1/organizations": {"name": "Mallory"},
+    "PUT /v1/organizations/branding": {"color": "#000000"},
+    "PUT /v1/organizations/members/{memberId}/roles": {"role": "admin"},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -277,9 +290,11 @@ CREATES = {
     "POST /v1/workflows",
     "POST /v1/notification-templates",
     "POST /v1/notification-groups",
+    "POST /v1/feeds",
+    "POST /v1/environments/api-keys/regenerate",  # B's own key, rotated
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
-BODY_REFERENCES = {"POST /v1/workflow-overrides"}
+BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply"}
 # Novu's cancel answers `false` for a transaction it does not know, as for one with nothing left to cancel.
 NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
 
@@ -318,6 +333,9 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/notification-groups": ["/v1/notification-groups/{id}"],
     "/v1/messages": ["/v1/messages?subscriberId={subscriberId}"],
     "/v1/environments": ["/v1/environments"],
+    "/v1/feeds": ["/v1/feeds"],
+    "/v1/changes": ["/v1/changes", "/v1/changes/count"],
+    "/v1/organizations": ["/v1/organizations/me"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

@@ -319,3 +319,25 @@ def test_a_change_based_on_a_stale_read_is_a_conflict_and_writes_nothing():
     assert service.get_client(caller, created.clientId).scopes == ["list:profile"]
     entries, _ = service.client_audit(caller, created.clientId, limit=10, cursor=None)
     assert [entry.action for entry in entries] == ["key_rotated", "created"]
+
+
+def test_the_environments_api_keys_are_its_active_clients_key_hints_never_a_key():
+    caller = admin()
+    kept, revoked = create(caller), create(caller)
+    service.revoke_client(caller, revoked.clientId)
+    listed = service.api_keys(caller)
+    assert [(key.id, key.key, key.userId, key.name) for key in listed] == [
+        (kept.clientId, kept.keyHint, kept.clientId, kept.name)
+    ]
+    assert kept.key not in str([key.model_dump(by_alias=True) for key in listed])
+    assert service.api_keys(admin()) == []
+
+
+def test_regenerating_rotates_the_callers_own_key_only():
+    issuer = admin()
+    holder, other = create(issuer, scopes=["clients:manage"]), create(issuer)
+    caller = Principal(holder.clientId, issuer.environment_id, frozenset({"clients:manage"}))
+    [regenerated] = service.regenerate_own_key(caller)
+    assert (regenerated.id, regenerated.userId) == (holder.clientId, holder.clientId)
+    assert principal_of(holder.key) is None and principal_of(regenerated.key).client_id == holder.clientId
+    assert principal_of(other.key).client_id == other.clientId

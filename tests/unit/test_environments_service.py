@@ -123,3 +123,22 @@ def test_the_repository_finds_an_environment_by_its_name_in_any_case():
     created = create("Find Me")
     assert EnvironmentsRepository().find_by_name("find me")["id"] == created.id
     assert EnvironmentsRepository().find_by_name("nobody") is None
+
+
+def test_an_environment_reads_back_as_novus_current_environment():
+    created = create("Staging")
+    assert service.get_environment(created.id) == created
+    with pytest.raises(NotFound) as missing:
+        service.get_environment(new_id())
+    assert missing.value.field == "environmentId"
+
+
+def test_the_promotion_target_is_the_first_environment_created_with_it_as_parent(use_clock):
+    use_clock(1_780_000_000, step=1)  # one environment after another
+    development = create()
+    assert EnvironmentsRepository().promotion_target(development.id) is None
+    production = create(parentId=development.id)
+    create(parentId=development.id)
+    target = EnvironmentsRepository().promotion_target(development.id)
+    assert target is not None and target["id"] == production.id
+    assert EnvironmentsRepository().promotion_target(production.id) is None

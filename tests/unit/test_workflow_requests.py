@@ -76,7 +76,8 @@ def test_a_status_without_active_and_a_group_without_a_name_are_422s(untouched):
     assert "name" in refusal("PATCH /v1/notification-groups/{id}", {"name": " "})["errors"]
 
 
-WORKFLOW_ROUTES = [route for route in ROUTE_SCOPES if "/workflows" in route or "/notification-" in route]
+WORKFLOW_PATHS = ("/v1/workflows", "/v1/notification-templates", "/v1/notification-groups")
+WORKFLOW_ROUTES = [route for route in ROUTE_SCOPES if route.split(" ", 1)[1].startswith(WORKFLOW_PATHS)]
 
 
 @pytest.mark.parametrize("bundle", ["emails", "push_service"])

@@ -1,12 +1,14 @@
 """Pydantic building blocks shared by every domain's request and response models."""
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 ObjectId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{24}$")]
 Name = Annotated[
@@ -71,3 +73,16 @@ class NovuPage(Model, Generic[T]):
     pageSize: int
     hasMore: bool
     data: list[T]
+
+
+def novu_page(items: Sequence[S], *, page: int, page_size: int, public: Callable[[S], T]) -> NovuPage[T]:
+    """Page `page` of `items` (stored items, all read and in order: Novu's `totalCount` is their number), each shown
+    as `public`."""
+    shown = items[page * page_size : (page + 1) * page_size]
+    return NovuPage(
+        page=page,
+        pageSize=page_size,
+        totalCount=len(items),
+        hasMore=len(items) > (page + 1) * page_size,
+        data=[public(item) for item in shown],
+    )

@@ -24,6 +24,11 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/campaigns": "list:campaign",
     "GET /v1/campaigns/{campaignId}": "info:campaign",
     "PUT /v1/campaigns/{campaignId}": "update:campaign",
+    # functions/campaigns/change_routes.py
+    "GET /v1/changes": "list:change",
+    "GET /v1/changes/count": "list:change",
+    "POST /v1/changes/bulk/apply": "apply:change",
+    "POST /v1/changes/{changeId}/apply": "apply:change",
     # functions/campaigns/journey_routes.py
     "POST /v1/campaigns/{campaignId}/cancel-journey": "campaign:cancel_journey",
     "GET /v1/campaigns/{campaignId}/runs": "info:campaign",
@@ -71,9 +76,20 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/clients/{clientId}/audit": "clients:manage",
     # functions/clients/environment_routes.py
     "GET /v1/environments": "environments:manage",
+    "GET /v1/environments/me": "info:environment",
+    "GET /v1/environments/api-keys": "clients:manage",
+    "POST /v1/environments/api-keys/regenerate": "clients:manage",
     "POST /v1/environments": "environments:manage",
     "PATCH /v1/environments/{environmentId}": "environments:manage",
     "GET /v1/environments/{environmentId}/subscriber-hmac-key": "environments:manage",
+    # functions/clients/organization_routes.py
+    "GET /v1/organizations": "info:organization",
+    "GET /v1/organizations/me": "info:organization",
+    "PATCH /v1/organizations": "environments:manage",
+    "PUT /v1/organizations/branding": "environments:manage",
+    "GET /v1/organizations/members": "info:organization",
+    "PUT /v1/organizations/members/{memberId}/roles": "environments:manage",
+    "DELETE /v1/organizations/members/{memberId}": "environments:manage",
     # functions/clients/scope_routes.py
     "GET /v1/scopes": "clients:manage",
     # functions/hits/hit_routes.py
@@ -86,6 +102,10 @@ ROUTE_SCOPES: dict[str, str] = {
     "PUT /v1/integrations/{integrationId}": "update:integration",
     "DELETE /v1/integrations/{integrationId}": "delete:integration",
     "POST /v1/integrations/{integrationId}/set-primary": "update:integration",
+    # functions/layouts/feed_routes.py
+    "POST /v1/feeds": "create:feed",
+    "GET /v1/feeds": "list:feed",
+    "DELETE /v1/feeds/{feedId}": "delete:feed",
     # functions/layouts/layout_routes.py
     "POST /v1/layouts": "create:layout",
     "GET /v1/layouts": "list:layout",
@@ -166,6 +186,11 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/campaigns": "global",
     "GET /v1/campaigns/{campaignId}": "global",
     "PUT /v1/campaigns/{campaignId}": "configuration",
+    # functions/campaigns/change_routes.py
+    "GET /v1/changes": "global",
+    "GET /v1/changes/count": "global",
+    "POST /v1/changes/bulk/apply": "configuration",
+    "POST /v1/changes/{changeId}/apply": "configuration",
     # functions/campaigns/journey_routes.py
     "POST /v1/campaigns/{campaignId}/cancel-journey": "global",
     "GET /v1/campaigns/{campaignId}/runs": "global",
@@ -213,9 +238,20 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/clients/{clientId}/audit": "global",
     # functions/clients/environment_routes.py
     "GET /v1/environments": "global",
+    "GET /v1/environments/me": "global",
+    "GET /v1/environments/api-keys": "global",
+    "POST /v1/environments/api-keys/regenerate": "configuration",
     "POST /v1/environments": "configuration",
     "PATCH /v1/environments/{environmentId}": "configuration",
     "GET /v1/environments/{environmentId}/subscriber-hmac-key": "global",
+    # functions/clients/organization_routes.py
+    "GET /v1/organizations": "global",
+    "GET /v1/organizations/me": "global",
+    "PATCH /v1/organizations": "configuration",
+    "PUT /v1/organizations/branding": "configuration",
+    "GET /v1/organizations/members": "global",
+    "PUT /v1/organizations/members/{memberId}/roles": "configuration",
+    "DELETE /v1/organizations/members/{memberId}": "configuration",
     # functions/clients/scope_routes.py
     "GET /v1/scopes": "global",
     # functions/hits/hit_routes.py
@@ -228,6 +264,10 @@ ROUTE_CLASSES: dict[str, str] = {
     "PUT /v1/integrations/{integrationId}": "configuration",
     "DELETE /v1/integrations/{integrationId}": "configuration",
     "POST /v1/integrations/{integrationId}/set-primary": "configuration",
+    # functions/layouts/feed_routes.py
+    "POST /v1/feeds": "configuration",
+    "GET /v1/feeds": "global",
+    "DELETE /v1/feeds/{feedId}": "configuration",
     # functions/layouts/layout_routes.py
     "POST /v1/layouts": "configuration",
     "GET /v1/layouts": "global",

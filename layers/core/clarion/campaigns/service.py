@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
+from clarion.changes.models import CAMPAIGN
+from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.engine.layouts import require_layouts
 from clarion.engine.steps import is_journey
@@ -57,6 +59,7 @@ def store_new_campaign(
     campaign = _changed(campaign, dict(extra or {}))
     _publish_journey(caller, campaign)
     CampaignsRepository().create(caller.environment_id, campaign, also)
+    record_change(caller, CAMPAIGN, None, campaign)
     return campaign
 
 
@@ -101,6 +104,7 @@ def store_campaign_changes(
     if "steps" in changes:
         _publish_journey(caller, changed)
     CampaignsRepository().update(caller.environment_id, campaign, changed, also)
+    record_change(caller, CAMPAIGN, campaign, changed)
     return changed
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from clarion.models import Model, Name, ObjectId, Request
 
@@ -54,3 +54,25 @@ class AuditEntry(Model):
     changedAt: str
     before: list[str] | None
     after: list[str] | None
+
+
+class ApiKey(Model):
+    """Novu's environment API key, masked: Clarion stores only a key's hash, so `key` is its hint."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", description="The client's id")
+    key: str = Field(description="The key's hint (`sk_...` and its last 4 characters); never the key itself")
+    userId: str = Field(alias="_userId", description="The client the key belongs to (Novu: the user)")
+    name: str
+    createdAt: str
+
+
+class RegeneratedApiKey(Model):
+    """Novu's regenerated environment key: here the calling client's new key, shown in this answer only."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str = Field(alias="_id", description="The client's id")
+    key: str = Field(description="The new key: shown only in this response; the old one stops working")
+    userId: str = Field(alias="_userId", description="The client the key belongs to (Novu: the user)")

@@ -56,6 +56,11 @@ class ClientsRepository:
         )
         return cast("Page[Client]", page)
 
+    def all(self, environment_id: str) -> list[Client]:
+        """Every client of the environment (tens, not thousands), revoked ones included."""
+        items = self.table.partition_items(environment_pk(environment_id), prefix=CLIENT_PREFIX)
+        return cast("list[Client]", list(items))
+
     def audit(self, environment_id: str, client_id: str, *, limit: int, cursor: str | None) -> Page[ClientChange]:
         page = self.table.query_partition(
             environment_pk(environment_id),

@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from clarion.clients import keys
-from clarion.clients.models import AuditEntry, Client, ClientWithKey, CreateClientRequest
+from clarion.clients.models import (
+    ApiKey,
+    AuditEntry,
+    Client,
+    ClientWithKey,
+    CreateClientRequest,
+    RegeneratedApiKey,
+)
 from clarion.clients.repository import Change, ClientsRepository
 from clarion.clock import timestamp_now
 from clarion.environments.repository import EnvironmentsRepository
@@ -62,6 +69,28 @@ def issue_client(
 def list_clients(caller: Principal, *, limit: int, cursor: str | None) -> tuple[list[Client], str | None]:
     page = ClientsRepository().list_page(caller.environment_id, limit=limit, cursor=cursor)
     return [Client(**_public(item)) for item in page.items], page.cursor
+
+
+def api_keys(caller: Principal) -> list[ApiKey]:
+    """The environment's working keys, masked (Novu's /v1/environments/api-keys): one per active client."""
+    clients = ClientsRepository().all(caller.environment_id)
+    return [
+        ApiKey(
+            id=client["clientId"],
+            key=client["keyHint"],
+            userId=client["clientId"],
+            name=client["name"],
+            createdAt=client["createdAt"],
+        )
+        for client in clients
+        if client["status"] == "active"
+    ]
+
+
+def regenerate_own_key(caller: Principal) -> list[RegeneratedApiKey]:
+    """Novu's regenerate: the calling client's key is rotated (its other clients keep theirs)."""
+    rotated = rotate_key(caller, caller.client_id)
+    return [RegeneratedApiKey(id=rotated.clientId, key=rotated.key, userId=rotated.clientId)]
 
 
 def get_client(caller: Principal, client_id: str) -> Client:

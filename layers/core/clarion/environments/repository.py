@@ -44,6 +44,12 @@ class EnvironmentsRepository:
         page = self.table.query_partition(ORGANIZATION_PK, prefix=ENVIRONMENT_PREFIX, limit=_MAX_ENVIRONMENTS)
         return cast("list[Environment]", page.items)
 
+    def promotion_target(self, environment_id: str) -> Environment | None:
+        """The environment whose parent is `environment_id` (Novu's production, child of development): where the
+        environment's changes are applied. With several, the first created."""
+        children = [item for item in self.list_all() if item.get("parentId") == environment_id]
+        return min(children, key=lambda item: (item["createdAt"], item["id"]), default=None)
+
     def find_by_name(self, name: str) -> Environment | None:
         holder = self.table.get(ORGANIZATION_PK, environment_name_sk(name), consistent=True)
         return self.get(holder["environmentId"]) if holder else None

@@ -46,6 +46,14 @@ def create_environment(request: CreateEnvironmentRequest) -> Environment:
     return Environment.model_validate(environment)
 
 
+def get_environment(environment_id: str) -> Environment:
+    """The caller's environment (Novu's /v1/environments/me)."""
+    environment = EnvironmentsRepository().get(environment_id)
+    if environment is None:
+        raise NotFound(f"environment '{environment_id}' not found", field="environmentId")
+    return Environment.model_validate(environment)
+
+
 def update_environment(environment_id: str, request: UpdateEnvironmentRequest) -> Environment:
     """Changes the settings given; none given answers the environment as it is."""
     repository = EnvironmentsRepository()

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from clarion.changes.models import LAYOUT
+from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.layouts.models import CreateLayoutRequest, Layout, UpdateLayoutRequest
-from clarion.models import NovuPage
+from clarion.models import NovuPage, novu_page
 from clarion.principal import Principal
 from clarion.settings import settings
 from clarion.store.campaigns import CampaignsRepository
@@ -49,20 +51,14 @@ def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
         "updatedAt": now,
     }
     repository.create(caller.environment_id, layout, replaces_default=current_default)
+    record_change(caller, LAYOUT, None, layout)
     return _public(layout)
 
 
 def list_layouts(caller: Principal, *, page: int, page_size: int) -> NovuPage[Layout]:
     """Novu's offset page, newest first."""
     layouts = sorted(LayoutsRepository().all(caller.environment_id), key=_created, reverse=True)
-    shown = layouts[page * page_size : (page + 1) * page_size]
-    return NovuPage(
-        page=page,
-        pageSize=page_size,
-        totalCount=len(layouts),
-        hasMore=len(layouts) > (page + 1) * page_size,
-        data=[_public(layout) for layout in shown],
-    )
+    return novu_page(layouts, page=page, page_size=page_size, public=_public)
 
 
 def get_layout(caller: Principal, layout_id: str) -> Layout:
@@ -87,6 +83,7 @@ def update_layout(caller: Principal, layout_id: str, request: UpdateLayoutReques
     changed = _changed(layout, changes) | {"version": layout["version"] + 1, "updatedAt": timestamp_now()}
     current_default = repository.default_id(caller.environment_id) if changes.get("isDefault") else None
     repository.update(caller.environment_id, layout, changed, replaces_default=current_default)
+    record_change(caller, LAYOUT, layout, changed)
     return _public(changed)
 
 

@@ -35,6 +35,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "create:tenant": "Create a tenant",
             "create:workflow_override": "Override a workflow for a tenant",
             "create:workflow_group": "Create a workflow group (Novu's notification group)",
+            "create:feed": "Create a named in-app feed",
             "batch_create:tag": "Create a batch of new tags",
             "batch_create:attribute": "Create a batch of new attributes",
             "batch_create:profile": "Create or update a batch of user profiles",
@@ -60,6 +61,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "delete:tenant": "Delete a tenant and its workflow overrides",
             "delete:workflow_override": "Delete a workflow override",
             "delete:workflow_group": "Delete a workflow group that has no workflows",
+            "delete:feed": "Delete a named in-app feed",
             "delete:message": "Delete a message",
             "list:campaign": "List created campaigns",
             "list:device": "List the devices using your application",
@@ -84,6 +86,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "list:tenant": "List tenants",
             "list:workflow_override": "List workflow overrides",
             "list:workflow_group": "List workflow groups",
+            "list:feed": "List the named in-app feeds",
+            "list:change": "List and count the changes awaiting promotion to the production environment",
             "list:message": "List messages, notifications and the in-app feed",
             "info:campaign": "Get information on a single campaign",
             "info:device": "Get details on a single device using your application",
@@ -99,6 +103,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "info:tenant": "Get a tenant",
             "info:workflow_override": "Get a workflow override",
             "info:workflow_group": "Get a workflow group",
+            "info:organization": "Get the organization (name, branding) and its members",
+            "info:environment": "Get the key's own environment",
             "info:message": "Get a message, a notification or its execution details",
         },
     ),
@@ -138,7 +144,10 @@ GROUPS: tuple[ScopeGroup, ...] = (
         "Administration",
         {
             "clients:manage": "Create, list, rotate and revoke API clients and set their scopes",
-            "environments:manage": "List and create environments, and issue keys for any environment",
+            "environments:manage": (
+                "List and create environments, issue keys for any environment, rename and brand the organization"
+            ),
+            "apply:change": "Apply changes: copy layouts, campaigns and feeds into the production environment",
         },
     ),
 )
@@ -181,6 +190,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "info:layout",
         *_TENANTS,
         *_WORKFLOW_OVERRIDES,
+        "list:change",
+        "apply:change",
     ),
     "smtp": (
         "campaign:trigger",
@@ -218,6 +229,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         *_WORKFLOW_OVERRIDES,
         "list:tenant",
         "info:tenant",
+        "list:change",
+        "apply:change",
     ),
     "verifier_service": (*_PROFILE_READ, *_TASKS, "export", "file:download"),
     "chatbots": (*_PROFILE_READ, "list:integration", "info:integration", "list:message", "campaign:trigger"),

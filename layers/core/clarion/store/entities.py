@@ -404,6 +404,32 @@ class Tenant(TypedDict):
     updatedAt: str
 
 
+class Organization(TypedDict):
+    """ClientsTable `ORG` / `ORGANIZATION`: the stack's one organization, once renamed or branded."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    name: str
+    branding: dict[str, str]
+    """Novu's branding fields that were set: logo, color, fontColor, contentBackground, fontFamily, direction."""
+    updatedAt: str
+    updatedBy: str
+
+
+class Feed(TypedDict):
+    """CampaignsTable `ENV#<env>` / `FEED#<feedId>`: a named in-app feed (Novu's /v1/feeds)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    _environmentId: str
+    _organizationId: str
+    name: str
+    identifier: str
+    createdAt: str
+    updatedAt: str
+
+
 class WorkflowOverride(TypedDict):
     """SubscribersTable `ENV#<env>#TENANT_ID#<tenantId>` / `OVERRIDE#<campaignId>`: what a tenant changes of one
     workflow (campaign) for its triggers."""
@@ -420,3 +446,29 @@ class WorkflowOverride(TypedDict):
     version: int
     createdAt: str
     updatedAt: str
+
+
+class Change(TypedDict):
+    """CampaignsTable `ENV#<env>#CHANGES` / `CHANGE#<changeId>`: a layout or campaign written in an environment that
+    another environment has as its parent, waiting to be applied (promoted) there."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    _environmentId: str
+    _organizationId: str
+    _creatorId: str
+    _entityId: str
+    type: str
+    """Novu's entity type: `Layout` or `NotificationTemplate` (a campaign)."""
+    enabled: bool
+    """True once applied."""
+    fields: dict[str, str]
+    """What the writes it holds did to each promoted field: `add`, `update` or `delete`."""
+    snapshot: dict[str, Any]
+    """The entity's promoted fields (and `_id`) as last written: what applying copies."""
+    revision: int
+    createdAt: str
+    updatedAt: str
+    appliedAt: NotRequired[str]
+    appliedBy: NotRequired[str]

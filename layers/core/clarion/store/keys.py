@@ -391,3 +391,42 @@ def workflow_overrides_list_pk(environment_id: str) -> str:
 def created_sk(created_at: str, item_id: str) -> str:
     """A ListIndex sort key in creation order (ISO 8601 UTC sorts as text), the id breaking ties."""
     return f"{created_at}#{item_id}"
+
+
+# ClientsTable: the organization (one per stack, beside its environments)
+
+ORGANIZATION_SK = "ORGANIZATION"
+"""The organization's item (name, branding) in the organization's partition."""
+
+
+# CampaignsTable: in-app feeds and the changes awaiting promotion
+
+FEED_PREFIX = "FEED#"
+"""Sort-key prefix of an environment's in-app feeds."""
+CHANGE_PREFIX = "CHANGE#"
+"""Sort-key prefix of an environment's changes, in its changes partition."""
+
+
+def feed_definition_sk(feed_id: str) -> str:
+    """A named in-app feed (Novu's /v1/feeds) in its environment's partition."""
+    return f"{FEED_PREFIX}{feed_id}"
+
+
+def feed_identifier_sk(identifier: str) -> str:
+    """Holds a feed's identifier: keeps it unique."""
+    return f"FEED_IDENTIFIER#{identifier}"
+
+
+def changes_pk(environment_id: str) -> str:
+    """The partition of an environment's changes (what a development environment can promote)."""
+    return f"{environment_pk(environment_id)}#CHANGES"
+
+
+def change_sk(change_id: str) -> str:
+    """A change in its environment's changes partition."""
+    return f"{CHANGE_PREFIX}{change_id}"
+
+
+def pending_change_sk(entity_type: str, entity_id: str) -> str:
+    """Names the one change of an entity not applied yet: later writes of the entity update it."""
+    return f"PENDING#{entity_type}#{entity_id}"

@@ -1,0 +1,1 @@
+"""Named in-app feeds (Novu's /v1/feeds)."""
