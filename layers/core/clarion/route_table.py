@@ -10,8 +10,10 @@ ROUTE_SCOPES: dict[str, str] = {
     # functions/activity/activity_routes.py
     "GET /v1/messages": "list:message",
     "DELETE /v1/messages/{messageId}": "delete:message",
+    "DELETE /v1/messages/transaction/{transactionId}": "delete:message",
     "GET /v1/notifications": "list:message",
     "GET /v1/notifications/stats": "list:message",
+    "GET /v1/notifications/graph/stats": "list:message",
     "GET /v1/notifications/{notificationId}": "info:message",
     "GET /v1/execution-details": "info:message",
     # functions/activity/analytics_routes.py
@@ -118,8 +120,10 @@ ROUTE_CLASSES: dict[str, str] = {
     # functions/activity/activity_routes.py
     "GET /v1/messages": "global",
     "DELETE /v1/messages/{messageId}": "global",
+    "DELETE /v1/messages/transaction/{transactionId}": "global",
     "GET /v1/notifications": "global",
     "GET /v1/notifications/stats": "global",
+    "GET /v1/notifications/graph/stats": "global",
     "GET /v1/notifications/{notificationId}": "global",
     "GET /v1/execution-details": "global",
     # functions/activity/analytics_routes.py
