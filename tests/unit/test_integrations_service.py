@@ -39,9 +39,9 @@ def caller() -> Principal:
 
 
 def create(caller: Principal, channel: str = "email", provider_id: str = "smtp", **fields):
-    credentials = fields.pop("credentials", SMTP | {"password": f"secret-{uuid.uuid4().hex[:8]}"})
-    body = {"providerId": provider_id, "channel": channel, "active": True}
-    body |= {"credentials": credentials if provider_id == "smtp" else {}} | fields
+    smtp = provider_id in ("smtp", "nodemailer")
+    credentials = SMTP | {"password": f"secret-{uuid.uuid4().hex[:8]}"} if smtp else {}
+    body = {"providerId": provider_id, "channel": channel, "active": True, "credentials": credentials} | fields
     return service.create_integration(caller, CreateIntegrationRequest(**body))
 
 
@@ -112,6 +112,59 @@ def test_bad_credentials_are_refused_naming_the_credential_and_store_no_secret(c
         create(caller, credentials=credentials)
     assert refused.value.field == field
     assert not any(caller.environment_id in name for name in secret_names())
+
+
+NOVU_SES = {"apiKey": "AKIAEXAMPLE000000001", "secretKey": "ses-secret", "region": "eu-west-1", "from": "a@b.example"}
+
+
+def test_an_ses_integration_takes_novus_aws_credentials_and_keeps_the_key_secret(caller):
+    created = create(caller, provider_id="ses", credentials=NOVU_SES | {"senderName": "Acme"})
+    assert created.credentials == NOVU_SES | {"apiKey": MASK, "secretKey": MASK, "senderName": "Acme"}
+    assert secrets.read(caller.environment_id, created.id) == NOVU_SES | {"senderName": "Acme"}
+    stored = json.dumps(IntegrationsRepository().get(caller.environment_id, created.id))
+    assert NOVU_SES["apiKey"] not in stored and NOVU_SES["secretKey"] not in stored
+    update(caller, created.id, credentials=created.credentials | {"region": "us-east-1"})
+    assert secrets.read(caller.environment_id, created.id) == NOVU_SES | {"senderName": "Acme", "region": "us-east-1"}
+
+
+@pytest.mark.parametrize(
+    ("credentials", "field"),
+    [
+        ({"apiKey": NOVU_SES["apiKey"]}, "credentials.secretKey"),
+        ({"secretKey": "s"}, "credentials.apiKey"),
+        ({"region": "Europe"}, "credentials.region"),
+    ],
+    ids=["a key without its secret", "a secret without its key", "not a region"],
+)
+def test_half_an_aws_key_or_a_bad_region_is_refused_naming_the_credential(caller, credentials, field):
+    with pytest.raises(ValidationFailed) as refused:
+        create(caller, provider_id="ses", credentials=credentials)
+    assert refused.value.field == field
+
+
+def test_a_credential_another_novu_provider_takes_is_refused_naming_it_and_what_the_provider_takes(caller):
+    with pytest.raises(ValidationFailed) as refused:
+        create(caller, provider_id="ses", credentials={"domain": "mg.example.com"})
+    assert refused.value.field == "credentials.domain"
+    assert refused.value.message.startswith("credentials.domain: ses takes no domain (it takes: ")
+    assert all(name in refused.value.message for name in ("apiKey", "secretKey", "region", "from", "senderName"))
+
+
+def test_novus_provider_ids_of_clarions_providers_are_accepted(caller):
+    smtp = create(caller, provider_id="nodemailer", credentials=SMTP | {"port": "2525"})
+    assert (smtp.providerId, smtp.credentials["port"], smtp.credentials["user"]) == ("nodemailer", 2525, MASK)
+    assert create(caller, "in_app", "novu").providerId == "novu"
+    assert create(caller, "chat", "slack").providerId == "slack"
+
+
+def test_an_integration_answers_that_it_takes_no_delivery_webhooks(caller):
+    created = create(caller, provider_id="ses")
+    assert service.webhook_support(caller, created.id) is False
+    assert service.webhook_support(caller, "ses") is False
+    for target, wanted in ((caller, "sendgrid"), (Principal(new_id(), new_id(), frozenset()), created.id)):
+        with pytest.raises(NotFound) as refused:
+            service.webhook_support(target, wanted)
+        assert refused.value.field == "providerOrIntegrationId"
 
 
 def test_another_environments_id_is_refused(caller):
