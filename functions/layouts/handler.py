@@ -1,7 +1,8 @@
-"""The layouts function: email layouts (Novu v1) that wrap email content through their body placeholder."""
+"""The layouts function: email layouts (Novu v1) that wrap email content through their body placeholder, and Novu's
+blueprint catalogue (Clarion has none)."""
 
 from clarion.api import create_app, http_handler
-from layouts import layout_routes
+from layouts import blueprint_routes, layout_routes
 
-app = create_app(layout_routes.router)
+app = create_app(layout_routes.router, blueprint_routes.router)
 lambda_handler = http_handler(app)

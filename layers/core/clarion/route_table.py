@@ -60,6 +60,8 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/scopes": "clients:manage",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "hit:event",
+    # functions/integrations/inbound_parse_routes.py
+    "GET /v1/inbound-parse/mx/status": "info:integration",
     # functions/integrations/integration_routes.py
     "POST /v1/integrations": "create:integration",
     "GET /v1/integrations": "list:integration",
@@ -68,6 +70,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "PUT /v1/integrations/{integrationId}": "update:integration",
     "DELETE /v1/integrations/{integrationId}": "delete:integration",
     "POST /v1/integrations/{integrationId}/set-primary": "update:integration",
+    "GET /v1/integrations/webhook/provider/{providerOrIntegrationId}/status": "info:integration",
+    "GET /v1/integrations/webhooks/provider/{providerOrIntegrationId}/status": "info:integration",
+    "GET /v1/integrations/{channelType}/limit": "info:integration",
+    # functions/layouts/blueprint_routes.py
+    "GET /v1/blueprints/group-by-category": "list:campaign",
+    "GET /v1/blueprints/{templateIdOrIdentifier}": "info:campaign",
     # functions/layouts/layout_routes.py
     "POST /v1/layouts": "create:layout",
     "GET /v1/layouts": "list:layout",
@@ -170,6 +178,8 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/scopes": "global",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "trigger",
+    # functions/integrations/inbound_parse_routes.py
+    "GET /v1/inbound-parse/mx/status": "global",
     # functions/integrations/integration_routes.py
     "POST /v1/integrations": "configuration",
     "GET /v1/integrations": "global",
@@ -178,6 +188,12 @@ ROUTE_CLASSES: dict[str, str] = {
     "PUT /v1/integrations/{integrationId}": "configuration",
     "DELETE /v1/integrations/{integrationId}": "configuration",
     "POST /v1/integrations/{integrationId}/set-primary": "configuration",
+    "GET /v1/integrations/webhook/provider/{providerOrIntegrationId}/status": "global",
+    "GET /v1/integrations/webhooks/provider/{providerOrIntegrationId}/status": "global",
+    "GET /v1/integrations/{channelType}/limit": "global",
+    # functions/layouts/blueprint_routes.py
+    "GET /v1/blueprints/group-by-category": "global",
+    "GET /v1/blueprints/{templateIdOrIdentifier}": "global",
     # functions/layouts/layout_routes.py
     "POST /v1/layouts": "configuration",
     "GET /v1/layouts": "global",

@@ -86,3 +86,11 @@ class Integration(Model):
                 "updatedAt": item["updatedAt"],
             }
         )
+
+
+class ChannelLimit(Model):
+    """Novu's quota of its own demo providers on a channel; Clarion sends through the environment's own providers
+    only, so there is none: both are 0, as Novu answers when its demo provider is not in use."""
+
+    limit: int = 0
+    count: int = 0
