@@ -157,6 +157,16 @@ def test_novus_provider_ids_of_clarions_providers_are_accepted(caller):
     assert create(caller, "chat", "slack").providerId == "slack"
 
 
+def test_an_update_may_repeat_the_provider_and_channel_as_novus_sdk_does_but_not_change_them(caller):
+    created = create(caller)
+    assert update(caller, created.id, providerId="smtp", channel="email", name="Same").name == "Same"
+    for field, value in (("providerId", "ses"), ("channel", "sms")):
+        with pytest.raises(ValidationFailed) as refused:
+            update(caller, created.id, **{field: value})
+        assert refused.value.field == field
+    assert service.get_integration(caller, created.id).providerId == "smtp"
+
+
 def test_an_integration_answers_that_it_takes_no_delivery_webhooks(caller):
     created = create(caller, provider_id="ses")
     assert service.webhook_support(caller, created.id) is False

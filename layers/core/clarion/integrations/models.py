@@ -40,6 +40,8 @@ class CreateIntegrationRequest(Request):
 class UpdateIntegrationRequest(Request):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    providerId: ProviderId | None = Field(default=None, description="Novu's SDKs send it: only the integration's own")
+    channel: IntegrationChannel | None = Field(default=None, description="Likewise: only the integration's own")
     name: Name | None = None
     identifier: Identifier | None = None
     environmentId: ObjectId | None = Field(default=None, alias="_environmentId")

@@ -81,6 +81,9 @@ def update_integration(caller: Principal, integration_id: str, body: UpdateInteg
     repository = IntegrationsRepository()
     everything = repository.all(environment_id)
     read = _find(everything, integration_id)
+    for field, sent in (("providerId", body.providerId), ("channel", body.channel)):
+        if sent not in (None, read[field]):  # type: ignore[literal-required]
+            raise ValidationFailed(f"an integration's {field} cannot change: create another integration", field=field)
     module = _provider(read["channel"], read["providerId"])
     changed = read.copy()
     new_credentials = None
