@@ -1,55 +1,25 @@
 """Novu's published Python SDK (novu 1.14.0, from PyPI) drives Clarion unchanged.
 
-The SDK speaks HTTP through a requests.Session; the session's adapter hands each request to the local
-gateway in-process, so every call still goes gateway → authorizer → handler → moto.
+The SDK speaks HTTP through a requests.Session whose adapter hands each request to the local gateway in-process
+(tests/integration/support/novu_sdk.py). The SDK's other classes: test_novu_sdk_classes.py.
 """
-
-from typing import Any
 
 import pytest
 import requests
 from novu.api import SubscriberApi, TopicApi
 from novu.dto.subscriber import SubscriberDto
 from novu.enums import Channel, MarkAsEnum, MessageActionStatus
-from requests.adapters import BaseAdapter
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.support.inbox import deliver
+from tests.integration.support.novu_sdk import BASE_URL, GatewayAdapter, gateway_session
 from tests.integration.support.preferences import put_campaign
-
-BASE_URL = "http://clarion.local"
-
-
-class GatewayAdapter(BaseAdapter):
-    """A requests transport that sends each request through the local runtime's API Gateway emulation."""
-
-    def __init__(self, runtime: LocalRuntime) -> None:
-        super().__init__()
-        self.runtime = runtime
-        self.sent: list[tuple[str, str]] = []
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        path = request.path_url
-        self.sent.append((str(request.method), path.split("?")[0]))
-        answer = self.runtime.request(str(request.method), path, headers=dict(request.headers), body=request.body)
-        response = requests.Response()
-        response.status_code = answer.status
-        response.headers.update(answer.headers)
-        response._content = answer.body
-        response.url = str(request.url)
-        response.request = request
-        return response
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
 def sdk(runtime: LocalRuntime, admin: Api) -> tuple[SubscriberApi, TopicApi, GatewayAdapter]:
-    adapter = GatewayAdapter(runtime)
-    session = requests.Session()
-    session.mount(BASE_URL, adapter)
+    session, adapter = gateway_session(runtime)
     return SubscriberApi(BASE_URL, admin.key, session=session), TopicApi(BASE_URL, admin.key, session=session), adapter
 
 
