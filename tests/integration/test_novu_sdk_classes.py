@@ -27,6 +27,7 @@ from novu.api.base import Api as NovuApi
 from novu.dto.event import InputEventDto
 from novu.dto.integration import IntegrationDto
 from novu.dto.layout import LayoutDto, LayoutVariableDto
+from novu.dto.topic import TriggerTopicDto
 from novu.enums import Channel
 
 from local.runtime import LocalRuntime
@@ -86,6 +87,14 @@ def test_a_bulk_trigger_answers_each_event_and_sends_each(runtime: LocalRuntime,
     assert sent_subjects(runtime, "bob@example.com", welcome["name"]) == [f"{welcome['name']} 2"]
 
 
+def test_a_topic_trigger_reaches_the_topics_members_only(runtime: LocalRuntime, admin: Api, novu, welcome):
+    assert admin.post("/v1/topics", {"key": "vip", "name": "VIP"}).status == 201
+    assert admin.post("/v1/topics/vip/subscribers", {"subscribers": ["bob"]}).status == 200
+    event = novu(EventApi).trigger_topic(welcome["identifier"], TriggerTopicDto("vip", "Topic"), {"order": 3})
+    runtime.drain()
+    assert {to for to, _, _ in transaction_messages(novu, event.transaction_id)} == {"bob"}
+
+
 def test_a_broadcast_reaches_every_subscriber_of_the_environment(runtime: LocalRuntime, novu, welcome):
     event = novu(EventApi).broadcast(welcome["identifier"], {"order": 7})
     runtime.drain()
@@ -141,10 +150,13 @@ def test_messages_are_listed_streamed_and_deleted(runtime: LocalRuntime, admin: 
 def test_deleting_a_transactions_messages_empties_it_and_the_inbox(runtime: LocalRuntime, admin: Api, novu, welcome):
     transaction_id = novu(EventApi).trigger(welcome["identifier"], "ada", {"order": 1}).transaction_id
     runtime.drain()
+    unseen = "/v1/subscribers/ada/notifications/unseen"
     assert admin.delete(f"/v1/messages/transaction/{transaction_id}?channel=email").status == 204
     assert transaction_messages(novu, transaction_id) == [("ada", "in_app", "sent")]
+    assert admin.get(unseen).json()["data"]["count"] == 1
     assert admin.delete(f"/v1/messages/transaction/{transaction_id}").status == 204
     assert transaction_messages(novu, transaction_id) == [] and feed(admin, "ada") == []
+    assert admin.get(unseen).json()["data"]["count"] == 0
     missing = admin.delete(f"/v1/messages/transaction/{transaction_id}")
     assert (missing.status, list(missing.json()["errors"])) == (404, ["transactionId"])
 
@@ -160,6 +172,10 @@ def test_notification_stats_and_graph_count_the_triggers(runtime: LocalRuntime, 
     runtime.drain()
     assert notifications.stats() == (weekly + 2, monthly + 2)
     assert list(notifications.graph_stats(days=7)) == []  # today is rolled up once it ends
+    for days in (0, 367):
+        with pytest.raises(requests.HTTPError) as refused:
+            list(notifications.graph_stats(days=days))
+        assert list(refused.value.response.json()["errors"]) == ["days"]
     day = runtime.clock.now().date().isoformat()
     runtime.clock.advance(86400)
     runtime.drain()
