@@ -20,11 +20,7 @@ def client(service: str, *, single_attempt: bool = False) -> Any:
         return found
     with _lock:
         if key not in _clients:
-            import boto3  # noqa: PLC0415 - deferred for cold start
-            from botocore.config import Config  # noqa: PLC0415
-
-            config = Config(retries={"total_max_attempts": 1}) if single_attempt else None
-            _clients[key] = boto3.session.Session().client(service, config=config)
+            _clients[key] = _new_client(service, single_attempt)
         return _clients[key]
 
 
@@ -47,11 +43,18 @@ def client_for(
 def _client_for(
     service: str, region: str | None, access_key_id: str | None, secret_access_key: str | None, single_attempt: bool
 ) -> Any:
+    return _new_client(
+        service,
+        single_attempt,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        region_name=region,
+    )
+
+
+def _new_client(service: str, single_attempt: bool, **session: str | None) -> Any:
     import boto3  # noqa: PLC0415 - deferred for cold start
     from botocore.config import Config  # noqa: PLC0415
 
     config = Config(retries={"total_max_attempts": 1}) if single_attempt else None
-    session = boto3.session.Session(
-        aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key, region_name=region
-    )
-    return session.client(service, config=config)
+    return boto3.session.Session(**session).client(service, config=config)
