@@ -197,6 +197,7 @@ BODIES: dict[str, Any] = {
     "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}": {"status": "done"},
     "PATCH /v1/subscribers/{subscriberId}/preferences/{parameter}": {"channel": {"type": "email", "enabled": False}},
     "POST /v1/subscribers/{subscriberId}/messages/markAs": {"messageId": "{messageId}", "markAs": "read"},
+    "POST /v1/subscribers/{subscriberId}/messages/mark-as": {"messageId": "{messageId}", "markAs": "read"},
     "POST /v1/subscribers/{subscriberId}/messages/mark-all": {"markAs": "read"},
     "POST /v1/campaigns": {
         "name": "b",

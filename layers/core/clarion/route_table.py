@@ -87,6 +87,7 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "list:message",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "list:message",
     "POST /v1/subscribers/{subscriberId}/messages/markAs": "update:message",
+    "POST /v1/subscribers/{subscriberId}/messages/mark-as": "update:message",
     "POST /v1/subscribers/{subscriberId}/messages/mark-all": "update:message",
     "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}": "update:message",
     # functions/subscribers/preference_routes.py
@@ -205,6 +206,7 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "global",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "global",
     "POST /v1/subscribers/{subscriberId}/messages/markAs": "global",
+    "POST /v1/subscribers/{subscriberId}/messages/mark-as": "global",
     "POST /v1/subscribers/{subscriberId}/messages/mark-all": "global",
     "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}": "global",
     # functions/subscribers/preference_routes.py
