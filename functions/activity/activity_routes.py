@@ -31,6 +31,7 @@ ChannelFilter = Annotated[Channel | None, Query(description="Only messages of th
 SubscriberFilter = Annotated[SubscriberId | None, Query(description="Only messages to this subscriber")]
 TransactionFilter = Annotated[SubscriberId | None, Query(description="Only what this trigger's transaction sent")]
 ChannelsFilter = Annotated[str | None, Query(description="Comma-separated channels: notifications sent on any")]
+UnsupportedFilter = Annotated[str | None, Query(description="Novu's filter, not Clarion's: given, a 422")]
 TemplatesFilter = Annotated[str | None, Query(description="Comma-separated campaign ids: their notifications only")]
 MessageIdPath = Annotated[ObjectId, Path(description="The message's id")]
 TransactionIdPath = Annotated[SubscriberId, Path(description="The trigger's transactionId")]
@@ -96,12 +97,23 @@ def delete_transaction_messages(transactionId: TransactionIdPath, channel: Chann
     summary="The activity feed: notifications newest first, with their jobs",
 )
 def list_notifications(
+    *,
     page: PageNumber = 0,
     limit: NotificationLimit = 10,
     channels: ChannelsFilter = None,
     templates: TemplatesFilter = None,
     transactionId: TransactionFilter = None,
+    subscriberIds: UnsupportedFilter = None,
+    emails: UnsupportedFilter = None,
+    search: UnsupportedFilter = None,
 ) -> NovuPage[Notification]:
+    for field, value in (("subscriberIds", subscriberIds), ("emails", emails), ("search", search)):
+        if value:
+            raise ValidationFailed(
+                f"{field} is not a filter of the activity feed (a notification is one trigger, for any number of "
+                "subscribers): list a subscriber's messages with GET /v1/messages?subscriberId=",
+                field=field,
+            )
     return service.list_notifications(
         caller(router),
         page=page,
