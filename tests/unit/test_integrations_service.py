@@ -8,6 +8,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from novu.enums import CredentialsKeyEnum
 
 from clarion import clock
 from clarion.aws import client
@@ -16,6 +17,7 @@ from clarion.chat_oauth.provider import ChatWebhook, ProviderRefused
 from clarion.chat_oauth.repository import SubscriberChannelsRepository
 from clarion.chat_oauth.signing import OAuthTarget, StateSigner, environment_hmac_key, subscriber_hmac
 from clarion.delivery import credentials as secrets
+from clarion.delivery.providers import ADAPTERS, provider_module
 from clarion.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.integrations import selection, service
@@ -148,6 +150,33 @@ def test_a_credential_another_novu_provider_takes_is_refused_naming_it_and_what_
     assert refused.value.field == "credentials.domain"
     assert refused.value.message.startswith("credentials.domain: ses takes no domain (it takes: ")
     assert all(name in refused.value.message for name in ("apiKey", "secretKey", "region", "from", "senderName"))
+
+
+ONE_PROVIDER_ID_A_MODULE = sorted({module: provider for provider, module in ADAPTERS.items()}.values())
+VALID_CREDENTIALS = {"port": 2525, "secure": True, "region": "eu-west-1", "host": "smtp.example.com"} | {
+    "from": "a@b.example",
+    "apiKey": NOVU_SES["apiKey"],
+    "secretKey": "s",
+}
+
+
+@pytest.mark.parametrize("provider", ONE_PROVIDER_ID_A_MODULE, ids="/".join)
+@pytest.mark.parametrize("name", [str(key) for key in CredentialsKeyEnum])
+def test_every_credential_novus_sdk_sends_is_taken_or_refused_naming_it(caller, provider, name):
+    channel, provider_id = provider
+    fields = provider_module(channel, provider_id).Credentials.model_fields
+    taken = {field.alias or field_name for field_name, field in fields.items()}
+    credentials = {name: VALID_CREDENTIALS.get(name, "value-1")}
+    if name in ("apiKey", "secretKey") and name in taken:  # a pair: one without the other is refused
+        credentials = {"apiKey": NOVU_SES["apiKey"], "secretKey": "s"}
+    base = SMTP if "host" in taken else {}
+    if name in taken:
+        assert name in create(caller, channel, provider_id, credentials=base | credentials).credentials
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        create(caller, channel, provider_id, credentials=base | credentials)
+    assert refused.value.field == f"credentials.{name}"
+    assert f"{provider_id} takes no {name} (it takes: " in refused.value.message
 
 
 def test_novus_provider_ids_of_clarions_providers_are_accepted(caller):
