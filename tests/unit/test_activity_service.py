@@ -455,6 +455,13 @@ def test_deleting_a_transactions_messages_removes_them_and_their_inbox_copies(ca
     assert ids(messages(caller, transaction_id=other)) == [kept["_id"]]
 
 
+def test_a_queued_message_of_a_deleted_transaction_is_never_sent(caller):
+    transaction_id = f"tx-{uuid.uuid4()}"
+    queued = record(caller, "alice", status="queued", transaction_id=transaction_id)
+    service.delete_transaction_messages(caller, transaction_id, None)
+    assert DeliveryRecords().claim(caller.environment_id, queued["_id"]) is None  # its sender finds nothing to send
+
+
 def test_deleting_a_transactions_messages_of_one_channel_keeps_the_others(caller):
     transaction_id = f"tx-{uuid.uuid4()}"
     email, sms = (
