@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from clarion.store import entities
 
 MASK = "****"
-IntegrationChannel = Literal["in_app", "email", "sms", "chat", "push"]
+# the order of clarion.store.records.Channel: typing caches `X | None` by equality, and Literals of the same
+# values in another order are equal, so one order keeps every schema (and docs/openapi.json) the same
+IntegrationChannel = Literal["email", "sms", "push", "in_app", "chat"]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 ProviderId = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 Credentials = dict[str, str | int | float | bool | None]
