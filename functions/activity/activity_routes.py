@@ -3,15 +3,16 @@ has it."""
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.activity import service
+from clarion.activity import analytics, service
+from clarion.activity.analytics import GRAPH_DAYS, MAX_GRAPH_DAYS, ActivityGraphDay
 from clarion.activity.models import (
     MAX_MESSAGES_PER_PAGE,
     MAX_NOTIFICATIONS_PER_PAGE,
     ActivityMessage,
-    ActivityPage,
     ActivityStats,
     DeletedMessage,
     ExecutionDetail,
@@ -20,7 +21,7 @@ from clarion.activity.models import (
 from clarion.api import PageNumber, caller, endpoint
 from clarion.errors import ValidationFailed
 from clarion.limits import RouteClass
-from clarion.models import Envelope, ObjectId, SubscriberId
+from clarion.models import Envelope, NovuPage, ObjectId, SubscriberId
 from clarion.store.records import CHANNELS, Channel
 
 router = APIGatewayHttpRouter()
@@ -30,10 +31,13 @@ ChannelFilter = Annotated[Channel | None, Query(description="Only messages of th
 SubscriberFilter = Annotated[SubscriberId | None, Query(description="Only messages to this subscriber")]
 TransactionFilter = Annotated[SubscriberId | None, Query(description="Only what this trigger's transaction sent")]
 ChannelsFilter = Annotated[str | None, Query(description="Comma-separated channels: notifications sent on any")]
+UnsupportedFilter = Annotated[str | None, Query(description="Novu's filter, not Clarion's: given, a 422")]
 TemplatesFilter = Annotated[str | None, Query(description="Comma-separated campaign ids: their notifications only")]
 MessageIdPath = Annotated[ObjectId, Path(description="The message's id")]
+TransactionIdPath = Annotated[SubscriberId, Path(description="The trigger's transactionId")]
 NotificationIdPath = Annotated[SubscriberId, Path(description="The notification's `_id`, or its transactionId")]
 NotificationIdQuery = Annotated[SubscriberId, Query(description="The notification's `_id`, or its transactionId")]
+GraphDays = Annotated[int, Query(ge=1, le=MAX_GRAPH_DAYS, description="How many days before today")]
 SubscriberIdQuery = Annotated[SubscriberId, Query(description="Your application's id for the subscriber")]
 
 
@@ -50,7 +54,7 @@ def list_messages(
     channel: ChannelFilter = None,
     subscriberId: SubscriberFilter = None,
     transactionId: TransactionFilter = None,
-) -> ActivityPage[ActivityMessage]:
+) -> NovuPage[ActivityMessage]:
     return service.list_messages(
         caller(router),
         page=page,
@@ -74,18 +78,42 @@ def delete_message(messageId: MessageIdPath) -> Envelope[DeletedMessage]:
 
 @endpoint(
     router,
+    "DELETE /v1/messages/transaction/{transactionId}",
+    scope="delete:message",
+    rate=RouteClass.GLOBAL,
+    status_code=204,
+    summary="Delete the messages a trigger's transaction sent (on one channel, with `channel`)",
+)
+def delete_transaction_messages(transactionId: TransactionIdPath, channel: ChannelFilter = None) -> Response[None]:
+    service.delete_transaction_messages(caller(router), transactionId, channel)
+    return Response(204)
+
+
+@endpoint(
+    router,
     "GET /v1/notifications",
     scope="list:message",
     rate=RouteClass.GLOBAL,
     summary="The activity feed: notifications newest first, with their jobs",
 )
 def list_notifications(
+    *,
     page: PageNumber = 0,
     limit: NotificationLimit = 10,
     channels: ChannelsFilter = None,
     templates: TemplatesFilter = None,
     transactionId: TransactionFilter = None,
-) -> ActivityPage[Notification]:
+    subscriberIds: UnsupportedFilter = None,
+    emails: UnsupportedFilter = None,
+    search: UnsupportedFilter = None,
+) -> NovuPage[Notification]:
+    for field, value in (("subscriberIds", subscriberIds), ("emails", emails), ("search", search)):
+        if value:
+            raise ValidationFailed(
+                f"{field} is not a filter of the activity feed (a notification is one trigger, for any number of "
+                "subscribers): list a subscriber's messages with GET /v1/messages?subscriberId=",
+                field=field,
+            )
     return service.list_notifications(
         caller(router),
         page=page,
@@ -105,6 +133,17 @@ def list_notifications(
 )
 def notification_stats() -> Envelope[ActivityStats]:
     return Envelope(data=service.activity_stats(caller(router)))
+
+
+@endpoint(
+    router,
+    "GET /v1/notifications/graph/stats",
+    scope="list:message",
+    rate=RouteClass.GLOBAL,
+    summary="Notifications per day (Novu's activity graph), from the days housekeeping rolled up",
+)
+def notification_graph(days: GraphDays = GRAPH_DAYS) -> Envelope[list[ActivityGraphDay]]:
+    return Envelope(data=analytics.activity_graph(caller(router), days))
 
 
 @endpoint(

@@ -7,12 +7,22 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
 from clarion.integrations import service
-from clarion.integrations.models import CreateIntegrationRequest, Integration, UpdateIntegrationRequest
+from clarion.integrations.models import (
+    ChannelLimit,
+    CreateIntegrationRequest,
+    Integration,
+    IntegrationChannel,
+    UpdateIntegrationRequest,
+)
 from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 
 router = APIGatewayHttpRouter()
 IntegrationId = Annotated[ObjectId, Path(description="The integration's _id")]
+ProviderOrIntegrationId = Annotated[
+    str, Path(min_length=1, max_length=100, description="An integration's _id, or a providerId of the environment's")
+]
+ChannelType = Annotated[IntegrationChannel, Path(description="The channel")]
 
 
 @endpoint(
@@ -91,3 +101,36 @@ def delete_integration(integrationId: IntegrationId) -> Envelope[list[Integratio
 )
 def set_primary(integrationId: IntegrationId) -> Envelope[Integration]:
     return Envelope(data=service.set_primary(caller(router), integrationId))
+
+
+@endpoint(
+    router,
+    "GET /v1/integrations/webhook/provider/{providerOrIntegrationId}/status",
+    scope="info:integration",
+    rate=RouteClass.GLOBAL,
+    summary="Whether the integration takes its provider's delivery webhooks (Clarion: false)",
+)
+def webhook_support(providerOrIntegrationId: ProviderOrIntegrationId) -> Envelope[bool]:
+    return Envelope(data=service.webhook_support(caller(router), providerOrIntegrationId))
+
+
+@endpoint(
+    router,
+    "GET /v1/integrations/webhooks/provider/{providerOrIntegrationId}/status",
+    scope="info:integration",
+    rate=RouteClass.GLOBAL,
+    summary="The same, at the path Novu's Python SDK calls",
+)
+def webhook_support_sdk_path(providerOrIntegrationId: ProviderOrIntegrationId) -> Envelope[bool]:
+    return webhook_support(providerOrIntegrationId)
+
+
+@endpoint(
+    router,
+    "GET /v1/integrations/{channelType}/limit",
+    scope="info:integration",
+    rate=RouteClass.GLOBAL,
+    summary="Novu's demo-provider quota of a channel: none in Clarion (0 of 0)",
+)
+def channel_limit(channelType: ChannelType) -> Envelope[ChannelLimit]:
+    return Envelope(data=ChannelLimit())

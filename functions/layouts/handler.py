@@ -1,8 +1,8 @@
-"""The layouts function: email layouts (Novu v1) that wrap email content through their body placeholder, and
-named in-app feeds."""
+"""The layouts function: email layouts (Novu v1) that wrap email content through their body placeholder, named
+in-app feeds, and Novu's blueprint catalogue (Clarion has none)."""
 
 from clarion.api import create_app, http_handler
-from layouts import feed_routes, layout_routes
+from layouts import blueprint_routes, feed_routes, layout_routes
 
-app = create_app(layout_routes.router, feed_routes.router)
+app = create_app(layout_routes.router, feed_routes.router, blueprint_routes.router)
 lambda_handler = http_handler(app)

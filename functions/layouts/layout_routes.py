@@ -1,6 +1,6 @@
 """/v1/layouts: email layouts, as Novu's v1 API has them."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -15,6 +15,8 @@ from clarion.models import Envelope, NovuPage, ObjectId
 router = APIGatewayHttpRouter()
 LayoutId = Annotated[ObjectId, Path(description="The layout's `_id`")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_LAYOUTS_PER_PAGE, description="Layouts per page")]
+SortBy = Annotated[Literal["createdAt"] | None, Query(description="Novu's sort field; only createdAt, as in Novu")]
+OrderBy = Annotated[Literal["1", "-1"] | None, Query(description="1: oldest first; -1 (the default): newest first")]
 
 
 @endpoint(
@@ -36,8 +38,10 @@ def create_layout(body: CreateLayoutRequest) -> Envelope[Layout]:
     rate=RouteClass.GLOBAL,
     summary="List the environment's layouts, newest first",
 )
-def list_layouts(page: PageNumber = 0, pageSize: PageSize = 10) -> NovuPage[Layout]:
-    return service.list_layouts(caller(router), page=page, page_size=pageSize)
+def list_layouts(
+    page: PageNumber = 0, pageSize: PageSize = 10, sortBy: SortBy = None, orderBy: OrderBy = None
+) -> NovuPage[Layout]:
+    return service.list_layouts(caller(router), page=page, page_size=pageSize, oldest_first=orderBy == "1")
 
 
 @endpoint(router, "GET /v1/layouts/{layoutId}", scope="info:layout", rate=RouteClass.GLOBAL, summary="Get a layout")

@@ -88,6 +88,18 @@ def mark_messages(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Envelo
 
 @endpoint(
     router,
+    "POST /v1/subscribers/{subscriberId}/messages/mark-as",
+    scope="update:message",
+    rate=RouteClass.GLOBAL,
+    status_code=201,
+    summary="The same, at the path Novu's current API names it (markAs is its deprecated one)",
+)
+def mark_messages_as(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Envelope[list[Message]]:
+    return mark_messages(subscriberId, body)
+
+
+@endpoint(
+    router,
     "POST /v1/subscribers/{subscriberId}/messages/mark-all",
     scope="update:message",
     rate=RouteClass.GLOBAL,

@@ -294,7 +294,7 @@ def notification(api: Api, notification_id: str) -> dict[str, Any]:
 
 def test_the_activity_feed_lists_the_trigger_with_its_campaign_and_payload(admin: Api, sent: Sent):
     listed = feed(admin)
-    assert (listed["page"], listed["pageSize"], listed["hasMore"]) == (0, 10, False)
+    assert (listed["page"], listed["pageSize"], listed["hasMore"], listed["totalCount"]) == (0, 10, False, 1)
     (entry,) = listed["data"]
     assert (entry["transactionId"], entry["_templateId"], entry["payload"]) == (
         sent.transaction_id,
@@ -347,7 +347,15 @@ def test_the_feed_finds_one_transaction(admin: Api, sent: Sent):
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("channels=email,fax", "channels"), ("templates=nope", "templates"), ("limit=51", "limit")]
+    ("query", "field"),
+    [
+        ("channels=email,fax", "channels"),
+        ("templates=nope", "templates"),
+        ("limit=51", "limit"),
+        ("subscriberIds=ada", "subscriberIds"),
+        ("emails=ada@example.com", "emails"),
+        ("search=welcome", "search"),
+    ],
 )
 def test_a_bad_feed_query_is_a_422_naming_it(admin: Api, query: str, field: str):
     response = admin.get(f"/v1/notifications?{query}")

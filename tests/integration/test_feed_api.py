@@ -250,6 +250,13 @@ def test_mark_as_takes_a_list_a_comma_separated_string_and_novus_older_mark_form
     assert (older["read"], older["seen"]) == (True, True)
 
 
+def test_mark_as_is_also_served_at_novus_current_path(runtime, inbox):
+    message_id = deliver(runtime, inbox)["_id"]
+    response = inbox.post("/v1/subscribers/user-1/messages/mark-as", {"messageId": [message_id], "markAs": "seen"})
+    assert response.status == 201, response.json()
+    assert [m["_id"] for m in response.json()["data"]] == [message_id] and unseen(inbox) == 0
+
+
 def test_mark_as_leaves_out_ids_that_are_not_the_subscribers_messages(runtime, inbox):
     subscriber(inbox, "user-2")
     others = deliver(runtime, inbox, "user-2")["_id"]

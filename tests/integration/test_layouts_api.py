@@ -68,6 +68,15 @@ def test_the_list_is_novus_offset_page_newest_first(admin: Api):
     assert admin.get(LAYOUTS).json()["pageSize"] == 10
 
 
+def test_the_list_is_oldest_first_with_novus_order_by_1(admin: Api):
+    made = [layout(admin, f"L{index}")["_id"] for index in range(3)]
+    oldest_first = admin.get(f"{LAYOUTS}?sortBy=createdAt&orderBy=1").json()["data"]
+    newest_first = admin.get(f"{LAYOUTS}?orderBy=-1").json()["data"]
+    assert ([item["_id"] for item in oldest_first], [item["_id"] for item in newest_first]) == (made, made[::-1])
+    for query in ("orderBy=2", "sortBy=name"):
+        assert list(admin.get(f"{LAYOUTS}?{query}").json()["errors"]) == [query.split("=")[0]]
+
+
 def test_patch_changes_only_the_fields_given(admin: Api):
     created = layout(admin, "Before")
     change = {"name": "After", "content": "<b>{{ body }}</b>"}

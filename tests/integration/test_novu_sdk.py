@@ -1,7 +1,8 @@
 """Novu's published Python SDK (novu 1.14.0, from PyPI) drives Clarion unchanged.
 
 The SDK speaks HTTP through a requests.Session whose adapter hands each request to the local gateway in-process
-(tests/integration/support/novu_sdk.py), so every call still goes gateway → authorizer → handler → moto.
+(tests/integration/support/novu_sdk.py), so every call still goes gateway → authorizer → handler → moto. The SDK's other
+classes: test_novu_sdk_classes.py and the test_novu_sdk_*.py modules.
 """
 
 import pytest

@@ -45,6 +45,9 @@ def test_the_sdk_renames_and_brands_the_organization_and_reads_both_back(session
     assert current.branding.logo == "https://cdn.example.com/acme/logo.png" and current.logo == current.branding.logo
     assert [organization.name for organization in organizations.list()] == [name]
     assert list(organizations.list_members()) == []
+    with pytest.raises(requests.HTTPError) as refused:
+        organizations.remove_member("0" * 24)
+    assert (refused.value.response.status_code, list(refused.value.response.json()["errors"])) == (404, ["memberId"])
 
 
 def test_branding_is_validated_naming_the_field(admin: Api):

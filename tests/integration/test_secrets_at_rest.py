@@ -10,7 +10,7 @@ from local import clients
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.smtp_server import free_port
-from tests.integration.support.campaigns import EMAIL_STEP, campaign, trigger_event
+from tests.integration.support.campaigns import EMAIL_STEP, campaign, records, trigger_event
 from tests.integration.support.chat_oauth import (
     CLIENT_SECRET,
     GRANTED_WEBHOOK,
@@ -34,17 +34,21 @@ def test_no_key_credential_or_token_is_stored_in_clear(runtime: LocalRuntime, ad
     mark = uuid.uuid4().hex
     issued = admin.client("at-rest", ["list:profile"])
     rotated = admin.post(f"/v1/clients/{issued.client_id}/rotate").json()["data"]["key"]
-    # an SMTP integration that fails (nothing listens) and an SES one that takes over: the credentials are used
+    # an SMTP integration that fails (nothing listens) and an SES one that takes over: the credentials are used;
     password, user = f"smtp-password-{mark}", f"smtp-user-{mark}"
     port = free_port()
     failing = create(admin, providerId="smtp", credentials=smtp_credentials(port=port, user=user, password=password))
     changed = {"credentials": smtp_credentials(port=port, user=user, password=password + "2")}
     assert admin.put(f"/v1/integrations/{failing['_id']}", changed).status == 200
-    create(admin)
+    # the SES one sends with an AWS key of its own (Novu's apiKey, secretKey, region)
+    aws_key, aws_secret = f"AKIA{mark[:16].upper()}", f"ses-secret-{mark}"
+    region = runtime.stack.resolver.region
+    create(admin, credentials={"apiKey": aws_key, "secretKey": aws_secret, "region": region})
     create_subscriber(admin, "ada", email=f"ada-{mark}@example.com")
     workflow = campaign(admin, EMAIL_STEP)
     assert trigger_event(admin, workflow["identifier"], "ada", payload={"code": "1"}).status == 201
     runtime.drain()
+    assert [record["status"] for record in records(runtime, admin)] == ["sent"]
     access_token = f"xoxb-{mark}"
     slack.answer(
         {"ok": True, "access_token": access_token, "incoming_webhook": {"url": GRANTED_WEBHOOK, "channel": "#a"}}
@@ -62,6 +66,8 @@ def test_no_key_credential_or_token_is_stored_in_clear(runtime: LocalRuntime, ad
         password,
         password + "2",
         user,
+        aws_key,
+        aws_secret,
         access_token,
         CLIENT_SECRET,
         environment_hmac_key,

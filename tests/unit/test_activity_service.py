@@ -410,3 +410,110 @@ def test_campaign_analytics_take_at_most_a_hundred_campaigns(caller):
     with pytest.raises(ValidationFailed) as refused:
         analytics.campaign_analytics(caller, [new_id() for _ in range(analytics.MAX_CAMPAIGN_IDS + 1)], None, None)
     assert refused.value.field == "campaignIds"
+
+
+def test_message_lists_count_every_message_they_page_through(caller, frozen_clock, monkeypatch):
+    transaction_id = f"tx-{uuid.uuid4()}"
+    for number in range(3):
+        record(caller, "alice", transaction_id=transaction_id)
+        record(caller, "bob", "sms")
+        frozen_clock.advance(days=1 if number == 0 else 0, seconds=1)  # the messages span two day partitions
+    assert [messages(caller, page=p, limit=4).totalCount for p in range(3)] == [6, 6, 6]
+    assert messages(caller, channel="sms", limit=1).totalCount == 3
+    assert messages(caller, subscriber_id="alice", limit=1).totalCount == 3
+    assert messages(caller, transaction_id=transaction_id, subscriber_id="bob").totalCount == 0
+    assert messages(Principal(new_id(), new_id(), frozenset())).totalCount == 0
+    monkeypatch.setattr(service, "MAX_COUNTED", 4)
+    monkeypatch.setattr(service, "MAX_COUNTED_BY_READING", 2)
+    assert (messages(caller).totalCount, messages(caller, channel="email").totalCount) == (4, 2)
+    assert messages(caller, page=2, limit=1, channel="email").data != []  # the cap limits the count, not the paging
+
+
+def test_notification_lists_count_the_notifications_they_page_through(caller, frozen_clock):
+    welcome, digest = campaign(caller), campaign(caller, "Digest")
+    transaction_id = f"tx-{uuid.uuid4()}"
+    notify(caller, transaction_id, welcome)
+    frozen_clock.advance(days=1)
+    notify(caller, f"tx-{uuid.uuid4()}", digest, ["sms"])
+    notify(caller, f"tx-{uuid.uuid4()}", digest, ["sms"])
+
+    def total(**filters) -> int:
+        query = {"channels": [], "templates": [], "transaction_id": None} | filters
+        return service.list_notifications(caller, page=0, limit=1, **query).totalCount
+
+    assert (total(), total(channels=["sms"]), total(templates=[welcome["_id"]])) == (3, 2, 1)
+    assert (total(transaction_id=transaction_id), total(transaction_id=transaction_id, channels=["sms"])) == (1, 0)
+
+
+def test_deleting_a_transactions_messages_removes_them_and_their_inbox_copies(caller):
+    transaction_id, other = f"tx-{uuid.uuid4()}", f"tx-{uuid.uuid4()}"
+    in_app = record(caller, "alice", "in_app", transaction_id=transaction_id)
+    InboxRepository().put_message(caller.environment_id, "alice", {"_id": in_app["_id"]})
+    email = record(caller, "bob", transaction_id=transaction_id)
+    kept = record(caller, "alice", transaction_id=other)
+    service.delete_transaction_messages(caller, transaction_id, None)
+    assert [DeliveryRecords().get(caller.environment_id, m["_id"]) is None for m in (in_app, email, kept)] == [
+        True,
+        True,
+        False,
+    ]
+    assert InboxRepository().get(caller.environment_id, "alice", in_app["_id"], now=clock.epoch_seconds()) is None
+    assert ids(messages(caller, transaction_id=other)) == [kept["_id"]]
+
+
+def test_a_queued_message_of_a_deleted_transaction_is_never_sent(caller):
+    transaction_id = f"tx-{uuid.uuid4()}"
+    queued = record(caller, "alice", status="queued", transaction_id=transaction_id)
+    service.delete_transaction_messages(caller, transaction_id, None)
+    assert DeliveryRecords().claim(caller.environment_id, queued["_id"]) is None  # its sender finds nothing to send
+
+
+def test_deleting_a_transactions_messages_of_one_channel_keeps_the_others(caller):
+    transaction_id = f"tx-{uuid.uuid4()}"
+    email, sms = (
+        record(caller, "alice", transaction_id=transaction_id),
+        record(caller, "alice", "sms", transaction_id=transaction_id),
+    )
+    service.delete_transaction_messages(caller, transaction_id, "sms")
+    assert ids(messages(caller, transaction_id=transaction_id)) == [email["_id"]]
+    assert DeliveryRecords().get(caller.environment_id, sms["_id"]) is None
+
+
+@pytest.mark.parametrize("which", ["unknown transaction", "another environment's", "no message on the channel"])
+def test_deleting_a_transaction_without_messages_is_not_found_and_deletes_nothing(caller, which):
+    transaction_id = f"tx-{uuid.uuid4()}"
+    stored = record(caller, "alice", transaction_id=transaction_id)
+    target, wanted, channel = {
+        "unknown transaction": (caller, f"tx-{uuid.uuid4()}", None),
+        "another environment's": (Principal(new_id(), new_id(), frozenset()), transaction_id, None),
+        "no message on the channel": (caller, transaction_id, "push"),
+    }[which]
+    with pytest.raises(NotFound) as refused:
+        service.delete_transaction_messages(target, wanted, channel)
+    assert refused.value.field == "transactionId"
+    assert DeliveryRecords().get(caller.environment_id, stored["_id"]) is not None
+
+
+def test_the_activity_graph_gives_each_rolled_up_day_its_notifications_campaigns_and_channels(caller, frozen_clock):
+    welcome, digest = campaign(caller), campaign(caller, "Digest")
+    notify(caller, f"tx-{uuid.uuid4()}", welcome, ["email", "sms"])
+    notify(caller, f"tx-{uuid.uuid4()}", digest, ["sms"])
+    first_day = today()
+    frozen_clock.advance(days=1)
+    notify(caller, f"tx-{uuid.uuid4()}", welcome, ["email", "sms"])
+    for day in (first_day, today()):
+        CampaignStats().roll_up(caller.environment_id, day.isoformat())
+    graph = analytics.activity_graph(caller, analytics.GRAPH_DAYS)
+    assert [(d.day, d.count, sorted(d.templates), d.channels) for d in graph] == [
+        (first_day.isoformat(), 3, sorted([welcome["_id"], digest["_id"]]), ["email", "sms"]),
+        (today().isoformat(), 2, [welcome["_id"]], ["email", "sms"]),
+    ]
+    assert graph[0].model_dump()["_id"] == first_day.isoformat()
+    frozen_clock.advance(days=1)
+    assert [d.day for d in analytics.activity_graph(caller, 1)] == [(today() - timedelta(days=1)).isoformat()]
+    assert analytics.activity_graph(Principal(new_id(), new_id(), frozenset()), analytics.GRAPH_DAYS) == []
+
+
+def test_the_activity_graph_leaves_out_the_days_not_rolled_up(caller):
+    notify(caller, f"tx-{uuid.uuid4()}", campaign(caller))
+    assert analytics.activity_graph(caller, analytics.GRAPH_DAYS) == []

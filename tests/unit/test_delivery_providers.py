@@ -14,7 +14,7 @@ from moto.sns.models import sns_backends
 from pydantic import ValidationError
 
 from clarion import clock
-from clarion.aws import client
+from clarion.aws import client, client_for
 from clarion.delivery.errors import DeliveryFailure, PermanentFailure, TransientFailure
 from clarion.delivery.providers import adapter_for, inbox, provider_for, required, ses_email, sns_push, sns_sms
 from clarion.delivery.providers.email_envelope import envelope_of
@@ -69,6 +69,20 @@ def requests_made() -> Iterator[Callable[[str, str], list[dict[str, Any]]]]:
     yield watch
     for events, event, handler in registered:
         events.unregister(event, handler)
+
+
+AWS_ACCOUNT = {"apiKey": "AKIAEXAMPLE000000042", "secretKey": "integration-secret", "region": "eu-west-1"}
+
+
+def signed_with(provider: Any, service: str) -> list[str]:
+    """The `Credential` scope (access key id/date/region/service) of each request the provider's client signs."""
+    scopes: list[str] = []
+
+    def record(request: Any, **_: Any) -> None:
+        scopes.append(request.headers["Authorization"].split("Credential=")[1].split(",")[0])
+
+    provider.account.client(service, single_attempt=True).meta.events.register_last("request-created", record)
+    return scopes
 
 
 def record_of(channel: Any, to: dict[str, Any], content: dict[str, Any], **fields: Any) -> dict[str, Any]:
@@ -128,6 +142,20 @@ def test_an_integrations_sender_and_name_are_used_when_the_message_has_none(aws)
     adapter_for("email", "ses", {"from": address, "senderName": "Team, Inc."}).send(record)
     (sent,) = sent_with_subject(record["content"]["subject"])
     assert sent.source == f'"Team, Inc." <{address}>'
+
+
+def test_an_integration_with_its_own_aws_key_and_region_sends_there_signed_with_that_key(aws):
+    address = f"eu-{uuid.uuid4().hex[:8]}@clarion.local"
+    client_for("ses", region="eu-west-1").verify_email_identity(EmailAddress=address)
+    provider = adapter_for("email", "ses", AWS_ACCOUNT | {"from": address})
+    signed = signed_with(provider, "sesv2")
+    record = email()
+    provider.send(record)
+    sent = [m for m in ses_backends[ACCOUNT]["eu-west-1"].sent_messages if m.subject == record["content"]["subject"]]
+    assert [message.source for message in sent] == [address]
+    assert sent_with_subject(record["content"]["subject"]) == []  # nothing went out of the stack's region
+    ((key, _, region, _, _),) = [scope.split("/") for scope in signed]
+    assert (key, region) == (AWS_ACCOUNT["apiKey"], "eu-west-1")
 
 
 def test_cc_bcc_reply_to_and_the_text_part_are_in_the_email_sent(aws, requests_made):
@@ -219,6 +247,15 @@ def test_an_integrations_sender_id_is_sent_with_its_sms(aws, requests_made):
     adapter_for("sms", "sns", {"senderId": "Clarion"}).send(record_of("sms", {"phone": phone}, {"body": "Hi"}))
     (call,) = calls
     assert call["MessageAttributes"]["AWS.SNS.SMS.SenderID"] == {"DataType": "String", "StringValue": "Clarion"}
+
+
+def test_an_sms_integration_with_its_own_aws_key_and_region_publishes_there(aws):
+    provider = adapter_for("sms", "sns", AWS_ACCOUNT)
+    signed = signed_with(provider, "sns")
+    phone = f"+1555{uuid.uuid4().int % 10**7:07d}"
+    message_id = provider.send(record_of("sms", {"phone": phone}, {"body": "Hi"}))
+    assert sns_backends[ACCOUNT]["eu-west-1"].sms_messages[message_id] == (phone, "Hi")
+    assert [scope.split("/")[0:3:2] for scope in signed] == [[AWS_ACCOUNT["apiKey"], "eu-west-1"]]
 
 
 @pytest.mark.parametrize("sender_id", ["Clarion-App", "TwelveChars1", ""])

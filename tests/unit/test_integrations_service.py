@@ -8,6 +8,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from novu.enums import CredentialsKeyEnum
 
 from clarion import clock
 from clarion.aws import client
@@ -16,6 +17,7 @@ from clarion.chat_oauth.provider import ChatWebhook, ProviderRefused
 from clarion.chat_oauth.repository import SubscriberChannelsRepository
 from clarion.chat_oauth.signing import OAuthTarget, StateSigner, environment_hmac_key, subscriber_hmac
 from clarion.delivery import credentials as secrets
+from clarion.delivery.providers import ADAPTERS, provider_module
 from clarion.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.integrations import selection, service
@@ -39,9 +41,9 @@ def caller() -> Principal:
 
 
 def create(caller: Principal, channel: str = "email", provider_id: str = "smtp", **fields):
-    credentials = fields.pop("credentials", SMTP | {"password": f"secret-{uuid.uuid4().hex[:8]}"})
-    body = {"providerId": provider_id, "channel": channel, "active": True}
-    body |= {"credentials": credentials if provider_id == "smtp" else {}} | fields
+    smtp = provider_id in ("smtp", "nodemailer")
+    credentials = SMTP | {"password": f"secret-{uuid.uuid4().hex[:8]}"} if smtp else {}
+    body = {"providerId": provider_id, "channel": channel, "active": True, "credentials": credentials} | fields
     return service.create_integration(caller, CreateIntegrationRequest(**body))
 
 
@@ -112,6 +114,96 @@ def test_bad_credentials_are_refused_naming_the_credential_and_store_no_secret(c
         create(caller, credentials=credentials)
     assert refused.value.field == field
     assert not any(caller.environment_id in name for name in secret_names())
+
+
+NOVU_SES = {"apiKey": "AKIAEXAMPLE000000001", "secretKey": "ses-secret", "region": "eu-west-1", "from": "a@b.example"}
+
+
+def test_an_ses_integration_takes_novus_aws_credentials_and_keeps_the_key_secret(caller):
+    created = create(caller, provider_id="ses", credentials=NOVU_SES | {"senderName": "Acme"})
+    assert created.credentials == NOVU_SES | {"apiKey": MASK, "secretKey": MASK, "senderName": "Acme"}
+    assert secrets.read(caller.environment_id, created.id) == NOVU_SES | {"senderName": "Acme"}
+    stored = json.dumps(IntegrationsRepository().get(caller.environment_id, created.id))
+    assert NOVU_SES["apiKey"] not in stored and NOVU_SES["secretKey"] not in stored
+    update(caller, created.id, credentials=created.credentials | {"region": "us-east-1"})
+    assert secrets.read(caller.environment_id, created.id) == NOVU_SES | {"senderName": "Acme", "region": "us-east-1"}
+
+
+@pytest.mark.parametrize(
+    ("credentials", "field"),
+    [
+        ({"apiKey": NOVU_SES["apiKey"]}, "credentials.secretKey"),
+        ({"secretKey": "s"}, "credentials.apiKey"),
+        ({"region": "Europe"}, "credentials.region"),
+    ],
+    ids=["a key without its secret", "a secret without its key", "not a region"],
+)
+def test_half_an_aws_key_or_a_bad_region_is_refused_naming_the_credential(caller, credentials, field):
+    with pytest.raises(ValidationFailed) as refused:
+        create(caller, provider_id="ses", credentials=credentials)
+    assert refused.value.field == field
+
+
+def test_a_credential_another_novu_provider_takes_is_refused_naming_it_and_what_the_provider_takes(caller):
+    with pytest.raises(ValidationFailed) as refused:
+        create(caller, provider_id="ses", credentials={"domain": "mg.example.com"})
+    assert refused.value.field == "credentials.domain"
+    assert refused.value.message.startswith("credentials.domain: ses takes no domain (it takes: ")
+    assert all(name in refused.value.message for name in ("apiKey", "secretKey", "region", "from", "senderName"))
+
+
+ONE_PROVIDER_ID_A_MODULE = sorted({module: provider for provider, module in ADAPTERS.items()}.values())
+VALID_CREDENTIALS = {"port": 2525, "secure": True, "region": "eu-west-1", "host": "smtp.example.com"} | {
+    "from": "a@b.example",
+    "apiKey": NOVU_SES["apiKey"],
+    "secretKey": "s",
+}
+
+
+@pytest.mark.parametrize("provider", ONE_PROVIDER_ID_A_MODULE, ids="/".join)
+@pytest.mark.parametrize("name", [str(key) for key in CredentialsKeyEnum])
+def test_every_credential_novus_sdk_sends_is_taken_or_refused_naming_it(caller, provider, name):
+    channel, provider_id = provider
+    fields = provider_module(channel, provider_id).Credentials.model_fields
+    taken = {field.alias or field_name for field_name, field in fields.items()}
+    credentials = {name: VALID_CREDENTIALS.get(name, "value-1")}
+    if name in ("apiKey", "secretKey") and name in taken:  # a pair: one without the other is refused
+        credentials = {"apiKey": NOVU_SES["apiKey"], "secretKey": "s"}
+    base = SMTP if "host" in taken else {}
+    if name in taken:
+        assert name in create(caller, channel, provider_id, credentials=base | credentials).credentials
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        create(caller, channel, provider_id, credentials=base | credentials)
+    assert refused.value.field == f"credentials.{name}"
+    assert f"{provider_id} takes no {name} (it takes: " in refused.value.message
+
+
+def test_novus_provider_ids_of_clarions_providers_are_accepted(caller):
+    smtp = create(caller, provider_id="nodemailer", credentials=SMTP | {"port": "2525"})
+    assert (smtp.providerId, smtp.credentials["port"], smtp.credentials["user"]) == ("nodemailer", 2525, MASK)
+    assert create(caller, "in_app", "novu").providerId == "novu"
+    assert create(caller, "chat", "slack").providerId == "slack"
+
+
+def test_an_update_may_repeat_the_provider_and_channel_as_novus_sdk_does_but_not_change_them(caller):
+    created = create(caller)
+    assert update(caller, created.id, providerId="smtp", channel="email", name="Same").name == "Same"
+    for field, value in (("providerId", "ses"), ("channel", "sms")):
+        with pytest.raises(ValidationFailed) as refused:
+            update(caller, created.id, **{field: value})
+        assert refused.value.field == field
+    assert service.get_integration(caller, created.id).providerId == "smtp"
+
+
+def test_an_integration_answers_that_it_takes_no_delivery_webhooks(caller):
+    created = create(caller, provider_id="ses")
+    assert service.webhook_support(caller, created.id) is False
+    assert service.webhook_support(caller, "ses") is False
+    for target, wanted in ((caller, "sendgrid"), (Principal(new_id(), new_id(), frozenset()), created.id)):
+        with pytest.raises(NotFound) as refused:
+            service.webhook_support(target, wanted)
+        assert refused.value.field == "providerOrIntegrationId"
 
 
 def test_another_environments_id_is_refused(caller):

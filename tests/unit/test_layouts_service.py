@@ -196,6 +196,13 @@ def test_an_update_changes_only_the_fields_given(caller):
     assert fetched(caller, created["_id"]) == updated
 
 
+def test_variables_as_novus_python_sdk_sends_them_are_stored_as_novus_api_has_them(caller):
+    sent = [{"name": "brand", "type": "String", "_id": None, "required": False, "default_value": "Acme"}]
+    created = layout(caller, variables=sent)
+    assert created["variables"] == [{"name": "brand", "type": "String", "defaultValue": "Acme", "required": False}]
+    assert fetched(caller, created["_id"])["variables"] == created["variables"]
+
+
 def test_an_update_with_variables_replaces_them_with_their_defaults_filled(caller):
     created = layout(caller, variables=[{"name": "old"}])
     updated = update(caller, created["_id"], variables=[{"name": "brand", "type": "Boolean", "required": True}])

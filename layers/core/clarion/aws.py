@@ -1,6 +1,7 @@
 """boto3 clients created on first use: importing boto3 costs ~0.5 s, so a route that needs no AWS call never pays."""
 
 import threading
+from functools import lru_cache
 from typing import Any
 
 _clients: dict[tuple[str, bool], Any] = {}
@@ -22,10 +23,42 @@ def client(service: str, *, single_attempt: bool = False) -> Any:
         return found
     with _lock:
         if key not in _clients:
-            import boto3  # noqa: PLC0415 - deferred for cold start
-            from botocore.config import Config  # noqa: PLC0415
-
-            retries = {"total_max_attempts": 1} if single_attempt else None
-            config = Config(parameter_validation=False, retries=retries)
-            _clients[key] = boto3.session.Session().client(service, config=config)
+            _clients[key] = _new_client(service, single_attempt)
         return _clients[key]
+
+
+def client_for(
+    service: str,
+    *,
+    region: str | None = None,
+    access_key_id: str | None = None,
+    secret_access_key: str | None = None,
+    single_attempt: bool = False,
+) -> Any:
+    """A client for `region` and/or signed with an access key (an integration's own AWS account); the container's
+    shared client when neither is given."""
+    if region is None and access_key_id is None:
+        return client(service, single_attempt=single_attempt)
+    return _client_for(service, region, access_key_id, secret_access_key, single_attempt)
+
+
+@lru_cache(maxsize=32)
+def _client_for(
+    service: str, region: str | None, access_key_id: str | None, secret_access_key: str | None, single_attempt: bool
+) -> Any:
+    return _new_client(
+        service,
+        single_attempt,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        region_name=region,
+    )
+
+
+def _new_client(service: str, single_attempt: bool, **session: str | None) -> Any:
+    import boto3  # noqa: PLC0415 - deferred for cold start
+    from botocore.config import Config  # noqa: PLC0415
+
+    retries = {"total_max_attempts": 1} if single_attempt else None
+    config = Config(parameter_validation=False, retries=retries)
+    return boto3.session.Session(**session).client(service, config=config)

@@ -10,8 +10,10 @@ ROUTE_SCOPES: dict[str, str] = {
     # functions/activity/activity_routes.py
     "GET /v1/messages": "list:message",
     "DELETE /v1/messages/{messageId}": "delete:message",
+    "DELETE /v1/messages/transaction/{transactionId}": "delete:message",
     "GET /v1/notifications": "list:message",
     "GET /v1/notifications/stats": "list:message",
+    "GET /v1/notifications/graph/stats": "list:message",
     "GET /v1/notifications/{notificationId}": "info:message",
     "GET /v1/execution-details": "info:message",
     # functions/activity/analytics_routes.py
@@ -94,6 +96,8 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/scopes": "clients:manage",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "hit:event",
+    # functions/integrations/inbound_parse_routes.py
+    "GET /v1/inbound-parse/mx/status": "info:integration",
     # functions/integrations/integration_routes.py
     "POST /v1/integrations": "create:integration",
     "GET /v1/integrations": "list:integration",
@@ -102,6 +106,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "PUT /v1/integrations/{integrationId}": "update:integration",
     "DELETE /v1/integrations/{integrationId}": "delete:integration",
     "POST /v1/integrations/{integrationId}/set-primary": "update:integration",
+    "GET /v1/integrations/webhook/provider/{providerOrIntegrationId}/status": "info:integration",
+    "GET /v1/integrations/webhooks/provider/{providerOrIntegrationId}/status": "info:integration",
+    "GET /v1/integrations/{channelType}/limit": "info:integration",
+    # functions/layouts/blueprint_routes.py
+    "GET /v1/blueprints/group-by-category": "list:campaign",
+    "GET /v1/blueprints/{templateIdOrIdentifier}": "info:campaign",
     # functions/layouts/feed_routes.py
     "POST /v1/feeds": "create:feed",
     "GET /v1/feeds": "list:feed",
@@ -117,6 +127,7 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "list:message",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "list:message",
     "POST /v1/subscribers/{subscriberId}/messages/markAs": "update:message",
+    "POST /v1/subscribers/{subscriberId}/messages/mark-as": "update:message",
     "POST /v1/subscribers/{subscriberId}/messages/mark-all": "update:message",
     "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}": "update:message",
     # functions/subscribers/preference_routes.py
@@ -172,8 +183,10 @@ ROUTE_CLASSES: dict[str, str] = {
     # functions/activity/activity_routes.py
     "GET /v1/messages": "global",
     "DELETE /v1/messages/{messageId}": "global",
+    "DELETE /v1/messages/transaction/{transactionId}": "global",
     "GET /v1/notifications": "global",
     "GET /v1/notifications/stats": "global",
+    "GET /v1/notifications/graph/stats": "global",
     "GET /v1/notifications/{notificationId}": "global",
     "GET /v1/execution-details": "global",
     # functions/activity/analytics_routes.py
@@ -256,6 +269,8 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/scopes": "global",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "trigger",
+    # functions/integrations/inbound_parse_routes.py
+    "GET /v1/inbound-parse/mx/status": "global",
     # functions/integrations/integration_routes.py
     "POST /v1/integrations": "configuration",
     "GET /v1/integrations": "global",
@@ -264,6 +279,12 @@ ROUTE_CLASSES: dict[str, str] = {
     "PUT /v1/integrations/{integrationId}": "configuration",
     "DELETE /v1/integrations/{integrationId}": "configuration",
     "POST /v1/integrations/{integrationId}/set-primary": "configuration",
+    "GET /v1/integrations/webhook/provider/{providerOrIntegrationId}/status": "global",
+    "GET /v1/integrations/webhooks/provider/{providerOrIntegrationId}/status": "global",
+    "GET /v1/integrations/{channelType}/limit": "global",
+    # functions/layouts/blueprint_routes.py
+    "GET /v1/blueprints/group-by-category": "global",
+    "GET /v1/blueprints/{templateIdOrIdentifier}": "global",
     # functions/layouts/feed_routes.py
     "POST /v1/feeds": "configuration",
     "GET /v1/feeds": "global",
@@ -279,6 +300,7 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "global",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "global",
     "POST /v1/subscribers/{subscriberId}/messages/markAs": "global",
+    "POST /v1/subscribers/{subscriberId}/messages/mark-as": "global",
     "POST /v1/subscribers/{subscriberId}/messages/mark-all": "global",
     "POST /v1/subscribers/{subscriberId}/messages/{messageId}/actions/{type}": "global",
     # functions/subscribers/preference_routes.py

@@ -1,10 +1,11 @@
 """Campaign analytics ("statistics from all campaigns or from particular campaigns"): the daily
-rows housekeeping rolls up (clarion.housekeeping.stats) over a date range, per campaign, with their totals."""
+rows housekeeping rolls up (clarion.housekeeping.stats) over a date range, per campaign, with their totals; and
+Novu's activity graph, from the notification days it rolls up."""
 
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from clarion import clock
 from clarion.dynamo import Item
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 DEFAULT_DAYS = 7
 MAX_DAYS = 93
 MAX_CAMPAIGN_IDS = 100
+GRAPH_DAYS = 32  # Novu's default
+MAX_GRAPH_DAYS = 366
 
 
 class StatusCounts(Model):
@@ -54,6 +57,30 @@ class AnalyticsReport(Model):
     totals: StatusCounts = Field(description="The sum over the campaigns")
 
     model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class ActivityGraphDay(Model):
+    """A day of Novu's activity graph."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    day: str = Field(alias="_id", description="The UTC day, yyyy-mm-dd")
+    count: int = Field(description="The day's notifications, each counted once per channel of its campaign, as Novu")
+    templates: list[str] = Field(description="The ids of the campaigns triggered that day")
+    channels: list[str] = Field(description="The channels of those campaigns")
+
+
+def activity_graph(caller: Principal, days: int) -> list[ActivityGraphDay]:
+    """The rolled-up days of the last `days` before today, oldest first; days without notifications are left out,
+    and so is today, until housekeeping rolls it up after it ends."""
+    today = clock.utc_now().date()
+    rolled_up = CampaignStats().activity_days(caller.environment_id, today - timedelta(days=days), today)
+    return [
+        ActivityGraphDay.model_validate(
+            {"_id": item["day"], "count": item["count"], "templates": item["templates"], "channels": item["channels"]}
+        )
+        for item in rolled_up
+    ]
 
 
 def date_range(since: date | None, until: date | None) -> tuple[date, date]:

@@ -3,7 +3,7 @@ details and the activity stats."""
 
 import hashlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -14,11 +14,12 @@ from clarion.models import Model
 if TYPE_CHECKING:
     from clarion.store import entities
 
-T = TypeVar("T")
 MAX_MESSAGES_PER_PAGE = 100
 MAX_NOTIFICATIONS_PER_PAGE = 50
 DAYS_SEARCHED = 31
 MAX_JOBS_SHOWN = 100  # of a notification in the activity feed
+MAX_COUNTED = 100_000  # totalCount of a list counted from index keys (Select=COUNT): a larger total reads as this
+MAX_COUNTED_BY_READING = 1_000  # totalCount of a list filtered on what the keys-only indexes lack (channel...)
 
 _NOVU = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 _NOT_SENT = frozenset({"failed", "filtered", "skipped", "cancelled"})
@@ -43,16 +44,6 @@ _JOB_STATUS = {
     "skipped": "skipped",
     "cancelled": "canceled",
 }
-
-
-class ActivityPage(Model, Generic[T]):
-    """Novu's paged activity list; `totalCount` is optional in Novu's DTO and left out: counting every match
-    would read every day partition, and with a channel filter every item."""
-
-    page: int
-    pageSize: int
-    hasMore: bool
-    data: list[T]
 
 
 class ActivityMessage(Model):

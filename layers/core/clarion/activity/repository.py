@@ -3,6 +3,7 @@ TransactionIndex, SubscriberIndex and ActivityIndex (docs/data-model.md, "Delive
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression, Item, is_transaction_cancelled
@@ -65,6 +66,26 @@ class ActivityRepository:
             raise
         return True
 
+    def delete_transaction_records(self, environment_id: str, transaction_id: str, channel: str | None) -> int:
+        """Deletes the transaction's records (of `channel` only, if given) and the in-app copies in their subscribers'
+        inboxes, a page of TransactionIndex at a time; returns how many records it deleted."""
+        deleted = 0
+        keys = self.keys([IndexPartition.transaction(environment_id, transaction_id)])
+        while batch := list(islice(keys, KEYS_PER_READ)):
+            records = [
+                record
+                for record in self.table.batch_get(batch)
+                if record["sk"] == RECORD_SK and channel in (None, record["channel"])
+            ]
+            inbox_copies = [
+                (inbox_pk(environment_id, record["subscriberId"]), inbox_message_sk(record["_id"]))
+                for record in records
+                if record["channel"] == "in_app"
+            ]
+            self.table.batch_write(deletes=[(record["pk"], record["sk"]) for record in records] + inbox_copies)
+            deleted += len(records)
+        return deleted
+
     def notification(self, environment_id: str, transaction_id: str) -> Item | None:
         return self.table.get(transaction_key(environment_id, transaction_id), NOTIFICATION_SK)
 
@@ -112,8 +133,15 @@ class ActivityRepository:
     def get_many(self, keys: list[Item]) -> list[Item]:
         return self.table.batch_get(keys)
 
-    def count_day(self, day_key: str) -> int:
-        return self.table.count(ACTIVITY_INDEX, {"activityKey": day_key}, at_most=2**62)
+    def count(self, partitions: Iterable[IndexPartition], *, at_most: int) -> int:
+        """How many items `partitions` hold together, counted with Select=COUNT queries (no item is read), no
+        further than `at_most`."""
+        total = 0
+        for partition in partitions:
+            total += self.table.count(partition.index, {partition.attribute: partition.value}, at_most=at_most - total)
+            if total >= at_most:
+                break
+        return total
 
     def _keys(self, index: str, condition: Expression, *, newest_first: bool) -> Iterator[Item]:
         items = self.table.query_items(condition, index=index, newest_first=newest_first, page_size=KEYS_PER_READ)

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from clarion import clock
 from clarion.activity.models import (
     DAYS_SEARCHED,
+    MAX_COUNTED,
+    MAX_COUNTED_BY_READING,
     MAX_JOBS_SHOWN,
     ActivityMessage,
-    ActivityPage,
     ActivityStats,
     DeletedMessage,
     ExecutionDetail,
@@ -24,6 +25,7 @@ from clarion.activity.repository import ActivityRepository, IndexPartition
 from clarion.dynamo import Item
 from clarion.engine.steps import MAX_STEPS
 from clarion.errors import NotFound
+from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
 from clarion.store.campaigns import CampaignsRepository
@@ -43,7 +45,7 @@ def list_messages(
     channel: str | None,
     subscriber_id: str | None,
     transaction_id: str | None,
-) -> ActivityPage[ActivityMessage]:
+) -> NovuPage[ActivityMessage]:
     """Newest first: a transaction's or a subscriber's records through their index, otherwise the environment's
     of the last DAYS_SEARCHED days through the activity index, a day at a time."""
     environment_id = caller.environment_id
@@ -60,9 +62,10 @@ def list_messages(
         )
 
     filtered = channel is not None or (transaction_id is not None and subscriber_id is not None)
-    records, has_more = _page(partitions, page, limit, matches if filtered else None)
-    return ActivityPage(
+    records, has_more, total = _page(partitions, page, limit, matches if filtered else None)
+    return NovuPage(
         page=page,
+        totalCount=total,
         pageSize=limit,
         hasMore=has_more,
         data=[ActivityMessage.from_record(r, settings().organization_id) for r in records],
@@ -77,9 +80,17 @@ def delete_message(caller: Principal, message_id: str) -> DeletedMessage:
     return DeletedMessage()
 
 
+def delete_transaction_messages(caller: Principal, transaction_id: str, channel: str | None) -> None:
+    """Deletes the messages a transaction sent (on `channel`, if given), with their in-app copies, as Novu does:
+    the notification stays; NotFound when there were none."""
+    if not ActivityRepository().delete_transaction_records(caller.environment_id, transaction_id, channel):
+        on_channel = f" on channel {channel}" if channel else ""
+        raise NotFound(f"transaction '{transaction_id}' has no messages{on_channel}", field="transactionId")
+
+
 def list_notifications(
     caller: Principal, *, page: int, limit: int, channels: list[str], templates: list[str], transaction_id: str | None
-) -> ActivityPage[Notification]:
+) -> NovuPage[Notification]:
     """Newest first through the activity index's notification day partitions; one transaction by its key."""
     environment_id = caller.environment_id
 
@@ -91,11 +102,14 @@ def list_notifications(
 
     if transaction_id is not None:
         found = ActivityRepository().notification(environment_id, transaction_id)
-        shown = [found] if found and matches(found) and page == 0 else []
-        return ActivityPage(page=page, pageSize=limit, hasMore=False, data=_notifications(environment_id, shown))
+        total = int(found is not None and matches(found))
+        shown = [found] if found and total and page == 0 else []
+        data = _notifications(environment_id, shown)
+        return NovuPage(page=page, totalCount=total, pageSize=limit, hasMore=False, data=data)
     partitions = _day_partitions(environment_id, notifications_day_key)
-    found_page, has_more = _page(partitions, page, limit, matches if channels or templates else None)
-    return ActivityPage(page=page, pageSize=limit, hasMore=has_more, data=_notifications(environment_id, found_page))
+    found_page, has_more, total = _page(partitions, page, limit, matches if channels or templates else None)
+    data = _notifications(environment_id, found_page)
+    return NovuPage(page=page, totalCount=total, pageSize=limit, hasMore=has_more, data=data)
 
 
 def get_notification(caller: Principal, notification_id: str) -> Notification:
@@ -106,8 +120,8 @@ def get_notification(caller: Principal, notification_id: str) -> Notification:
 def activity_stats(caller: Principal) -> ActivityStats:
     """Notifications (triggers) of the last 7 and 30 UTC days, counted through the activity index."""
     repository = ActivityRepository()
-    days = _days_back(caller.environment_id, MONTH_DAYS)
-    daily = [repository.count_day(notifications_day_key(caller.environment_id, day.isoformat())) for day in days]
+    days = _day_partitions(caller.environment_id, notifications_day_key, MONTH_DAYS)
+    daily = [repository.count([day], at_most=2**62) for day in days]
     return ActivityStats(weeklySent=sum(daily[:WEEK_DAYS]), monthlySent=sum(daily))
 
 
@@ -150,17 +164,23 @@ def _find_notification(caller: Principal, notification_id: str) -> Item:
 
 def _page(
     partitions: list[IndexPartition], page: int, limit: int, matches: Callable[[Item], bool] | None
-) -> tuple[list[Item], bool]:
-    """Items `page * limit` onwards, newest first, and whether more follow. Without a filter only the page's
-    items are read in full (skipping reads keys); with one, items are read a batch at a time until the page fills."""
+) -> tuple[list[Item], bool, int]:
+    """Items `page * limit` onwards, newest first, whether more follow, and how many there are. Without a filter
+    only the page's items are read in full (skipping reads keys) and the total is a Select=COUNT of the keys (up to
+    MAX_COUNTED); with one, items are read a batch at a time, and counted up to MAX_COUNTED_BY_READING matches."""
     repository = ActivityRepository()
     keys = repository.keys(partitions)
-    start = page * limit
+    start, end = page * limit, page * limit + limit + 1
     if matches is None:
-        wanted = list(islice(keys, start, start + limit + 1))
-        return repository.get_many(wanted[:limit]), len(wanted) > limit
-    found = list(islice((item for item in repository.items(keys) if matches(item)), start, start + limit + 1))
-    return found[:limit], len(found) > limit
+        wanted = list(islice(keys, start, end))
+        total = repository.count(partitions, at_most=MAX_COUNTED)
+        return repository.get_many(wanted[:limit]), len(wanted) > limit, total
+    found, total = [], 0
+    for position, item in enumerate(islice(filter(matches, repository.items(keys)), max(end, MAX_COUNTED_BY_READING))):
+        if start <= position < end:
+            found.append(item)
+        total = position + 1
+    return found[:limit], len(found) > limit, min(total, MAX_COUNTED_BY_READING)
 
 
 def _jobs_of(environment_id: str, transaction_id: str) -> list[Item]:
@@ -194,8 +214,10 @@ def _notifications(environment_id: str, items: list[Item]) -> list[Notification]
     return shown
 
 
-def _day_partitions(environment_id: str, day_key: Callable[[str, str], str]) -> list[IndexPartition]:
-    return [IndexPartition.activity(day_key(environment_id, day.isoformat())) for day in _days_back(environment_id)]
+def _day_partitions(
+    environment_id: str, day_key: Callable[[str, str], str], days: int = DAYS_SEARCHED
+) -> list[IndexPartition]:
+    return [IndexPartition.activity(day_key(environment_id, d.isoformat())) for d in _days_back(environment_id, days)]
 
 
 def _days_back(environment_id: str, days: int = DAYS_SEARCHED) -> list[date]:

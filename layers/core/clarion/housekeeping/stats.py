@@ -1,10 +1,13 @@
-"""Daily campaign stats: per campaign per day, how many messages were sent, failed, filtered, skipped, cancelled.
+"""Daily campaign stats: per campaign per day, how many messages were sent, failed, filtered, skipped, cancelled;
+and per environment per day, its notifications (Novu's activity graph: how many, of which campaigns, on which
+channels).
 
 Rolled up once a day, for the day before, from ActivityIndex (an environment's records of one day, keys only, then
 the records read 100 a request): one item per campaign and day in CampaignsTable, pk `ENV#<env>`, sk
-`STATS#<campaignId>#<yyyy-mm-dd>`, overwritten whole when a day is rolled up again (idempotent). A marker item
-(pk `HOUSEKEEPING`, sk `ROLLUP#<day>`) records that the day is done, so the runs of the following 15-minute ticks
-cost one read.
+`STATS#<campaignId>#<yyyy-mm-dd>`, and one item per environment and day with notifications, sk `ACTIVITY#<yyyy-mm-dd>`
+(from the day's notifications, read the same way), overwritten whole when a day is rolled up again (idempotent). A
+marker item (pk `HOUSEKEEPING`, sk `ROLLUP#<day>`) records that the day is done, so the runs of the following
+15-minute ticks cost one read.
 """
 
 from collections import Counter, defaultdict
@@ -17,10 +20,13 @@ from clarion.environments.repository import EnvironmentsRepository
 from clarion.settings import settings
 from clarion.store.keys import (
     HOUSEKEEPING_PK,
+    NOTIFICATION_SK,
     RECORD_SK,
+    activity_day_sk,
     environment_id_of,
     environment_pk,
     messages_day_key,
+    notifications_day_key,
     rollup_sk,
     stats_sk,
 )
@@ -61,7 +67,33 @@ class CampaignStats:
             for campaign_id, counted in counts.items()
         ]
         self.campaigns.batch_write(items)
+        self._roll_up_notifications(environment_id, day, now)
         return items
+
+    def activity_days(self, environment_id: str, since: date, until: date) -> list[Item]:
+        """The environment's rolled-up notification days from `since` to `until` (both included), oldest first."""
+        key = Expression(
+            "pk = :pk AND sk BETWEEN :first AND :last",
+            values={
+                ":pk": environment_pk(environment_id),
+                ":first": activity_day_sk(since.isoformat()),
+                ":last": activity_day_sk(until.isoformat()),
+            },
+        )
+        return [_without_keys(item) for item in self.campaigns.query_items(key)]
+
+    def _roll_up_notifications(self, environment_id: str, day: str, now: str) -> None:
+        """Counted as Novu counts its activity graph: a notification once per channel of its campaign."""
+        count, templates, channels = 0, set(), set()
+        for notification in self._items_of(notifications_day_key(environment_id, day), NOTIFICATION_SK):
+            sent_on = set(notification.get("channels") or [])
+            count += len(sent_on)
+            channels |= sent_on
+            if notification.get("campaignId") and sent_on:
+                templates.add(notification["campaignId"])
+        if count:
+            item = {"pk": environment_pk(environment_id), "sk": activity_day_sk(day), "day": day, "count": count}
+            self.campaigns.put(item | {"templates": sorted(templates), "channels": sorted(channels), "rolledUpAt": now})
 
     def days(
         self, environment_id: str, campaign_id: str, *, since: date | None = None, until: date | None = None
@@ -77,9 +109,12 @@ class CampaignStats:
         return [_without_keys(item) for item in self.campaigns.query_items(key)]
 
     def _records_of(self, environment_id: str, day: str) -> Any:
-        key = Expression("activityKey = :key", values={":key": messages_day_key(environment_id, day)})
+        return self._items_of(messages_day_key(environment_id, day), RECORD_SK)
+
+    def _items_of(self, day_key: str, sk: str) -> Any:
+        key = Expression("activityKey = :key", values={":key": day_key})
         for page in self.messages.query_pages(key, index=ACTIVITY_INDEX):
-            yield from self.messages.batch_get([{"pk": item["pk"], "sk": RECORD_SK} for item in page])
+            yield from self.messages.batch_get([{"pk": item["pk"], "sk": sk} for item in page])
 
 
 def _without_keys(item: Item) -> Item:

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from clarion.store import entities
 
 MASK = "****"
-IntegrationChannel = Literal["in_app", "email", "sms", "chat", "push"]
+# the order of clarion.store.records.Channel: typing caches `X | None` by equality, and Literals of the same
+# values in another order are equal, so one order keeps every schema (and docs/openapi.json) the same
+IntegrationChannel = Literal["email", "sms", "push", "in_app", "chat"]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 ProviderId = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 Credentials = dict[str, str | int | float | bool | None]
@@ -40,6 +42,8 @@ class CreateIntegrationRequest(Request):
 class UpdateIntegrationRequest(Request):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    providerId: ProviderId | None = Field(default=None, description="Novu's SDKs send it: only the integration's own")
+    channel: IntegrationChannel | None = Field(default=None, description="Likewise: only the integration's own")
     name: Name | None = None
     identifier: Identifier | None = None
     environmentId: ObjectId | None = Field(default=None, alias="_environmentId")
@@ -86,3 +90,11 @@ class Integration(Model):
                 "updatedAt": item["updatedAt"],
             }
         )
+
+
+class ChannelLimit(Model):
+    """Novu's quota of its own demo providers on a channel; Clarion sends through the environment's own providers
+    only, so there is none: both are 0, as Novu answers when its demo provider is not in use."""
+
+    limit: int = 0
+    count: int = 0

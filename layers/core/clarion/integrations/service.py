@@ -34,7 +34,7 @@ def create_integration(caller: Principal, body: CreateIntegrationRequest) -> Int
     environment_id = caller.environment_id
     _same_environment(caller, body.environmentId)
     module = _provider(body.channel, body.providerId)
-    credentials = _validated(module, body.credentials)
+    credentials = _validated(module, body.providerId, body.credentials)
     if body.active and body.check:
         module.check(module.Credentials.model_validate(credentials))
     repository = IntegrationsRepository()
@@ -81,11 +81,15 @@ def update_integration(caller: Principal, integration_id: str, body: UpdateInteg
     repository = IntegrationsRepository()
     everything = repository.all(environment_id)
     read = _find(everything, integration_id)
+    for field, sent in (("providerId", body.providerId), ("channel", body.channel)):
+        if sent not in (None, read[field]):  # type: ignore[literal-required]
+            raise ValidationFailed(f"an integration's {field} cannot change: create another integration", field=field)
     module = _provider(read["channel"], read["providerId"])
     changed = read.copy()
     new_credentials = None
     if body.credentials is not None:
-        new_credentials = _validated(module, _unmasked(module, body.credentials, environment_id, read))
+        given = _unmasked(module, body.credentials, environment_id, read)
+        new_credentials = _validated(module, read["providerId"], given)
         changed["maskedCredentials"] = _masked(module, new_credentials)
     if body.name is not None:
         changed["name"] = body.name
@@ -142,6 +146,19 @@ def set_primary(caller: Principal, integration_id: str) -> Integration:
     return _shown(changed | {"primary": True})
 
 
+def webhook_support(caller: Principal, provider_or_integration_id: str) -> bool:
+    """Novu's delivery-webhook support of an integration (by its `_id`, or the first of a providerId): Clarion takes
+    no provider delivery webhooks, so an integration that exists answers false."""
+    found = [
+        item
+        for item in _live(IntegrationsRepository().all(caller.environment_id))
+        if provider_or_integration_id in (item["_id"], item["providerId"])
+    ]
+    if not found:
+        raise NotFound(f"integration for '{provider_or_integration_id}' not found", field="providerOrIntegrationId")
+    return False
+
+
 def _with_primary(
     changed: entities.Integration, others: list[entities.Integration], *, make_primary: bool
 ) -> list[entities.Integration]:
@@ -173,14 +190,20 @@ def _provider(channel: str, provider_id: str) -> Any:
         ) from None
 
 
-def _validated(module: Any, credentials: Item) -> Item:
-    """The credentials as the provider's model accepts them (by alias, unset fields left out)."""
+def _validated(module: Any, provider_id: str, credentials: Item) -> Item:
+    """The credentials as the provider's model accepts them (by alias, unset fields left out); a refusal names the
+    credential (a field another provider of Novu's takes is refused with the ones this provider takes)."""
     try:
         model = module.Credentials.model_validate(credentials)
     except ValidationError as error:
         detail = error.errors()[0]
-        path = ".".join(str(part) for part in ("credentials", *detail["loc"]))
-        raise ValidationFailed(f"{path}: {detail['msg']}", field=path) from None
+        location = detail["loc"] or tuple(filter(None, [(detail.get("ctx") or {}).get("field")]))
+        path = ".".join(str(part) for part in ("credentials", *location))
+        message = detail["msg"]
+        if detail["type"] == "extra_forbidden":
+            taken = [field.alias or name for name, field in module.Credentials.model_fields.items()]
+            message = f"{provider_id} takes no {location[-1]} (it takes: {', '.join(taken) or 'nothing'})"
+        raise ValidationFailed(f"{path}: {message}", field=path) from None
     dumped: Item = model.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
     return dumped
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AliasChoices, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from clarion.models import Model, Name, Request
@@ -28,9 +28,17 @@ LayoutContent = Annotated[
 
 
 class LayoutVariable(Request):
+    """Novu's layout variable. Novu's Python SDK sends `_id` (null) and `default_value` (its own field name):
+    `_id` is ignored, `default_value` read as `defaultValue`."""
+
+    id: str | None = Field(default=None, alias="_id", exclude=True, description="Ignored: a variable is its name")
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     type: Literal["String", "Array", "Boolean"] = "String"
-    defaultValue: Any = Field(default=None, description="Used for `payload.<name>` when the payload has none")
+    defaultValue: Any = Field(
+        default=None,
+        validation_alias=AliasChoices("defaultValue", "default_value"),
+        description="Used for `payload.<name>` when the payload has none",
+    )
     required: bool = False
 
 

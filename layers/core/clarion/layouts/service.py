@@ -55,9 +55,9 @@ def create_layout(caller: Principal, request: CreateLayoutRequest) -> Layout:
     return _public(layout)
 
 
-def list_layouts(caller: Principal, *, page: int, page_size: int) -> NovuPage[Layout]:
-    """Novu's offset page, newest first."""
-    layouts = sorted(LayoutsRepository().all(caller.environment_id), key=_created, reverse=True)
+def list_layouts(caller: Principal, *, page: int, page_size: int, oldest_first: bool = False) -> NovuPage[Layout]:
+    """Novu's offset page, newest first (or oldest first)."""
+    layouts = sorted(LayoutsRepository().all(caller.environment_id), key=_created, reverse=not oldest_first)
     return novu_page(layouts, page=page, page_size=page_size, public=_public)
 
 

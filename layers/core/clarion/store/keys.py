@@ -333,6 +333,11 @@ def stats_sk(campaign_id: str, day: str) -> str:
     return f"{STATS_PREFIX}{campaign_id}#{day}"
 
 
+def activity_day_sk(day: str) -> str:
+    """An environment's notifications of one day (`yyyy-mm-dd`), rolled up: Novu's activity graph."""
+    return f"ACTIVITY#{day}"
+
+
 def rollup_sk(day: str) -> str:
     """Housekeeping's marker: that day's stats are rolled up."""
     return f"ROLLUP#{day}"

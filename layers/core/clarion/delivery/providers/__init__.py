@@ -30,14 +30,21 @@ MODULES: dict[Channel, str] = {
     "in_app": "inbox",
     "chat": "webhook",
 }
-# (channel, providerId) → module: the providers an integration can name
+# (channel, providerId) → module: the providers an integration can name; Novu's ids of the same providers too
+# (nodemailer is Novu's SMTP, novu its inbox; its Slack, Discord and Teams integrations post to the subscriber's
+# webhook URL, as Clarion's webhook does)
 ADAPTERS: dict[tuple[str, str], str] = {
     ("email", "ses"): "ses_email",
     ("email", "smtp"): "smtp_email",
+    ("email", "nodemailer"): "smtp_email",
     ("sms", "sns"): "sns_sms",
     ("push", "sns"): "sns_push",
     ("in_app", "clarion"): "inbox",
+    ("in_app", "novu"): "inbox",
     ("chat", "webhook"): "webhook",
+    ("chat", "slack"): "webhook",
+    ("chat", "discord"): "webhook",
+    ("chat", "msteams"): "webhook",
 }
 
 

@@ -1,33 +1,37 @@
-"""Email through SES v2 from the message's sender, the integration's `from`, or the stack's verified identity."""
+"""Email through SES v2 from the message's sender, the integration's `from`, or the stack's verified identity; in the
+integration's AWS account and region when it names them (Novu's `apiKey`, `secretKey`, `region`)."""
 
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
+from clarion.delivery.providers.aws_account import SECRET_FIELDS as AWS_SECRET_FIELDS
+from clarion.delivery.providers.aws_account import AwsAccount
 from clarion.delivery.providers.email_envelope import envelope_of
 from clarion.errors import ValidationFailed
-from clarion.models import Request
 from clarion.settings import settings
 from clarion.subscribers.validation import Email
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
-SECRET_FIELDS: frozenset[str] = frozenset()
+SECRET_FIELDS = AWS_SECRET_FIELDS
 
 
-class Credentials(Request):
+class Credentials(AwsAccount):
     from_: Email | None = Field(default=None, alias="from", description="A verified SES identity; default: the stack's")
     senderName: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class SesEmail:
-    def __init__(self, from_address: str | None = None, sender_name: str | None = None) -> None:
+    def __init__(
+        self, from_address: str | None = None, sender_name: str | None = None, account: AwsAccount | None = None
+    ) -> None:
         self.from_address = from_address
         self.sender_name = sender_name
+        self.account = account or AwsAccount()
 
     def send(self, record: "entities.DeliveryRecord") -> str:
         content = record["content"]
@@ -43,7 +47,7 @@ class SesEmail:
         reply_to = {"ReplyToAddresses": envelope.reply_to} if envelope.reply_to else {}
         subject = required(record, "content", "subject")  # outside the try: a missing field is permanent
         try:
-            response = client("sesv2", single_attempt=True).send_email(
+            response = self.account.client("sesv2", single_attempt=True).send_email(
                 FromEmailAddress=envelope.from_header,
                 Destination=destination,
                 **reply_to,
@@ -61,15 +65,16 @@ class SesEmail:
 
 
 def adapter(credentials: Credentials) -> SesEmail:
-    return SesEmail(credentials.from_, credentials.senderName)
+    return SesEmail(credentials.from_, credentials.senderName, credentials)
 
 
 def check(credentials: Credentials) -> None:
-    """The sender identity (the address, or its domain) must be verified in SES."""
+    """The sender identity (the address, or its domain) must be verified in SES, in the integration's account and
+    region."""
     address = credentials.from_ or settings().sender_email
     for identity in (address, address.rpartition("@")[2]):
         try:
-            found = client("sesv2").get_email_identity(EmailIdentity=identity)
+            found = credentials.client("sesv2").get_email_identity(EmailIdentity=identity)
         except Exception as error:
             if aws_failure(error).code != "NotFoundException":
                 raise

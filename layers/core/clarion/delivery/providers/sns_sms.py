@@ -1,27 +1,29 @@
-"""SMS through SNS publish to a phone number."""
+"""SMS through SNS publish to a phone number; in the integration's AWS account and region when it names them
+(Novu's `apiKey`, `secretKey`, `region`)."""
 
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from clarion.aws import client
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
-from clarion.models import Request
+from clarion.delivery.providers.aws_account import SECRET_FIELDS as AWS_SECRET_FIELDS
+from clarion.delivery.providers.aws_account import AwsAccount
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
 TRANSACTIONAL = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
-SECRET_FIELDS: frozenset[str] = frozenset()
+SECRET_FIELDS = AWS_SECRET_FIELDS
 
 
-class Credentials(Request):
+class Credentials(AwsAccount):
     senderId: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,11}$", description="Alphanumeric sender id")
 
 
 class SnsSms:
-    def __init__(self, sender_id: str | None = None) -> None:
+    def __init__(self, sender_id: str | None = None, account: AwsAccount | None = None) -> None:
+        self.account = account or AwsAccount()
         self.attributes = dict(TRANSACTIONAL)
         if sender_id:
             self.attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
@@ -29,7 +31,7 @@ class SnsSms:
     def send(self, record: "entities.DeliveryRecord") -> str:
         phone, body = required(record, "to", "phone"), required(record, "content", "body")  # missing: permanent
         try:
-            response = client("sns", single_attempt=True).publish(
+            response = self.account.client("sns", single_attempt=True).publish(
                 PhoneNumber=phone, Message=body, MessageAttributes=self.attributes
             )
         except Exception as error:
@@ -39,7 +41,7 @@ class SnsSms:
 
 
 def adapter(credentials: Credentials) -> SnsSms:
-    return SnsSms(credentials.senderId)
+    return SnsSms(credentials.senderId, credentials)
 
 
 def check(credentials: Credentials) -> None:
