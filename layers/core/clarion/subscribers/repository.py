@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any, cast
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
 from clarion.settings import settings
 from clarion.store.keys import (
+    LIST_SK,
     PROFILE_SK,
     SUBSCRIBERS_COUNTER_SK,
     TOPIC_SK,
     contact_key,
     counters_pk,
+    list_pk,
     member_sk,
     membership_sk,
     subscriber_pk,
@@ -117,8 +119,8 @@ class SubscribersRepository:
         return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, Expression(text, names, values), condition))
 
     def delete(self, environment_id: str, subscriber_id: str) -> bool:
-        """Removes the subscriber from its topics (keeping their counts right), then its preferences and profile,
-        and uncounts it; False when there was no such subscriber."""
+        """Removes the subscriber from its topics and lists (keeping their counts right), then its preferences and
+        profile, and uncounts it; False when there was no such subscriber."""
         pk = subscriber_pk(environment_id, subscriber_id)
         sort_keys = self._sort_keys(pk)
         if PROFILE_SK not in sort_keys:
@@ -126,6 +128,9 @@ class SubscribersRepository:
         memberships = [sk for sk in sort_keys if sk.startswith(_MEMBERSHIP_PREFIX)]
         for sk in memberships:
             self._leave_topic(environment_id, subscriber_id, sk.removeprefix(_MEMBERSHIP_PREFIX))
+        profile = self.get(environment_id, subscriber_id)
+        for list_id in sorted(profile.get("lists") or ()) if profile else []:
+            self._leave_group(list_pk(environment_id, list_id), LIST_SK, subscriber_id)
         self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE_SK and sk not in memberships])
         try:
             self.table.transact([self.table.delete_op(pk, PROFILE_SK, _EXISTS), self._count_op(environment_id, -1)])
@@ -137,22 +142,28 @@ class SubscribersRepository:
 
     def _leave_topic(self, environment_id: str, subscriber_id: str, topic_key: str) -> None:
         membership = (subscriber_pk(environment_id, subscriber_id), membership_sk(topic_key))
-        member = (topic_pk(environment_id, topic_key), member_sk(subscriber_id))
+        self._leave_group(topic_pk(environment_id, topic_key), TOPIC_SK, subscriber_id, mirror=membership)
+
+    def _leave_group(
+        self, group_pk: str, group_sk: str, subscriber_id: str, *, mirror: tuple[str, str] | None = None
+    ) -> None:
+        """Deletes the member item of a topic or list (and the topic's membership item, `mirror`) and uncounts it;
+        a list's mirror is in the profile, deleted with it."""
+        member = (group_pk, member_sk(subscriber_id))
+        mirrors = [mirror] if mirror else []
         try:
             self.table.transact(
                 [
-                    self.table.delete_op(*membership),
+                    *(self.table.delete_op(*key) for key in mirrors),
                     self.table.delete_op(*member, _EXISTS),
-                    self.table.update_op(
-                        topic_pk(environment_id, topic_key), TOPIC_SK, _add_to("subscriberCount", -1), _EXISTS
-                    ),
+                    self.table.update_op(group_pk, group_sk, _add_to("subscriberCount", -1), _EXISTS),
                 ]
             )
         except Exception as error:
             if not is_transaction_cancelled(error):
                 raise
-            # the member or the topic is already gone, and with it the count to keep: only tidy up
-            self.table.batch_write(deletes=[membership, member])
+            # the member or its group is already gone, and with it the count to keep: only tidy up
+            self.table.batch_write(deletes=[*mirrors, member])
 
     def _sort_keys(self, pk: str) -> list[str]:
         key = Expression("pk = :pk", values={":pk": pk})

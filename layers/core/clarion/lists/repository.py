@@ -1,0 +1,255 @@
+"""Lists and their members in SubscribersTable (keys in clarion.store.keys, why in docs/data-model.md).
+
+ENV#<env>#LIST#<listId>   LIST_ITEM           the list: _id, name, description, subscriberCount, createdAt, updatedAt
+ENV#<env>#LIST#<listId>   SUB#<subscriberId>  a member (listId, subscriberId, addedAt): the audience is a Query
+ENV#<env>#SUB#<id>        PROFILE             the profile's `lists` string set holds the list id while it is a member
+ENV#<env>#COUNTERS        COUNT#LISTS         `total`: the totalCount of a page in one read
+
+Each change of a membership writes both sides and the count in one transaction (49 members a transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any, cast
+
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    Page,
+    cancellation_reasons,
+    is_transaction_cancelled,
+)
+from clarion.errors import Conflict
+from clarion.settings import settings
+from clarion.store.keys import (
+    LIST_SK,
+    LISTS_COUNTER_SK,
+    PROFILE_SK,
+    counters_pk,
+    list_pk,
+    lists_list_pk,
+    member_sk,
+    subscriber_pk,
+)
+from clarion.subscribers.indexes import LIST_INDEX
+
+if TYPE_CHECKING:
+    from clarion.store.entities import AudienceList, ListMember
+
+MEMBER_PREFIX = member_sk("")
+# a transaction holds 100 operations: one subscriberCount update and two writes per member
+MEMBERS_PER_TRANSACTION = 49
+_ATTEMPTS = 5
+_PRESENT = "attribute_exists(pk)"
+_EMPTY = Expression("attribute_exists(pk) AND subscriberCount = :none", values={":none": 0})
+
+
+class ListsRepository:
+    def __init__(self, table: DynamoTable | None = None) -> None:
+        self.table = table or DynamoTable(settings().subscribers_table)
+
+    def get(self, environment_id: str, list_id: str) -> AudienceList | None:
+        return cast("AudienceList | None", self.table.get(list_pk(environment_id, list_id), LIST_SK, consistent=True))
+
+    def missing(self, environment_id: str, list_ids: list[str]) -> list[str]:
+        """Those of `list_ids` that name no list of the environment, in their order (one BatchGetItem per 100)."""
+        found = self.table.batch_get([{"pk": list_pk(environment_id, i), "sk": LIST_SK} for i in list_ids])
+        present = {item["_id"] for item in found}
+        return [list_id for list_id in list_ids if list_id not in present]
+
+    def count(self, environment_id: str) -> int:
+        counter = self.table.get(counters_pk(environment_id), LISTS_COUNTER_SK)
+        return int(counter["total"]) if counter else 0
+
+    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[AudienceList], bool]:
+        """Lists `offset` to `offset + limit` in id order (creation order), and whether more follow."""
+        partition = {"listPk": lists_list_pk(environment_id)}
+        found = self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit)
+        return cast("tuple[list[AudienceList], bool]", found)
+
+    def create(self, environment_id: str, audience_list: AudienceList) -> None:
+        item = {
+            "pk": list_pk(environment_id, audience_list["_id"]),
+            "sk": LIST_SK,
+            "listPk": lists_list_pk(environment_id),
+            "listSk": audience_list["_id"],
+            **audience_list,
+        }
+        self.table.transact([self.table.put_op(item, NEW_ITEM), self._count_lists_op(environment_id, 1)])
+
+    def update(self, environment_id: str, list_id: str, changes: dict[str, Any]) -> AudienceList | None:
+        """Sets the fields of `changes` (None removes one); the list as it is now, or None when it is gone."""
+        names = {f"#{index}": name for index, name in enumerate(changes)}
+        values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
+        sets = [f"#{i} = :{i}" for i in range(len(changes)) if f":{i}" in values]
+        removals = [f"#{i}" for i in range(len(changes)) if f":{i}" not in values]
+        text = " ".join(f"{word} {', '.join(parts)}" for word, parts in (("SET", sets), ("REMOVE", removals)) if parts)
+        found = self.table.update(list_pk(environment_id, list_id), LIST_SK, Expression(text, names, values), _PRESENT)
+        return cast("AudienceList | None", found)
+
+    def members_page(self, environment_id: str, list_id: str, *, limit: int, cursor: str | None) -> Page[ListMember]:
+        """One page of the members in subscriberId order from `cursor`: the audience's read, however big the list."""
+        page = self.table.query_partition(
+            list_pk(environment_id, list_id), prefix=MEMBER_PREFIX, limit=limit, cursor=cursor
+        )
+        return cast("Page[ListMember]", page)
+
+    def members_at(
+        self, environment_id: str, list_id: str, *, offset: int, limit: int
+    ) -> tuple[list[ListMember], bool]:
+        """Members `offset` to `offset + limit` in subscriberId order, and whether more follow (members are ~100 bytes:
+        the skipped ones are read a thousand a request)."""
+        wanted = offset + limit + 1
+        key = Expression(
+            "pk = :pk AND begins_with(sk, :prefix)",
+            values={":pk": list_pk(environment_id, list_id), ":prefix": MEMBER_PREFIX},
+        )
+        read = list(islice(self.table.query_items(key, page_size=min(1000, wanted)), wanted))
+        return cast("list[ListMember]", read[offset : offset + limit]), len(read) > offset + limit
+
+    def add_members(self, environment_id: str, list_id: str, subscriber_ids: list[str], at: str) -> set[str] | None:
+        """Adds those of the subscribers that are not members yet, counting only them; returns the subscriberIds that
+        name no profile, or None when the list is gone."""
+        unknown: set[str] = set()
+        joined = self._change_members(
+            environment_id,
+            list_id,
+            subscriber_ids,
+            lambda s: self._join_ops(environment_id, list_id, s, at),
+            joining=True,
+            unknown=unknown,
+        )
+        return unknown if joined else None
+
+    def remove_members(self, environment_id: str, list_id: str, subscriber_ids: list[str]) -> list[str]:
+        """Removes those of the subscribers that are members, uncounting them; returns the ids removed."""
+        removed: list[str] = []
+        self._change_members(
+            environment_id,
+            list_id,
+            subscriber_ids,
+            lambda s: self._leave_ops(environment_id, list_id, s),
+            joining=False,
+            changed=removed,
+        )
+        return removed
+
+    def remove_every_member(self, environment_id: str, list_id: str) -> None:
+        """Empties the list a page of members at a time (one transaction per 49), so a repeated delete resumes."""
+        while True:
+            page = self.members_page(environment_id, list_id, limit=MEMBERS_PER_TRANSACTION * 4, cursor=None)
+            if not page.items:
+                return
+            self.remove_members(environment_id, list_id, [member["subscriberId"] for member in page.items])
+
+    def delete_if_empty(self, environment_id: str, list_id: str) -> bool:
+        """Deletes the list and uncounts it; False when it is gone or a member joined since it was emptied."""
+        delete = self.table.delete_op(list_pk(environment_id, list_id), LIST_SK)
+        delete["Delete"] |= _EMPTY.params("ConditionExpression")
+        return self._transact_unless_refused([delete, self._count_lists_op(environment_id, -1)])
+
+    def _change_members(
+        self,
+        environment_id: str,
+        list_id: str,
+        subscriber_ids: list[str],
+        write_ops: Callable[[str], list[dict[str, Any]]],
+        *,
+        joining: bool,
+        changed: list[str] | None = None,
+        unknown: set[str] | None = None,
+    ) -> bool:
+        """Writes `write_ops` of each subscriber whose membership changes, with subscriberCount changed by as many,
+        a transaction per chunk; a cancelled transaction (a concurrent change) reads the chunk again. False when the
+        list is gone. `changed` gets the subscribers changed, `unknown` those without a profile (joining)."""
+        for chunk in _chunks(subscriber_ids):
+            for _ in range(_ATTEMPTS):
+                members, profiles = self._read(environment_id, list_id, chunk, joining=joining)
+                if joining:
+                    changing = [s for s in chunk if s in profiles and s not in members]
+                else:
+                    changing = [s for s in chunk if s in members]
+                if not changing:
+                    break
+                change = len(changing) if joining else -len(changing)
+                operations = [self._count_members_op(environment_id, list_id, change)]
+                for subscriber_id in changing:
+                    operations += write_ops(subscriber_id)
+                try:
+                    if not self._transact_unless_refused(operations):
+                        return False
+                    break
+                except Exception as error:
+                    if not is_transaction_cancelled(error):
+                        raise
+            else:
+                raise Conflict("the list's members kept changing during the request; retry it", field="subscriberIds")
+            if changed is not None:
+                changed += changing
+            if unknown is not None and joining:
+                unknown |= {s for s in chunk if s not in profiles}
+        return True
+
+    def _read(self, environment_id: str, list_id: str, chunk: list[str], *, joining: bool) -> tuple[set[str], set[str]]:
+        """Which of `chunk` are members, and (joining) which have a profile: one consistent BatchGetItem."""
+        keys = [{"pk": list_pk(environment_id, list_id), "sk": member_sk(s)} for s in chunk]
+        if joining:
+            keys += [{"pk": subscriber_pk(environment_id, s), "sk": PROFILE_SK} for s in chunk]
+        found = self.table.batch_get(keys, consistent=True)
+        members = {item["subscriberId"] for item in found if item["sk"] != PROFILE_SK}
+        return members, {item["subscriberId"] for item in found if item["sk"] == PROFILE_SK}
+
+    def _transact_unless_refused(self, operations: list[dict[str, Any]]) -> bool:
+        """Writes every operation; False, writing none, when the condition of the first one fails."""
+        try:
+            self.table.transact(operations)
+        except Exception as error:
+            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
+                return False
+            raise
+        return True
+
+    def _join_ops(self, environment_id: str, list_id: str, subscriber_id: str, at: str) -> list[dict[str, Any]]:
+        """The member item, conditioned on being new so subscriberCount counts it once, and the profile's mirror,
+        conditioned on the profile existing (an update would otherwise create a bare one)."""
+        member = {
+            "pk": list_pk(environment_id, list_id),
+            "sk": member_sk(subscriber_id),
+            "listId": list_id,
+            "subscriberId": subscriber_id,
+            "addedAt": at,
+        }
+        mirror = Expression("ADD #lists :list", {"#lists": "lists"}, {":list": {list_id}})
+        return [
+            self.table.put_op(member, NEW_ITEM),
+            self.table.update_op(subscriber_pk(environment_id, subscriber_id), PROFILE_SK, mirror, _PRESENT),
+        ]
+
+    def _leave_ops(self, environment_id: str, list_id: str, subscriber_id: str) -> list[dict[str, Any]]:
+        return [
+            self.table.delete_op(list_pk(environment_id, list_id), member_sk(subscriber_id), _PRESENT),
+            self.table.update_op(
+                subscriber_pk(environment_id, subscriber_id), PROFILE_SK, _unmirror(list_id), _PRESENT
+            ),
+        ]
+
+    def _count_members_op(self, environment_id: str, list_id: str, change: int) -> dict[str, Any]:
+        add = Expression("ADD subscriberCount :change", values={":change": change})
+        return self.table.update_op(list_pk(environment_id, list_id), LIST_SK, add, _PRESENT)
+
+    def _count_lists_op(self, environment_id: str, change: int) -> dict[str, Any]:
+        add = Expression("ADD #total :change", {"#total": "total"}, {":change": change})
+        return self.table.update_op(counters_pk(environment_id), LISTS_COUNTER_SK, add)
+
+
+def _unmirror(list_id: str) -> Expression:
+    return Expression("DELETE #lists :list", {"#lists": "lists"}, {":list": {list_id}})
+
+
+def _chunks(subscriber_ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(subscriber_ids), MEMBERS_PER_TRANSACTION):
+        yield subscriber_ids[start : start + MEMBERS_PER_TRANSACTION]
