@@ -34,6 +34,7 @@ def create_campaign(caller: Principal, request: CreateCampaignRequest) -> Campai
         "description": request.description,
         "status": request.status,
         "critical": request.critical,
+        "purpose": request.purpose,
         "preferenceSettings": request.preferenceSettings.model_dump(),
         "audience": request.audience.model_dump(),
         "steps": steps,
