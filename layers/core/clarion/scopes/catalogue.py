@@ -44,6 +44,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "update:integration": "Update a provider integration",
             "update:layout": "Update a layout",
             "update:message": "Mark in-app messages seen, read or acted upon",
+            "update:subscription": "Subscribe or unsubscribe user profiles on their channels",
+            "update:consent": "Record user profiles' consent to each purpose",
             "delete:segment": "Delete a segment",
             "delete:list": "Delete a user list",
             "delete:profile": "Delete a user profile",
@@ -130,6 +132,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
 _PROFILE_READ = ("list:profile", "info:profile", "list:attribute", "list:attribute_value")
 _PROFILE_WRITE = ("create:profile", "update:profile", "delete:profile", "batch_create:profile")
 _LISTS = ("create:list", "update:list", "delete:list", "list:list", "info:list", "list:list_item")
+_SUBSCRIPTIONS = ("list:subscription", "update:subscription", "list:consent", "update:consent")
 _CAMPAIGN_READ = ("list:campaign", "info:campaign")
 _TASKS = ("list:task", "info:task")
 
@@ -139,6 +142,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         *_PROFILE_READ,
         *_PROFILE_WRITE,
         *_LISTS,
+        *_SUBSCRIPTIONS,
         *_CAMPAIGN_READ,
         "create:campaign",
         "update:campaign",
@@ -161,7 +165,15 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "update:integration",
         "analytics",
     ),
-    "sms": (*_PROFILE_READ, *_PROFILE_WRITE, *_LISTS, "campaign:trigger", "campaign:send", "list:message"),
+    "sms": (
+        *_PROFILE_READ,
+        *_PROFILE_WRITE,
+        *_LISTS,
+        *_SUBSCRIPTIONS,
+        "campaign:trigger",
+        "campaign:send",
+        "list:message",
+    ),
     "push_service": (
         *_CAMPAIGN_READ,
         "create:campaign",
