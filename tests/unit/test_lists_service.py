@@ -9,11 +9,14 @@ from typing import Any
 import pytest
 
 from clarion.dynamo import DynamoTable
+from clarion.engine.audience import read_page
+from clarion.engine.models import Targets
 from clarion.errors import NotFound, ValidationFailed
 from clarion.lists import service
 from clarion.lists.models import UpdateListRequest
 from clarion.lists.repository import MEMBERS_PER_TRANSACTION, ListsRepository
 from clarion.principal import Principal
+from clarion.schedules.service import audience_targets
 from clarion.settings import settings
 from clarion.store.keys import list_pk, member_sk
 from clarion.subscribers.repository import SubscribersRepository
@@ -209,3 +212,33 @@ def test_an_unknown_list_id_is_named_missing(caller: Principal):
     with pytest.raises(ValidationFailed) as refused:
         service.require_lists(caller.environment_id, ["0" * 24], field="audience.listId")
     assert refused.value.field == "audience.listId"
+
+
+# the list as an audience
+
+
+def test_the_audience_reads_a_list_page_by_page_after_the_named_subscribers(caller: Principal):
+    members = subscribers(caller, 5)
+    list_id = list_with(caller, members)
+    targets = Targets(subscriberIds=[members[0]], topicKeys=[], all=False, listIds=[list_id])
+    pages, cursor = [], None
+    while True:
+        page = read_page(caller.environment_id, targets, cursor, page_size=2)
+        pages.append(page.subscriber_ids)
+        assert set(page.profiles) == set(page.subscriber_ids)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert pages == [[members[0]], members[:2], members[2:4], members[4:]]
+
+
+def test_a_campaign_audience_of_a_list_becomes_the_jobs_list_target(caller: Principal):
+    list_id = list_with(caller, [])
+    campaign: Any = {"_id": "c", "audience": {"type": "list", "listId": list_id}}
+    targets = audience_targets(caller.environment_id, campaign)
+    assert (targets["listIds"], targets["subscriberIds"], targets["topicKeys"], targets["all"]) == (
+        [list_id],
+        [],
+        [],
+        False,
+    )
