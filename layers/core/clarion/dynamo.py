@@ -288,6 +288,17 @@ class DynamoTable:
         """Write every operation or none; raises the client's TransactionCanceledException on a failed condition."""
         self._client().transact_write_items(TransactItems=list(operations))
 
+    def transact_unless_refused(self, operations: list[dict[str, Any]]) -> bool:
+        """Writes every operation; False, writing none, when the condition of the first one fails (the others'
+        failures raise, as `transact` does)."""
+        try:
+            self.transact(operations)
+        except Exception as error:
+            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
+                return False
+            raise
+        return True
+
     def put_op(self, item: Mapping[str, Any], condition: Expression | None = None) -> dict[str, Any]:
         op: dict[str, Any] = {"TableName": self.name, "Item": to_item(item)}
         if condition:

@@ -15,12 +15,10 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
-    CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
     Expression,
     Page,
-    cancellation_reasons,
     is_transaction_cancelled,
 )
 from clarion.errors import Conflict
@@ -150,7 +148,7 @@ class ListsRepository:
         """Deletes the list and uncounts it; False when it is gone or a member joined since it was emptied."""
         delete = self.table.delete_op(list_pk(environment_id, list_id), LIST_SK)
         delete["Delete"] |= _EMPTY.params("ConditionExpression")
-        return self._transact_unless_refused([delete, self._count_lists_op(environment_id, -1)])
+        return self.table.transact_unless_refused([delete, self._count_lists_op(environment_id, -1)])
 
     def _change_members(
         self,
@@ -180,7 +178,7 @@ class ListsRepository:
                 for subscriber_id in changing:
                     operations += write_ops(subscriber_id)
                 try:
-                    if not self._transact_unless_refused(operations):
+                    if not self.table.transact_unless_refused(operations):
                         return False
                     break
                 except Exception as error:
@@ -202,16 +200,6 @@ class ListsRepository:
         found = self.table.batch_get(keys, consistent=True)
         members = {item["subscriberId"] for item in found if item["sk"] != PROFILE_SK}
         return members, {item["subscriberId"] for item in found if item["sk"] == PROFILE_SK}
-
-    def _transact_unless_refused(self, operations: list[dict[str, Any]]) -> bool:
-        """Writes every operation; False, writing none, when the condition of the first one fails."""
-        try:
-            self.table.transact(operations)
-        except Exception as error:
-            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
-                return False
-            raise
-        return True
 
     def _join_ops(self, environment_id: str, list_id: str, subscriber_id: str, at: str) -> list[dict[str, Any]]:
         """The member item, conditioned on being new so subscriberCount counts it once, and the profile's mirror,

@@ -212,8 +212,8 @@ class TopicMember(TypedDict):
 
 
 class AudienceList(TypedDict):
-    """SubscribersTable `ENV#<env>#LIST#<listId>` / `LIST_ITEM`: a static set of profiles (its members: `TopicMember`-like
-    items `SUB#<subscriberId>` in its partition, each mirrored in the profile's `lists`)."""
+    """SubscribersTable `ENV#<env>#LIST#<listId>` / `LIST_ITEM`: a static set of profiles (its members: `ListMember`
+    items in its partition, each mirrored in the profile's `lists`)."""
 
     pk: NotRequired[str]
     sk: NotRequired[str]
