@@ -94,6 +94,16 @@ class Expression:
         return params
 
 
+def set_or_remove(changes: Mapping[str, Any]) -> Expression:
+    """The update that sets each attribute of `changes` to its value, and removes those whose value is None."""
+    names = {f"#{index}": name for index, name in enumerate(changes)}
+    values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
+    sets = [f"#{index} = :{index}" for index in range(len(changes)) if f":{index}" in values]
+    removals = [f"#{index}" for index in range(len(changes)) if f":{index}" not in values]
+    clauses = (f"{word} {', '.join(parts)}" for word, parts in (("SET", sets), ("REMOVE", removals)) if parts)
+    return Expression(" ".join(clauses), names, values)
+
+
 NEW_ITEM = Expression("attribute_not_exists(pk)")
 """The condition of a write that must not replace an existing item."""
 CONDITION_FAILED = "ConditionalCheckFailed"

@@ -20,6 +20,7 @@ from clarion.dynamo import (
     Expression,
     Page,
     is_transaction_cancelled,
+    set_or_remove,
 )
 from clarion.errors import Conflict
 from clarion.settings import settings
@@ -81,12 +82,7 @@ class ListsRepository:
 
     def update(self, environment_id: str, list_id: str, changes: dict[str, Any]) -> AudienceList | None:
         """Sets the fields of `changes` (None removes one); the list as it is now, or None when it is gone."""
-        names = {f"#{index}": name for index, name in enumerate(changes)}
-        values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
-        sets = [f"#{i} = :{i}" for i in range(len(changes)) if f":{i}" in values]
-        removals = [f"#{i}" for i in range(len(changes)) if f":{i}" not in values]
-        text = " ".join(f"{word} {', '.join(parts)}" for word, parts in (("SET", sets), ("REMOVE", removals)) if parts)
-        found = self.table.update(list_pk(environment_id, list_id), LIST_SK, Expression(text, names, values), _PRESENT)
+        found = self.table.update(list_pk(environment_id, list_id), LIST_SK, set_or_remove(changes), _PRESENT)
         return cast("AudienceList | None", found)
 
     def members_page(self, environment_id: str, list_id: str, *, limit: int, cursor: str | None) -> Page[ListMember]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled, set_or_remove
 from clarion.settings import settings
 from clarion.store.keys import (
     LIST_SK,
@@ -105,18 +105,13 @@ class SubscribersRepository:
     ) -> Subscriber | None:
         """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
         None when there is no such subscriber, or it changed since `expected_updated_at` was read."""
-        changes = changes | _contact_keys(environment_id, changes)
-        names = {f"#{index}": name for index, name in enumerate(changes)}
-        values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
-        assignments = [f"#{index} = :{index}" for index in range(len(changes)) if f":{index}" in values]
-        removals = [f"#{index}" for index in range(len(changes)) if f":{index}" not in values]
-        text = " ".join(part for part in (_clause("SET", assignments), _clause("REMOVE", removals)) if part)
+        update = set_or_remove(changes | _contact_keys(environment_id, changes))
         condition = _EXISTS
         if expected_updated_at is not None:
             condition += " AND updatedAt = :read"
-            values[":read"] = expected_updated_at
+            update.values[":read"] = expected_updated_at
         pk = subscriber_pk(environment_id, subscriber_id)
-        return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, Expression(text, names, values), condition))
+        return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, update, condition))
 
     def delete(self, environment_id: str, subscriber_id: str) -> bool:
         """Removes the subscriber from its topics and lists (keeping their counts right), then its preferences and
@@ -204,7 +199,3 @@ def _add_to(attribute: str, delta: int) -> Expression:
 
 def _add_to_total(delta: int) -> Expression:
     return _add_to("total", delta)
-
-
-def _clause(keyword: str, parts: list[str]) -> str:
-    return f"{keyword} {', '.join(parts)}" if parts else ""
