@@ -3,6 +3,7 @@ a campaign sent to a list reaches exactly its members (what SES recorded), by a 
 trigger's `to`; another environment's key finds none of it."""
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from local.runtime import LocalRuntime
@@ -199,3 +200,19 @@ def test_a_member_removed_before_the_send_receives_nothing(runtime: LocalRuntime
     assert operation(admin, sent["_id"], "send", {"payload": {"code": "L3"}}).status == 202
     runtime.drain()
     assert emailed(runtime, sent, "L3") == ["ada@example.com"]
+
+
+def test_a_scheduled_send_to_a_list_reaches_its_members_when_it_fires(runtime: LocalRuntime, admin: Api):
+    people(admin, "ada", "bob", "carl")
+    list_id = create_list(admin)["_id"]
+    add_items(admin, list_id, ["ada", "carl"])
+    sent = campaign(admin, PAYLOAD_EMAIL_STEP, audience={"type": "list", "listId": list_id})
+    send_at = (runtime.clock.now() + timedelta(hours=1)).replace(microsecond=0)
+    body = {"sendAt": send_at.isoformat().replace("+00:00", "Z"), "payload": {"code": "L4"}}
+    response = admin.post(f"/v1/campaigns/{sent['_id']}/schedule", body)
+    assert response.status == 201, response.json()
+    runtime.drain()
+    assert emailed(runtime, sent, "L4") == []
+    runtime.clock.advance(max(0.0, send_at.timestamp() + 1 - runtime.clock.time()))
+    runtime.drain()
+    assert emailed(runtime, sent, "L4") == ["ada@example.com", "carl@example.com"]

@@ -8,6 +8,8 @@ from typing import Any
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
+from tests.integration.journeys import email, journey, runs, sent_subjects, trigger, unique
+from tests.integration.journeys import subscriber as journey_subscriber
 from tests.integration.support.campaigns import PAYLOAD_EMAIL_STEP, campaign, subject, subscriber, trigger_event
 from tests.integration.support.delivery import emails_with_subject, new_phone, texts_to
 
@@ -133,3 +135,28 @@ def test_another_environments_key_reads_and_changes_none_of_it(admin: Api):
     assert put_consent(other, "ada", {"marketing": {"granted": False}}).status == 404
     assert admin.get("/v1/subscribers/ada/subscriptions").json()["data"]["sms"]["status"] == "subscribed"
     assert admin.get("/v1/subscribers/ada/consent").json()["data"] == {}
+
+
+def test_a_journey_to_a_list_holds_back_the_unsubscribed_members_sends(runtime: LocalRuntime, admin: Api):
+    tag = unique("J")
+    ada, bob = unique("ada"), unique("bob")
+    for name in (ada, bob):
+        journey_subscriber(admin, name)
+    patch_subscriptions(admin, bob, {"email": {"status": "unsubscribed", "source": "unsubscribe_link"}})
+    created = admin.post("/v1/lists", {"name": "Journey list"}).json()["data"]
+    assert admin.post(f"/v1/lists/{created['_id']}/items", {"subscriberIds": [ada, bob]}).status == 200
+    campaign = journey(
+        admin,
+        email("welcome", f"{tag} welcome"),
+        {"id": "pause", "type": "wait", "wait": {"amount": 1, "unit": "hours"}},
+        email("followup", f"{tag} follow-up"),
+    )
+    trigger(admin, campaign, {"type": "List", "listId": created["_id"]})
+    runtime.drain()
+    assert sent_subjects(runtime, f"{ada}@example.com", tag) == [f"{tag} welcome", f"{tag} follow-up"]
+    assert sent_subjects(runtime, f"{bob}@example.com", tag) == []
+    [run] = runs(admin, campaign, bob)
+    assert [(entry["step"], entry["status"]) for entry in run["history"]] == [
+        ("welcome", "filtered"),
+        ("followup", "filtered"),
+    ]
