@@ -160,3 +160,13 @@ def test_a_journey_to_a_list_holds_back_the_unsubscribed_members_sends(runtime: 
         ("welcome", "filtered"),
         ("followup", "filtered"),
     ]
+
+
+def test_a_campaigns_purpose_is_marketing_by_default_changes_and_is_validated(admin: Api):
+    created = campaign(admin, PAYLOAD_EMAIL_STEP)
+    assert created["purpose"] == "marketing"
+    changed = admin.put(f"/v1/campaigns/{created['_id']}", {"purpose": "newsletter"})
+    assert changed.status == 200, changed.json()
+    assert admin.get(f"/v1/campaigns/{created['_id']}").json()["data"]["purpose"] == "newsletter"
+    refused = admin.post("/v1/campaigns", {"name": "Bad", "purpose": "Not A Word", "steps": [PAYLOAD_EMAIL_STEP]})
+    assert refused.status == 422 and "purpose" in refused.json()["errors"]
