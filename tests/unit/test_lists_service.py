@@ -18,7 +18,7 @@ from clarion.lists.repository import MEMBERS_PER_TRANSACTION, ListsRepository
 from clarion.principal import Principal
 from clarion.schedules.service import audience_targets
 from clarion.settings import settings
-from clarion.store.keys import list_pk, member_sk
+from clarion.store.keys import PROFILE_SK, list_pk, member_sk, subscriber_pk
 from clarion.subscribers.repository import SubscribersRepository
 
 
@@ -196,6 +196,25 @@ def test_deleting_a_list_removes_every_membership_on_both_sides(caller: Principa
     assert lists_of(caller, members[0]) == {kept}
     assert all(lists_of(caller, s) == set() for s in members[1:])
     assert service.list_lists(caller, page=0, limit=10).totalCount == 1
+
+
+def test_a_member_whose_profile_went_is_still_removed_and_its_list_deleted(caller: Principal):
+    ada, bob = subscribers(caller, 2)
+    list_id = list_with(caller, [ada, bob])
+    DynamoTable(settings().subscribers_table).batch_write(
+        deletes=[(subscriber_pk(caller.environment_id, ada), PROFILE_SK)]
+    )
+    assert service.remove_items(caller, list_id, [ada, bob]).succeeded == [ada, bob]
+    assert member_item(caller, list_id, ada) is None
+    assert SubscribersRepository().get(caller.environment_id, ada) is None  # no bare profile made by the removal
+    assert lists_of(caller, bob) == set()
+    service.add_items(caller, list_id, [bob])
+    DynamoTable(settings().subscribers_table).batch_write(
+        deletes=[(subscriber_pk(caller.environment_id, bob), PROFILE_SK)]
+    )
+    service.delete_list(caller, list_id)
+    with pytest.raises(NotFound):
+        service.get_list(caller, list_id)
 
 
 def test_deleting_a_subscriber_leaves_its_lists_counted_right(caller: Principal):

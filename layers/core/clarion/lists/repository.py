@@ -10,15 +10,17 @@ Each change of a membership writes both sides and the count in one transaction (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
+    CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
     Expression,
     Page,
+    cancellation_reasons,
     is_transaction_cancelled,
     set_or_remove,
 )
@@ -109,27 +111,13 @@ class ListsRepository:
         """Adds those of the subscribers that are not members yet, counting only them; returns the subscriberIds that
         name no profile, or None when the list is gone."""
         unknown: set[str] = set()
-        joined = self._change_members(
-            environment_id,
-            list_id,
-            subscriber_ids,
-            lambda s: self._join_ops(environment_id, list_id, s, at),
-            joining=True,
-            unknown=unknown,
-        )
+        joined = self._change_members(environment_id, list_id, subscriber_ids, joined_at=at, unknown=unknown)
         return unknown if joined else None
 
     def remove_members(self, environment_id: str, list_id: str, subscriber_ids: list[str]) -> list[str]:
         """Removes those of the subscribers that are members, uncounting them; returns the ids removed."""
         removed: list[str] = []
-        self._change_members(
-            environment_id,
-            list_id,
-            subscriber_ids,
-            lambda s: self._leave_ops(environment_id, list_id, s),
-            joining=False,
-            changed=removed,
-        )
+        self._change_members(environment_id, list_id, subscriber_ids, changed=removed)
         return removed
 
     def remove_every_member(self, environment_id: str, list_id: str) -> None:
@@ -151,42 +139,63 @@ class ListsRepository:
         environment_id: str,
         list_id: str,
         subscriber_ids: list[str],
-        write_ops: Callable[[str], list[dict[str, Any]]],
         *,
-        joining: bool,
+        joined_at: str | None = None,
         changed: list[str] | None = None,
         unknown: set[str] | None = None,
     ) -> bool:
-        """Writes `write_ops` of each subscriber whose membership changes, with subscriberCount changed by as many,
-        a transaction per chunk; a cancelled transaction (a concurrent change) reads the chunk again. False when the
-        list is gone. `changed` gets the subscribers changed, `unknown` those without a profile (joining)."""
+        """Adds (`joined_at` given) or removes each subscriber whose membership changes, a transaction per chunk; False
+        when the list is gone. `changed` gets the subscribers changed, `unknown` those without a profile."""
         for chunk in _chunks(subscriber_ids):
-            for _ in range(_ATTEMPTS):
-                members, profiles = self._read(environment_id, list_id, chunk, joining=joining)
-                if joining:
-                    changing = [s for s in chunk if s in profiles and s not in members]
-                else:
-                    changing = [s for s in chunk if s in members]
-                if not changing:
-                    break
-                change = len(changing) if joining else -len(changing)
-                operations = [self._count_members_op(environment_id, list_id, change)]
-                for subscriber_id in changing:
-                    operations += write_ops(subscriber_id)
-                try:
-                    if not self.table.transact_unless_refused(operations):
-                        return False
-                    break
-                except Exception as error:
-                    if not is_transaction_cancelled(error):
-                        raise
-            else:
-                raise Conflict("the list's members kept changing during the request; retry it", field="subscriberIds")
+            outcome = self._change_chunk(environment_id, list_id, chunk, joined_at)
+            if outcome is None:
+                return False
+            changing, profiles = outcome
             if changed is not None:
                 changed += changing
-            if unknown is not None and joining:
+            if unknown is not None:
                 unknown |= {s for s in chunk if s not in profiles}
         return True
+
+    def _change_chunk(
+        self, environment_id: str, list_id: str, chunk: list[str], joined_at: str | None
+    ) -> tuple[list[str], set[str]] | None:
+        """The subscribers of `chunk` changed (and, joining, those with a profile), with subscriberCount changed by as
+        many in the same transaction; None when the list is gone. A cancelled transaction (a concurrent change) reads
+        the chunk again; leaving, a member whose profile went is removed without touching the profile."""
+        joining = joined_at is not None
+        profileless: set[str] = set()
+        for _ in range(_ATTEMPTS):
+            members, profiles = self._read(environment_id, list_id, chunk, joining=joining)
+            changing = (
+                [s for s in chunk if s in profiles and s not in members]
+                if joining
+                else [s for s in chunk if s in members]
+            )
+            if not changing:
+                return changing, profiles
+            try:
+                operations = self._chunk_ops(environment_id, list_id, changing, joined_at, profileless)
+                return (changing, profiles) if self.table.transact_unless_refused(operations) else None
+            except Exception as error:
+                if not is_transaction_cancelled(error):
+                    raise
+                if not joining:
+                    profileless |= _failed_mirrors(cancellation_reasons(error), changing)
+        raise Conflict("the list's members kept changing during the request; retry it", field="subscriberIds")
+
+    def _chunk_ops(
+        self, environment_id: str, list_id: str, changing: list[str], joined_at: str | None, profileless: set[str]
+    ) -> list[dict[str, Any]]:
+        sign = 1 if joined_at is not None else -1
+        operations = [self._count_members_op(environment_id, list_id, sign * len(changing))]
+        for subscriber_id in changing:
+            if joined_at is not None:
+                operations += self._join_ops(environment_id, list_id, subscriber_id, joined_at)
+            else:
+                mirror = subscriber_id not in profileless
+                operations += self._leave_ops(environment_id, list_id, subscriber_id, mirror=mirror)
+        return operations
 
     def _read(self, environment_id: str, list_id: str, chunk: list[str], *, joining: bool) -> tuple[set[str], set[str]]:
         """Which of `chunk` are members, and (joining) which have a profile: one consistent BatchGetItem."""
@@ -213,9 +222,16 @@ class ListsRepository:
             self.table.update_op(subscriber_pk(environment_id, subscriber_id), PROFILE_SK, mirror, _PRESENT),
         ]
 
-    def _leave_ops(self, environment_id: str, list_id: str, subscriber_id: str) -> list[dict[str, Any]]:
+    def _leave_ops(
+        self, environment_id: str, list_id: str, subscriber_id: str, *, mirror: bool
+    ) -> list[dict[str, Any]]:
+        """The member's delete and, when its profile is there, the list id out of the profile's `lists` (conditioned
+        on the profile existing, as joining is)."""
+        delete = self.table.delete_op(list_pk(environment_id, list_id), member_sk(subscriber_id), _PRESENT)
+        if not mirror:
+            return [delete]
         return [
-            self.table.delete_op(list_pk(environment_id, list_id), member_sk(subscriber_id), _PRESENT),
+            delete,
             self.table.update_op(
                 subscriber_pk(environment_id, subscriber_id), PROFILE_SK, _unmirror(list_id), _PRESENT
             ),
@@ -232,6 +248,12 @@ class ListsRepository:
 
 def _unmirror(list_id: str) -> Expression:
     return Expression("DELETE #lists :list", {"#lists": "lists"}, {":list": {list_id}})
+
+
+def _failed_mirrors(reasons: list[str], leaving: list[str]) -> set[str]:
+    """The subscribers whose profile update failed its condition in a leaving transaction (the profile is gone): the
+    operations are the count, then each member's delete and mirror update, in `leaving` order."""
+    return {s for index, s in enumerate(leaving) if reasons[2 + 2 * index : 3 + 2 * index] == [CONDITION_FAILED]}
 
 
 def _chunks(subscriber_ids: list[str]) -> Iterator[list[str]]:
