@@ -155,6 +155,19 @@ def test_removing_takes_both_sides_and_reports_non_members(caller: Principal):
     assert service.get_list(caller, list_id).subscriberCount == 1
 
 
+def test_adding_a_member_again_restores_the_list_id_a_whole_profile_rewrite_dropped(caller: Principal):
+    (ada,) = subscribers(caller, 1)
+    list_id = list_with(caller, [ada])
+    profile = SubscribersRepository().get(caller.environment_id, ada)
+    assert profile is not None
+    profile.pop("lists")
+    SubscribersRepository().put_many(caller.environment_id, [profile], created=0)  # as a bulk upsert rewrites it
+    assert lists_of(caller, ada) == set()
+    assert service.add_items(caller, list_id, [ada]).succeeded == [ada]
+    assert lists_of(caller, ada) == {list_id}
+    assert service.get_list(caller, list_id).subscriberCount == 1
+
+
 def test_a_hundred_members_are_added_in_transactions_of_at_most_49(caller: Principal, monkeypatch: pytest.MonkeyPatch):
     members = subscribers(caller, 100)
     list_id = service.create_list(caller, "Big", None).id

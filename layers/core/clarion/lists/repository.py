@@ -162,7 +162,8 @@ class ListsRepository:
     ) -> tuple[list[str], set[str]] | None:
         """The subscribers of `chunk` changed (and, joining, those with a profile), with subscriberCount changed by as
         many in the same transaction; None when the list is gone. A cancelled transaction (a concurrent change) reads
-        the chunk again; leaving, a member whose profile went is removed without touching the profile."""
+        the chunk again; leaving, a member whose profile went is removed without touching the profile; joining, a
+        member whose profile lost the list id (a whole-profile rewrite) gets it back."""
         joining = joined_at is not None
         profileless: set[str] = set()
         for _ in range(_ATTEMPTS):
@@ -172,11 +173,13 @@ class ListsRepository:
                 if joining
                 else [s for s in chunk if s in members]
             )
-            if not changing:
-                return changing, profiles
+            stale = [s for s in chunk if s in members and s in profiles and list_id not in profiles[s]]
+            if not changing and not stale:
+                return changing, set(profiles)
             try:
                 operations = self._chunk_ops(environment_id, list_id, changing, joined_at, profileless)
-                return (changing, profiles) if self.table.transact_unless_refused(operations) else None
+                operations += [self._mirror_op(environment_id, list_id, subscriber_id) for subscriber_id in stale]
+                return (changing, set(profiles)) if self.table.transact_unless_refused(operations) else None
             except Exception as error:
                 if not is_transaction_cancelled(error):
                     raise
@@ -197,14 +200,17 @@ class ListsRepository:
                 operations += self._leave_ops(environment_id, list_id, subscriber_id, mirror=mirror)
         return operations
 
-    def _read(self, environment_id: str, list_id: str, chunk: list[str], *, joining: bool) -> tuple[set[str], set[str]]:
-        """Which of `chunk` are members, and (joining) which have a profile: one consistent BatchGetItem."""
+    def _read(
+        self, environment_id: str, list_id: str, chunk: list[str], *, joining: bool
+    ) -> tuple[set[str], dict[str, set[str]]]:
+        """Which of `chunk` are members, and (joining) the list ids of those with a profile: one consistent
+        BatchGetItem."""
         keys = [{"pk": list_pk(environment_id, list_id), "sk": member_sk(s)} for s in chunk]
         if joining:
             keys += [{"pk": subscriber_pk(environment_id, s), "sk": PROFILE_SK} for s in chunk]
         found = self.table.batch_get(keys, consistent=True)
         members = {item["subscriberId"] for item in found if item["sk"] != PROFILE_SK}
-        return members, {item["subscriberId"] for item in found if item["sk"] == PROFILE_SK}
+        return members, {item["subscriberId"]: item.get("lists") or set() for item in found if item["sk"] == PROFILE_SK}
 
     def _join_ops(self, environment_id: str, list_id: str, subscriber_id: str, at: str) -> list[dict[str, Any]]:
         """The member item, conditioned on being new so subscriberCount counts it once, and the profile's mirror,
@@ -216,11 +222,11 @@ class ListsRepository:
             "subscriberId": subscriber_id,
             "addedAt": at,
         }
+        return [self.table.put_op(member, NEW_ITEM), self._mirror_op(environment_id, list_id, subscriber_id)]
+
+    def _mirror_op(self, environment_id: str, list_id: str, subscriber_id: str) -> dict[str, Any]:
         mirror = Expression("ADD #lists :list", {"#lists": "lists"}, {":list": {list_id}})
-        return [
-            self.table.put_op(member, NEW_ITEM),
-            self.table.update_op(subscriber_pk(environment_id, subscriber_id), PROFILE_SK, mirror, _PRESENT),
-        ]
+        return self.table.update_op(subscriber_pk(environment_id, subscriber_id), PROFILE_SK, mirror, _PRESENT)
 
     def _leave_ops(
         self, environment_id: str, list_id: str, subscriber_id: str, *, mirror: bool
