@@ -187,8 +187,10 @@ def test_a_list_audience_that_names_no_list_is_refused_naming_the_field(admin: A
     response = operation(admin, sent["_id"], "send", {})
     assert response.status == 422
     assert "audience.listId" in response.json()["errors"]
-    trigger = trigger_event(admin, sent["identifier"], {"type": "List", "listId": UNKNOWN_ID})
+    new_profile = {"subscriberId": "dora", "email": "dora@example.com"}
+    trigger = trigger_event(admin, sent["identifier"], [{"type": "List", "listId": UNKNOWN_ID}, new_profile])
     assert trigger.status == 422 and "to" in trigger.json()["errors"]
+    assert admin.get("/v1/subscribers/dora").status == 404  # refused before anything was upserted
 
 
 def test_a_member_removed_before_the_send_receives_nothing(runtime: LocalRuntime, admin: Api):

@@ -3,8 +3,7 @@
 The targets are read in order as sources: the listed subscriberIds (100 a page, one BatchGetItem), then each
 topic's members (a Query of the topic's partition, then one BatchGetItem of their profiles), then each list's members
 (the same, in the list's partition), or, for `all`, the environment's subscribers through the keys-only ListIndex. A
-cursor `{"source", "position"}` says where the next
-page starts, so a continuation job resumes exactly there.
+cursor `{"source", "position"}` says where the next page starts, so a continuation job resumes exactly there.
 """
 
 from __future__ import annotations

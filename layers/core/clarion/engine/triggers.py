@@ -91,6 +91,8 @@ def trigger_event(
             profiles[recipient.subscriberId] = recipient
         else:
             subscriber_ids[recipient] = None
+    if list_ids:  # before any upsert: a refused trigger changes nothing
+        require_lists(caller.environment_id, list(list_ids), field="to")
     if isinstance(request.actor, CreateSubscriberRequest):  # upserted like a recipient given in full
         profiles.setdefault(request.actor.subscriberId, request.actor)
     if profiles:
@@ -98,7 +100,6 @@ def trigger_event(
         subscribers.bulk_create_subscribers(caller, entries)
     targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
     if list_ids:
-        require_lists(caller.environment_id, list(list_ids), field="to")
         targets["listIds"] = list(list_ids)
     start_trigger(caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request, overrides))
     return TriggerEventResult(transactionId=transaction_id)
