@@ -2,11 +2,13 @@
 a campaign sent to a list reaches exactly its members (what SES recorded), by a send, a schedule's audience and a
 trigger's `to`; another environment's key finds none of it."""
 
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
 
 from local.runtime import LocalRuntime
+from tests.conftest import load_event
 from tests.integration.conftest import Api
 from tests.integration.support.campaigns import (
     PAYLOAD_EMAIL_STEP,
@@ -218,3 +220,12 @@ def test_a_scheduled_send_to_a_list_reaches_its_members_when_it_fires(runtime: L
     runtime.clock.advance(max(0.0, send_at.timestamp() + 1 - runtime.clock.time()))
     runtime.drain()
     assert emailed(runtime, sent, "L4") == ["ada@example.com", "carl@example.com"]
+
+
+def test_the_sample_event_creates_a_list(admin: Api, runtime: LocalRuntime):
+    event = load_event("lists/create_list.json")
+    event["requestContext"]["authorizer"]["lambda"]["environmentId"] = admin.environment_id
+    response = runtime.invoke("ListsFunction", event)
+    assert response["statusCode"] == 201, response
+    created = json.loads(response["body"])["data"]
+    assert admin.get(f"/v1/lists/{created['_id']}").json()["data"]["name"] == "Newsletter"
