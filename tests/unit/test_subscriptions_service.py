@@ -8,8 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from clarion.aws import client
+from clarion.dynamo import from_item, to_item
 from clarion.errors import Conflict, NotFound, ValidationFailed
+from clarion.lists import service as lists
 from clarion.principal import Principal
+from clarion.settings import settings
+from clarion.store.keys import PROFILE_SK, subscriber_pk
 from clarion.subscribers import service as subscribers
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscriptions import service
@@ -149,3 +154,25 @@ def test_a_bad_body_is_a_422_naming_the_field(untouched, route_key: str, body: d
     assert answer["statusCode"] == 422, answer
     errors = json.loads(answer["body"])["errors"]
     assert any(name.startswith(field) for name in errors), errors
+
+
+def test_the_profile_item_holds_what_a_segment_reads(caller: Principal, ada: str, use_clock):
+    """docs/data-model.md, "What a segment reads from a profile": `lists` a string set (absent when empty),
+    `subscriptions` and `consent` maps of {status|granted, at, source}, all on the PROFILE item."""
+    use_clock(NOON)
+    list_id = lists.create_list(caller, "VIP", None).id
+    lists.add_items(caller, list_id, [ada])
+    change_subscriptions(caller, ada, {"sms": {"status": "unsubscribed", "source": "import"}})
+    service.update_consent(
+        caller, ada, UpdateConsentRequest.model_validate({"consent": {"marketing": {"granted": True}}})
+    )
+    key = to_item({"pk": subscriber_pk(caller.environment_id, ada), "sk": PROFILE_SK})
+    item = client("dynamodb").get_item(TableName=settings().subscribers_table, Key=key)["Item"]
+    assert item["lists"] == {"SS": [list_id]}
+    assert from_item({"s": item["subscriptions"], "c": item["consent"]}) == {
+        "s": {"sms": {"status": "unsubscribed", "at": "2026-12-01T12:00:00.000Z", "source": "import"}},
+        "c": {"marketing": {"granted": True, "at": "2026-12-01T12:00:00.000Z", "source": "api"}},
+    }
+    lists.remove_items(caller, list_id, [ada])
+    item = client("dynamodb").get_item(TableName=settings().subscribers_table, Key=key)["Item"]
+    assert "lists" not in item
