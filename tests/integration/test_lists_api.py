@@ -10,6 +10,8 @@ from typing import Any
 from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
+from tests.integration.journeys import email, journey, sent_subjects, trigger, unique
+from tests.integration.journeys import subscriber as journey_subscriber
 from tests.integration.support.campaigns import (
     PAYLOAD_EMAIL_STEP,
     UNKNOWN_ID,
@@ -229,3 +231,29 @@ def test_the_sample_event_creates_a_list(admin: Api, runtime: LocalRuntime):
     assert response["statusCode"] == 201, response
     created = json.loads(response["body"])["data"]
     assert admin.get(f"/v1/lists/{created['_id']}").json()["data"]["name"] == "Newsletter"
+
+
+def test_a_journey_branch_asks_whether_the_profile_is_in_a_list(runtime: LocalRuntime, admin: Api):
+    tag = unique("B")
+    vip, regular = unique("vip"), unique("reg")
+    for name in (vip, regular):
+        journey_subscriber(admin, name)
+    created = admin.post("/v1/lists", {"name": "VIP"}).json()["data"]
+    assert admin.post(f"/v1/lists/{created['_id']}/items", {"subscriberIds": [vip]}).status == 200
+    in_vip = {"on": "subscriber", "field": "lists", "operator": "ANY_IN", "value": [created["_id"]]}
+    campaign = journey(
+        admin,
+        {
+            "id": "route",
+            "type": "branch",
+            "branches": [{"conditions": [{"children": [in_vip]}], "next": "perk"}],
+            "default": "plain",
+        },
+        email("perk", f"{tag} perk", next="done"),
+        {"id": "done", "type": "exit"},
+        email("plain", f"{tag} plain"),
+    )
+    trigger(admin, campaign, [vip, regular])
+    runtime.drain()
+    assert sent_subjects(runtime, f"{vip}@example.com", tag) == [f"{tag} perk"]
+    assert sent_subjects(runtime, f"{regular}@example.com", tag) == [f"{tag} plain"]
