@@ -64,6 +64,12 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     topic_key = f"topic-{mark}"
     created(api.post("/v1/topics", {"key": topic_key, "name": f"Topic {mark}"}))
     assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
+    audience_list = created(api.post("/v1/lists", {"name": f"List {mark}"}))
+    assert api.post(f"/v1/lists/{audience_list['_id']}/items", {"subscriberIds": [subscriber_id]}).status == 200
+    unsubscribed = {"subscriptions": {"email": {"status": "unsubscribed"}}}
+    assert api.call("PATCH", f"/v1/subscribers/{subscriber_id}/subscriptions", json=unsubscribed).status == 200
+    consent = {"consent": {"marketing": {"granted": True}}}
+    assert api.put(f"/v1/subscribers/{subscriber_id}/consent", consent).status == 200
     layout = created(api.post("/v1/layouts", {"name": f"Layout {mark}", "content": f"<div>{mark}{{{{ body }}}}</div>"}))
     campaign = created(
         api.post(
@@ -122,6 +128,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "externalSubscriberId": subscriber_id,
         "topicKey": topic_key,
         "topicId": created(api.get(f"/v1/topics/{topic_key}"), 200)["_id"],
+        "listId": audience_list["_id"],
         "campaignId": campaign["_id"],
         "templateId": campaign["_id"],
         "id": group["_id"],
@@ -151,6 +158,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"Ada{mark}",
         f"device-{mark}",
         f"Topic {mark}",
+        f"List {mark}",
         f"Layout {mark}",
         f"Campaign {mark}",
         f"Subject {mark}",
@@ -272,6 +280,12 @@ BODIES: dict[str, Any] = {
     "PATCH /v1/organizations": {"name": "Mallory"},
     "PUT /v1/organizations/branding": {"color": "#000000"},
     "PUT /v1/organizations/members/{memberId}/roles": {"role": "admin"},
+    "POST /v1/lists": {"name": "b"},
+    "PATCH /v1/lists/{listId}": {"name": "Mallory"},
+    "POST /v1/lists/{listId}/items": {"subscriberIds": ["{subscriberId}"]},
+    "POST /v1/lists/{listId}/items/removal": {"subscriberIds": ["{subscriberId}"]},
+    "PATCH /v1/subscribers/{subscriberId}/subscriptions": {"subscriptions": {"email": {"status": "subscribed"}}},
+    "PUT /v1/subscribers/{subscriberId}/consent": {"consent": {"marketing": {"granted": False}}},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -285,6 +299,7 @@ CREATES = {
     "POST /v1/layouts",
     "POST /v1/topics",
     "POST /v1/tenants",
+    "POST /v1/lists",
     "POST /v1/hits/event",
     "POST /v1/events/trigger",
     "POST /v1/events/trigger/bulk",
@@ -327,6 +342,7 @@ STATE_READS: dict[str, list[str]] = {
         "/v1/subscribers/{subscriberId}/notifications/feed",
     ],
     "/v1/topics": ["/v1/topics/{topicKey}/subscribers"],
+    "/v1/lists": ["/v1/lists/{listId}", "/v1/lists/{listId}/items"],
     "/v1/campaigns": ["/v1/campaigns/{campaignId}", "/v1/campaigns/{campaignId}/schedule"],
     "/v1/layouts": ["/v1/layouts/{layoutId}"],
     "/v1/integrations": ["/v1/integrations/{integrationId}"],

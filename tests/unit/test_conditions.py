@@ -113,3 +113,13 @@ def test_a_bad_condition_is_refused_naming_its_field(child: dict[str, Any], loca
     with pytest.raises(ValidationError) as raised:
         ConditionGroup.model_validate({"children": [child]})
     assert raised.value.errors()[0]["loc"][:3] == location
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "expected"),
+    [("ANY_IN", ["vip", "other"], True), ("ALL_IN", "vip,beta", True), ("IN", "vip", True), ("NOT_IN", "vip", False)],
+)
+def test_a_string_set_of_the_profile_is_matched_by_its_elements(operator: str, value: Any, expected: bool):
+    """A profile's `lists` (a DynamoDB string set, read as a Python set): a branch or an integration asks for a list."""
+    group = {"value": "AND", "children": [{"field": "lists", "operator": operator, "value": value, "on": "subscriber"}]}
+    assert matches([ConditionGroup.model_validate(group)], {"subscriber": {"lists": {"vip", "beta"}}}) is expected

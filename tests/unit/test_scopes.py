@@ -14,8 +14,8 @@ def test_a_bundle_grants_exactly_its_scopes_that_guard_a_route():
 
 
 def test_a_bundle_does_not_grant_a_scope_no_route_requires():
-    assert "list:consent" in BUNDLES["user_data"] and "list:consent" not in GUARDING_SCOPES
-    assert "list:consent" not in expand_scopes(["user_data"])
+    assert "export" in BUNDLES["user_data"] and "export" not in GUARDING_SCOPES
+    assert "export" not in expand_scopes(["user_data"])
 
 
 def test_every_bundle_grants_something():
@@ -23,13 +23,13 @@ def test_every_bundle_grants_something():
 
 
 def test_a_fine_scope_that_guards_no_route_may_still_be_assigned_by_name():
-    assert expand_scopes(["list:consent"]) == ["list:consent"]
+    assert expand_scopes(["export"]) == ["export"]
 
 
 def test_fine_scopes_and_bundles_mix_without_duplicates():
     scopes = expand_scopes(["list:profile", "user_data", "list:profile", "info:profile"])
     assert scopes == sorted(set(scopes))
-    assert scopes == ["info:profile", "list:profile"]
+    assert scopes == ["info:profile", "list:consent", "list:profile", "list:subscription"]
 
 
 def test_an_unknown_scope_is_refused_naming_its_position_and_value():

@@ -142,7 +142,8 @@ def _holds(operator: str, actual: Any, expected: Any) -> bool:
 
 
 def _elements(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else [value]
+    # a set is a profile's string set read from DynamoDB (its `lists`): its order does not matter to any operator
+    return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
 
 
 def _values(value: Any) -> list[Any]:

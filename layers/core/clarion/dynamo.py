@@ -94,6 +94,16 @@ class Expression:
         return params
 
 
+def set_or_remove(changes: Mapping[str, Any]) -> Expression:
+    """The update that sets each attribute of `changes` to its value, and removes those whose value is None."""
+    names = {f"#{index}": name for index, name in enumerate(changes)}
+    values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
+    sets = [f"#{index} = :{index}" for index in range(len(changes)) if f":{index}" in values]
+    removals = [f"#{index}" for index in range(len(changes)) if f":{index}" not in values]
+    clauses = (f"{word} {', '.join(parts)}" for word, parts in (("SET", sets), ("REMOVE", removals)) if parts)
+    return Expression(" ".join(clauses), names, values)
+
+
 NEW_ITEM = Expression("attribute_not_exists(pk)")
 """The condition of a write that must not replace an existing item."""
 CONDITION_FAILED = "ConditionalCheckFailed"
@@ -290,6 +300,17 @@ class DynamoTable:
     def transact(self, operations: Iterable[dict[str, Any]]) -> None:
         """Write every operation or none; raises the client's TransactionCanceledException on a failed condition."""
         self._client().transact_write_items(TransactItems=list(operations))
+
+    def transact_unless_refused(self, operations: list[dict[str, Any]]) -> bool:
+        """Writes every operation; False, writing none, when the condition of the first one fails (the others'
+        failures raise, as `transact` does)."""
+        try:
+            self.transact(operations)
+        except Exception as error:
+            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
+                return False
+            raise
+        return True
 
     def put_op(self, item: Mapping[str, Any], condition: Expression | None = None) -> dict[str, Any]:
         op: dict[str, Any] = {"TableName": self.name, "Item": to_item(item)}

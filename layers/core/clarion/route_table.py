@@ -123,6 +123,15 @@ ROUTE_SCOPES: dict[str, str] = {
     "PATCH /v1/layouts/{layoutId}": "update:layout",
     "DELETE /v1/layouts/{layoutId}": "delete:layout",
     "POST /v1/layouts/{layoutId}/default": "update:layout",
+    # functions/lists/list_routes.py
+    "POST /v1/lists": "create:list",
+    "GET /v1/lists": "list:list",
+    "GET /v1/lists/{listId}": "info:list",
+    "PATCH /v1/lists/{listId}": "update:list",
+    "DELETE /v1/lists/{listId}": "delete:list",
+    "POST /v1/lists/{listId}/items": "update:list",
+    "POST /v1/lists/{listId}/items/removal": "update:list",
+    "GET /v1/lists/{listId}/items": "list:list_item",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "list:message",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "list:message",
@@ -146,6 +155,11 @@ ROUTE_SCOPES: dict[str, str] = {
     "PATCH /v1/subscribers/{subscriberId}/credentials": "update:profile",
     "DELETE /v1/subscribers/{subscriberId}/credentials/{providerId}": "update:profile",
     "PATCH /v1/subscribers/{subscriberId}/online-status": "update:profile",
+    # functions/subscribers/subscription_routes.py
+    "GET /v1/subscribers/{subscriberId}/subscriptions": "list:subscription",
+    "PATCH /v1/subscribers/{subscriberId}/subscriptions": "update:subscription",
+    "GET /v1/subscribers/{subscriberId}/consent": "list:consent",
+    "PUT /v1/subscribers/{subscriberId}/consent": "update:consent",
     # functions/tenants/override_routes.py
     "POST /v1/workflow-overrides": "create:workflow_override",
     "GET /v1/workflow-overrides": "list:workflow_override",
@@ -296,6 +310,15 @@ ROUTE_CLASSES: dict[str, str] = {
     "PATCH /v1/layouts/{layoutId}": "configuration",
     "DELETE /v1/layouts/{layoutId}": "configuration",
     "POST /v1/layouts/{layoutId}/default": "configuration",
+    # functions/lists/list_routes.py
+    "POST /v1/lists": "configuration",
+    "GET /v1/lists": "global",
+    "GET /v1/lists/{listId}": "global",
+    "PATCH /v1/lists/{listId}": "configuration",
+    "DELETE /v1/lists/{listId}": "configuration",
+    "POST /v1/lists/{listId}/items": "configuration",
+    "POST /v1/lists/{listId}/items/removal": "configuration",
+    "GET /v1/lists/{listId}/items": "global",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "global",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "global",
@@ -319,6 +342,11 @@ ROUTE_CLASSES: dict[str, str] = {
     "PATCH /v1/subscribers/{subscriberId}/credentials": "configuration",
     "DELETE /v1/subscribers/{subscriberId}/credentials/{providerId}": "configuration",
     "PATCH /v1/subscribers/{subscriberId}/online-status": "configuration",
+    # functions/subscribers/subscription_routes.py
+    "GET /v1/subscribers/{subscriberId}/subscriptions": "global",
+    "PATCH /v1/subscribers/{subscriberId}/subscriptions": "configuration",
+    "GET /v1/subscribers/{subscriberId}/consent": "global",
+    "PUT /v1/subscribers/{subscriberId}/consent": "configuration",
     # functions/tenants/override_routes.py
     "POST /v1/workflow-overrides": "configuration",
     "GET /v1/workflow-overrides": "global",

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -20,6 +21,8 @@ from pydantic_core import PydanticCustomError
 from clarion.engine.steps import MAX_STEPS
 from clarion.journeys.models import BranchRule, DigestSpec, StepId, StepType, ThrottleSpec, WaitSpec
 from clarion.models import Model, Name, ObjectId, Request, SubscriberId
+from clarion.subscriptions.models import Purpose
+from clarion.subscriptions.rules import MARKETING
 from clarion.templates.render import MAX_SOURCE_CHARS, template_problem
 
 MAX_TOPICS = 100
@@ -186,6 +189,11 @@ class AllSubscribers(Request):
     type: Literal["all"]
 
 
+class ListAudience(Request):
+    type: Literal["list"]
+    listId: ObjectId = Field(description="A list of the environment: its members when the campaign is sent")
+
+
 class TopicsAudience(Request):
     type: Literal["topics"]
     topicKeys: list[SubscriberId] = Field(min_length=1, max_length=MAX_TOPICS)
@@ -200,6 +208,7 @@ _AUDIENCES: dict[str, type[Request]] = {
     "all": AllSubscribers,
     "topics": TopicsAudience,
     "subscribers": SubscribersAudience,
+    "list": ListAudience,
 }
 
 
@@ -210,7 +219,16 @@ def _audience_of_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
 
 Audience = Annotated[
-    AllSubscribers | TopicsAudience | SubscribersAudience, Field(discriminator="type"), WrapValidator(_audience_of_type)
+    AllSubscribers | TopicsAudience | SubscribersAudience | ListAudience,
+    Field(discriminator="type"),
+    WrapValidator(_audience_of_type),
+]
+CampaignPurpose = Annotated[
+    Purpose,
+    Field(
+        description="What its messages are for: `marketing` (the default) respects unsubscribes and withdrawn consent, "
+        "`transactional` does not (a critical campaign is transactional); any other word is a consent purpose"
+    ),
 ]
 
 
@@ -232,6 +250,7 @@ class CreateCampaignRequest(Request):
     description: str | None = Field(default=None, max_length=1000)
     status: CampaignStatus = "draft"
     critical: bool = Field(default=False, description="Sent whatever the subscriber's preferences")
+    purpose: CampaignPurpose = MARKETING
     preferenceSettings: PreferenceSettings = Field(default_factory=PreferenceSettings)
     audience: Audience = Field(
         default_factory=SubscribersAudience, description="Who a trigger reaches besides those it names"
@@ -250,6 +269,7 @@ class UpdateCampaignRequest(Request):
     description: str | None = Field(default=None, max_length=1000)
     status: CampaignStatus | None = Field(default=None, description="`completed` is final")
     critical: bool | None = None
+    purpose: CampaignPurpose | None = None
     preferenceSettings: PreferenceSettings | None = None
     audience: Audience | None = None
     steps: list[Step] | None = Field(default=None, min_length=1, max_length=MAX_STEPS)
@@ -265,6 +285,10 @@ class Campaign(Model):
     description: str | None = None
     status: CampaignStatus
     critical: bool
+    purpose: Annotated[str, BeforeValidator(lambda value: value or MARKETING)] = Field(
+        default=MARKETING,
+        description="marketing, transactional, or a consent purpose (saved before purposes: marketing)",
+    )
     channels: list[Channel] = Field(description="The distinct channels of the steps, in step order")
     preferenceSettings: dict[str, bool]
     audience: dict[str, Any]

@@ -51,7 +51,7 @@ REMOVED_REASON = "removed from the inbox before it was sent"
 def send_campaign(caller: Principal, campaign_id: str, request: SendCampaignRequest) -> TriggerEventResult:
     """The campaign to its own audience, now."""
     campaign = _active(caller, campaign_id)
-    targets = audience_targets(campaign)
+    targets = audience_targets(caller.environment_id, campaign)
     transaction_id = request.transactionId or new_id()
     start_trigger(caller, campaign, transaction_id, bounded_payload(request.payload, field="payload"), targets)
     return TriggerEventResult(transactionId=transaction_id)

@@ -45,6 +45,7 @@ def store_new_campaign(
         "description": request.description,
         "status": request.status,
         "critical": request.critical,
+        "purpose": request.purpose,
         "preferenceSettings": request.preferenceSettings.model_dump(),
         "audience": request.audience.model_dump(),
         "steps": steps,

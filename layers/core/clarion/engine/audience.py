@@ -1,9 +1,9 @@
 """A trigger's audience, read one page at a time: never the whole audience in memory.
 
 The targets are read in order as sources: the listed subscriberIds (100 a page, one BatchGetItem), then each
-topic's members (a Query of the topic's partition, then one BatchGetItem of their profiles), or, for `all`, the
-environment's subscribers through the keys-only ListIndex. A cursor `{"source", "position"}` says where the next
-page starts, so a continuation job resumes exactly there.
+topic's members (a Query of the topic's partition, then one BatchGetItem of their profiles), then each list's members
+(the same, in the list's partition), or, for `all`, the environment's subscribers through the keys-only ListIndex. A
+cursor `{"source", "position"}` says where the next page starts, so a continuation job resumes exactly there.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression, from_item, to_item
 from clarion.engine.models import Targets, ZoneFilter
+from clarion.lists.repository import ListsRepository
 from clarion.settings import settings
 from clarion.store.keys import subscribers_list_pk
 from clarion.subscribers.indexes import LIST_INDEX
@@ -39,7 +40,8 @@ def _sources(targets: Targets) -> list[tuple[str, str | None]]:
     if targets["all"]:
         return [("all", None)]  # everyone: listing topics or ids too would only repeat them
     sources: list[tuple[str, str | None]] = [("subscribers", None)] if targets["subscriberIds"] else []
-    return sources + [("topic", key) for key in targets["topicKeys"]]
+    sources += [("topic", key) for key in targets["topicKeys"]]
+    return sources + [("list", list_id) for list_id in targets.get("listIds") or []]
 
 
 def read_page(environment_id: str, targets: Targets, cursor: Cursor | None, *, page_size: int) -> AudiencePage:
@@ -49,16 +51,20 @@ def read_page(environment_id: str, targets: Targets, cursor: Cursor | None, *, p
     position = cursor["position"] if cursor else None
     if index >= len(sources):
         return AudiencePage([], {}, None)
-    kind, topic_key = sources[index]
+    kind, group = sources[index]
     following: int | str | None
     if kind == "subscribers":
         start = int(position or 0)
         ids = targets["subscriberIds"][start : start + page_size]
         following = start + page_size if start + page_size < len(targets["subscriberIds"]) else None
     elif kind == "topic":
-        assert topic_key is not None
-        page = TopicsRepository().members_page(environment_id, topic_key, limit=page_size, cursor=position)
+        assert group is not None
+        page = TopicsRepository().members_page(environment_id, group, limit=page_size, cursor=position)
         ids, following = [item["subscriberId"] for item in page.items], page.cursor
+    elif kind == "list":
+        assert group is not None
+        members = ListsRepository().members_page(environment_id, group, limit=page_size, cursor=position)
+        ids, following = [item["subscriberId"] for item in members.items], members.cursor
     else:
         ids, following = AllSubscribers().ids_page(environment_id, limit=page_size, cursor=position)
     profiles = SubscribersRepository().get_many(environment_id, ids) if ids else {}

@@ -15,6 +15,7 @@ from clarion.engine.models import TriggerContext
 from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
 from clarion.store.records import Channel, new_record
+from clarion.subscriptions import rules as subscriptions
 from clarion.templates.render import RenderFailed, render_step
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ def _record(
         return _closed(base, "skipped", "no such subscriber")
     if not allowed.get(channel, True):
         return _closed(base, "filtered", trigger_extras.filtered_reason(job, channel))
+    if refused := subscriptions.refusal(campaign, channel, profile):
+        return _closed(base, "filtered", refused)
     to = address_for(channel, profile)
     if to is None:
         return _closed(base, "skipped", NO_ADDRESS[channel])

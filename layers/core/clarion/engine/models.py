@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 from typing_extensions import TypedDict  # pydantic validates these (clarion.engine.dispatch_jobs): typing's needs 3.12
 
-from clarion.models import Model, Request, SubscriberId, TopicKey, TransactionId
+from clarion.models import Model, ObjectId, Request, SubscriberId, TopicKey, TransactionId
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Timezone
 from clarion.tenants.models import TenantGiven
@@ -36,9 +36,18 @@ class TopicRecipient(Request):
     topicKey: TopicKey
 
 
+class ListRecipient(Request):
+    """A list's members (Clarion extension of Novu's recipients)."""
+
+    type: Literal["List"]
+    listId: ObjectId
+
+
 def _recipient_kind(value: Any) -> str:
     if isinstance(value, str):
         return "subscriberId"
+    if isinstance(value, dict) and (value.get("type") == "List" or "listId" in value):
+        return "list"
     if isinstance(value, dict) and ("type" in value or "topicKey" in value):
         return "topic"
     return "subscriber"
@@ -47,6 +56,7 @@ def _recipient_kind(value: Any) -> str:
 Recipient = Annotated[
     Annotated[SubscriberId, Tag("subscriberId")]
     | Annotated[TopicRecipient, Tag("topic")]
+    | Annotated[ListRecipient, Tag("list")]
     | Annotated[CreateSubscriberRequest, Tag("subscriber")],
     Discriminator(_recipient_kind),
 ]
@@ -113,7 +123,8 @@ class EventTriggerRequest(Request):
     to: Annotated[list[Recipient], BeforeValidator(_as_list)] = Field(
         min_length=1,
         max_length=MAX_RECIPIENTS,
-        description="A subscriberId, a subscriber object (upserted), a topic {type: Topic, topicKey}, or a list",
+        description="A subscriberId, a subscriber object (upserted), a topic {type: Topic, topicKey}, a list of "
+        "profiles {type: List, listId}, or an array of them",
     )
     payload: dict[str, Any] = Field(default_factory=dict)
     overrides: TriggerOverrides | None = None
@@ -170,6 +181,7 @@ class Targets(TypedDict):
     subscriberIds: list[str]
     topicKeys: list[str]
     all: bool
+    listIds: NotRequired[list[str]]  # absent in jobs queued before lists existed
 
 
 class ExecutionTarget(TypedDict):

@@ -59,6 +59,8 @@ class Notifications:
             "createdAt": created_at,
             "activityKey": notifications_day_key(environment_id, created_at[:10]),
         }
+        if targets.get("listIds"):
+            item["to"]["listIds"] = targets["listIds"]
         if tenant:
             item["tenant"] = tenant
         if not self.table.put(item, NEW_ITEM):

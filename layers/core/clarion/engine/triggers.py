@@ -23,6 +23,7 @@ from clarion.engine.models import (
     CampaignTriggerRequest,
     EventTriggerRequest,
     FailedTriggerResult,
+    ListRecipient,
     Targets,
     TopicRecipient,
     TriggerEventResult,
@@ -31,6 +32,7 @@ from clarion.engine.models import (
 from clarion.engine.notifications import Notifications
 from clarion.errors import ClarionError, Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from clarion.ids import new_id
+from clarion.lists.service import require_lists
 from clarion.principal import Principal
 from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers import service as subscribers
@@ -77,21 +79,28 @@ def trigger_event(
     overrides = _checked_overrides(caller, request)
     subscriber_ids: dict[str, None] = {}
     topic_keys: dict[str, None] = {}
+    list_ids: dict[str, None] = {}
     profiles: dict[str, CreateSubscriberRequest] = {}
     for recipient in request.to:
         if isinstance(recipient, TopicRecipient):
             topic_keys[recipient.topicKey] = None
+        elif isinstance(recipient, ListRecipient):
+            list_ids[recipient.listId] = None
         elif isinstance(recipient, CreateSubscriberRequest):
             subscriber_ids[recipient.subscriberId] = None
             profiles[recipient.subscriberId] = recipient
         else:
             subscriber_ids[recipient] = None
+    if list_ids:  # before any upsert: a refused trigger changes nothing
+        require_lists(caller.environment_id, list(list_ids), field="to")
     if isinstance(request.actor, CreateSubscriberRequest):  # upserted like a recipient given in full
         profiles.setdefault(request.actor.subscriberId, request.actor)
     if profiles:
         entries = [profile.model_dump(exclude_unset=True) for profile in profiles.values()]
         subscribers.bulk_create_subscribers(caller, entries)
     targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
+    if list_ids:
+        targets["listIds"] = list(list_ids)
     start_trigger(
         caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request, campaign, overrides)
     )

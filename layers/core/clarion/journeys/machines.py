@@ -33,7 +33,17 @@ if TYPE_CHECKING:
     from clarion.store import entities
 
 logger = Logger(child=True)
-SNAPSHOT_FIELDS = ("_id", "name", "identifier", "critical", "preferenceSettings", "steps", "inboxExpiryDays", "version")
+SNAPSHOT_FIELDS = (
+    "_id",
+    "name",
+    "identifier",
+    "critical",
+    "purpose",
+    "preferenceSettings",
+    "steps",
+    "inboxExpiryDays",
+    "version",
+)
 MAX_NAME = 80
 DEFINITION_HASH = 8
 _machines: dict[tuple[str, str, int], str] = {}

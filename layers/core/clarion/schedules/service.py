@@ -20,6 +20,7 @@ from clarion.engine.notifications import Notifications
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.journeys.service import cancel_trigger
+from clarion.lists.service import require_lists
 from clarion.principal import Principal
 from clarion.schedules import scheduler
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest, ZoneSchedule
@@ -116,7 +117,7 @@ def public(item: entities.Schedule) -> CampaignSchedule:
     )
 
 
-def audience_targets(campaign: entities.Campaign) -> Targets:
+def audience_targets(environment_id: str, campaign: entities.Campaign) -> Targets:
     """The campaign's own audience as a dispatch job's targets (a send's, a schedule's); an empty one is a 422."""
     audience = campaign.get("audience") or {}
     kind = audience.get("type", "subscribers")
@@ -125,7 +126,10 @@ def audience_targets(campaign: entities.Campaign) -> Targets:
         topicKeys=list(audience.get("topicKeys") or []) if kind == "topics" else [],
         all=kind == "all",
     )
-    if not (targets["all"] or targets["topicKeys"] or targets["subscriberIds"]):
+    if kind == "list":
+        require_lists(environment_id, [audience["listId"]], field="audience.listId")
+        targets["listIds"] = [audience["listId"]]
+    if not (targets["all"] or targets["topicKeys"] or targets["subscriberIds"] or targets.get("listIds")):
         raise ValidationFailed("the campaign's audience is empty: set its audience first", field="audience")
     return targets
 
@@ -143,7 +147,7 @@ def _active_campaign(environment_id: str, campaign_id: str) -> entities.Campaign
 
 
 def _job(environment_id: str, campaign: entities.Campaign, schedule_id: str, request: ScheduleRequest) -> SendJob:
-    targets = audience_targets(campaign)
+    targets = audience_targets(environment_id, campaign)
     job = SendJob(
         environmentId=environment_id,
         campaignId=campaign["_id"],

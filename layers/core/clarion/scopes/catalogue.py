@@ -52,6 +52,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "update:workflow_group": "Rename a workflow group",
             "update:message": "Mark in-app messages seen, read or acted upon",
             "delete:campaign": "Delete a campaign (a Novu workflow)",
+            "update:subscription": "Subscribe or unsubscribe user profiles on their channels",
+            "update:consent": "Record user profiles' consent to each purpose",
             "delete:segment": "Delete a segment",
             "delete:list": "Delete a user list",
             "delete:profile": "Delete a user profile",
@@ -155,6 +157,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
 _PROFILE_READ = ("list:profile", "info:profile", "list:attribute", "list:attribute_value")
 _PROFILE_WRITE = ("create:profile", "update:profile", "delete:profile", "batch_create:profile")
 _LISTS = ("create:list", "update:list", "delete:list", "list:list", "info:list", "list:list_item")
+_SUBSCRIPTIONS = ("list:subscription", "update:subscription", "list:consent", "update:consent")
 _CAMPAIGN_READ = ("list:campaign", "info:campaign", "list:workflow_group", "info:workflow_group")
 _CAMPAIGN_WRITE = (
     "create:campaign",
@@ -180,6 +183,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         *_PROFILE_READ,
         *_PROFILE_WRITE,
         *_LISTS,
+        *_SUBSCRIPTIONS,
         *_CAMPAIGN_READ,
         *_CAMPAIGN_WRITE,
         "campaign:send",
@@ -205,7 +209,15 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "update:integration",
         "analytics",
     ),
-    "sms": (*_PROFILE_READ, *_PROFILE_WRITE, *_LISTS, "campaign:trigger", "campaign:send", "list:message"),
+    "sms": (
+        *_PROFILE_READ,
+        *_PROFILE_WRITE,
+        *_LISTS,
+        *_SUBSCRIPTIONS,
+        "campaign:trigger",
+        "campaign:send",
+        "list:message",
+    ),
     "push_service": (
         *_CAMPAIGN_READ,
         *_CAMPAIGN_WRITE,

@@ -27,6 +27,8 @@ class CampaignVersion(TypedDict):
     steps: list[dict[str, Any]]
     inboxExpiryDays: NotRequired[int | None]
     version: int
+    purpose: NotRequired[str]
+    """`marketing` (absent: campaigns saved before purposes), `transactional`, or a consent purpose of its own."""
 
 
 class Campaign(CampaignVersion, total=False):
@@ -229,12 +231,55 @@ class TopicMember(TypedDict):
     addedAt: str
 
 
+class AudienceList(TypedDict):
+    """SubscribersTable `ENV#<env>#LIST#<listId>` / `LIST_ITEM`: a static set of profiles (its members: `ListMember`
+    items in its partition, each mirrored in the profile's `lists`)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    listPk: NotRequired[str]
+    listSk: NotRequired[str]
+    _id: str
+    name: str
+    description: NotRequired[str | None]
+    subscriberCount: int
+    createdAt: str
+    updatedAt: str
+
+
+class ListMember(TypedDict):
+    """SubscribersTable `ENV#<env>#LIST#<listId>` / `SUB#<subscriberId>`: a list's member (the audience's Query)."""
+
+    pk: str
+    sk: str
+    listId: str
+    subscriberId: str
+    addedAt: str
+
+
+class SubscriptionState(TypedDict):
+    """A profile's status on one channel (`Subscriber.subscriptions`): absent means `unknown`."""
+
+    status: str
+    at: str
+    source: str
+
+
+class ConsentState(TypedDict):
+    """A profile's consent to one purpose (`Subscriber.consent`): absent means never recorded."""
+
+    granted: bool
+    at: str
+    source: str
+
+
 class NotificationTargets(TypedDict):
     """Whom a trigger named: its first subscriberIds (a summary), its topics, or everyone."""
 
     subscriberIds: list[str]
     topicKeys: list[str]
     all: bool
+    listIds: NotRequired[list[str]]
 
 
 class Notification(TypedDict):
@@ -289,6 +334,12 @@ class Subscriber(TypedDict, total=False):
     deleted: bool
     createdAt: Required[str]
     updatedAt: Required[str]
+    lists: set[str]
+    """The ids of the lists it belongs to (a string set, absent when none): what a segment's list rule reads."""
+    subscriptions: dict[str, SubscriptionState]
+    """Its status by channel (email, sms, push, in_app, chat); a channel absent is `unknown`."""
+    consent: dict[str, ConsentState]
+    """Its consent by purpose (marketing, or the application's own purposes); a purpose absent was never asked."""
 
 
 class DeliveryRecord(TypedDict):

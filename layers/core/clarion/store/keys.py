@@ -130,6 +130,24 @@ def counters_pk(environment_id: str) -> str:
     return f"{environment_pk(environment_id)}#COUNTERS"
 
 
+# SubscribersTable: lists (static sets of profiles; the profile's `lists` set mirrors each membership)
+
+LIST_SK = "LIST_ITEM"
+"""The list item in its partition."""
+LISTS_COUNTER_SK = "COUNT#LISTS"
+"""An environment's list count, in its counters partition."""
+
+
+def list_pk(environment_id: str, list_id: str) -> str:
+    """One list's partition: the list item and one item per member (`member_sk`)."""
+    return f"{environment_pk(environment_id)}#LIST#{list_id}"
+
+
+def lists_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's lists (sort key: the list id)."""
+    return f"{environment_pk(environment_id)}#LISTS"
+
+
 # MessagesTable: delivery records, notifications, inbox, journey runs
 
 RECORD_SK = "MESSAGE"

@@ -1,9 +1,9 @@
 """Subscribers on the wire, in Novu v1's shapes."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
+from pydantic import BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
 
 from clarion.models import Model, Name, Request, SubscriberId
 from clarion.subscribers.validation import (
@@ -126,6 +126,16 @@ class Subscriber(Model):
     deleted: bool = False
     createdAt: str
     updatedAt: str
+    lists: Annotated[list[str], BeforeValidator(sorted)] = Field(
+        default_factory=list, description="The ids of the lists it belongs to (Clarion extension)"
+    )
+    subscriptions: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Its status by channel, as set: {status, at, source}; a channel absent is unknown (Clarion)",
+    )
+    consent: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Its consent by purpose: {granted, at, source} (Clarion extension)"
+    )
 
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> "Subscriber":

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled, set_or_remove
 from clarion.settings import settings
 from clarion.store.keys import (
+    LIST_SK,
     PROFILE_SK,
     SUBSCRIBERS_COUNTER_SK,
     TOPIC_SK,
     contact_key,
     counters_pk,
+    list_pk,
     member_sk,
     membership_sk,
     subscriber_pk,
@@ -103,22 +105,17 @@ class SubscribersRepository:
     ) -> Subscriber | None:
         """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
         None when there is no such subscriber, or it changed since `expected_updated_at` was read."""
-        changes = changes | _contact_keys(environment_id, changes)
-        names = {f"#{index}": name for index, name in enumerate(changes)}
-        values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
-        assignments = [f"#{index} = :{index}" for index in range(len(changes)) if f":{index}" in values]
-        removals = [f"#{index}" for index in range(len(changes)) if f":{index}" not in values]
-        text = " ".join(part for part in (_clause("SET", assignments), _clause("REMOVE", removals)) if part)
+        update = set_or_remove(changes | _contact_keys(environment_id, changes))
         condition = _EXISTS
         if expected_updated_at is not None:
             condition += " AND updatedAt = :read"
-            values[":read"] = expected_updated_at
+            update.values[":read"] = expected_updated_at
         pk = subscriber_pk(environment_id, subscriber_id)
-        return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, Expression(text, names, values), condition))
+        return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, update, condition))
 
     def delete(self, environment_id: str, subscriber_id: str) -> bool:
-        """Removes the subscriber from its topics (keeping their counts right), then its preferences and profile,
-        and uncounts it; False when there was no such subscriber."""
+        """Removes the subscriber from its topics and lists (keeping their counts right), then its preferences and
+        profile, and uncounts it; False when there was no such subscriber."""
         pk = subscriber_pk(environment_id, subscriber_id)
         sort_keys = self._sort_keys(pk)
         if PROFILE_SK not in sort_keys:
@@ -126,6 +123,9 @@ class SubscribersRepository:
         memberships = [sk for sk in sort_keys if sk.startswith(_MEMBERSHIP_PREFIX)]
         for sk in memberships:
             self._leave_topic(environment_id, subscriber_id, sk.removeprefix(_MEMBERSHIP_PREFIX))
+        profile = self.get(environment_id, subscriber_id)
+        for list_id in sorted(profile.get("lists") or ()) if profile else []:
+            self._leave_group(list_pk(environment_id, list_id), LIST_SK, subscriber_id)
         self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE_SK and sk not in memberships])
         try:
             self.table.transact([self.table.delete_op(pk, PROFILE_SK, _EXISTS), self._count_op(environment_id, -1)])
@@ -137,22 +137,28 @@ class SubscribersRepository:
 
     def _leave_topic(self, environment_id: str, subscriber_id: str, topic_key: str) -> None:
         membership = (subscriber_pk(environment_id, subscriber_id), membership_sk(topic_key))
-        member = (topic_pk(environment_id, topic_key), member_sk(subscriber_id))
+        self._leave_group(topic_pk(environment_id, topic_key), TOPIC_SK, subscriber_id, mirror=membership)
+
+    def _leave_group(
+        self, group_pk: str, group_sk: str, subscriber_id: str, *, mirror: tuple[str, str] | None = None
+    ) -> None:
+        """Deletes the member item of a topic or list (and the topic's membership item, `mirror`) and uncounts it;
+        a list's mirror is in the profile, deleted with it."""
+        member = (group_pk, member_sk(subscriber_id))
+        mirrors = [mirror] if mirror else []
         try:
             self.table.transact(
                 [
-                    self.table.delete_op(*membership),
+                    *(self.table.delete_op(*key) for key in mirrors),
                     self.table.delete_op(*member, _EXISTS),
-                    self.table.update_op(
-                        topic_pk(environment_id, topic_key), TOPIC_SK, _add_to("subscriberCount", -1), _EXISTS
-                    ),
+                    self.table.update_op(group_pk, group_sk, _add_to("subscriberCount", -1), _EXISTS),
                 ]
             )
         except Exception as error:
             if not is_transaction_cancelled(error):
                 raise
-            # the member or the topic is already gone, and with it the count to keep: only tidy up
-            self.table.batch_write(deletes=[membership, member])
+            # the member or its group is already gone, and with it the count to keep: only tidy up
+            self.table.batch_write(deletes=[*mirrors, member])
 
     def _sort_keys(self, pk: str) -> list[str]:
         key = Expression("pk = :pk", values={":pk": pk})
@@ -193,7 +199,3 @@ def _add_to(attribute: str, delta: int) -> Expression:
 
 def _add_to_total(delta: int) -> Expression:
     return _add_to("total", delta)
-
-
-def _clause(keyword: str, parts: list[str]) -> str:
-    return f"{keyword} {', '.join(parts)}" if parts else ""

@@ -12,12 +12,10 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.dynamo import (
-    CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
     Expression,
     Page,
-    cancellation_reasons,
     is_transaction_cancelled,
 )
 from clarion.errors import Conflict
@@ -73,14 +71,14 @@ class TopicsRepository:
             "listSk": topic["key"],
             **topic,
         }
-        return self._transact_unless_refused(
+        return self.table.transact_unless_refused(
             [self.table.put_op(item, NEW_ITEM), self._count_topics_op(environment_id, 1)]
         )
 
     def rename(self, environment_id: str, key: str, name: str, at: str) -> bool:
         """False when the topic no longer exists."""
         update = Expression("SET #name = :name, updatedAt = :at", {"#name": "name"}, {":name": name, ":at": at})
-        return self._transact_unless_refused(
+        return self.table.transact_unless_refused(
             [self.table.update_op(topic_pk(environment_id, key), TOPIC_SK, update, _PRESENT)]
         )
 
@@ -88,7 +86,7 @@ class TopicsRepository:
         """Deletes the topic and uncounts it; False when it is gone or has members (a member may have just joined)."""
         delete = self.table.delete_op(topic_pk(environment_id, key), TOPIC_SK)
         delete["Delete"] |= _EMPTY.params("ConditionExpression")
-        return self._transact_unless_refused([delete, self._count_topics_op(environment_id, -1)])
+        return self.table.transact_unless_refused([delete, self._count_topics_op(environment_id, -1)])
 
     def member_ids(self, environment_id: str, key: str, *, limit: int) -> list[str]:
         page = self.table.query_partition(topic_pk(environment_id, key), prefix=MEMBER_PREFIX, limit=limit)
@@ -137,7 +135,7 @@ class TopicsRepository:
                 for subscriber_id in changing:
                     operations += write_ops(subscriber_id)
                 try:
-                    if not self._transact_unless_refused(operations):
+                    if not self.table.transact_unless_refused(operations):
                         return False
                     break
                 except Exception as error:
@@ -148,16 +146,6 @@ class TopicsRepository:
                 raise Conflict(
                     "the topic's subscribers kept changing during the request; retry it", field="subscribers"
                 )
-        return True
-
-    def _transact_unless_refused(self, operations: list[dict[str, Any]]) -> bool:
-        """Writes every operation; False, writing none, when the condition of the first one fails."""
-        try:
-            self.table.transact(operations)
-        except Exception as error:
-            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
-                return False
-            raise
         return True
 
     def _join_ops(self, environment_id: str, topic: Topic, subscriber_id: str, at: str) -> list[dict[str, Any]]:
