@@ -1,8 +1,10 @@
-"""/v1/hits/event: a subscriber's event (hits), which resumes the journey runs waiting for it."""
+"""/v1/hits: a subscriber's event, which resumes the journey runs waiting for it, and tag hits."""
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
+from clarion.audience import service as audience
+from clarion.audience.models import TagHitBatchRequest, TagHitRequest, TagHitResult
 from clarion.journeys import service
 from clarion.journeys.models import HitEventRequest, HitEventResult
 from clarion.limits import RouteClass
@@ -21,3 +23,17 @@ router = APIGatewayHttpRouter()
 )
 def track_event(body: HitEventRequest) -> Envelope[HitEventResult]:
     return Envelope(data=service.track_event(caller(router), body))
+
+
+@endpoint(
+    router,
+    "POST /v1/hits/tag",
+    scope="hit:tag",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Record a tag hit, or up to 25, for profiles or devices",
+)
+def track_tag(body: TagHitRequest | TagHitBatchRequest) -> Envelope[TagHitResult]:
+    if isinstance(body, TagHitBatchRequest):
+        return Envelope(data=audience.record_tag_hits(caller(router), body.hits))
+    return Envelope(data=audience.record_tag_hit(caller(router), body))

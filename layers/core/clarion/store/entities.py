@@ -269,6 +269,14 @@ class Subscriber(TypedDict, total=False):
     deleted: bool
     createdAt: Required[str]
     updatedAt: Required[str]
+    attributes: dict[str, Any]
+    """Values of catalogued attributes, by name (absent when it holds none)."""
+    tags: set[str]
+    """The tags it has hit (a string set; absent before its first hit)."""
+    tagHits: dict[str, dict[str, int]]
+    """Hits per tag per UTC day (`yyyy-mm-dd`), the last 30 days (clarion.audience.hit_counts)."""
+    tagHitsVersion: int
+    """Counts the writes of `tags` and `tagHits`: each is conditioned on the one read."""
 
 
 class DeliveryRecord(TypedDict):

@@ -334,3 +334,60 @@ def rollup_sk(day: str) -> str:
 def journey_snapshot_sk(campaign_id: str, version: int) -> str:
     """The immutable snapshot of a journey at a version, which its Lambda tasks read."""
     return f"JOURNEY#{campaign_id}#V#{version}"
+
+
+# Audience data (SubscribersTable: the attribute and tag catalogues, attribute value counters; MessagesTable: tag hits)
+
+ATTRIBUTE_PREFIX = "ATTRIBUTE#"
+"""Sort-key prefix of an environment's catalogued attributes."""
+TAG_PREFIX = "TAG#"
+"""Sort-key prefix of an environment's catalogued tags."""
+ATTRIBUTE_VALUE_PREFIX = "VALUE#"
+"""Sort-key prefix of an attribute's value counters."""
+TAG_HIT_PREFIX = "HIT#"
+"""Sort-key prefix of a tag's hits."""
+ATTRIBUTES_COUNTER_SK = "COUNT#ATTRIBUTES"
+"""An environment's attribute count, in its counters partition."""
+TAGS_COUNTER_SK = "COUNT#TAGS"
+"""An environment's tag count, in its counters partition."""
+
+
+def attributes_pk(environment_id: str) -> str:
+    """The partition of an environment's attribute catalogue."""
+    return f"{environment_pk(environment_id)}#ATTRIBUTES"
+
+
+def attribute_sk(name: str) -> str:
+    """A catalogued attribute (`attribute_sk("")` is the prefix)."""
+    return f"{ATTRIBUTE_PREFIX}{name}"
+
+
+def tags_pk(environment_id: str) -> str:
+    """The partition of an environment's tag catalogue."""
+    return f"{environment_pk(environment_id)}#TAGS"
+
+
+def tag_sk(tag: str) -> str:
+    """A catalogued tag."""
+    return f"{TAG_PREFIX}{tag}"
+
+
+def attribute_values_pk(environment_id: str, name: str) -> str:
+    """The partition of one attribute's value counters (how many profiles hold each value)."""
+    return f"{environment_pk(environment_id)}#VALUES#{name}"
+
+
+def attribute_value_sk(value_text: str) -> str:
+    """One value's counter, by the value's canonical text."""
+    return f"{ATTRIBUTE_VALUE_PREFIX}{value_text}"
+
+
+def tag_hits_pk(environment_id: str, tag: str, subscriber_id: str | None = None) -> str:
+    """The partition of a tag's hits; with `subscriber_id`, of that subscriber's hits of the tag (a copy of each)."""
+    tag_partition = f"{environment_pk(environment_id)}#TAGHITS#{tag}"
+    return tag_partition if subscriber_id is None else f"{tag_partition}#SUB#{subscriber_id}"
+
+
+def tag_hit_sk(at: str, hit_id: str) -> str:
+    """One tag hit, by time."""
+    return f"{TAG_HIT_PREFIX}{at}#{hit_id}"

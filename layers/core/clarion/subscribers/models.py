@@ -1,10 +1,11 @@
 """Subscribers on the wire, in Novu v1's shapes."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
+from pydantic import AfterValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
 
+from clarion.audience.models import MAX_ATTRIBUTES_PER_REQUEST, AttributeName
 from clarion.models import Model, Name, Request, SubscriberId
 from clarion.subscribers.validation import (
     CustomData,
@@ -56,6 +57,11 @@ class SubscriberFields(Request):
     timezone: Timezone | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris")
     data: CustomData | None = Field(default=None, description="Custom JSON object, at most 16 KB")
     channels: list[SubscriberChannelRequest] | None = Field(default=None, max_length=MAX_CHANNELS)
+    attributes: dict[AttributeName, Any] | None = Field(
+        default=None,
+        max_length=MAX_ATTRIBUTES_PER_REQUEST,
+        description="Values of catalogued attributes (`POST /v1/attributes`), each of its type; null removes a value",
+    )
 
 
 class CreateSubscriberRequest(SubscriberFields):
@@ -121,6 +127,8 @@ class Subscriber(Model):
     timezone: str | None = None
     data: dict[str, Any] | None = None
     channels: list[ChannelSettings] = Field(default_factory=list)
+    attributes: dict[str, Any] = Field(default_factory=dict, description="The profile's attribute values")
+    tags: Annotated[list[str], AfterValidator(sorted)] = Field(default_factory=list, description="Tags it has hit")
     isOnline: bool = False
     lastOnlineAt: str | None = None
     deleted: bool = False

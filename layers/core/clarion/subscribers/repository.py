@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled, to_item
 from clarion.settings import settings
 from clarion.store.keys import (
     PROFILE_SK,
@@ -75,13 +75,15 @@ class SubscribersRepository:
         )
         return cast("tuple[list[Subscriber], bool]", found)
 
-    def create(self, profile: Subscriber) -> bool:
-        """Stores a new profile and counts it; False (and nothing written) when the subscriber already exists."""
+    def create(self, profile: Subscriber, *, extra_ops: Iterable[dict[str, Any]] = ()) -> bool:
+        """Stores a new profile and counts it, with `extra_ops` in the same transaction (its attribute value counts);
+        False (and nothing written) when the subscriber already exists."""
         try:
             self.table.transact(
                 [
                     self.table.put_op(self._with_keys(profile), NEW_ITEM),
                     self._count_op(profile["environmentId"], 1),
+                    *extra_ops,
                 ]
             )
         except Exception as error:
@@ -99,10 +101,17 @@ class SubscribersRepository:
         return requests
 
     def update(
-        self, environment_id: str, subscriber_id: str, changes: Item, *, expected_updated_at: str | None = None
+        self,
+        environment_id: str,
+        subscriber_id: str,
+        changes: Item,
+        *,
+        expected_updated_at: str | None = None,
+        extra_ops: list[dict[str, Any]] | None = None,
     ) -> Subscriber | None:
         """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
-        None when there is no such subscriber, or it changed since `expected_updated_at` was read."""
+        None when there is no such subscriber, or it changed since `expected_updated_at` was read. `extra_ops` are
+        written in the same transaction (its attribute value counts)."""
         changes = changes | _contact_keys(environment_id, changes)
         names = {f"#{index}": name for index, name in enumerate(changes)}
         values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
@@ -114,11 +123,28 @@ class SubscribersRepository:
             condition += " AND updatedAt = :read"
             values[":read"] = expected_updated_at
         pk = subscriber_pk(environment_id, subscriber_id)
-        return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, Expression(text, names, values), condition))
+        update = Expression(text, names, values)
+        if not extra_ops:
+            return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, update, condition))
+        try:
+            self.table.transact([self.table.update_op(pk, PROFILE_SK, update, condition), *extra_ops])
+        except Exception as error:
+            if is_transaction_cancelled(error):
+                return None
+            raise
+        return self.get(environment_id, subscriber_id)
 
-    def delete(self, environment_id: str, subscriber_id: str) -> bool:
+    def delete(
+        self,
+        environment_id: str,
+        subscriber_id: str,
+        *,
+        expected_updated_at: str | None = None,
+        extra_ops: Iterable[dict[str, Any]] = (),
+    ) -> bool:
         """Removes the subscriber from its topics (keeping their counts right), then its preferences and profile,
-        and uncounts it; False when there was no such subscriber."""
+        and uncounts it, with `extra_ops` (its attribute value counts) in the same transaction; False when there was
+        no such subscriber, or the profile changed since `expected_updated_at` was read."""
         pk = subscriber_pk(environment_id, subscriber_id)
         sort_keys = self._sort_keys(pk)
         if PROFILE_SK not in sort_keys:
@@ -128,12 +154,21 @@ class SubscribersRepository:
             self._leave_topic(environment_id, subscriber_id, sk.removeprefix(_MEMBERSHIP_PREFIX))
         self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE_SK and sk not in memberships])
         try:
-            self.table.transact([self.table.delete_op(pk, PROFILE_SK, _EXISTS), self._count_op(environment_id, -1)])
+            self.table.transact(
+                [self._delete_profile_op(pk, expected_updated_at), self._count_op(environment_id, -1), *extra_ops]
+            )
         except Exception as error:
             if is_transaction_cancelled(error):
                 return False  # deleted meanwhile by another request, which uncounted it
             raise
         return True
+
+    def _delete_profile_op(self, pk: str, expected_updated_at: str | None) -> dict[str, Any]:
+        if expected_updated_at is None:
+            return self.table.delete_op(pk, PROFILE_SK, _EXISTS)
+        op = self.table.delete_op(pk, PROFILE_SK, f"{_EXISTS} AND updatedAt = :read")
+        op["Delete"]["ExpressionAttributeValues"] = to_item({":read": expected_updated_at})
+        return op
 
     def _leave_topic(self, environment_id: str, subscriber_id: str, topic_key: str) -> None:
         membership = (subscriber_pk(environment_id, subscriber_id), membership_sk(topic_key))

@@ -1,0 +1,131 @@
+"""Tag hits: each is kept as an item with a TTL in MessagesTable, and counted on its profile for segments.
+
+MessagesTable `ENV#<env>#TAGHITS#<tag>` / `HIT#<timestamp>#<id>`              every hit of a tag (90 days)
+MessagesTable `ENV#<env>#TAGHITS#<tag>#SUB#<subscriberId>` / the same sk      a copy: a profile's hits of the tag
+
+A profile's hits change its item in SubscribersTable in the same transaction as the hit items: the tag joins the
+string set `tags` and the day's count in `tagHits` (clarion.audience.hit_counts) goes up. The profile is read, then
+written conditioned on the `tagHitsVersion` read, so concurrent hits of one profile never lose a count.
+"""
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from clarion import clock
+from clarion.audience.hit_counts import counted
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    DynamoTable,
+    Expression,
+    Item,
+    cancellation_reasons,
+    is_transaction_cancelled,
+)
+from clarion.errors import Conflict
+from clarion.ids import new_id
+from clarion.settings import settings
+from clarion.store.keys import PROFILE_SK, TAG_HIT_PREFIX, subscriber_pk, tag_hit_sk, tag_hits_pk, tag_sk, tags_pk
+
+HIT_RETENTION_SECONDS = 90 * 24 * 3600
+ATTEMPTS = 5
+Hit = tuple[str, str, Any]
+"""(tag, timestamp, value) of one hit."""
+
+
+class TagHitsStore:
+    def __init__(self) -> None:
+        self.profiles = DynamoTable(settings().subscribers_table)
+        self.hits = DynamoTable(settings().messages_table)
+
+    def record_for_profile(self, environment_id: str, subscriber_id: str, hits: list[Hit]) -> bool:
+        """Stores the hits and counts them on the profile, in one transaction; False (nothing written) when there is
+        no such profile."""
+        pk = subscriber_pk(environment_id, subscriber_id)
+        for _ in range(ATTEMPTS):
+            profile = self.profiles.get(pk, PROFILE_SK, consistent=True)
+            if profile is None:
+                return False
+            items = [self._item(environment_id, hit, subscriberId=subscriber_id) for hit in hits]
+            copies = [item | {"pk": tag_hits_pk(environment_id, item["tag"], subscriber_id)} for item in items]
+            try:
+                self.profiles.transact(
+                    [
+                        self._profile_op(pk, profile, hits),
+                        *(self.hits.put_op(item) for item in items + copies),
+                    ]
+                )
+            except Exception as error:
+                if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
+                    continue  # another write of its hits came first, or the profile is gone: read it again
+                raise
+            return True
+        raise Conflict("the subscriber's hits are being changed by many requests at once; retry", field="subscriberId")
+
+    def record_for_device(self, environment_id: str, device_id: str, hits: list[Hit]) -> None:
+        self.hits.batch_write(puts=[self._item(environment_id, hit, deviceId=device_id) for hit in hits])
+
+    def count_tag_hits(self, environment_id: str, per_tag: Mapping[str, int], *, at: str) -> None:
+        """Adds to each catalogued tag's `hits` and sets its `lastHitAt` (one UpdateItem a tag)."""
+        for tag, hits in per_tag.items():
+            update = Expression(
+                "ADD #hits :n SET #last = :at", {"#hits": "hits", "#last": "lastHitAt"}, {":n": hits, ":at": at}
+            )
+            self.profiles.update(tags_pk(environment_id), tag_sk(tag), update, "attribute_exists(pk)")
+
+    def _profile_op(self, pk: str, profile: Item, hits: list[Hit]) -> dict[str, Any]:
+        version = int(profile.get("tagHitsVersion", 0))
+        tags = set(profile.get("tags") or ()) | {tag for tag, _, _ in hits}
+        counts = counted(profile.get("tagHits"), [(tag, at[:10]) for tag, at, _ in hits], clock.utc_now().date())
+        update = Expression(
+            "SET #tags = :tags, #counts = :counts, #version = :next",
+            {"#tags": "tags", "#counts": "tagHits", "#version": "tagHitsVersion"},
+            {":tags": tags, ":counts": counts, ":next": version + 1},
+        )
+        if version:
+            update.values[":read"] = version
+            condition = "attribute_exists(pk) AND #version = :read"
+        else:
+            condition = "attribute_exists(pk) AND attribute_not_exists(#version)"
+        return self.profiles.update_op(pk, PROFILE_SK, update, condition)
+
+    def _item(self, environment_id: str, hit: Hit, **target: str) -> Item:
+        tag, at, value = hit
+        item = {
+            "pk": tag_hits_pk(environment_id, tag),
+            "sk": tag_hit_sk(at, new_id()),
+            "tag": tag,
+            **target,
+            "timestamp": at,
+            "receivedAt": clock.timestamp_now(),
+            "expiresAt": int(clock.epoch_seconds()) + HIT_RETENTION_SECONDS,
+        }
+        return item if value is None else item | {"value": value}
+
+    def page(
+        self, environment_id: str, tag: str, *, offset: int, limit: int, subscriber_id: str | None = None
+    ) -> tuple[list[Item], bool]:
+        """`limit` hits from `offset` on, newest first (of one subscriber when given), and whether more follow."""
+        partition = tag_hits_pk(environment_id, tag, subscriber_id)
+        items: Iterator[Item] = self.hits.partition_items(partition, prefix=TAG_HIT_PREFIX, newest_first=True)
+        found = list(islice(items, offset, offset + limit + 1))
+        return found[:limit], len(found) > limit
+
+
+def hit_time(text: str | None, now: datetime, *, future_seconds: int, past_seconds: int) -> str:
+    """The hit's instant as stored; ValueError when it is not an instant with an offset, or too far off `now`."""
+    if text is None:
+        return clock.timestamp(now)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValueError("is not an ISO 8601 instant") from error
+    if moment.tzinfo is None:
+        raise ValueError("give the instant's offset or Z")
+    ahead = (moment - now).total_seconds()
+    if ahead > future_seconds:
+        raise ValueError(f"is more than {future_seconds // 60} minutes in the future")
+    if -ahead > past_seconds:
+        raise ValueError(f"is more than {past_seconds // 86400} days ago (hits are kept that long)")
+    return clock.timestamp(moment)
