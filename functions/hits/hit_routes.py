@@ -31,9 +31,19 @@ def track_event(body: HitEventRequest) -> Envelope[HitEventResult]:
     scope="hit:tag",
     rate=RouteClass.TRIGGER,
     status_code=201,
-    summary="Record a tag hit, or up to 25, for profiles or devices",
+    summary="Record a tag hit for a profile or a device",
 )
-def track_tag(body: TagHitRequest | TagHitBatchRequest) -> Envelope[TagHitResult]:
-    if isinstance(body, TagHitBatchRequest):
-        return Envelope(data=audience.record_tag_hits(caller(router), body.hits))
+def track_tag(body: TagHitRequest) -> Envelope[TagHitResult]:
     return Envelope(data=audience.record_tag_hit(caller(router), body))
+
+
+@endpoint(
+    router,
+    "POST /v1/hits/tag/batch",
+    scope="hit:tag",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Record up to 25 tag hits; each that fails is reported alone",
+)
+def track_tags(body: TagHitBatchRequest) -> Envelope[TagHitResult]:
+    return Envelope(data=audience.record_tag_hits(caller(router), body.hits))

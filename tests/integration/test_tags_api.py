@@ -75,7 +75,7 @@ def test_a_batch_of_hits_counts_each_day_and_reports_each_failure(admin: Api, ru
         {"tag": "viewed", "deviceId": "device-1"},
         {"tag": "viewed", "subscriberId": "ada", "timestamp": (now + timedelta(hours=1)).isoformat()},
     ]
-    result = created(admin.post("/v1/hits/tag", {"hits": hits}))
+    result = created(admin.post("/v1/hits/tag/batch", {"hits": hits}))
     assert result["recorded"] == 4
     assert [(f["index"], f["message"].split(":")[0]) for f in result["failed"]] == [
         (3, "hits[3].subscriberId"),

@@ -69,6 +69,7 @@ ROUTE_SCOPES: dict[str, str] = {
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "hit:event",
     "POST /v1/hits/tag": "hit:tag",
+    "POST /v1/hits/tag/batch": "hit:tag",
     # functions/integrations/integration_routes.py
     "POST /v1/integrations": "create:integration",
     "GET /v1/integrations": "list:integration",
@@ -188,6 +189,7 @@ ROUTE_CLASSES: dict[str, str] = {
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "trigger",
     "POST /v1/hits/tag": "trigger",
+    "POST /v1/hits/tag/batch": "trigger",
     # functions/integrations/integration_routes.py
     "POST /v1/integrations": "configuration",
     "GET /v1/integrations": "global",

@@ -68,7 +68,7 @@ def stored_value(kind: str, value: Any) -> Any:
         return _date(value)
     if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS:
         raise ValueError(f"must be a list of at most {MAX_LIST_ITEMS} texts")
-    return list(dict.fromkeys(_text(item, "must hold texts only") for item in value))
+    return list(dict.fromkeys(_text(item, "must hold only texts") for item in value))
 
 
 def _text(value: Any, message: str) -> str:
