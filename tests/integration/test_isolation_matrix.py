@@ -59,6 +59,10 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     assert api.put(f"/v1/subscribers/{subscriber_id}/credentials", channel).status == 200
+    attribute, tag = f"attr_{mark}", f"tag-{mark}"
+    created(api.post("/v1/attributes", {"name": attribute, "type": "string"}))
+    assert api.put(f"/v1/subscribers/{subscriber_id}", {"attributes": {attribute: f"value-{mark}"}}).status == 200
+    created(api.post("/v1/hits/tag", {"tag": tag, "subscriberId": subscriber_id, "value": f"hit-{mark}"}))
     topic_key = f"topic-{mark}"
     created(api.post("/v1/topics", {"key": topic_key, "name": f"Topic {mark}"}))
     assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
@@ -127,6 +131,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "notificationId": notification["_id"],
         "transactionId": transaction_id,
         "scheduleId": schedule["_id"],
+        "name": attribute,
+        "tag": tag,
     }
     secrets = [
         email,
@@ -142,6 +148,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"user-{mark}",
         f"pw-{mark}",
         f"Client {mark}",
+        f"value-{mark}",
+        f"hit-{mark}",
         client["key"],
         credentials.key,
     ]
@@ -215,6 +223,12 @@ BODIES: dict[str, Any] = {
     },
     "POST /v1/campaigns/{campaignId}/cancel-journey": {"targets": [{"subscriberId": "{subscriberId}"}]},
     "POST /v1/hits/event": {"subscriberId": "{subscriberId}", "name": "bought"},
+    "POST /v1/hits/tag": {"subscriberId": "{subscriberId}", "tag": "{tag}"},
+    "POST /v1/hits/tag/batch": {"hits": [{"subscriberId": "{subscriberId}", "tag": "{tag}"}]},
+    "POST /v1/attributes": {"name": "{name}", "type": "number"},
+    "POST /v1/attributes/batch": {"attributes": [{"name": "{name}", "type": "number"}]},
+    "POST /v1/tags": {"name": "{tag}"},
+    "POST /v1/tags/batch": {"tags": [{"name": "{tag}"}]},
     "POST /v1/integrations": {"providerId": "ses", "channel": "email", "identifier": "{integrationIdentifier}"},
     "PUT /v1/integrations/{integrationId}": {"name": "Mallory"},
     "POST /v1/layouts": {"name": "b", "identifier": "{layoutIdentifier}", "content": "{{ body }}"},
@@ -244,6 +258,12 @@ CREATES = {
     "POST /v1/layouts",
     "POST /v1/topics",
     "POST /v1/hits/event",
+    "POST /v1/hits/tag",
+    "POST /v1/hits/tag/batch",
+    "POST /v1/attributes",
+    "POST /v1/attributes/batch",
+    "POST /v1/tags",
+    "POST /v1/tags/batch",
     "POST /v1/events/trigger",
     "POST /v1/events/trigger/bulk",
     "POST /v1/events/trigger/broadcast",
@@ -281,6 +301,8 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/clients": ["/v1/clients/{clientId}"],
     "/v1/messages": ["/v1/messages?subscriberId={subscriberId}"],
     "/v1/environments": ["/v1/environments"],
+    "/v1/attributes": ["/v1/attributes", "/v1/attributes/{name}/values"],
+    "/v1/tags": ["/v1/tags", "/v1/tags/{tag}/hits"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")
