@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 import pytest
+from pydantic import ValidationError as PydanticValidationError
 
 from clarion.audience.catalogue import ATTRIBUTES, Catalogue
 from clarion.audience.values import (
@@ -73,7 +74,8 @@ def test_deltas_move_only_the_values_that_change():
 
 
 @pytest.fixture
-def caller(memory_tables: dict[str, str]) -> Principal:
+def caller(memory_tables: dict[str, str], use_clock: Any) -> Principal:
+    use_clock(1_772_000_000.0)  # a still clock: every write of a test in one millisecond, as racing requests can be
     principal = Principal(client_id="c", environment_id=uuid.uuid4().hex, scopes=frozenset())
     entries = [
         {"name": "plan", "type": "string", "createdAt": "t"},
@@ -181,3 +183,29 @@ def test_another_environment_has_its_own_counters(caller: Principal):
     create(caller, "ada", plan="pro")
     other = Principal(client_id="c", environment_id=uuid.uuid4().hex, scopes=frozenset())
     assert AttributeValueCounters().count(other.environment_id, "plan") == 0
+
+
+def test_a_request_sets_at_most_40_attributes():
+    fine = {f"a{n}": n for n in range(40)}
+    assert UpdateSubscriberRequest.model_validate({"attributes": fine}).attributes == fine
+    with pytest.raises(PydanticValidationError, match="attributes"):
+        UpdateSubscriberRequest.model_validate({"attributes": fine | {"a40": 40}})
+
+
+def test_a_concurrent_change_between_the_read_and_the_write_is_read_again(
+    caller: Principal, monkeypatch: pytest.MonkeyPatch
+):
+    create(caller, "ada", plan="pro")
+    read = service._existing
+    raced: list[bool] = []
+
+    def read_then_race(*args: Any) -> Any:
+        profile = read(*args)
+        if not raced:  # another request changes the profile between this read and this write
+            raced.append(True)
+            update(caller, "ada", attributes={"plan": "team"})
+        return profile
+
+    monkeypatch.setattr(service, "_existing", read_then_race)
+    assert update(caller, "ada", attributes={"plan": "free"})["attributes"] == {"plan": "free"}
+    assert counts(caller, "plan") == {"free": 1}

@@ -271,6 +271,8 @@ class Subscriber(TypedDict, total=False):
     updatedAt: Required[str]
     attributes: dict[str, Any]
     """Values of catalogued attributes, by name (absent when it holds none)."""
+    attributesVersion: int
+    """Counts the writes of `attributes`: each is conditioned on the one read (its value counts stay exact)."""
     tags: set[str]
     """The tags it has hit (a string set; absent before its first hit)."""
     tagHits: dict[str, dict[str, int]]

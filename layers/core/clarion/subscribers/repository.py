@@ -107,11 +107,13 @@ class SubscribersRepository:
         changes: Item,
         *,
         expected_updated_at: str | None = None,
+        expected_attributes_version: int | None = None,
         extra_ops: list[dict[str, Any]] | None = None,
     ) -> Subscriber | None:
         """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
-        None when there is no such subscriber, or it changed since `expected_updated_at` was read. `extra_ops` are
-        written in the same transaction (its attribute value counts)."""
+        None when there is no such subscriber, or it changed since `expected_updated_at` was read, or its attribute
+        values since `expected_attributes_version` was. `extra_ops` are written in the same transaction (its attribute
+        value counts)."""
         changes = changes | _contact_keys(environment_id, changes)
         names = {f"#{index}": name for index, name in enumerate(changes)}
         values = {f":{index}": value for index, value in enumerate(changes.values()) if value is not None}
@@ -122,6 +124,10 @@ class SubscribersRepository:
         if expected_updated_at is not None:
             condition += " AND updatedAt = :read"
             values[":read"] = expected_updated_at
+        if expected_attributes_version is not None:
+            text_part, version_values = _attributes_version_is(expected_attributes_version)
+            condition += f" AND {text_part}"
+            values |= version_values
         pk = subscriber_pk(environment_id, subscriber_id)
         update = Expression(text, names, values)
         if not extra_ops:
@@ -139,12 +145,12 @@ class SubscribersRepository:
         environment_id: str,
         subscriber_id: str,
         *,
-        expected_updated_at: str | None = None,
+        expected_attributes_version: int | None = None,
         extra_ops: Iterable[dict[str, Any]] = (),
     ) -> bool:
         """Removes the subscriber from its topics (keeping their counts right), then its preferences and profile,
         and uncounts it, with `extra_ops` (its attribute value counts) in the same transaction; False when there was
-        no such subscriber, or the profile changed since `expected_updated_at` was read."""
+        no such subscriber, or its attribute values changed since `expected_attributes_version` was read."""
         pk = subscriber_pk(environment_id, subscriber_id)
         sort_keys = self._sort_keys(pk)
         if PROFILE_SK not in sort_keys:
@@ -155,7 +161,11 @@ class SubscribersRepository:
         self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE_SK and sk not in memberships])
         try:
             self.table.transact(
-                [self._delete_profile_op(pk, expected_updated_at), self._count_op(environment_id, -1), *extra_ops]
+                [
+                    self._delete_profile_op(pk, expected_attributes_version),
+                    self._count_op(environment_id, -1),
+                    *extra_ops,
+                ]
             )
         except Exception as error:
             if is_transaction_cancelled(error):
@@ -163,11 +173,13 @@ class SubscribersRepository:
             raise
         return True
 
-    def _delete_profile_op(self, pk: str, expected_updated_at: str | None) -> dict[str, Any]:
-        if expected_updated_at is None:
+    def _delete_profile_op(self, pk: str, expected_attributes_version: int | None) -> dict[str, Any]:
+        if expected_attributes_version is None:
             return self.table.delete_op(pk, PROFILE_SK, _EXISTS)
-        op = self.table.delete_op(pk, PROFILE_SK, f"{_EXISTS} AND updatedAt = :read")
-        op["Delete"]["ExpressionAttributeValues"] = to_item({":read": expected_updated_at})
+        text, values = _attributes_version_is(expected_attributes_version)
+        op = self.table.delete_op(pk, PROFILE_SK, f"{_EXISTS} AND {text}")
+        if values:
+            op["Delete"]["ExpressionAttributeValues"] = to_item(values)
         return op
 
     def _leave_topic(self, environment_id: str, subscriber_id: str, topic_key: str) -> None:
@@ -220,6 +232,14 @@ def _contact_keys(environment_id: str, fields: Item) -> Item:
         for field, index in CONTACT_INDEXES.items()
         if field in fields
     }
+
+
+def _attributes_version_is(version: int) -> tuple[str, Item]:
+    """The condition that a profile's `attributesVersion` is `version` (0: it has none), and its values. Every write
+    of a profile's attribute values increments it, so a write conditioned on the version read loses no count."""
+    if version == 0:
+        return "attribute_not_exists(attributesVersion)", {}
+    return "attributesVersion = :attributesVersion", {":attributesVersion": version}
 
 
 def _add_to(attribute: str, delta: int) -> Expression:

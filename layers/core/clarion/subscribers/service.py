@@ -90,11 +90,12 @@ def _update_with_attributes(caller: Principal, subscriber_id: str, changes: Item
         profile = _existing(caller, subscriber_id)
         before = profile.get("attributes")
         after = merged_attributes(before, values)
+        version = profile.get("attributesVersion", 0)
         updated = repository.update(
             caller.environment_id,
             subscriber_id,
-            changes | {"attributes": after or None},
-            expected_updated_at=profile["updatedAt"],
+            changes | {"attributes": after or None, "attributesVersion": version + 1},
+            expected_attributes_version=version,
             extra_ops=counters.ops(caller.environment_id, value_deltas(before, after)),
         )
         if updated is not None:
@@ -108,8 +109,9 @@ def delete_subscriber(caller: Principal, subscriber_id: str) -> None:
     for _ in range(_ATTEMPTS):
         profile = _existing(caller, subscriber_id)
         counts = counters.ops(caller.environment_id, value_deltas(profile.get("attributes"), None))
+        version = profile.get("attributesVersion", 0)
         if repository.delete(
-            caller.environment_id, subscriber_id, expected_updated_at=profile["updatedAt"], extra_ops=counts
+            caller.environment_id, subscriber_id, expected_attributes_version=version, extra_ops=counts
         ):
             return
     raise Conflict("the subscriber was changed by other requests meanwhile; retry")
@@ -131,6 +133,7 @@ def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreate
         profile = _merged(before, request, now) if before is not None else _new_profile(caller, request, now)
         if request.attributes is not None:
             _set_attributes(profile, merged_attributes(before and before.get("attributes"), values[subscriber_id]))
+            profile["attributesVersion"] = (before.get("attributesVersion", 0) if before else 0) + 1
         add_deltas(deltas, value_deltas(before and before.get("attributes"), profile.get("attributes")))
         profiles.append(profile)
     repository.put_many(caller.environment_id, profiles, created=len(valid) - len(existing))
