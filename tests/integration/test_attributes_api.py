@@ -192,3 +192,10 @@ def test_an_environment_sees_only_its_own_attributes_and_counts(catalogue: Api, 
     assert response.status == 422 and "attributes.plan" in response.json()["errors"]
     assert counts_of(catalogue, "plan") == {"pro": 1}
     assert counts_of(other_admin, "plan") == {}
+
+
+def test_a_malformed_batch_entry_is_a_422_naming_it_and_creates_nothing(admin: Api):
+    body = {"attributes": [{"name": "plan", "type": "string"}, {"name": "age", "type": "integer"}]}
+    response = admin.post("/v1/attributes/batch", body)
+    assert response.status == 422 and "attributes[1].type" in response.json()["errors"]
+    assert admin.get("/v1/attributes").json()["totalCount"] == 0

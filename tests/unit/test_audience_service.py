@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError as PydanticValidationError
 
 from clarion.audience import service
 from clarion.audience.models import CreateAttributeRequest, CreateTagRequest, TagHitRequest
 from clarion.audience.tag_hits import TagHitsStore, hit_time
 from clarion.errors import Conflict, NotFound, ValidationFailed
+from clarion.limits import cost_of
 from clarion.principal import Principal
 from clarion.store.keys import TAG_HIT_PREFIX, tag_hits_pk
 from clarion.subscribers import service as subscribers
@@ -160,3 +162,23 @@ def test_hits_of_an_unknown_tag_are_a_404_and_deep_pages_are_refused(caller: Pri
     with pytest.raises(ValidationFailed) as deep:
         service.list_tag_hits(caller, "nothing", page=101, limit=100)
     assert deep.value.field == "page"
+
+
+def test_a_hit_is_kept_90_days_and_its_value_is_bounded(caller: Principal):
+    a_profile(caller)
+    service.record_tag_hit(caller, hit(tag="viewed", subscriberId="ada", value=3))
+    [item] = TagHitsStore().hits.partition_items(tag_hits_pk(caller.environment_id, "viewed"), prefix=TAG_HIT_PREFIX)
+    assert item["expiresAt"] == int(NOW.timestamp()) + 90 * 86400 and item["value"] == 3
+    with pytest.raises(PydanticValidationError, match="value"):
+        hit(tag="viewed", subscriberId="ada", value="x" * 257)
+
+
+def test_a_profile_shows_its_tags_sorted(caller: Principal):
+    a_profile(caller)
+    service.record_tag_hits(caller, [hit(tag="zebra", subscriberId="ada"), hit(tag="apple", subscriberId="ada")])
+    assert subscribers.get_subscriber(caller, "ada").tags == ["apple", "zebra"]
+
+
+def test_a_batch_of_hits_costs_a_token_a_hit():
+    assert cost_of("POST /v1/hits/tag/batch", {"hits": [{}, {}, {}]}) == 3
+    assert cost_of("POST /v1/hits/tag", {"tag": "x"}) == 1
