@@ -182,3 +182,21 @@ def test_a_profile_shows_its_tags_sorted(caller: Principal):
 def test_a_batch_of_hits_costs_a_token_a_hit():
     assert cost_of("POST /v1/hits/tag/batch", {"hits": [{}, {}, {}]}) == 3
     assert cost_of("POST /v1/hits/tag", {"tag": "x"}) == 1
+
+
+def test_hits_of_a_profile_raced_on_every_try_are_a_409_and_write_nothing(
+    caller: Principal, monkeypatch: pytest.MonkeyPatch
+):
+    a_profile(caller)
+    store = TagHitsStore()
+    read = store.profiles.get
+
+    def always_raced(*args: Any, **kwargs: Any) -> Any:
+        item = read(*args, **kwargs)
+        TagHitsStore().record_for_profile(caller.environment_id, "ada", [("other", "2026-03-10T11:00:00.000Z", None)])
+        return item
+
+    monkeypatch.setattr(store.profiles, "get", always_raced)
+    with pytest.raises(Conflict):
+        store.record_for_profile(caller.environment_id, "ada", [("viewed", "2026-03-10T12:00:00.000Z", None)])
+    assert "viewed" not in profile(caller, "ada")["tags"]

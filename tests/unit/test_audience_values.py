@@ -16,10 +16,11 @@ from clarion.audience.values import (
     stored_value,
     value_deltas,
 )
-from clarion.errors import ValidationFailed
+from clarion.errors import Conflict, ValidationFailed
 from clarion.principal import Principal
 from clarion.subscribers import service
 from clarion.subscribers.models import CreateSubscriberRequest, UpdateSubscriberRequest
+from clarion.subscribers.repository import SubscribersRepository
 
 
 @pytest.mark.parametrize(
@@ -209,3 +210,13 @@ def test_a_concurrent_change_between_the_read_and_the_write_is_read_again(
     monkeypatch.setattr(service, "_existing", read_then_race)
     assert update(caller, "ada", attributes={"plan": "free"})["attributes"] == {"plan": "free"}
     assert counts(caller, "plan") == {"free": 1}
+
+
+def test_a_profile_changed_on_every_try_is_a_409_and_keeps_its_counts(
+    caller: Principal, monkeypatch: pytest.MonkeyPatch
+):
+    create(caller, "ada", plan="pro")
+    monkeypatch.setattr(SubscribersRepository, "update", lambda *args, **kwargs: None)  # every write finds it changed
+    with pytest.raises(Conflict):
+        update(caller, "ada", attributes={"plan": "free"})
+    assert counts(caller, "plan") == {"pro": 1}
