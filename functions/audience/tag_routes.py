@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import PageNumber, caller, endpoint
-from clarion.audience import service
+from clarion.audience import hits, service
 from clarion.audience.models import BatchCreateTagsRequest, BatchResult, CreateTagRequest, HitsPage, Tag, TagName
 from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage, SubscriberId
@@ -62,4 +62,4 @@ def list_tags(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Tag]:
 def list_tag_hits(
     tag: TagPath, page: PageNumber = 0, limit: PageLimit = 10, subscriberId: SubscriberFilter = None
 ) -> HitsPage:
-    return service.list_tag_hits(caller(router), tag, page=page, limit=limit, subscriber_id=subscriberId)
+    return hits.list_tag_hits(caller(router), tag, page=page, limit=limit, subscriber_id=subscriberId)

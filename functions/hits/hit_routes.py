@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
-from clarion.audience import service as audience
+from clarion.audience import hits as audience
 from clarion.audience.models import TagHitBatchRequest, TagHitRequest, TagHitResult
 from clarion.journeys import service
 from clarion.journeys.models import HitEventRequest, HitEventResult

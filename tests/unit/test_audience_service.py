@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError as PydanticValidationError
 
+from clarion.audience import hits as hit_service
 from clarion.audience import service
 from clarion.audience.models import CreateAttributeRequest, CreateTagRequest, TagHitRequest
 from clarion.audience.tag_hits import TagHitsStore, hit_time
@@ -70,11 +71,11 @@ def test_a_batch_larger_than_a_transaction_creates_every_free_name(caller: Princ
 
 def test_a_hit_is_kept_under_its_tag_and_counted_on_the_profile(caller: Principal):
     a_profile(caller)
-    result = service.record_tag_hit(caller, hit(tag="viewed", subscriberId="ada", value="shoes"))
+    result = hit_service.record_tag_hit(caller, hit(tag="viewed", subscriberId="ada", value="shoes"))
     assert result.recorded == 1 and result.cataloguedTags == ["viewed"]
     stored = profile(caller, "ada")
     assert stored["tags"] == {"viewed"} and stored["tagHits"] == {"viewed": {"2026-03-10": 1}}
-    page = service.list_tag_hits(caller, "viewed", page=0, limit=10)
+    page = hit_service.list_tag_hits(caller, "viewed", page=0, limit=10)
     assert [(h.subscriberId, h.value, h.timestamp) for h in page.data] == [("ada", "shoes", "2026-03-10T12:00:00.000Z")]
     assert subscribers.get_subscriber(caller, "ada").tags == ["viewed"]
 
@@ -82,8 +83,8 @@ def test_a_hit_is_kept_under_its_tag_and_counted_on_the_profile(caller: Principa
 def test_a_known_tag_is_not_catalogued_again_and_its_hits_add_up(caller: Principal):
     a_profile(caller)
     service.create_tag(caller, CreateTagRequest(name="viewed", description="Product page"))
-    hits = [hit(tag="viewed", subscriberId="ada"), hit(tag="viewed", deviceId="d-1")]
-    assert service.record_tag_hits(caller, hits).cataloguedTags == []
+    reported = [hit(tag="viewed", subscriberId="ada"), hit(tag="viewed", deviceId="d-1")]
+    assert hit_service.record_tag_hits(caller, reported).cataloguedTags == []
     [tag] = service.list_tags(caller, page=0, limit=10).data
     assert tag.description == "Product page" and tag.hits == 2 and tag.lastHitAt == "2026-03-10T12:00:00.000Z"
 
@@ -112,14 +113,14 @@ def test_hits_racing_on_one_profile_are_all_counted(caller: Principal, monkeypat
 
 def test_a_hit_for_a_missing_profile_writes_nothing(caller: Principal):
     with pytest.raises(NotFound) as missing:
-        service.record_tag_hit(caller, hit(tag="viewed", subscriberId="nobody"))
+        hit_service.record_tag_hit(caller, hit(tag="viewed", subscriberId="nobody"))
     assert missing.value.field == "subscriberId"
     assert service.list_tags(caller, page=0, limit=10).totalCount == 0
 
 
 def test_a_batch_names_the_position_of_each_failure(caller: Principal):
     a_profile(caller)
-    result = service.record_tag_hits(
+    result = hit_service.record_tag_hits(
         caller,
         [
             hit(tag="a", subscriberId="ada"),
@@ -158,15 +159,15 @@ def test_a_hit_time_is_stored_in_utc_and_a_missing_one_is_now():
 
 def test_hits_of_an_unknown_tag_are_a_404_and_deep_pages_are_refused(caller: Principal):
     with pytest.raises(NotFound):
-        service.list_tag_hits(caller, "nothing", page=0, limit=10)
+        hit_service.list_tag_hits(caller, "nothing", page=0, limit=10)
     with pytest.raises(ValidationFailed) as deep:
-        service.list_tag_hits(caller, "nothing", page=101, limit=100)
+        hit_service.list_tag_hits(caller, "nothing", page=101, limit=100)
     assert deep.value.field == "page"
 
 
 def test_a_hit_is_kept_90_days_and_its_value_is_bounded(caller: Principal):
     a_profile(caller)
-    service.record_tag_hit(caller, hit(tag="viewed", subscriberId="ada", value=3))
+    hit_service.record_tag_hit(caller, hit(tag="viewed", subscriberId="ada", value=3))
     [item] = TagHitsStore().hits.partition_items(tag_hits_pk(caller.environment_id, "viewed"), prefix=TAG_HIT_PREFIX)
     assert item["expiresAt"] == int(NOW.timestamp()) + 90 * 86400 and item["value"] == 3
     with pytest.raises(PydanticValidationError, match="value"):
@@ -175,7 +176,7 @@ def test_a_hit_is_kept_90_days_and_its_value_is_bounded(caller: Principal):
 
 def test_a_profile_shows_its_tags_sorted(caller: Principal):
     a_profile(caller)
-    service.record_tag_hits(caller, [hit(tag="zebra", subscriberId="ada"), hit(tag="apple", subscriberId="ada")])
+    hit_service.record_tag_hits(caller, [hit(tag="zebra", subscriberId="ada"), hit(tag="apple", subscriberId="ada")])
     assert subscribers.get_subscriber(caller, "ada").tags == ["apple", "zebra"]
 
 
