@@ -122,3 +122,10 @@ def test_another_environment_sees_none_of_the_tags_or_hits(admin: Api, other_adm
     response = other_admin.post("/v1/hits/tag", {"tag": "secret-tag", "subscriberId": "ada"})
     assert response.status == 404  # A's subscriber is not B's
     assert len(hits_of(admin, "secret-tag")["data"]) == 1
+
+
+def test_an_event_hit_is_counted_on_the_profile_as_a_tag_hit_is(admin: Api, runtime: LocalRuntime):
+    created(admin.post("/v1/subscribers", {"subscriberId": "ada"}))
+    assert admin.post("/v1/hits/event", {"subscriberId": "ada", "name": "bought"}).status == 202
+    today = clock.utc_now().date().isoformat()
+    assert profile_item(runtime, admin, "ada")["eventHits"] == {"bought": {today: 1}}

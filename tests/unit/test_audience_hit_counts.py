@@ -45,3 +45,7 @@ def test_a_rule_reads_the_hits_of_the_last_days_from_the_map_alone():
     assert hits_within(counts, "viewed", 8, TODAY) == 9
     assert hits_within(counts, "bought", 7, TODAY) == 0
     assert hits_within(None, "viewed", 7, TODAY) == 0
+
+
+def test_a_day_after_today_is_not_in_the_last_days():
+    assert hits_within({"viewed": {(TODAY + timedelta(days=1)).isoformat(): 2, day(0): 1}}, "viewed", 7, TODAY) == 1

@@ -14,6 +14,7 @@ from clarion.audience import service
 from clarion.audience.models import CreateAttributeRequest, CreateTagRequest, TagHitRequest
 from clarion.audience.tag_hits import TagHitsStore, hit_time
 from clarion.errors import Conflict, NotFound, ValidationFailed
+from clarion.journeys.events import record_hit
 from clarion.limits import cost_of
 from clarion.principal import Principal
 from clarion.store.keys import TAG_HIT_PREFIX, tag_hits_pk
@@ -201,3 +202,14 @@ def test_hits_of_a_profile_raced_on_every_try_are_a_409_and_write_nothing(
     with pytest.raises(Conflict):
         store.record_for_profile(caller.environment_id, "ada", [("viewed", "2026-03-10T12:00:00.000Z", None)])
     assert "viewed" not in profile(caller, "ada")["tags"]
+
+
+def test_an_event_is_counted_on_its_profile_per_day_and_kept_without_one(caller: Principal):
+    a_profile(caller)
+    record_hit(caller.environment_id, "ada", "bought", {"sku": "a"}, "2026-03-10T09:00:00.000Z")
+    record_hit(caller.environment_id, "ada", "bought", {}, "2026-03-09T09:00:00.000Z")
+    stored = profile(caller, "ada")
+    assert stored["eventHits"] == {"bought": {"2026-03-10": 1, "2026-03-09": 1}} and "tags" not in stored
+    kept = record_hit(caller.environment_id, "nobody", "bought", {}, "2026-03-10T09:00:00.000Z")
+    assert TagHitsStore().hits.get(kept["pk"], kept["sk"]) is not None
+    assert SubscribersRepository().get(caller.environment_id, "nobody") is None

@@ -1,4 +1,4 @@
-"""The per-day tag hit counts a profile keeps for segments: `tagHits = {tag: {yyyy-mm-dd: count}}`.
+"""The per-day hit counts a profile keeps for segments: `tagHits = {tag: {yyyy-mm-dd: count}}`, and `eventHits` alike.
 
 Only the last `TAG_HIT_DAYS` days (UTC) are kept, and at most `MAX_COUNTED_TAGS` tags: past that, the tags hit
 longest ago leave the map (they stay in the profile's `tags`). "Tag X hit at least 3 times in the last 7 days" is
@@ -27,5 +27,5 @@ def counted(current: Mapping[str, Mapping[str, int]] | None, hits: Iterable[tupl
 
 def hits_within(counts: Mapping[str, Mapping[str, int]] | None, tag: str, days: int, today: date) -> int:
     """How many hits of `tag` the map holds for the last `days` days, today included: what a segment rule reads."""
-    oldest = (today - timedelta(days=days - 1)).isoformat()
-    return sum(n for day, n in ((counts or {}).get(tag) or {}).items() if day >= oldest)
+    oldest, last = (today - timedelta(days=days - 1)).isoformat(), today.isoformat()
+    return sum(n for day, n in ((counts or {}).get(tag) or {}).items() if oldest <= day <= last)

@@ -3,9 +3,8 @@
 MessagesTable `ENV#<env>#TAGHITS#<tag>` / `HIT#<timestamp>#<id>`              every hit of a tag (90 days)
 MessagesTable `ENV#<env>#TAGHITS#<tag>#SUB#<subscriberId>` / the same sk      a copy: a profile's hits of the tag
 
-A profile's hits change its item in SubscribersTable in the same transaction as the hit items: the tag joins the
-string set `tags` and the day's count in `tagHits` (clarion.audience.hit_counts) goes up. The profile is read, then
-written conditioned on the `tagHitsVersion` read, so concurrent hits of one profile never lose a count.
+A profile's hits change its item in SubscribersTable in the same transaction as the hit items
+(clarion.audience.profile_hits): the tag joins the string set `tags` and the day's count in `tagHits` goes up.
 """
 
 from collections.abc import Iterator, Mapping
@@ -14,22 +13,13 @@ from itertools import islice
 from typing import Any
 
 from clarion import clock
-from clarion.audience.hit_counts import counted
-from clarion.dynamo import (
-    CONDITION_FAILED,
-    DynamoTable,
-    Expression,
-    Item,
-    cancellation_reasons,
-    is_transaction_cancelled,
-)
-from clarion.errors import Conflict
+from clarion.audience.profile_hits import TAG_HITS, record_on_profile
+from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.ids import new_id
 from clarion.settings import settings
-from clarion.store.keys import PROFILE_SK, TAG_HIT_PREFIX, subscriber_pk, tag_hit_sk, tag_hits_pk, tag_sk, tags_pk
+from clarion.store.keys import TAG_HIT_PREFIX, subscriber_pk, tag_hit_sk, tag_hits_pk, tag_sk, tags_pk
 
 HIT_RETENTION_SECONDS = 90 * 24 * 3600
-ATTEMPTS = 5
 Hit = tuple[str, str, Any]
 """(tag, timestamp, value) of one hit."""
 
@@ -42,26 +32,15 @@ class TagHitsStore:
     def record_for_profile(self, environment_id: str, subscriber_id: str, hits: list[Hit]) -> bool:
         """Stores the hits and counts them on the profile, in one transaction; False (nothing written) when there is
         no such profile."""
-        pk = subscriber_pk(environment_id, subscriber_id)
-        for _ in range(ATTEMPTS):
-            profile = self.profiles.get(pk, PROFILE_SK, consistent=True)
-            if profile is None:
-                return False
+
+        def hit_items() -> list[dict[str, Any]]:  # new ids for each try
             items = [self._item(environment_id, hit, subscriberId=subscriber_id) for hit in hits]
             copies = [item | {"pk": tag_hits_pk(environment_id, item["tag"], subscriber_id)} for item in items]
-            try:
-                self.profiles.transact(
-                    [
-                        self._profile_op(pk, profile, hits),
-                        *(self.hits.put_op(item) for item in items + copies),
-                    ]
-                )
-            except Exception as error:
-                if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
-                    continue  # another write of its hits came first, or the profile is gone: read it again
-                raise
-            return True
-        raise Conflict("the subscriber's hits are being changed by many requests at once; retry", field="subscriberId")
+            return [self.hits.put_op(item) for item in items + copies]
+
+        pk = subscriber_pk(environment_id, subscriber_id)
+        named = [(tag, at) for tag, at, _ in hits]
+        return record_on_profile(self.profiles, pk, TAG_HITS, named, hit_items)
 
     def record_for_device(self, environment_id: str, device_id: str, hits: list[Hit]) -> None:
         self.hits.batch_write(puts=[self._item(environment_id, hit, deviceId=device_id) for hit in hits])
@@ -73,22 +52,6 @@ class TagHitsStore:
                 "ADD #hits :n SET #last = :at", {"#hits": "hits", "#last": "lastHitAt"}, {":n": hits, ":at": at}
             )
             self.profiles.update(tags_pk(environment_id), tag_sk(tag), update, "attribute_exists(pk)")
-
-    def _profile_op(self, pk: str, profile: Item, hits: list[Hit]) -> dict[str, Any]:
-        version = int(profile.get("tagHitsVersion", 0))
-        tags = set(profile.get("tags") or ()) | {tag for tag, _, _ in hits}
-        counts = counted(profile.get("tagHits"), [(tag, at[:10]) for tag, at, _ in hits], clock.utc_now().date())
-        update = Expression(
-            "SET #tags = :tags, #counts = :counts, #version = :next",
-            {"#tags": "tags", "#counts": "tagHits", "#version": "tagHitsVersion"},
-            {":tags": tags, ":counts": counts, ":next": version + 1},
-        )
-        if version:
-            update.values[":read"] = version
-            condition = "attribute_exists(pk) AND #version = :read"
-        else:
-            condition = "attribute_exists(pk) AND attribute_not_exists(#version)"
-        return self.profiles.update_op(pk, PROFILE_SK, update, condition)
 
     def _item(self, environment_id: str, hit: Hit, **target: str) -> Item:
         tag, at, value = hit

@@ -279,6 +279,10 @@ class Subscriber(TypedDict, total=False):
     """Hits per tag per UTC day (`yyyy-mm-dd`), the last 30 days (clarion.audience.hit_counts)."""
     tagHitsVersion: int
     """Counts the writes of `tags` and `tagHits`: each is conditioned on the one read."""
+    eventHits: dict[str, dict[str, int]]
+    """Events per name per UTC day, as `tagHits`."""
+    eventHitsVersion: int
+    """Counts the writes of `eventHits`, as `tagHitsVersion`."""
 
 
 class DeliveryRecord(TypedDict):
