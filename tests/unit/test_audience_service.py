@@ -213,3 +213,16 @@ def test_an_event_is_counted_on_its_profile_per_day_and_kept_without_one(caller:
     kept = record_hit(caller.environment_id, "nobody", "bought", {}, "2026-03-10T09:00:00.000Z")
     assert TagHitsStore().hits.get(kept["pk"], kept["sk"]) is not None
     assert SubscribersRepository().get(caller.environment_id, "nobody") is None
+
+
+def test_profile_writes_keep_its_tags_counts_and_values(caller: Principal):
+    service.create_attribute(caller, CreateAttributeRequest(name="plan", type="string"))
+    subscribers.create_subscriber(caller, CreateSubscriberRequest(subscriberId="ada", attributes={"plan": "pro"}))
+    hit_service.record_tag_hit(caller, hit(tag="viewed", subscriberId="ada"))
+    before = profile(caller, "ada")
+    subscribers.bulk_create_subscribers(caller, [{"subscriberId": "ada", "firstName": "Ada"}])
+    subscribers.create_subscriber(caller, CreateSubscriberRequest(subscriberId="ada", lastName="Lovelace"))
+    after = profile(caller, "ada")
+    kept = ("attributes", "tags", "tagHits", "tagHitsVersion")
+    assert {name: after[name] for name in kept} == {name: before[name] for name in kept}
+    assert (after["firstName"], after["lastName"]) == ("Ada", "Lovelace")
