@@ -113,3 +113,18 @@ def test_a_bad_condition_is_refused_naming_its_field(child: dict[str, Any], loca
     with pytest.raises(ValidationError) as raised:
         ConditionGroup.model_validate({"children": [child]})
     assert raised.value.errors()[0]["loc"][:3] == location
+
+
+def test_a_profiles_tags_and_attribute_values_can_be_tested():
+    profile = {"tags": {"checkout", "viewed"}, "attributes": {"plan": "pro", "interests": ["jazz"]}}
+
+    def on_profile(field: str, operator: str, value: Any) -> bool:
+        group = {
+            "value": "AND",
+            "children": [{"field": field, "operator": operator, "value": value, "on": "subscriber"}],
+        }
+        return matches([ConditionGroup.model_validate(group)], {"subscriber": profile})
+
+    assert on_profile("tags", "ANY_IN", ["checkout"]) and not on_profile("tags", "ANY_IN", ["bought"])
+    assert on_profile("tags", "ALL_IN", "checkout, viewed")
+    assert on_profile("attributes.plan", "EQUAL", "pro") and on_profile("attributes.interests", "ANY_IN", ["jazz"])

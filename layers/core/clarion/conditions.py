@@ -142,7 +142,8 @@ def _holds(operator: str, actual: Any, expected: Any) -> bool:
 
 
 def _elements(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else [value]
+    """A list's items, a set's too (a profile's `tags` is a string set); any other value alone."""
+    return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
 
 
 def _values(value: Any) -> list[Any]:
