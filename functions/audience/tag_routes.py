@@ -7,7 +7,15 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import PageNumber, caller, endpoint
 from clarion.audience import hits, service
-from clarion.audience.models import BatchCreateTagsRequest, BatchResult, CreateTagRequest, HitsPage, Tag, TagName
+from clarion.audience.models import (
+    BatchCreateTagsRequest,
+    BatchResult,
+    CreateTagRequest,
+    DeviceId,
+    HitsPage,
+    Tag,
+    TagName,
+)
 from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage, SubscriberId
 
@@ -15,6 +23,7 @@ router = APIGatewayHttpRouter()
 TagPath = Annotated[TagName, Path(description="The tag's name")]
 PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 SubscriberFilter = Annotated[SubscriberId | None, Query(description="Only this subscriber's hits")]
+DeviceFilter = Annotated[DeviceId | None, Query(description="Only this device's hits")]
 
 
 @endpoint(
@@ -60,6 +69,12 @@ def list_tags(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Tag]:
     summary="List a tag's hits, newest first",
 )
 def list_tag_hits(
-    tag: TagPath, page: PageNumber = 0, limit: PageLimit = 10, subscriberId: SubscriberFilter = None
+    tag: TagPath,
+    page: PageNumber = 0,
+    limit: PageLimit = 10,
+    subscriberId: SubscriberFilter = None,
+    deviceId: DeviceFilter = None,
 ) -> HitsPage:
-    return hits.list_tag_hits(caller(router), tag, page=page, limit=limit, subscriber_id=subscriberId)
+    return hits.list_tag_hits(
+        caller(router), tag, page=page, limit=limit, subscriber_id=subscriberId, device_id=deviceId
+    )

@@ -88,6 +88,9 @@ def test_a_batch_of_hits_counts_each_day_and_reports_each_failure(admin: Api, ru
     assert len(listed) == 4 and listed[0]["timestamp"] >= listed[-1]["timestamp"]  # newest first
     assert {h.get("deviceId") for h in listed} == {None, "device-1"}
     assert len(hits_of(admin, "viewed", "subscriberId=ada")["data"]) == 3
+    assert [h["deviceId"] for h in hits_of(admin, "viewed", "deviceId=device-1")["data"]] == ["device-1"]
+    both = admin.get("/v1/tags/viewed/hits?subscriberId=ada&deviceId=device-1")
+    assert both.status == 422 and "deviceId" in both.json()["errors"]
     assert hits_of(admin, "viewed", "page=1&limit=3") | {"data": None} == {
         "page": 1,
         "pageSize": 3,

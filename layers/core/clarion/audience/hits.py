@@ -96,12 +96,24 @@ def _catalogue_and_count(environment_id: str, store: TagHitsStore, hits: list[Hi
     return sorted(entry["name"] for entry in fresh if entry["name"] not in taken)
 
 
-def list_tag_hits(caller: Principal, tag: str, *, page: int, limit: int, subscriber_id: str | None = None) -> HitsPage:
+def list_tag_hits(
+    caller: Principal,
+    tag: str,
+    *,
+    page: int,
+    limit: int,
+    subscriber_id: str | None = None,
+    device_id: str | None = None,
+) -> HitsPage:
+    if subscriber_id is not None and device_id is not None:
+        raise ValidationFailed("filter by subscriberId or by deviceId, not both", field="deviceId")
     if page * limit > MAX_HITS_OFFSET:
-        raise ValidationFailed(f"pages reach at most {MAX_HITS_OFFSET} hits back; filter by subscriberId", field="page")
+        raise ValidationFailed(
+            f"pages reach at most {MAX_HITS_OFFSET} hits back; filter by subscriberId or deviceId", field="page"
+        )
     if not Catalogue(TAGS).get_many(caller.environment_id, [tag]):
         raise NotFound(f"tag '{tag}' not found", field="tag")
     items, has_more = TagHitsStore().page(
-        caller.environment_id, tag, offset=page * limit, limit=limit, subscriber_id=subscriber_id
+        caller.environment_id, tag, offset=page * limit, limit=limit, subscriber_id=subscriber_id, device_id=device_id
     )
     return HitsPage(page=page, pageSize=limit, hasMore=has_more, data=[TagHit.model_validate(i) for i in items])

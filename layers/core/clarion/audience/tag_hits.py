@@ -2,6 +2,7 @@
 
 MessagesTable `ENV#<env>#TAGHITS#<tag>` / `HIT#<timestamp>#<id>`              every hit of a tag (90 days)
 MessagesTable `ENV#<env>#TAGHITS#<tag>#SUB#<subscriberId>` / the same sk      a copy: a profile's hits of the tag
+MessagesTable `ENV#<env>#TAGHITS#<tag>#DEVICE#<deviceId>` / the same sk       a copy: a device's hits of the tag
 
 A profile's hits change its item in SubscribersTable in the same transaction as the hit items
 (clarion.audience.profile_hits): the tag joins the string set `tags` and the day's count in `tagHits` goes up.
@@ -17,7 +18,15 @@ from clarion.audience.profile_hits import TAG_HITS, record_on_profile
 from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.ids import new_id
 from clarion.settings import settings
-from clarion.store.keys import TAG_HIT_PREFIX, subscriber_pk, tag_hit_sk, tag_hits_pk, tag_sk, tags_pk
+from clarion.store.keys import (
+    TAG_HIT_PREFIX,
+    subscriber_pk,
+    tag_device_hits_pk,
+    tag_hit_sk,
+    tag_hits_pk,
+    tag_sk,
+    tags_pk,
+)
 
 HIT_RETENTION_SECONDS = 90 * 24 * 3600
 Hit = tuple[str, str, Any]
@@ -43,7 +52,10 @@ class TagHitsStore:
         return record_on_profile(self.profiles, pk, TAG_HITS, named, hit_items)
 
     def record_for_device(self, environment_id: str, device_id: str, hits: list[Hit]) -> None:
-        self.hits.batch_write(puts=[self._item(environment_id, hit, deviceId=device_id) for hit in hits])
+        """Stores the hits and their copies in the device's partitions (no profile to count them on)."""
+        items = [self._item(environment_id, hit, deviceId=device_id) for hit in hits]
+        copies = [item | {"pk": tag_device_hits_pk(environment_id, item["tag"], device_id)} for item in items]
+        self.hits.batch_write(puts=items + copies)
 
     def count_tag_hits(self, environment_id: str, per_tag: Mapping[str, int], *, at: str) -> None:
         """Adds to each catalogued tag's `hits` and sets its `lastHitAt` (one UpdateItem a tag)."""
@@ -67,10 +79,21 @@ class TagHitsStore:
         return item if value is None else item | {"value": value}
 
     def page(
-        self, environment_id: str, tag: str, *, offset: int, limit: int, subscriber_id: str | None = None
+        self,
+        environment_id: str,
+        tag: str,
+        *,
+        offset: int,
+        limit: int,
+        subscriber_id: str | None = None,
+        device_id: str | None = None,
     ) -> tuple[list[Item], bool]:
-        """`limit` hits from `offset` on, newest first (of one subscriber when given), and whether more follow."""
-        partition = tag_hits_pk(environment_id, tag, subscriber_id)
+        """`limit` hits from `offset` on, newest first (of one subscriber or device when given), and whether more
+        follow."""
+        if device_id is not None:
+            partition = tag_device_hits_pk(environment_id, tag, device_id)
+        else:
+            partition = tag_hits_pk(environment_id, tag, subscriber_id)
         items: Iterator[Item] = self.hits.partition_items(partition, prefix=TAG_HIT_PREFIX, newest_first=True)
         found = list(islice(items, offset, offset + limit + 1))
         return found[:limit], len(found) > limit

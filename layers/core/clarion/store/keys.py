@@ -388,6 +388,11 @@ def tag_hits_pk(environment_id: str, tag: str, subscriber_id: str | None = None)
     return tag_partition if subscriber_id is None else f"{tag_partition}#SUB#{subscriber_id}"
 
 
+def tag_device_hits_pk(environment_id: str, tag: str, device_id: str) -> str:
+    """The partition of a device's hits of a tag (a copy of each)."""
+    return f"{tag_hits_pk(environment_id, tag)}#DEVICE#{device_id}"
+
+
 def tag_hit_sk(at: str, hit_id: str) -> str:
     """One tag hit, by time."""
     return f"{TAG_HIT_PREFIX}{at}#{hit_id}"
