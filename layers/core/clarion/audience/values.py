@@ -8,7 +8,7 @@ element.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from itertools import islice
 from typing import Any
 
@@ -83,14 +83,11 @@ def _date(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 40:
         raise ValueError(problem)
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value).isoformat()
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return (
+            date.fromisoformat(value).isoformat() if len(value) == 10 else clock.timestamp(clock.parse_instant(value))
+        )
     except ValueError as error:
         raise ValueError(problem) from error
-    if moment.tzinfo is None:
-        raise ValueError(problem)
-    return clock.timestamp(moment)
 
 
 def merged(current: Mapping[str, Any] | None, changes: Mapping[str, Any]) -> dict[str, Any]:
