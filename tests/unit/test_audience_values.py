@@ -2,6 +2,7 @@
 with the profiles on the in-memory store (create, update, null removes, bulk, delete)."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from clarion.principal import Principal
 from clarion.subscribers import service
 from clarion.subscribers.models import CreateSubscriberRequest, UpdateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
+from tests.unit.conftest import answered
 
 
 @pytest.mark.parametrize(
@@ -220,3 +222,29 @@ def test_a_profile_changed_on_every_try_is_a_409_and_keeps_its_counts(
     with pytest.raises(Conflict):
         update(caller, "ada", attributes={"plan": "free"})
     assert counts(caller, "plan") == {"pro": 1}
+
+
+def cancelled(code: str, *, at: int = -1) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A TransactWriteItems answer: cancelled for `code` on its operation `at`."""
+
+    def answer(request: dict[str, Any]) -> dict[str, Any]:
+        reasons = [{"Code": "None"} for _ in request["TransactItems"]]
+        reasons[at] = {"Code": code}
+        error = {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"}
+        return {"Error": error, "CancellationReasons": reasons}
+
+    return answer
+
+
+def test_a_transaction_meeting_another_on_a_hot_counter_is_tried_again(caller: Principal):
+    with answered("TransactWriteItems", [cancelled("TransactionConflict"), cancelled("TransactionConflict")]):
+        create(caller, "ada", plan="pro")
+    assert counts(caller, "plan") == {"pro": 1}
+    assert service.get_subscriber(caller, "ada").attributes == {"plan": "pro"}
+
+
+def test_a_transaction_refused_for_a_condition_is_not_tried_again(caller: Principal):
+    profile = {"id": "x", "organizationId": "o", "environmentId": caller.environment_id, "subscriberId": "bob"}
+    with answered("TransactWriteItems", [cancelled("ConditionalCheckFailed", at=0)]):  # the profile exists
+        assert not SubscribersRepository().create(profile | {"createdAt": "t", "updatedAt": "t"})  # type: ignore[arg-type]
+    assert SubscribersRepository().get(caller.environment_id, "bob") is None

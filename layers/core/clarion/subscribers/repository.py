@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled, to_item
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    Item,
+    cancellation_reasons,
+    is_transaction_cancelled,
+    to_item,
+)
 from clarion.settings import settings
 from clarion.store.keys import (
     PROFILE_SK,
@@ -87,7 +96,7 @@ class SubscribersRepository:
                 ]
             )
         except Exception as error:
-            if is_transaction_cancelled(error):
+            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
                 return False
             raise
         return True
