@@ -6,7 +6,7 @@ values it removes and adds in the same transaction as the profile (`counter_ops`
 element.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -158,7 +158,7 @@ class AttributeValueCounters:
         """How many distinct values profiles hold: one paged Query of the attribute's counters."""
         return sum(1 for _ in self._held(environment_id, name, projection="sk"))
 
-    def _held(self, environment_id: str, name: str, projection: str | None = None) -> Any:
+    def _held(self, environment_id: str, name: str, projection: str | None = None) -> Iterator[Item]:
         held = Expression("#count > :zero", {"#count": "count"}, {":zero": 0})
         key = Expression(
             "pk = :pk AND begins_with(sk, :prefix)",
