@@ -1,4 +1,4 @@
-"""The hits function: a subscriber's events (hits), which resume journey runs waiting for them."""
+"""The hits function: a subscriber's events, which resume journey runs waiting for them, and tag hits."""
 
 from clarion.api import create_app, http_handler
 from hits import hit_routes

@@ -1,8 +1,10 @@
-"""/v1/hits/event: a subscriber's event (hits), which resumes the journey runs waiting for it."""
+"""/v1/hits: a subscriber's event, which resumes the journey runs waiting for it, and tag hits."""
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
+from clarion.audience import hits as audience
+from clarion.audience.models import TagHitBatchRequest, TagHitRequest, TagHitResult
 from clarion.journeys import service
 from clarion.journeys.models import HitEventRequest, HitEventResult
 from clarion.limits import RouteClass
@@ -21,3 +23,27 @@ router = APIGatewayHttpRouter()
 )
 def track_event(body: HitEventRequest) -> Envelope[HitEventResult]:
     return Envelope(data=service.track_event(caller(router), body))
+
+
+@endpoint(
+    router,
+    "POST /v1/hits/tag",
+    scope="hit:tag",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Record a tag hit for a profile or a device",
+)
+def track_tag(body: TagHitRequest) -> Envelope[TagHitResult]:
+    return Envelope(data=audience.record_tag_hit(caller(router), body))
+
+
+@endpoint(
+    router,
+    "POST /v1/hits/tag/batch",
+    scope="hit:tag",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Record up to 25 tag hits; each that fails is reported alone",
+)
+def track_tags(body: TagHitBatchRequest) -> Envelope[TagHitResult]:
+    return Envelope(data=audience.record_tag_hits(caller(router), body.hits))

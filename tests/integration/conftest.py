@@ -52,6 +52,16 @@ def _fresh_authorization_caches(runtime: LocalRuntime) -> None:
 @pytest.fixture
 def admin(runtime: LocalRuntime) -> Api:
     """An admin key with every scope, in an environment of its own: tests never see each other's data."""
+    return new_admin(runtime)
+
+
+@pytest.fixture
+def other_admin(runtime: LocalRuntime) -> Api:
+    """An admin key of a second environment, beside `admin`'s: what one environment does the other must not see."""
+    return new_admin(runtime)
+
+
+def new_admin(runtime: LocalRuntime) -> Api:
     with runtime.registry.environment_of("ClientsFunction"):
         from clarion.bootstrap import ensure_admin
 

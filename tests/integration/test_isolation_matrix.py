@@ -61,6 +61,10 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     assert api.put(f"/v1/subscribers/{subscriber_id}/credentials", channel).status == 200
     production = api.post("/v1/environments", {"name": f"isolation-a-prod-{mark}", "parentId": api.environment_id})
     created(production)  # A's layouts and campaigns are now changes awaiting promotion
+    attribute, tag = f"attr_{mark}", f"tag-{mark}"
+    created(api.post("/v1/attributes", {"name": attribute, "type": "string"}))
+    assert api.put(f"/v1/subscribers/{subscriber_id}", {"attributes": {attribute: f"value-{mark}"}}).status == 200
+    created(api.post("/v1/hits/tag", {"tag": tag, "subscriberId": subscriber_id, "value": f"hit-{mark}"}))
     topic_key = f"topic-{mark}"
     created(api.post("/v1/topics", {"key": topic_key, "name": f"Topic {mark}"}))
     assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
@@ -151,6 +155,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "feedIdentifier": feed["identifier"],
         "changeId": change["_id"],
         "memberId": client["clientId"],  # Clarion's organization has no members: the nearest thing is a client
+        "name": attribute,
+        "tag": tag,
     }
     secrets = [
         email,
@@ -169,6 +175,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"Client {mark}",
         f"Tenant {mark}",
         f"Group {mark}",
+        f"value-{mark}",
+        f"hit-{mark}",
         client["key"],
         credentials.key,
     ]
@@ -244,6 +252,12 @@ BODIES: dict[str, Any] = {
     },
     "POST /v1/campaigns/{campaignId}/cancel-journey": {"targets": [{"subscriberId": "{subscriberId}"}]},
     "POST /v1/hits/event": {"subscriberId": "{subscriberId}", "name": "bought"},
+    "POST /v1/hits/tag": {"subscriberId": "{subscriberId}", "tag": "{tag}"},
+    "POST /v1/hits/tag/batch": {"hits": [{"subscriberId": "{subscriberId}", "tag": "{tag}"}]},
+    "POST /v1/attributes": {"name": "{name}", "type": "number"},
+    "POST /v1/attributes/batch": {"attributes": [{"name": "{name}", "type": "number"}]},
+    "POST /v1/tags": {"name": "{tag}"},
+    "POST /v1/tags/batch": {"tags": [{"name": "{tag}"}]},
     "POST /v1/integrations": {"providerId": "ses", "channel": "email", "identifier": "{integrationIdentifier}"},
     "PUT /v1/integrations/{integrationId}": {"name": "Mallory"},
     "POST /v1/layouts": {"name": "b", "identifier": "{layoutIdentifier}", "content": "{{ body }}"},
@@ -301,6 +315,12 @@ CREATES = {
     "POST /v1/tenants",
     "POST /v1/lists",
     "POST /v1/hits/event",
+    "POST /v1/hits/tag",
+    "POST /v1/hits/tag/batch",
+    "POST /v1/attributes",
+    "POST /v1/attributes/batch",
+    "POST /v1/tags",
+    "POST /v1/tags/batch",
     "POST /v1/events/trigger",
     "POST /v1/events/trigger/bulk",
     "POST /v1/events/trigger/broadcast",
@@ -357,6 +377,8 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/feeds": ["/v1/feeds"],
     "/v1/changes": ["/v1/changes", "/v1/changes/count"],
     "/v1/organizations": ["/v1/organizations/me"],
+    "/v1/attributes": ["/v1/attributes", "/v1/attributes/{name}/values"],
+    "/v1/tags": ["/v1/tags", "/v1/tags/{tag}/hits"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

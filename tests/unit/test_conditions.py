@@ -123,3 +123,18 @@ def test_a_string_set_of_the_profile_is_matched_by_its_elements(operator: str, v
     """A profile's `lists` (a DynamoDB string set, read as a Python set): a branch or an integration asks for a list."""
     group = {"value": "AND", "children": [{"field": "lists", "operator": operator, "value": value, "on": "subscriber"}]}
     assert matches([ConditionGroup.model_validate(group)], {"subscriber": {"lists": {"vip", "beta"}}}) is expected
+
+
+def test_a_profiles_tags_and_attribute_values_can_be_tested():
+    profile = {"tags": {"checkout", "viewed"}, "attributes": {"plan": "pro", "interests": ["jazz"]}}
+
+    def on_profile(field: str, operator: str, value: Any) -> bool:
+        group = {
+            "value": "AND",
+            "children": [{"field": field, "operator": operator, "value": value, "on": "subscriber"}],
+        }
+        return matches([ConditionGroup.model_validate(group)], {"subscriber": profile})
+
+    assert on_profile("tags", "ANY_IN", ["checkout"]) and not on_profile("tags", "ANY_IN", ["bought"])
+    assert on_profile("tags", "ALL_IN", "checkout, viewed")
+    assert on_profile("attributes.plan", "EQUAL", "pro") and on_profile("attributes.interests", "ANY_IN", ["jazz"])

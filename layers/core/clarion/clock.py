@@ -40,3 +40,14 @@ def timestamp(moment: datetime) -> str:
 def timestamp_now() -> str:
     """Now as `timestamp` writes it."""
     return timestamp(utc_now())
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant with its offset or `Z`; ValueError saying what is wrong (no offset is no instant)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValueError("is not an ISO 8601 instant") from error
+    if moment.tzinfo is None:
+        raise ValueError("give the instant's offset or Z")
+    return moment

@@ -142,7 +142,7 @@ def _holds(operator: str, actual: Any, expected: Any) -> bool:
 
 
 def _elements(value: Any) -> list[Any]:
-    # a set is a profile's string set read from DynamoDB (its `lists`): its order does not matter to any operator
+    """A list's items, a set's too (a profile's `lists` and `tags` are string sets); any other value alone."""
     return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
 
 

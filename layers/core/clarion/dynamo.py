@@ -108,6 +108,9 @@ NEW_ITEM = Expression("attribute_not_exists(pk)")
 """The condition of a write that must not replace an existing item."""
 CONDITION_FAILED = "ConditionalCheckFailed"
 """A cancelled transaction's reason for an operation whose condition did not hold."""
+TRANSACTION_CONFLICT = "TransactionConflict"
+"""A cancelled transaction's reason for an item another transaction was writing."""
+TRANSACTION_ATTEMPTS = 5
 
 
 def encode_cursor(last_key: Item) -> str:
@@ -298,8 +301,17 @@ class DynamoTable:
         return min(total, at_most)
 
     def transact(self, operations: Iterable[dict[str, Any]]) -> None:
-        """Write every operation or none; raises the client's TransactionCanceledException on a failed condition."""
-        self._client().transact_write_items(TransactItems=list(operations))
+        """Write every operation or none; raises the client's TransactionCanceledException on a failed condition.
+        A transaction cancelled only because another was writing one of its items (a hot counter) is tried again."""
+        items = list(operations)
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                self._client().transact_write_items(TransactItems=items)
+                return
+            except Exception as error:
+                if attempt + 1 == TRANSACTION_ATTEMPTS or not _only_conflicts(error):
+                    raise
+                time.sleep(min(0.01 * 2**attempt, 0.2))
 
     def transact_unless_refused(self, operations: list[dict[str, Any]]) -> bool:
         """Writes every operation; False, writing none, when the condition of the first one fails (the others'
@@ -336,6 +348,12 @@ def cancellation_reasons(error: Exception) -> list[str]:
     """The per-operation codes of a cancelled transaction ('None' for those that passed)."""
     reasons = getattr(error, "response", {}).get("CancellationReasons", [])
     return [reason.get("Code", "None") for reason in reasons]
+
+
+def _only_conflicts(error: Exception) -> bool:
+    """A transaction cancelled for concurrent transactions on its items only: nothing was written, try again."""
+    reasons = set(cancellation_reasons(error)) - {"None"}
+    return is_transaction_cancelled(error) and reasons == {TRANSACTION_CONFLICT}
 
 
 def is_transaction_cancelled(error: Exception) -> bool:

@@ -21,6 +21,16 @@ ROUTE_SCOPES: dict[str, str] = {
     # functions/activity/dead_letter_routes.py
     "GET /v1/dead-letters": "environments:manage",
     "POST /v1/dead-letters/{channel}/redrive": "environments:manage",
+    # functions/audience/attribute_routes.py
+    "POST /v1/attributes": "create:attribute",
+    "POST /v1/attributes/batch": "batch_create:attribute",
+    "GET /v1/attributes": "list:attribute",
+    "GET /v1/attributes/{name}/values": "list:attribute_value",
+    # functions/audience/tag_routes.py
+    "POST /v1/tags": "create:tag",
+    "POST /v1/tags/batch": "batch_create:tag",
+    "GET /v1/tags": "list:tag",
+    "GET /v1/tags/{tag}/hits": "list:tag_hit",
     # functions/campaigns/campaign_routes.py
     "POST /v1/campaigns": "create:campaign",
     "GET /v1/campaigns": "list:campaign",
@@ -96,6 +106,8 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/scopes": "clients:manage",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "hit:event",
+    "POST /v1/hits/tag": "hit:tag",
+    "POST /v1/hits/tag/batch": "hit:tag",
     # functions/integrations/inbound_parse_routes.py
     "GET /v1/inbound-parse/mx/status": "info:integration",
     # functions/integrations/integration_routes.py
@@ -208,6 +220,16 @@ ROUTE_CLASSES: dict[str, str] = {
     # functions/activity/dead_letter_routes.py
     "GET /v1/dead-letters": "global",
     "POST /v1/dead-letters/{channel}/redrive": "global",
+    # functions/audience/attribute_routes.py
+    "POST /v1/attributes": "configuration",
+    "POST /v1/attributes/batch": "configuration",
+    "GET /v1/attributes": "global",
+    "GET /v1/attributes/{name}/values": "global",
+    # functions/audience/tag_routes.py
+    "POST /v1/tags": "configuration",
+    "POST /v1/tags/batch": "configuration",
+    "GET /v1/tags": "global",
+    "GET /v1/tags/{tag}/hits": "global",
     # functions/campaigns/campaign_routes.py
     "POST /v1/campaigns": "configuration",
     "GET /v1/campaigns": "global",
@@ -283,6 +305,8 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/scopes": "global",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "trigger",
+    "POST /v1/hits/tag": "trigger",
+    "POST /v1/hits/tag/batch": "trigger",
     # functions/integrations/inbound_parse_routes.py
     "GET /v1/inbound-parse/mx/status": "global",
     # functions/integrations/integration_routes.py

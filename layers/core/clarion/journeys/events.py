@@ -1,6 +1,9 @@
 """A subscriber's events (hits) and the journey runs waiting for them, in MessagesTable.
 
 ENV#<env>#HITS#<subscriberId>              EVENT#<timestamp>#<id>                  the event as received (90 days)
+
+An event is also counted on the subscriber's profile per UTC day (`eventHits`, clarion.audience.profile_hits), which
+segments read.
 ENV#<env>#AWAIT#<subscriberId>#<event>     RUN#<transactionId>#<campaignId>#<step>  a run's task token
 
 A run reaching an event wait stores its task token under (subscriber, event name); an event sends each token
@@ -14,11 +17,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from clarion import clock
+from clarion.audience.profile_hits import EVENT_HITS, record_on_profile
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Item
 from clarion.ids import new_id
 from clarion.settings import settings
-from clarion.store.keys import RUN_PREFIX, event_wait_pk, event_wait_sk, hit_sk, hits_pk
+from clarion.store.keys import RUN_PREFIX, event_wait_pk, event_wait_sk, hit_sk, hits_pk, subscriber_pk
 
 logger = Logger(child=True)
 HIT_RETENTION_SECONDS = 90 * 24 * 3600
@@ -56,6 +60,8 @@ class EventWaits:
 
 
 def record_hit(environment_id: str, subscriber_id: str, name: str, properties: dict[str, Any], at: str) -> Item:
+    """Keeps the event, and counts it on the subscriber's profile per day (`eventHits`, for segments) in the same
+    transaction."""
     hit = {
         "pk": hits_pk(environment_id, subscriber_id),
         "sk": hit_sk(at, new_id()),
@@ -65,5 +71,9 @@ def record_hit(environment_id: str, subscriber_id: str, name: str, properties: d
         "receivedAt": clock.timestamp_now(),
         "expiresAt": int(clock.epoch_seconds()) + HIT_RETENTION_SECONDS,
     }
-    DynamoTable(settings().messages_table).put(hit)
+    messages = DynamoTable(settings().messages_table)
+    profile = subscriber_pk(environment_id, subscriber_id)
+    profiles = DynamoTable(settings().subscribers_table)
+    if not record_on_profile(profiles, profile, EVENT_HITS, [(name, at)], lambda: [messages.put_op(hit)]):
+        messages.put(hit)  # no profile to count it on: the event is kept all the same
     return hit

@@ -41,6 +41,7 @@ class BulkCost:
 BULK_COSTS: dict[str, BulkCost] = {
     "POST /v1/events/trigger/bulk": BulkCost("events", 1),
     "POST /v1/subscribers/bulk": BulkCost("subscribers", 10),
+    "POST /v1/hits/tag/batch": BulkCost("hits", 1),  # a batch of hits is that many hits
 }
 
 KB = 1024

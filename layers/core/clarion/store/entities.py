@@ -340,6 +340,20 @@ class Subscriber(TypedDict, total=False):
     """Its status by channel (email, sms, push, in_app, chat); a channel absent is `unknown`."""
     consent: dict[str, ConsentState]
     """Its consent by purpose (marketing, or the application's own purposes); a purpose absent was never asked."""
+    attributes: dict[str, Any]
+    """Values of catalogued attributes, by name (absent when it holds none)."""
+    attributesVersion: int
+    """Counts the writes of `attributes`: each is conditioned on the one read (its value counts stay exact)."""
+    tags: set[str]
+    """The tags it has hit (a string set; absent before its first hit)."""
+    tagHits: dict[str, dict[str, int]]
+    """Hits per tag per UTC day (`yyyy-mm-dd`), the last 30 days (clarion.audience.hit_counts)."""
+    tagHitsVersion: int
+    """Counts the writes of `tags` and `tagHits`: each is conditioned on the one read."""
+    eventHits: dict[str, dict[str, int]]
+    """Events per name per UTC day, as `tagHits`."""
+    eventHitsVersion: int
+    """Counts the writes of `eventHits`, as `tagHitsVersion`."""
 
 
 class DeliveryRecord(TypedDict):

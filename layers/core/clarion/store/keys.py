@@ -453,3 +453,65 @@ def change_sk(change_id: str) -> str:
 def pending_change_sk(entity_type: str, entity_id: str) -> str:
     """Names the one change of an entity not applied yet: later writes of the entity update it."""
     return f"PENDING#{entity_type}#{entity_id}"
+
+
+# Audience data (SubscribersTable: the attribute and tag catalogues, attribute value counters; MessagesTable: tag hits)
+
+ATTRIBUTE_PREFIX = "ATTRIBUTE#"
+"""Sort-key prefix of an environment's catalogued attributes."""
+TAG_PREFIX = "TAG#"
+"""Sort-key prefix of an environment's catalogued tags."""
+ATTRIBUTE_VALUE_PREFIX = "VALUE#"
+"""Sort-key prefix of an attribute's value counters."""
+TAG_HIT_PREFIX = "HIT#"
+"""Sort-key prefix of a tag's hits."""
+ATTRIBUTES_COUNTER_SK = "COUNT#ATTRIBUTES"
+"""An environment's attribute count, in its counters partition."""
+TAGS_COUNTER_SK = "COUNT#TAGS"
+"""An environment's tag count, in its counters partition."""
+
+
+def attributes_pk(environment_id: str) -> str:
+    """The partition of an environment's attribute catalogue."""
+    return f"{environment_pk(environment_id)}#ATTRIBUTES"
+
+
+def attribute_sk(name: str) -> str:
+    """A catalogued attribute (`attribute_sk("")` is the prefix)."""
+    return f"{ATTRIBUTE_PREFIX}{name}"
+
+
+def tags_pk(environment_id: str) -> str:
+    """The partition of an environment's tag catalogue."""
+    return f"{environment_pk(environment_id)}#TAGS"
+
+
+def tag_sk(tag: str) -> str:
+    """A catalogued tag."""
+    return f"{TAG_PREFIX}{tag}"
+
+
+def attribute_values_pk(environment_id: str, name: str) -> str:
+    """The partition of one attribute's value counters (how many profiles hold each value)."""
+    return f"{environment_pk(environment_id)}#VALUES#{name}"
+
+
+def attribute_value_sk(value_text: str) -> str:
+    """One value's counter, by the value's canonical text."""
+    return f"{ATTRIBUTE_VALUE_PREFIX}{value_text}"
+
+
+def tag_hits_pk(environment_id: str, tag: str, subscriber_id: str | None = None) -> str:
+    """The partition of a tag's hits; with `subscriber_id`, of that subscriber's hits of the tag (a copy of each)."""
+    tag_partition = f"{environment_pk(environment_id)}#TAGHITS#{tag}"
+    return tag_partition if subscriber_id is None else f"{tag_partition}#SUB#{subscriber_id}"
+
+
+def tag_device_hits_pk(environment_id: str, tag: str, device_id: str) -> str:
+    """The partition of a device's hits of a tag (a copy of each)."""
+    return f"{tag_hits_pk(environment_id, tag)}#DEVICE#{device_id}"
+
+
+def tag_hit_sk(at: str, hit_id: str) -> str:
+    """One tag hit, by time."""
+    return f"{TAG_HIT_PREFIX}{at}#{hit_id}"

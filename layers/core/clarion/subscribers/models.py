@@ -3,8 +3,17 @@
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StrictBool,
+    model_serializer,
+)
 
+from clarion.audience.models import MAX_ATTRIBUTES_PER_REQUEST, AttributeName
 from clarion.models import Model, Name, Request, SubscriberId
 from clarion.subscribers.validation import (
     CustomData,
@@ -56,6 +65,11 @@ class SubscriberFields(Request):
     timezone: Timezone | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris")
     data: CustomData | None = Field(default=None, description="Custom JSON object, at most 16 KB")
     channels: list[SubscriberChannelRequest] | None = Field(default=None, max_length=MAX_CHANNELS)
+    attributes: dict[AttributeName, Any] | None = Field(
+        default=None,
+        max_length=MAX_ATTRIBUTES_PER_REQUEST,
+        description="Values of catalogued attributes (`POST /v1/attributes`), each of its type; null removes a value",
+    )
 
 
 class CreateSubscriberRequest(SubscriberFields):
@@ -121,6 +135,8 @@ class Subscriber(Model):
     timezone: str | None = None
     data: dict[str, Any] | None = None
     channels: list[ChannelSettings] = Field(default_factory=list)
+    attributes: dict[str, Any] = Field(default_factory=dict, description="The profile's attribute values")
+    tags: Annotated[list[str], AfterValidator(sorted)] = Field(default_factory=list, description="Tags it has hit")
     isOnline: bool = False
     lastOnlineAt: str | None = None
     deleted: bool = False

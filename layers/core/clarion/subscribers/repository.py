@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled, set_or_remove
+from clarion.dynamo import (
+    CONDITION_FAILED,
+    NEW_ITEM,
+    DynamoTable,
+    Expression,
+    Item,
+    cancellation_reasons,
+    is_transaction_cancelled,
+    set_or_remove,
+    to_item,
+)
 from clarion.settings import settings
 from clarion.store.keys import (
     LIST_SK,
@@ -77,17 +87,19 @@ class SubscribersRepository:
         )
         return cast("tuple[list[Subscriber], bool]", found)
 
-    def create(self, profile: Subscriber) -> bool:
-        """Stores a new profile and counts it; False (and nothing written) when the subscriber already exists."""
+    def create(self, profile: Subscriber, *, extra_ops: Iterable[dict[str, Any]] = ()) -> bool:
+        """Stores a new profile and counts it, with `extra_ops` in the same transaction (its attribute value counts);
+        False (and nothing written) when the subscriber already exists."""
         try:
             self.table.transact(
                 [
                     self.table.put_op(self._with_keys(profile), NEW_ITEM),
                     self._count_op(profile["environmentId"], 1),
+                    *extra_ops,
                 ]
             )
         except Exception as error:
-            if is_transaction_cancelled(error):
+            if is_transaction_cancelled(error) and cancellation_reasons(error)[:1] == [CONDITION_FAILED]:
                 return False
             raise
         return True
@@ -101,21 +113,50 @@ class SubscribersRepository:
         return requests
 
     def update(
-        self, environment_id: str, subscriber_id: str, changes: Item, *, expected_updated_at: str | None = None
+        self,
+        environment_id: str,
+        subscriber_id: str,
+        changes: Item,
+        *,
+        expected_updated_at: str | None = None,
+        expected_attributes_version: int | None = None,
+        extra_ops: list[dict[str, Any]] | None = None,
     ) -> Subscriber | None:
         """Sets the fields of `changes` (a None value removes the field) on an existing profile and returns it;
-        None when there is no such subscriber, or it changed since `expected_updated_at` was read."""
+        None when there is no such subscriber, or it changed since `expected_updated_at` was read, or its attribute
+        values since `expected_attributes_version` was. `extra_ops` are written in the same transaction (its attribute
+        value counts)."""
         update = set_or_remove(changes | _contact_keys(environment_id, changes))
         condition = _EXISTS
         if expected_updated_at is not None:
             condition += " AND updatedAt = :read"
             update.values[":read"] = expected_updated_at
+        if expected_attributes_version is not None:
+            text_part, version_values = _attributes_version_is(expected_attributes_version)
+            condition += f" AND {text_part}"
+            update.values |= version_values
         pk = subscriber_pk(environment_id, subscriber_id)
-        return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, update, condition))
+        if not extra_ops:
+            return cast("Subscriber | None", self.table.update(pk, PROFILE_SK, update, condition))
+        try:
+            self.table.transact([self.table.update_op(pk, PROFILE_SK, update, condition), *extra_ops])
+        except Exception as error:
+            if is_transaction_cancelled(error):
+                return None
+            raise
+        return self.get(environment_id, subscriber_id)
 
-    def delete(self, environment_id: str, subscriber_id: str) -> bool:
+    def delete(
+        self,
+        environment_id: str,
+        subscriber_id: str,
+        *,
+        expected_attributes_version: int | None = None,
+        extra_ops: Iterable[dict[str, Any]] = (),
+    ) -> bool:
         """Removes the subscriber from its topics and lists (keeping their counts right), then its preferences and
-        profile, and uncounts it; False when there was no such subscriber."""
+        profile, and uncounts it, with `extra_ops` (its attribute value counts) in the same transaction; False when
+        there was no such subscriber, or its attribute values changed since `expected_attributes_version` was read."""
         pk = subscriber_pk(environment_id, subscriber_id)
         sort_keys = self._sort_keys(pk)
         if PROFILE_SK not in sort_keys:
@@ -128,12 +169,27 @@ class SubscribersRepository:
             self._leave_group(list_pk(environment_id, list_id), LIST_SK, subscriber_id)
         self.table.batch_write(deletes=[(pk, sk) for sk in sort_keys if sk != PROFILE_SK and sk not in memberships])
         try:
-            self.table.transact([self.table.delete_op(pk, PROFILE_SK, _EXISTS), self._count_op(environment_id, -1)])
+            self.table.transact(
+                [
+                    self._delete_profile_op(pk, expected_attributes_version),
+                    self._count_op(environment_id, -1),
+                    *extra_ops,
+                ]
+            )
         except Exception as error:
             if is_transaction_cancelled(error):
                 return False  # deleted meanwhile by another request, which uncounted it
             raise
         return True
+
+    def _delete_profile_op(self, pk: str, expected_attributes_version: int | None) -> dict[str, Any]:
+        if expected_attributes_version is None:
+            return self.table.delete_op(pk, PROFILE_SK, _EXISTS)
+        text, values = _attributes_version_is(expected_attributes_version)
+        op = self.table.delete_op(pk, PROFILE_SK, f"{_EXISTS} AND {text}")
+        if values:
+            op["Delete"]["ExpressionAttributeValues"] = to_item(values)
+        return op
 
     def _leave_topic(self, environment_id: str, subscriber_id: str, topic_key: str) -> None:
         membership = (subscriber_pk(environment_id, subscriber_id), membership_sk(topic_key))
@@ -191,6 +247,14 @@ def _contact_keys(environment_id: str, fields: Item) -> Item:
         for field, index in CONTACT_INDEXES.items()
         if field in fields
     }
+
+
+def _attributes_version_is(version: int) -> tuple[str, Item]:
+    """The condition that a profile's `attributesVersion` is `version` (0: it has none), and its values. Every write
+    of a profile's attribute values increments it, so a write conditioned on the version read loses no count."""
+    if version == 0:
+        return "attribute_not_exists(attributesVersion)", {}
+    return "attributesVersion = :attributesVersion", {":attributesVersion": version}
 
 
 def _add_to(attribute: str, delta: int) -> Expression:

@@ -6,6 +6,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
+from clarion.audience.values import (
+    AttributeSchema,
+    AttributeValueCounters,
+    Deltas,
+    add_deltas,
+    value_deltas,
+)
+from clarion.audience.values import merged as merged_attributes
 from clarion.clock import timestamp_now
 from clarion.dynamo import Item
 from clarion.errors import Conflict, NotFound, ValidationFailed
@@ -29,6 +37,8 @@ from clarion.subscribers.repository import SubscribersRepository
 if TYPE_CHECKING:
     from clarion.store import entities
 
+_ATTEMPTS = 3
+
 
 def list_subscribers(caller: Principal, *, page: int, limit: int) -> NovuPage[Subscriber]:
     repository = SubscribersRepository()
@@ -50,7 +60,10 @@ def create_subscriber(caller: Principal, request: CreateSubscriberRequest) -> Su
     """Novu's create: a subscriberId that already exists has the given fields updated instead."""
     repository = SubscribersRepository()
     profile = _new_profile(caller, request, timestamp_now())
-    if repository.create(profile):
+    values = _checked_attributes(caller, request.attributes or {})
+    _set_attributes(profile, merged_attributes(None, values))
+    counts = AttributeValueCounters().ops(caller.environment_id, value_deltas(None, profile.get("attributes")))
+    if repository.create(profile, extra_ops=counts):
         return Subscriber.from_item(profile)
     return update_subscriber(caller, request.subscriberId, request)
 
@@ -60,15 +73,48 @@ def update_subscriber(caller: Principal, subscriber_id: str, request: Subscriber
     if body_id is not None and body_id != subscriber_id:
         raise ValidationFailed("must be the subscriberId of the path, or absent", field="subscriberId", value=body_id)
     changes = _changes(request) | {"updatedAt": timestamp_now()}
+    if "attributes" in changes:
+        return _update_with_attributes(caller, subscriber_id, changes)
     updated = SubscribersRepository().update(caller.environment_id, subscriber_id, changes)
     if updated is None:
         raise _not_found(subscriber_id)
     return Subscriber.from_item(updated)
 
 
+def _update_with_attributes(caller: Principal, subscriber_id: str, changes: Item) -> Subscriber:
+    """The profile and the counters of the values it drops and gains change in one transaction, conditioned on the
+    profile read (a concurrent change makes it read again)."""
+    values = _checked_attributes(caller, changes["attributes"])
+    repository, counters = SubscribersRepository(), AttributeValueCounters()
+    for _ in range(_ATTEMPTS):
+        profile = _existing(caller, subscriber_id)
+        before = profile.get("attributes")
+        after = merged_attributes(before, values)
+        version = profile.get("attributesVersion", 0)
+        updated = repository.update(
+            caller.environment_id,
+            subscriber_id,
+            changes | {"attributes": after or None, "attributesVersion": version + 1},
+            expected_attributes_version=version,
+            extra_ops=counters.ops(caller.environment_id, value_deltas(before, after)),
+        )
+        if updated is not None:
+            return Subscriber.from_item(updated)
+    raise Conflict("the subscriber was changed by other requests meanwhile; retry")
+
+
 def delete_subscriber(caller: Principal, subscriber_id: str) -> None:
-    if not SubscribersRepository().delete(caller.environment_id, subscriber_id):
-        raise _not_found(subscriber_id)
+    """The profile goes with its attribute values' counts, in one transaction conditioned on the profile read."""
+    repository, counters = SubscribersRepository(), AttributeValueCounters()
+    for _ in range(_ATTEMPTS):
+        profile = _existing(caller, subscriber_id)
+        counts = counters.ops(caller.environment_id, value_deltas(profile.get("attributes"), None))
+        version = profile.get("attributesVersion", 0)
+        if repository.delete(
+            caller.environment_id, subscriber_id, expected_attributes_version=version, extra_ops=counts
+        ):
+            return
+    raise Conflict("the subscriber was changed by other requests meanwhile; retry")
 
 
 def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreateResult:
@@ -76,16 +122,22 @@ def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreate
     alone, naming its field. Batched writes cannot be conditional: a change another request makes to one of
     these subscribers between this read and this write is overwritten (one write a subscriber is the price)."""
     valid, failed = _validated(entries)
+    values = _bulk_attributes(caller, valid, entries, failed)
     repository = SubscribersRepository()
     existing = repository.get_many(caller.environment_id, valid, consistent=True)  # it writes what it did not find
     now = timestamp_now()
-    profiles = [
-        _merged(existing[subscriber_id], request, now)
-        if subscriber_id in existing
-        else _new_profile(caller, request, now)
-        for subscriber_id, request in valid.items()
-    ]
+    profiles: list[entities.Subscriber] = []
+    deltas: Deltas = {}
+    for subscriber_id, request in valid.items():
+        before = existing.get(subscriber_id)
+        profile = _merged(before, request, now) if before is not None else _new_profile(caller, request, now)
+        if request.attributes is not None:
+            _set_attributes(profile, merged_attributes(before and before.get("attributes"), values[subscriber_id]))
+            profile["attributesVersion"] = (before.get("attributesVersion", 0) if before else 0) + 1
+        add_deltas(deltas, value_deltas(before and before.get("attributes"), profile.get("attributes")))
+        profiles.append(profile)
     repository.put_many(caller.environment_id, profiles, created=len(valid) - len(existing))
+    AttributeValueCounters().apply(caller.environment_id, deltas)
     return BulkCreateResult(
         created=[SubscriberRef(subscriberId=s) for s in valid if s not in existing],
         updated=[SubscriberRef(subscriberId=s) for s in valid if s in existing],
@@ -111,6 +163,39 @@ def _validated(entries: list[Any]) -> tuple[dict[str, CreateSubscriberRequest], 
             continue
         valid[request.subscriberId] = request
     return valid, failed
+
+
+def _bulk_attributes(
+    caller: Principal, valid: dict[str, CreateSubscriberRequest], entries: list[Any], failed: list[FailedSubscriber]
+) -> dict[str, dict[str, Any]]:
+    """Each valid entry's attribute values, checked against the catalogue read once; an entry with a bad value
+    leaves `valid` for `failed`, naming the value."""
+    names = {name for request in valid.values() for name in request.attributes or {}}
+    schema = AttributeSchema.of(caller.environment_id, names) if names else AttributeSchema({})
+    positions = {
+        entry.get("subscriberId"): i for i, entry in reversed(list(enumerate(entries))) if isinstance(entry, dict)
+    }
+    values: dict[str, dict[str, Any]] = {}
+    for subscriber_id, request in list(valid.items()):
+        try:
+            values[subscriber_id] = schema.checked(request.attributes or {})
+        except ValidationFailed as error:
+            message = f"subscribers[{positions[subscriber_id]}].{error.field}: {error.message}"
+            failed.append(FailedSubscriber(subscriberId=subscriber_id, message=message))
+            del valid[subscriber_id]
+    return values
+
+
+def _checked_attributes(caller: Principal, given: dict[str, Any]) -> dict[str, Any]:
+    return AttributeSchema.of(caller.environment_id, given).checked(given) if given else {}
+
+
+def _set_attributes(profile: entities.Subscriber, values: dict[str, Any]) -> None:
+    """A profile holding no value has no `attributes` map."""
+    if values:
+        profile["attributes"] = values
+    else:
+        profile.pop("attributes", None)
 
 
 def set_credentials(caller: Principal, subscriber_id: str, request: SubscriberChannelRequest) -> Subscriber:
@@ -191,7 +276,7 @@ def _stored_channels(channels: list[SubscriberChannelRequest]) -> list[Item]:
 
 
 def _new_profile(caller: Principal, request: CreateSubscriberRequest, now: str) -> entities.Subscriber:
-    fields = request.model_dump(exclude_none=True, exclude={"channels"})
+    fields = request.model_dump(exclude_none=True, exclude={"channels", "attributes"})
     return _as_profile(
         {
             "id": new_id(),
