@@ -1,0 +1,328 @@
+"""Novu's Handlebars, translated into Clarion's sandboxed Jinja when a workflow is saved (docs/architecture.md).
+
+The subset Novu documents: `{{path}}` (HTML-escaped where the output is HTML), `{{{path}}}` and `{{&path}}` (raw),
+dotted paths (`a.b`, `a/b`, `this`, `./`, `../`, `@root`), `#if`, `#unless`, `#each` (`@index`, `@first`, `@last`,
+`@key`), `#with`, `{{else}}` and `{{else if x}}`, comments, `~` whitespace control, standalone block lines and `\\{{`.
+A bare name is a payload field unless it is one of Novu's roots (`subscriber`, `actor`, `step`, `tenant`, `payload`).
+Anything else (helpers, partials, subexpressions, literals) is a HandlebarsRefused naming it, never sent as text.
+
+The output reads only `payload`, the roots and names it makes itself (`hb_*`); the text between tags is emitted as
+Jinja data that nothing in it can open a Jinja tag from, so Jinja-looking text in a Novu template stays text.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+ROOTS = frozenset({"subscriber", "actor", "step", "tenant", "payload"})
+BLOCKS = ("if", "unless", "each", "with")
+DATA_VARIABLES = {"index": "loop.index0", "first": "loop.first", "last": "loop.last"}
+_SEGMENT = re.compile(r"[^\s!\"#%&'()*+,./;<=>@\[\\\]^`{|}~]+")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_METHODS = frozenset(n for kind in (dict, list, str, int, float, Decimal) for n in dir(kind) if not n.startswith("_"))
+"""Segments a Jinja lookup could answer with a Python method when the key is missing: looked up as keys only."""
+_CLOSE = {"comment": re.compile(r"(~?)\}\}"), "long": re.compile(r"--(~?)\}\}"), "triple": re.compile(r"\}(~?)\}\}")}
+_STANDALONE = ("open", "close", "else", "comment")
+
+
+class HandlebarsRefused(ValueError):
+    """A template that uses what Clarion does not translate, or that does not parse; the message says which."""
+
+
+@dataclass
+class _Tag:
+    kind: str  # var, raw, open, close, else, comment
+    body: str
+    line: int
+    strip_before: bool = False
+    strip_after: bool = False
+
+
+@dataclass
+class _Context:
+    expression: str
+    root: bool = False
+    key: str | None = None  # #each's key variable
+
+
+@dataclass
+class _Frame:
+    helper: str
+    line: int
+    chained: bool
+    context: _Context | None = None
+    has_else: bool = False
+
+
+@dataclass
+class _Translation:
+    out: list[str] = field(default_factory=list)
+    frames: list[_Frame] = field(default_factory=list)
+    contexts: list[_Context] = field(default_factory=lambda: [_Context("payload", root=True)])
+    count: int = 0
+
+
+@lru_cache(maxsize=512)
+def translate(source: str) -> str:
+    """The Jinja template that renders as Novu renders `source`; raises HandlebarsRefused."""
+    state = _Translation()
+    texts, tags = _tokens(source)
+    _control_whitespace(texts, tags)
+    for text, tag in zip(texts, tags, strict=False):
+        state.out.append(_data(text))
+        _tag(state, tag)
+    state.out.append(_data(texts[-1]))
+    if state.frames:
+        frame = state.frames[-1]
+        raise HandlebarsRefused(f"{{{{#{frame.helper}}}}} at line {frame.line} is never closed")
+    return "".join(state.out)
+
+
+def _tokens(source: str) -> tuple[list[str], list[_Tag]]:
+    """The text around the mustaches (one more text than tags: tag i is between text i and text i + 1)."""
+    texts: list[str] = []
+    tags: list[_Tag] = []
+    text: list[str] = []
+    position = 0
+    while (start := source.find("{{", position)) >= 0:
+        escaped = source[start - 1 : start] == "\\" and source[start - 2 : start] != "\\\\"
+        text.append(source[position : start - 1 if start and source[start - 1] == "\\" else start])
+        if escaped:  # `\{{` is text up to the next mustache; `\\{{` a backslash, then a mustache
+            text.append("{{")
+            position = start + 2
+            continue
+        texts.append("".join(text))
+        text = []
+        tag, position = _mustache(source, start)
+        tags.append(tag)
+    texts.append("".join(text) + source[position:])
+    return texts, tags
+
+
+def _mustache(source: str, start: int) -> tuple[_Tag, int]:
+    line = source.count("\n", 0, start) + 1
+    if source.startswith("{{{{", start):
+        raise HandlebarsRefused(f"raw blocks ({{{{{{{{ }}}}}}}}) at line {line} are not supported")
+    at = start + 2
+    strip_before = source.startswith("~", at)
+    at += strip_before
+    if source.startswith("!--", at):
+        kind, closer = "comment", _CLOSE["long"]
+    elif source.startswith("!", at):
+        kind, closer = "comment", _CLOSE["comment"]
+    elif source.startswith("{", at):
+        kind, closer, at = "raw", _CLOSE["triple"], at + 1
+    else:
+        kind, closer = "var", _CLOSE["comment"]
+    end = closer.search(source, at)
+    if end is None:
+        raise HandlebarsRefused(f"the '{{{{' at line {line} is never closed")
+    body = source[at : end.start()].strip()
+    tag = _Tag(_kind(kind, body, line), body, line, strip_before, bool(end.group(1)))
+    if tag.kind in ("open", "close", "raw") and kind != "raw":
+        tag.body = body[1:].strip()
+    elif tag.kind == "else":
+        tag.body = body[4:].strip() if body.startswith("else") else ""
+    return tag, end.end()
+
+
+def _kind(kind: str, body: str, line: int) -> str:
+    if kind != "var":
+        return kind
+    first = body[:1]
+    refused = {">": "partials", "*": "decorators", "^": "inverse sections (use {{#unless}})"}
+    if body.startswith(("#>", "#*")):
+        raise HandlebarsRefused(f"{refused[body[1]]} ({{{{{body}}}}}) at line {line} are not supported")
+    if body == "^":
+        return "else"
+    if first in refused:
+        raise HandlebarsRefused(f"{refused[first]} ({{{{{body}}}}}) at line {line} are not supported")
+    if body == "else" or body.startswith(("else ", "else\t", "else\n")):
+        return "else"
+    return {"#": "open", "/": "close", "&": "raw"}.get(first, "var")
+
+
+def _control_whitespace(texts: list[str], tags: list[_Tag]) -> None:
+    """Handlebars' whitespace rules: a block tag alone on its line takes the line with it; `~` strips the
+    whitespace on its side. Standalone lines are decided on the text as written, then stripped."""
+    standalone = [index for index, tag in enumerate(tags) if _is_standalone(texts, tags, index)]
+    for index in standalone:
+        texts[index] = re.sub(r"[ \t]*\Z", "", texts[index])
+        texts[index + 1] = re.sub(r"\A[ \t]*(\r?\n|\Z)", "", texts[index + 1])
+    for index, tag in enumerate(tags):
+        if tag.strip_before:
+            texts[index] = texts[index].rstrip()
+        if tag.strip_after:
+            texts[index + 1] = texts[index + 1].lstrip()
+
+
+def _is_standalone(texts: list[str], tags: list[_Tag], index: int) -> bool:
+    if tags[index].kind not in _STANDALONE:
+        return False
+    before, after = texts[index], texts[index + 1]
+    line_start = re.search(r"\n[ \t]*\Z", before) or (index == 0 and re.fullmatch(r"[ \t]*", before))
+    line_end = re.match(r"[ \t]*\r?\n", after) or (index + 1 == len(tags) and not after.strip(" \t"))
+    return bool(line_start and line_end)
+
+
+def _data(text: str) -> str:
+    """Text as Jinja data: no `{` or `}` of it can open or close a Jinja tag."""
+    if "{" not in text and "}" not in text:
+        return text
+    if "endraw" not in text:
+        return "{% raw %}" + text + "{% endraw %}"
+    return re.sub(r"[{}]", lambda brace: "{{ '" + brace.group() + "' }}", text)
+
+
+def _tag(state: _Translation, tag: _Tag) -> None:
+    if tag.kind == "comment":
+        return
+    if tag.kind in ("var", "raw"):
+        expression = _expression(state, _single(tag.body, tag.line))
+        shown = f"{expression}|safe if {expression} is string else {expression}" if tag.kind == "raw" else expression
+        state.out.append("{{ " + shown + " }}")
+    elif tag.kind == "open":
+        _open(state, tag, chained=False)
+    elif tag.kind == "else":
+        _else(state, tag)
+    else:
+        _close(state, tag)
+
+
+def _single(body: str, line: int) -> str:
+    """The one path a mustache prints; a helper call (`{{name args}}`, subexpressions, hash arguments) is refused."""
+    words = body.split()
+    if not words:
+        raise HandlebarsRefused(f"an empty {{{{}}}} at line {line}")
+    if len(words) > 1 or "(" in body or "=" in body:
+        what = "subexpressions" if body.startswith("(") else f"helper '{words[0].split('(')[0]}'"
+        raise HandlebarsRefused(f"{what} at line {line} is not supported")
+    return words[0]
+
+
+def _open(state: _Translation, tag: _Tag, *, chained: bool) -> None:
+    words = tag.body.split()
+    helper = words[0] if words else ""
+    if helper not in BLOCKS:
+        raise HandlebarsRefused(f"helper '#{helper}' at line {tag.line} is not supported")
+    if len(words) != 2 or "(" in tag.body or "=" in tag.body:
+        raise HandlebarsRefused(f"{{{{#{helper}}}}} at line {tag.line} takes exactly one variable")
+    value = _expression(state, words[1])
+    truthy = f"({value} is mapping or {value})"  # Handlebars: {} is true, [] and 0 are false
+    frame = _Frame(helper, tag.line, chained)
+    state.count += 1
+    if helper == "if":
+        state.out.append(f"{{% if {truthy} %}}")
+    elif helper == "unless":
+        state.out.append(f"{{% if not {truthy} %}}")
+    elif helper == "each":
+        key, item, items = (f"hb_{name}_{state.count}" for name in ("key", "item", "items"))
+        keys = f"{items}|list if {items} is mapping else range({items}|length) if {_is_list(items)} else []"
+        state.out.append(
+            f"{{% with {items} = {value} %}}{{% for {key} in ({keys}) %}}{{% set {item} = {items}[{key}] %}}"
+        )
+        frame.context = _Context(item, key=key)
+    else:
+        context = f"hb_context_{state.count}"
+        state.out.append(f"{{% if {truthy} %}}{{% with {context} = {value} %}}")
+        frame.context = _Context(context, key=state.contexts[-1].key)
+    if frame.context is not None:
+        state.contexts.append(frame.context)
+    state.frames.append(frame)
+
+
+def _is_list(value: str) -> str:
+    return f"({value} is sequence and {value} is not string and {value} is not mapping and {value} is defined)"
+
+
+def _else(state: _Translation, tag: _Tag) -> None:
+    if not state.frames or state.frames[-1].has_else:
+        raise HandlebarsRefused(f"{{{{else}}}} at line {tag.line} is outside a block or its second else")
+    frame = state.frames[-1]
+    frame.has_else = True
+    if frame.context is not None:
+        state.contexts.pop()  # the else part renders in the block's outer context
+    state.out.append("{% endwith %}{% else %}" if frame.helper == "with" else "{% else %}")
+    if tag.body:  # `{{else if x}}`: a block in the else part, closed with its opener
+        _open(state, _Tag("open", tag.body, tag.line), chained=True)
+
+
+def _close(state: _Translation, tag: _Tag) -> None:
+    while state.frames and state.frames[-1].chained:
+        _end(state, state.frames.pop())
+    if not state.frames:
+        raise HandlebarsRefused(f"{{{{/{tag.body}}}}} at line {tag.line} closes no block")
+    frame = state.frames.pop()
+    if frame.helper != tag.body:
+        raise HandlebarsRefused(
+            f"{{{{/{tag.body}}}}} at line {tag.line} closes {{{{#{frame.helper}}}}} of line {frame.line}"
+        )
+    _end(state, frame)
+
+
+def _end(state: _Translation, frame: _Frame) -> None:
+    if frame.context is not None and not frame.has_else:
+        state.contexts.pop()
+    if frame.helper == "each":
+        state.out.append("{% endfor %}{% endwith %}")
+    elif frame.helper == "with" and not frame.has_else:
+        state.out.append("{% endwith %}{% endif %}")
+    else:
+        state.out.append("{% endif %}")
+
+
+def _expression(state: _Translation, path: str) -> str:
+    """The Jinja expression of a Handlebars path, resolved in the current context."""
+    if path.startswith("@"):
+        return _data_variable(state, path)
+    depth = 0
+    while path.startswith("../") or path == "..":
+        depth, path = depth + 1, path[3:]
+    if depth >= len(state.contexts):
+        raise HandlebarsRefused(f"'{'../' * depth}' goes above the template's root")
+    context = state.contexts[-1 - depth]
+    explicit = path in ("this", ".", "") or path.startswith(("this.", "this/", "./"))
+    rest = re.sub(r"^(this|\.)(/|\.|$)", "", path) if explicit else path
+    segments = re.split(r"[./]", rest) if rest else []
+    return _lookup(context, segments)
+
+
+def _data_variable(state: _Translation, path: str) -> str:
+    name = path[1:]
+    if name == "root" or name.startswith(("root.", "root/")):
+        return _lookup(state.contexts[0], re.split(r"[./]", name[5:]) if name[5:] else [])
+    eaches = [context for context in state.contexts if context.key and context.expression.startswith("hb_item_")]
+    if name in DATA_VARIABLES or name == "key":
+        if not eaches:
+            raise HandlebarsRefused(f"'@{name}' is only available inside {{{{#each}}}}")
+        return DATA_VARIABLES.get(name) or str(eaches[-1].key)
+    raise HandlebarsRefused(f"'@{name}' is not a Handlebars data variable Clarion supports")
+
+
+def _lookup(context: _Context, segments: list[str]) -> str:
+    """At the root a bare name (or `this.name`) is a payload field unless it is one of Novu's roots; elsewhere it is
+    the context's."""
+    for segment in segments:
+        if not _SEGMENT.fullmatch(segment):
+            raise HandlebarsRefused(f"'{'.'.join(segments)}' is not a variable path")
+        if segment.startswith("_"):
+            raise HandlebarsRefused(f"'{segment}': names starting with '_' are not available in templates")
+    if context.root and segments and segments[0] in ROOTS:
+        expression, segments = segments[0], segments[1:]
+    else:
+        expression = context.expression
+    for segment in segments:
+        expression = _member(expression, segment)
+    return expression
+
+
+def _member(expression: str, segment: str) -> str:
+    """`expression.segment` as JavaScript reads it: a key (never a Python method), an array index, or `.length`."""
+    if segment.isdigit():
+        return f"{expression}[{segment}]"
+    if segment == "length":
+        return f"({expression}|length if {_is_list(expression)} or {expression} is string else {expression}['length'])"
+    if segment in _METHODS:
+        return f"({expression}['{segment}'] if {expression} is mapping and '{segment}' in {expression} else none)"
+    return f"{expression}.{segment}" if _NAME.fullmatch(segment) else f"{expression}['{segment}']"

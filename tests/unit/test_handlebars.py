@@ -1,0 +1,202 @@
+"""Novu's Handlebars translated into Clarion's sandboxed Jinja (clarion.templates.handlebars): each construct renders
+as Handlebars renders it, HTML-escaped where the output is HTML, and what Clarion does not translate is refused by
+name; Jinja-looking text in a Novu template stays text."""
+
+from typing import Any
+
+import pytest
+
+from clarion.templates.handlebars import HandlebarsRefused, translate
+from clarion.templates.render import payload_paths, render, template_problem, template_variables
+
+SUBSCRIBER = {"subscriberId": "s1", "firstName": "Ada", "email": "ada@example.com"}
+CAMPAIGN = {"name": "Orders", "identifier": "orders"}
+
+
+def rendered(source: str, payload: dict[str, Any] | None = None, *, html: bool = False, **trigger: Any) -> str:
+    jinja = translate(source)
+    assert template_problem(jinja) is None, jinja
+    variables = template_variables(SUBSCRIBER, payload or {}, CAMPAIGN, trigger)
+    return render(jinja, variables, field="content", html=html)
+
+
+@pytest.mark.parametrize(
+    ("source", "payload", "expected"),
+    [
+        ("Hi {{firstName}}", {"firstName": "Ann"}, "Hi Ann"),
+        ("Hi {{ firstName }}", {"firstName": "Ann"}, "Hi Ann"),
+        (
+            "Order {{order.id}} for {{order.customer.name}}",
+            {"order": {"id": 7, "customer": {"name": "Bo"}}},
+            "Order 7 for Bo",
+        ),
+        ("Order {{order/id}}", {"order": {"id": 7}}, "Order 7"),
+        ("{{payload.order.id}}", {"order": {"id": 7}}, "7"),
+        ("{{this.firstName}} {{./firstName}}", {"firstName": "Ann"}, "Ann Ann"),
+        ("[{{missing}}][{{missing.deeper.still}}][{{nothing}}]", {"nothing": None}, "[][][]"),
+        ("{{vip}} {{count}}", {"vip": True, "count": 0}, "true 0"),
+        ("{{items.0.name}}", {"items": [{"name": "pen"}]}, "pen"),
+        ("{{items.length}} {{word.length}}", {"items": [1, 2, 3], "word": "four"}, "3 4"),
+        ("[{{order.items}}][{{order.keys}}]", {"order": {}}, "[][]"),
+        ("{{order.items}}", {"order": {"items": "2 pens"}}, "2 pens"),
+        ("{{first-name}}", {"first-name": "Ann"}, "Ann"),
+    ],
+)
+def test_variables_are_payload_fields_by_their_dotted_paths(source, payload, expected):
+    assert rendered(source, payload) == expected
+
+
+def test_subscriber_actor_step_and_tenant_are_novus_roots_not_payload_fields():
+    source = (
+        "{{subscriber.firstName}} {{actor.firstName}} {{tenant.data.plan}} {{step.total_count}} {{step.events.length}}"
+    )
+    trigger = {
+        "actor": {"firstName": "Bo"},
+        "tenant": {"identifier": "t", "data": {"plan": "gold"}},
+        "digest": {"count": 3, "events": [{"a": 1}, {"a": 2}]},
+    }
+    assert rendered(source, {"subscriber": {"firstName": "not this"}}, **trigger) == "Ada Bo gold 3 2"
+
+
+def test_double_stash_is_escaped_in_html_and_triple_stash_is_not():
+    payload = {"html": "<b>Tom & Jerry</b>"}
+    source = "{{html}}|{{{html}}}|{{&html}}"
+    assert (
+        rendered(source, payload, html=True)
+        == "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;|<b>Tom & Jerry</b>|<b>Tom & Jerry</b>"
+    )
+    assert rendered(source, payload) == "<b>Tom & Jerry</b>|<b>Tom & Jerry</b>|<b>Tom & Jerry</b>"
+    assert rendered("[{{{missing}}}][{{{vip}}}]", {"vip": False}, html=True) == "[][false]"
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ({"vip": True}, "VIP"),
+        ({"gold": 1}, "Gold"),
+        ({}, "Regular"),
+        ({"vip": 0, "gold": [], "other": "x"}, "Regular"),
+        ({"vip": {}}, "VIP"),  # an object is true in JavaScript, even empty
+        ({"vip": ""}, "Regular"),
+    ],
+)
+def test_if_else_if_else_follows_handlebars_truthiness(payload, expected):
+    assert rendered("{{#if vip}}VIP{{else if gold}}Gold{{else}}Regular{{/if}}", payload) == expected
+
+
+def test_unless_renders_when_the_value_is_false():
+    source = "{{#unless paid}}Please pay{{else}}Thanks{{/unless}}"
+    assert (rendered(source, {"paid": False}), rendered(source, {"paid": True})) == ("Please pay", "Thanks")
+
+
+def test_each_iterates_a_list_with_this_index_first_last_and_the_parent_context():
+    source = (
+        "{{#each items}}{{@index}}:{{name}}/{{this.qty}}{{#if @first}}^{{/if}}{{#if @last}}${{/if}} {{../currency}};"
+        "{{/each}}"
+    )
+    payload = {"currency": "EUR", "items": [{"name": "pen", "qty": 2}, {"name": "ink", "qty": 1}]}
+    assert rendered(source, payload) == "0:pen/2^ EUR;1:ink/1$ EUR;"
+
+
+def test_each_over_an_object_gives_its_keys_and_values_in_order():
+    assert rendered("{{#each sizes}}{{@key}}={{this}} {{/each}}", {"sizes": {"s": 1, "m": 2}}) == "s=1 m=2 "
+
+
+@pytest.mark.parametrize("items", [[], None, "text", 5])
+def test_each_renders_its_else_when_there_is_nothing_to_iterate(items):
+    assert rendered("{{#each items}}x{{else}}none{{/each}}", {"items": items}) == "none"
+
+
+def test_nested_each_and_if_reach_each_level_and_the_root():
+    source = (
+        "{{#each orders}}{{id}}:{{#each lines}}{{#if gift}}[{{sku}} for {{../id}} by {{@root.name}}"
+        " {{subscriber.firstName}}|{{@root.subscriber.firstName}}]{{/if}}{{/each}};{{/each}}"
+    )
+    payload = {"name": "Ann", "orders": [{"id": 1, "lines": [{"sku": "a", "gift": True}, {"sku": "b"}]}, {"id": 2}]}
+    assert rendered(source, payload) == "1:[a for 1 by Ann |Ada];2:;"
+
+
+def test_with_changes_the_context_and_renders_else_without_a_value():
+    source = "{{#with order}}{{id}} {{customer.name}}{{else}}no order{{/with}}"
+    assert rendered(source, {"order": {"id": 3, "customer": {"name": "Bo"}}}) == "3 Bo"
+    assert rendered(source, {}) == "no order"
+
+
+def test_comments_whitespace_control_and_standalone_block_lines_render_as_handlebars():
+    source = "<ul>\n  {{#each items}}\n  <li>{{this}}</li>\n  {{/each}}\n</ul>{{! a note }}{{!-- a }} note --}}"
+    assert rendered(source, {"items": [1, 2]}) == "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>"
+    assert rendered("a   {{~firstName~}}   b", {"firstName": "X"}) == "aXb"
+
+
+def test_a_backslash_escapes_a_mustache():
+    assert rendered("\\{{firstName}} {{firstName}}", {"firstName": "Ann"}) == "{{firstName}} Ann"
+    assert rendered("\\\\{{firstName}}", {"firstName": "Ann"}) == "\\Ann"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{% for x in range(10) %}x{% endfor %}",
+        "{{ '{' }}{% raw %}{% endraw %}{# comment #}",
+        "{% endraw %}{{ 7 * 7 }}",
+        "{%- set a = 1 -%}{ {{ '}' }}",
+    ],
+)
+def test_jinja_looking_text_outside_mustaches_is_sent_as_written(text):
+    source = text.replace("{{", "\\{{")  # a Handlebars mustache would be read as one: escaped, it is text
+    assert rendered(f"<p>{source}</p>", html=True) == f"<p>{text}</p>"
+    assert rendered("{% if true %}yes{% endif %} {{firstName}}", {"firstName": "Ann"}) == (
+        "{% if true %}yes{% endif %} Ann"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "named"),
+    [
+        ("{{ ''.__class__ }}", "is not a variable path"),
+        ("{{ payload.__class__ }}", "names starting with '_'"),
+        ("{{ self._TemplateReference__context }}", "names starting with '_'"),
+        ("{{ lipsum.__globals__ }}", "names starting with '_'"),
+        ("{{ range(10) }}", "helper 'range'"),
+        ("{{ cycler.__init__.__globals__.os }}", "names starting with '_'"),
+        ("{{ firstName|upper }}", "is not a variable path"),
+        ("{{ 7*7 }}", "is not a variable path"),
+    ],
+)
+def test_jinja_inside_a_mustache_is_refused_never_run(source, named):
+    with pytest.raises(HandlebarsRefused, match=named):
+        translate(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "named"),
+    [
+        ("{{uppercase name}}", "helper 'uppercase'"),
+        ("{{dateFormat date 'MM/DD'}}", "helper 'dateFormat'"),
+        ("{{#equals a b}}x{{/equals}}", "helper '#equals'"),
+        ("{{#items}}x{{/items}}", "helper '#items'"),
+        ("{{lookup map key}}", "helper 'lookup'"),
+        ("{{> footer}}", "partials"),
+        ("{{#> layout}}x{{/layout}}", "partials"),
+        ("{{^vip}}x{{/vip}}", "inverse sections"),
+        ("{{{{raw}}}}x{{{{/raw}}}}", "raw blocks"),
+        ("{{#each items as |item|}}x{{/each}}", "takes exactly one variable"),
+        ("{{#if a includeZero=true}}x{{/if}}", "takes exactly one variable"),
+        ("{{@index}}", "only available inside"),
+        ("{{@partial-block}}", "data variable"),
+        ("{{#if a}}x", "never closed"),
+        ("{{/if}}", "closes no block"),
+        ("{{#if a}}{{/each}}", "closes {{#if}}"),
+        ("{{#if a}}{{else}}{{else}}{{/if}}", "second else"),
+        ("Hi {{firstName", "never closed"),
+        ("{{../name}}", "above the template's root"),
+    ],
+)
+def test_what_clarion_does_not_translate_is_refused_naming_it(source, named):
+    with pytest.raises(HandlebarsRefused, match=named.replace("(", r"\(").replace("{", r"\{")):
+        translate(source)
+
+
+def test_the_payload_fields_a_translation_reads_are_the_bare_names():
+    source = "{{firstName}} {{order.id}} {{#each items}}{{name}}{{/each}} {{#if vip}}{{/if}} {{subscriber.email}}"
+    assert payload_paths(translate(source)) == ("firstName", "order.id", "items", "vip")
