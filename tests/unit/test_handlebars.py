@@ -84,6 +84,10 @@ def test_if_else_if_else_follows_handlebars_truthiness(payload, expected):
     assert rendered("{{#if vip}}VIP{{else if gold}}Gold{{else}}Regular{{/if}}", payload) == expected
 
 
+def test_a_caret_is_an_else():
+    assert rendered("{{#if vip}}VIP{{^}}Regular{{/if}}", {}) == "Regular"
+
+
 def test_unless_renders_when_the_value_is_false():
     source = "{{#unless paid}}Please pay{{else}}Thanks{{/unless}}"
     assert (rendered(source, {"paid": False}), rendered(source, {"paid": True})) == ("Please pay", "Thanks")
@@ -179,6 +183,7 @@ def test_jinja_inside_a_mustache_is_refused_never_run(source, named):
         ("{{> footer}}", "partials"),
         ("{{#> layout}}x{{/layout}}", "partials"),
         ("{{^vip}}x{{/vip}}", "inverse sections"),
+        ("{{* decorator}}", "decorators"),
         ("{{{{raw}}}}x{{{{/raw}}}}", "raw blocks"),
         ("{{#each items as |item|}}x{{/each}}", "takes exactly one variable"),
         ("{{#if a includeZero=true}}x{{/if}}", "takes exactly one variable"),
