@@ -40,6 +40,7 @@ def rendered(source: str, payload: dict[str, Any] | None = None, *, html: bool =
         ("[{{order.items}}][{{order.keys}}]", {"order": {}}, "[][]"),
         ("{{order.items}}", {"order": {"items": "2 pens"}}, "2 pens"),
         ("{{first-name}}", {"first-name": "Ann"}, "Ann"),
+        ("{{prénom}} {{note²}}", {"prénom": "Zoé", "note²": 2}, "Zoé 2"),
     ],
 )
 def test_variables_are_payload_fields_by_their_dotted_paths(source, payload, expected):
@@ -56,6 +57,12 @@ def test_subscriber_actor_step_and_tenant_are_novus_roots_not_payload_fields():
         "digest": {"count": 3, "events": [{"a": 1}, {"a": 2}]},
     }
     assert rendered(source, {"subscriber": {"firstName": "not this"}}, **trigger) == "Ada Bo gold 3 2"
+
+
+def test_a_digest_email_iterates_the_digested_events():
+    source = "{{step.total_count}} orders: {{#each step.events}}{{orderId}}{{#unless @last}}, {{/unless}}{{/each}}"
+    trigger = {"digest": {"count": 3, "events": [{"orderId": "A"}, {"orderId": "B"}]}}
+    assert rendered(source, **trigger) == "3 orders: A, B"
 
 
 def test_double_stash_is_escaped_in_html_and_triple_stash_is_not():
@@ -175,7 +182,8 @@ def test_jinja_inside_a_mustache_is_refused_never_run(source, named):
 @pytest.mark.parametrize(
     ("source", "named"),
     [
-        ("{{uppercase name}}", "helper 'uppercase'"),
+        ("{{uppercase name}}", "line 1: helper 'uppercase' is not supported"),
+        ("Hi\n\n{{#if a}}{{uppercase name}}{{/if}}", "line 3: helper 'uppercase'"),
         ("{{dateFormat date 'MM/DD'}}", "helper 'dateFormat'"),
         ("{{#equals a b}}x{{/equals}}", "helper '#equals'"),
         ("{{#items}}x{{/items}}", "helper '#items'"),
@@ -192,7 +200,7 @@ def test_jinja_inside_a_mustache_is_refused_never_run(source, named):
         ("{{#if a}}x", "never closed"),
         ("{{/if}}", "closes no block"),
         ("{{#if a}}{{/each}}", "closes {{#if}}"),
-        ("{{#if a}}{{else}}{{else}}{{/if}}", "second else"),
+        ("{{#if a}}{{else}}{{else}}{{/if}}", "a second {{else}}"),
         ("Hi {{firstName", "never closed"),
         ("{{../name}}", "above the template's root"),
     ],

@@ -74,7 +74,7 @@ def test_a_step_clarion_cannot_run_is_a_422_naming_it(untouched, step, field):
         (
             {"type": "chat", "content": "{{#each items}}x"},
             "steps[0].template.content",
-            "{{#each}} at line 1 is never closed",
+            "line 1: {{#each}} is never closed",
         ),
         ({"type": "sms", "content": "{{ ''.__class__ }}"}, "steps[0].template.content", "is not a variable path"),
     ],

@@ -4,7 +4,8 @@ The subset Novu documents: `{{path}}` (HTML-escaped where the output is HTML), `
 dotted paths (`a.b`, `a/b`, `this`, `./`, `../`, `@root`), `#if`, `#unless`, `#each` (`@index`, `@first`, `@last`,
 `@key`), `#with`, `{{else}}` and `{{else if x}}`, comments, `~` whitespace control, standalone block lines and `\\{{`.
 A bare name is a payload field unless it is one of Novu's roots (`subscriber`, `actor`, `step`, `tenant`, `payload`).
-Anything else (helpers, partials, subexpressions, literals) is a HandlebarsRefused naming it, never sent as text.
+Anything else (helpers, partials, subexpressions, string literals) is a HandlebarsRefused naming it and its line,
+never sent as text.
 
 The output reads only `payload`, the roots and names it makes itself (`hb_*`); the text between tags is emitted as
 Jinja data that nothing in it can open a Jinja tag from, so Jinja-looking text in a Novu template stays text.
@@ -22,7 +23,7 @@ _SEGMENT = re.compile(r"[^\s!\"#%&'()*+,./;<=>@\[\\\]^`{|}~]+")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _METHODS = frozenset(n for kind in (dict, list, str, int, float, Decimal) for n in dir(kind) if not n.startswith("_"))
 """Segments a Jinja lookup could answer with a Python method when the key is missing: looked up as keys only."""
-_CLOSE = {"comment": re.compile(r"(~?)\}\}"), "long": re.compile(r"--(~?)\}\}"), "triple": re.compile(r"\}(~?)\}\}")}
+_CLOSE = {"short": re.compile(r"(~?)\}\}"), "long": re.compile(r"--(~?)\}\}"), "triple": re.compile(r"\}(~?)\}\}")}
 _STANDALONE = ("open", "close", "else", "comment")
 
 
@@ -71,11 +72,14 @@ def translate(source: str) -> str:
     _control_whitespace(texts, tags)
     for text, tag in zip(texts, tags, strict=False):
         state.out.append(_data(text))
-        _tag(state, tag)
+        try:
+            _tag(state, tag)
+        except HandlebarsRefused as refused:
+            raise HandlebarsRefused(f"line {tag.line}: {refused}") from None
     state.out.append(_data(texts[-1]))
     if state.frames:
         frame = state.frames[-1]
-        raise HandlebarsRefused(f"{{{{#{frame.helper}}}}} at line {frame.line} is never closed")
+        raise HandlebarsRefused(f"line {frame.line}: {{{{#{frame.helper}}}}} is never closed")
     return "".join(state.out)
 
 
@@ -103,21 +107,21 @@ def _tokens(source: str) -> tuple[list[str], list[_Tag]]:
 def _mustache(source: str, start: int) -> tuple[_Tag, int]:
     line = source.count("\n", 0, start) + 1
     if source.startswith("{{{{", start):
-        raise HandlebarsRefused(f"raw blocks ({{{{{{{{ }}}}}}}}) at line {line} are not supported")
+        raise HandlebarsRefused(f"line {line}: raw blocks ({{{{{{{{ }}}}}}}}) are not supported")
     at = start + 2
     strip_before = source.startswith("~", at)
     at += strip_before
     if source.startswith("!--", at):
         kind, closer = "comment", _CLOSE["long"]
     elif source.startswith("!", at):
-        kind, closer = "comment", _CLOSE["comment"]
+        kind, closer = "comment", _CLOSE["short"]
     elif source.startswith("{", at):
         kind, closer, at = "raw", _CLOSE["triple"], at + 1
     else:
-        kind, closer = "var", _CLOSE["comment"]
+        kind, closer = "var", _CLOSE["short"]
     end = closer.search(source, at)
     if end is None:
-        raise HandlebarsRefused(f"the '{{{{' at line {line} is never closed")
+        raise HandlebarsRefused(f"line {line}: a '{{{{' is never closed")
     body = source[at : end.start()].strip()
     tag = _Tag(_kind(kind, body, line), body, line, strip_before, bool(end.group(1)))
     if tag.kind in ("open", "close", "raw") and kind != "raw":
@@ -133,11 +137,11 @@ def _kind(kind: str, body: str, line: int) -> str:
     first = body[:1]
     refused = {">": "partials", "*": "decorators", "^": "inverse sections (use {{#unless}})"}
     if body.startswith(("#>", "#*")):
-        raise HandlebarsRefused(f"{refused[body[1]]} ({{{{{body}}}}}) at line {line} are not supported")
+        raise HandlebarsRefused(f"line {line}: {refused[body[1]]} ({{{{{body}}}}}) are not supported")
     if body == "^":
         return "else"
     if first in refused:
-        raise HandlebarsRefused(f"{refused[first]} ({{{{{body}}}}}) at line {line} are not supported")
+        raise HandlebarsRefused(f"line {line}: {refused[first]} ({{{{{body}}}}}) are not supported")
     if body == "else" or body.startswith(("else ", "else\t", "else\n")):
         return "else"
     return {"#": "open", "/": "close", "&": "raw"}.get(first, "var")
@@ -179,7 +183,7 @@ def _tag(state: _Translation, tag: _Tag) -> None:
     if tag.kind == "comment":
         return
     if tag.kind in ("var", "raw"):
-        expression = _expression(state, _single(tag.body, tag.line))
+        expression = _expression(state, _single(tag.body))
         shown = f"{expression}|safe if {expression} is string else {expression}" if tag.kind == "raw" else expression
         state.out.append("{{ " + shown + " }}")
     elif tag.kind == "open":
@@ -190,14 +194,14 @@ def _tag(state: _Translation, tag: _Tag) -> None:
         _close(state, tag)
 
 
-def _single(body: str, line: int) -> str:
+def _single(body: str) -> str:
     """The one path a mustache prints; a helper call (`{{name args}}`, subexpressions, hash arguments) is refused."""
     words = body.split()
     if not words:
-        raise HandlebarsRefused(f"an empty {{{{}}}} at line {line}")
+        raise HandlebarsRefused("an empty {{}}")
     if len(words) > 1 or "(" in body or "=" in body:
         what = "subexpressions" if body.startswith("(") else f"helper '{words[0].split('(')[0]}'"
-        raise HandlebarsRefused(f"{what} at line {line} is not supported")
+        raise HandlebarsRefused(f"{what} is not supported")
     return words[0]
 
 
@@ -205,9 +209,9 @@ def _open(state: _Translation, tag: _Tag, *, chained: bool) -> None:
     words = tag.body.split()
     helper = words[0] if words else ""
     if helper not in BLOCKS:
-        raise HandlebarsRefused(f"helper '#{helper}' at line {tag.line} is not supported")
+        raise HandlebarsRefused(f"helper '#{helper}' is not supported")
     if len(words) != 2 or "(" in tag.body or "=" in tag.body:
-        raise HandlebarsRefused(f"{{{{#{helper}}}}} at line {tag.line} takes exactly one variable")
+        raise HandlebarsRefused(f"{{{{#{helper}}}}} takes exactly one variable")
     value = _expression(state, words[1])
     truthy = f"({value} is mapping or {value})"  # Handlebars: {} is true, [] and 0 are false
     frame = _Frame(helper, tag.line, chained)
@@ -238,7 +242,7 @@ def _is_list(value: str) -> str:
 
 def _else(state: _Translation, tag: _Tag) -> None:
     if not state.frames or state.frames[-1].has_else:
-        raise HandlebarsRefused(f"{{{{else}}}} at line {tag.line} is outside a block or its second else")
+        raise HandlebarsRefused("{{else}} outside a block, or a second {{else}}")
     frame = state.frames[-1]
     frame.has_else = True
     if frame.context is not None:
@@ -252,12 +256,10 @@ def _close(state: _Translation, tag: _Tag) -> None:
     while state.frames and state.frames[-1].chained:
         _end(state, state.frames.pop())
     if not state.frames:
-        raise HandlebarsRefused(f"{{{{/{tag.body}}}}} at line {tag.line} closes no block")
+        raise HandlebarsRefused(f"{{{{/{tag.body}}}}} closes no block")
     frame = state.frames.pop()
     if frame.helper != tag.body:
-        raise HandlebarsRefused(
-            f"{{{{/{tag.body}}}}} at line {tag.line} closes {{{{#{frame.helper}}}}} of line {frame.line}"
-        )
+        raise HandlebarsRefused(f"{{{{/{tag.body}}}}} closes {{{{#{frame.helper}}}}} of line {frame.line}")
     _end(state, frame)
 
 
@@ -319,7 +321,7 @@ def _lookup(context: _Context, segments: list[str]) -> str:
 
 def _member(expression: str, segment: str) -> str:
     """`expression.segment` as JavaScript reads it: a key (never a Python method), an array index, or `.length`."""
-    if segment.isdigit():
+    if segment.isascii() and segment.isdigit():
         return f"{expression}[{segment}]"
     if segment == "length":
         return f"({expression}|length if {_is_list(expression)} or {expression} is string else {expression}['length'])"
