@@ -83,3 +83,27 @@ def test_the_preview_renders_a_handlebars_workflow_with_the_values(caller):
     assert "<p>Hi Ada &lt;3</p><ul><li>Pen x2</li></ul>" in email.content["html"]
     sms = preview_step(caller, created.id, PreviewRequest.model_validate(request | {"stepIndex": 1}))
     assert sms.content["body"] == "Ada, <i>ok</i> please pay"
+
+
+def test_every_template_field_of_a_step_is_handlebars(caller):
+    in_app = {
+        "type": "in_app",
+        "content": "{{firstName}}",
+        "cta": {
+            "data": {"url": "/orders/{{order.id}}"},
+            "action": {"buttons": [{"type": "primary", "content": "Open {{order.id}}"}]},
+        },
+    }
+    email = {"type": "email", "subject": "s", "content": "c", "senderName": "{{shop.name}}"}
+    created = create(caller, in_app, email)
+    in_app_step, email_step = service.get_campaign(caller, created.id).steps
+    assert in_app_step["content"] == {
+        "body": "{{ payload.firstName }}",
+        "cta": {"type": "redirect", "data": {"url": "/orders/{{ payload.order.id }}"}},
+        "buttons": [{"type": "primary", "content": "Open {{ payload.order.id }}"}],
+    }
+    assert email_step["content"]["senderName"] == "{{ payload.shop.name }}"
+    shown_in_app, shown_email = (step["template"] for step in workflows.get_workflow(caller, created.id).steps)
+    assert shown_in_app["cta"]["data"]["url"] == "/orders/{{order.id}}"
+    assert shown_in_app["cta"]["action"]["buttons"][0]["content"] == "Open {{order.id}}"
+    assert shown_email["senderName"] == "{{shop.name}}"
