@@ -59,6 +59,31 @@ def test_subscriber_actor_step_and_tenant_are_novus_roots_not_payload_fields():
     assert rendered(source, {"subscriber": {"firstName": "not this"}}, **trigger) == "Ada Bo gold 3 2"
 
 
+def test_novus_string_helpers_change_the_case_of_a_string_and_leave_other_values():
+    payload = {"name": "hÉllo o'neil wORLD", "count": 5}
+    source = "{{uppercase name}}|{{lowercase name}}|{{titlecase name}}|{{uppercase count}}|{{titlecase missing}}"
+    assert rendered(source, payload) == "HÉLLO O'NEIL WORLD|héllo o'neil world|Héllo O'neil World|5|"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('{{#equals status "in transit"}}moving{{else}}still{{/equals}}', "moving"),
+        ("{{#equals status 'delivered'}}here{{else}}not yet{{/equals}}", "not yet"),
+        ("{{#equals count 5}}five{{/equals}}", "five"),
+        ('{{#equals count "5"}}five{{else}}a string is not a number{{/equals}}', "a string is not a number"),
+        ("{{#equals left right}}same{{/equals}}", "same"),
+        ("{{#equals missing null}}nothing{{/equals}}", "nothing"),
+        ("{{#equals vip true}}VIP{{/equals}}", "VIP"),
+        ("{{#if other}}x{{else equals status 'in transit'}}chained{{/if}}", "chained"),
+        ("{{#equals status '{% endraw %}{% if 1 %}'}}x{{else}}literal{{/equals}}", "literal"),
+    ],
+)
+def test_equals_renders_its_block_when_the_two_values_are_equal(source, expected):
+    payload = {"status": "in transit", "count": 5, "left": {"a": 1}, "right": {"a": 1}, "vip": True}
+    assert rendered(source, payload) == expected
+
+
 def test_a_digest_email_iterates_the_digested_events():
     source = "{{step.total_count}} orders: {{#each step.events}}{{orderId}}{{#unless @last}}, {{/unless}}{{/each}}"
     trigger = {"digest": {"count": 3, "events": [{"orderId": "A"}, {"orderId": "B"}]}}
@@ -182,10 +207,15 @@ def test_jinja_inside_a_mustache_is_refused_never_run(source, named):
 @pytest.mark.parametrize(
     ("source", "named"),
     [
-        ("{{uppercase name}}", "line 1: helper 'uppercase' is not supported"),
-        ("Hi\n\n{{#if a}}{{uppercase name}}{{/if}}", "line 3: helper 'uppercase'"),
+        ("{{pluralize name}}", "line 1: helper 'pluralize' is not supported"),
+        ("Hi\n\n{{#if a}}{{pluralize name}}{{/if}}", "line 3: helper 'pluralize'"),
         ("{{dateFormat date 'MM/DD'}}", "helper 'dateFormat'"),
-        ("{{#equals a b}}x{{/equals}}", "helper '#equals'"),
+        ("{{#gt a b}}x{{/gt}}", "helper '#gt'"),
+        ("{{uppercase a b}}", "{{uppercase}} takes exactly one variable"),
+        ("{{#equals a}}x{{/equals}}", "takes exactly two values"),
+        ('{{#equals a "b\\"c"}}x{{/equals}}', "a string is not closed"),
+        ('{{#equals a "b}}x{{/equals}}', "a string is not closed"),
+        ('{{#if "a"}}x{{/if}}', "takes exactly one variable"),
         ("{{#items}}x{{/items}}", "helper '#items'"),
         ("{{lookup map key}}", "helper 'lookup'"),
         ("{{> footer}}", "partials"),

@@ -43,7 +43,7 @@ def refusal(route_key: str, body: dict[str, Any]) -> dict[str, Any]:
             {"template": {"type": "email", "subject": "s", "content": [{"type": "text", "content": "x"}]}},
             "steps[0].template.content",
         ),
-        ({"template": {"type": "sms", "content": "{{#equals a b}}Hi{{/equals}}"}}, "steps[0].template.content"),
+        ({"template": {"type": "sms", "content": "{{#gt a b}}Hi{{/gt}}"}}, "steps[0].template.content"),
         ({"template": SMS, "shouldStopOnFail": True}, "steps[0]"),
         ({"template": SMS, "replyCallback": {"active": True, "url": "https://x"}}, "steps[0]"),
         ({"template": SMS | {"preheader": "p"}}, "steps[0].template"),
@@ -59,11 +59,11 @@ def test_a_step_clarion_cannot_run_is_a_422_naming_it(untouched, step, field):
 @pytest.mark.parametrize(
     ("template", "field", "named"),
     [
-        ({"type": "sms", "content": "Hi {{uppercase firstName}}"}, "steps[0].template.content", "helper 'uppercase'"),
+        ({"type": "sms", "content": "Hi {{pluralize firstName}}"}, "steps[0].template.content", "helper 'pluralize'"),
         (
-            {"type": "email", "subject": "{{#equals a b}}x{{/equals}}", "content": "x"},
+            {"type": "email", "subject": "{{#gt a b}}x{{/gt}}", "content": "x"},
             "steps[0].template.subject",
-            "helper '#equals'",
+            "helper '#gt'",
         ),
         ({"type": "push", "title": "{{> header}}", "content": "x"}, "steps[0].template.title", "partials"),
         (

@@ -2,10 +2,11 @@
 
 The subset Novu documents: `{{path}}` (HTML-escaped where the output is HTML), `{{{path}}}` and `{{&path}}` (raw),
 dotted paths (`a.b`, `a/b`, `this`, `./`, `../`, `@root`), `#if`, `#unless`, `#each` (`@index`, `@first`, `@last`,
-`@key`), `#with`, `{{else}}` and `{{else if x}}`, comments, `~` whitespace control, standalone block lines and `\\{{`.
+`@key`), `#with`, `{{else}}` and `{{else if x}}`, comments, `~` whitespace control, standalone block lines and `\\{{`;
+and Novu's own helpers `#equals`, `uppercase`, `lowercase` and `titlecase`.
 A bare name is a payload field unless it is one of Novu's roots (`subscriber`, `actor`, `step`, `tenant`, `payload`).
-Anything else (helpers, partials, subexpressions, string literals) is a HandlebarsRefused naming it and its line,
-never sent as text.
+Anything else (other helpers, partials, subexpressions, a string where a path belongs) is a HandlebarsRefused naming
+it and its line, never sent as text.
 
 The output reads only `payload`, the roots and names it makes itself (`hb_*`); the text between tags is emitted as
 Jinja data that nothing in it can open a Jinja tag from, so Jinja-looking text in a Novu template stays text.
@@ -17,7 +18,16 @@ from decimal import Decimal
 from functools import lru_cache
 
 ROOTS = frozenset({"subscriber", "actor", "step", "tenant", "payload"})
-BLOCKS = ("if", "unless", "each", "with")
+BLOCKS = ("if", "unless", "each", "with", "equals")
+INLINE_HELPERS = {
+    "uppercase": "{0}|upper",
+    "lowercase": "{0}|lower",
+    "titlecase": "{0}.split(' ')|map('capitalize')|join(' ')",
+}
+"""Novu's string helpers (`{{uppercase name}}`): JavaScript's toUpperCase, toLowerCase, and each space-separated
+word's first letter upper, the rest lower. A value that is not a string prints as it is."""
+_ARGUMENT = re.compile(r"\"[^\"\\]*\"|'[^'\\]*'|[^\s\"']+")
+_LITERALS = {"true": "true", "false": "false", "null": "none", "undefined": "none"}
 DATA_VARIABLES = {"index": "loop.index0", "first": "loop.first", "last": "loop.last"}
 _SEGMENT = re.compile(r"[^\s!\"#%&'()*+,./;<=>@\[\\\]^`{|}~]+")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -183,7 +193,7 @@ def _tag(state: _Translation, tag: _Tag) -> None:
     if tag.kind == "comment":
         return
     if tag.kind in ("var", "raw"):
-        expression = _expression(state, _single(tag.body))
+        expression = _printed(state, tag.body)
         shown = f"{expression}|safe if {expression} is string else {expression}" if tag.kind == "raw" else expression
         state.out.append("{{ " + shown + " }}")
     elif tag.kind == "open":
@@ -194,23 +204,44 @@ def _tag(state: _Translation, tag: _Tag) -> None:
         _close(state, tag)
 
 
-def _single(body: str) -> str:
-    """The one path a mustache prints; a helper call (`{{name args}}`, subexpressions, hash arguments) is refused."""
+def _printed(state: _Translation, body: str) -> str:
+    """What a mustache prints: a path, or one of Novu's string helpers on a path; any other helper call (and
+    subexpressions, hash arguments) is refused."""
     words = body.split()
     if not words:
         raise HandlebarsRefused("an empty {{}}")
+    helper = words[0].split("(")[0]
+    if len(words) == 2 and helper in INLINE_HELPERS and "(" not in body and "=" not in body:
+        value = _expression(state, words[1])
+        return f"({INLINE_HELPERS[helper].format(value)} if {value} is string else {value})"
+    if helper in INLINE_HELPERS:
+        raise HandlebarsRefused(f"{{{{{helper}}}}} takes exactly one variable")
     if len(words) > 1 or "(" in body or "=" in body:
-        what = "subexpressions" if body.startswith("(") else f"helper '{words[0].split('(')[0]}'"
+        what = "subexpressions" if body.startswith("(") else f"helper '{helper}'"
         raise HandlebarsRefused(f"{what} is not supported")
-    return words[0]
+    return _expression(state, words[0])
+
+
+def _argument(state: _Translation, word: str) -> str:
+    """A helper's argument: a string without backslashes (as Jinja reads it), a number, true/false/null, or a path."""
+    if word[:1] in ("'", '"'):
+        return word
+    if re.fullmatch(r"-?\d+(\.\d+)?", word):
+        return word
+    return _LITERALS.get(word) or _expression(state, word)
 
 
 def _open(state: _Translation, tag: _Tag, *, chained: bool) -> None:
-    words = tag.body.split()
+    words = _ARGUMENT.findall(tag.body)
+    if _ARGUMENT.sub("", tag.body).strip():  # an unclosed quote, or a string with a backslash
+        raise HandlebarsRefused(f"{{{{#{tag.body}}}}}: a string is not closed, or holds a backslash")
     helper = words[0] if words else ""
     if helper not in BLOCKS:
         raise HandlebarsRefused(f"helper '#{helper}' is not supported")
-    if len(words) != 2 or "(" in tag.body or "=" in tag.body:
+    if helper == "equals":
+        _open_equals(state, tag, words[1:], chained=chained)
+        return
+    if len(words) != 2 or words[1][:1] in ("'", '"') or "(" in tag.body or "=" in tag.body:
         raise HandlebarsRefused(f"{{{{#{helper}}}}} takes exactly one variable")
     value = _expression(state, words[1])
     truthy = f"({value} is mapping or {value})"  # Handlebars: {} is true, [] and 0 are false
@@ -234,6 +265,17 @@ def _open(state: _Translation, tag: _Tag, *, chained: bool) -> None:
     if frame.context is not None:
         state.contexts.append(frame.context)
     state.frames.append(frame)
+
+
+def _open_equals(state: _Translation, tag: _Tag, arguments: list[str], *, chained: bool) -> None:
+    """Novu's `{{#equals a b}}`: the block when the two values are equal (Python's ==: `"1"` is not `1`; null and
+    missing are equal, as in JavaScript's ==)."""
+    if len(arguments) != 2 or "(" in tag.body or "=" in tag.body:
+        raise HandlebarsRefused("{{#equals}} takes exactly two values")
+    first, second = (_argument(state, argument) for argument in arguments)
+    nothing = " and ".join(f"({value} is none or {value} is undefined)" for value in (first, second))
+    state.out.append(f"{{% if {first} == {second} or {nothing} %}}")  # JavaScript: null == undefined
+    state.frames.append(_Frame("equals", tag.line, chained))
 
 
 def _is_list(value: str) -> str:
