@@ -161,7 +161,13 @@ def test_with_changes_the_context_and_renders_else_without_a_value():
 def test_comments_whitespace_control_and_standalone_block_lines_render_as_handlebars():
     source = "<ul>\n  {{#each items}}\n  <li>{{this}}</li>\n  {{/each}}\n</ul>{{! a note }}{{!-- a }} note --}}"
     assert rendered(source, {"items": [1, 2]}) == "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>"
+    assert rendered("{{#if a}}\nyes\n{{/if}}\n", {"a": 1}) == "yes\n"
     assert rendered("a   {{~firstName~}}   b", {"firstName": "X"}) == "aXb"
+
+
+def test_a_trailing_newline_is_kept():
+    assert rendered("Hi {{firstName}}\n", {"firstName": "Ann"}) == "Hi Ann\n"
+    assert rendered("{{#if a}}x{{/if}}\n\n", {"a": True}) == "x\n\n"
 
 
 def test_a_backslash_escapes_a_mustache():

@@ -90,7 +90,8 @@ def translate(source: str) -> str:
     if state.frames:
         frame = state.frames[-1]
         raise HandlebarsRefused(f"line {frame.line}: {{{{#{frame.helper}}}}} is never closed")
-    return "".join(state.out)
+    translation = "".join(state.out)
+    return translation + "\n" if translation.endswith("\n") else translation  # Jinja drops one trailing newline
 
 
 def _tokens(source: str) -> tuple[list[str], list[_Tag]]:
