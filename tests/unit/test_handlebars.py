@@ -246,6 +246,18 @@ def test_what_clarion_does_not_translate_is_refused_naming_it(source, named):
         translate(source)
 
 
+def test_a_translation_that_would_grow_past_what_a_campaign_stores_is_refused_before_it_grows():
+    with pytest.raises(HandlebarsRefused, match="too deep"):
+        translate("{{a" + ".keys" * 40 + "}}")
+    with pytest.raises(HandlebarsRefused, match="longer than 65536 characters"):
+        translate("{{#if a}}x{{/if}}" * 3000)
+
+
+def test_a_refusal_names_the_line_of_its_tag():
+    with pytest.raises(HandlebarsRefused, match=r"^line 4: helper 'pluralize'"):
+        translate("{{!-- a\nnote --}}\n{{#if a}}\n{{pluralize b}}{{/if}}")
+
+
 def test_the_payload_fields_a_translation_reads_are_the_bare_names():
     source = "{{firstName}} {{order.id}} {{#each items}}{{name}}{{/each}} {{#if vip}}{{/if}} {{subscriber.email}}"
     assert payload_paths(translate(source)) == ("firstName", "order.id", "items", "vip")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from clarion.templates.render import MAX_SOURCE_CHARS
+
 ROOTS = frozenset({"subscriber", "actor", "step", "tenant", "payload"})
 BLOCKS = ("if", "unless", "each", "with", "equals")
 INLINE_HELPERS = {
@@ -35,6 +37,8 @@ _METHODS = frozenset(n for kind in (dict, list, str, int, float, Decimal) for n 
 """Segments a Jinja lookup could answer with a Python method when the key is missing: looked up as keys only."""
 _CLOSE = {"short": re.compile(r"(~?)\}\}"), "long": re.compile(r"--(~?)\}\}"), "triple": re.compile(r"\}(~?)\}\}")}
 _STANDALONE = ("open", "close", "else", "comment")
+MAX_EXPRESSION_CHARS = 1000
+"""A path's Jinja grows with each key that is also a method name (`a.keys.keys...`): bounded, so is translating it."""
 
 
 class HandlebarsRefused(ValueError):
@@ -72,6 +76,13 @@ class _Translation:
     frames: list[_Frame] = field(default_factory=list)
     contexts: list[_Context] = field(default_factory=lambda: [_Context("payload", root=True)])
     count: int = 0
+    size: int = 0
+
+    def emit(self, piece: str) -> None:
+        self.size += len(piece)
+        if self.size > MAX_SOURCE_CHARS:  # what a campaign could not store: refused before it grows further
+            raise HandlebarsRefused(f"its Jinja translation is longer than {MAX_SOURCE_CHARS} characters")
+        self.out.append(piece)
 
 
 @lru_cache(maxsize=512)
@@ -81,12 +92,12 @@ def translate(source: str) -> str:
     texts, tags = _tokens(source)
     _control_whitespace(texts, tags)
     for text, tag in zip(texts, tags, strict=False):
-        state.out.append(_data(text))
+        state.emit(_data(text))
         try:
             _tag(state, tag)
         except HandlebarsRefused as refused:
             raise HandlebarsRefused(f"line {tag.line}: {refused}") from None
-    state.out.append(_data(texts[-1]))
+    state.emit(_data(texts[-1]))
     if state.frames:
         frame = state.frames[-1]
         raise HandlebarsRefused(f"line {frame.line}: {{{{#{frame.helper}}}}} is never closed")
@@ -99,7 +110,8 @@ def _tokens(source: str) -> tuple[list[str], list[_Tag]]:
     texts: list[str] = []
     tags: list[_Tag] = []
     text: list[str] = []
-    position = 0
+    position = scanned = 0
+    line = 1
     while (start := source.find("{{", position)) >= 0:
         escaped = source[start - 1 : start] == "\\" and source[start - 2 : start] != "\\\\"
         text.append(source[position : start - 1 if start and source[start - 1] == "\\" else start])
@@ -109,14 +121,14 @@ def _tokens(source: str) -> tuple[list[str], list[_Tag]]:
             continue
         texts.append("".join(text))
         text = []
-        tag, position = _mustache(source, start)
+        line, scanned = line + source.count("\n", scanned, start), start
+        tag, position = _mustache(source, start, line)
         tags.append(tag)
     texts.append("".join(text) + source[position:])
     return texts, tags
 
 
-def _mustache(source: str, start: int) -> tuple[_Tag, int]:
-    line = source.count("\n", 0, start) + 1
+def _mustache(source: str, start: int, line: int) -> tuple[_Tag, int]:
     if source.startswith("{{{{", start):
         raise HandlebarsRefused(f"line {line}: raw blocks ({{{{{{{{ }}}}}}}}) are not supported")
     at = start + 2
@@ -196,7 +208,7 @@ def _tag(state: _Translation, tag: _Tag) -> None:
     if tag.kind in ("var", "raw"):
         expression = _printed(state, tag.body)
         shown = f"{expression}|safe if {expression} is string else {expression}" if tag.kind == "raw" else expression
-        state.out.append("{{ " + shown + " }}")
+        state.emit("{{ " + shown + " }}")
     elif tag.kind == "open":
         _open(state, tag, chained=False)
     elif tag.kind == "else":
@@ -249,19 +261,17 @@ def _open(state: _Translation, tag: _Tag, *, chained: bool) -> None:
     frame = _Frame(helper, tag.line, chained)
     state.count += 1
     if helper == "if":
-        state.out.append(f"{{% if {truthy} %}}")
+        state.emit(f"{{% if {truthy} %}}")
     elif helper == "unless":
-        state.out.append(f"{{% if not {truthy} %}}")
+        state.emit(f"{{% if not {truthy} %}}")
     elif helper == "each":
         key, item, items = (f"hb_{name}_{state.count}" for name in ("key", "item", "items"))
         keys = f"{items}|list if {items} is mapping else range({items}|length) if {_is_list(items)} else []"
-        state.out.append(
-            f"{{% with {items} = {value} %}}{{% for {key} in ({keys}) %}}{{% set {item} = {items}[{key}] %}}"
-        )
+        state.emit(f"{{% with {items} = {value} %}}{{% for {key} in ({keys}) %}}{{% set {item} = {items}[{key}] %}}")
         frame.context = _Context(item, key=key)
     else:
         context = f"hb_context_{state.count}"
-        state.out.append(f"{{% if {truthy} %}}{{% with {context} = {value} %}}")
+        state.emit(f"{{% if {truthy} %}}{{% with {context} = {value} %}}")
         frame.context = _Context(context, key=state.contexts[-1].key)
     if frame.context is not None:
         state.contexts.append(frame.context)
@@ -275,7 +285,7 @@ def _open_equals(state: _Translation, tag: _Tag, arguments: list[str], *, chaine
         raise HandlebarsRefused("{{#equals}} takes exactly two values")
     first, second = (_argument(state, argument) for argument in arguments)
     nothing = " and ".join(f"({value} is none or {value} is undefined)" for value in (first, second))
-    state.out.append(f"{{% if {first} == {second} or {nothing} %}}")  # JavaScript: null == undefined
+    state.emit(f"{{% if {first} == {second} or {nothing} %}}")  # JavaScript: null == undefined
     state.frames.append(_Frame("equals", tag.line, chained))
 
 
@@ -290,7 +300,7 @@ def _else(state: _Translation, tag: _Tag) -> None:
     frame.has_else = True
     if frame.context is not None:
         state.contexts.pop()  # the else part renders in the block's outer context
-    state.out.append("{% endwith %}{% else %}" if frame.helper == "with" else "{% else %}")
+    state.emit("{% endwith %}{% else %}" if frame.helper == "with" else "{% else %}")
     if tag.body:  # `{{else if x}}`: a block in the else part, closed with its opener
         _open(state, _Tag("open", tag.body, tag.line), chained=True)
 
@@ -310,11 +320,11 @@ def _end(state: _Translation, frame: _Frame) -> None:
     if frame.context is not None and not frame.has_else:
         state.contexts.pop()
     if frame.helper == "each":
-        state.out.append("{% endfor %}{% endwith %}")
+        state.emit("{% endfor %}{% endwith %}")
     elif frame.helper == "with" and not frame.has_else:
-        state.out.append("{% endwith %}{% endif %}")
+        state.emit("{% endwith %}{% endif %}")
     else:
-        state.out.append("{% endif %}")
+        state.emit("{% endif %}")
 
 
 def _expression(state: _Translation, path: str) -> str:
@@ -366,8 +376,14 @@ def _member(expression: str, segment: str) -> str:
     """`expression.segment` as JavaScript reads it: a key (never a Python method), an array index, or `.length`."""
     if segment.isascii() and segment.isdigit():
         return f"{expression}[{segment}]"
-    if segment == "length":
-        return f"({expression}|length if {_is_list(expression)} or {expression} is string else {expression}['length'])"
     if segment in _METHODS:
-        return f"({expression}['{segment}'] if {expression} is mapping and '{segment}' in {expression} else none)"
-    return f"{expression}.{segment}" if _NAME.fullmatch(segment) else f"{expression}['{segment}']"
+        member = f"({expression}['{segment}'] if {expression} is mapping and '{segment}' in {expression} else none)"
+    elif segment == "length":
+        member = (
+            f"({expression}|length if {_is_list(expression)} or {expression} is string else {expression}['length'])"
+        )
+    else:
+        member = f"{expression}.{segment}" if _NAME.fullmatch(segment) else f"{expression}['{segment}']"
+    if len(member) > MAX_EXPRESSION_CHARS:
+        raise HandlebarsRefused("a path is too deep to translate (keys named like methods or length repeat it)")
+    return member
