@@ -253,6 +253,15 @@ def test_a_translation_that_would_grow_past_what_a_campaign_stores_is_refused_be
         translate("{{#if a}}x{{/if}}" * 3000)
 
 
+@pytest.mark.parametrize(
+    "source", ["{{" + "../" * 5000 + "a}}", "{{" + "x" * 5000 + " y}}", "{{> " + "p" * 5000 + "}}"]
+)
+def test_a_refusal_quotes_a_long_template_cut_short(source):
+    with pytest.raises(HandlebarsRefused) as refused:
+        translate(source)
+    assert len(str(refused.value)) <= 320 and str(refused.value).endswith("…")
+
+
 def test_a_refusal_names_the_line_of_its_tag():
     with pytest.raises(HandlebarsRefused, match=r"^line 4: helper 'pluralize'"):
         translate("{{!-- a\nnote --}}\n{{#if a}}\n{{pluralize b}}{{/if}}")

@@ -37,12 +37,17 @@ _METHODS = frozenset(n for kind in (dict, list, str, int, float, Decimal) for n 
 """Segments a Jinja lookup could answer with a Python method when the key is missing: looked up as keys only."""
 _CLOSE = {"short": re.compile(r"(~?)\}\}"), "long": re.compile(r"--(~?)\}\}"), "triple": re.compile(r"\}(~?)\}\}")}
 _STANDALONE = ("open", "close", "else", "comment")
+MAX_MESSAGE_CHARS = 300
 MAX_EXPRESSION_CHARS = 1000
 """A path's Jinja grows with each key that is also a method name (`a.keys.keys...`): bounded, so is translating it."""
 
 
 class HandlebarsRefused(ValueError):
-    """A template that uses what Clarion does not translate, or that does not parse; the message says which."""
+    """A template that uses what Clarion does not translate, or that does not parse; the message says which (cut
+    short: it quotes the template, which may be long)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…")
 
 
 @dataclass
@@ -175,7 +180,7 @@ def _control_whitespace(texts: list[str], tags: list[_Tag]) -> None:
     whitespace on its side. Standalone lines are decided on the text as written, then stripped."""
     standalone = [index for index, tag in enumerate(tags) if _is_standalone(texts, tags, index)]
     for index in standalone:
-        texts[index] = re.sub(r"[ \t]*\Z", "", texts[index])
+        texts[index] = texts[index].rstrip(" \t")
         texts[index + 1] = re.sub(r"\A[ \t]*(\r?\n|\Z)", "", texts[index + 1])
     for index, tag in enumerate(tags):
         if tag.strip_before:
