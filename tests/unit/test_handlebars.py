@@ -75,12 +75,16 @@ def test_novus_string_helpers_change_the_case_of_a_string_and_leave_other_values
         ("{{#equals left right}}same{{/equals}}", "same"),
         ("{{#equals missing null}}nothing{{/equals}}", "nothing"),
         ("{{#equals vip true}}VIP{{/equals}}", "VIP"),
+        ('{{#equals formula "a=(b)"}}quoted{{/equals}}', "quoted"),
+        ("{{#equals count 005}}five{{/equals}}", "five"),
+        ("{{#equals price 2.50}}price{{/equals}}", "price"),
         ("{{#if other}}x{{else equals status 'in transit'}}chained{{/if}}", "chained"),
         ("{{#equals status '{% endraw %}{% if 1 %}'}}x{{else}}literal{{/equals}}", "literal"),
     ],
 )
 def test_equals_renders_its_block_when_the_two_values_are_equal(source, expected):
     payload = {"status": "in transit", "count": 5, "left": {"a": 1}, "right": {"a": 1}, "vip": True}
+    payload |= {"formula": "a=(b)", "price": 2.5}
     assert rendered(source, payload) == expected
 
 
@@ -219,6 +223,7 @@ def test_jinja_inside_a_mustache_is_refused_never_run(source, named):
         ("{{#gt a b}}x{{/gt}}", "helper '#gt'"),
         ("{{uppercase a b}}", "{{uppercase}} takes exactly one variable"),
         ("{{#equals a}}x{{/equals}}", "takes exactly two values"),
+        ("{{#equals a (b c)}}x{{/equals}}", "takes exactly two values"),
         ('{{#equals a "b\\"c"}}x{{/equals}}', "a string is not closed"),
         ('{{#equals a "b}}x{{/equals}}', "a string is not closed"),
         ('{{#if "a"}}x{{/if}}', "takes exactly one variable"),

@@ -245,7 +245,7 @@ def _argument(state: _Translation, word: str) -> str:
     if word[:1] in ("'", '"'):
         return word
     if re.fullmatch(r"-?\d+(\.\d+)?", word):
-        return word
+        return str(float(word)) if "." in word else str(int(word))  # Jinja reads no leading zeros
     return _LITERALS.get(word) or _expression(state, word)
 
 
@@ -254,12 +254,13 @@ def _open(state: _Translation, tag: _Tag, *, chained: bool) -> None:
     if _ARGUMENT.sub("", tag.body).strip():  # an unclosed quote, or a string with a backslash
         raise HandlebarsRefused(f"{{{{#{tag.body}}}}}: a string is not closed, or holds a backslash")
     helper = words[0] if words else ""
+    unquoted = "".join(word for word in words if word[:1] not in ("'", '"'))
     if helper not in BLOCKS:
         raise HandlebarsRefused(f"helper '#{helper}' is not supported")
     if helper == "equals":
-        _open_equals(state, tag, words[1:], chained=chained)
+        _open_equals(state, tag, words[1:], calls="(" in unquoted or "=" in unquoted, chained=chained)
         return
-    if len(words) != 2 or words[1][:1] in ("'", '"') or "(" in tag.body or "=" in tag.body:
+    if len(words) != 2 or words[1][:1] in ("'", '"') or "(" in unquoted or "=" in unquoted:
         raise HandlebarsRefused(f"{{{{#{helper}}}}} takes exactly one variable")
     value = _expression(state, words[1])
     truthy = f"({value} is mapping or {value})"  # Handlebars: {} is true, [] and 0 are false
@@ -283,11 +284,11 @@ def _open(state: _Translation, tag: _Tag, *, chained: bool) -> None:
     state.frames.append(frame)
 
 
-def _open_equals(state: _Translation, tag: _Tag, arguments: list[str], *, chained: bool) -> None:
+def _open_equals(state: _Translation, tag: _Tag, arguments: list[str], *, calls: bool, chained: bool) -> None:
     """Novu's `{{#equals a b}}`: the block when the two values are equal (Python's ==: `"1"` is not `1`; null and
     missing are equal, as in JavaScript's ==)."""
-    if len(arguments) != 2 or "(" in tag.body or "=" in tag.body:
-        raise HandlebarsRefused("{{#equals}} takes exactly two values")
+    if len(arguments) != 2 or calls:
+        raise HandlebarsRefused("{{#equals}} takes exactly two values (no subexpressions or hash arguments)")
     first, second = (_argument(state, argument) for argument in arguments)
     nothing = " and ".join(f"({value} is none or {value} is undefined)" for value in (first, second))
     state.emit(f"{{% if {first} == {second} or {nothing} %}}")  # JavaScript: null == undefined
