@@ -147,6 +147,51 @@ def test_a_workflow_the_sdk_creates_is_triggered_and_its_email_reaches_the_subsc
     ]
 
 
+def test_a_workflow_written_in_novus_handlebars_sends_what_it_says(sdk: Sdk, admin: Api, runtime: LocalRuntime):
+    subject = f"Receipt {uuid.uuid4().hex[:8]}"
+    content = (
+        "<p>Hi {{subscriber.firstName}}, thanks {{firstName}}!</p>{{! not sent }}\n<ul>\n"
+        "  {{#each items}}\n  <li>{{@index}}. {{name}} x{{qty}}{{#if @last}} (last){{/if}}</li>\n  {{/each}}\n</ul>\n"
+        "{{#if vip}}<p>VIP {{{badge}}}</p>{{else}}<p>Regular</p>{{/if}}<p>{{note}}</p><p>{% if 1 %}\\{{ '{' }}</p>"
+    )
+    step = NotificationStepDto(template={"type": "email", "subject": subject + " {{order.id}}", "content": content})
+    workflow = sdk.workflows.create(form("Receipt", sdk.groups.list().data[0]._id, step, active=True))
+    assert [variable.name for variable in workflow.triggers[0].variables] == [
+        "order.id",
+        "firstName",
+        "items",
+        "vip",
+        "badge",
+        "note",
+    ]
+    assert sdk.workflows.get(workflow._id).steps[0].template["content"] == content
+    profile = {"subscriberId": "cy", "email": "cy@example.com", "firstName": "Cy"}
+    assert admin.post("/v1/subscribers", profile).status == 201
+
+    payload = {
+        "firstName": "Cyril",
+        "order": {"id": "R-7"},
+        "items": [{"name": "Pen", "qty": 2}, {"name": "Ink", "qty": 1}],
+        "vip": True,
+        "badge": "<b>gold</b>",
+        "note": "Tom & <Jerry>",
+    }
+    event = sdk.events.trigger(workflow.triggers[0].identifier, "cy", payload)
+    assert event.status == "processed"
+    runtime.drain()
+
+    [email] = emails_with_subject(runtime, f"{subject} R-7")
+    assert "<p>Hi Cy, thanks Cyril!</p>\n<ul>\n  <li>0. Pen x2</li>\n  <li>1. Ink x1 (last)</li>\n</ul>" in email.body
+    assert "<p>VIP <b>gold</b></p><p>Tom &amp; &lt;Jerry&gt;</p><p>{% if 1 %}{{ '{' }}</p>" in email.body
+    assert "Regular" not in email.body and "not sent" not in email.body
+    [notification] = sdk.notifications.list(transaction_id=event.transaction_id).data
+    assert [variable["name"] for variable in notification.template.triggers[0].variables][:3] == [
+        "order.id",
+        "firstName",
+        "items",
+    ]
+
+
 def test_an_inactive_workflow_is_not_sent_until_its_status_is_active(sdk: Sdk, admin: Api, runtime: LocalRuntime):
     subject = f"Later {uuid.uuid4().hex[:8]}"
     workflow = sdk.workflows.create(form("Later", sdk.groups.list().data[0]._id, email_step(subject)))

@@ -43,7 +43,7 @@ def refusal(route_key: str, body: dict[str, Any]) -> dict[str, Any]:
             {"template": {"type": "email", "subject": "s", "content": [{"type": "text", "content": "x"}]}},
             "steps[0].template.content",
         ),
-        ({"template": {"type": "sms", "content": "{{#if vip}}Hi{{/if}}"}}, "steps[0].template.content"),
+        ({"template": {"type": "sms", "content": "{{#gt a b}}Hi{{/gt}}"}}, "steps[0].template.content"),
         ({"template": SMS, "shouldStopOnFail": True}, "steps[0]"),
         ({"template": SMS, "replyCallback": {"active": True, "url": "https://x"}}, "steps[0]"),
         ({"template": SMS | {"preheader": "p"}}, "steps[0].template"),
@@ -54,6 +54,36 @@ def test_a_step_clarion_cannot_run_is_a_422_naming_it(untouched, step, field):
     for path in ("/v1/workflows", "/v1/notification-templates"):
         body = refusal(f"POST {path}", {"name": "Orders", "steps": [step]})
         assert field in body["errors"], body["errors"]
+
+
+@pytest.mark.parametrize(
+    ("template", "field", "named"),
+    [
+        ({"type": "sms", "content": "Hi {{pluralize firstName}}"}, "steps[0].template.content", "helper 'pluralize'"),
+        (
+            {"type": "email", "subject": "{{#gt a b}}x{{/gt}}", "content": "x"},
+            "steps[0].template.subject",
+            "helper '#gt'",
+        ),
+        ({"type": "push", "title": "{{> header}}", "content": "x"}, "steps[0].template.title", "partials"),
+        (
+            {"type": "in_app", "content": "x", "cta": {"data": {"url": "/o/{{dateFormat at 'Y'}}"}}},
+            "steps[0].template.cta.data.url",
+            "helper 'dateFormat'",
+        ),
+        (
+            {"type": "chat", "content": "{{#each items}}x"},
+            "steps[0].template.content",
+            "line 1: {{#each}} is never closed",
+        ),
+        ({"type": "sms", "content": "{{ ''.__class__ }}"}, "steps[0].template.content", "is not a variable path"),
+    ],
+)
+def test_handlebars_clarion_does_not_translate_is_a_422_naming_the_field_and_what_it_uses(
+    untouched, template, field, named
+):
+    body = refusal("POST /v1/workflows", {"name": "Orders", "steps": [{"template": template}]})
+    assert named in str(body["errors"][field]), body
 
 
 @pytest.mark.parametrize(

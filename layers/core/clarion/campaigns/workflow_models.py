@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from clarion.campaigns.models import PreferenceSettings, Template
+from clarion.campaigns.models import PreferenceSettings
+from clarion.campaigns.workflow_templates import HandlebarsTemplate
 from clarion.engine.steps import MAX_STEPS
 from clarion.journeys.models import MAX_WAIT_SECONDS, UNIT_SECONDS, DurationUnit, PayloadPath
 from clarion.models import Model, Name, ObjectId, Request
@@ -30,12 +31,12 @@ def _unsupported(field: str, why: str) -> PydanticCustomError:
 
 
 class CtaData(Request):
-    url: Template | None = None
+    url: HandlebarsTemplate | None = None
 
 
 class CtaButton(Request):
     type: Literal["primary", "secondary"]
-    content: Template
+    content: HandlebarsTemplate
     resultContent: str | None = None
 
 
@@ -54,14 +55,14 @@ class WorkflowCta(Request):
 
 
 class MessageTemplate(Request):
-    """A step's `template`: its channel content. Every string is a Jinja template (docs/api.md, Campaigns)."""
+    """A step's `template`: its channel content. Every string is a Handlebars template (docs/api.md, Workflows)."""
 
     type: WorkflowStepType
-    content: Template | None = Field(default=None, description="The body: HTML for email; the text otherwise")
+    content: HandlebarsTemplate | None = Field(default=None, description="The body: HTML for email; the text otherwise")
     contentType: Literal["editor", "customHtml"] | None = None
-    subject: Template | None = Field(default=None, description="Email steps (required there)")
-    title: Template | None = Field(default=None, description="Push steps (required there)")
-    senderName: Template | None = Field(default=None, description="Email steps: the sender's name")
+    subject: HandlebarsTemplate | None = Field(default=None, description="Email steps (required there)")
+    title: HandlebarsTemplate | None = Field(default=None, description="Push steps (required there)")
+    senderName: HandlebarsTemplate | None = Field(default=None, description="Email steps: the sender's name")
     cta: WorkflowCta | None = Field(default=None, description="In-app steps")
     layoutId: ObjectId | None = Field(default=None, description="Email steps: the layout; absent or null the default")
     preheader: str | None = None

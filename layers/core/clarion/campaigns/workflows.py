@@ -24,6 +24,7 @@ from clarion.campaigns.workflow_models import (
     WorkflowVariables,
 )
 from clarion.campaigns.workflow_steps import campaign_step, workflow_field, workflow_steps
+from clarion.campaigns.workflow_templates import shown_steps, written_steps
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.models import NovuPage
 from clarion.principal import Principal
@@ -60,11 +61,11 @@ def create_workflow(caller: Principal, request: CreateWorkflowRequest) -> Workfl
         "description": request.description,
         "status": ACTIVE if request.active else "draft",
         "critical": bool(request.critical),
-        "steps": _campaign_steps(request.steps),
     }
+    fields["steps"], sources = _campaign_steps(request.steps)
     if request.preferenceSettings is not None:
         fields["preferenceSettings"] = request.preferenceSettings.model_dump()
-    extra = {"notificationGroupId": group_id, "tags": request.tags or [], "data": request.data}
+    extra = {"notificationGroupId": group_id, "tags": request.tags or [], "data": request.data, "handlebars": sources}
     also = [membership_op(environment_id, group_id, +1)]
     with _named_as_workflow():
         try:
@@ -121,7 +122,7 @@ def update_workflow(caller: Principal, workflow_id: str, request: UpdateWorkflow
     if request.preferenceSettings is not None:
         fields["preferenceSettings"] = request.preferenceSettings.model_dump()
     if request.steps is not None:
-        fields["steps"] = _campaign_steps(request.steps)
+        fields["steps"], extra["handlebars"] = _campaign_steps(request.steps)
     with _named_as_workflow():
         changed = service.store_campaign_changes(
             caller, campaign, _campaign_request(UpdateCampaignRequest, fields), extra, also
@@ -165,7 +166,7 @@ def workflow_of(campaign: entities.Campaign, environment_id: str) -> Workflow:
             "critical": campaign["critical"],
             "tags": campaign.get("tags") or [],
             "preferenceSettings": campaign["preferenceSettings"],
-            "steps": workflow_steps(campaign["_id"], campaign["steps"]),
+            "steps": workflow_steps(campaign["_id"], shown_steps(campaign["steps"], campaign.get("handlebars"))),
             "triggers": [novu_trigger(campaign)],
             "_notificationGroupId": campaign.get("notificationGroupId") or default_group_id(environment_id),
             "_environmentId": environment_id,
@@ -185,8 +186,9 @@ def _existing(caller: Principal, workflow_id: str) -> entities.Campaign:
     return campaign
 
 
-def _campaign_steps(steps: list[WorkflowStep]) -> list[dict[str, Any]]:
-    return [campaign_step(step) for step in steps]
+def _campaign_steps(steps: list[WorkflowStep]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The campaign's steps, their Handlebars translated into Jinja, and each step's Handlebars content."""
+    return written_steps([campaign_step(step) for step in steps])
 
 
 def _campaign_request(model: type[M], fields: dict[str, Any]) -> M:

@@ -52,6 +52,9 @@ class Campaign(CampaignVersion, total=False):
     tags: list[str]
     data: dict[str, Any] | None
     """Novu's custom data of a workflow, kept as given."""
+    handlebars: list[Any]
+    """A workflow's steps' content as written in Novu's Handlebars (null for digests and delays), beside its
+    translation in `steps` (clarion.campaigns.workflow_templates)."""
 
 
 class WorkflowGroup(TypedDict):
