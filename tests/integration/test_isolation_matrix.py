@@ -59,6 +59,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     assert api.put(f"/v1/subscribers/{subscriber_id}/credentials", channel).status == 200
+    device = {"platform": "android", "pushToken": f"push-token-{mark}", "appVersion": f"app-{mark}"}
+    assert api.put(f"/v1/subscribers/{subscriber_id}/devices/phone-{mark}", device).status == 200
     production = api.post("/v1/environments", {"name": f"isolation-a-prod-{mark}", "parentId": api.environment_id})
     created(production)  # A's layouts and campaigns are now changes awaiting promotion
     attribute, tag = f"attr_{mark}", f"tag-{mark}"
@@ -157,12 +159,15 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "memberId": client["clientId"],  # Clarion's organization has no members: the nearest thing is a client
         "name": attribute,
         "tag": tag,
+        "deviceId": f"phone-{mark}",
     }
     secrets = [
         email,
         phone,
         f"Ada{mark}",
         f"device-{mark}",
+        f"push-token-{mark}",
+        f"app-{mark}",
         f"Topic {mark}",
         f"List {mark}",
         f"Layout {mark}",
@@ -300,6 +305,8 @@ BODIES: dict[str, Any] = {
     "POST /v1/lists/{listId}/items/removal": {"subscriberIds": ["{subscriberId}"]},
     "PATCH /v1/subscribers/{subscriberId}/subscriptions": {"subscriptions": {"email": {"status": "subscribed"}}},
     "PUT /v1/subscribers/{subscriberId}/consent": {"consent": {"marketing": {"granted": False}}},
+    "PUT /v1/subscribers/{subscriberId}/devices/{deviceId}": {"platform": "android", "pushToken": "mallory-token"},
+    "PATCH /v1/devices/{deviceId}": {"pushEnabled": False},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -360,6 +367,7 @@ STATE_READS: dict[str, list[str]] = {
         "/v1/subscribers/{subscriberId}",
         "/v1/subscribers/{subscriberId}/preferences",
         "/v1/subscribers/{subscriberId}/notifications/feed",
+        "/v1/subscribers/{subscriberId}/devices",
     ],
     "/v1/topics": ["/v1/topics/{topicKey}/subscribers"],
     "/v1/lists": ["/v1/lists/{listId}", "/v1/lists/{listId}/items"],
@@ -379,6 +387,7 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/organizations": ["/v1/organizations/me"],
     "/v1/attributes": ["/v1/attributes", "/v1/attributes/{name}/values"],
     "/v1/tags": ["/v1/tags", "/v1/tags/{tag}/hits"],
+    "/v1/devices": ["/v1/devices/{deviceId}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

@@ -104,6 +104,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "DELETE /v1/organizations/members/{memberId}": "environments:manage",
     # functions/clients/scope_routes.py
     "GET /v1/scopes": "clients:manage",
+    # functions/devices/device_routes.py
+    "PUT /v1/subscribers/{subscriberId}/devices/{deviceId}": "update:device",
+    "GET /v1/subscribers/{subscriberId}/devices": "list:device",
+    "GET /v1/devices": "list:device",
+    "GET /v1/devices/{deviceId}": "info:device",
+    "PATCH /v1/devices/{deviceId}": "update:device",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "hit:event",
     "POST /v1/hits/tag": "hit:tag",
@@ -303,6 +309,12 @@ ROUTE_CLASSES: dict[str, str] = {
     "DELETE /v1/organizations/members/{memberId}": "configuration",
     # functions/clients/scope_routes.py
     "GET /v1/scopes": "global",
+    # functions/devices/device_routes.py
+    "PUT /v1/subscribers/{subscriberId}/devices/{deviceId}": "global",
+    "GET /v1/subscribers/{subscriberId}/devices": "global",
+    "GET /v1/devices": "global",
+    "GET /v1/devices/{deviceId}": "global",
+    "PATCH /v1/devices/{deviceId}": "global",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "trigger",
     "POST /v1/hits/tag": "trigger",

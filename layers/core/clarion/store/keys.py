@@ -515,3 +515,38 @@ def tag_device_hits_pk(environment_id: str, tag: str, device_id: str) -> str:
 def tag_hit_sk(at: str, hit_id: str) -> str:
     """One tag hit, by time."""
     return f"{TAG_HIT_PREFIX}{at}#{hit_id}"
+
+
+# Devices (SubscribersTable: each device in its subscriber's partition, a pointer by device id, counters)
+
+DEVICE_PREFIX = "DEVICE#"
+"""Sort-key prefix of a subscriber's devices, in its partition."""
+DEVICE_POINTER_SK = "DEVICE"
+"""The sort key of a device's pointer item (its subscriber), in the device's own partition."""
+DEVICES_COUNTER_SK = "COUNT#DEVICES"
+"""An environment's device count, in its counters partition (`#<platform>` appended: per platform)."""
+
+
+def device_sk(device_id: str) -> str:
+    """A device in its subscriber's partition (`device_sk("")` is the prefix)."""
+    return f"{DEVICE_PREFIX}{device_id}"
+
+
+def device_pk(environment_id: str, device_id: str) -> str:
+    """The partition of a device's pointer: which subscriber's partition holds the device."""
+    return f"{environment_pk(environment_id)}#DEVICE#{device_id}"
+
+
+def devices_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's devices (sort key: `<platform>#<deviceId>`)."""
+    return f"{environment_pk(environment_id)}#DEVICES"
+
+
+def devices_counter_sk(platform: str | None = None) -> str:
+    """The environment's device count, or its count of one platform's devices."""
+    return DEVICES_COUNTER_SK if platform is None else f"{DEVICES_COUNTER_SK}#{platform}"
+
+
+def device_token_hash(environment_id: str, token: str) -> str:
+    """A push token's lookup hash: the token itself is never a key."""
+    return hashlib.sha256(f"{environment_id}#{token}".encode()).hexdigest()
