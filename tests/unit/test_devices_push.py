@@ -170,3 +170,14 @@ def test_a_failure_after_one_device_received_the_push_is_not_raised(caller: Prin
 
     assert (len(received(first)), received(second), message_ids.count(",")) == (1, [], 0)
     assert service.get_device(caller, "a2").active is True  # a throttled token is not a refused one
+
+
+def test_a_refused_novu_token_does_not_keep_the_push_from_the_devices(caller: Principal, refused_tokens: set[str]):
+    device_token, novu_token = register(caller, "a1"), f"novu-{uuid.uuid4().hex}"
+    refused_tokens.add(novu_token)
+    credentials = {"providerId": "fcm", "credentials": {"deviceTokens": [novu_token]}}
+    subscribers.set_credentials(caller, "ada", SubscriberChannelRequest.model_validate(credentials))
+
+    sns_push.PROVIDER.send(push_record(caller))
+
+    assert (len(received(device_token)), received(novu_token)) == (1, [])

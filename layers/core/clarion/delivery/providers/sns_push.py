@@ -8,7 +8,7 @@ from pydantic import Field
 
 from clarion.aws import client
 from clarion.delivery import devices
-from clarion.delivery.errors import PermanentFailure, aws_failure
+from clarion.delivery.errors import DeliveryFailure, PermanentFailure, aws_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
@@ -38,9 +38,11 @@ class SnsPush:
 
     def send(self, record: "entities.DeliveryRecord") -> str:
         """Publishes to the subscriber's device tokens (Novu's credentials) and active devices (read now: a device
-        disabled since the message was queued is skipped). A device whose token its provider refuses is disabled;
-        once one publish succeeded, a later failure is not raised: a retry would push the others twice."""
+        disabled since the message was queued is skipped). A token its provider refuses is skipped, and its device
+        disabled; the message fails with the last refusal when no token took it.
+        Once one publish succeeded, a later failure is not raised: a retry would push the others twice."""
         sent: list[str] = []
+        refused: DeliveryFailure = PermanentFailure("EndpointDisabled", "every device token's endpoint is disabled")
         for provider_id, token, device in _targets(record):
             application = self.application_arn or _application_arn(provider_id)
             try:
@@ -50,14 +52,16 @@ class SnsPush:
                 )
             except Exception as error:
                 failure = aws_failure(error)
-                if device is not None and failure.code in devices.REFUSED_TOKEN_CODES:
-                    devices.disable(device, failure.reason)
-                elif failure.code != "EndpointDisabled" and not sent:
+                if failure.code in devices.REFUSED_TOKEN_CODES:
+                    refused = failure
+                    if device is not None:
+                        devices.disable(device, failure.reason)
+                elif not sent:
                     raise failure from error
                 continue
             sent.append(response["MessageId"])
         if not sent:
-            raise PermanentFailure("EndpointDisabled", "every device token's endpoint is disabled")
+            raise refused
         return ",".join(sent)
 
 
