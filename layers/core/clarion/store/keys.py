@@ -550,3 +550,37 @@ def devices_counter_sk(platform: str | None = None) -> str:
 def device_token_hash(environment_id: str, token: str) -> str:
     """A push token's lookup hash: the token itself is never a key."""
     return hashlib.sha256(f"{environment_id}#{token}".encode()).hexdigest()
+
+
+# Push actions (MessagesTable: each under its message, copies by campaign, subscriber and device, counters)
+
+ACTION_PREFIX = "ACTION#"
+"""Sort-key prefix of a message's actions, and of the actions in a listing partition."""
+ACTIONS_COUNT_SK = "ACTIONS_COUNT"
+"""A listing partition's action count (its totalCount); a campaign's also counts each action."""
+ACTIONS_DAY_COUNT_PREFIX = "ACTIONS_COUNT#"
+"""Sort-key prefix of a campaign's action counts per UTC day."""
+
+
+ACTIONS_BY_CAMPAIGN, ACTIONS_BY_SUBSCRIBER, ACTIONS_BY_DEVICE = "CAMPAIGN", "SUB", "DEVICE"
+"""The kinds of listing partitions (`actions_pk`)."""
+
+
+def action_sk(action: str) -> str:
+    """One action of a message, in the message's partition: one item per (message, action)."""
+    return f"{ACTION_PREFIX}{action}"
+
+
+def actions_pk(environment_id: str, kind: str, owner_id: str) -> str:
+    """The partition of the actions of one campaign, subscriber or device (`kind`: CAMPAIGN, SUB or DEVICE)."""
+    return f"{environment_pk(environment_id)}#ACTIONS#{kind}#{owner_id}"
+
+
+def action_copy_sk(at: str, action_id: str) -> str:
+    """An action in a listing partition, by time."""
+    return f"{ACTION_PREFIX}{at}#{action_id}"
+
+
+def actions_day_count_sk(day: str) -> str:
+    """A campaign's action counts of one UTC day (yyyy-mm-dd)."""
+    return f"{ACTIONS_DAY_COUNT_PREFIX}{day}"
