@@ -81,11 +81,17 @@ def test_an_in_app_message_read_and_answered_in_the_inbox_counts_as_opened_and_c
     runtime: LocalRuntime, admin: Api
 ) -> None:
     campaign_id, subscriber_id, message_id = delivered(runtime, admin, "in_app")
+    marks = f"/v1/subscribers/{subscriber_id}/messages"
+    assert admin.post(f"{marks}/mark-as", {"messageId": message_id, "markAs": "seen"}).status == 201
+    assert admin.post(f"{marks}/mark-all", {"markAs": "read"}).status in (200, 201)
+    assert totals(admin, campaign_id)["opened"] == 0  # seen is not opened; mark-all clears a feed, reads nothing
 
     read = admin.post(f"/v1/subscribers/{subscriber_id}/messages/mark-as", {"messageId": message_id, "markAs": "read"})
     answered = admin.post(f"/v1/subscribers/{subscriber_id}/messages/{message_id}/actions/primary", {"status": "done"})
 
     assert (read.status, answered.status) == (201, 201), (read.json(), answered.json())
+    again = admin.post(f"{marks}/mark-as", {"messageId": message_id, "markAs": "read"})
+    assert again.status == 201
     assert totals(admin, campaign_id) == {"opened": 1, "clicked": 1, "dismissed": 0}
     click = admin.get(f"/v1/actions/{message_id}_click").json()["data"]
     assert (click["source"], click["buttonId"], click["channel"]) == ("inbox", "primary", "in_app")

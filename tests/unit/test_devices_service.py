@@ -210,3 +210,17 @@ def test_a_deep_page_is_refused_by_name(caller: Principal):
     with pytest.raises(ValidationFailed) as refused:
         service.list_devices(caller, page=1001, limit=10)
     assert refused.value.field == "page"
+
+
+def test_deleting_a_subscriber_frees_its_device_ids_and_uncounts_them(caller: Principal):
+    register(caller, "a1")
+    register(caller, "i1", platform="ios")
+    register(caller, "b1", subscriber_id="bob")
+
+    subscribers.delete_subscriber(caller, "ada")
+
+    assert service.list_devices(caller, page=0, limit=10).totalCount == 1
+    assert service.list_devices(caller, page=0, limit=10, platform="ios").totalCount == 0
+    with pytest.raises(NotFound):
+        service.get_device(caller, "a1")
+    assert register(caller, "a1", subscriber_id="bob").subscriberId == "bob"

@@ -85,6 +85,18 @@ class DevicesStore:
             raise
         return True
 
+    def forget(self, environment_id: str, devices: list["Device"]) -> None:
+        """After their subscriber's partition was deleted: its devices' pointers go, and their counts."""
+        if not devices:
+            return
+        self.table.batch_write(deletes=[(device_pk(environment_id, d["deviceId"]), DEVICE_POINTER_SK) for d in devices])
+        per_platform: dict[str | None, int] = {None: len(devices)}
+        for device in devices:
+            per_platform[device["platform"]] = per_platform.get(device["platform"], 0) + 1
+        for platform, count in per_platform.items():
+            uncount = Expression("ADD #total :minus", {"#total": "total"}, {":minus": -count})
+            self.table.update(counters_pk(environment_id), devices_counter_sk(platform), uncount)
+
     def replace(self, device: "Device", *, expected_updated_at: str) -> bool:
         """Writes the device over the one read (unchanged since `expected_updated_at`); False when it changed."""
         condition = Expression("updatedAt = :read", values={":read": expected_updated_at})
