@@ -160,3 +160,9 @@ def test_unknown_owners_and_actions_are_not_found(caller: Principal):
         with pytest.raises(NotFound) as missing:
             listing()
         assert missing.value.field == field
+
+
+def test_a_deep_page_of_actions_is_refused_by_name(caller: Principal):
+    with pytest.raises(ValidationFailed) as refused:
+        service.list_subscriber_actions(caller, "ada", page=1001, limit=10)
+    assert refused.value.field == "page"
