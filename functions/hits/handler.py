@@ -1,4 +1,4 @@
-"""The hits function: a subscriber's events, which resume journey runs waiting for them, and tag hits."""
+"""The hits function: a subscriber's events, which resume journey runs waiting for them, tag hits, push actions."""
 
 from clarion.api import create_app, http_handler
 from hits import hit_routes

@@ -2,6 +2,8 @@
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from clarion.actions import service as actions
+from clarion.actions.models import PushActionRequest, PushActionResult
 from clarion.api import caller, endpoint
 from clarion.audience import hits as audience
 from clarion.audience.models import TagHitBatchRequest, TagHitRequest, TagHitResult
@@ -47,3 +49,15 @@ def track_tag(body: TagHitRequest) -> Envelope[TagHitResult]:
 )
 def track_tags(body: TagHitBatchRequest) -> Envelope[TagHitResult]:
     return Envelope(data=audience.record_tag_hits(caller(router), body.hits))
+
+
+@endpoint(
+    router,
+    "POST /v1/hits/push-action",
+    scope="hit:event",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Record an open, click or dismissal of a push or in-app message; a repeat is idempotent",
+)
+def track_push_action(body: PushActionRequest) -> Envelope[PushActionResult]:
+    return Envelope(data=actions.record_action(caller(router), body))

@@ -59,6 +59,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         )
     )
     assert api.put(f"/v1/subscribers/{subscriber_id}/credentials", channel).status == 200
+    device = {"platform": "android", "pushToken": f"push-token-{mark}", "appVersion": f"app-{mark}"}
+    assert api.put(f"/v1/subscribers/{subscriber_id}/devices/phone-{mark}", device).status == 200
     production = api.post("/v1/environments", {"name": f"isolation-a-prod-{mark}", "parentId": api.environment_id})
     created(production)  # A's layouts and campaigns are now changes awaiting promotion
     attribute, tag = f"attr_{mark}", f"tag-{mark}"
@@ -122,6 +124,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     messages = api.get(f"/v1/messages?transactionId={transaction_id}").json()["data"]
     assert {message["channel"] for message in messages} == {"in_app", "email"}, messages
     notification = api.get(f"/v1/notifications/{transaction_id}").json()["data"]
+    in_app_id = next(message["_id"] for message in messages if message["channel"] == "in_app")
+    created(api.post("/v1/hits/push-action", {"messageId": in_app_id, "action": "open", "url": f"url-{mark}"}))
     tenant = created(api.post("/v1/tenants", {"identifier": f"tenant-{mark}", "name": f"Tenant {mark}"}))
     override = created(api.post("/v1/workflow-overrides", {"workflowId": campaign["_id"], "tenantId": tenant["_id"]}))
     send_at = (clock.utc_now() + timedelta(days=2)).isoformat(timespec="seconds")
@@ -157,12 +161,17 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "memberId": client["clientId"],  # Clarion's organization has no members: the nearest thing is a client
         "name": attribute,
         "tag": tag,
+        "deviceId": f"phone-{mark}",
+        "actionId": f"{in_app_id}_open",
     }
     secrets = [
         email,
         phone,
         f"Ada{mark}",
         f"device-{mark}",
+        f"push-token-{mark}",
+        f"url-{mark}",
+        f"app-{mark}",
         f"Topic {mark}",
         f"List {mark}",
         f"Layout {mark}",
@@ -300,6 +309,9 @@ BODIES: dict[str, Any] = {
     "POST /v1/lists/{listId}/items/removal": {"subscriberIds": ["{subscriberId}"]},
     "PATCH /v1/subscribers/{subscriberId}/subscriptions": {"subscriptions": {"email": {"status": "subscribed"}}},
     "PUT /v1/subscribers/{subscriberId}/consent": {"consent": {"marketing": {"granted": False}}},
+    "PUT /v1/subscribers/{subscriberId}/devices/{deviceId}": {"platform": "android", "pushToken": "mallory-token"},
+    "PATCH /v1/devices/{deviceId}": {"pushEnabled": False},
+    "POST /v1/hits/push-action": {"messageId": "{messageId}", "action": "open"},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -331,7 +343,7 @@ CREATES = {
     "POST /v1/environments/api-keys/regenerate",  # B's own key, rotated
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
-BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply"}
+BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply", "POST /v1/hits/push-action"}
 # Novu's cancel answers `false` for a transaction it does not know, as for one with nothing left to cancel.
 NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
 # Routes that answer every environment alike (a channel's quota, the blueprint catalogue Clarion has not): nothing
@@ -360,6 +372,8 @@ STATE_READS: dict[str, list[str]] = {
         "/v1/subscribers/{subscriberId}",
         "/v1/subscribers/{subscriberId}/preferences",
         "/v1/subscribers/{subscriberId}/notifications/feed",
+        "/v1/subscribers/{subscriberId}/devices",
+        "/v1/subscribers/{subscriberId}/actions",
     ],
     "/v1/topics": ["/v1/topics/{topicKey}/subscribers"],
     "/v1/lists": ["/v1/lists/{listId}", "/v1/lists/{listId}/items"],
@@ -379,6 +393,8 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/organizations": ["/v1/organizations/me"],
     "/v1/attributes": ["/v1/attributes", "/v1/attributes/{name}/values"],
     "/v1/tags": ["/v1/tags", "/v1/tags/{tag}/hits"],
+    "/v1/devices": ["/v1/devices/{deviceId}", "/v1/devices/{deviceId}/actions"],
+    "/v1/actions": ["/v1/actions/{actionId}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

@@ -104,10 +104,22 @@ ROUTE_SCOPES: dict[str, str] = {
     "DELETE /v1/organizations/members/{memberId}": "environments:manage",
     # functions/clients/scope_routes.py
     "GET /v1/scopes": "clients:manage",
+    # functions/devices/action_routes.py
+    "GET /v1/campaigns/{campaignId}/actions": "list:action",
+    "GET /v1/subscribers/{subscriberId}/actions": "list:device_action",
+    "GET /v1/devices/{deviceId}/actions": "list:device_action",
+    "GET /v1/actions/{actionId}": "info:action",
+    # functions/devices/device_routes.py
+    "PUT /v1/subscribers/{subscriberId}/devices/{deviceId}": "update:device",
+    "GET /v1/subscribers/{subscriberId}/devices": "list:device",
+    "GET /v1/devices": "list:device",
+    "GET /v1/devices/{deviceId}": "info:device",
+    "PATCH /v1/devices/{deviceId}": "update:device",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "hit:event",
     "POST /v1/hits/tag": "hit:tag",
     "POST /v1/hits/tag/batch": "hit:tag",
+    "POST /v1/hits/push-action": "hit:event",
     # functions/integrations/inbound_parse_routes.py
     "GET /v1/inbound-parse/mx/status": "info:integration",
     # functions/integrations/integration_routes.py
@@ -303,10 +315,22 @@ ROUTE_CLASSES: dict[str, str] = {
     "DELETE /v1/organizations/members/{memberId}": "configuration",
     # functions/clients/scope_routes.py
     "GET /v1/scopes": "global",
+    # functions/devices/action_routes.py
+    "GET /v1/campaigns/{campaignId}/actions": "global",
+    "GET /v1/subscribers/{subscriberId}/actions": "global",
+    "GET /v1/devices/{deviceId}/actions": "global",
+    "GET /v1/actions/{actionId}": "global",
+    # functions/devices/device_routes.py
+    "PUT /v1/subscribers/{subscriberId}/devices/{deviceId}": "global",
+    "GET /v1/subscribers/{subscriberId}/devices": "global",
+    "GET /v1/devices": "global",
+    "GET /v1/devices/{deviceId}": "global",
+    "PATCH /v1/devices/{deviceId}": "global",
     # functions/hits/hit_routes.py
     "POST /v1/hits/event": "trigger",
     "POST /v1/hits/tag": "trigger",
     "POST /v1/hits/tag/batch": "trigger",
+    "POST /v1/hits/push-action": "trigger",
     # functions/integrations/inbound_parse_routes.py
     "GET /v1/inbound-parse/mx/status": "global",
     # functions/integrations/integration_routes.py

@@ -2,12 +2,15 @@
 rows housekeeping rolls up (clarion.housekeeping.stats) over a date range, per campaign, with their totals; and
 Novu's activity graph, from the notification days it rolls up."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import ConfigDict, Field
 
 from clarion import clock
+from clarion.actions import store as actions
+from clarion.actions.models import COUNTER_OF
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
 from clarion.housekeeping.stats import COUNTED, CampaignStats
@@ -33,6 +36,9 @@ class StatusCounts(Model):
     cancelled: int = 0
     pending: int = Field(default=0, description="Still queued or sending when the day was rolled up")
     total: int = 0
+    opened: int = Field(default=0, description="Push and in-app messages opened (counted as they are recorded)")
+    clicked: int = Field(default=0, description="Push and in-app messages clicked")
+    dismissed: int = Field(default=0, description="Push and in-app messages dismissed")
 
     def add(self, counts: "StatusCounts") -> None:
         for name in StatusCounts.model_fields:
@@ -46,7 +52,9 @@ class DayStats(StatusCounts):
 class CampaignAnalytics(Model):
     campaignId: str
     name: str
-    days: list[DayStats] = Field(description="The days with messages, oldest first (days without any are left out)")
+    days: list[DayStats] = Field(
+        description="The days with messages or actions, oldest first (days without either are left out)"
+    )
     totals: StatusCounts
 
 
@@ -113,6 +121,7 @@ def campaign_analytics(
     report = AnalyticsReport(from_=since.isoformat(), to=until.isoformat(), campaigns=[], totals=StatusCounts())
     for campaign in campaigns:
         days = [_day(item) for item in stats.days(caller.environment_id, campaign["_id"], since=since, until=until)]
+        days = _with_actions(days, actions.campaign_days(caller.environment_id, campaign["_id"], since, until))
         totals = StatusCounts()
         for day in days:
             totals.add(day)
@@ -121,6 +130,17 @@ def campaign_analytics(
         )
         report.totals.add(totals)
     return report
+
+
+def _with_actions(days: list[DayStats], action_days: Iterable[Item]) -> list[DayStats]:
+    """The rolled-up days with each day's action counters (live: counted as each action is recorded) added; a day
+    with actions and no rolled-up messages (today, or an open days later) gets a row of its own."""
+    by_day = {day.day: day for day in days}
+    for counted in action_days:
+        day = by_day.setdefault(counted["day"], DayStats(day=counted["day"]))
+        for name in COUNTER_OF.values():
+            setattr(day, name, getattr(day, name) + int(counted.get(name, 0)))
+    return [by_day[day] for day in sorted(by_day)]
 
 
 def _campaigns(environment_id: str, campaign_ids: list[str]) -> list["entities.Campaign"]:

@@ -9,7 +9,7 @@ PUSH_PROVIDERS = ("fcm", "apns")
 NO_ADDRESS = {
     "email": "the subscriber has no email address",
     "sms": "the subscriber has no phone number",
-    "push": "the subscriber has no device token for fcm or apns",
+    "push": "the subscriber has no active device and no device token for fcm or apns",
     "chat": "the subscriber has no chat webhook URL",
 }
 
@@ -28,12 +28,15 @@ def address_for(channel: str, profile: Mapping[str, Any]) -> Item | None:
 
 
 def _push_address(profile: Mapping[str, Any]) -> Item | None:
+    """Novu's device tokens (credentials) and, when the profile has an active device, `devices`: the push sender
+    reads the active devices' tokens when it sends (clarion.delivery.devices)."""
+    devices = {"devices": True} if profile.get("pushEnabled") else None
     for provider_id in PUSH_PROVIDERS:
         for channel in profile.get("channels") or []:
             tokens = channel.get("credentials", {}).get("deviceTokens")
             if channel.get("providerId") == provider_id and tokens:
-                return {"providerId": provider_id, "deviceTokens": list(tokens)}
-    return None
+                return {"providerId": provider_id, "deviceTokens": list(tokens), **(devices or {})}
+    return devices
 
 
 def _chat_address(profile: Mapping[str, Any]) -> Item | None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from clarion import clock
+from clarion.actions import service as actions
 from clarion.dynamo import Item
 from clarion.errors import NotFound, ValidationFailed
 from clarion.inbox.models import ActionRequest, ActionType, MarkAllRequest, MarkAs, MarkAsRequest, Message, UnseenCount
@@ -72,6 +73,9 @@ def mark_as(caller: Principal, subscriber_id: str, request: MarkAsRequest) -> li
     _require_subscriber(caller, subscriber_id)
     inbox = InboxRepository()
     changed = inbox.mark(caller.environment_id, subscriber_id, request.messageId, changes, now=clock.epoch_seconds())
+    if changes.get("read"):  # a message read is opened (docs/api.md, "Push actions")
+        for item in changed:
+            actions.record_inbox_action(caller.environment_id, subscriber_id, item, "open")
     expired = inbox.expired_campaigns(caller.environment_id)
     return [_message(item) for item in changed if not expired.hides(item)]
 
@@ -103,6 +107,7 @@ def act(
         message = inbox.set_cta(caller.environment_id, subscriber_id, message_id, cta | {"action": action}, now=now)
     if message is None:
         raise NotFound(f"Message {message_id} not found", field="messageId", value=message_id)
+    actions.record_inbox_action(caller.environment_id, subscriber_id, message, "click", button_id=action_type)
     return _message(message)
 
 

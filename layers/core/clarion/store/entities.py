@@ -357,6 +357,42 @@ class Subscriber(TypedDict, total=False):
     """Events per name per UTC day, as `tagHits`."""
     eventHitsVersion: int
     """Counts the writes of `eventHits`, as `tagHitsVersion`."""
+    devices: dict[str, int]
+    """Its devices per platform (clarion.store.devices.profile_summary), absent before its first device."""
+    pushEnabled: bool
+    """One of its devices is active (push-enabled, with a token its provider has not refused)."""
+    lastSeenAt: str | None
+    """The latest `lastSeenAt` of its devices."""
+
+
+class Device(TypedDict):
+    """SubscribersTable `ENV#<env>#SUB#<subscriberId>` / `DEVICE#<deviceId>`: one of a subscriber's devices."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    listPk: NotRequired[str]
+    listSk: NotRequired[str]
+    environmentId: str
+    subscriberId: str
+    deviceId: str
+    platform: str
+    """`ios`, `android` or `web`."""
+    token: NotRequired[str]
+    """The push token, read only by the push sender (never returned, never logged)."""
+    tokenHash: NotRequired[str]
+    """clarion.store.keys.device_token_hash of the token."""
+    tokenHint: NotRequired[str]
+    """The token's last 4 characters: what the API shows of it."""
+    pushEnabled: bool
+    disabledAt: NotRequired[str]
+    """Set when the provider refused the token (EndpointDisabled, InvalidParameter); cleared by a new token."""
+    disabledReason: NotRequired[str]
+    appVersion: NotRequired[str]
+    locale: NotRequired[str]
+    timezone: NotRequired[str]
+    lastSeenAt: NotRequired[str]
+    createdAt: str
+    updatedAt: str
 
 
 class DeliveryRecord(TypedDict):

@@ -515,3 +515,72 @@ def tag_device_hits_pk(environment_id: str, tag: str, device_id: str) -> str:
 def tag_hit_sk(at: str, hit_id: str) -> str:
     """One tag hit, by time."""
     return f"{TAG_HIT_PREFIX}{at}#{hit_id}"
+
+
+# Devices (SubscribersTable: each device in its subscriber's partition, a pointer by device id, counters)
+
+DEVICE_PREFIX = "DEVICE#"
+"""Sort-key prefix of a subscriber's devices, in its partition."""
+DEVICE_POINTER_SK = "DEVICE"
+"""The sort key of a device's pointer item (its subscriber), in the device's own partition."""
+DEVICES_COUNTER_SK = "COUNT#DEVICES"
+"""An environment's device count, in its counters partition (`#<platform>` appended: per platform)."""
+
+
+def device_sk(device_id: str) -> str:
+    """A device in its subscriber's partition (`device_sk("")` is the prefix)."""
+    return f"{DEVICE_PREFIX}{device_id}"
+
+
+def device_pk(environment_id: str, device_id: str) -> str:
+    """The partition of a device's pointer: which subscriber's partition holds the device."""
+    return f"{environment_pk(environment_id)}#DEVICE#{device_id}"
+
+
+def devices_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's devices (sort key: `<platform>#<deviceId>`)."""
+    return f"{environment_pk(environment_id)}#DEVICES"
+
+
+def devices_counter_sk(platform: str | None = None) -> str:
+    """The environment's device count, or its count of one platform's devices."""
+    return DEVICES_COUNTER_SK if platform is None else f"{DEVICES_COUNTER_SK}#{platform}"
+
+
+def device_token_hash(environment_id: str, token: str) -> str:
+    """A push token's lookup hash: the token itself is never a key."""
+    return hashlib.sha256(f"{environment_id}#{token}".encode()).hexdigest()
+
+
+# Push actions (MessagesTable: each under its message, copies by campaign, subscriber and device, counters)
+
+ACTION_PREFIX = "ACTION#"
+"""Sort-key prefix of a message's actions, and of the actions in a listing partition."""
+ACTIONS_COUNT_SK = "ACTIONS_COUNT"
+"""A listing partition's action count (its totalCount); a campaign's also counts each action."""
+ACTIONS_DAY_COUNT_PREFIX = "ACTIONS_COUNT#"
+"""Sort-key prefix of a campaign's action counts per UTC day."""
+
+
+ACTIONS_BY_CAMPAIGN, ACTIONS_BY_SUBSCRIBER, ACTIONS_BY_DEVICE = "CAMPAIGN", "SUB", "DEVICE"
+"""The kinds of listing partitions (`actions_pk`)."""
+
+
+def action_sk(action: str) -> str:
+    """One action of a message, in the message's partition: one item per (message, action)."""
+    return f"{ACTION_PREFIX}{action}"
+
+
+def actions_pk(environment_id: str, kind: str, owner_id: str) -> str:
+    """The partition of the actions of one campaign, subscriber or device (`kind`: CAMPAIGN, SUB or DEVICE)."""
+    return f"{environment_pk(environment_id)}#ACTIONS#{kind}#{owner_id}"
+
+
+def action_copy_sk(at: str, action_id: str) -> str:
+    """An action in a listing partition, by time."""
+    return f"{ACTION_PREFIX}{at}#{action_id}"
+
+
+def actions_day_count_sk(day: str) -> str:
+    """A campaign's action counts of one UTC day (yyyy-mm-dd)."""
+    return f"{ACTIONS_DAY_COUNT_PREFIX}{day}"

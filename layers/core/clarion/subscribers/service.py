@@ -21,6 +21,7 @@ from clarion.ids import new_id
 from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
+from clarion.store.devices import DevicesStore
 from clarion.subscribers.models import (
     MAX_DEVICE_TOKENS,
     BulkCreateResult,
@@ -105,14 +106,16 @@ def _update_with_attributes(caller: Principal, subscriber_id: str, changes: Item
 
 def delete_subscriber(caller: Principal, subscriber_id: str) -> None:
     """The profile goes with its attribute values' counts, in one transaction conditioned on the profile read."""
-    repository, counters = SubscribersRepository(), AttributeValueCounters()
+    repository, counters, devices = SubscribersRepository(), AttributeValueCounters(), DevicesStore()
     for _ in range(_ATTEMPTS):
         profile = _existing(caller, subscriber_id)
         counts = counters.ops(caller.environment_id, value_deltas(profile.get("attributes"), None))
         version = profile.get("attributesVersion", 0)
+        its_devices = devices.of_subscriber(caller.environment_id, subscriber_id)  # deleted with its partition
         if repository.delete(
             caller.environment_id, subscriber_id, expected_attributes_version=version, extra_ops=counts
         ):
+            devices.forget(caller.environment_id, its_devices)
             return
     raise Conflict("the subscriber was changed by other requests meanwhile; retry")
 

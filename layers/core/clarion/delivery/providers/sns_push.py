@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from clarion.aws import client
-from clarion.delivery.errors import PermanentFailure, aws_failure
+from clarion.delivery import devices
+from clarion.delivery.errors import DeliveryFailure, PermanentFailure, aws_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import Item
 from clarion.errors import ValidationFailed
@@ -36,25 +37,48 @@ class SnsPush:
         self.application_arn = application_arn
 
     def send(self, record: "entities.DeliveryRecord") -> str:
-        provider_id = required(record, "to", "providerId")
-        application = self.application_arn or _application_arn(provider_id)
-        message = _message(provider_id, record["content"])
-        sent = []
-        for token in required(record, "to", "deviceTokens"):
+        """Publishes to the subscriber's device tokens (Novu's credentials) and active devices (read now: a device
+        disabled since the message was queued is skipped). A token its provider refuses is skipped, and its device
+        disabled; the message fails with the last refusal when no token took it.
+        Once one publish succeeded, a later failure is not raised: a retry would push the others twice."""
+        sent: list[str] = []
+        refused: DeliveryFailure = PermanentFailure("EndpointDisabled", "every device token's endpoint is disabled")
+        for provider_id, token, device in _targets(record):
+            application = self.application_arn or _application_arn(provider_id)
             try:
                 endpoint = _endpoint(application, token)
-                sent.append(
-                    client("sns", single_attempt=True).publish(
-                        TargetArn=endpoint, MessageStructure="json", Message=message
-                    )
+                response = client("sns", single_attempt=True).publish(
+                    TargetArn=endpoint, MessageStructure="json", Message=_message(provider_id, record["content"])
                 )
             except Exception as error:
                 failure = aws_failure(error)
-                if failure.code != "EndpointDisabled":
+                if failure.code in devices.REFUSED_TOKEN_CODES:
+                    refused = failure
+                    if device is not None:
+                        devices.disable(device, failure.reason)
+                elif not sent:
                     raise failure from error
+                continue
+            sent.append(response["MessageId"])
         if not sent:
-            raise PermanentFailure("EndpointDisabled", "every device token's endpoint is disabled")
-        return ",".join(response["MessageId"] for response in sent)
+            raise refused
+        return ",".join(sent)
+
+
+def _targets(record: "entities.DeliveryRecord") -> list[tuple[str, str, "entities.Device | None"]]:
+    """(providerId, token, device) of each token to push to: the credentials' first, then the active devices'."""
+    to = record.get("to") or {}
+    if not to.get("devices"):
+        provider_id = required(record, "to", "providerId")
+        return [(provider_id, token, None) for token in required(record, "to", "deviceTokens")]
+    targets: list[tuple[str, str, entities.Device | None]] = [
+        (to["providerId"], token, None) for token in to.get("deviceTokens") or []
+    ]
+    active = devices.active_devices(record["environmentId"], record["subscriberId"])
+    targets += [(devices.PLATFORM_PROVIDERS[device["platform"]], device["token"], device) for device in active]
+    if not targets:
+        raise PermanentFailure("NoActiveDevice", "the subscriber has no active device")
+    return targets
 
 
 def _application_arn(provider_id: str) -> str:
