@@ -71,6 +71,9 @@ def gateway_app(runtime: LocalRuntime) -> Wsgi:
     return app
 
 
+ROTATES_THE_CALLERS_KEY = {"/v1/environments/api-keys/regenerate"}
+
+
 @pytest.fixture(scope="module")
 def fuzz_key(runtime: LocalRuntime) -> str:
     key = unlimited_key(runtime, "Fuzz").key
@@ -85,8 +88,13 @@ def app(runtime: LocalRuntime) -> Wsgi:
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
-def test_every_operation_answers_bad_and_good_input_as_documented(case: Any, app: Wsgi, fuzz_key: str) -> None:
-    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {fuzz_key}"}, checks=CHECKS)
+def test_every_operation_answers_bad_and_good_input_as_documented(
+    case: Any, app: Wsgi, fuzz_key: str, runtime: LocalRuntime
+) -> None:
+    # regenerating rotates the caller's own key: a key of its own keeps the module's key valid for the other tests
+    rotated = case.operation.path in ROTATES_THE_CALLERS_KEY
+    key = unlimited_key(runtime, "Fuzz rotated").key if rotated else fuzz_key
+    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
 
 
 def test_a_body_that_is_not_utf8_is_a_422_naming_the_body(admin: Api):
