@@ -10,6 +10,8 @@ from clarion.aws import client
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
 from clarion.campaigns.operations import start_campaign, stop_campaign
 from clarion.campaigns.service import create_campaign, update_campaign
+from clarion.campaigns.workflow_models import CreateWorkflowRequest
+from clarion.campaigns.workflows import create_workflow
 from clarion.changes import service
 from clarion.changes.repository import ChangesRepository
 from clarion.dynamo import DynamoTable, Expression
@@ -296,3 +298,20 @@ def test_a_feed_made_in_development_is_a_change_and_applying_makes_it_once_in_pr
     apply_changes(development, [news["_id"], alerts["_id"]])
     assert sorted(feed.name for feed in list_feeds(production)) == ["Alerts", "News"]  # Alerts once: the same feed
     assert service.count_changes(development) == 0
+
+
+def test_a_workflow_made_in_development_is_a_change_and_applying_makes_its_campaign_in_production(
+    development, production
+):
+    body = {
+        "name": "Receipt",
+        "steps": [{"template": {"type": "email", "subject": "Paid", "content": "<p>{{sum}}</p>"}}],
+    }
+    made = create_workflow(development, CreateWorkflowRequest.model_validate(body))
+    (change,) = pending(development)
+    assert (change["type"], change["_entityId"]) == ("NotificationTemplate", made.id)
+
+    apply_change(development, change["_id"])
+
+    (promoted,) = CampaignsRepository().all(production.environment_id)
+    assert (promoted["identifier"], promoted["name"]) == (made.triggers[0].identifier, "Receipt")
