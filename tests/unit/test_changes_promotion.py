@@ -315,3 +315,6 @@ def test_a_workflow_made_in_development_is_a_change_and_applying_makes_its_campa
 
     (promoted,) = CampaignsRepository().all(production.environment_id)
     assert (promoted["identifier"], promoted["name"]) == (made.triggers[0].identifier, "Receipt")
+    (source,) = CampaignsRepository().all(development.environment_id)
+    assert source.get("handlebars") and source.get("notificationGroupId")  # what development keeps to itself
+    assert not promoted.get("handlebars") and not promoted.get("notificationGroupId")
