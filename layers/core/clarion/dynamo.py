@@ -104,6 +104,11 @@ def set_or_remove(changes: Mapping[str, Any]) -> Expression:
     return Expression(" ".join(clauses), names, values)
 
 
+def added(delta: int, attribute: str = "total") -> Expression:
+    """`ADD attribute delta`: a counter's update (an absent counter starts from 0)."""
+    return Expression("ADD #counter :delta", {"#counter": attribute}, {":delta": delta})
+
+
 NEW_ITEM = Expression("attribute_not_exists(pk)")
 """The condition of a write that must not replace an existing item."""
 CONDITION_FAILED = "ConditionalCheckFailed"
@@ -155,6 +160,11 @@ class DynamoTable:
             TableName=self.name, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=consistent
         )
         return from_item(response["Item"]) if "Item" in response else None
+
+    def count_at(self, pk: str, sk: str) -> int:
+        """The `total` of a counter item (`added`); 0 when nothing was ever counted there."""
+        counter = self.get(pk, sk)
+        return int(counter["total"]) if counter else 0
 
     def query_partition(
         self, pk: str, *, prefix: str, limit: int, cursor: str | None = None, newest_first: bool = False

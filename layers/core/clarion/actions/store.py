@@ -60,8 +60,7 @@ class ActionsStore:
         return found[:limit], len(found) > limit
 
     def count(self, environment_id: str, kind: str, owner_id: str) -> int:
-        counter = self.table.get(actions_pk(environment_id, kind, owner_id), ACTIONS_COUNT_SK)
-        return int(counter["total"]) if counter else 0
+        return self.table.count_at(actions_pk(environment_id, kind, owner_id), ACTIONS_COUNT_SK)
 
     def campaign_days(self, environment_id: str, campaign_id: str, since: date, until: date) -> Iterator[Item]:
         """The campaign's action counts per UTC day from `since` to `until` (both included): one key range."""

@@ -9,8 +9,8 @@ from clarion.dynamo import (
     CONDITION_FAILED,
     NEW_ITEM,
     DynamoTable,
-    Expression,
     Item,
+    added,
     cancellation_reasons,
     is_transaction_cancelled,
 )
@@ -74,7 +74,7 @@ class Catalogue:
         """None when every entry was written; else the entries whose names were taken (then nothing was written)."""
         pk = self.kind.partition(environment_id)
         puts = [self.table.put_op({"pk": pk, "sk": self.kind.sort_key(e["name"]), **e}, NEW_ITEM) for e in entries]
-        count = Expression("ADD #total :n", {"#total": "total"}, {":n": len(entries)})
+        count = added(len(entries))
         try:
             self.table.transact([*puts, self.table.update_op(counters_pk(environment_id), self.kind.counter, count)])
         except Exception as error:
@@ -94,5 +94,4 @@ class Catalogue:
         return found[:limit], len(found) > limit
 
     def count(self, environment_id: str) -> int:
-        counter = self.table.get(counters_pk(environment_id), self.kind.counter)
-        return int(counter["total"]) if counter else 0
+        return self.table.count_at(counters_pk(environment_id), self.kind.counter)

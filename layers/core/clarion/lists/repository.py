@@ -20,6 +20,7 @@ from clarion.dynamo import (
     DynamoTable,
     Expression,
     Page,
+    added,
     cancellation_reasons,
     is_transaction_cancelled,
     set_or_remove,
@@ -63,8 +64,7 @@ class ListsRepository:
         return [list_id for list_id in list_ids if list_id not in present]
 
     def count(self, environment_id: str) -> int:
-        counter = self.table.get(counters_pk(environment_id), LISTS_COUNTER_SK)
-        return int(counter["total"]) if counter else 0
+        return self.table.count_at(counters_pk(environment_id), LISTS_COUNTER_SK)
 
     def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[AudienceList], bool]:
         """Lists `offset` to `offset + limit` in id order (creation order), and whether more follow."""
@@ -244,12 +244,12 @@ class ListsRepository:
         ]
 
     def _count_members_op(self, environment_id: str, list_id: str, change: int) -> dict[str, Any]:
-        add = Expression("ADD subscriberCount :change", values={":change": change})
-        return self.table.update_op(list_pk(environment_id, list_id), LIST_SK, add, _PRESENT)
+        return self.table.update_op(
+            list_pk(environment_id, list_id), LIST_SK, added(change, "subscriberCount"), _PRESENT
+        )
 
     def _count_lists_op(self, environment_id: str, change: int) -> dict[str, Any]:
-        add = Expression("ADD #total :change", {"#total": "total"}, {":change": change})
-        return self.table.update_op(counters_pk(environment_id), LISTS_COUNTER_SK, add)
+        return self.table.update_op(counters_pk(environment_id), LISTS_COUNTER_SK, added(change))
 
 
 def _unmirror(list_id: str) -> Expression:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
-from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, is_transaction_cancelled
+from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, added, is_transaction_cancelled
 from clarion.settings import settings
 from clarion.store.keys import (
     DEVICE_POINTER_SK,
@@ -69,7 +69,7 @@ class DevicesStore:
         """Puts a new device, its pointer and its counts in one transaction; False when its id is taken."""
         environment_id, device_id = device["environmentId"], device["deviceId"]
         pointer = {"pk": device_pk(environment_id, device_id), "sk": DEVICE_POINTER_SK}
-        count = Expression("ADD #total :one", {"#total": "total"}, {":one": 1})
+        count = added(1)
         counters = counters_pk(environment_id)
         operations = [
             self.table.put_op(pointer | {"subscriberId": device["subscriberId"]}, NEW_ITEM),
@@ -94,7 +94,7 @@ class DevicesStore:
         for device in devices:
             per_platform[device["platform"]] = per_platform.get(device["platform"], 0) + 1
         for platform, count in per_platform.items():
-            uncount = Expression("ADD #total :minus", {"#total": "total"}, {":minus": -count})
+            uncount = added(-count)
             self.table.update(counters_pk(environment_id), devices_counter_sk(platform), uncount)
 
     def replace(self, device: "Device", *, expected_updated_at: str) -> bool:
@@ -131,8 +131,7 @@ class DevicesStore:
         return cast("list[Device]", self.table.batch_get(keys[:limit], consistent=False)), len(keys) > limit
 
     def count(self, environment_id: str, platform: str | None) -> int:
-        counter = self.table.get(counters_pk(environment_id), devices_counter_sk(platform))
-        return int(counter["total"]) if counter else 0
+        return self.table.count_at(counters_pk(environment_id), devices_counter_sk(platform))
 
     def _listed_keys(self, environment_id: str, platform: str | None) -> Iterator[Item]:
         key = Expression("listPk = :pk", values={":pk": devices_list_pk(environment_id)})

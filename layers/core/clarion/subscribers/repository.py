@@ -11,6 +11,7 @@ from clarion.dynamo import (
     DynamoTable,
     Expression,
     Item,
+    added,
     cancellation_reasons,
     is_transaction_cancelled,
     set_or_remove,
@@ -77,8 +78,7 @@ class SubscribersRepository:
         return list(found)
 
     def count(self, environment_id: str) -> int:
-        counter = self.table.get(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK)
-        return int(counter["total"]) if counter else 0
+        return self.table.count_at(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK)
 
     def list_page(self, environment_id: str, *, page: int, limit: int) -> tuple[list[Subscriber], bool]:
         """Page `page` (from 0) of the environment's subscribers in subscriberId order, and whether more follow."""
@@ -108,7 +108,7 @@ class SubscribersRepository:
         """Writes whole profiles, 25 a request, and counts the `created` new ones once; returns the requests made."""
         requests = self.table.batch_write(puts=[self._with_keys(p) for p in profiles])
         if created:
-            self.table.update(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, _add_to_total(created))
+            self.table.update(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, added(created))
             requests += 1
         return requests
 
@@ -207,7 +207,7 @@ class SubscribersRepository:
                 [
                     *(self.table.delete_op(*key) for key in mirrors),
                     self.table.delete_op(*member, _EXISTS),
-                    self.table.update_op(group_pk, group_sk, _add_to("subscriberCount", -1), _EXISTS),
+                    self.table.update_op(group_pk, group_sk, added(-1, "subscriberCount"), _EXISTS),
                 ]
             )
         except Exception as error:
@@ -221,7 +221,7 @@ class SubscribersRepository:
         return [item["sk"] for item in self.table.query_items(key, consistent=True, projection="sk")]
 
     def _count_op(self, environment_id: str, delta: int) -> dict[str, Any]:
-        return self.table.update_op(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, _add_to_total(delta))
+        return self.table.update_op(counters_pk(environment_id), SUBSCRIBERS_COUNTER_SK, added(delta))
 
     @staticmethod
     def _with_keys(profile: Subscriber) -> Item:
@@ -255,11 +255,3 @@ def _attributes_version_is(version: int) -> tuple[str, Item]:
     if version == 0:
         return "attribute_not_exists(attributesVersion)", {}
     return "attributesVersion = :attributesVersion", {":attributesVersion": version}
-
-
-def _add_to(attribute: str, delta: int) -> Expression:
-    return Expression("ADD #counter :delta", {"#counter": attribute}, {":delta": delta})
-
-
-def _add_to_total(delta: int) -> Expression:
-    return _add_to("total", delta)

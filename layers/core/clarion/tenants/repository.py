@@ -18,6 +18,7 @@ from clarion.dynamo import (
     DynamoTable,
     Expression,
     Item,
+    added,
     cancellation_reasons,
     is_transaction_cancelled,
 )
@@ -47,8 +48,7 @@ class CountedList:
     counter_sk: str
 
     def count(self, environment_id: str) -> int:
-        counter = self.table.get(counters_pk(environment_id), self.counter_sk)
-        return int(counter["total"]) if counter else 0
+        return self.table.count_at(counters_pk(environment_id), self.counter_sk)
 
     def page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Item], bool]:
         """Items `offset` to `offset + limit`, newest first, and whether more follow."""
@@ -61,10 +61,10 @@ class CountedList:
 
     def count_op(self, environment_id: str, change: int) -> dict[str, Any]:
         """The count's update, for a transaction."""
-        return self.table.update_op(counters_pk(environment_id), self.counter_sk, _add(change))
+        return self.table.update_op(counters_pk(environment_id), self.counter_sk, added(change))
 
     def add_to_count(self, environment_id: str, change: int) -> None:
-        self.table.update(counters_pk(environment_id), self.counter_sk, _add(change))
+        self.table.update(counters_pk(environment_id), self.counter_sk, added(change))
 
 
 class TenantsRepository:
@@ -121,10 +121,6 @@ class TenantsRepository:
     @staticmethod
     def _pointer(environment_id: str, tenant: Tenant) -> dict[str, Any]:
         return {"pk": tenant_id_pk(environment_id, tenant["_id"]), "sk": TENANT_SK, "identifier": tenant["identifier"]}
-
-
-def _add(change: int) -> Expression:
-    return Expression("ADD #total :change", {"#total": "total"}, {":change": change})
 
 
 def same_version(version: int) -> Expression:

@@ -16,6 +16,7 @@ from clarion.dynamo import (
     DynamoTable,
     Expression,
     Page,
+    added,
     is_transaction_cancelled,
 )
 from clarion.errors import Conflict
@@ -52,8 +53,7 @@ class TopicsRepository:
         return cast("Topic | None", self.table.get(topic_pk(environment_id, key), TOPIC_SK, consistent=True))
 
     def count(self, environment_id: str) -> int:
-        counter = self.table.get(counters_pk(environment_id), TOPICS_COUNTER_SK)
-        return int(counter["total"]) if counter else 0
+        return self.table.count_at(counters_pk(environment_id), TOPICS_COUNTER_SK)
 
     def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Topic], bool]:
         """Topics `offset` to `offset + limit` in key order, and whether more follow."""
@@ -178,12 +178,10 @@ class TopicsRepository:
         return {item["subscriberId"] for item in self.table.batch_get(keys)}
 
     def _count_members_op(self, environment_id: str, key: str, change: int) -> dict[str, Any]:
-        add = Expression("ADD subscriberCount :change", values={":change": change})
-        return self.table.update_op(topic_pk(environment_id, key), TOPIC_SK, add, _PRESENT)
+        return self.table.update_op(topic_pk(environment_id, key), TOPIC_SK, added(change, "subscriberCount"), _PRESENT)
 
     def _count_topics_op(self, environment_id: str, change: int) -> dict[str, Any]:
-        add = Expression("ADD #total :change", {"#total": "total"}, {":change": change})
-        return self.table.update_op(counters_pk(environment_id), TOPICS_COUNTER_SK, add)
+        return self.table.update_op(counters_pk(environment_id), TOPICS_COUNTER_SK, added(change))
 
 
 def _chunks(subscriber_ids: list[str]) -> Iterator[list[str]]:
