@@ -24,7 +24,7 @@ define require_python
 	  exit 1; }
 endef
 
-.PHONY: install run run-fresh test lint typecheck unit bench openapi routes build clean rebuild-venv
+.PHONY: install run run-fresh test browser lint typecheck unit bench openapi routes build clean rebuild-venv
 
 install: $(STAMP)
 
@@ -47,8 +47,20 @@ run: install
 run-fresh: install
 	$(PY) -m local --fresh
 
-test: lint typecheck
+test: lint typecheck browser
 	$(PY) -m pytest -n 2 -q
+
+# tests/browser drive Debian's chromium through Playwright (the system browser: Playwright downloads none). Installed
+# here when missing and this is root with apt-get (CI on a fresh Debian); otherwise those tests skip, saying why.
+browser:
+	@if [ -n "$$CLARION_CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing chromium for the browser tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "No chromium, and it cannot be installed here (needs root and apt-get): tests/browser will skip." \
+	       "Install it (sudo apt-get install chromium) or set CLARION_CHROMIUM to a Chromium binary." >&2; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .
