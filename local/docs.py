@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi import swagger_ui
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, SecurityScheme
 from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
 
+from local.events import HttpRequest
 from local.functions import FunctionRegistry
 from local.gateway import Response
 from local.template import SamTemplate
@@ -86,7 +87,8 @@ class DocsPages:
                 self._document = self._build()
             return self._document
 
-    def __call__(self, method: str, path: str, query: str) -> Response | None:
+    def __call__(self, request: HttpRequest) -> Response | None:
+        method, path, query = request.method, request.raw_path, request.raw_query
         if method not in ("GET", "HEAD") or not (path == "/docs" or path.startswith("/docs/")):
             return None
         if path == "/docs/openapi.json" or (path == "/docs" and "format=json" in query):

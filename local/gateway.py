@@ -55,14 +55,14 @@ class Gateway:
         resolver: Resolver,
         registry: FunctionRegistry,
         clock: Clock,
-        pages: Callable[[str, str, str], Response | None] | None = None,
+        pages: Callable[[HttpRequest], Response | None] | None = None,
     ) -> None:
         self.template = template
         self.resolver = resolver
         self.registry = registry
         self.clock = clock
         self.pages = pages
-        """Pages served outside the template's routes (the API docs): (method, path, query) -> Response."""
+        """Pages served outside the template's routes (the API docs, the outbox): request -> Response, or None."""
         self.routes = [(route, _rank(route)) for route in template.routes]
         self._cache: dict[tuple[Any, ...], tuple[float, _Decision]] = {}
         self._cache_lock = threading.Lock()
@@ -114,7 +114,7 @@ class Gateway:
     def _handle(self, request: HttpRequest) -> Response:
         if request.body is not None and len(request.body) > MAX_BODY_BYTES:
             return message(413, "Request Entity Too Large")
-        if self.pages is not None and (page := self.pages(request.method, request.raw_path, request.raw_query)):
+        if self.pages is not None and (page := self.pages(request)):
             return page
         matched = self.match(request.method, request.raw_path)
         if matched is None:

@@ -204,7 +204,7 @@ class LocalRuntime:
             self.stack.resolver,
             self.registry,
             self.clock,
-            pages=lambda method, path, query: self.docs(method, path, query) or self.outbox(method, path, query),
+            pages=lambda request: self.docs(request) or self.outbox(request),
         )
         if self.data_dir is not None:
             self._restore(self.data_dir)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -38,8 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-pytestmark = pytest.mark.slow
 
 
 def chromium_path() -> str | None:
@@ -91,8 +89,9 @@ class LocalStack:
     url: str
     admin: dict[str, str]
 
-    def api(self, method: str, path: str, **kwargs: object) -> requests.Response:
-        return requests.request(method, f"{self.url}{path}", headers=self.admin, timeout=30, **kwargs)  # type: ignore[arg-type]
+    def api(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
+        """A request with the admin key (and `headers`)."""
+        return requests.request(method, f"{self.url}{path}", headers=self.admin | (headers or {}), timeout=30, **kwargs)
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,12 @@
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import LocalStack
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_docs_page_renders_the_operations(
