@@ -21,6 +21,31 @@ from local.template import SamTemplate
 log = logging.getLogger(__name__)
 TITLE = "Clarion API"
 SWAGGER_DIR = Path(swagger_ui.__file__).parent
+DESCRIPTION = """\
+Clarion's notification and engagement API, wire-compatible with Novu's v1 REST API.
+
+**Authentication.** Every operation but `GET /v1/health-check` needs a client key:
+`Authorization: ApiKey <key>` (Novu's form) or `Authorization: Bearer sk_...`. Each operation names the one scope
+its key must hold (`GET /v1/scopes` lists them); no header is a 401, an unknown or revoked key a 403, and a key
+without the scope a 403 naming it.
+
+**Errors** have Novu's shape: `{"statusCode", "timestamp", "path", "error", "message", "requestId", "errors"}`,
+`errors` naming each wrong field (`{"<field>": {"messages": [...], "value": ...}}`); `requestId` is also the
+`apigw-requestid` header.
+
+**Paging.** Clarion's lists take `limit` (1-100) and `cursor` and answer `{"data", "limit", "hasMore",
+"nextCursor"}`; Novu's take `page` (from 0) and `limit` and answer `{"page", "pageSize", "totalCount", "hasMore",
+"data"}`.
+
+**Rate limits.** Each key has a token bucket per route class (trigger, configuration, global); over it, a 429 with
+`Retry-After`.
+
+**Idempotency.** The trigger operations (`/v1/events/trigger`, bulk, broadcast, cancel) take an
+`Idempotency-Key` header: the same key and body answer the first answer again (`Idempotency-Replayed: true`) and
+send nothing more.
+
+Operations are grouped by resource.
+"""
 ASSETS = {
     "/docs/swagger-ui-bundle.min.js": ("swagger-ui-bundle.min.js", "text/javascript; charset=utf-8"),
     "/docs/swagger-ui.min.css": ("swagger-ui.min.css", "text/css; charset=utf-8"),
@@ -29,7 +54,8 @@ ASSETS = {
 
 def openapi_document(template: SamTemplate, registry: FunctionRegistry, title: str = TITLE) -> dict[str, Any]:
     """Merge `app.get_openapi_json_schema()` of each function that serves HTTP API routes."""
-    document: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": title, "version": "1.0.0"}, "paths": {}}
+    info = {"title": title, "version": "1.0.0", "description": DESCRIPTION}
+    document: dict[str, Any] = {"openapi": "3.1.0", "info": info, "paths": {}}
     components: dict[str, dict[str, Any]] = {"schemas": {}, "securitySchemes": {}}
     for function_id in dict.fromkeys(route.function_id for route in template.routes):
         app = getattr(registry.module(function_id), "app", None)

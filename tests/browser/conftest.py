@@ -64,6 +64,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
+    opened.set_default_timeout(120_000)  # two shared cores: the stack's first answers can be slow
     try:
         yield opened
     finally:
@@ -72,13 +73,14 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
-    """screenshot(page) saves a full-page PNG to test-artifacts/<test name>[-<label>].png and returns its path."""
+    """screenshot(page) saves a full-page PNG (`full_page=False`: the viewport) to
+    test-artifacts/<test name>[-<label>].png and returns its path."""
 
-    def save(page: Page, label: str = "") -> Path:
+    def save(page: Page, label: str = "", full_page: bool = True) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name) + (f"-{label}" if label else "")
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return save
@@ -91,7 +93,8 @@ class LocalStack:
 
     def api(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
         """A request with the admin key (and `headers`)."""
-        return requests.request(method, f"{self.url}{path}", headers=self.admin | (headers or {}), timeout=30, **kwargs)
+        kwargs.setdefault("timeout", 60)
+        return requests.request(method, f"{self.url}{path}", headers=self.admin | (headers or {}), **kwargs)
 
 
 @pytest.fixture(scope="session")

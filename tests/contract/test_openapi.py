@@ -4,7 +4,7 @@ import importlib
 import re
 from typing import Any
 
-from clarion.api import openapi_document
+from clarion.api import openapi_document, tag_of
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 from tests.contract.support.template import TEMPLATE, http_routes, resources_of
 
@@ -51,6 +51,20 @@ def test_every_operation_documents_its_errors(template):
             expected = {"403", "422"} if route in PUBLIC_ROUTES else {"401", "403", "422"}
             assert expected <= set(map(str, operation["responses"])), route
             assert re.fullmatch(r"\S.*", operation["summary"]), route
+
+
+def test_every_operation_is_grouped_under_the_resource_its_path_names(template):
+    for app in http_functions(template).values():
+        for route, operation in operations(app).items():
+            assert operation.get("tags") == [tag_of(route.split(" ", 1)[1])], route
+    assert tag_of("/v1/notification-templates/{templateId}") == "Notification templates"
+    assert tag_of("/api/client/campaigns/{id}/trigger") == "Campaigns"
+
+
+def test_the_api_description_says_how_to_authenticate():
+    from local.docs import DESCRIPTION
+
+    assert "`Authorization: ApiKey <key>`" in DESCRIPTION and "`Authorization: Bearer sk_...`" in DESCRIPTION
 
 
 def test_the_published_openapi_document_matches_the_code():

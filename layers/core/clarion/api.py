@@ -1,5 +1,6 @@
 """The HTTP plumbing every API function shares: the resolver, scoped routes, the caller, the error shape."""
 
+import inspect
 import json
 import re
 import traceback
@@ -105,7 +106,8 @@ def endpoint(
 ) -> Callable[[F], F]:
     """Registers a route by its API Gateway route key, with the scope a client key needs to call it and its
     rate-limit class; a public route (`scope=None`) says instead what authenticates its caller, and has no class
-    (only client keys are rate limited). Its OpenAPI security names the scope."""
+    (only client keys are rate limited). Its OpenAPI security names the scope, its tag the resource of its path
+    (`tag_of`), and its description is the handler's docstring."""
     _declare(router, RouteDeclaration(route_key, scope, rate, public))
     method, path = route_key.split(" ", 1)
     if scope is None:
@@ -113,14 +115,32 @@ def endpoint(
         errors = {status: response for status, response in _ERRORS.items() if status != 401}
     else:
         security, errors = [{SECURITY_SCHEME: [scope]}], _ERRORS
-    return router.route(
-        re.sub(r"\{(\w+)\}", r"<\1>", path),
-        method,
-        summary=summary,
-        status_code=status_code,
-        security=security,
-        responses={status_code: _success(status_code), **errors, **(responses or {})},
-    )
+
+    def register(handler: F) -> F:
+        route = router.route(
+            re.sub(r"\{(\w+)\}", r"<\1>", path),
+            method,
+            summary=summary,
+            description=inspect.getdoc(handler),
+            tags=[tag_of(path)],
+            status_code=status_code,
+            security=security,
+            responses={status_code: _success(status_code), **errors, **(responses or {})},
+        )
+        return route(handler)
+
+    return register
+
+
+_RESOURCE = re.compile(r"^/(?:v1|api/client)/([^/{]+)")
+
+
+def tag_of(path: str) -> str:
+    """The OpenAPI tag of a route: the resource its path names after the version prefix, as a heading
+    (`/v1/notification-templates/{id}` -> "Notification templates", `/api/client/campaigns/...` -> "Campaigns")."""
+    matched = _RESOURCE.match(path)
+    resource = matched.group(1) if matched else path.strip("/").split("/", 1)[0]
+    return resource.replace("-", " ").capitalize()
 
 
 def default_route(router: APIGatewayHttpRouter, *, public: str) -> None:
