@@ -1,5 +1,6 @@
-"""/local/outbox in a real browser: a campaign's email, sent through the API on the local stack, shows with its
-subject and its HTML rendered in a sandboxed iframe; the channel and recipient filters narrow the list."""
+"""/local/outbox in a real browser: a campaign's email, sent through the API on the local stack, shows (without a
+reload: the page polls) with its subject and its HTML rendered in a sandboxed iframe; the channel and recipient
+filters narrow the list and stay in the address."""
 
 import time
 from collections.abc import Callable
@@ -49,12 +50,12 @@ def test_the_outbox_page_renders_the_sent_email_and_filters_by_channel_and_recip
     local_stack: LocalStack, page: Page, screenshot: Callable[..., Path]
 ) -> None:
     send_email(local_stack, "ada-outbox", 42)
-    send_email(local_stack, "bob-outbox", 43)
-
-    page.goto(f"{local_stack.url}/local/outbox")
-
+    page.goto(f"{local_stack.url}/local/outbox?recipient=-outbox@example.com")  # this test's emails only
     emails = page.locator("article.email")
-    expect(emails.first).to_be_visible()
+    expect(emails).to_have_count(1)
+
+    send_email(local_stack, "bob-outbox", 43)
+    expect(emails).to_have_count(2, timeout=30_000)  # the page polls the JSON: no reload
     newest = emails.first  # newest first: Bob's
     expect(newest.locator(".subject")).to_have_text(SUBJECT)
     expect(newest).to_contain_text("bob-outbox@example.com")
@@ -72,6 +73,7 @@ def test_the_outbox_page_renders_the_sent_email_and_filters_by_channel_and_recip
     expect(emails).to_have_count(0)
     expect(page.locator("section#sms")).to_be_visible()
     expect(page.locator("section#email")).to_have_count(0)
+    assert "channel=sms" in page.url
     screenshot(page, "sms")
 
 
