@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,8 @@ from local.template import SamTemplate
 
 log = logging.getLogger(__name__)
 TITLE = "Clarion API"
+EVENTS = Path(__file__).resolve().parent.parent / "events"
+_PARAMETER = re.compile(r"\{\w+\}")
 SWAGGER_DIR = Path(swagger_ui.__file__).parent
 DESCRIPTION = """\
 Clarion's notification and engagement API, wire-compatible with Novu's v1 REST API.
@@ -77,7 +80,33 @@ def openapi_document(template: SamTemplate, registry: FunctionRegistry, title: s
                     log.warning("OpenAPI %s %r differs between functions; keeping the first", kind, name)
                 merged.setdefault(name, value)
     document["components"] = {kind: merged for kind, merged in components.items() if merged}
+    attach_examples(document)
     return document
+
+
+def attach_examples(document: dict[str, Any], events: Path = EVENTS) -> None:
+    """Each sample HTTP API event of events/ (what `sam local invoke --event` takes) with a JSON body becomes a request
+    example of the operation its `routeKey` names; a sample named `*invalid*` or `*malformed*` shows a refusal and is
+    not an example."""
+    operations = {
+        (method.upper(), _PARAMETER.sub("{}", path)): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    for sample in sorted(events.glob("*/*.json")):
+        if "invalid" in sample.stem or "malformed" in sample.stem:
+            continue
+        event = json.loads(sample.read_text())
+        if not isinstance(event.get("routeKey"), str) or not isinstance(event.get("body"), str):
+            continue
+        method, _, path = event["routeKey"].partition(" ")
+        content = operations.get((method, _PARAMETER.sub("{}", path)), {}).get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            examples = content["application/json"].setdefault("examples", {})
+            examples[sample.stem] = {
+                "summary": f"events/{sample.parent.name}/{sample.name}",
+                "value": json.loads(event["body"]),
+            }
 
 
 def _missing_schemes(app: Any, template: SamTemplate) -> dict[str, SecurityScheme] | None:

@@ -67,6 +67,27 @@ def test_the_api_description_says_how_to_authenticate():
     assert "`Authorization: ApiKey <key>`" in DESCRIPTION and "`Authorization: Bearer sk_...`" in DESCRIPTION
 
 
+def test_each_sample_request_of_events_is_an_example_of_its_operation():
+    import json
+
+    document = json.loads((TEMPLATE.parent / "docs" / "openapi.json").read_text())
+    paths = {re.sub(r"\{\w+\}", "{}", path): item for path, item in document["paths"].items()}
+    samples = [path for path in sorted((TEMPLATE.parent / "events").glob("*/*.json")) if "routeKey" in path.read_text()]
+    with_body = 0
+    for sample in samples:
+        event = json.loads(sample.read_text())
+        method, path = event["routeKey"].split(" ", 1)
+        content = paths[re.sub(r"\{\w+\}", "{}", path)][method.lower()].get("requestBody", {}).get("content", {})
+        examples = content.get("application/json", {}).get("examples", {})
+        if event.get("body") is None or "invalid" in sample.stem or "malformed" in sample.stem:
+            shown = {example["summary"] for example in examples.values()}
+            assert f"events/{sample.parent.name}/{sample.name}" not in shown, sample  # a refusal is not an example
+        else:
+            with_body += 1
+            assert examples[sample.stem]["value"] == json.loads(event["body"]), sample
+    assert with_body >= 20
+
+
 def test_the_published_openapi_document_matches_the_code():
     import json
 
