@@ -433,4 +433,11 @@ PUBLIC_ROUTES: dict[str, str] = {
     "$default": "nothing: API Gateway sends it what no other route matches, to be answered 404 or 405",
     "GET /v1/subscribers/{subscriberId}/credentials/{providerId}/oauth": "hmacHash: HMAC-SHA256 of the subscriberId",
     "GET /v1/subscribers/{subscriberId}/credentials/{providerId}/oauth/callback": "state: signed by the OAuth start route",
+    "POST /v1/widgets/session/initialize": "applicationIdentifier, and hmacHash of the subscriberId where the environment requires it",
+    "GET /v1/widgets/notifications/feed": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
+    "GET /v1/widgets/notifications/unseen": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
+    "POST /v1/widgets/messages/markAs": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
+    "POST /v1/widgets/messages/read": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
+    "POST /v1/widgets/messages/seen": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
+    "POST /v1/widgets/messages/{messageId}/actions/{type}": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
 }

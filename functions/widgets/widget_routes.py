@@ -1,0 +1,121 @@
+"""/v1/widgets: Novu's v1 widget API for browsers and apps. Public to the gateway (no client key): `initialize` checks
+the application's `hmacHash` where its environment requires one and answers a subscriber token; every other route
+reads only the data of the subscriber its `Authorization: Bearer <token>` names."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import PageNumber, QueryFlag, endpoint
+from clarion.inbox import service as inbox
+from clarion.inbox.models import ActionRequest, ActionType, MarkAllRequest, MarkAsRequest, Message, UnseenCount
+from clarion.models import Envelope, NovuPage, ObjectId
+from clarion.principal import Principal
+from clarion.widget import service as widget
+from clarion.widget.models import Session, SessionRequest
+
+router = APIGatewayHttpRouter()
+_TOKEN = "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize"
+
+
+def _subscriber() -> tuple[Principal, str]:
+    session = widget.session_of(router.current_event.headers.get("authorization"))
+    return widget.subscriber_principal(session), session.subscriber_id
+
+
+@endpoint(
+    router,
+    "POST /v1/widgets/session/initialize",
+    scope=None,
+    public="applicationIdentifier, and hmacHash of the subscriberId where the environment requires it",
+    status_code=201,
+    summary="Start a widget session: a subscriber token for one subscriber",
+)
+def initialize_session(body: SessionRequest) -> Envelope[Session]:
+    return Envelope(data=widget.initialize(body))
+
+
+@endpoint(router, "GET /v1/widgets/notifications/feed", scope=None, public=_TOKEN, summary="The subscriber's feed")
+def get_feed(
+    *,
+    page: PageNumber = 0,
+    limit: Annotated[int, Query(ge=1, le=100, description="Messages per page")] = 10,
+    read: Annotated[QueryFlag, Query(description="Only read (true) or unread (false) messages")] = None,
+    seen: Annotated[QueryFlag, Query(description="Only seen (true) or unseen (false) messages")] = None,
+    payload: Annotated[
+        str | None, Query(max_length=4096, description="Base64 of a JSON object the message payload must contain")
+    ] = None,
+) -> NovuPage[Message]:
+    caller, subscriber_id = _subscriber()
+    return inbox.feed(caller, subscriber_id, page=page, limit=limit, read=read, seen=seen, payload=payload)
+
+
+@endpoint(
+    router,
+    "GET /v1/widgets/notifications/unseen",
+    scope=None,
+    public=_TOKEN,
+    summary="Count the subscriber's unseen messages",
+)
+def get_unseen_count(
+    limit: Annotated[int, Query(ge=1, le=100, description="Count no further than this")] = 100,
+) -> Envelope[UnseenCount]:
+    caller, subscriber_id = _subscriber()
+    return Envelope(data=inbox.unseen_count(caller, subscriber_id, seen=False, limit=limit))
+
+
+@endpoint(
+    router,
+    "POST /v1/widgets/messages/markAs",
+    scope=None,
+    public=_TOKEN,
+    status_code=201,
+    summary="Mark the subscriber's messages as read, seen, unread or unseen",
+)
+def mark_messages(body: MarkAsRequest) -> Envelope[list[Message]]:
+    caller, subscriber_id = _subscriber()
+    return Envelope(data=inbox.mark_as(caller, subscriber_id, body))
+
+
+@endpoint(
+    router,
+    "POST /v1/widgets/messages/read",
+    scope=None,
+    public=_TOKEN,
+    status_code=201,
+    summary="Mark all the subscriber's messages as read",
+)
+def mark_all_read() -> Envelope[int]:
+    caller, subscriber_id = _subscriber()
+    return Envelope(data=inbox.mark_all(caller, subscriber_id, MarkAllRequest(markAs="read")))
+
+
+@endpoint(
+    router,
+    "POST /v1/widgets/messages/seen",
+    scope=None,
+    public=_TOKEN,
+    status_code=201,
+    summary="Mark all the subscriber's messages as seen",
+)
+def mark_all_seen() -> Envelope[int]:
+    caller, subscriber_id = _subscriber()
+    return Envelope(data=inbox.mark_all(caller, subscriber_id, MarkAllRequest(markAs="seen")))
+
+
+@endpoint(
+    router,
+    "POST /v1/widgets/messages/{messageId}/actions/{type}",
+    scope=None,
+    public=_TOKEN,
+    status_code=201,
+    summary="Record the subscriber's answer to a message's button",
+)
+def act_on_message(
+    messageId: Annotated[ObjectId, Path(description="The message's id")],
+    type: Annotated[ActionType, Path(description="Which button: primary or secondary")],
+    body: ActionRequest,
+) -> Envelope[Message]:
+    caller, subscriber_id = _subscriber()
+    return Envelope(data=inbox.act(caller, subscriber_id, messageId, type, body))
