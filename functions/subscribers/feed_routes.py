@@ -4,8 +4,9 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BeforeValidator
 
-from clarion.api import PageNumber, QueryFlag, SubscriberIdPath, caller, endpoint
+from clarion.api import PageNumber, SubscriberIdPath, caller, endpoint
 from clarion.inbox import service
 from clarion.inbox.models import (
     ActionRequest,
@@ -20,6 +21,8 @@ from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage, ObjectId
 
 router = APIGatewayHttpRouter()
+# `read=` (empty) means "either", as when a client fills a query template with no value
+Flag = Annotated[bool | None, BeforeValidator(lambda value: None if value == "" else value)]
 Feeds = Annotated[FeedIdentifiers | None, Query(description="Only the messages of these feeds (comma-separated)")]
 
 
@@ -35,8 +38,8 @@ def get_feed(
     *,
     page: PageNumber = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Messages per page")] = 10,
-    read: Annotated[QueryFlag, Query(description="Only read (true) or unread (false) messages")] = None,
-    seen: Annotated[QueryFlag, Query(description="Only seen (true) or unseen (false) messages")] = None,
+    read: Annotated[Flag, Query(description="Only read (true) or unread (false) messages")] = None,
+    seen: Annotated[Flag, Query(description="Only seen (true) or unseen (false) messages")] = None,
     payload: Annotated[
         str | None, Query(max_length=4096, description="Base64 of a JSON object the message payload must contain")
     ] = None,

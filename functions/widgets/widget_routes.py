@@ -7,7 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import PageNumber, QueryFlag, endpoint
+from clarion.api import PageNumber, endpoint, error_responses
 from clarion.inbox import service as inbox
 from clarion.inbox.models import ActionRequest, ActionType, MarkAllRequest, MarkAsRequest, Message, UnseenCount
 from clarion.models import Envelope, NovuPage, ObjectId
@@ -16,6 +16,7 @@ from clarion.widget import service as widget
 from clarion.widget.models import Session, SessionRequest
 
 router = APIGatewayHttpRouter()
+_REFUSED_TOKEN = error_responses(401)
 _TOKEN = "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize"
 
 
@@ -30,19 +31,27 @@ def _subscriber() -> tuple[Principal, str]:
     scope=None,
     public="applicationIdentifier, and hmacHash of the subscriberId where the environment requires it",
     status_code=201,
+    responses=_REFUSED_TOKEN,
     summary="Start a widget session: a subscriber token for one subscriber",
 )
 def initialize_session(body: SessionRequest) -> Envelope[Session]:
     return Envelope(data=widget.initialize(body))
 
 
-@endpoint(router, "GET /v1/widgets/notifications/feed", scope=None, public=_TOKEN, summary="The subscriber's feed")
+@endpoint(
+    router,
+    "GET /v1/widgets/notifications/feed",
+    scope=None,
+    public=_TOKEN,
+    responses=_REFUSED_TOKEN,
+    summary="The subscriber's feed",
+)
 def get_feed(
     *,
     page: PageNumber = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Messages per page")] = 10,
-    read: Annotated[QueryFlag, Query(description="Only read (true) or unread (false) messages")] = None,
-    seen: Annotated[QueryFlag, Query(description="Only seen (true) or unseen (false) messages")] = None,
+    read: Annotated[bool | None, Query(description="Only read (true) or unread (false) messages")] = None,
+    seen: Annotated[bool | None, Query(description="Only seen (true) or unseen (false) messages")] = None,
     payload: Annotated[
         str | None, Query(max_length=4096, description="Base64 of a JSON object the message payload must contain")
     ] = None,
@@ -56,6 +65,7 @@ def get_feed(
     "GET /v1/widgets/notifications/unseen",
     scope=None,
     public=_TOKEN,
+    responses=_REFUSED_TOKEN,
     summary="Count the subscriber's unseen messages",
 )
 def get_unseen_count(
@@ -70,6 +80,7 @@ def get_unseen_count(
     "POST /v1/widgets/messages/markAs",
     scope=None,
     public=_TOKEN,
+    responses=_REFUSED_TOKEN,
     status_code=201,
     summary="Mark the subscriber's messages as read, seen, unread or unseen",
 )
@@ -83,6 +94,7 @@ def mark_messages(body: MarkAsRequest) -> Envelope[list[Message]]:
     "POST /v1/widgets/messages/read",
     scope=None,
     public=_TOKEN,
+    responses=_REFUSED_TOKEN,
     status_code=201,
     summary="Mark all the subscriber's messages as read",
 )
@@ -96,6 +108,7 @@ def mark_all_read() -> Envelope[int]:
     "POST /v1/widgets/messages/seen",
     scope=None,
     public=_TOKEN,
+    responses=_REFUSED_TOKEN,
     status_code=201,
     summary="Mark all the subscriber's messages as seen",
 )
@@ -109,6 +122,7 @@ def mark_all_seen() -> Envelope[int]:
     "POST /v1/widgets/messages/{messageId}/actions/{type}",
     scope=None,
     public=_TOKEN,
+    responses=_REFUSED_TOKEN,
     status_code=201,
     summary="Record the subscriber's answer to a message's button",
 )

@@ -1,31 +1,11 @@
 """Novu's widget API (/v1/widgets) through the gateway: a session for one subscriber, whose token reads and changes only
 that subscriber's inbox; HMAC where the environment requires it; expired, forged and server-route uses refused."""
 
-from typing import Any
-
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.support.chat_oauth import hmac_hash, hmac_key
 from tests.integration.support.inbox import deliver
-
-
-def application_identifier(admin: Api) -> str:
-    response = admin.get("/v1/environments/me")
-    assert response.status == 200, response.json()
-    identifier: str = response.json()["data"]["identifier"]
-    return identifier
-
-
-def initialize(admin: Api, subscriber_id: str, **fields: Any) -> Any:
-    body = {"applicationIdentifier": application_identifier(admin), "subscriberId": subscriber_id} | fields
-    return Api(admin.runtime, None).post("/v1/widgets/session/initialize", body)
-
-
-def session(admin: Api, subscriber_id: str) -> Api:
-    """A widget client holding the subscriber's token, with the environment's hmacHash."""
-    response = initialize(admin, subscriber_id, hmacHash=hmac_hash(hmac_key(admin), subscriber_id))
-    assert response.status == 201, response.json()
-    return Api(admin.runtime, response.json()["data"]["token"], environment_id=admin.environment_id)
+from tests.integration.support.widget import initialize, session
 
 
 def feed(widget: Api) -> list[str]:

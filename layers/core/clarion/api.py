@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from clarion.clock import timestamp_now
 from clarion.errors import ClarionError, Unauthorized
@@ -32,8 +32,6 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 PageCursor = Annotated[Cursor | None, Query(description="`nextCursor` of the previous page")]
 PageNumber = Annotated[int, Query(ge=0, le=1_000_000, description="Page number, from 0 (Novu's offset paging)")]
 SubscriberIdPath = Annotated[SubscriberId, Path(description="Your application's id for the subscriber")]
-# `read=` (empty) means "either", as when a client fills a query template with no value
-QueryFlag = Annotated[bool | None, BeforeValidator(lambda value: None if value == "" else value)]
 F = TypeVar("F", bound=Callable[..., Any])
 logger = Logger(child=True)
 
@@ -72,6 +70,11 @@ _ERRORS: dict[int, OpenAPIResponse] = {
     }
     for status in (401, 403, 404, 409, 413, 415, 422, 429)
 }
+
+
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """The documented error answers of these statuses: for a public route whose own credential can be refused."""
+    return {status: _ERRORS[status] for status in statuses}
 
 
 @dataclass(frozen=True)
