@@ -4,10 +4,11 @@ reads only the data of the subscriber its `Authorization: Bearer <token>` names.
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import PageNumber, endpoint, error_responses
+from clarion.api import PageNumber, declared_routes, endpoint, error_responses
 from clarion.inbox import service as inbox
 from clarion.inbox.models import ActionRequest, ActionType, MarkAllRequest, MarkAsRequest, Message, UnseenCount
 from clarion.models import Envelope, NovuPage, ObjectId
@@ -133,3 +134,30 @@ def act_on_message(
 ) -> Envelope[Message]:
     caller, subscriber_id = _subscriber()
     return Envelope(data=inbox.act(caller, subscriber_id, messageId, type, body))
+
+
+def _preflight() -> Response[str]:
+    """The browser asks before it sends `Authorization`: the same answer for every origin, since a preflight names no
+    environment; the answer to the call itself carries the origin only where the environment lists it."""
+    origin = router.current_event.headers.get("origin") or "*"
+    headers = widget.PREFLIGHT_HEADERS | {"access-control-allow-origin": origin, "vary": "Origin"}
+    return Response(status_code=204, headers=headers, body="")
+
+
+def _preflight_of_a_message(
+    messageId: Annotated[str, Path(description="The message's id")],
+    type: Annotated[str, Path(description="Which button")],
+) -> Response[str]:
+    return _preflight()
+
+
+for _route_key in [route.route_key for route in declared_routes(router)]:
+    _path = _route_key.split(" ", 1)[1]
+    endpoint(
+        router,
+        f"OPTIONS {_path}",
+        scope=None,
+        public="nothing: a CORS preflight",
+        status_code=204,
+        summary="CORS preflight of a widget route",
+    )(_preflight_of_a_message if "{messageId}" in _path else _preflight)

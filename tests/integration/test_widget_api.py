@@ -1,11 +1,13 @@
 """Novu's widget API (/v1/widgets) through the gateway: a session for one subscriber, whose token reads and changes only
 that subscriber's inbox; HMAC where the environment requires it; expired, forged and server-route uses refused."""
 
+from typing import Any
+
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.support.chat_oauth import hmac_hash, hmac_key
 from tests.integration.support.inbox import deliver
-from tests.integration.support.widget import initialize, session
+from tests.integration.support.widget import application_identifier, initialize, session
 
 
 def feed(widget: Api) -> list[str]:
@@ -126,3 +128,62 @@ def test_an_unknown_application_identifier_is_422_naming_it(admin: Api):
 
     assert response.status == 422
     assert "applicationIdentifier" in response.json()["errors"]
+
+
+def allow_origins(admin: Api, *origins: str) -> None:
+    changed = admin.call("PATCH", f"/v1/environments/{admin.environment_id}", json={"widgetOrigins": list(origins)})
+    assert changed.status == 200, changed.json()
+
+
+def test_a_widget_route_answers_the_browsers_preflight(runtime: LocalRuntime):
+    response = runtime.request(
+        "OPTIONS",
+        "/v1/widgets/notifications/feed",
+        headers={"origin": "https://app.example.com", "access-control-request-headers": "authorization"},
+    )
+
+    assert response.status == 204
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert "authorization" in response.headers["access-control-allow-headers"]
+    assert "GET" in response.headers["access-control-allow-methods"]
+
+
+def test_a_server_route_answers_no_preflight_and_no_cors_header(runtime: LocalRuntime, admin: Api):
+    preflight = runtime.request("OPTIONS", "/v1/subscribers", headers={"origin": "https://app.example.com"})
+    allow_origins(admin, "*")
+    answer = runtime.request(
+        "GET", "/v1/subscribers", headers={"origin": "https://app.example.com", "authorization": f"Bearer {admin.key}"}
+    )
+
+    assert preflight.status in (404, 405)
+    assert answer.status == 200
+    assert not any(name.lower().startswith("access-control-") for name in [*preflight.headers, *answer.headers])
+
+
+def test_a_widget_answer_carries_the_origin_only_where_its_environment_lists_it(runtime: LocalRuntime, admin: Api):
+    token = session(admin, "ada").key
+    allow_origins(admin, "https://app.example.com")
+
+    def feed_from(origin: str) -> Any:
+        headers = {"origin": origin, "authorization": f"Bearer {token}"}
+        return runtime.request("GET", "/v1/widgets/notifications/feed", headers=headers)
+
+    listed, other = feed_from("https://app.example.com"), feed_from("https://evil.example.com")
+    assert listed.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_session_answer_carries_the_origin_its_environment_lists(runtime: LocalRuntime, admin: Api):
+    allow_origins(admin, "https://app.example.com")
+    body = {
+        "applicationIdentifier": application_identifier(admin),
+        "subscriberId": "ada",
+        "hmacHash": hmac_hash(hmac_key(admin), "ada"),
+    }
+
+    response = runtime.request(
+        "POST", "/v1/widgets/session/initialize", headers={"origin": "https://app.example.com"}, json=body
+    )
+
+    assert response.status == 201
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"

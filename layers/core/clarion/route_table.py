@@ -440,4 +440,11 @@ PUBLIC_ROUTES: dict[str, str] = {
     "POST /v1/widgets/messages/read": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
     "POST /v1/widgets/messages/seen": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
     "POST /v1/widgets/messages/{messageId}/actions/{type}": "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize",
+    "OPTIONS /v1/widgets/session/initialize": "nothing: a CORS preflight",
+    "OPTIONS /v1/widgets/notifications/feed": "nothing: a CORS preflight",
+    "OPTIONS /v1/widgets/notifications/unseen": "nothing: a CORS preflight",
+    "OPTIONS /v1/widgets/messages/markAs": "nothing: a CORS preflight",
+    "OPTIONS /v1/widgets/messages/read": "nothing: a CORS preflight",
+    "OPTIONS /v1/widgets/messages/seen": "nothing: a CORS preflight",
+    "OPTIONS /v1/widgets/messages/{messageId}/actions/{type}": "nothing: a CORS preflight",
 }

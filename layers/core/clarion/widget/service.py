@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from clarion.store import entities
 
 _BEARER = "bearer "
+PREFLIGHT_HEADERS = {
+    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-headers": "authorization, content-type",
+    "access-control-max-age": "600",
+}
 
 
 def hmac_required(environment: entities.Environment) -> bool:
@@ -67,7 +72,29 @@ def subscriber_principal(session: SubscriberSession) -> Principal:
 
 
 def _environment_of(application_identifier: str) -> entities.Environment:
-    for environment in EnvironmentsRepository().list_all():
-        if environment["identifier"] == application_identifier:
-            return environment
+    environment = _find_environment(application_identifier)
+    if environment is not None:
+        return environment
     raise ValidationFailed("no environment has this applicationIdentifier", field="applicationIdentifier")
+
+
+def cors_headers(origin: str | None, authorization: str | None, application_identifier: str | None) -> dict[str, str]:
+    """What lets a browser page at `origin` read a widget answer: its environment (the token's, else the
+    application identifier's) lists the origin, or `*`. Nothing for an origin it does not list."""
+    if not origin:
+        return {}
+    environment: entities.Environment | None = None
+    try:
+        environment = EnvironmentsRepository().get(session_of(authorization).environment_id)
+    except Unauthorized:
+        if application_identifier:
+            environment = _find_environment(application_identifier)
+    allowed = environment.get("widgetOrigins", []) if environment else []
+    if origin in allowed or "*" in allowed:
+        return {"access-control-allow-origin": origin, "vary": "Origin"}
+    return {}
+
+
+def _find_environment(application_identifier: str) -> entities.Environment | None:
+    listed = EnvironmentsRepository().list_all()
+    return next((item for item in listed if item["identifier"] == application_identifier), None)
