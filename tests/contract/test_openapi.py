@@ -8,7 +8,7 @@ from clarion.api import openapi_document, tag_of
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
 from tests.contract.support.template import TEMPLATE, http_routes, resources_of
 
-METHODS = ("get", "put", "post", "delete", "patch")
+METHODS = ("get", "put", "post", "delete", "patch", "options")
 
 
 def http_functions(template: dict[str, Any]) -> dict[str, Any]:

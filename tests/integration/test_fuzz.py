@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
 from tests.integration.conftest import Api, unlimited_key
+from tests.integration.support.widget import session
 
 # per operation, in the suite; CLARION_FUZZ_EXAMPLES=200 searches deeper, by hand
 MAX_EXAMPLES = int(os.environ.get("CLARION_FUZZ_EXAMPLES", "12"))
@@ -82,6 +83,15 @@ def fuzz_key(runtime: LocalRuntime) -> str:
 
 
 @pytest.fixture(scope="module")
+def widget_token(runtime: LocalRuntime, fuzz_key: str) -> str:
+    """A subscriber token of the fuzz key's environment: the widget routes take it instead of a client key."""
+    environment_id = Api(runtime, fuzz_key).get("/v1/environments/me").json()["data"]["_id"]
+    token = session(Api(runtime, fuzz_key, environment_id=environment_id), "fuzz-subscriber").key
+    assert token is not None
+    return token
+
+
+@pytest.fixture(scope="module")
 def app(runtime: LocalRuntime) -> Wsgi:
     return gateway_app(runtime)
 
@@ -89,11 +99,12 @@ def app(runtime: LocalRuntime) -> Wsgi:
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
 def test_every_operation_answers_bad_and_good_input_as_documented(
-    case: Any, app: Wsgi, fuzz_key: str, runtime: LocalRuntime
+    case: Any, app: Wsgi, fuzz_key: str, widget_token: str, runtime: LocalRuntime
 ) -> None:
     # regenerating rotates the caller's own key: a key of its own keeps the module's key valid for the other tests
     rotated = case.operation.path in ROTATES_THE_CALLERS_KEY
     key = unlimited_key(runtime, "Fuzz rotated").key if rotated else fuzz_key
+    key = widget_token if case.operation.path.startswith("/v1/widgets/") else key
     case.call_and_validate(app=app, headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
 
 

@@ -73,6 +73,11 @@ _ERRORS: dict[int, OpenAPIResponse] = {
 }
 
 
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """The documented error answers of these statuses: for a public route whose own credential can be refused."""
+    return {status: _ERRORS[status] for status in statuses}
+
+
 @dataclass(frozen=True)
 class RouteDeclaration:
     """A route as its function declares it: the key API Gateway routes by, the scope a client key needs and the

@@ -6,6 +6,8 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from clarion.models import Model, Name, ObjectId, Request
 
+Origin = Annotated[str, StringConstraints(pattern=r"^(\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)$", max_length=256)]
+
 
 class CreateEnvironmentRequest(Request):
     name: Name
@@ -21,6 +23,12 @@ class UpdateEnvironmentRequest(Request):
     inboxExpiryDays: Annotated[int, Field(ge=1, le=365)] | None = Field(
         default=None, description="Days an in-app message stays in the inbox when its campaign sets none"
     )
+    widgetHmacRequired: bool | None = Field(
+        default=None, description="Whether a widget session needs the subscriberId's hmacHash"
+    )
+    widgetOrigins: list[Origin] | None = Field(
+        default=None, max_length=50, description="The browser origins the widget API answers (`*` for any)"
+    )
 
 
 class Environment(Model):
@@ -34,6 +42,10 @@ class Environment(Model):
     slug: str
     color: str | None = None
     inboxExpiryDays: int | None = Field(default=None, description="The default inbox expiry of the campaigns")
+    widgetHmacRequired: bool | None = Field(
+        default=None, description="Set: whether widget sessions need hmacHash; unset, all but Development do"
+    )
+    widgetOrigins: list[str] = Field(default_factory=list, description="Browser origins the widget API answers")
     createdAt: str
 
 

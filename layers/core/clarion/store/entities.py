@@ -172,6 +172,10 @@ class Environment(TypedDict):
     color: str | None
     inboxExpiryDays: NotRequired[int]
     """The default inbox expiry of its campaigns, once set."""
+    widgetHmacRequired: NotRequired[bool]
+    """Whether a widget session needs the subscriberId's hmacHash, once set."""
+    widgetOrigins: NotRequired[list[str]]
+    """The browser origins the widget API answers, once set."""
     createdAt: str
 
 

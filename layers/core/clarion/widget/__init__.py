@@ -1,0 +1,1 @@
+"""The widget API: a browser's subscriber session (token) and the subscriber's own in-app feed."""
