@@ -171,7 +171,6 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     secrets = [
         email,
         phone,
-        suppressed,
         f"Ada{mark}",
         f"device-{mark}",
         f"push-token-{mark}",

@@ -1,10 +1,20 @@
 """Suppressions (/v1/suppressions) through the whole path: gateway → authorizer → suppressions function → DynamoDB
 on moto: added per entry, listed per channel, checked one address at a time (URL-encoded), lifted; another
-environment's key finds none of it."""
+environment's key finds none of it. A trigger (dispatcher → senders → what SES and SNS recorded) sends nothing to a
+suppressed email address or phone, even for a critical campaign, and the execution details say why."""
 
+import uuid
+from typing import Any
 from urllib.parse import quote
 
+from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
+from tests.integration.journeys import email, journey, runs, sent_subjects, trigger, unique
+from tests.integration.journeys import subscriber as journey_subscriber
+from tests.integration.support.campaigns import PAYLOAD_EMAIL_STEP, campaign, subject, subscriber, trigger_event
+from tests.integration.support.delivery import emails_with_subject, new_phone, texts_to
+
+SMS_STEP = {"channel": "sms", "content": {"body": "Code {{ payload.code }}"}}
 
 
 def suppress(api: Api, *entries: dict[str, str]) -> list[dict[str, str]]:
@@ -64,3 +74,73 @@ def test_another_environment_sees_nothing_of_a_suppression(admin: Api, other_adm
     assert other_admin.delete("/v1/suppressions/email/carol@example.com").status == 404
     assert other_admin.get("/v1/suppressions?channel=email").json()["data"] == []
     assert admin.get("/v1/suppressions/email/carol@example.com").status == 200
+
+
+# the engine
+
+
+def send(runtime: LocalRuntime, admin: Api, code: str, **fields: Any) -> tuple[dict[str, Any], str]:
+    sent = campaign(admin, PAYLOAD_EMAIL_STEP, SMS_STEP, **fields)
+    response = trigger_event(admin, sent["identifier"], "ada", payload={"code": code})
+    assert response.status == 201, response.json()
+    runtime.drain()
+    return sent, response.json()["data"]["transactionId"]
+
+
+def details(admin: Api, transaction_id: str, channel: str) -> list[dict[str, Any]]:
+    response = admin.get(f"/v1/execution-details?notificationId={transaction_id}&subscriberId=ada")
+    assert response.status == 200, response.json()
+    return [detail for detail in response.json()["data"] if detail["channel"] == channel]
+
+
+def test_a_suppressed_email_address_is_not_sent_to_and_the_details_say_why(runtime: LocalRuntime, admin: Api):
+    phone = new_phone()
+    subscriber(admin, "ada", email="Ada@Example.com", phone=phone)
+    suppress(admin, {"channel": "email", "address": "ada@example.com", "reason": "bounce"})
+    code = f"E-{uuid.uuid4().hex[:6]}"
+    sent, transaction_id = send(runtime, admin, code, critical=True)
+    assert emails_with_subject(runtime, subject(sent, code)) == []
+    assert f"Code {code}" in texts_to(runtime, phone)
+    (filtered,) = details(admin, transaction_id, "email")
+    assert filtered["detail"].startswith("Message filtered: ")
+    assert "address is suppressed (bounce, source api" in filtered["detail"]
+
+
+def test_a_suppressed_phone_is_not_sent_to_and_a_lifted_one_is_again(runtime: LocalRuntime, admin: Api):
+    phone = new_phone()
+    subscriber(admin, "ada", email="ada@example.com", phone=phone)
+    suppress(admin, {"channel": "sms", "address": phone, "reason": "unsubscribe"})
+    code = f"S-{uuid.uuid4().hex[:6]}"
+    sent, transaction_id = send(runtime, admin, code)
+    assert f"Code {code}" not in texts_to(runtime, phone)
+    assert len(emails_with_subject(runtime, subject(sent, code))) == 1
+    assert "address is suppressed (unsubscribe" in details(admin, transaction_id, "sms")[0]["detail"]
+    assert admin.delete(f"/v1/suppressions/sms/{quote(phone, safe='')}").status == 204
+    again = f"A-{uuid.uuid4().hex[:6]}"
+    response = trigger_event(admin, sent["identifier"], "ada", payload={"code": again})
+    assert response.status == 201, response.json()
+    runtime.drain()
+    assert f"Code {again}" in texts_to(runtime, phone)
+
+
+def test_a_journey_holds_back_its_sends_to_a_suppressed_address(runtime: LocalRuntime, admin: Api):
+    tag = unique("J")
+    ada, bob = unique("ada"), unique("bob")
+    for name in (ada, bob):
+        journey_subscriber(admin, name)
+    suppress(admin, {"channel": "email", "address": f"{bob}@example.com", "reason": "complaint"})
+    created = journey(
+        admin,
+        email("welcome", f"{tag} welcome"),
+        {"id": "pause", "type": "wait", "wait": {"amount": 1, "unit": "hours"}},
+        email("followup", f"{tag} follow-up"),
+    )
+    trigger(admin, created, [ada, bob])
+    runtime.drain()
+    assert sent_subjects(runtime, f"{ada}@example.com", tag) == [f"{tag} welcome", f"{tag} follow-up"]
+    assert sent_subjects(runtime, f"{bob}@example.com", tag) == []
+    [run] = runs(admin, created, bob)
+    assert [(entry["step"], entry["status"]) for entry in run["history"]] == [
+        ("welcome", "filtered"),
+        ("followup", "filtered"),
+    ]
