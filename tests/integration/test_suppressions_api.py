@@ -3,11 +3,14 @@ on moto: added per entry, listed per channel, checked one address at a time (URL
 environment's key finds none of it. A trigger (dispatcher → senders → what SES and SNS recorded) sends nothing to a
 suppressed email address or phone, even for a critical campaign, and the execution details say why."""
 
+import json
 import uuid
 from typing import Any
 from urllib.parse import quote
 
+from local import clients
 from local.runtime import LocalRuntime
+from tests.conftest import load_event
 from tests.integration.conftest import Api
 from tests.integration.journeys import email, journey, runs, sent_subjects, trigger, unique
 from tests.integration.journeys import subscriber as journey_subscriber
@@ -144,3 +147,35 @@ def test_a_journey_holds_back_its_sends_to_a_suppressed_address(runtime: LocalRu
         ("welcome", "filtered"),
         ("followup", "filtered"),
     ]
+
+
+# SES feedback
+
+
+def publish_ses_notification(runtime: LocalRuntime, environment_id: str, address: str, bounce_type: str) -> None:
+    """A real-shaped SES bounce notification, published to the stack's SES feedback topic on moto."""
+    notification = json.loads(load_event("ses_feedback/bounce.json")["Records"][0]["Sns"]["Message"])
+    notification["bounce"]["bounceType"] = bounce_type
+    notification["bounce"]["bouncedRecipients"][0]["emailAddress"] = address
+    notification["mail"]["tags"]["clarion-environment"] = [environment_id]
+    sns = clients.client("sns", runtime.stack.resolver.region)
+    sns.publish(TopicArn=runtime.stack.resources.topics["SesFeedbackTopic"], Message=json.dumps(notification))
+    runtime.drain()
+
+
+def test_an_ses_permanent_bounce_through_sns_suppresses_the_address_and_the_next_send(
+    runtime: LocalRuntime, admin: Api
+):
+    subscriber(admin, "ada", email="ada@example.com", phone=new_phone())
+    publish_ses_notification(runtime, admin.environment_id, "Ada@example.com", "Permanent")
+    found = admin.get("/v1/suppressions/email/ada@example.com")
+    assert found.status == 200, found.json()
+    assert {k: found.json()["data"][k] for k in ("reason", "source")} == {"reason": "bounce", "source": "ses"}
+    code = f"B-{uuid.uuid4().hex[:6]}"
+    sent, _ = send(runtime, admin, code)
+    assert emails_with_subject(runtime, subject(sent, code)) == []
+
+
+def test_an_ses_transient_bounce_through_sns_suppresses_nothing(runtime: LocalRuntime, admin: Api):
+    publish_ses_notification(runtime, admin.environment_id, "ada@example.com", "Transient")
+    assert admin.get("/v1/suppressions/email/ada@example.com").status == 404
