@@ -23,6 +23,9 @@
 - `DynamoDBBackend.transact_write_items` and `Table.query` cost what they cost on DynamoDB, not a copy or a
   sort of the whole table; items are measured once; attribute values are sent without a walk through the
   response model (local.moto_dynamodb).
+- `LambdaSimpleBackend.send_sns_message`: SNS delivers to a Lambda subscription by invoking moto's own function
+  object, which the runtime's functions are not; the runtime invokes the in-process handler with SNS's event,
+  asynchronously as SNS does (the next tick or drain).
 - `SQSBackend` send and receive read the one queue attribute they need, not all of them (local.moto_sqs).
 
 Patches are installed once per process and stay dormant while no runtime is active.
@@ -111,6 +114,7 @@ def _install() -> None:
         return
     _originals.update(
         invoke=lambda_simple.LambdaSimpleBackend.invoke,
+        send_sns_message=lambda_simple.LambdaSimpleBackend.send_sns_message,
         wait=wait_function.WaitFunction._wait_interval,
         timestamp=timestamp.Timestamp._get_wait_seconds,
         unix_time=sqs_models.unix_time,
@@ -121,6 +125,7 @@ def _install() -> None:
     )
     state_task_service_callback.StateTaskServiceCallback._eval_wait_for_task_token = _wait_for_task_token  # type: ignore[method-assign]
     lambda_simple.LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
+    lambda_simple.LambdaSimpleBackend.send_sns_message = _send_sns_message  # type: ignore[method-assign]
     wait_function.WaitFunction._wait_interval = _wait_interval  # type: ignore[method-assign]
     timestamp.Timestamp._get_wait_seconds = _timestamp_wait_seconds  # type: ignore[method-assign]
     sqs_models.unix_time = _unix_time
@@ -156,6 +161,27 @@ def _invoke(  # noqa: PLR0917 - moto's signature
     except LambdaError as error:
         response_headers["x-amz-function-error"] = "Unhandled"
         return json.dumps(error.payload).encode()
+
+
+def _send_sns_message(
+    self: Any, function_name: str, message: str, subject: str | None = None, qualifier: str | None = None
+) -> None:
+    hooks = _active
+    config = hooks.registry.by_name(function_name) if hooks else None
+    if hooks is None or config is None:
+        _originals["send_sns_message"](self, function_name, message, subject, qualifier)
+        return
+    notification: dict[str, Any] = {
+        "Type": "Notification",
+        "MessageId": str(uuid.uuid4()),
+        "Subject": subject,
+        "Message": message,
+        "Timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "SignatureVersion": "1",
+        "MessageAttributes": {},
+    }
+    event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "Sns": notification}]}
+    hooks.defer(lambda: _invoke_async(hooks, config.logical_id, event))
 
 
 def _invoke_async(hooks: Hooks, logical_id: str, event: Any) -> None:

@@ -72,6 +72,9 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
     audience_list = created(api.post("/v1/lists", {"name": f"List {mark}"}))
     assert api.post(f"/v1/lists/{audience_list['_id']}/items", {"subscriberIds": [subscriber_id]}).status == 200
+    suppressed = f"suppressed-{mark}@tenant-a.example"
+    suppression = {"suppressions": [{"channel": "email", "address": suppressed, "reason": "complaint"}]}
+    assert api.post("/v1/suppressions", suppression).status == 200
     unsubscribed = {"subscriptions": {"email": {"status": "unsubscribed"}}}
     assert api.call("PATCH", f"/v1/subscribers/{subscriber_id}/subscriptions", json=unsubscribed).status == 200
     consent = {"consent": {"marketing": {"granted": True}}}
@@ -163,6 +166,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "tag": tag,
         "deviceId": f"phone-{mark}",
         "actionId": f"{in_app_id}_open",
+        "address": suppressed,
     }
     secrets = [
         email,
@@ -312,6 +316,7 @@ BODIES: dict[str, Any] = {
     "PUT /v1/subscribers/{subscriberId}/devices/{deviceId}": {"platform": "android", "pushToken": "mallory-token"},
     "PATCH /v1/devices/{deviceId}": {"pushEnabled": False},
     "POST /v1/hits/push-action": {"messageId": "{messageId}", "action": "open"},
+    "POST /v1/suppressions": {"suppressions": [{"channel": "email", "address": "{address}"}]},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -326,6 +331,7 @@ CREATES = {
     "POST /v1/topics",
     "POST /v1/tenants",
     "POST /v1/lists",
+    "POST /v1/suppressions",
     "POST /v1/hits/event",
     "POST /v1/hits/tag",
     "POST /v1/hits/tag/batch",
@@ -395,6 +401,7 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/tags": ["/v1/tags", "/v1/tags/{tag}/hits"],
     "/v1/devices": ["/v1/devices/{deviceId}", "/v1/devices/{deviceId}/actions"],
     "/v1/actions": ["/v1/actions/{actionId}"],
+    "/v1/suppressions": ["/v1/suppressions/email/{address}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

@@ -9,7 +9,7 @@ import pytest
 
 from clarion.engine.addresses import NO_ADDRESS, address_for
 from clarion.engine.cancel import CANCEL_REASON, cancel_transaction
-from clarion.engine.messages import message_id, records_for
+from clarion.engine.messages import message_id, records_for, suppressions_of
 from clarion.engine.models import TriggerContext
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
@@ -20,6 +20,8 @@ from clarion.integrations.selection import NO_MATCH
 from clarion.integrations.service import create_integration, list_integrations, update_integration
 from clarion.principal import Principal
 from clarion.store.records import DeliveryRecords, new_record
+from clarion.suppressions.models import SuppressionEntry
+from clarion.suppressions.service import add_suppressions
 
 EMAIL_STEP = {
     "channel": "email",
@@ -94,6 +96,32 @@ def test_an_unknown_subscriber_gets_skipped_records_and_its_preferences_are_neve
 
     (record,) = records_for(context(), campaign(EMAIL_STEP), "nobody", None, preferences)
     assert reason(record) == ("skipped", "no such subscriber")
+
+
+def test_a_suppressed_email_address_and_phone_get_filtered_records_saying_why_even_when_critical(memory_tables):
+    job = context()
+    entries = [
+        SuppressionEntry(channel="email", address="ADA@example.com", reason="bounce"),
+        SuppressionEntry(channel="sms", address="+14155550100", reason="complaint"),
+    ]
+    add_suppressions(job["environmentId"], entries)
+    sms = {"channel": "sms", "content": {"body": "Hi"}}
+    sent = campaign(EMAIL_STEP, sms, {"channel": "in_app", "content": {"body": "Hi"}}, critical=True)
+    suppressions = suppressions_of(job["environmentId"], sent, [ADA])
+    email, text, in_app = records_for(job, sent, "ada", ADA, lambda: ALL_ON, suppressions=suppressions)
+    assert reason(email)[0] == reason(text)[0] == "filtered"
+    assert reason(email)[1].startswith("the address is suppressed (bounce, source api, ")
+    assert reason(text)[1].startswith("the address is suppressed (complaint, ")
+    assert in_app["status"] == "queued"  # an inbox has no address to suppress
+
+
+def test_suppressions_are_read_only_for_the_campaigns_addressed_channels(memory_tables):
+    job = context()
+    add_suppressions(job["environmentId"], [SuppressionEntry(channel="email", address="ada@example.com")])
+    assert suppressions_of(job["environmentId"], campaign({"channel": "sms", "content": {"body": "Hi"}}), [ADA]) == {}
+    assert set(suppressions_of(job["environmentId"], campaign(EMAIL_STEP), [ADA, {"subscriberId": "bob"}])) == {
+        ("email", "ada@example.com")
+    }
 
 
 def test_a_channel_turned_off_by_the_preferences_gets_a_filtered_record(memory_tables):

@@ -184,6 +184,11 @@ ROUTE_SCOPES: dict[str, str] = {
     "PATCH /v1/subscribers/{subscriberId}/subscriptions": "update:subscription",
     "GET /v1/subscribers/{subscriberId}/consent": "list:consent",
     "PUT /v1/subscribers/{subscriberId}/consent": "update:consent",
+    # functions/suppressions/suppression_routes.py
+    "POST /v1/suppressions": "create:suppression",
+    "GET /v1/suppressions": "list:suppression",
+    "GET /v1/suppressions/{channel}/{address}": "info:suppression",
+    "DELETE /v1/suppressions/{channel}/{address}": "delete:suppression",
     # functions/tenants/override_routes.py
     "POST /v1/workflow-overrides": "create:workflow_override",
     "GET /v1/workflow-overrides": "list:workflow_override",
@@ -395,6 +400,11 @@ ROUTE_CLASSES: dict[str, str] = {
     "PATCH /v1/subscribers/{subscriberId}/subscriptions": "configuration",
     "GET /v1/subscribers/{subscriberId}/consent": "global",
     "PUT /v1/subscribers/{subscriberId}/consent": "configuration",
+    # functions/suppressions/suppression_routes.py
+    "POST /v1/suppressions": "configuration",
+    "GET /v1/suppressions": "global",
+    "GET /v1/suppressions/{channel}/{address}": "global",
+    "DELETE /v1/suppressions/{channel}/{address}": "configuration",
     # functions/tenants/override_routes.py
     "POST /v1/workflow-overrides": "configuration",
     "GET /v1/workflow-overrides": "global",

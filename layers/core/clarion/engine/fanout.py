@@ -35,7 +35,7 @@ from clarion.engine import trigger_extras
 from clarion.engine.audience import AudiencePage, in_zone, read_page
 from clarion.engine.dispatch_jobs import SendJob, ZoneJob
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.messages import records_for
+from clarion.engine.messages import records_for, suppressions_of
 from clarion.engine.models import TriggerContext
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
@@ -150,13 +150,15 @@ def recipient_records(
         if campaign.get("critical")
         else PreferencesRepository().items_for_campaign(environment_id, subscriber_ids, campaign["_id"])
     )
+    suppressions = suppressions_of(environment_id, campaign, [profiles[s] for s in subscriber_ids if s in profiles])
     records: list[entities.DeliveryRecord] = []
     for job, subscriber_id in recipients:
 
         def allowed(subscriber_id: str = subscriber_id, job: TriggerContext = job) -> dict[str, bool]:
             return allowed_channels(campaign, preferences.get(subscriber_id, []), job.get("workflowOverride"))
 
-        records += records_for(job, campaign, subscriber_id, profiles.get(subscriber_id), allowed)
+        profile = profiles.get(subscriber_id)
+        records += records_for(job, campaign, subscriber_id, profile, allowed, suppressions=suppressions)
     return records
 
 

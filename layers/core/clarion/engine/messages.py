@@ -4,7 +4,7 @@ rendered and shaped as the channel's sender expects it."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from clarion.dynamo import Item
@@ -16,10 +16,16 @@ from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
 from clarion.store.records import Channel, new_record
 from clarion.subscriptions import rules as subscriptions
+from clarion.suppressions.service import suppressed, suppression_key
 from clarion.templates.render import RenderFailed, render_step
 
 if TYPE_CHECKING:
     from clarion.store import entities
+
+Suppressions = Mapping[tuple[str, str], "entities.Suppression"]
+"""Suppressed addresses by (channel, normalised address), as clarion.suppressions.service.suppressed answers."""
+_ADDRESS_FIELD = {"email": "email", "sms": "phone"}
+"""The channels that send to an address a suppression can name, and the field of `to` holding it."""
 
 
 def message_id(environment_id: str, transaction_id: str, subscriber_id: str, step_index: int) -> str:
@@ -34,8 +40,11 @@ def records_for(
     subscriber_id: str,
     profile: entities.Subscriber | None,
     preferences: Callable[[], dict[str, bool]],
+    *,
+    suppressions: Suppressions | None = None,
 ) -> list[entities.DeliveryRecord]:
-    """The records of every step of the campaign for one recipient (`preferences` is read only when needed)."""
+    """The records of every step of the campaign for one recipient (`preferences` is read only when needed;
+    `suppressions`: `suppressions_of` the page the recipient is on)."""
     allowed = preferences() if profile is not None else {}
     records = []
     for index, step in enumerate(campaign.get("steps") or []):
@@ -51,8 +60,25 @@ def records_for(
         )
         base["_id"] = message_id(job["environmentId"], job["transactionId"], subscriber_id, index)
         base["stepIndex"] = index
-        records.append(_record(base, job, campaign, step, profile=profile, allowed=allowed))
+        records.append(
+            _record(base, job, campaign, step, profile=profile, allowed=allowed, suppressions=suppressions or {})
+        )
     return records
+
+
+def suppressions_of(
+    environment_id: str, campaign: entities.CampaignVersion, profiles: Iterable[Mapping[str, Any]]
+) -> Suppressions:
+    """The suppressed addresses among the profiles' addresses on the campaign's email and sms steps: one
+    BatchGetItem per 100 addresses, none when the campaign sends neither channel."""
+    channels = {step["channel"] for step in campaign.get("steps") or []} & set(_ADDRESS_FIELD)
+    addresses = [
+        (channel, profile[_ADDRESS_FIELD[channel]])
+        for profile in profiles
+        for channel in sorted(channels)
+        if profile.get(_ADDRESS_FIELD[channel])
+    ]
+    return suppressed(environment_id, addresses) if addresses else {}
 
 
 def _record(
@@ -63,6 +89,7 @@ def _record(
     *,
     profile: entities.Subscriber | None,
     allowed: Any,
+    suppressions: Suppressions,
 ) -> entities.DeliveryRecord:
     channel = step["channel"]
     inactive = trigger_extras.inactive_override(job)
@@ -77,6 +104,9 @@ def _record(
     to = address_for(channel, profile)
     if to is None:
         return _closed(base, "skipped", NO_ADDRESS[channel])
+    if found := _suppression(channel, to, suppressions):
+        reason = f"the address is suppressed ({found['reason']}, source {found['source']}, {found['createdAt']})"
+        return _closed(base | {"to": to}, "filtered", reason)
     overrides = job.get("overrides")
     named = trigger_extras.integration_named(channel, overrides)
     integrations = candidates(job, channel, profile, job["payload"], named=named)  # None: the stack's default
@@ -124,6 +154,12 @@ def rendered_content(
             step, rendered["body"], subscriber=subscriber, payload=payload, campaign=campaign, trigger=trigger
         )
     return _content(step["channel"], rendered, payload, campaign)
+
+
+def _suppression(channel: str, to: Item, suppressions: Suppressions) -> entities.Suppression | None:
+    field = _ADDRESS_FIELD.get(channel)
+    key = suppression_key(channel, to[field]) if field else None
+    return suppressions.get(key) if key else None
 
 
 def _closed(record: entities.DeliveryRecord, status: str, reason: str) -> entities.DeliveryRecord:

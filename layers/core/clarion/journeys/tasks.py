@@ -84,7 +84,7 @@ def run_task(event: Item) -> Item:
 def send(task: Task) -> None:
     # the dispatcher's engine and the trigger models (~250 ms of cold start): no other journey task needs them
     from clarion.engine.fanout import DispatchOutcome, store_and_enqueue  # noqa: PLC0415 - cold start
-    from clarion.engine.messages import message_id, records_for  # noqa: PLC0415 - cold start
+    from clarion.engine.messages import message_id, records_for, suppressions_of  # noqa: PLC0415 - cold start
     from clarion.engine.models import TriggerContext  # noqa: PLC0415 - cold start
     from clarion.engine.trigger_extras import layout_named  # noqa: PLC0415 - cold start
 
@@ -111,7 +111,9 @@ def send(task: Task) -> None:
         items = {} if task.campaign.get("critical") else _preferences(environment_id, subscriber_id, run["campaignId"])
         return allowed_channels(task.campaign, items.get(subscriber_id, []), job.get("workflowOverride"))
 
-    [record] = records_for(job, task.campaign | {"steps": [task.step]}, subscriber_id, profile, preferences)
+    step_campaign = task.campaign | {"steps": [task.step]}
+    suppressions = suppressions_of(environment_id, step_campaign, [profile] if profile else [])
+    [record] = records_for(job, step_campaign, subscriber_id, profile, preferences, suppressions=suppressions)
     record["_id"] = message_id(environment_id, transaction_id, subscriber_id, task.index + MAX_STEPS * visit)
     record["stepIndex"] = task.index
     detail = {"channel": task.step["channel"], "messageId": record["_id"]}

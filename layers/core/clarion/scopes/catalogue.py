@@ -36,6 +36,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "create:workflow_override": "Override a workflow for a tenant",
             "create:workflow_group": "Create a workflow group (Novu's notification group)",
             "create:feed": "Create a named in-app feed",
+            "create:suppression": "Suppress email addresses and phone numbers (never sent to again)",
             "batch_create:tag": "Create a batch of new tags",
             "batch_create:attribute": "Create a batch of new attributes",
             "batch_create:profile": "Create or update a batch of user profiles",
@@ -65,6 +66,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "delete:workflow_group": "Delete a workflow group that has no workflows",
             "delete:feed": "Delete a named in-app feed",
             "delete:message": "Delete a message",
+            "delete:suppression": "Lift the suppression of an email address or phone number",
             "list:campaign": "List created campaigns",
             "list:device": "List the devices using your application",
             "list:profile": "List created user profiles",
@@ -91,6 +93,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "list:feed": "List the named in-app feeds",
             "list:change": "List and count the changes awaiting promotion to the production environment",
             "list:message": "List messages, notifications and the in-app feed",
+            "list:suppression": "List the suppressed email addresses and phone numbers",
             "info:campaign": "Get information on a single campaign",
             "info:device": "Get details on a single device using your application",
             "info:profile": "Get information on a user profile",
@@ -108,6 +111,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "info:organization": "Get the organization (name, branding) and its members",
             "info:environment": "Get the key's own environment",
             "info:message": "Get a message, a notification or its execution details",
+            "info:suppression": "Check whether one email address or phone number is suppressed, and why",
         },
     ),
     _group(
@@ -168,6 +172,7 @@ _CAMPAIGN_WRITE = (
     "delete:workflow_group",
 )
 _TASKS = ("list:task", "info:task")
+_SUPPRESSIONS = ("create:suppression", "delete:suppression", "list:suppression", "info:suppression")
 _TENANTS = ("create:tenant", "update:tenant", "delete:tenant", "list:tenant", "info:tenant")
 _WORKFLOW_OVERRIDES = (
     "create:workflow_override",
@@ -184,6 +189,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         *_PROFILE_WRITE,
         *_LISTS,
         *_SUBSCRIPTIONS,
+        *_SUPPRESSIONS,
         *_CAMPAIGN_READ,
         *_CAMPAIGN_WRITE,
         "campaign:send",
@@ -208,12 +214,14 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "create:integration",
         "update:integration",
         "analytics",
+        *_SUPPRESSIONS,
     ),
     "sms": (
         *_PROFILE_READ,
         *_PROFILE_WRITE,
         *_LISTS,
         *_SUBSCRIPTIONS,
+        *_SUPPRESSIONS,
         "campaign:trigger",
         "campaign:send",
         "list:message",
@@ -244,7 +252,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "list:change",
         "apply:change",
     ),
-    "verifier_service": (*_PROFILE_READ, *_TASKS, "export", "file:download"),
+    "verifier_service": (*_PROFILE_READ, *_TASKS, "export", "file:download", "list:suppression", "info:suppression"),
     "chatbots": (*_PROFILE_READ, "list:integration", "info:integration", "list:message", "campaign:trigger"),
     "user_data": (*_PROFILE_READ, "list:consent", "list:subscription", "export"),
 }

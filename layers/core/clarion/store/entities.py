@@ -254,6 +254,21 @@ class AudienceList(TypedDict):
     updatedAt: str
 
 
+class Suppression(TypedDict):
+    """SubscribersTable `ENV#<env>#SUPPRESSION#<channel>#<sha256 of the address>` / `SUPPRESSION`: an address the
+    engine never sends to on `channel` (email or sms), and why."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    listPk: NotRequired[str]
+    listSk: NotRequired[str]
+    channel: str
+    address: str
+    reason: str
+    source: str
+    createdAt: str
+
+
 class ListMember(TypedDict):
     """SubscribersTable `ENV#<env>#LIST#<listId>` / `SUB#<subscriberId>`: a list's member (the audience's Query)."""
 

@@ -130,6 +130,29 @@ def counters_pk(environment_id: str) -> str:
     return f"{environment_pk(environment_id)}#COUNTERS"
 
 
+# SubscribersTable: suppressions (addresses never sent to, per channel)
+
+SUPPRESSION_SK = "SUPPRESSION"
+"""The suppression item in its partition."""
+
+
+def suppression_pk(environment_id: str, channel: str, address: str) -> str:
+    """One suppressed address's partition, by a hash of the normalised address (the key does not copy it; the item
+    keeps it readable for listing): one GetItem checks an address, one BatchGetItem a page of recipients."""
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"{environment_pk(environment_id)}#SUPPRESSION#{channel}#{digest}"
+
+
+def suppressions_list_pk(environment_id: str, channel: str) -> str:
+    """ListIndex partition of an environment's suppressions of one channel (sort key: addedAt#hash)."""
+    return f"{environment_pk(environment_id)}#SUPPRESSIONS#{channel}"
+
+
+def suppressions_counter_sk(channel: str) -> str:
+    """An environment's count of suppressed addresses on one channel, in its counters partition."""
+    return f"COUNT#SUPPRESSIONS#{channel}"
+
+
 # SubscribersTable: lists (static sets of profiles; the profile's `lists` set mirrors each membership)
 
 LIST_SK = "LIST_ITEM"

@@ -13,6 +13,7 @@ from clarion.delivery.providers.email_envelope import envelope_of
 from clarion.errors import ValidationFailed
 from clarion.settings import settings
 from clarion.subscribers.validation import Email
+from clarion.suppressions.ses_feedback import ENVIRONMENT_TAG
 
 if TYPE_CHECKING:
     from clarion.store import entities
@@ -51,6 +52,8 @@ class SesEmail:
                 FromEmailAddress=envelope.from_header,
                 Destination=destination,
                 **reply_to,
+                # SES bounce and complaint notifications carry the tag: clarion.suppressions.ses_feedback
+                EmailTags=[{"Name": ENVIRONMENT_TAG, "Value": record["environmentId"]}],
                 Content={
                     "Simple": {
                         "Subject": {"Data": subject, "Charset": "UTF-8"},

@@ -1,0 +1,1 @@
+"""Suppression lists: addresses Clarion never sends to, per channel, and why."""
