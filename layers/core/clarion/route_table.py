@@ -156,6 +156,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/lists/{listId}/items": "update:list",
     "POST /v1/lists/{listId}/items/removal": "update:list",
     "GET /v1/lists/{listId}/items": "list:list_item",
+    # functions/otp/otp_routes.py
+    "POST /v1/otp/send": "otp:send",
+    "POST /v1/otp/send-own": "otp:send",
+    "POST /v1/otp/validate": "otp:validate",
+    "GET /v1/otp/history": "list:otp",
+    "GET /v1/otp/{otpId}": "info:otp",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "list:message",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "list:message",
@@ -367,6 +373,12 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/lists/{listId}/items": "configuration",
     "POST /v1/lists/{listId}/items/removal": "configuration",
     "GET /v1/lists/{listId}/items": "global",
+    # functions/otp/otp_routes.py
+    "POST /v1/otp/send": "trigger",
+    "POST /v1/otp/send-own": "trigger",
+    "POST /v1/otp/validate": "trigger",
+    "GET /v1/otp/history": "global",
+    "GET /v1/otp/{otpId}": "global",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "global",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "global",
