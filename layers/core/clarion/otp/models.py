@@ -12,6 +12,7 @@ DEFAULT_MAX_ATTEMPTS = 5
 MAX_TEMPLATE_CHARS = 2000
 Purpose = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Channel = Literal["sms", "email"]
+_KINDS = ("subscriberId", "email", "phone")
 
 
 class OtpRecipient(Request):
@@ -23,13 +24,13 @@ class OtpRecipient(Request):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "OtpRecipient":
-        if len(self.model_fields_set & {"subscriberId", "email", "phone"}) != 1:
+        if len([name for name in _KINDS if getattr(self, name) is not None]) != 1:
             raise ValueError("give exactly one of subscriberId, email, phone")
         return self
 
     def identity(self) -> str:
         """`kind:value`: the recipient the active code, the throttle and validation are keyed by."""
-        kind = next(name for name in ("subscriberId", "email", "phone") if getattr(self, name))
+        kind = next(name for name in _KINDS if getattr(self, name) is not None)
         return f"{'subscriber' if kind == 'subscriberId' else kind}:{getattr(self, kind)}"
 
     def stored(self) -> dict[str, str]:
