@@ -205,3 +205,36 @@ def test_the_history_lists_newest_first_without_codes_in_the_callers_environment
     assert service.otp_history(other, page=0, limit=10).data == []
     with pytest.raises(NotFound):
         service.get_otp(other, first)
+
+
+def test_a_send_no_provider_takes_is_failed_and_its_code_never_validates(
+    caller: Principal, monkeypatch: pytest.MonkeyPatch, use_clock
+) -> None:
+    from clarion.delivery.errors import PermanentFailure
+
+    use_clock(NOW)
+    texts: list[str] = []
+
+    def refuse(channel: str, record: dict[str, Any]) -> str:
+        texts.append(record["content"]["body"])
+        raise PermanentFailure("InvalidParameter", "refused")
+
+    monkeypatch.setattr("clarion.delivery.routing.send", refuse)
+    otp = service.send_otp(caller, SendOtpRequest.model_validate({"recipient": {"phone": "+14155550100"}}))
+    assert otp.status == "failed" and service.get_otp(caller, otp.id).status == "failed"
+    assert validate(caller, code_in({"content": {"body": texts[0]}})) is False
+
+
+def test_a_send_stores_only_the_otp_items_no_delivery_record(
+    caller: Principal, sent: list[dict[str, Any]], use_clock
+) -> None:
+    from clarion.dynamo import DynamoTable
+    from clarion.settings import settings
+    from clarion.store.keys import otp_pk
+
+    use_clock(NOW)
+    send(caller)
+    stored = DynamoTable(settings().messages_table)._client().scan(TableName=settings().messages_table)["Items"]
+    mine = [item for item in stored if caller.environment_id in item["pk"]["S"]]
+    assert {item["pk"]["S"] for item in mine} == {otp_pk(caller.environment_id)} and len(mine) == 2
+    assert code_in(sent[0]) not in str(stored)

@@ -178,6 +178,9 @@ _WORKFLOW_OVERRIDES = (
 )
 
 # Coarse per-tool scopes of the app-directory spec; viber, crm and pop_ups have no Clarion tool behind them.
+_OTP = ("otp:send", "otp:validate", "list:otp", "info:otp")
+"""One-time passwords: SMS verification codes are an SMS tool's."""
+
 BUNDLES: dict[str, tuple[str, ...]] = {
     "emails": (
         *_PROFILE_READ,
@@ -217,6 +220,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "campaign:trigger",
         "campaign:send",
         "list:message",
+        *_OTP,
     ),
     "push_service": (
         *_CAMPAIGN_READ,
