@@ -317,6 +317,8 @@ BODIES: dict[str, Any] = {
     "POST /v1/otp/send": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms"},
     "POST /v1/otp/send-own": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms", "code": "4321"},
     "POST /v1/otp/validate": {"recipient": {"subscriberId": "{subscriberId}"}, "code": "000000"},
+    "POST /v1/sports-updates/subscriptions": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
+    "POST /v1/sports-updates/subscriptions/removal": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -348,6 +350,8 @@ CREATES = {
     "POST /v1/environments/api-keys/regenerate",  # B's own key, rotated
     "POST /v1/otp/send",  # to B's own subscriber of that id (none: a 422)
     "POST /v1/otp/send-own",
+    "POST /v1/sports-updates/subscriptions",  # B's own topic sports:cup; A's subscriberId names none of B's
+    "POST /v1/sports-updates/subscriptions/removal",
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
 BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply", "POST /v1/hits/push-action"}

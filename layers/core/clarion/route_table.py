@@ -204,6 +204,9 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/tenants/{identifier}": "info:tenant",
     "PATCH /v1/tenants/{identifier}": "update:tenant",
     "DELETE /v1/tenants/{identifier}": "delete:tenant",
+    # functions/topics/sports_routes.py
+    "POST /v1/sports-updates/subscriptions": "update:sports_subscription",
+    "POST /v1/sports-updates/subscriptions/removal": "update:sports_subscription",
     # functions/topics/topic_routes.py
     "POST /v1/topics": "create:topic",
     "GET /v1/topics": "list:topic",
@@ -421,6 +424,9 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/tenants/{identifier}": "global",
     "PATCH /v1/tenants/{identifier}": "configuration",
     "DELETE /v1/tenants/{identifier}": "configuration",
+    # functions/topics/sports_routes.py
+    "POST /v1/sports-updates/subscriptions": "configuration",
+    "POST /v1/sports-updates/subscriptions/removal": "configuration",
     # functions/topics/topic_routes.py
     "POST /v1/topics": "configuration",
     "GET /v1/topics": "global",

@@ -45,6 +45,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "update:profile": "Update a user profile, its credentials, status and preferences",
             "update:device": "Update a device and its push credentials",
             "update:topic": "Rename a topic and change its subscribers",
+            "update:sports_subscription": "Subscribe and unsubscribe profiles to a competition's sports updates",
             "update:integration": "Update a provider integration",
             "update:layout": "Update a layout",
             "update:tenant": "Change a tenant's name, data or identifier",
@@ -223,6 +224,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         *_OTP,
     ),
     "push_service": (
+        "update:sports_subscription",
         *_CAMPAIGN_READ,
         *_CAMPAIGN_WRITE,
         "campaign:send",
