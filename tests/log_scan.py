@@ -20,6 +20,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "oauth token": re.compile(r"\bxox[abepr]-[A-Za-z0-9-]{6,}"),
     "password": re.compile(r"(?i)[\"']?\bpassword[\"']?\s*[:=]\s*[\"'](?!\*{4})[^\"']+[\"']"),
     "integration or app secret": re.compile(r"\b(?:app-secret-\d+|(?:smtp-)?pw-[0-9a-f]{8,}|smtp-password-\w+)"),
+    # a one-time password: digits shortly after what names one (a rendered message, a request's `code` field), and
+    # the codes the tests choose for send-own (tests/integration/test_otp_api.py)
+    "one-time password": re.compile(
+        r"(?i)(?:\b(?:verification code|one-time password|otp|passcode)\b|\"code\")[^\n\d]{0,24}\d{4,10}\b"
+        r"|\bOWNCODE[A-Z0-9]+\b"
+    ),
 }
 # Logged on purpose: the stack's own sender identity (configuration, not a person's address) and the local
 # stack's documentation example domain.

@@ -133,6 +133,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     override = created(api.post("/v1/workflow-overrides", {"workflowId": campaign["_id"], "tenantId": tenant["_id"]}))
     send_at = (clock.utc_now() + timedelta(days=2)).isoformat(timespec="seconds")
     schedule = created(api.post(f"/v1/campaigns/{campaign['_id']}/schedule", {"sendAt": send_at}))
+    otp = created(api.post("/v1/otp/send", {"recipient": {"subscriberId": subscriber_id}, "channel": "sms"}))
     ids = {
         "environmentId": api.environment_id,
         "subscriberId": subscriber_id,
@@ -167,6 +168,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "deviceId": f"phone-{mark}",
         "actionId": f"{in_app_id}_open",
         "address": suppressed,
+        "otpId": otp["_id"],
     }
     secrets = [
         email,
@@ -317,6 +319,11 @@ BODIES: dict[str, Any] = {
     "PATCH /v1/devices/{deviceId}": {"pushEnabled": False},
     "POST /v1/hits/push-action": {"messageId": "{messageId}", "action": "open"},
     "POST /v1/suppressions": {"suppressions": [{"channel": "email", "address": "{address}"}]},
+    "POST /v1/otp/send": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms"},
+    "POST /v1/otp/send-own": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms", "code": "4321"},
+    "POST /v1/otp/validate": {"recipient": {"subscriberId": "{subscriberId}"}, "code": "000000"},
+    "POST /v1/sports-updates/subscriptions": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
+    "POST /v1/sports-updates/subscriptions/removal": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -347,6 +354,10 @@ CREATES = {
     "POST /v1/notification-groups",
     "POST /v1/feeds",
     "POST /v1/environments/api-keys/regenerate",  # B's own key, rotated
+    "POST /v1/otp/send",  # to B's own subscriber of that id (none: a 422)
+    "POST /v1/otp/send-own",
+    "POST /v1/sports-updates/subscriptions",  # B's own topic sports:cup; A's subscriberId names none of B's
+    "POST /v1/sports-updates/subscriptions/removal",
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
 BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply", "POST /v1/hits/push-action"}
@@ -402,6 +413,7 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/devices": ["/v1/devices/{deviceId}", "/v1/devices/{deviceId}/actions"],
     "/v1/actions": ["/v1/actions/{actionId}"],
     "/v1/suppressions": ["/v1/suppressions/email/{address}"],
+    "/v1/otp": ["/v1/otp/{otpId}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

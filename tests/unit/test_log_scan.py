@@ -23,6 +23,10 @@ def kinds(text: str) -> list[str]:
         ({"answer": {"access_token": "xoxb-1234-5678-abcdef"}}, "oauth token"),
         ({"credentials": {"host": "smtp.test", "password": "hunter2"}}, "password"),
         ({"credentials": {"clientSecret": "app-secret-456"}}, "integration or app secret"),
+        ({"message": "Your verification code is 042917. It expires in 5 minutes."}, "one-time password"),
+        ({"body": {"recipient": {"subscriberId": "ada"}, "code": "739104"}}, "one-time password"),
+        ({"sms": "OTP: 5521"}, "one-time password"),
+        ({"body": {"code": "OWNCODE7Q2"}}, "one-time password"),
     ],
 )
 def test_a_logged_secret_is_found(line, kind):
@@ -37,6 +41,8 @@ def test_a_logged_secret_is_found(line, kind):
         {"message": "failover", "error": "ConnectionRefusedError", "timestamp": "2026-12-01 14:40:02,406+0000"},
         {"credentials": {"user": "****", "password": "****"}},
         {"sender": "notifications@clarion.local", "count": 12345678901},
+        {"message": "one-time password not sent", "otpId": "69351234ab0eda8d89d1f64e", "code": "NoIntegration"},
+        {"message": "request refused", "status": 422, "statusCode": 422},
     ],
 )
 def test_ids_hints_masks_and_the_stacks_sender_pass(line):

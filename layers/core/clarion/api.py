@@ -330,7 +330,9 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(ClarionError)
     def domain_error(error: ClarionError) -> Response:
         errors = {error.field: FieldError(messages=[error.message], value=_short(error.value))} if error.field else None
-        return error_response(app, error.status, error.message, errors)
+        retry_after = getattr(error, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return error_response(app, error.status, error.message, errors, headers)
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response:

@@ -38,3 +38,13 @@ class ValidationFailed(ClarionError):
     """A value that passed the schema but breaks a domain rule; `field` names it."""
 
     status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+class TooManyRequests(ClarionError):
+    """A domain throttle (not the key's rate limit): `retry_after` seconds until the call may succeed."""
+
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -156,6 +156,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/lists/{listId}/items": "update:list",
     "POST /v1/lists/{listId}/items/removal": "update:list",
     "GET /v1/lists/{listId}/items": "list:list_item",
+    # functions/otp/otp_routes.py
+    "POST /v1/otp/send": "otp:send",
+    "POST /v1/otp/send-own": "otp:send",
+    "POST /v1/otp/validate": "otp:validate",
+    "GET /v1/otp/history": "list:otp",
+    "GET /v1/otp/{otpId}": "info:otp",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "list:message",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "list:message",
@@ -203,6 +209,9 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/tenants/{identifier}": "info:tenant",
     "PATCH /v1/tenants/{identifier}": "update:tenant",
     "DELETE /v1/tenants/{identifier}": "delete:tenant",
+    # functions/topics/sports_routes.py
+    "POST /v1/sports-updates/subscriptions": "update:sports_subscription",
+    "POST /v1/sports-updates/subscriptions/removal": "update:sports_subscription",
     # functions/topics/topic_routes.py
     "POST /v1/topics": "create:topic",
     "GET /v1/topics": "list:topic",
@@ -372,6 +381,12 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/lists/{listId}/items": "configuration",
     "POST /v1/lists/{listId}/items/removal": "configuration",
     "GET /v1/lists/{listId}/items": "global",
+    # functions/otp/otp_routes.py
+    "POST /v1/otp/send": "trigger",
+    "POST /v1/otp/send-own": "trigger",
+    "POST /v1/otp/validate": "trigger",
+    "GET /v1/otp/history": "global",
+    "GET /v1/otp/{otpId}": "global",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "global",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "global",
@@ -419,6 +434,9 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/tenants/{identifier}": "global",
     "PATCH /v1/tenants/{identifier}": "configuration",
     "DELETE /v1/tenants/{identifier}": "configuration",
+    # functions/topics/sports_routes.py
+    "POST /v1/sports-updates/subscriptions": "configuration",
+    "POST /v1/sports-updates/subscriptions/removal": "configuration",
     # functions/topics/topic_routes.py
     "POST /v1/topics": "configuration",
     "GET /v1/topics": "global",

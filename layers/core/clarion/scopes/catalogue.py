@@ -46,6 +46,7 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "update:profile": "Update a user profile, its credentials, status and preferences",
             "update:device": "Update a device and its push credentials",
             "update:topic": "Rename a topic and change its subscribers",
+            "update:sports_subscription": "Subscribe and unsubscribe profiles to a competition's sports updates",
             "update:integration": "Update a provider integration",
             "update:layout": "Update a layout",
             "update:tenant": "Change a tenant's name, data or identifier",
@@ -183,6 +184,9 @@ _WORKFLOW_OVERRIDES = (
 )
 
 # Coarse per-tool scopes of the app-directory spec; viber, crm and pop_ups have no Clarion tool behind them.
+_OTP = ("otp:send", "otp:validate", "list:otp", "info:otp")
+"""One-time passwords: SMS verification codes are an SMS tool's."""
+
 BUNDLES: dict[str, tuple[str, ...]] = {
     "emails": (
         *_PROFILE_READ,
@@ -225,8 +229,10 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "campaign:trigger",
         "campaign:send",
         "list:message",
+        *_OTP,
     ),
     "push_service": (
+        "update:sports_subscription",
         *_CAMPAIGN_READ,
         *_CAMPAIGN_WRITE,
         "campaign:send",

@@ -595,3 +595,44 @@ class Change(TypedDict):
     updatedAt: str
     appliedAt: NotRequired[str]
     appliedBy: NotRequired[str]
+
+
+class OneTimePassword(TypedDict):
+    """MessagesTable `ENV#<env>#OTP` / `OTP#<otpId>`: a one-time password sent to a recipient for a purpose. The
+    code is kept only as its salted scrypt hash (`salt`, `codeHash`: never shown, never logged)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    recipient: dict[str, str]
+    """{subscriberId} or {email} or {phone}: who the code is for, as the sender named them."""
+    channel: str
+    purpose: str
+    status: str
+    """`sent`, `validated`, `locked`, `invalidated` (a newer code replaced it) or `failed`; `expired` is shown once
+    `codeExpiresAt` has passed while still `sent`."""
+    attempts: int
+    maxAttempts: int
+    salt: str
+    codeHash: str
+    ownCode: bool
+    createdAt: str
+    codeExpiresAt: str
+    codeExpiresEpoch: int
+    updatedAt: str
+    expiresAt: int
+    """Epoch seconds: the table's TTL removes the item (the history keeps 30 days)."""
+    validatedAt: NotRequired[str]
+
+
+class OtpPointer(TypedDict):
+    """MessagesTable `ENV#<env>#OTP` / `TO#<purpose>#<sha256(recipient)>`: a recipient's active one-time password for
+    a purpose, and its send throttle (the last send, and the sends of the current hour)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    otpId: str
+    lastSentEpoch: int
+    hourStartEpoch: int
+    sendsThisHour: int
+    expiresAt: int

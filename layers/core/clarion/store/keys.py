@@ -311,6 +311,28 @@ def window_sk(start: str | int) -> str:
     return f"WINDOW#{start}"
 
 
+OTP_PREFIX = "OTP#"
+"""Sort-key prefix of the one-time passwords in their environment's OTP partition (newest last: ids sort by time)."""
+
+
+def otp_pk(environment_id: str) -> str:
+    """The environment's one-time passwords and the pointers to each recipient's active one."""
+    return f"{environment_pk(environment_id)}#OTP"
+
+
+def otp_sk(otp_id: str) -> str:
+    """A one-time password (its salted hash, never the code) in the environment's OTP partition."""
+    return f"{OTP_PREFIX}{otp_id}"
+
+
+def otp_recipient_sk(purpose: str, recipient: str) -> str:
+    """The pointer to the active one-time password of a recipient (`subscriber:<id>`, `email:<address>` or
+    `phone:<number>`) for a purpose, hashed so the key does not copy the address (an email lower-cased)."""
+    kind, _, value = recipient.partition(":")
+    normalized = f"{kind}:{value.lower()}" if kind == "email" else recipient
+    return f"TO#{purpose}#{hashlib.sha256(normalized.encode()).hexdigest()}"
+
+
 # CampaignsTable: campaigns, layouts, integrations, schedules, stats, journey snapshots
 
 CAMPAIGN_PREFIX = "CAMPAIGN#"

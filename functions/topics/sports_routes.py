@@ -1,0 +1,33 @@
+"""/v1/sports-updates/subscriptions: following a competition's updates (membership of its `sports:` topic)."""
+
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import caller, endpoint
+from clarion.limits import RouteClass
+from clarion.models import Envelope
+from clarion.sports import service
+from clarion.sports.models import SportsSubscriptionRequest, SportsSubscriptionResult, SportsUnsubscription
+
+router = APIGatewayHttpRouter()
+
+
+@endpoint(
+    router,
+    "POST /v1/sports-updates/subscriptions",
+    scope="update:sports_subscription",
+    rate=RouteClass.CONFIGURATION,
+    summary="Subscribe subscribers to a competition's updates (its topic sports:<competition>)",
+)
+def subscribe(body: SportsSubscriptionRequest) -> Envelope[SportsSubscriptionResult]:
+    return Envelope(data=service.subscribe(caller(router), body.competition, body.subscriberIds))
+
+
+@endpoint(
+    router,
+    "POST /v1/sports-updates/subscriptions/removal",
+    scope="update:sports_subscription",
+    rate=RouteClass.CONFIGURATION,
+    summary="Unsubscribe subscribers from a competition's updates",
+)
+def unsubscribe(body: SportsSubscriptionRequest) -> Envelope[SportsUnsubscription]:
+    return Envelope(data=service.unsubscribe(caller(router), body.competition, body.subscriberIds))
