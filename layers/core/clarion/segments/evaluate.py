@@ -3,11 +3,11 @@ UTC date, the profile's topic memberships read for its page); no I/O, so a fan-o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from clarion.audience.hit_counts import hits_within
 from clarion.segments.rules import (
@@ -100,13 +100,17 @@ def _ordered(operator: str, held: Any, wanted: Any) -> bool:
         isinstance(left, str) and isinstance(right, str)
     ):
         return False  # a value of another type than the attribute's (written before it was catalogued)
-    if operator in ("gt", "after"):
-        return bool(left > right)
-    if operator == "gte":
-        return bool(left >= right)
-    if operator in ("lt", "before"):
-        return bool(left < right)
-    return bool(left <= right)
+    return _ORDERS[operator](cast("Any", left), cast("Any", right))
+
+
+_ORDERS: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": lambda a, b: bool(a > b),
+    "after": lambda a, b: bool(a > b),
+    "gte": lambda a, b: bool(a >= b),
+    "lt": lambda a, b: bool(a < b),
+    "before": lambda a, b: bool(a < b),
+    "lte": lambda a, b: bool(a <= b),
+}
 
 
 def _equal(held: Any, wanted: Any) -> bool:
