@@ -83,7 +83,7 @@ def _attribute(rule: AttributeRule, held: Any) -> bool:
     if operator == "eq":
         return _equal(held, wanted)
     if operator == "in":
-        return any(_equal(held, option) for option in wanted or [])
+        return any(_equal(held, option) for option in (wanted if isinstance(wanted, list) else []))
     if operator == "contains":
         if isinstance(held, (list, set)):
             return any(_equal(element, wanted) for element in held)
