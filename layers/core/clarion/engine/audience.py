@@ -8,18 +8,12 @@ cursor `{"source", "position"}` says where the next page starts, so a continuati
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clarion.aws import client
-from clarion.dynamo import DynamoTable, Expression, from_item, to_item
 from clarion.engine.models import Targets, ZoneFilter
 from clarion.lists.repository import ListsRepository
-from clarion.settings import settings
-from clarion.store.keys import subscribers_list_pk
-from clarion.subscribers.indexes import LIST_INDEX
+from clarion.subscribers.everyone import AllSubscribers
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.repository import TopicsRepository
 
@@ -89,22 +83,3 @@ def in_zone(page: AudiencePage, zone: ZoneFilter) -> AudiencePage:
 
     ids = [subscriber_id for subscriber_id in page.subscriber_ids if due(subscriber_id)]
     return AudiencePage(ids, {i: page.profiles[i] for i in ids if i in page.profiles}, page.next_cursor)
-
-
-class AllSubscribers:
-    """The environment's subscriberIds from the keys-only ListIndex: ~100 bytes a key, resumable by cursor."""
-
-    def __init__(self, table: DynamoTable | None = None) -> None:
-        self.table = table or DynamoTable(settings().subscribers_table)
-
-    def ids_page(self, environment_id: str, *, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
-        key = Expression("listPk = :pk", values={":pk": subscribers_list_pk(environment_id)})
-        params: dict[str, Any] = {"TableName": self.table.name, "IndexName": LIST_INDEX, "Limit": limit}
-        params |= key.params("KeyConditionExpression")
-        if cursor:
-            params["ExclusiveStartKey"] = to_item(json.loads(base64.urlsafe_b64decode(cursor)))
-        response = client("dynamodb").query(**params)
-        ids = [from_item(item)["listSk"] for item in response["Items"]]
-        last = response.get("LastEvaluatedKey")
-        next_cursor = base64.urlsafe_b64encode(json.dumps(from_item(last)).encode()).decode() if last else None
-        return ids, next_cursor
