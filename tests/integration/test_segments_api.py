@@ -93,3 +93,38 @@ def test_another_environment_sees_none_of_it(admin: Api, other_admin: Api):
         assert other_admin.get(f"/v1/segments/{segment['_id']}{path}").status == 404
     assert other_admin.delete(f"/v1/segments/{segment['_id']}").status == 404
     assert other_admin.get("/v1/segments").json()["totalCount"] == 0
+
+
+def test_a_campaign_sent_to_a_segment_reaches_exactly_its_matching_profiles(runtime: LocalRuntime, admin: Api):
+    audience(admin)
+    segment = create_segment(admin, PRO)
+    sent = campaign(admin, PAYLOAD_EMAIL_STEP, audience={"type": "segment", "segmentId": segment["_id"]})
+    assert sent["audience"] == {"type": "segment", "segmentId": segment["_id"]}
+    response = operation(admin, sent["_id"], "send", {"payload": {"code": "S1"}})
+    assert response.status == 202, response.json()
+    runtime.drain()
+    assert emailed(runtime, sent, "S1") == ["ada@example.com", "carl@example.com"]
+
+
+def test_a_segment_audience_that_names_no_segment_is_refused_naming_the_field(admin: Api):
+    sent = campaign(admin, PAYLOAD_EMAIL_STEP, audience={"type": "segment", "segmentId": UNKNOWN_ID})
+    response = operation(admin, sent["_id"], "send", {})
+    assert response.status == 422
+    assert "audience.segmentId" in response.json()["errors"]
+
+
+def test_a_scheduled_send_to_a_segment_reaches_its_matching_profiles_when_it_fires(runtime: LocalRuntime, admin: Api):
+    audience(admin)
+    segment = create_segment(admin, {"operator": "NOT", "rule": PRO})
+    sent = campaign(admin, PAYLOAD_EMAIL_STEP, audience={"type": "segment", "segmentId": segment["_id"]})
+    send_at = (runtime.clock.now() + timedelta(hours=1)).replace(microsecond=0)
+    body = {"sendAt": send_at.isoformat().replace("+00:00", "Z"), "payload": {"code": "S2"}}
+    response = admin.post(f"/v1/campaigns/{sent['_id']}/schedule", body)
+    assert response.status == 201, response.json()
+    # the profiles are read when it fires: one who becomes free before then receives it
+    assert admin.put("/v1/subscribers/carl", {"attributes": {"plan": "free"}}).status == 200
+    runtime.drain()
+    assert emailed(runtime, sent, "S2") == []
+    runtime.clock.advance(max(0.0, send_at.timestamp() + 1 - runtime.clock.time()))
+    runtime.drain()
+    assert emailed(runtime, sent, "S2") == ["bob@example.com", "carl@example.com", "dora@example.com"]

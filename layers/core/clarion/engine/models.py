@@ -177,11 +177,20 @@ class FailedTriggerResult(Model):
     transactionId: str | None = None
 
 
+class SegmentTarget(TypedDict):
+    """A segment audience: its rule as it was when the send was accepted, so a long fan-out (its continuation jobs)
+    evaluates one rule throughout."""
+
+    _id: str
+    rule: dict[str, Any]
+
+
 class Targets(TypedDict):
     subscriberIds: list[str]
     topicKeys: list[str]
     all: bool
     listIds: NotRequired[list[str]]  # absent in jobs queued before lists existed
+    segment: NotRequired[SegmentTarget]
 
 
 class ExecutionTarget(TypedDict):

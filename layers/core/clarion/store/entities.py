@@ -300,6 +300,7 @@ class NotificationTargets(TypedDict):
     topicKeys: list[str]
     all: bool
     listIds: NotRequired[list[str]]
+    segmentId: NotRequired[str]
 
 
 class Notification(TypedDict):
