@@ -2,11 +2,13 @@
 CRUD, a count and a preview over the environment's profiles, 422s naming the rule's field; a campaign sent to a
 segment reaches exactly its matching profiles (what SES recorded), sent now, by a schedule and by a journey."""
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
+from tests.integration.journeys import email, journey, runs, sent_subjects
 from tests.integration.support.campaigns import PAYLOAD_EMAIL_STEP, UNKNOWN_ID, campaign, operation, subject
 from tests.integration.support.delivery import emails_with_subject
 
@@ -128,3 +130,24 @@ def test_a_scheduled_send_to_a_segment_reaches_its_matching_profiles_when_it_fir
     runtime.clock.advance(max(0.0, send_at.timestamp() + 1 - runtime.clock.time()))
     runtime.drain()
     assert emailed(runtime, sent, "S2") == ["bob@example.com", "carl@example.com", "dora@example.com"]
+
+
+def test_a_journey_sent_to_a_segment_starts_a_run_for_each_matching_profile(runtime: LocalRuntime, admin: Api):
+    audience(admin)
+    segment = create_segment(admin, {"type": "tag_hits", "name": "checkout", "minCount": 3, "withinDays": 7})
+    tag = f"J{uuid.uuid4().hex[:6]}"
+    flow = journey(
+        admin,
+        {"id": "pause", "type": "wait", "wait": {"amount": 1, "unit": "minutes"}},
+        email("hello", f"{tag} hello"),
+        audience={"type": "segment", "segmentId": segment["_id"]},
+    )
+    response = operation(admin, flow["_id"], "send", {})
+    assert response.status == 202, response.json()
+    runtime.drain()
+    runtime.clock.advance(120)
+    runtime.drain()
+    assert [run["status"] for run in runs(admin, flow, "ada")] == ["completed"]
+    assert runs(admin, flow, "bob") == [] and runs(admin, flow, "carl") == []
+    assert sent_subjects(runtime, "ada@example.com", tag) == [f"{tag} hello"]
+    assert sent_subjects(runtime, "carl@example.com", tag) == []
