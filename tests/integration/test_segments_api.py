@@ -2,11 +2,13 @@
 CRUD, a count and a preview over the environment's profiles, 422s naming the rule's field; a campaign sent to a
 segment reaches exactly its matching profiles (what SES recorded), sent now, by a schedule and by a journey."""
 
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
 
 from local.runtime import LocalRuntime
+from tests.conftest import load_event
 from tests.integration.conftest import Api
 from tests.integration.journeys import email, journey, runs, sent_subjects
 from tests.integration.support.campaigns import PAYLOAD_EMAIL_STEP, UNKNOWN_ID, campaign, operation, subject
@@ -151,3 +153,12 @@ def test_a_journey_sent_to_a_segment_starts_a_run_for_each_matching_profile(runt
     assert runs(admin, flow, "bob") == [] and runs(admin, flow, "carl") == []
     assert sent_subjects(runtime, "ada@example.com", tag) == [f"{tag} hello"]
     assert sent_subjects(runtime, "carl@example.com", tag) == []
+
+
+def test_the_sample_event_creates_a_segment(admin: Api, runtime: LocalRuntime):
+    event = load_event("segments/create_segment.json")
+    event["requestContext"]["authorizer"]["lambda"]["environmentId"] = admin.environment_id
+    response = runtime.invoke("SegmentsFunction", event)
+    assert response["statusCode"] == 201, response
+    created = json.loads(response["body"])["data"]
+    assert admin.get(f"/v1/segments/{created['_id']}").json()["data"]["name"] == "Engaged"
