@@ -127,6 +127,8 @@ def test_a_scheduled_send_to_a_segment_reaches_its_matching_profiles_when_it_fir
     assert response.status == 201, response.json()
     # the profiles are read when it fires: one who becomes free before then receives it
     assert admin.put("/v1/subscribers/carl", {"attributes": {"plan": "free"}}).status == 200
+    # the rule was copied when it was scheduled: changing the segment now changes nothing for it
+    assert admin.call("PATCH", f"/v1/segments/{segment['_id']}", json={"rule": PRO}).status == 200
     runtime.drain()
     assert emailed(runtime, sent, "S2") == []
     runtime.clock.advance(max(0.0, send_at.timestamp() + 1 - runtime.clock.time()))
