@@ -142,9 +142,12 @@ def preview_segment(caller: Principal, segment_id: str, *, limit: int, cursor: s
 
 def _decoded(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValidationFailed("cursor is not one a preview returned", field="cursor") from error
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        decoded = ""
+    if not decoded:
+        raise ValidationFailed("cursor is not one a preview returned", field="cursor")
+    return decoded
 
 
 def existing_segment(environment_id: str, segment_id: str) -> entities.Segment:
