@@ -11,7 +11,14 @@ from local.runtime import LocalRuntime
 from tests.conftest import load_event
 from tests.integration.conftest import Api
 from tests.integration.journeys import email, journey, runs, sent_subjects
-from tests.integration.support.campaigns import PAYLOAD_EMAIL_STEP, UNKNOWN_ID, campaign, operation, subject
+from tests.integration.support.campaigns import (
+    PAYLOAD_EMAIL_STEP,
+    UNKNOWN_ID,
+    campaign,
+    operation,
+    subject,
+    trigger_event,
+)
 from tests.integration.support.delivery import emails_with_subject
 
 PRO = {"type": "attribute", "name": "plan", "operator": "eq", "value": "pro"}
@@ -164,3 +171,18 @@ def test_the_sample_event_creates_a_segment(admin: Api, runtime: LocalRuntime):
     assert response["statusCode"] == 201, response
     created = json.loads(response["body"])["data"]
     assert admin.get(f"/v1/segments/{created['_id']}").json()["data"]["name"] == "Engaged"
+
+
+def test_a_trigger_to_a_segment_reaches_its_matching_profiles_and_the_named_subscriber_once(
+    runtime: LocalRuntime, admin: Api
+):
+    audience(admin)
+    segment = create_segment(admin, PRO)
+    sent = campaign(admin, PAYLOAD_EMAIL_STEP)
+    to = [{"type": "Segment", "segmentId": segment["_id"]}, "ada", "bob"]
+    response = trigger_event(admin, sent["identifier"], to, payload={"code": "S3"})
+    assert response.status == 201, response.json()
+    runtime.drain()
+    assert emailed(runtime, sent, "S3") == ["ada@example.com", "bob@example.com", "carl@example.com"]
+    unknown = trigger_event(admin, sent["identifier"], [{"type": "Segment", "segmentId": UNKNOWN_ID}])
+    assert unknown.status == 422 and "to" in unknown.json()["errors"]
