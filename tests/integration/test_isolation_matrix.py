@@ -75,6 +75,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     suppressed = f"suppressed-{mark}@tenant-a.example"
     suppression = {"suppressions": [{"channel": "email", "address": suppressed, "reason": "complaint"}]}
     assert api.post("/v1/suppressions", suppression).status == 200
+    rule = {"type": "attribute", "name": attribute, "operator": "eq", "value": f"value-{mark}"}
+    segment = created(api.post("/v1/segments", {"name": f"Segment {mark}", "rule": rule}))
     unsubscribed = {"subscriptions": {"email": {"status": "unsubscribed"}}}
     assert api.call("PATCH", f"/v1/subscribers/{subscriber_id}/subscriptions", json=unsubscribed).status == 200
     consent = {"consent": {"marketing": {"granted": True}}}
@@ -141,6 +143,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "topicKey": topic_key,
         "topicId": created(api.get(f"/v1/topics/{topic_key}"), 200)["_id"],
         "listId": audience_list["_id"],
+        "segmentId": segment["_id"],
         "campaignId": campaign["_id"],
         "templateId": campaign["_id"],
         "id": group["_id"],
@@ -310,6 +313,8 @@ BODIES: dict[str, Any] = {
     "PUT /v1/organizations/branding": {"color": "#000000"},
     "PUT /v1/organizations/members/{memberId}/roles": {"role": "admin"},
     "POST /v1/lists": {"name": "b"},
+    "POST /v1/segments": {"name": "b", "rule": {"type": "tag", "tag": "b"}},
+    "PATCH /v1/segments/{segmentId}": {"name": "Mallory"},
     "PATCH /v1/lists/{listId}": {"name": "Mallory"},
     "POST /v1/lists/{listId}/items": {"subscriberIds": ["{subscriberId}"]},
     "POST /v1/lists/{listId}/items/removal": {"subscriberIds": ["{subscriberId}"]},
@@ -339,6 +344,7 @@ CREATES = {
     "POST /v1/tenants",
     "POST /v1/lists",
     "POST /v1/suppressions",
+    "POST /v1/segments",
     "POST /v1/hits/event",
     "POST /v1/hits/tag",
     "POST /v1/hits/tag/batch",
@@ -394,6 +400,7 @@ STATE_READS: dict[str, list[str]] = {
     ],
     "/v1/topics": ["/v1/topics/{topicKey}/subscribers"],
     "/v1/lists": ["/v1/lists/{listId}", "/v1/lists/{listId}/items"],
+    "/v1/segments": ["/v1/segments/{segmentId}", "/v1/segments/{segmentId}/count"],
     "/v1/campaigns": ["/v1/campaigns/{campaignId}", "/v1/campaigns/{campaignId}/schedule"],
     "/v1/layouts": ["/v1/layouts/{layoutId}"],
     "/v1/integrations": ["/v1/integrations/{integrationId}"],

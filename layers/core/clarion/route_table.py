@@ -162,6 +162,14 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/otp/validate": "otp:validate",
     "GET /v1/otp/history": "list:otp",
     "GET /v1/otp/{otpId}": "info:otp",
+    # functions/segments/segment_routes.py
+    "POST /v1/segments": "create:segment",
+    "GET /v1/segments": "list:segment",
+    "GET /v1/segments/{segmentId}": "info:segment",
+    "PATCH /v1/segments/{segmentId}": "update:segment",
+    "DELETE /v1/segments/{segmentId}": "delete:segment",
+    "GET /v1/segments/{segmentId}/count": "info:segment",
+    "GET /v1/segments/{segmentId}/preview": "info:segment",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "list:message",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "list:message",
@@ -387,6 +395,14 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/otp/validate": "trigger",
     "GET /v1/otp/history": "global",
     "GET /v1/otp/{otpId}": "global",
+    # functions/segments/segment_routes.py
+    "POST /v1/segments": "configuration",
+    "GET /v1/segments": "global",
+    "GET /v1/segments/{segmentId}": "global",
+    "PATCH /v1/segments/{segmentId}": "configuration",
+    "DELETE /v1/segments/{segmentId}": "configuration",
+    "GET /v1/segments/{segmentId}/count": "global",
+    "GET /v1/segments/{segmentId}/preview": "global",
     # functions/subscribers/feed_routes.py
     "GET /v1/subscribers/{subscriberId}/notifications/feed": "global",
     "GET /v1/subscribers/{subscriberId}/notifications/unseen": "global",

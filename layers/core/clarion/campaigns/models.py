@@ -194,6 +194,13 @@ class ListAudience(Request):
     listId: ObjectId = Field(description="A list of the environment: its members when the campaign is sent")
 
 
+class SegmentAudience(Request):
+    type: Literal["segment"]
+    segmentId: ObjectId = Field(
+        description="A segment of the environment: the profiles matching its rule when the campaign is sent"
+    )
+
+
 class TopicsAudience(Request):
     type: Literal["topics"]
     topicKeys: list[SubscriberId] = Field(min_length=1, max_length=MAX_TOPICS)
@@ -209,6 +216,7 @@ _AUDIENCES: dict[str, type[Request]] = {
     "topics": TopicsAudience,
     "subscribers": SubscribersAudience,
     "list": ListAudience,
+    "segment": SegmentAudience,
 }
 
 
@@ -219,7 +227,7 @@ def _audience_of_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
 
 Audience = Annotated[
-    AllSubscribers | TopicsAudience | SubscribersAudience | ListAudience,
+    AllSubscribers | TopicsAudience | SubscribersAudience | ListAudience | SegmentAudience,
     Field(discriminator="type"),
     WrapValidator(_audience_of_type),
 ]

@@ -2,24 +2,20 @@
 
 The targets are read in order as sources: the listed subscriberIds (100 a page, one BatchGetItem), then each
 topic's members (a Query of the topic's partition, then one BatchGetItem of their profiles), then each list's members
-(the same, in the list's partition), or, for `all`, the environment's subscribers through the keys-only ListIndex. A
+(the same, in the list's partition), or, for `all`, the environment's subscribers through the keys-only ListIndex; a
+segment reads those pages too and keeps the profiles its snapshotted rule matches (clarion.segments.members). A
 cursor `{"source", "position"}` says where the next page starts, so a continuation job resumes exactly there.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clarion.aws import client
-from clarion.dynamo import DynamoTable, Expression, from_item, to_item
 from clarion.engine.models import Targets, ZoneFilter
 from clarion.lists.repository import ListsRepository
-from clarion.settings import settings
-from clarion.store.keys import subscribers_list_pk
-from clarion.subscribers.indexes import LIST_INDEX
+from clarion.segments.members import matching, parse
+from clarion.subscribers.everyone import AllSubscribers
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.repository import TopicsRepository
 
@@ -41,7 +37,8 @@ def _sources(targets: Targets) -> list[tuple[str, str | None]]:
         return [("all", None)]  # everyone: listing topics or ids too would only repeat them
     sources: list[tuple[str, str | None]] = [("subscribers", None)] if targets["subscriberIds"] else []
     sources += [("topic", key) for key in targets["topicKeys"]]
-    return sources + [("list", list_id) for list_id in targets.get("listIds") or []]
+    sources += [("list", list_id) for list_id in targets.get("listIds") or []]
+    return sources + ([("segment", None)] if targets.get("segment") else [])
 
 
 def read_page(environment_id: str, targets: Targets, cursor: Cursor | None, *, page_size: int) -> AudiencePage:
@@ -65,14 +62,20 @@ def read_page(environment_id: str, targets: Targets, cursor: Cursor | None, *, p
         assert group is not None
         members = ListsRepository().members_page(environment_id, group, limit=page_size, cursor=position)
         ids, following = [item["subscriberId"] for item in members.items], members.cursor
+    elif kind == "segment":  # every profile read, those matching the rule kept: a page may come back empty
+        ids, following = AllSubscribers().ids_page(environment_id, limit=page_size, cursor=position)
+        matched = matching(environment_id, parse(targets["segment"]["rule"]), ids)
+        return AudiencePage(matched.subscriber_ids, matched.profiles, _next(sources, index, following))
     else:
         ids, following = AllSubscribers().ids_page(environment_id, limit=page_size, cursor=position)
     profiles = SubscribersRepository().get_many(environment_id, ids) if ids else {}
+    return AudiencePage(ids, profiles, _next(sources, index, following))
+
+
+def _next(sources: list[tuple[str, str | None]], index: int, following: int | str | None) -> Cursor | None:
     if following is not None:
-        next_cursor: Cursor | None = {"source": index, "position": following}
-    else:
-        next_cursor = {"source": index + 1, "position": None} if index + 1 < len(sources) else None
-    return AudiencePage(ids, profiles, next_cursor)
+        return {"source": index, "position": following}
+    return {"source": index + 1, "position": None} if index + 1 < len(sources) else None
 
 
 def in_zone(page: AudiencePage, zone: ZoneFilter) -> AudiencePage:
@@ -89,22 +92,3 @@ def in_zone(page: AudiencePage, zone: ZoneFilter) -> AudiencePage:
 
     ids = [subscriber_id for subscriber_id in page.subscriber_ids if due(subscriber_id)]
     return AudiencePage(ids, {i: page.profiles[i] for i in ids if i in page.profiles}, page.next_cursor)
-
-
-class AllSubscribers:
-    """The environment's subscriberIds from the keys-only ListIndex: ~100 bytes a key, resumable by cursor."""
-
-    def __init__(self, table: DynamoTable | None = None) -> None:
-        self.table = table or DynamoTable(settings().subscribers_table)
-
-    def ids_page(self, environment_id: str, *, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
-        key = Expression("listPk = :pk", values={":pk": subscribers_list_pk(environment_id)})
-        params: dict[str, Any] = {"TableName": self.table.name, "IndexName": LIST_INDEX, "Limit": limit}
-        params |= key.params("KeyConditionExpression")
-        if cursor:
-            params["ExclusiveStartKey"] = to_item(json.loads(base64.urlsafe_b64decode(cursor)))
-        response = client("dynamodb").query(**params)
-        ids = [from_item(item)["listSk"] for item in response["Items"]]
-        last = response.get("LastEvaluatedKey")
-        next_cursor = base64.urlsafe_b64encode(json.dumps(from_item(last)).encode()).decode() if last else None
-        return ids, next_cursor

@@ -43,9 +43,18 @@ class ListRecipient(Request):
     listId: ObjectId
 
 
+class SegmentRecipient(Request):
+    """The profiles a segment matches when the trigger is accepted (Clarion extension; one segment a trigger)."""
+
+    type: Literal["Segment"]
+    segmentId: ObjectId
+
+
 def _recipient_kind(value: Any) -> str:
     if isinstance(value, str):
         return "subscriberId"
+    if isinstance(value, dict) and (value.get("type") == "Segment" or "segmentId" in value):
+        return "segment"
     if isinstance(value, dict) and (value.get("type") == "List" or "listId" in value):
         return "list"
     if isinstance(value, dict) and ("type" in value or "topicKey" in value):
@@ -57,6 +66,7 @@ Recipient = Annotated[
     Annotated[SubscriberId, Tag("subscriberId")]
     | Annotated[TopicRecipient, Tag("topic")]
     | Annotated[ListRecipient, Tag("list")]
+    | Annotated[SegmentRecipient, Tag("segment")]
     | Annotated[CreateSubscriberRequest, Tag("subscriber")],
     Discriminator(_recipient_kind),
 ]
@@ -177,11 +187,20 @@ class FailedTriggerResult(Model):
     transactionId: str | None = None
 
 
+class SegmentTarget(TypedDict):
+    """A segment audience: its rule as it was when the send was accepted, so a long fan-out (its continuation jobs)
+    evaluates one rule throughout."""
+
+    _id: str
+    rule: dict[str, Any]
+
+
 class Targets(TypedDict):
     subscriberIds: list[str]
     topicKeys: list[str]
     all: bool
     listIds: NotRequired[list[str]]  # absent in jobs queued before lists existed
+    segment: NotRequired[SegmentTarget]
 
 
 class ExecutionTarget(TypedDict):

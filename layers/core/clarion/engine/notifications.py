@@ -61,6 +61,8 @@ class Notifications:
         }
         if targets.get("listIds"):
             item["to"]["listIds"] = targets["listIds"]
+        if targets.get("segment"):
+            item["to"]["segmentId"] = targets["segment"]["_id"]
         if tenant:
             item["tenant"] = tenant
         if not self.table.put(item, NEW_ITEM):

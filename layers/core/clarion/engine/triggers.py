@@ -24,6 +24,8 @@ from clarion.engine.models import (
     EventTriggerRequest,
     FailedTriggerResult,
     ListRecipient,
+    SegmentRecipient,
+    SegmentTarget,
     Targets,
     TopicRecipient,
     TriggerEventResult,
@@ -34,6 +36,7 @@ from clarion.errors import ClarionError, Conflict, NotFound, PayloadTooLarge, Va
 from clarion.ids import new_id
 from clarion.lists.service import require_lists
 from clarion.principal import Principal
+from clarion.segments.repository import SegmentsRepository
 from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers import service as subscribers
 from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChannelRequest
@@ -81,8 +84,11 @@ def trigger_event(
     topic_keys: dict[str, None] = {}
     list_ids: dict[str, None] = {}
     profiles: dict[str, CreateSubscriberRequest] = {}
+    segment_ids: dict[str, None] = {}
     for recipient in request.to:
-        if isinstance(recipient, TopicRecipient):
+        if isinstance(recipient, SegmentRecipient):
+            segment_ids[recipient.segmentId] = None
+        elif isinstance(recipient, TopicRecipient):
             topic_keys[recipient.topicKey] = None
         elif isinstance(recipient, ListRecipient):
             list_ids[recipient.listId] = None
@@ -93,6 +99,7 @@ def trigger_event(
             subscriber_ids[recipient] = None
     if list_ids:  # before any upsert: a refused trigger changes nothing
         require_lists(caller.environment_id, list(list_ids), field="to")
+    segment = _segment_target(caller.environment_id, list(segment_ids))
     if isinstance(request.actor, CreateSubscriberRequest):  # upserted like a recipient given in full
         profiles.setdefault(request.actor.subscriberId, request.actor)
     if profiles:
@@ -101,10 +108,24 @@ def trigger_event(
     targets = Targets(subscriberIds=list(subscriber_ids), topicKeys=list(topic_keys), all=False)
     if list_ids:
         targets["listIds"] = list(list_ids)
+    if segment:
+        targets["segment"] = segment
     start_trigger(
         caller, campaign, transaction_id, payload, targets, extras=_extras(caller, request, campaign, overrides)
     )
     return TriggerEventResult(transactionId=transaction_id)
+
+
+def _segment_target(environment_id: str, segment_ids: list[str]) -> SegmentTarget | None:
+    """The trigger's segment with its rule as it is now (a 422 naming `to` for more than one, or an unknown one)."""
+    if not segment_ids:
+        return None
+    if len(segment_ids) > 1:
+        raise ValidationFailed("a trigger names at most one segment", field="to")
+    found = SegmentsRepository().get(environment_id, segment_ids[0])
+    if found is None:
+        raise ValidationFailed(f"no segment has the id '{segment_ids[0]}'", field="to", value=segment_ids[0])
+    return SegmentTarget(_id=found["_id"], rule=found["rule"])
 
 
 def trigger_bulk(caller: Principal, request: BulkTriggerRequest) -> list[TriggerEventResult | FailedTriggerResult]:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from clarion import clock
 from clarion.engine.dispatch_jobs import PlanJob, SendJob, dispatch_body
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.models import Targets, ZonePlan
+from clarion.engine.models import SegmentTarget, Targets, ZonePlan
 from clarion.engine.notifications import Notifications
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
@@ -25,6 +25,7 @@ from clarion.principal import Principal
 from clarion.schedules import scheduler
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest, ZoneSchedule
 from clarion.schedules.zones import due_at, iso_utc, zone_schedule
+from clarion.segments.repository import SegmentsRepository
 from clarion.store.campaigns import CampaignsRepository
 from clarion.store.schedules import SchedulesRepository
 
@@ -129,7 +130,15 @@ def audience_targets(environment_id: str, campaign: entities.Campaign) -> Target
     if kind == "list":
         require_lists(environment_id, [audience["listId"]], field="audience.listId")
         targets["listIds"] = [audience["listId"]]
-    if not (targets["all"] or targets["topicKeys"] or targets["subscriberIds"] or targets.get("listIds")):
+    if kind == "segment":
+        segment = SegmentsRepository().get(environment_id, audience["segmentId"])
+        if segment is None:
+            message = f"no segment has the id '{audience['segmentId']}'"
+            raise ValidationFailed(message, field="audience.segmentId", value=audience["segmentId"])
+        targets["segment"] = SegmentTarget(_id=segment["_id"], rule=segment["rule"])
+    if not (targets["all"] or targets["topicKeys"] or targets["subscriberIds"] or targets.get("listIds")) and (
+        "segment" not in targets
+    ):
         raise ValidationFailed("the campaign's audience is empty: set its audience first", field="audience")
     return targets
 

@@ -238,6 +238,23 @@ class TopicMember(TypedDict):
     addedAt: str
 
 
+class Segment(TypedDict):
+    """SubscribersTable `ENV#<env>#SEGMENT#<segmentId>` / `SEGMENT`: a rule tree over profiles (clarion.segments.rules),
+    evaluated at send time."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    listPk: NotRequired[str]
+    listSk: NotRequired[str]
+    _id: str
+    name: str
+    description: NotRequired[str | None]
+    rule: dict[str, Any]
+    version: int
+    createdAt: str
+    updatedAt: str
+
+
 class AudienceList(TypedDict):
     """SubscribersTable `ENV#<env>#LIST#<listId>` / `LIST_ITEM`: a static set of profiles (its members: `ListMember`
     items in its partition, each mirrored in the profile's `lists`)."""
@@ -302,6 +319,7 @@ class NotificationTargets(TypedDict):
     topicKeys: list[str]
     all: bool
     listIds: NotRequired[list[str]]
+    segmentId: NotRequired[str]
 
 
 class Notification(TypedDict):

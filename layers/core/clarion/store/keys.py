@@ -171,6 +171,22 @@ def lists_list_pk(environment_id: str) -> str:
     return f"{environment_pk(environment_id)}#LISTS"
 
 
+SEGMENT_SK = "SEGMENT"
+"""The segment item in its partition."""
+SEGMENTS_COUNTER_SK = "COUNT#SEGMENTS"
+"""An environment's segment count, in its counters partition."""
+
+
+def segment_pk(environment_id: str, segment_id: str) -> str:
+    """One segment's partition: the segment item (its rule tree)."""
+    return f"{environment_pk(environment_id)}#SEGMENT#{segment_id}"
+
+
+def segments_list_pk(environment_id: str) -> str:
+    """ListIndex partition of an environment's segments (sort key: the segment id)."""
+    return f"{environment_pk(environment_id)}#SEGMENTS"
+
+
 # MessagesTable: delivery records, notifications, inbox, journey runs
 
 RECORD_SK = "MESSAGE"

@@ -173,6 +173,22 @@ class TopicsRepository:
             self.table.delete_op(subscriber_pk(environment_id, subscriber_id), membership_sk(key)),
         ]
 
+    def missing(self, environment_id: str, keys: list[str]) -> list[str]:
+        """Those of `keys` that name no topic of the environment, in their order (one BatchGetItem per 100)."""
+        found = self.table.batch_get([{"pk": topic_pk(environment_id, key), "sk": TOPIC_SK} for key in keys])
+        present = {item["key"] for item in found}
+        return [key for key in keys if key not in present]
+
+    def memberships(self, environment_id: str, keys: list[str], subscriber_ids: list[str]) -> dict[str, set[str]]:
+        """Which of the topics `keys` each of `subscriber_ids` belongs to: one BatchGetItem per 100 (topic, member)
+        pairs, for a page of profiles at once (a segment's topic rules)."""
+        by_pk = {subscriber_pk(environment_id, s): s for s in subscriber_ids}
+        pairs = [{"pk": pk, "sk": membership_sk(k)} for k in keys for pk in by_pk]
+        found: dict[str, set[str]] = {}
+        for item in self.table.batch_get(pairs):
+            found.setdefault(by_pk[item["pk"]], set()).add(item["topicKey"])
+        return found
+
     def _present(self, environment_id: str, key: str, subscriber_ids: list[str]) -> set[str]:
         keys = [{"pk": topic_pk(environment_id, key), "sk": member_sk(s)} for s in subscriber_ids]
         return {item["subscriberId"] for item in self.table.batch_get(keys)}

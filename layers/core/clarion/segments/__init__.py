@@ -1,0 +1,1 @@
+"""Segments: rule trees over profiles, evaluated at send time."""
