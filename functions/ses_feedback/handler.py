@@ -2,6 +2,7 @@
 notification delivered twice finds them suppressed already)."""
 
 import json
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -14,7 +15,7 @@ from clarion.suppressions.ses_feedback import SOURCE, feedback_of
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Clarion"))  # the template sets it
 
 
 @logger.inject_lambda_context

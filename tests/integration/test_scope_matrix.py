@@ -40,7 +40,12 @@ def keys(runtime) -> dict[str, Api]:
 def test_a_public_route_reaches_its_function_without_a_key(runtime, route_key):
     method, path = sample_path(route_key)
     response = runtime.request(method, path)
-    assert response.status not in (401, 500)
+    assert response.status != 500
+    if method == "OPTIONS":  # a widget preflight: the widgets function answers it, with no body
+        assert response.status == 204
+        return
+    # without a subscriber token a widget route is the widgets function's 401, in the error shape
+    assert response.status != 401 or path.startswith("/v1/widgets/")
     body = response.json()
     assert "statusCode" in body or body.get("status") == "ok"  # the function answered, not the gateway
 

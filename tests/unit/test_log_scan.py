@@ -41,7 +41,11 @@ def test_a_logged_secret_is_found(line, kind):
         {"message": "failover", "error": "ConnectionRefusedError", "timestamp": "2026-12-01 14:40:02,406+0000"},
         {"credentials": {"user": "****", "password": "****"}},
         {"sender": "notifications@clarion.local", "count": 12345678901},
-        {"message": "one-time password not sent", "otpId": "69351234ab0eda8d89d1f64e", "code": "NoIntegration"},
+        {
+            "message": "OTP message not sent: no provider took it",
+            "otpId": "69351234ab0eda8d89d1f64e",
+            "code": "NoIntegration",
+        },
         {"message": "request refused", "status": 422, "statusCode": 422},
     ],
 )

@@ -198,7 +198,7 @@ def _deliver(
             record["integrations"] = integrations
         routing.send(channel, record)
     except DeliveryFailure as failure:
-        logger.warning("one-time password not sent", extra={"otpId": otp["_id"], "code": failure.code})
+        logger.warning("OTP message not sent: no provider took it", extra={"otpId": otp["_id"], "code": failure.code})
         OtpRepository().close(environment_id, otp["_id"], "failed", {"updatedAt": clock.timestamp_now()})
         otp["status"] = "failed"
 
