@@ -300,8 +300,11 @@ class LocalRuntime:
             time.sleep(pause)
         return True
 
-    def drain(self, timeout: float = 30) -> DrainReport:
+    def drain(self, timeout: float = 120) -> DrainReport:
         """Run queues, schedules and executions until nothing is left to do; raise DrainTimeout otherwise.
+
+        The timeout only catches a hang: on a loaded 2-core machine two journeys with a Wait can take 15 s of real
+        work, so it is generous.
 
         With time_scale 0, when every running execution is in a Wait state, the clock jumps to the first
         wait's end (firing the schedules due meanwhile).
