@@ -77,7 +77,7 @@ def get_suppression(channel: ChannelPath, address: AddressPath) -> Envelope[Supp
     summary="Lift an address's suppression (404 when it is not suppressed)",
 )
 def remove_suppression(channel: ChannelPath, address: AddressPath) -> Response[None]:
-    """Lifts the suppression: the next send to the address is no longer held back by it. An address that was not suppressed
-    is a 404; a malformed one a 422."""
+    """Lifts the suppression: the next send to the address is no longer held back by it. An address that was not
+    suppressed is a 404; a malformed one a 422."""
     service.remove_suppression(caller(router), channel, address)
     return Response(204)
