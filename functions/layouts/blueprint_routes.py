@@ -27,8 +27,8 @@ TemplateIdOrIdentifier = Annotated[
     summary="Novu's blueprints by category: Clarion has none (404)",
 )
 def grouped_blueprints() -> Response[None]:
-    """Always a 404 "Clarion has no blueprint catalogue": Novu Cloud keeps its blueprints in an organization of its own,
-    and a self-hosted Novu without it answers 404 too."""
+    """Always a 404, as Clarion has no blueprint catalogue: Novu Cloud keeps its blueprints in an organization of its
+    own, and a self-hosted Novu without it answers 404 too."""
     raise NotFound(NO_CATALOGUE, field="blueprints")
 
 
