@@ -164,6 +164,8 @@ def _preflight_of_a_message(
     messageId: Annotated[str, Path(description="The message's id")],
     type: Annotated[str, Path(description="Which button")],
 ) -> Response[str]:
+    """The browser asks before it sends `Authorization`: the same 204 for every origin, since a preflight names no
+    environment; the answer to the call itself carries the origin only where the environment lists it."""
     return _preflight()
 
 
