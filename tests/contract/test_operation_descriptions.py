@@ -2,7 +2,7 @@
 
 import re
 
-from tests.contract.test_openapi import http_functions, operations
+from tests.contract.support.openapi import http_functions, operations
 
 
 def words(text: str) -> str:
