@@ -55,9 +55,9 @@ def list_messages(
     subscriberId: SubscriberFilter = None,
     transactionId: TransactionFilter = None,
 ) -> NovuPage[ActivityMessage]:
-    """Novu's page of messages, newest first, filtered by `channel`, `subscriberId` or `transactionId`, with an exact
-    `totalCount` (up to 100,000). Each has its `status` and `errorText`: why it was not sent, or the last provider error
-    while it is retried."""
+    """Novu's page of messages, newest first, filtered by `channel`, `subscriberId` or `transactionId`, with
+    `totalCount` (counted up to 100,000; up to 1,000 with a filter the indexes cannot apply). Each has its `status` and
+    `errorText`: why it was not sent, or the last provider error while it is retried."""
     return service.list_messages(
         caller(router),
         page=page,
