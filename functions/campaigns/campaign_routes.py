@@ -62,6 +62,6 @@ def get_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
     summary="Change a campaign's fields (a completed one is final)",
 )
 def update_campaign(campaignId: CampaignId, body: UpdateCampaignRequest) -> Envelope[Campaign]:
-    """Changes the fields given, checked as on create. A completed campaign can no longer change, and a change racing
-    another change of the campaign, are 409s; an unknown campaign is a 404."""
+    """Changes the fields given, checked as on create. A completed campaign is final and a change racing another change
+    of the campaign loses: both are 409s; an unknown campaign is a 404."""
     return Envelope(data=service.update_campaign(caller(router), campaignId, body))

@@ -57,7 +57,7 @@ def count_changes() -> Envelope[int]:
     summary="Apply several changes, oldest first; answers the changes applied for each",
 )
 def apply_changes(body: BulkApplyRequest) -> Envelope[list[list[Change]]]:
-    """Applies 1-100 changes oldest first, so a layout's change applied with a campaign that uses it goes first. An
+    """Applies 1-100 changes in the order they were recorded, oldest first, each as `POST .../{changeId}/apply` does. An
     unknown id is a 404 naming `changeIds[i]`, and then nothing is applied."""
     from clarion.promotion import service as promotion  # noqa: PLC0415 - the layouts' code: off the cold start
 
