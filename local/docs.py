@@ -27,9 +27,10 @@ SWAGGER_DIR = Path(swagger_ui.__file__).parent
 DESCRIPTION = """\
 Clarion's notification and engagement API, wire-compatible with Novu's v1 REST API.
 
-**Authentication.** Every operation but `GET /v1/health-check` needs a client key:
-`Authorization: ApiKey <key>` (Novu's form) or `Authorization: Bearer sk_...`. Each operation names the one scope
-its key must hold (`GET /v1/scopes` lists them); no header is a 401, an unknown or revoked key a 403, and a key
+**Authentication.** Every operation needs a client key, `Authorization: ApiKey <key>` (Novu's form) or
+`Authorization: Bearer sk_...`, except the public ones, which have no lock here: the health check, the widget API
+(its subscriber token) and chat OAuth (`hmacHash`, then a signed `state`). Each operation names the one scope its
+key must hold (`GET /v1/scopes` lists them); no header is a 401, an unknown or revoked key a 403, and a key
 without the scope a 403 naming it.
 
 **Errors** have Novu's shape: `{"statusCode", "timestamp", "path", "error", "message", "requestId", "errors"}`,

@@ -55,6 +55,9 @@ def list_messages(
     subscriberId: SubscriberFilter = None,
     transactionId: TransactionFilter = None,
 ) -> NovuPage[ActivityMessage]:
+    """Novu's page of messages, newest first, filtered by `channel`, `subscriberId` or `transactionId`, with
+    `totalCount` (counted up to 100,000; up to 1,000 with a filter the indexes cannot apply). Each has its `status` and
+    `errorText`: why it was not sent, or the last provider error while it is retried."""
     return service.list_messages(
         caller(router),
         page=page,
@@ -73,6 +76,8 @@ def list_messages(
     summary="Delete a message (and its in-app copy)",
 )
 def delete_message(messageId: MessageIdPath) -> Envelope[DeletedMessage]:
+    """Deletes the message and its in-app copy, which leaves the subscriber's feed; answers Novu's `{acknowledged: true,
+    status: "deleted"}`. An unknown message, or another environment's, is a 404."""
     return Envelope(data=service.delete_message(caller(router), messageId))
 
 
@@ -85,6 +90,9 @@ def delete_message(messageId: MessageIdPath) -> Envelope[DeletedMessage]:
     summary="Delete the messages a trigger's transaction sent (on one channel, with `channel`)",
 )
 def delete_transaction_messages(transactionId: TransactionIdPath, channel: ChannelFilter = None) -> Response[None]:
+    """Deletes every message the transaction sent (only on `channel`, if given) with their in-app copies; a message
+    still queued is never sent, and the notification stays, as in Novu. Cancel the trigger first to stop messages a
+    fan-out still under way writes; a transaction without messages is a 404."""
     service.delete_transaction_messages(caller(router), transactionId, channel)
     return Response(204)
 
@@ -107,6 +115,10 @@ def list_notifications(
     emails: UnsupportedFilter = None,
     search: UnsupportedFilter = None,
 ) -> NovuPage[Notification]:
+    """Novu's activity feed: the triggers (notifications), newest first, each with its messages (`jobs`) and their
+    execution details, filtered by `channels`, `templates` or `transactionId`. Novu's `subscriberIds`, `emails` and
+    `search` filters are a 422 naming the field rather than ignored: list a subscriber's messages with `GET
+    /v1/messages?subscriberId=`."""
     for field, value in (("subscriberIds", subscriberIds), ("emails", emails), ("search", search)):
         if value:
             raise ValidationFailed(
@@ -132,6 +144,7 @@ def list_notifications(
     summary="Notifications of the last week and month",
 )
 def notification_stats() -> Envelope[ActivityStats]:
+    """How many notifications the environment had in the last 7 UTC days (`weeklySent`) and 30 (`monthlySent`)."""
     return Envelope(data=service.activity_stats(caller(router)))
 
 
@@ -143,6 +156,9 @@ def notification_stats() -> Envelope[ActivityStats]:
     summary="Notifications per day (Novu's activity graph), from the days housekeeping rolled up",
 )
 def notification_graph(days: GraphDays = GRAPH_DAYS) -> Envelope[list[ActivityGraphDay]]:
+    """Novu's activity graph: one entry per UTC day of the last `days` (1-366, default 32) with notifications, oldest
+    first, with the campaigns and channels used. Days are rolled up after they end, so today's notifications appear
+    tomorrow."""
     return Envelope(data=analytics.activity_graph(caller(router), days))
 
 
@@ -154,6 +170,8 @@ def notification_graph(days: GraphDays = GRAPH_DAYS) -> Envelope[list[ActivityGr
     summary="One notification with its jobs",
 )
 def get_notification(notificationId: NotificationIdPath) -> Envelope[Notification]:
+    """One trigger (found by its id or its transactionId) with its messages and their execution details. An unknown one,
+    or another environment's, is a 404."""
     return Envelope(data=service.get_notification(caller(router), notificationId))
 
 
@@ -167,6 +185,9 @@ def get_notification(notificationId: NotificationIdPath) -> Envelope[Notificatio
 def list_execution_details(
     notificationId: NotificationIdQuery, subscriberId: SubscriberIdQuery
 ) -> Envelope[list[ExecutionDetail]]:
+    """Every step of each message of the notification to the subscriber, in order: queued, sending, sent, failed,
+    filtered, skipped or cancelled, with the reason. Each failed provider attempt of a failover is a detail of its
+    own."""
     return Envelope(data=service.execution_details(caller(router), notificationId, subscriberId))
 
 

@@ -33,5 +33,9 @@ To = Annotated[
 def campaign_statistics(
     campaignIds: CampaignIds = None, from_: From = None, to: To = None
 ) -> Envelope[AnalyticsReport]:
+    """Per campaign (`campaignIds`, comma-separated, or every campaign) and per UTC day from `from` to `to` (default the
+    last 7 days, at most 93): messages sent, failed, filtered, skipped, cancelled and pending, and push opens, clicks
+    and dismissals. Message counts are rolled up after each day ends, push actions counted live; a bad date or range is
+    a 422, an unknown campaign a 404."""
     ids = comma_separated(campaignIds, field="campaignIds")
     return Envelope(data=campaign_analytics(caller(router), ids, from_, to))

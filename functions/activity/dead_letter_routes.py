@@ -36,6 +36,8 @@ class Redriven(Model):
     summary="How many jobs wait in each channel's dead-letter queue",
 )
 def count_dead_letters() -> Envelope[list[DeadLetters]]:
+    """How many jobs each channel's sender gave up on after repeated transient provider failures. The queues serve every
+    environment of the stack, so this is the stack operator's route (`environments:manage`)."""
     return Envelope(data=[DeadLetters(channel=c, messages=jobs.dead_letter_count(c)) for c in CHANNELS])
 
 
@@ -49,4 +51,6 @@ def count_dead_letters() -> Envelope[list[DeadLetters]]:
 def redrive_dead_letters(
     channel: Annotated[Channel, Path(description="email, sms, push, in_app or chat")],
 ) -> Envelope[Redriven]:
+    """Moves the channel's dead-letter jobs back to its queue to be sent again, once the cause is fixed; answers how
+    many were moved."""
     return Envelope(data=Redriven(channel=channel, redriven=jobs.redrive(channel)))

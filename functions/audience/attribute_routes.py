@@ -32,6 +32,9 @@ PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
     summary="Create a profile attribute",
 )
 def create_attribute(body: CreateAttributeRequest) -> Envelope[Attribute]:
+    """Catalogues a profile field with its `type` (`string`, `number`, `boolean`, `date` or `list`); profiles then hold
+    values for it through the subscriber routes' `attributes`. A name the environment already has is a 409 naming
+    `name`."""
     return Envelope(data=service.create_attribute(caller(router), body))
 
 
@@ -44,6 +47,8 @@ def create_attribute(body: CreateAttributeRequest) -> Envelope[Attribute]:
     summary="Create up to 100 profile attributes; each name taken fails alone",
 )
 def create_attributes(body: BatchCreateAttributesRequest) -> Envelope[BatchResult]:
+    """Catalogues 1-100 attributes: a name the environment has, or one given twice, fails alone under `failed` and the
+    others are created. A malformed entry is a 422 for the whole body, naming it."""
     return Envelope(data=service.create_attributes(caller(router), body.attributes))
 
 
@@ -55,6 +60,7 @@ def create_attributes(body: BatchCreateAttributesRequest) -> Envelope[BatchResul
     summary="List profile attributes, page by page",
 )
 def list_attributes(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Attribute]:
+    """Novu's page (`page`, `limit`, `totalCount`) of the environment's catalogued attributes, in name order."""
     return service.list_attributes(caller(router), page=page, limit=limit)
 
 
@@ -68,4 +74,6 @@ def list_attributes(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Att
 def list_attribute_values(
     name: AttributeNamePath, page: PageNumber = 0, limit: PageLimit = 10
 ) -> NovuPage[AttributeValue]:
+    """The distinct values profiles hold for the attribute, each with how many hold it (a list attribute counts each
+    element), Novu-paged with `totalCount`. An attribute the environment does not have is a 404 naming `name`."""
     return service.list_attribute_values(caller(router), name, page=page, limit=limit)

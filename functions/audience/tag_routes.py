@@ -35,6 +35,8 @@ DeviceFilter = Annotated[DeviceId | None, Query(description="Only this device's 
     summary="Create a tag",
 )
 def create_tag(body: CreateTagRequest) -> Envelope[Tag]:
+    """Catalogues a tag ahead of its hits (a tag is also catalogued by its first hit). A name the environment already
+    has is a 409 naming `name`."""
     return Envelope(data=service.create_tag(caller(router), body))
 
 
@@ -47,6 +49,8 @@ def create_tag(body: CreateTagRequest) -> Envelope[Tag]:
     summary="Create up to 100 tags; each name taken fails alone",
 )
 def create_tags(body: BatchCreateTagsRequest) -> Envelope[BatchResult]:
+    """Catalogues 1-100 tags: a name the environment has, or one given twice, fails alone under `failed` and the others
+    are created."""
     return Envelope(data=service.create_tags(caller(router), body.tags))
 
 
@@ -58,6 +62,8 @@ def create_tags(body: BatchCreateTagsRequest) -> Envelope[BatchResult]:
     summary="List tags, page by page",
 )
 def list_tags(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Tag]:
+    """Novu's page of the environment's tags in name order, each with `hits` (counted since it was catalogued) and
+    `lastHitAt`."""
     return service.list_tags(caller(router), page=page, limit=limit)
 
 
@@ -75,6 +81,8 @@ def list_tag_hits(
     subscriberId: SubscriberFilter = None,
     deviceId: DeviceFilter = None,
 ) -> HitsPage:
+    """The tag's hits, newest first, optionally of one `subscriberId` or one `deviceId` (not both: a 422). There is no
+    `totalCount`; pages reach 10,000 hits back and hits are kept 90 days. An unknown tag is a 404 naming `tag`."""
     return hits.list_tag_hits(
         caller(router), tag, page=page, limit=limit, subscriber_id=subscriberId, device_id=deviceId
     )

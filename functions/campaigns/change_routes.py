@@ -30,6 +30,9 @@ ChangesPerPage = Annotated[int, Query(ge=1, le=MAX_CHANGES_PER_PAGE, description
 def list_changes(
     promoted: Annotated[PromotedFilter, Query()] = "false", page: PageNumber = 0, limit: ChangesPerPage = 10
 ) -> NovuPage[Change]:
+    """Novu's page (`page`, `limit` 1-100), newest first: the pending changes by default, the applied ones with
+    `promoted=true`. Each create or update of a layout, campaign (workflow) or feed in an environment that another has
+    as parent records one pending change per entity."""
     return service.list_changes(caller(router), promoted=promoted == "true", page=page, limit=limit)
 
 
@@ -41,6 +44,7 @@ def list_changes(
     summary="How many changes wait to be applied",
 )
 def count_changes() -> Envelope[int]:
+    """How many changes are pending in the environment; an environment no other has as parent records none."""
     return Envelope(data=service.count_changes(caller(router)))
 
 
@@ -53,6 +57,8 @@ def count_changes() -> Envelope[int]:
     summary="Apply several changes, oldest first; answers the changes applied for each",
 )
 def apply_changes(body: BulkApplyRequest) -> Envelope[list[list[Change]]]:
+    """Applies 1-100 changes in the order they were recorded, oldest first, each as `POST .../{changeId}/apply` does. An
+    unknown id is a 404 naming `changeIds[i]`, and then nothing is applied."""
     from clarion.promotion import service as promotion  # noqa: PLC0415 - the layouts' code: off the cold start
 
     return Envelope(data=promotion.apply_changes(caller(router), body.changeIds))
@@ -67,6 +73,9 @@ def apply_changes(body: BulkApplyRequest) -> Envelope[list[list[Change]]]:
     summary="Apply a change: copy its layout or campaign into the environment that has this one as parent",
 )
 def apply_change(changeId: ChangeId) -> Envelope[list[Change]]:
+    """Copies the entity as last written into the environment that has this one as parent (production), matched there by
+    identifier: updated in place, or created. Applying an applied change writes nothing again; a campaign naming a
+    layout production does not have, or a change rewritten while it is applied, is a 409."""
     from clarion.promotion import service as promotion  # noqa: PLC0415 - the layouts' code: off the cold start
 
     return Envelope(data=promotion.apply_change(caller(router), changeId))

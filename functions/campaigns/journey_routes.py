@@ -23,6 +23,9 @@ CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
     summary="Stop the journey for subscribers given by id, email or phone: nothing more is sent to them",
 )
 def cancel_journey(campaignId: CampaignId, body: CancelJourneyRequest) -> Envelope[CancelJourneyResult]:
+    """Cancels every running run of the journey for 1-100 subscribers given by `subscriberId`, `email` (any case) or
+    `phone`: a wait in progress is interrupted and nothing after it is sent. Answers how many were cancelled, already
+    cancelled or already completed; an unknown campaign is a 404."""
     return Envelope(data=service.cancel_journey(caller(router), campaignId, body))
 
 
@@ -38,4 +41,6 @@ def list_runs(
     subscriberId: Annotated[SubscriberId, Query(description="Whose runs")],
     limit: Annotated[int, Query(ge=1, le=100, description="Runs at most")] = 20,
 ) -> Envelope[list[JourneyRun]]:
+    """The subscriber's runs of the journey (up to `limit`, newest first), each with its status, current step and the
+    history of its steps' outcomes. An unknown campaign is a 404."""
     return Envelope(data=service.list_runs(caller(router), campaignId, subscriberId, limit))

@@ -22,4 +22,8 @@ CampaignId = Annotated[ObjectId, Path(description="The campaign's id")]
     summary="Render a step for a subscriber and payload as it would be sent, without sending",
 )
 def preview_campaign(campaignId: CampaignId, body: PreviewRequest) -> Envelope[Preview]:
+    """Renders step `stepIndex` for a stored subscriber (`subscriberId`) or one described inline (`subscriber`), with
+    `payload` and `locale`, exactly as it would be sent (an email inside its layout). Nothing is written or queued,
+    whatever the campaign's status; a template that does not render is a 422 naming the step field, an unknown campaign
+    or subscriber a 404."""
     return Envelope(data=preview_step(caller(router), campaignId, body))

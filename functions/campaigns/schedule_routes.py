@@ -25,6 +25,9 @@ SCHEDULE = "/v1/campaigns/{campaignId}/schedule"
     summary="Schedule the campaign's send (409 if one is pending)",
 )
 def create_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[CampaignSchedule]:
+    """Schedules one send to the campaign's audience at `sendAt` (ISO 8601 with an offset), or at `localTime` in each
+    subscriber's own timezone; its `transactionId` is the schedule's id. A schedule already pending, or a campaign that
+    is not active, is a 409; a time in the past or more than 366 days ahead a 422."""
     return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=False))
 
 
@@ -36,6 +39,8 @@ def create_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[C
     summary="Reschedule: replace the pending schedule (404 if none)",
 )
 def replace_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[CampaignSchedule]:
+    """Replaces every pending schedule of the campaign with this one; the old ones are cancelled and send nothing. With
+    no schedule pending it is a 404."""
     return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=True))
 
 
@@ -47,6 +52,8 @@ def replace_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[
     summary="The campaign's schedule and each zone's due time (UTC and local)",
 )
 def get_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
+    """The campaign's latest schedule: its status (`planning`, `scheduled`, `sent`, `cancelled`) and, for a local-time
+    send, each timezone's due time in UTC and local time. A campaign never scheduled is a 404."""
     return Envelope(data=service.get_schedule(caller(router), campaignId))
 
 
@@ -58,4 +65,5 @@ def get_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
     summary="Cancel the pending schedule: nothing of it is sent",
 )
 def cancel_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
+    """Cancels the pending schedule: nothing of it is sent. With no schedule pending it is a 404."""
     return Envelope(data=service.cancel_schedule(caller(router), campaignId))

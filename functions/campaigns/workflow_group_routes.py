@@ -25,6 +25,8 @@ GROUPS = "/v1/notification-groups"
     summary="Create a workflow group",
 )
 def create_group(body: WorkflowGroupRequest) -> Envelope[WorkflowGroup]:
+    """Creates a group to file workflows under (Novu's notification group); workflows join one with
+    `notificationGroupId`."""
     return Envelope(data=service.create_group(caller(router), body))
 
 
@@ -36,6 +38,8 @@ def create_group(body: WorkflowGroupRequest) -> Envelope[WorkflowGroup]:
     summary="List the workflow groups, the default one first",
 )
 def list_groups() -> Envelope[list[WorkflowGroup]]:
+    """Every group of the environment, the default group `General` first (created the first time anything asks for
+    it)."""
     return Envelope(data=service.list_groups(caller(router)))
 
 
@@ -43,6 +47,7 @@ def list_groups() -> Envelope[list[WorkflowGroup]]:
     router, f"GET {GROUPS}/{{id}}", scope="info:workflow_group", rate=RouteClass.GLOBAL, summary="Get a workflow group"
 )
 def get_group(id: GroupId) -> Envelope[WorkflowGroup]:
+    """One workflow group. An unknown id, or another environment's group, is a 404."""
     return Envelope(data=service.get_group(caller(router), id))
 
 
@@ -54,6 +59,7 @@ def get_group(id: GroupId) -> Envelope[WorkflowGroup]:
     summary="Rename a workflow group",
 )
 def rename_group(id: GroupId, body: WorkflowGroupRequest) -> Envelope[WorkflowGroup]:
+    """Changes the group's `name`; its workflows stay in it. An unknown group is a 404."""
     return Envelope(data=service.rename_group(caller(router), id, body))
 
 
@@ -65,4 +71,6 @@ def rename_group(id: GroupId, body: WorkflowGroupRequest) -> Envelope[WorkflowGr
     summary="Delete a workflow group that has no workflows (the default group stays)",
 )
 def delete_group(id: GroupId) -> Envelope[DeletedWorkflowGroup]:
+    """Deletes an empty group and answers Novu's `{acknowledged: true, status: "deleted"}`. The default group, or a
+    group that still has workflows, is a 409 naming `id`."""
     return Envelope(data=service.delete_group(caller(router), id))

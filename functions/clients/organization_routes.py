@@ -35,6 +35,7 @@ OPERATOR = "environments:manage"
     summary="List the organizations of the key: the stack's one organization",
 )
 def list_organizations() -> Envelope[list[Organization]]:
+    """A stack has one organization above all its environments; this lists it, as Novu lists a user's organizations."""
     return Envelope(data=[service.get_organization()])
 
 
@@ -46,6 +47,8 @@ def list_organizations() -> Envelope[list[Organization]]:
     summary="The organization of the key: its name and branding",
 )
 def get_my_organization() -> Envelope[Organization]:
+    """The organization with its name and branding (logo, colours, font, direction); until renamed, its name is its
+    id."""
     return Envelope(data=service.get_organization())
 
 
@@ -57,6 +60,8 @@ def get_my_organization() -> Envelope[Organization]:
     summary="Rename the organization",
 )
 def rename_organization(body: RenameOrganizationRequest) -> Envelope[OrganizationName]:
+    """Renames the organization and answers Novu's `{name}`; the branding is kept. Every environment shares it, so it
+    needs `environments:manage`."""
     return Envelope(data=service.rename_organization(caller(router), body))
 
 
@@ -68,6 +73,8 @@ def rename_organization(body: RenameOrganizationRequest) -> Envelope[Organizatio
     summary="Replace the organization's branding (logo, colours, font, direction)",
 )
 def update_branding(body: Branding) -> Envelope[Branding]:
+    """Replaces the branding whole, as Novu's PUT does: a field absent or null is cleared. `logo` is an https image URL
+    and colours are hex; a bad or unknown field is a 422 naming it (Novu answers 400)."""
     return Envelope(data=service.set_branding(caller(router), body))
 
 
@@ -79,6 +86,8 @@ def update_branding(body: Branding) -> Envelope[Branding]:
     summary="The organization's members: none, Clarion has API clients instead of users",
 )
 def list_members() -> Envelope[list[Member]]:
+    """Always empty: Novu's members are dashboard users, and what holds Clarion's keys are API clients (`/v1/clients`),
+    each with its own scopes."""
     return Envelope(data=service.list_members())
 
 
@@ -90,6 +99,7 @@ def list_members() -> Envelope[list[Member]]:
     summary="Change a member's role: every member id is a 404 (Clarion has no members)",
 )
 def update_member_roles(memberId: MemberId, body: UpdateMemberRolesRequest) -> Envelope[Member]:
+    """Served for Novu compatibility: as the organization has no members, every member id is a 404 naming `memberId`."""
     return Envelope(data=service.update_member_roles(memberId, body))
 
 
@@ -101,4 +111,5 @@ def update_member_roles(memberId: MemberId, body: UpdateMemberRolesRequest) -> E
     summary="Remove a member: every member id is a 404 (Clarion has no members)",
 )
 def remove_member(memberId: MemberId) -> Envelope[Member]:
+    """Served for Novu compatibility: as the organization has no members, every member id is a 404 naming `memberId`."""
     return Envelope(data=service.remove_member(memberId))

@@ -40,6 +40,8 @@ class Catalogue(Model):
     summary="Every fine scope with its description, and every bundle",
 )
 def list_scopes() -> Envelope[Catalogue]:
+    """The catalogue a client's scopes are chosen from: each fine scope with its description and whether it guards a
+    route, and each bundle with the fine scopes it expands to."""
     groups = [
         ScopeGroupView(
             name=group.name,

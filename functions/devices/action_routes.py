@@ -25,6 +25,8 @@ CampaignIdPath = Annotated[str, Path(min_length=1, max_length=64, description="T
     summary="List the push actions on a campaign's messages, newest first",
 )
 def list_campaign_actions(campaignId: CampaignIdPath, page: PageNumber = 0, limit: Limit = 10) -> NovuPage[PushAction]:
+    """Novu's page (with `totalCount`) of the opens, clicks and dismissals reported on the campaign's push and in-app
+    messages, newest first; pages reach 10,000 actions back. An unknown campaign is a 404."""
     return service.list_campaign_actions(caller(router), campaignId, page=page, limit=limit)
 
 
@@ -38,6 +40,8 @@ def list_campaign_actions(campaignId: CampaignIdPath, page: PageNumber = 0, limi
 def list_subscriber_actions(
     subscriberId: SubscriberIdPath, page: PageNumber = 0, limit: Limit = 10
 ) -> NovuPage[PushAction]:
+    """Novu's page (with `totalCount`) of the subscriber's opens, clicks and dismissals, newest first; pages reach
+    10,000 actions back."""
     return service.list_subscriber_actions(caller(router), subscriberId, page=page, limit=limit)
 
 
@@ -49,6 +53,8 @@ def list_subscriber_actions(
     summary="List the push actions on a device, newest first",
 )
 def list_device_actions(deviceId: DeviceIdPath, page: PageNumber = 0, limit: Limit = 10) -> NovuPage[PushAction]:
+    """Novu's page (with `totalCount`) of the actions reported with this `deviceId`, newest first; pages reach 10,000
+    actions back."""
     return service.list_device_actions(caller(router), deviceId, page=page, limit=limit)
 
 
@@ -56,4 +62,5 @@ def list_device_actions(deviceId: DeviceIdPath, page: PageNumber = 0, limit: Lim
     router, "GET /v1/actions/{actionId}", scope="info:action", rate=RouteClass.GLOBAL, summary="Get a push action"
 )
 def get_action(actionId: ActionIdPath) -> Envelope[PushAction]:
+    """One recorded action; its `actionId` is `<messageId>_<action>`. An unknown one is a 404 naming `actionId`."""
     return Envelope(data=service.get_action(caller(router), actionId))

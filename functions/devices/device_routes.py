@@ -27,6 +27,10 @@ SubscriberFilter = Annotated[SubscriberId | None, Query(description="Only this s
 def register_device(
     subscriberId: SubscriberIdPath, deviceId: DeviceIdPath, body: RegisterDeviceRequest
 ) -> Envelope[Device]:
+    """Registers the app installation `deviceId` for the subscriber, or updates it when it is already this subscriber's
+    (fields absent keep their values); `platform` (`ios`, `android`, `web`) cannot change. The push token is never
+    returned, only `pushTokenHint`; a device id another subscriber registered is a 409, a 21st device of one subscriber
+    a 422, an unknown subscriber a 404."""
     return Envelope(data=service.register_device(caller(router), subscriberId, deviceId, body))
 
 
@@ -40,6 +44,8 @@ def register_device(
 def list_subscriber_devices(
     subscriberId: SubscriberIdPath, page: PageNumber = 0, limit: Limit = 10
 ) -> NovuPage[Device]:
+    """Novu's page of the subscriber's devices, each saying whether it is `active` for push. An unknown subscriber is a
+    404."""
     return service.list_subscriber_devices(caller(router), subscriberId, page=page, limit=limit)
 
 
@@ -53,11 +59,15 @@ def list_subscriber_devices(
 def list_devices(
     page: PageNumber = 0, limit: Limit = 10, platform: PlatformFilter = None, subscriberId: SubscriberFilter = None
 ) -> NovuPage[Device]:
+    """Novu's page (with `totalCount`) of the environment's devices in platform then id order, filtered by `platform` or
+    `subscriberId`; pages reach 10,000 devices."""
     return service.list_devices(caller(router), page=page, limit=limit, platform=platform, subscriber_id=subscriberId)
 
 
 @endpoint(router, "GET /v1/devices/{deviceId}", scope="info:device", rate=RouteClass.GLOBAL, summary="Get a device")
 def get_device(deviceId: DeviceIdPath) -> Envelope[Device]:
+    """One device (never its push token: `pushTokenHint` shows its last 4 characters). An unknown device is a 404 naming
+    `deviceId`."""
     return Envelope(data=service.get_device(caller(router), deviceId))
 
 
@@ -69,4 +79,6 @@ def get_device(deviceId: DeviceIdPath) -> Envelope[Device]:
     summary="Update a device: push-enabled, push token, app version, locale, time zone",
 )
 def update_device(deviceId: DeviceIdPath, body: UpdateDeviceRequest) -> Envelope[Device]:
+    """Changes the fields given; a new `pushToken` re-activates a device its push provider disabled. An unknown device
+    is a 404 naming `deviceId`."""
     return Envelope(data=service.update_device(caller(router), deviceId, body))

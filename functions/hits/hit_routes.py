@@ -24,6 +24,8 @@ router = APIGatewayHttpRouter()
     summary="Record a subscriber's event; resume runs waiting",
 )
 def track_event(body: HitEventRequest) -> Envelope[HitEventResult]:
+    """Records the subscriber's event (kept 90 days, counted per day for segments) and resumes every journey run of the
+    subscriber waiting for an event of that `name`; answers 202 with how many runs resumed."""
     return Envelope(data=service.track_event(caller(router), body))
 
 
@@ -36,6 +38,9 @@ def track_event(body: HitEventRequest) -> Envelope[HitEventResult]:
     summary="Record a tag hit for a profile or a device",
 )
 def track_tag(body: TagHitRequest) -> Envelope[TagHitResult]:
+    """Records a hit of `tag` for a profile (`subscriberId`, which must exist: else a 404) or a device (`deviceId`, any
+    id); a tag the environment does not have is catalogued by its first hit. A `timestamp` more than 5 minutes ahead or
+    90 days ago is a 422."""
     return Envelope(data=audience.record_tag_hit(caller(router), body))
 
 
@@ -48,6 +53,8 @@ def track_tag(body: TagHitRequest) -> Envelope[TagHitResult]:
     summary="Record up to 25 tag hits; each that fails is reported alone",
 )
 def track_tags(body: TagHitBatchRequest) -> Envelope[TagHitResult]:
+    """Records 1-25 tag hits as `POST /v1/hits/tag` does; each hit that fails is reported under `failed` with its index,
+    and the others are recorded. Each hit takes one rate-limit token."""
     return Envelope(data=audience.record_tag_hits(caller(router), body.hits))
 
 
@@ -60,4 +67,7 @@ def track_tags(body: TagHitBatchRequest) -> Envelope[TagHitResult]:
     summary="Record an open, click or dismissal of a push or in-app message; a repeat is idempotent",
 )
 def track_push_action(body: PushActionRequest) -> Envelope[PushActionResult]:
+    """Records an `open`, `click` or `dismiss` of a push or in-app message (an email, SMS or chat message is a 422) and
+    counts it in the campaign's analytics. Idempotent per message and action: a repeat writes and counts nothing and
+    answers `recorded: false`."""
     return Envelope(data=actions.record_action(caller(router), body))

@@ -22,4 +22,6 @@ class MxRecordStatus(Model):
     summary="Whether the inbound-mail MX record is set up (Clarion receives no inbound mail: false)",
 )
 def mx_record_status() -> Envelope[MxRecordStatus]:
+    """Always `{mxRecordConfigured: false}`: Clarion receives no inbound mail, and Novu answers the same for an
+    environment without an inbound-parse domain."""
     return Envelope(data=MxRecordStatus())

@@ -34,6 +34,10 @@ ChannelType = Annotated[IntegrationChannel, Path(description="The channel")]
     summary="Create an integration",
 )
 def create_integration(body: CreateIntegrationRequest) -> Envelope[Integration]:
+    """Connects a channel to a provider (email `ses` or `smtp`, sms and push `sns`, chat `webhook`, in_app `clarion`)
+    with its credentials, kept in Secrets Manager, and optional conditions on the subscriber or payload. The channel's
+    first active integration becomes its primary; with `check: true`, SES sender identities and SNS platform
+    applications are verified before saving; a taken `identifier` is a 409."""
     return Envelope(data=service.create_integration(caller(router), body))
 
 
@@ -45,6 +49,8 @@ def create_integration(body: CreateIntegrationRequest) -> Envelope[Integration]:
     summary="List the environment's integrations",
 )
 def list_integrations() -> Envelope[list[Integration]]:
+    """Every integration of the environment (deleted ones excluded), in Novu's shape; secret credentials show as `****`,
+    never in clear."""
     return Envelope(data=service.list_integrations(caller(router)))
 
 
@@ -56,6 +62,8 @@ def list_integrations() -> Envelope[list[Integration]]:
     summary="List the environment's active integrations",
 )
 def list_active_integrations() -> Envelope[list[Integration]]:
+    """The environment's active integrations: those the dispatcher chooses from for each message, matching conditions
+    first, then the primary, then the oldest."""
     return Envelope(data=service.list_integrations(caller(router), active_only=True))
 
 
@@ -67,6 +75,8 @@ def list_active_integrations() -> Envelope[list[Integration]]:
     summary="Get an integration",
 )
 def get_integration(integrationId: IntegrationId) -> Envelope[Integration]:
+    """One integration; secret credentials show as `****`. An unknown integration, or another environment's, is a
+    404."""
     return Envelope(data=service.get_integration(caller(router), integrationId))
 
 
@@ -78,6 +88,9 @@ def get_integration(integrationId: IntegrationId) -> Envelope[Integration]:
     summary="Update an integration",
 )
 def update_integration(integrationId: IntegrationId, body: UpdateIntegrationRequest) -> Envelope[Integration]:
+    """Changes the fields given; sending `****` back for a secret credential keeps the stored one. `providerId` and
+    `channel` may be repeated but not changed (a 422: create another integration); deactivating the primary hands it to
+    the oldest active one."""
     return Envelope(data=service.update_integration(caller(router), integrationId, body))
 
 
@@ -89,6 +102,8 @@ def update_integration(integrationId: IntegrationId, body: UpdateIntegrationRequ
     summary="Delete an integration (soft)",
 )
 def delete_integration(integrationId: IntegrationId) -> Envelope[list[Integration]]:
+    """Soft-deletes the integration and answers the remaining ones, as Novu does; deleting the primary hands it to the
+    channel's oldest active integration."""
     return Envelope(data=service.delete_integration(caller(router), integrationId))
 
 
@@ -100,6 +115,7 @@ def delete_integration(integrationId: IntegrationId) -> Envelope[list[Integratio
     summary="Make an integration its channel's primary",
 )
 def set_primary(integrationId: IntegrationId) -> Envelope[Integration]:
+    """Makes the integration its channel's primary (activating it); the former primary stays active."""
     return Envelope(data=service.set_primary(caller(router), integrationId))
 
 
@@ -111,6 +127,8 @@ def set_primary(integrationId: IntegrationId) -> Envelope[Integration]:
     summary="Whether the integration takes its provider's delivery webhooks (Clarion: false)",
 )
 def webhook_support(providerOrIntegrationId: ProviderOrIntegrationId) -> Envelope[bool]:
+    """Answers false for an integration of the environment, by `_id` or providerId: Clarion takes no provider delivery
+    webhooks. Another id is a 404 naming `providerOrIntegrationId`."""
     return Envelope(data=service.webhook_support(caller(router), providerOrIntegrationId))
 
 
@@ -122,6 +140,8 @@ def webhook_support(providerOrIntegrationId: ProviderOrIntegrationId) -> Envelop
     summary="The same, at the path Novu's Python SDK calls",
 )
 def webhook_support_sdk_path(providerOrIntegrationId: ProviderOrIntegrationId) -> Envelope[bool]:
+    """Answers false for an integration of the environment, by `_id` or providerId, as `GET
+    .../webhook/provider/{id}/status` does. Another id is a 404 naming `providerOrIntegrationId`."""
     return webhook_support(providerOrIntegrationId)
 
 
@@ -133,4 +153,6 @@ def webhook_support_sdk_path(providerOrIntegrationId: ProviderOrIntegrationId) -
     summary="Novu's demo-provider quota of a channel: none in Clarion (0 of 0)",
 )
 def channel_limit(channelType: ChannelType) -> Envelope[ChannelLimit]:
+    """Always `{limit: 0, count: 0}`: the limit is Novu's quota for its own demo providers, which Clarion does not
+    have."""
     return Envelope(data=ChannelLimit())

@@ -27,6 +27,8 @@ TemplateIdOrIdentifier = Annotated[
     summary="Novu's blueprints by category: Clarion has none (404)",
 )
 def grouped_blueprints() -> Response[None]:
+    """Always a 404, as Clarion has no blueprint catalogue: Novu Cloud keeps its blueprints in an organization of its
+    own, and a self-hosted Novu without it answers 404 too."""
     raise NotFound(NO_CATALOGUE, field="blueprints")
 
 
@@ -39,4 +41,6 @@ def grouped_blueprints() -> Response[None]:
     summary="A Novu blueprint: Clarion has none (404)",
 )
 def blueprint(templateIdOrIdentifier: TemplateIdOrIdentifier) -> Response[None]:
+    """Always a 404 naming `templateIdOrIdentifier`: Clarion has no blueprint catalogue. Create the workflow itself with
+    `POST /v1/workflows`."""
     raise NotFound(NO_CATALOGUE, field="templateIdOrIdentifier", value=templateIdOrIdentifier)

@@ -28,6 +28,8 @@ FeedId = Annotated[ObjectId, Path(description="The feed's `_id`")]
     summary="Create an in-app feed (its name is its identifier)",
 )
 def create_feed(body: CreateFeedRequest) -> Envelope[Feed]:
+    """Creates a feed whose identifier is its name, unique in the environment (a taken one is a 409 naming `name`).
+    Feeds are stored and listed but not yet wired to messages: no in-app message belongs to a feed yet."""
     return Envelope(data=service.create_feed(caller(router), body))
 
 
@@ -39,6 +41,7 @@ def create_feed(body: CreateFeedRequest) -> Envelope[Feed]:
     summary="List the environment's in-app feeds, oldest first",
 )
 def list_feeds() -> Envelope[list[Feed]]:
+    """Every feed of the environment, oldest first."""
     return Envelope(data=service.list_feeds(caller(router)))
 
 
@@ -50,4 +53,6 @@ def list_feeds() -> Envelope[list[Feed]]:
     summary="Delete an in-app feed; answers the remaining feeds",
 )
 def delete_feed(feedId: FeedId) -> Envelope[list[Feed]]:
+    """Deletes the feed and answers the remaining ones, as Novu does; its name is free again. An unknown feed is a 404
+    naming `feedId`."""
     return Envelope(data=service.delete_feed(caller(router), feedId))

@@ -32,6 +32,8 @@ ListIdPath = Annotated[ObjectId, Path(description="The list's id")]
     summary="Create a list",
 )
 def create_list(body: CreateListRequest) -> Envelope[AudienceList]:
+    """Creates an empty list of subscribers in the calling key's environment; `description` is optional. The answer is
+    the new list with `subscriberCount` 0."""
     return Envelope(data=service.create_list(caller(router), body.name, body.description))
 
 
@@ -43,11 +45,14 @@ def create_list(body: CreateListRequest) -> Envelope[AudienceList]:
     summary="List the lists, with their member counts",
 )
 def list_lists(page: PageNumber = 0, limit: Limit = 20) -> NovuPage[AudienceList]:
+    """Novu-style pages (`page` from 0, `limit`) of the environment's lists, each with its `subscriberCount`;
+    `totalCount` counts every list."""
     return service.list_lists(caller(router), page=page, limit=limit)
 
 
 @endpoint(router, "GET /v1/lists/{listId}", scope="info:list", rate=RouteClass.GLOBAL, summary="Get a list")
 def get_list(listId: ListIdPath) -> Envelope[AudienceList]:
+    """One list with its member count. An unknown id, or another environment's list, is a 404."""
     return Envelope(data=service.get_list(caller(router), listId))
 
 
@@ -59,6 +64,8 @@ def get_list(listId: ListIdPath) -> Envelope[AudienceList]:
     summary="Rename or describe a list",
 )
 def update_list(listId: ListIdPath, body: UpdateListRequest) -> Envelope[AudienceList]:
+    """Changes `name` and/or `description` (a null `description` clears it). A body changing nothing is a 422; an
+    unknown list a 404."""
     return Envelope(data=service.update_list(caller(router), listId, body))
 
 
@@ -71,6 +78,8 @@ def update_list(listId: ListIdPath, body: UpdateListRequest) -> Envelope[Audienc
     summary="Delete a list and its memberships",
 )
 def delete_list(listId: ListIdPath) -> Response[None]:
+    """Removes every membership, then the list; the subscribers themselves stay. Interrupted, deleting again finishes
+    the work; an unknown list is a 404, and members joining throughout the deletion a 409 to retry."""
     service.delete_list(caller(router), listId)
     return Response(204)
 
@@ -83,6 +92,8 @@ def delete_list(listId: ListIdPath) -> Response[None]:
     summary="Add subscribers to a list (unknown ones reported per item)",
 )
 def add_items(listId: ListIdPath, body: ListItemsRequest) -> Envelope[ListItemsResult]:
+    """Adds up to 100 subscribers by `subscriberId`; members already in the list count as added. Unknown subscribers are
+    listed under `failed.notFound` and the others are still added; an unknown list is a 404."""
     return Envelope(data=service.add_items(caller(router), listId, body.subscriberIds))
 
 
@@ -94,6 +105,8 @@ def add_items(listId: ListIdPath, body: ListItemsRequest) -> Envelope[ListItemsR
     summary="Remove subscribers from a list (non-members reported per item)",
 )
 def remove_items(listId: ListIdPath, body: ListItemsRequest) -> Envelope[ListItemsResult]:
+    """Removes up to 100 subscribers by `subscriberId`; those that were not members are listed under `failed.notFound`.
+    An unknown list is a 404."""
     return Envelope(data=service.remove_items(caller(router), listId, body.subscriberIds))
 
 
@@ -105,4 +118,6 @@ def remove_items(listId: ListIdPath, body: ListItemsRequest) -> Envelope[ListIte
     summary="List a list's members, page by page",
 )
 def list_items(listId: ListIdPath, page: PageNumber = 0, limit: Limit = 20) -> NovuPage[ListItem]:
+    """Novu-style pages (`page` from 0, `limit`) of the list's members in `subscriberId` order, with when each was
+    added; `totalCount` is the list's member count. An unknown list is a 404."""
     return service.list_items(caller(router), listId, page=page, limit=limit)

@@ -45,6 +45,9 @@ def get_feed(
     ] = None,
     feedIdentifier: Feeds = None,
 ) -> NovuPage[Message]:
+    """Novu's in-app feed of the subscriber, newest first, `page` by `page`, filtered by `read`, `seen`,
+    `feedIdentifier` and `payload` (base64 of a JSON object the message payloads must contain). As in Novu, `totalCount`
+    is the size of the page."""
     return service.feed(
         caller(router),
         subscriberId,
@@ -70,6 +73,8 @@ def get_unseen_count(
     limit: Annotated[int, Query(ge=1, le=100, description="Count no further than this")] = 100,
     feedId: Feeds = None,
 ) -> Envelope[UnseenCount]:
+    """How many of the subscriber's in-app messages are unseen (or seen, with `seen=true`), counting no further than
+    `limit`, as Novu does for its bell badge."""
     count = service.unseen_count(caller(router), subscriberId, seen=seen, limit=limit, feed_identifiers=feedId)
     return Envelope(data=count)
 
@@ -83,6 +88,8 @@ def get_unseen_count(
     summary="Mark messages as read, seen, unread or unseen",
 )
 def mark_messages(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Envelope[list[Message]]:
+    """Marks one or more messages `read`, `seen`, `unread` or `unseen` (`read` also marks seen) and answers them. Ids
+    that are not the subscriber's messages are left out of the answer rather than failing the call."""
     return Envelope(data=service.mark_as(caller(router), subscriberId, body))
 
 
@@ -95,6 +102,8 @@ def mark_messages(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Envelo
     summary="The same, at the path Novu's current API names it (markAs is its deprecated one)",
 )
 def mark_messages_as(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Envelope[list[Message]]:
+    """The same as `POST .../messages/markAs`: Novu's current path for it. Ids that are not the subscriber's messages
+    are left out of the answer."""
     return mark_messages(subscriberId, body)
 
 
@@ -107,6 +116,8 @@ def mark_messages_as(subscriberId: SubscriberIdPath, body: MarkAsRequest) -> Env
     summary="Mark all of a subscriber's messages as read, seen, unread or unseen",
 )
 def mark_all_messages(subscriberId: SubscriberIdPath, body: MarkAllRequest) -> Envelope[int]:
+    """Marks every in-app message of the subscriber (only those of `feedIdentifier`, if given) that is not yet in that
+    state; answers how many changed."""
     return Envelope(data=service.mark_all(caller(router), subscriberId, body))
 
 
@@ -124,4 +135,6 @@ def act_on_message(
     type: Annotated[ActionType, Path(description="Which button: primary or secondary")],
     body: ActionRequest,
 ) -> Envelope[Message]:
+    """Records the subscriber's answer (`status`, an optional small `payload`) to the message's primary or secondary
+    button and answers the message. A message that is not the subscriber's is a 404 naming `messageId`."""
     return Envelope(data=service.act(caller(router), subscriberId, messageId, type, body))

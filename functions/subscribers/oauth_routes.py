@@ -43,6 +43,9 @@ def start_chat_oauth(
     hmacHash: HmacHashQuery,
     integrationIdentifier: IntegrationIdentifierQuery = None,
 ) -> Response[str]:
+    """Novu's chat OAuth start, opened in the subscriber's browser: redirects (302) to the provider's authorize page
+    with a signed `state`. No client key: `hmacHash` must be the HMAC-SHA256 of the subscriberId under the environment's
+    key (else a 403); an unknown subscriber is a 404, a provider without an OAuth flow a 422."""
     target = OAuthTarget(environmentId, subscriberId, providerId, integrationIdentifier)
     return _redirect(flow.start(target, hmacHash, _api_url()))
 
@@ -64,6 +67,9 @@ def finish_chat_oauth(
     error: Annotated[str | None, Query(description="The provider's error instead of a code", max_length=256)] = None,
     integrationIdentifier: IntegrationIdentifierQuery = None,
 ) -> Response[str]:
+    """Where the provider sends the browser back: checks the signed `state`, exchanges `code` for a webhook and stores
+    it as the subscriber's credentials for the provider. Then redirects to the app's configured URL, or answers a page
+    saying it is connected; a provider that declined is a 400, one that does not answer a 502."""
     target = OAuthTarget(environmentId, subscriberId, providerId, integrationIdentifier)
     redirect_url = flow.finish(target, flow.ProviderAnswer(code, error), state, _api_url())
     if redirect_url:

@@ -34,6 +34,8 @@ IncludeInactiveChannels = Annotated[
 def list_preferences(
     subscriberId: SubscriberIdPath, includeInactiveChannels: IncludeInactiveChannels = True
 ) -> Envelope[list[CampaignPreference]]:
+    """One entry per campaign (workflow) of the environment, with the subscriber's choices applied, as Novu answers it;
+    with `includeInactiveChannels=false`, only the channels the campaign's steps use. An unknown subscriber is a 404."""
     preferences = service.list_preferences(
         caller(router), subscriberId, include_inactive_channels=includeInactiveChannels
     )
@@ -52,6 +54,8 @@ def preferences_by_level(
     parameter: Annotated[PreferenceLevel, Path(description="`global` or `template`")],
     includeInactiveChannels: IncludeInactiveChannels = True,
 ) -> Envelope[list[CampaignPreference] | list[GlobalPreference]]:
+    """The subscriber's preferences at one level: `global` (its choices for every campaign) or `template` (one entry per
+    campaign, as `GET .../preferences` answers)."""
     preferences = service.preferences_by_level(
         caller(router), subscriberId, parameter, include_inactive_channels=includeInactiveChannels
     )
@@ -68,6 +72,8 @@ def preferences_by_level(
 def update_global_preferences(
     subscriberId: SubscriberIdPath, body: UpdateGlobalPreferencesRequest
 ) -> Envelope[GlobalPreference]:
+    """Sets `enabled` and/or channel choices (`preferences: [{type, enabled}]`) for every campaign. A choice made for
+    one campaign still overrides it there, and a critical campaign sends whatever it says."""
     return Envelope(data=service.update_global(caller(router), subscriberId, body))
 
 
@@ -83,4 +89,7 @@ def update_campaign_preference(
     parameter: Annotated[CampaignId, Path(description="The campaign's id")],
     body: UpdateCampaignPreferenceRequest,
 ) -> Envelope[CampaignPreference]:
+    """Sets `enabled` and/or one `channel` choice for one campaign, overriding the subscriber's global choice there. An
+    unknown campaign is a 404 naming `parameter`; a critical campaign, always delivered, cannot be changed (a 400, as in
+    Novu)."""
     return Envelope(data=service.update_campaign(caller(router), subscriberId, parameter, body))

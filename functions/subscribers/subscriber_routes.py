@@ -35,6 +35,7 @@ PageLimit = Annotated[int, Query(ge=1, le=100, description="Subscribers per page
     summary="List subscribers, page by page",
 )
 def list_subscribers(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Subscriber]:
+    """Novu's paging: `page` from 0 and `limit` (1-100, default 10), with an exact `totalCount` and `hasMore`."""
     return service.list_subscribers(caller(router), page=page, limit=limit)
 
 
@@ -47,6 +48,9 @@ def list_subscribers(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Su
     summary="Create a subscriber (or update an existing one)",
 )
 def create_subscriber(body: CreateSubscriberRequest) -> Envelope[Subscriber]:
+    """Novu's create: a `subscriberId` that already exists has the given fields updated instead of being a conflict.
+    Fields are validated (`email`, `phone` in E.164, `locale`, `timezone`, `avatar`, `data` up to 16 KB); a bad one is a
+    422 naming it."""
     return Envelope(data=service.create_subscriber(caller(router), body))
 
 
@@ -59,6 +63,8 @@ def create_subscriber(body: CreateSubscriberRequest) -> Envelope[Subscriber]:
     summary="Create or update up to 500 subscribers",
 )
 def bulk_create_subscribers(body: BulkCreateSubscribersRequest) -> Envelope[BulkCreateResult]:
+    """Novu's bulk upsert of up to 500 subscribers: new ones are listed in `created`, existing ones get the given fields
+    and are listed in `updated`. A bad entry fails alone, listed in `failed` with the field it got wrong."""
     return Envelope(data=service.bulk_create_subscribers(caller(router), body.subscribers))
 
 
@@ -70,6 +76,8 @@ def bulk_create_subscribers(body: BulkCreateSubscribersRequest) -> Envelope[Bulk
     summary="Get a subscriber",
 )
 def get_subscriber(subscriberId: SubscriberIdPath) -> Envelope[Subscriber]:
+    """The subscriber's profile, with its channels' credentials, its lists, subscription statuses and consent. An
+    unknown subscriberId, or another environment's, is a 404."""
     return Envelope(data=service.get_subscriber(caller(router), subscriberId))
 
 
@@ -81,6 +89,8 @@ def get_subscriber(subscriberId: SubscriberIdPath) -> Envelope[Subscriber]:
     summary="Update a subscriber's fields",
 )
 def update_subscriber(subscriberId: SubscriberIdPath, body: UpdateSubscriberRequest) -> Envelope[Subscriber]:
+    """Changes the fields given; as in Novu, a `null` field keeps its value, except `email`, which it clears. A
+    `subscriberId` in the body must match the path's (else a 422); an unknown subscriber is a 404."""
     return Envelope(data=service.update_subscriber(caller(router), subscriberId, body))
 
 
@@ -92,6 +102,9 @@ def update_subscriber(subscriberId: SubscriberIdPath, body: UpdateSubscriberRequ
     summary="Delete a subscriber, its preferences and topics",
 )
 def delete_subscriber(subscriberId: SubscriberIdPath) -> Envelope[DeletedSubscriber]:
+    """Deletes the profile with its preferences, devices, and topic and list memberships; the answer is Novu's
+    `{acknowledged: true, status: "deleted"}`. An unknown subscriber is a 404; a change racing the deletion is a 409 to
+    retry."""
     service.delete_subscriber(caller(router), subscriberId)
     return Envelope(data=DeletedSubscriber())
 
@@ -104,6 +117,8 @@ def delete_subscriber(subscriberId: SubscriberIdPath) -> Envelope[DeletedSubscri
     summary="Replace a provider's credentials",
 )
 def set_credentials(subscriberId: SubscriberIdPath, body: SubscriberChannelRequest) -> Envelope[Subscriber]:
+    """Replaces the credentials (e.g. `deviceTokens`, `webhookUrl`) the subscriber holds for one chat or push provider,
+    as Novu's `PUT` does. An unknown subscriber is a 404."""
     return Envelope(data=service.set_credentials(caller(router), subscriberId, body))
 
 
@@ -115,6 +130,8 @@ def set_credentials(subscriberId: SubscriberIdPath, body: SubscriberChannelReque
     summary="Merge into a provider's credentials, appending device tokens",
 )
 def modify_credentials(subscriberId: SubscriberIdPath, body: SubscriberChannelRequest) -> Envelope[Subscriber]:
+    """Novu's modify: merges the given credentials into those of the provider, appending device tokens without
+    duplicates. An unknown subscriber is a 404."""
     return Envelope(data=service.modify_credentials(caller(router), subscriberId, body))
 
 
@@ -127,6 +144,8 @@ def modify_credentials(subscriberId: SubscriberIdPath, body: SubscriberChannelRe
     summary="Delete a provider's credentials",
 )
 def delete_credentials(subscriberId: SubscriberIdPath, providerId: ProviderIdPath) -> Response[None]:
+    """Removes every credential the subscriber holds for the provider; a provider it holds none for changes nothing. An
+    unknown subscriber is a 404."""
     service.delete_credentials(caller(router), subscriberId, providerId)
     return Response(status_code=204)
 
@@ -139,4 +158,5 @@ def delete_credentials(subscriberId: SubscriberIdPath, providerId: ProviderIdPat
     summary="Set whether a subscriber is online",
 )
 def set_online_status(subscriberId: SubscriberIdPath, body: OnlineStatusRequest) -> Envelope[Subscriber]:
+    """Sets `isOnline`; going offline also records `lastOnlineAt`, as Novu does. An unknown subscriber is a 404."""
     return Envelope(data=service.set_online_status(caller(router), subscriberId, body))

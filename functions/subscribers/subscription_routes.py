@@ -20,6 +20,8 @@ router = APIGatewayHttpRouter()
     summary="Get a subscriber's subscription status on each channel",
 )
 def get_subscriptions(subscriberId: SubscriberIdPath) -> Envelope[dict[str, Subscription]]:
+    """The status of every channel (`email`, `sms`, `push`, `in_app`, `chat`): `subscribed`, `unsubscribed`, or
+    `unknown` until set, with when (`at`) and where (`source`) it was last set. An unknown subscriber is a 404."""
     return Envelope(data=service.get_subscriptions(caller(router), subscriberId))
 
 
@@ -33,6 +35,9 @@ def get_subscriptions(subscriberId: SubscriberIdPath) -> Envelope[dict[str, Subs
 def update_subscriptions(
     subscriberId: SubscriberIdPath, body: UpdateSubscriptionsRequest
 ) -> Envelope[dict[str, Subscription]]:
+    """Sets the status of the channels named (at: now), the others keep theirs; answers every channel. A message that is
+    not transactional is filtered on a channel the subscriber is `unsubscribed` from; an unknown channel or status is a
+    422 naming it, a racing change to the profile a 409."""
     return Envelope(data=service.update_subscriptions(caller(router), subscriberId, body))
 
 
@@ -44,6 +49,8 @@ def update_subscriptions(
     summary="Get a subscriber's consent to each purpose recorded",
 )
 def get_consent(subscriberId: SubscriberIdPath) -> Envelope[dict[str, Consent]]:
+    """The purposes recorded for the subscriber, each with `granted`, `at` and `source`; a purpose never recorded is
+    absent. An unknown subscriber is a 404."""
     return Envelope(data=service.get_consent(caller(router), subscriberId))
 
 
@@ -55,4 +62,7 @@ def get_consent(subscriberId: SubscriberIdPath) -> Envelope[dict[str, Consent]]:
     summary="Record a subscriber's consent to the purposes given",
 )
 def update_consent(subscriberId: SubscriberIdPath, body: UpdateConsentRequest) -> Envelope[dict[str, Consent]]:
+    """Records `granted` true or false for the purposes named (at: now), the others keep theirs. Consent withdrawn for a
+    campaign's purpose filters its messages on every channel unless it is transactional; a racing change to the profile
+    is a 409."""
     return Envelope(data=service.update_consent(caller(router), subscriberId, body))

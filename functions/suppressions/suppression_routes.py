@@ -34,6 +34,9 @@ ChannelFilter = Annotated[SuppressionChannel, Query(description="The channel who
     summary="Suppress addresses (each entry's result: added, or existing with its first reason kept)",
 )
 def add_suppressions(body: AddSuppressionsRequest) -> Envelope[AddSuppressionsResult]:
+    """Suppresses 1-100 email addresses or E.164 phone numbers so that no message is sent to them, whatever the campaign
+    (critical and transactional included). Adding an address already suppressed is safe: it answers `existing` and keeps
+    the first reason; a malformed address is a 422 naming its entry."""
     return Envelope(data=service.add_suppressions(caller(router).environment_id, body.suppressions))
 
 
@@ -47,6 +50,8 @@ def add_suppressions(body: AddSuppressionsRequest) -> Envelope[AddSuppressionsRe
 def list_suppressions(
     channel: ChannelFilter = "email", page: PageNumber = 0, limit: Limit = 20
 ) -> NovuPage[Suppression]:
+    """Novu-style pages (`page` from 0, `limit`) of one channel's suppressions (`channel` `email` by default, or `sms`),
+    oldest first, with `totalCount`."""
     return service.list_suppressions(caller(router), channel, page=page, limit=limit)
 
 
@@ -58,6 +63,8 @@ def list_suppressions(
     summary="Check one address: its suppression, or 404 when it is not suppressed",
 )
 def get_suppression(channel: ChannelPath, address: AddressPath) -> Envelope[Suppression]:
+    """The address is URL-encoded (`%2B14155550100`) and normalised as on add (an email trimmed and lower-cased). A
+    malformed address is a 422; one not suppressed in this environment is a 404 naming `address`."""
     return Envelope(data=service.get_suppression(caller(router), channel, address))
 
 
@@ -70,5 +77,7 @@ def get_suppression(channel: ChannelPath, address: AddressPath) -> Envelope[Supp
     summary="Lift an address's suppression (404 when it is not suppressed)",
 )
 def remove_suppression(channel: ChannelPath, address: AddressPath) -> Response[None]:
+    """Lifts the suppression: the next send to the address is no longer held back by it. An address that was not
+    suppressed is a 404; a malformed one a 422."""
     service.remove_suppression(caller(router), channel, address)
     return Response(204)

@@ -33,6 +33,9 @@ OverridesPerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Work
     summary="Override a workflow for a tenant (one override per workflow and tenant)",
 )
 def create_override(body: CreateWorkflowOverrideRequest) -> Envelope[WorkflowOverride]:
+    """What one tenant changes of one workflow: `active: false` filters every message of the tenant's triggers of it,
+    and `preferenceSettings` replace the workflow's channel defaults for them. `workflowId` and `tenantId` are `_id`s
+    (404 when unknown); a second override of the same pair is a 409 naming `tenantId`."""
     return Envelope(data=overrides.create_override(caller(router), body))
 
 
@@ -44,6 +47,7 @@ def create_override(body: CreateWorkflowOverrideRequest) -> Envelope[WorkflowOve
     summary="List workflow overrides, newest first",
 )
 def list_overrides(page: PageNumber = 0, limit: OverridesPerPage = DEFAULT_PER_PAGE) -> NovuPage[WorkflowOverride]:
+    """Novu's page (`page`, `limit` 10 by default, at most 100) with `totalCount`, newest first."""
     return overrides.list_overrides(caller(router), page=page, limit=limit)
 
 
@@ -55,6 +59,7 @@ def list_overrides(page: PageNumber = 0, limit: OverridesPerPage = DEFAULT_PER_P
     summary="Get a workflow override",
 )
 def get_override(overrideId: OverrideId) -> Envelope[WorkflowOverride]:
+    """One workflow override by its `_id`. An unknown override, or another environment's, is a 404."""
     return Envelope(data=overrides.get_override(caller(router), overrideId))
 
 
@@ -66,6 +71,7 @@ def get_override(overrideId: OverrideId) -> Envelope[WorkflowOverride]:
     summary="Get a tenant's override of a workflow",
 )
 def get_override_of(workflowId: WorkflowId, tenantId: TenantId) -> Envelope[WorkflowOverride]:
+    """The override of the workflow (its `_id`) for the tenant (its `_id`, not its identifier). None is a 404."""
     return Envelope(data=overrides.get_override_of(caller(router), workflowId, tenantId))
 
 
@@ -77,6 +83,8 @@ def get_override_of(workflowId: WorkflowId, tenantId: TenantId) -> Envelope[Work
     summary="Change a workflow override",
 )
 def update_override(overrideId: OverrideId, body: UpdateWorkflowOverrideRequest) -> Envelope[WorkflowOverride]:
+    """Sets `active` when given and merges `preferenceSettings` over the stored ones (the channels not given keep
+    theirs). An unknown override is a 404."""
     return Envelope(data=overrides.update_override(caller(router), overrideId, body))
 
 
@@ -90,6 +98,8 @@ def update_override(overrideId: OverrideId, body: UpdateWorkflowOverrideRequest)
 def update_override_of(
     workflowId: WorkflowId, tenantId: TenantId, body: UpdateWorkflowOverrideRequest
 ) -> Envelope[WorkflowOverride]:
+    """Changes the tenant's override of the workflow as `PUT /v1/workflow-overrides/{overrideId}` does: `active` when
+    given, `preferenceSettings` merged. None is a 404."""
     return Envelope(data=overrides.update_override_of(caller(router), workflowId, tenantId, body))
 
 
@@ -101,4 +111,6 @@ def update_override_of(
     summary="Delete a workflow override (answers true)",
 )
 def delete_override(overrideId: OverrideId) -> Envelope[bool]:
+    """Deletes the override and answers true; the tenant's triggers then use the workflow as it is. An unknown override
+    is a 404."""
     return Envelope(data=overrides.delete_override(caller(router), overrideId))

@@ -19,6 +19,8 @@ router = APIGatewayHttpRouter()
     summary="Subscribe subscribers to a competition's updates (its topic sports:<competition>)",
 )
 def subscribe(body: SportsSubscriptionRequest) -> Envelope[SportsSubscriptionResult]:
+    """Makes 1-100 existing subscribers members of the topic `sports:<competition>`, created on the first follow;
+    campaigns and triggers reach the followers as any topic's. Unknown subscriberIds are listed in `notFound`."""
     return Envelope(data=service.subscribe(caller(router), body.competition, body.subscriberIds))
 
 
@@ -30,4 +32,6 @@ def subscribe(body: SportsSubscriptionRequest) -> Envelope[SportsSubscriptionRes
     summary="Unsubscribe subscribers from a competition's updates",
 )
 def unsubscribe(body: SportsSubscriptionRequest) -> Envelope[SportsUnsubscription]:
+    """Takes 1-100 subscribers out of the topic `sports:<competition>`. Subscribers that do not follow it, and a
+    competition nobody follows, are nothing to do (still a 200)."""
     return Envelope(data=service.unsubscribe(caller(router), body.competition, body.subscriberIds))

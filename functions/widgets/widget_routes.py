@@ -36,6 +36,10 @@ def _subscriber() -> tuple[Principal, str]:
     summary="Start a widget session: a subscriber token for one subscriber",
 )
 def initialize_session(body: SessionRequest) -> Envelope[Session]:
+    """Called by a browser or app without a client key: `applicationIdentifier` is the environment's `identifier`, and
+    `hmacHash` (or `subscriberHash`) the subscriberId's HMAC where the environment requires it (missing, a 401; wrong, a
+    403). Answers a subscriber token valid for one hour and the profile; a subscriber that does not exist is created
+    with the fields given."""
     return Envelope(data=widget.initialize(body))
 
 
@@ -57,6 +61,8 @@ def get_feed(
         str | None, Query(max_length=4096, description="Base64 of a JSON object the message payload must contain")
     ] = None,
 ) -> NovuPage[Message]:
+    """The token's subscriber's in-app feed, newest first, as `GET /v1/subscribers/{subscriberId}/notifications/feed`
+    answers it. A missing, forged or expired token is a 401 naming `authorization`."""
     caller, subscriber_id = _subscriber()
     return inbox.feed(caller, subscriber_id, page=page, limit=limit, read=read, seen=seen, payload=payload)
 
@@ -72,6 +78,8 @@ def get_feed(
 def get_unseen_count(
     limit: Annotated[int, Query(ge=1, le=100, description="Count no further than this")] = 100,
 ) -> Envelope[UnseenCount]:
+    """How many of the token's subscriber's in-app messages are unseen, counting no further than `limit`. A missing,
+    forged or expired token is a 401."""
     caller, subscriber_id = _subscriber()
     return Envelope(data=inbox.unseen_count(caller, subscriber_id, seen=False, limit=limit))
 
@@ -86,6 +94,8 @@ def get_unseen_count(
     summary="Mark the subscriber's messages as read, seen, unread or unseen",
 )
 def mark_messages(body: MarkAsRequest) -> Envelope[list[Message]]:
+    """Marks the token's subscriber's messages; ids of another subscriber's messages change nothing and are left out of
+    the answer. A missing, forged or expired token is a 401."""
     caller, subscriber_id = _subscriber()
     return Envelope(data=inbox.mark_as(caller, subscriber_id, body))
 
@@ -100,6 +110,8 @@ def mark_messages(body: MarkAsRequest) -> Envelope[list[Message]]:
     summary="Mark all the subscriber's messages as read",
 )
 def mark_all_read() -> Envelope[int]:
+    """Marks every in-app message of the token's subscriber read and answers how many changed. A missing, forged or
+    expired token is a 401."""
     caller, subscriber_id = _subscriber()
     return Envelope(data=inbox.mark_all(caller, subscriber_id, MarkAllRequest(markAs="read")))
 
@@ -114,6 +126,8 @@ def mark_all_read() -> Envelope[int]:
     summary="Mark all the subscriber's messages as seen",
 )
 def mark_all_seen() -> Envelope[int]:
+    """Marks every in-app message of the token's subscriber seen and answers how many changed. A missing, forged or
+    expired token is a 401."""
     caller, subscriber_id = _subscriber()
     return Envelope(data=inbox.mark_all(caller, subscriber_id, MarkAllRequest(markAs="seen")))
 
@@ -132,6 +146,8 @@ def act_on_message(
     type: Annotated[ActionType, Path(description="Which button: primary or secondary")],
     body: ActionRequest,
 ) -> Envelope[Message]:
+    """Records the token's subscriber's answer to the message's primary or secondary button, as the client-key route
+    does. A message that is not the subscriber's is a 404; a missing, forged or expired token a 401."""
     caller, subscriber_id = _subscriber()
     return Envelope(data=inbox.act(caller, subscriber_id, messageId, type, body))
 
@@ -148,6 +164,8 @@ def _preflight_of_a_message(
     messageId: Annotated[str, Path(description="The message's id")],
     type: Annotated[str, Path(description="Which button")],
 ) -> Response[str]:
+    """The browser asks before it sends `Authorization`: the same 204 for every origin, since a preflight names no
+    environment; the answer to the call itself carries the origin only where the environment lists it."""
     return _preflight()
 
 

@@ -25,3 +25,19 @@ def test_the_docs_page_renders_the_operations(
     assert page.locator(".opblock-tag", has_text="Subscribers").is_visible()
     assert "ApiKey" in page.locator(".information-container").inner_text()
     screenshot(page, full_page=False)  # the page is 30,000 pixels long
+
+
+def test_an_operation_shows_its_description_when_opened(
+    local_stack: LocalStack, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    document = local_stack.api("GET", "/docs/openapi.json", timeout=300).json()
+    description = document["paths"]["/v1/health-check"]["get"]["description"]
+
+    page.goto(f"{local_stack.url}/docs")
+    operation = page.locator(".opblock", has=page.locator(".opblock-summary-path", has_text="/v1/health-check"))
+    operation.locator(".opblock-summary").click()
+    shown = operation.locator(".opblock-description-wrapper").first  # the next one says "No parameters"
+
+    assert "Meant for load balancers" in description
+    assert "Meant for load balancers" in shown.inner_text()  # the handler's docstring, under the summary
+    screenshot(page, full_page=False)

@@ -1,34 +1,11 @@
 """Each function's OpenAPI (generated from its code) serves exactly its template routes, each secured by its scope."""
 
-import importlib
 import re
-from typing import Any
 
-from clarion.api import openapi_document, tag_of
+from clarion.api import tag_of
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
-from tests.contract.support.template import TEMPLATE, http_routes, resources_of
-
-METHODS = ("get", "put", "post", "delete", "patch", "options")
-
-
-def http_functions(template: dict[str, Any]) -> dict[str, Any]:
-    """Logical id → the handler module's resolver, for every function with HttpApi routes."""
-    functions = resources_of(template, "AWS::Serverless::Function")
-    with_routes = set(http_routes(template).values())
-    return {
-        name: importlib.import_module(functions[name]["Properties"]["Handler"].rsplit(".", 1)[0]).app
-        for name in with_routes
-    }
-
-
-def operations(app: Any) -> dict[str, dict[str, Any]]:
-    schema = openapi_document(app, "test")
-    found = {}
-    for path, item in schema["paths"].items():
-        for method in METHODS:
-            if method in item:
-                found[f"{method.upper()} {path}"] = item[method]
-    return found
+from tests.contract.support.openapi import http_functions, operations
+from tests.contract.support.template import TEMPLATE, http_routes
 
 
 def test_each_function_serves_exactly_the_routes_the_template_sends_it(template):
