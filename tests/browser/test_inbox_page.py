@@ -1,0 +1,84 @@
+"""/inbox in a real browser: `<clarion-inbox>` for one subscriber of the local stack's Development environment. An
+in-app message triggered through the API raises the bell's unseen badge without a reload (the component polls);
+opening the bell shows it in the feed, marking it read lowers the badge, and its action button records the answer."""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LocalStack
+
+pytestmark = pytest.mark.slow
+
+
+def send_in_app(stack: LocalStack, subscriber: str, body: str, *, buttons: bool = False) -> None:
+    content: dict[str, object] = {"body": body}
+    if buttons:
+        content["buttons"] = [{"type": "primary", "content": "Accept"}]
+    step = {"channel": "in_app", "content": content}
+    created = stack.api("POST", "/v1/campaigns", json={"name": f"Inbox {body}", "status": "active", "steps": [step]})
+    assert created.status_code == 201, created.text
+    triggered = stack.api(
+        "POST",
+        f"/api/client/campaigns/{created.json()['data']['_id']}/trigger",
+        json={"user": {"external_id": subscriber}, "event": {}},
+    )
+    assert triggered.status_code == 204, triggered.text
+
+
+def badge(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("clarion-inbox .badge")
+
+
+def test_a_new_message_raises_the_badge_without_reload_and_marking_it_read_lowers_it(
+    local_stack: LocalStack, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    page.goto(f"{local_stack.url}/inbox?subscriber=ada-inbox")
+    bell = page.get_by_role("button", name="Notifications")
+    expect(bell).to_be_visible()
+    expect(badge(page)).to_be_hidden()
+    assert local_stack.api("GET", "/v1/subscribers/ada-inbox").ok  # the session created the subscriber
+
+    send_in_app(local_stack, "ada-inbox", "Your order shipped")
+    expect(badge(page)).to_have_text("1", timeout=60_000)  # polled: no reload
+    expect(bell).to_have_attribute("aria-label", "Notifications, 1 unseen")
+    assert badge(page).get_attribute("aria-live") == "polite"
+
+    bell.click()
+    message = page.locator("clarion-inbox li.message")
+    expect(message).to_have_count(1)
+    expect(message).to_contain_text("Your order shipped")
+    expect(message).to_have_attribute("data-read", "false")
+    screenshot(page, "unread")
+
+    message.get_by_role("button", name="Mark read").click()
+    expect(badge(page)).to_be_hidden()
+    expect(message).to_have_attribute("data-read", "true")
+    expect(message).to_contain_text("Read")
+    screenshot(page, "read")
+
+
+def test_an_action_button_records_the_answer_and_the_page_lists_known_subscribers(
+    local_stack: LocalStack, page: Page
+) -> None:
+    send_in_app(local_stack, "bob-inbox", "Join the beta?", buttons=True)
+    deadline = time.monotonic() + 60
+    while local_stack.api("GET", "/v1/subscribers/bob-inbox/notifications/feed").json().get("totalCount", 0) < 1:
+        assert time.monotonic() < deadline, "the in-app message was not stored in 60 s"
+        time.sleep(0.3)
+
+    page.goto(f"{local_stack.url}/inbox?subscriber=someone-else")
+    page.get_by_label("Subscriber").fill("bob-inbox")
+    page.get_by_role("button", name="Open inbox").click()
+    expect(badge(page)).to_have_text("1")
+    listed = page.locator("#subscribers option").evaluate_all("options => options.map(option => option.value)")
+    assert "bob-inbox" in listed
+    page.get_by_role("button", name="Notifications, 1 unseen").click()
+    page.locator("clarion-inbox").get_by_role("button", name="Accept").click()
+    expect(page.locator("clarion-inbox").get_by_role("button", name="Accept")).to_be_disabled()
+    feed = local_stack.api("GET", "/v1/subscribers/bob-inbox/notifications/feed").json()["data"]
+    assert feed[0]["cta"]["action"]["status"] == "done"
+    assert feed[0]["cta"]["action"]["result"]["type"] == "primary"
