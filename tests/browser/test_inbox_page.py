@@ -82,3 +82,57 @@ def test_an_action_button_records_the_answer_and_the_page_lists_known_subscriber
     feed = local_stack.api("GET", "/v1/subscribers/bob-inbox/notifications/feed").json()["data"]
     assert feed[0]["cta"]["action"]["status"] == "done"
     assert feed[0]["cta"]["action"]["result"]["type"] == "primary"
+
+
+def test_the_bell_is_a_keyboard_dialog_and_the_preferences_panel_answers(local_stack: LocalStack, page: Page) -> None:
+    page.goto(f"{local_stack.url}/inbox?subscriber=cy-inbox")
+    bell = page.get_by_role("button", name="Notifications")
+    expect(bell).to_have_attribute("aria-expanded", "false")
+
+    bell.click()
+    dialog = page.get_by_role("dialog", name="Notifications")
+    expect(dialog).to_be_visible()
+    expect(bell).to_have_attribute("aria-expanded", "true")
+    expect(dialog).to_contain_text("No notifications yet.")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.evaluate("document.activeElement.shadowRoot.activeElement.classList.contains('bell')")
+
+    bell.click()
+    page.locator("clarion-inbox").get_by_role("button", name="Preferences").click()
+    expect(page.get_by_role("dialog", name="Preferences")).to_be_visible()
+    # the widget preference routes, where the server serves them; otherwise the panel says there are none
+    answer = page.locator("clarion-inbox ul.preferences, clarion-inbox .status")
+    expect(answer.first).to_be_visible()
+    if page.locator("clarion-inbox ul.preferences").count() == 0:
+        expect(answer.first).to_have_text("This server does not offer notification preferences.")
+
+
+def test_polling_pauses_while_hidden_announces_a_rise_and_renews_an_expired_session(
+    local_stack: LocalStack, page: Page
+) -> None:
+    reads: list[str] = []
+    page.on("request", lambda request: reads.append(request.url.split("?")[0].rsplit("/", 2)[-1]))
+    page.goto(f"{local_stack.url}/inbox?subscriber=dee-inbox")
+    inbox = page.locator("clarion-inbox")
+    inbox.evaluate("element => element.setAttribute('poll-seconds', '1')")
+    page.evaluate("window.rises = []; addEventListener('clarion-unseen', event => rises.push(event.detail.count))")
+    page.wait_for_timeout(2500)
+    assert reads.count("unseen") >= 2
+
+    page.evaluate("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})")
+    page.wait_for_timeout(300)  # a read already on its way
+    hidden_from = len(reads)
+    page.wait_for_timeout(2500)
+    assert "unseen" not in reads[hidden_from:]
+    page.evaluate("delete document.hidden")
+
+    page.route("**/v1/widgets/notifications/unseen", lambda route: route.fulfill(status=401, body="{}"))
+    initialized = reads.count("initialize")
+    page.wait_for_timeout(2500)
+    assert reads.count("initialize") > initialized  # a 401 (an expired token) starts a new session
+    page.unroute("**/v1/widgets/notifications/unseen")
+
+    send_in_app(local_stack, "dee-inbox", "Ping")
+    expect(badge(page)).to_have_text("1", timeout=60_000)
+    assert page.evaluate("rises") == [1]

@@ -94,29 +94,37 @@ export class ClarionInbox extends HTMLElement {
     const applicationIdentifier = this.getAttribute("application-identifier");
     if (!subscriberId || !applicationIdentifier) return;
     const started = (this.started = {});
-    this.api = new WidgetApi(this.getAttribute("api-url") || window.location.origin);
+    const api = new WidgetApi(this.getAttribute("api-url") || window.location.origin);
+    this.api = null; // no call goes out before the session has its token
     this.messages = [];
+    this.loaded = false;
     this.setUnseen(0);
     try {
-      await this.api.initialize(applicationIdentifier, subscriberId, this.getAttribute("subscriber-hash"));
+      await api.initialize(applicationIdentifier, subscriberId, this.getAttribute("subscriber-hash"));
     } catch (error) {
-      this.showStatus(`The inbox could not start: ${error.message}`);
+      if (started === this.started) this.showStatus(`The inbox could not start: ${error.message}`);
       return;
     }
     if (started !== this.started) return; // the attributes changed meanwhile: a newer start runs
+    this.api = api;
     await this.refresh();
     const seconds = Math.max(1, Number(this.getAttribute("poll-seconds")) || 5);
     this.timer = setInterval(() => document.hidden || this.refresh(), seconds * 1000);
   }
 
   async refresh() {
+    const api = this.api;
+    if (!api) return;
     try {
-      const count = await this.api.unseenCount();
+      const count = await api.unseenCount();
+      if (api !== this.api) return; // a new session started meanwhile
+      api.worked = true;
       const changed = count !== this.unseen;
       this.setUnseen(count);
       if (!this.panel.hidden && this.view === "feed" && (changed || !this.loaded)) await this.loadFeed();
     } catch (error) {
-      if (error.status === 401) this.start(); // the token expired (1 h): a new session
+      // a token that worked and now fails has expired (1 h): a new session, once (not on a new token's refusal)
+      if (error.status === 401 && api === this.api && api.worked) this.start();
     }
   }
 
@@ -157,13 +165,16 @@ export class ClarionInbox extends HTMLElement {
   }
 
   async loadFeed() {
-    if (!this.api) return;
+    const api = this.api;
+    if (!api) return;
     try {
-      this.messages = await this.api.feed();
+      const messages = await api.feed();
+      if (api !== this.api) return;
+      this.messages = messages;
       this.loaded = true;
       this.render();
     } catch (error) {
-      this.showStatus(`The feed could not be read: ${error.message}`);
+      if (api === this.api && this.view === "feed") this.showStatus(`The feed could not be read: ${error.message}`);
     }
   }
 
@@ -172,6 +183,10 @@ export class ClarionInbox extends HTMLElement {
     this.switcher.textContent = this.view === "feed" ? "Preferences" : "Back to notifications";
     this.markAll.hidden = this.view !== "feed";
     if (this.view !== "feed") return;
+    if (!this.loaded) {
+      this.body.replaceChildren(element("p", { class: "status" }, "Loading…"));
+      return;
+    }
     if (!this.messages.length) {
       this.body.replaceChildren(element("p", { class: "empty" }, "No notifications yet."));
       return;
@@ -195,7 +210,7 @@ export class ClarionInbox extends HTMLElement {
                 type: "button",
                 class: button.type,
                 disabled: answered,
-                onclick: () => this.run(() => this.api.act(message._id, button.type), message),
+                onclick: () => this.run(() => this.api.act(message._id, button.type)),
               },
               button.content,
             ),
@@ -216,7 +231,7 @@ export class ClarionInbox extends HTMLElement {
           ? element("span", {}, "Read")
           : element(
               "button",
-              { type: "button", class: "link", onclick: () => this.run(() => this.api.markRead(message._id), message) },
+              { type: "button", class: "link", onclick: () => this.run(() => this.api.markRead(message._id)) },
               "Mark read",
             ),
       ),
@@ -233,7 +248,7 @@ export class ClarionInbox extends HTMLElement {
     }
     this.loaded = false;
     await this.refresh();
-    if (!this.loaded && !this.panel.hidden) await this.loadFeed();
+    if (!this.loaded && !this.panel.hidden && this.view === "feed") await this.loadFeed();
   }
 
   readAll() {
@@ -245,9 +260,13 @@ export class ClarionInbox extends HTMLElement {
     this.body.replaceChildren(element("p", { class: "status" }, "Loading preferences…"));
     let preferences;
     try {
-      preferences = await this.api.preferences();
+      preferences = this.api ? await this.api.preferences() : [];
     } catch (error) {
-      this.showStatus(`The preferences could not be read: ${error.message}`);
+      preferences = error;
+    }
+    if (this.view !== "preferences") return; // the subscriber went back to the feed meanwhile
+    if (preferences instanceof Error) {
+      this.showStatus(`The preferences could not be read: ${preferences.message}`);
       return;
     }
     if (preferences === null) {
