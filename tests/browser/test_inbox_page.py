@@ -83,17 +83,28 @@ def test_an_action_button_records_the_answer_and_the_page_lists_known_subscriber
     assert feed[0]["cta"]["action"]["status"] == "done"
     assert feed[0]["cta"]["action"]["result"]["type"] == "primary"
 
+    expect(badge(page)).to_have_text("1")  # answering a button reads nothing
+    page.locator("clarion-inbox").get_by_role("button", name="Mark all read").click()
+    expect(badge(page)).to_be_hidden()
+    expect(page.locator("clarion-inbox li.message")).to_have_attribute("data-read", "true")
+
 
 def test_the_bell_is_a_keyboard_dialog_and_the_preferences_panel_answers(local_stack: LocalStack, page: Page) -> None:
     page.goto(f"{local_stack.url}/inbox?subscriber=cy-inbox")
     bell = page.get_by_role("button", name="Notifications")
     expect(bell).to_have_attribute("aria-expanded", "false")
+    page.add_style_tag(
+        content="clarion-inbox { --clarion-accent: rgb(0, 128, 0); } clarion-inbox::part(bell) { width: 3rem; }"
+    )
+    assert bell.evaluate("bell => getComputedStyle(bell).width") == "48px"
 
     bell.click()
     dialog = page.get_by_role("dialog", name="Notifications")
     expect(dialog).to_be_visible()
     expect(bell).to_have_attribute("aria-expanded", "true")
     expect(dialog).to_contain_text("No notifications yet.")
+    mark_all = dialog.get_by_role("button", name="Mark all read")
+    assert mark_all.evaluate("button => getComputedStyle(button).color") == "rgb(0, 128, 0)"
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert page.evaluate("document.activeElement.shadowRoot.activeElement.classList.contains('bell')")

@@ -46,4 +46,5 @@ def test_the_committed_inbox_bundle_is_what_the_build_writes(tmp_path: Path) -> 
 def test_the_bundle_is_one_file_that_defines_the_element() -> None:
     text = BUNDLE.read_text()
     assert 'customElements.define("clarion-inbox"' in text
+    assert len(text.encode()) < 12_000  # docs/architecture.md: about 10 KB
     assert "import " not in text.split("\n", 1)[1][:200]  # an IIFE: no module imports left to resolve
