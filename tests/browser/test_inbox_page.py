@@ -147,3 +147,15 @@ def test_polling_pauses_while_hidden_announces_a_rise_and_renews_an_expired_sess
     send_in_app(local_stack, "dee-inbox", "Ping")
     expect(badge(page)).to_have_text("1", timeout=60_000)
     assert page.evaluate("rises") == [1]
+
+
+def test_a_session_the_api_refuses_is_said_in_the_dropdown(local_stack: LocalStack, page: Page) -> None:
+    page.goto(f"{local_stack.url}/inbox?subscriber=eve-inbox")
+    inbox = page.locator("clarion-inbox")
+    inbox.evaluate("element => element.setAttribute('application-identifier', 'no-such-application')")
+    page.wait_for_timeout(3000)  # refused before the bell opens, as well as after (the first test's order)
+
+    page.get_by_role("button", name="Notifications").click()
+
+    expect(inbox.get_by_role("status")).to_contain_text("The inbox could not start: no environment has this")
+    expect(badge(page)).to_be_hidden()

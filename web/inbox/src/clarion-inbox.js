@@ -96,13 +96,16 @@ export class ClarionInbox extends HTMLElement {
     const started = (this.started = {});
     const api = new WidgetApi(this.getAttribute("api-url") || window.location.origin);
     this.api = null; // no call goes out before the session has its token
+    this.failure = null;
     this.messages = [];
     this.loaded = false;
     this.setUnseen(0);
     try {
       await api.initialize(applicationIdentifier, subscriberId, this.getAttribute("subscriber-hash"));
     } catch (error) {
-      if (started === this.started) this.showStatus(`The inbox could not start: ${error.message}`);
+      if (started !== this.started) return;
+      this.failure = `The inbox could not start: ${error.message}`;
+      this.render();
       return;
     }
     if (started !== this.started) return; // the attributes changed meanwhile: a newer start runs
@@ -183,6 +186,10 @@ export class ClarionInbox extends HTMLElement {
     this.switcher.textContent = this.view === "feed" ? "Preferences" : "Back to notifications";
     this.markAll.hidden = this.view !== "feed";
     if (this.view !== "feed") return;
+    if (this.failure) {
+      this.showStatus(this.failure);
+      return;
+    }
     if (!this.loaded) {
       this.body.replaceChildren(element("p", { class: "status" }, "Loading…"));
       return;
