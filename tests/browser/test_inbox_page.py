@@ -89,7 +89,9 @@ def test_an_action_button_records_the_answer_and_the_page_lists_known_subscriber
     expect(page.locator("clarion-inbox li.message")).to_have_attribute("data-read", "true")
 
 
-def test_the_bell_is_a_keyboard_dialog_and_the_preferences_panel_answers(local_stack: LocalStack, page: Page) -> None:
+def test_the_bell_is_a_keyboard_dialog_and_the_preferences_panel_answers(
+    local_stack: LocalStack, page: Page, screenshot: Callable[..., Path]
+) -> None:
     page.goto(f"{local_stack.url}/inbox?subscriber=cy-inbox")
     bell = page.get_by_role("button", name="Notifications")
     expect(bell).to_have_attribute("aria-expanded", "false")
@@ -117,6 +119,7 @@ def test_the_bell_is_a_keyboard_dialog_and_the_preferences_panel_answers(local_s
     expect(answer.first).to_be_visible()
     if page.locator("clarion-inbox ul.preferences").count() == 0:
         expect(answer.first).to_have_text("This server does not offer notification preferences.")
+    screenshot(page, "preferences", full_page=False)
 
 
 def test_polling_pauses_while_hidden_announces_a_rise_and_renews_an_expired_session(
@@ -149,7 +152,9 @@ def test_polling_pauses_while_hidden_announces_a_rise_and_renews_an_expired_sess
     assert page.evaluate("rises") == [1]
 
 
-def test_a_session_the_api_refuses_is_said_in_the_dropdown(local_stack: LocalStack, page: Page) -> None:
+def test_a_session_the_api_refuses_is_said_in_the_dropdown(
+    local_stack: LocalStack, page: Page, screenshot: Callable[..., Path]
+) -> None:
     page.goto(f"{local_stack.url}/inbox?subscriber=eve-inbox")
     inbox = page.locator("clarion-inbox")
     inbox.evaluate("element => element.setAttribute('application-identifier', 'no-such-application')")
@@ -159,3 +164,5 @@ def test_a_session_the_api_refuses_is_said_in_the_dropdown(local_stack: LocalSta
 
     expect(inbox.get_by_role("status")).to_contain_text("The inbox could not start: no environment has this")
     expect(badge(page)).to_be_hidden()
+    expect(inbox.get_by_role("button", name="Mark all read")).to_be_hidden()
+    screenshot(page, full_page=False)

@@ -184,7 +184,8 @@ export class ClarionInbox extends HTMLElement {
   render() {
     this.heading.textContent = this.view === "feed" ? "Notifications" : "Preferences";
     this.switcher.textContent = this.view === "feed" ? "Preferences" : "Back to notifications";
-    this.markAll.hidden = this.view !== "feed";
+    this.markAll.hidden = this.view !== "feed" || Boolean(this.failure);
+    this.switcher.hidden = Boolean(this.failure); // no session: nothing to mark or to set
     if (this.view !== "feed") return;
     if (this.failure) {
       this.showStatus(this.failure);
