@@ -24,7 +24,7 @@ define require_python
 	  exit 1; }
 endef
 
-.PHONY: install run run-fresh test browser lint typecheck unit bench openapi routes build clean rebuild-venv
+.PHONY: install run run-fresh test browser lint typecheck unit bench openapi routes inbox build clean rebuild-venv
 
 install: $(STAMP)
 
@@ -79,6 +79,11 @@ openapi: install
 # clarion/route_table.py: each route's scope and rate-limit class, from its endpoint(...) declaration
 routes: install
 	$(PY) -m local.route_table
+
+# local/static/clarion-inbox.js: <clarion-inbox> bundled from web/inbox/src by esbuild (npm). The built file is
+# committed, so nothing else needs node; tests/contract/test_inbox_bundle.py checks it is what this target writes.
+inbox:
+	cd web/inbox && npm ci --no-audit --no-fund && npm run build
 
 # `sam build` without a container: the python3.11 on PATH builds the layer (arm64 wheels) and the functions.
 # The SAM CLI gets its own environment: its pins are not the project's.

@@ -41,6 +41,7 @@ from local.event_sources import DrainReport, DrainTimeout, EventSources
 from local.functions import FunctionRegistry
 from local.gateway import Gateway, Response
 from local.http_server import GatewayServer
+from local.inbox import InboxPage, InboxSetup
 from local.outbox import OutboxPage
 from local.persistence import DataDir
 from local.provision import provision
@@ -199,12 +200,13 @@ class LocalRuntime:
         self._closers.insert(0, lambda: moto_patches.deactivate(self.event_sources.hooks))
         self.docs = DocsPages(lambda: openapi_document(self.template, self.registry))
         self.outbox = OutboxPage(self.stack.resolver.account_id, self.stack.resolver.region)
+        self.inbox = InboxPage(self.inbox_setup)
         self.gateway = Gateway(
             self.template,
             self.stack.resolver,
             self.registry,
             self.clock,
-            pages=lambda request: self.docs(request) or self.outbox(request),
+            pages=lambda request: self.docs(request) or self.outbox(request) or self.inbox(request),
         )
         if self.data_dir is not None:
             self._restore(self.data_dir)
@@ -344,6 +346,21 @@ class LocalRuntime:
 
             admin = ensure_admin(environment_name=environment_name, key=key)
         return AdminCredentials(admin.key, admin.client_id, admin.environment_id)
+
+    def inbox_setup(self, environment_name: str = "Development", limit: int = 50) -> InboxSetup:
+        """The /inbox page's choices: the environment's application identifier and its first subscribers' ids (none
+        for a template without Clarion's widget function)."""
+        if "WidgetsFunction" not in self._running().registry.functions:
+            return InboxSetup(applicationIdentifier=None)
+        with self.registry.environment_of("WidgetsFunction"):
+            from clarion.environments.repository import EnvironmentsRepository  # noqa: PLC0415 - application code
+            from clarion.subscribers.repository import SubscribersRepository  # noqa: PLC0415
+
+            environment = EnvironmentsRepository().find_by_name(environment_name)
+            if environment is None:
+                return InboxSetup(applicationIdentifier=None)
+            subscribers, _ = SubscribersRepository().list_page(environment["id"], page=0, limit=limit)
+        return InboxSetup(environment["identifier"], [subscriber["subscriberId"] for subscriber in subscribers])
 
     def close(self) -> None:
         self._stop("closed")

@@ -84,6 +84,10 @@ def test_the_local_stack_serves_the_api_with_the_printed_admin_key_and_stops_on_
         assert docs.status_code == 200
         assert "swagger-ui-bundle.min.js" in docs.text
         assert "/v1/clients" in requests.get(f"{url}/docs/openapi.json", timeout=10).json()["paths"]
+        assert stack.banner["Inbox"].startswith(f"{url}/inbox ")
+        inbox = requests.get(f"{url}/inbox", timeout=10)
+        assert inbox.status_code == 200 and '<script src="/inbox/clarion-inbox.js">' in inbox.text
+        assert '"applicationIdentifier": "' in inbox.text  # the Development environment's
 
         stack.stop()
     assert "Warning" not in (tmp_path / "stderr.log").read_text()

@@ -194,6 +194,29 @@ def test_an_in_app_record_carries_the_payload_the_campaign_and_no_actor_when_non
     )
 
 
+def test_an_in_app_record_carries_the_steps_buttons_as_the_messages_action(memory_tables):
+    buttons = [{"type": "primary", "content": "Track {{ payload.order }}"}, {"type": "secondary", "content": "Later"}]
+    step = {"channel": "in_app", "content": {"body": "shipped", "buttons": buttons}}
+    record = one_record(context(), step, ADA)
+    assert record["content"]["cta"] == {
+        "type": "redirect",
+        "data": {},
+        "action": {"buttons": [{"type": "primary", "content": "Track o-7"}, buttons[1]], "result": {}},
+    }
+
+
+def test_an_in_app_steps_link_and_buttons_share_the_messages_cta(memory_tables):
+    cta = {"type": "redirect", "data": {"url": "/orders/{{ payload.order }}"}}
+    buttons = [{"type": "primary", "content": "Open"}]
+    step = {"channel": "in_app", "content": {"body": "shipped", "cta": cta, "buttons": buttons}}
+    record = one_record(context(), step, ADA)
+    assert record["content"]["cta"] == {
+        "type": "redirect",
+        "data": {"url": "/orders/o-7"},
+        "action": {"buttons": buttons, "result": {}},
+    }
+
+
 def test_an_in_app_record_names_the_actor_of_the_trigger(memory_tables):
     step = {"channel": "in_app", "content": {"body": "{{ actor.firstName }} commented"}}
     record = one_record(context(actor={"subscriberId": "bob", "firstName": "Bob"}), step, ADA)

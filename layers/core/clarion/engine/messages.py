@@ -179,5 +179,17 @@ def _content(channel: str, rendered: Item, payload: Item, campaign: entities.Cam
         content = {"body": rendered["body"], "payload": payload, "templateIdentifier": campaign.get("identifier")}
         if days := campaign.get("inboxExpiryDays"):  # resolved by the dispatcher (clarion.inbox.expiry)
             content["expireAt"] = inbox_expire_at(days)
-        return content | ({"cta": rendered["cta"]} if rendered.get("cta") else {})
+        return content | _in_app_cta(rendered)
     return {"body": rendered["body"]}  # sms, chat
+
+
+def _in_app_cta(rendered: Item) -> Item:
+    """Novu's `cta` of an in-app message: where a click leads, and the step's buttons under `action`, which the
+    actions routes answer."""
+    buttons = rendered.get("buttons") or []
+    if not rendered.get("cta") and not buttons:
+        return {}
+    cta = dict(rendered.get("cta") or {"type": "redirect", "data": {}})
+    if buttons:
+        cta["action"] = {"buttons": buttons, "result": {}}
+    return {"cta": cta}
