@@ -21,6 +21,8 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 ADMIN_KEY = "sk_local_admin_key_for_the_test"
 
+STARTUP_SECONDS = 180  # provisioning the whole template on a loaded 2-core machine has taken over 60 s
+
 
 @dataclass
 class Stack:
@@ -54,7 +56,7 @@ def local_stack(tmp_path: Path, **variables: str) -> Iterator[Stack]:
         threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in process.stdout], daemon=True).start()
         try:
             banner: dict[str, str] = {}
-            while (line := lines.get(timeout=60)) != "Stop with Ctrl-C.":
+            while (line := lines.get(timeout=STARTUP_SECONDS)) != "Stop with Ctrl-C.":
                 label, _, value = line.partition(":")
                 banner[label] = value.strip()
             yield Stack(process, f"http://127.0.0.1:{port}", banner, lines)
