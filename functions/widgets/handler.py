@@ -7,9 +7,12 @@ from typing import Any
 from clarion.api import create_app, http_handler
 from clarion.limits import body_bytes
 from clarion.widget.service import cors_headers
-from widgets import widget_routes
+from widgets import widget_message_routes, widget_preference_routes, widget_routes
+from widgets.widget_access import caller_of
 
-app = create_app(widget_routes.router)
+app = create_app(
+    widget_routes.router, widget_message_routes.router, widget_preference_routes.router, public_caller=caller_of
+)
 _handle = http_handler(app)
 
 

@@ -169,6 +169,20 @@ def _success(status_code: int) -> OpenAPIResponse:
     return response
 
 
+@dataclass(frozen=True)
+class PublicCaller:
+    """Who calls a public route, as its function tells from the request (a subscriber token, an application and an
+    address): the rate-limit buckets it spends, in an environment's partition, as a client key spends its own."""
+
+    environment_id: str
+    bucket: str
+
+
+PublicCallerOf = Callable[[dict[str, Any]], PublicCaller | None]
+"""A function's reading of a public route's caller from the event; None for a route nobody is counted for, a
+ClarionError (401) for a caller that cannot be told."""
+
+
 class Resolver(APIGatewayHttpResolver):
     """A path parameter is one segment of any characters, as API Gateway matches it. Powertools' own pattern takes
     word characters and some punctuation only, so a subscriber whose id holds `?`, `"` or an emoji would be created
@@ -177,14 +191,17 @@ class Resolver(APIGatewayHttpResolver):
     def __init__(self) -> None:
         super().__init__(enable_validation=True, json_body_deserializer=lambda _text: self.parsed_body)
         self.parsed_body: Any = None
+        self.public_caller: PublicCallerOf | None = None
 
     @staticmethod
     def _compile_regex(rule: str, base_regex: str = "^{}$") -> re.Pattern[str]:
         return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", rule)))
 
 
-def create_app(*routers: APIGatewayHttpRouter) -> Resolver:
+def create_app(*routers: APIGatewayHttpRouter, public_caller: PublicCallerOf | None = None) -> Resolver:
+    """The function's resolver; `public_caller` reads who calls its public routes, before the body is parsed."""
     app = Resolver()
+    app.public_caller = public_caller
     for router in routers:
         app.include_router(router)
     _register_error_handlers(app)
@@ -228,6 +245,12 @@ def guarded_resolve(app: Resolver, event: dict[str, Any], context: Any) -> dict[
     if principal is not None and (scope := ROUTE_SCOPES.get(route_key)) and not principal.can(scope):
         missing = FieldError(messages=["is not among this key's scopes"], value=scope)
         return proxy_error(403, f"this key lacks the scope {scope}", path, request_id, errors={"scope": missing})
+    if principal is None and app.public_caller is not None:
+        try:
+            app.public_caller(event)
+        except ClarionError as error:  # a public route's caller that cannot be told (no token): before the body
+            errors = {error.field: FieldError(messages=[error.message])} if error.field else None
+            return proxy_error(int(error.status), error.message, path, request_id, errors=errors)
     headers = event.get("headers") or {}
     try:
         parsed, refused = parse_body(body, headers.get("content-type")), None
