@@ -162,6 +162,12 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/otp/validate": "otp:validate",
     "GET /v1/otp/history": "list:otp",
     "GET /v1/otp/{otpId}": "info:otp",
+    # functions/promotions/promotion_routes.py
+    "PUT /v1/promotions/{externalId}": "update:promotion",
+    "POST /v1/promotions/bulk": "batch_create:promotion",
+    "GET /v1/promotions": "list:promotion",
+    "GET /v1/promotions/{externalId}": "info:promotion",
+    "DELETE /v1/promotions/{externalId}": "delete:promotion",
     # functions/segments/segment_routes.py
     "POST /v1/segments": "create:segment",
     "GET /v1/segments": "list:segment",
@@ -395,6 +401,12 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/otp/validate": "trigger",
     "GET /v1/otp/history": "global",
     "GET /v1/otp/{otpId}": "global",
+    # functions/promotions/promotion_routes.py
+    "PUT /v1/promotions/{externalId}": "configuration",
+    "POST /v1/promotions/bulk": "configuration",
+    "GET /v1/promotions": "global",
+    "GET /v1/promotions/{externalId}": "global",
+    "DELETE /v1/promotions/{externalId}": "configuration",
     # functions/segments/segment_routes.py
     "POST /v1/segments": "configuration",
     "GET /v1/segments": "global",
