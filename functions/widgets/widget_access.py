@@ -1,5 +1,7 @@
 """Who calls a widget route (the subscriber its token names) and the CORS preflight every widget path answers."""
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -8,11 +10,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import PublicCaller, declared_routes, endpoint, error_responses
+from clarion.limits import body_bytes
 from clarion.principal import Principal
 from clarion.widget import service as widget
 
 REFUSED_TOKEN = error_responses(401)
 SESSION_PATH = "/v1/widgets/session/initialize"
+SESSION_BUCKETS = "widget-sessions"
+"""The partition name the session buckets take where a subscriber's take its environment (no environment is known
+before the session's identifier is looked up)."""
 TOKEN = "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize"
 
 
@@ -23,13 +29,30 @@ def subscriber(router: APIGatewayHttpRouter) -> tuple[Principal, str]:
 
 
 def caller_of(event: dict[str, Any]) -> PublicCaller | None:
-    """The boundary's reading of a widget call (`create_app(public_caller=...)`): a token route's subscriber, checked
-    before its body is parsed, so a call without a valid token is a 401 whatever it carries."""
+    """The boundary's reading of a widget call (`create_app(public_caller=...)`), whose rate-limit buckets it spends:
+    a token route's subscriber, checked before its body is parsed (a call without a valid token is a 401 whatever it
+    carries); for a session, the application identifier and the source address, hashed (no address is stored)."""
     method, path = str(event.get("routeKey", " ")).split(" ", 1)
-    if method == "OPTIONS" or path == SESSION_PATH:
+    if method == "OPTIONS":
         return None
+    if path == SESSION_PATH:
+        source = ((event.get("requestContext") or {}).get("http") or {}).get("sourceIp", "")
+        seen = f"{application_identifier(event) or ''}\n{source}".encode()
+        return PublicCaller(SESSION_BUCKETS, hashlib.sha256(seen).hexdigest()[:32])
     session = widget.session_of((event.get("headers") or {}).get("authorization"))
     return PublicCaller(session.environment_id, f"subscriber:{session.subscriber_id}")
+
+
+def application_identifier(event: dict[str, Any]) -> str | None:
+    """The `applicationIdentifier` of a session's body, if it has one (read before the body is checked)."""
+    if event.get("routeKey") != f"POST {SESSION_PATH}":
+        return None
+    try:
+        body = json.loads(body_bytes(event) or b"{}")
+    except ValueError:
+        return None
+    identifier = body.get("applicationIdentifier") if isinstance(body, dict) else None
+    return identifier if isinstance(identifier, str) else None
 
 
 def add_preflights(router: APIGatewayHttpRouter) -> None:

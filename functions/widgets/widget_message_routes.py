@@ -18,6 +18,7 @@ from clarion.inbox.models import (
     Message,
     RemoveMessagesRequest,
 )
+from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 from widgets.widget_access import REFUSED_TOKEN, TOKEN, add_preflights, subscriber
 
@@ -30,6 +31,7 @@ MessageId = Annotated[ObjectId, Path(description="The message's id")]
     "POST /v1/widgets/messages/markAs",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     status_code=201,
     summary="Mark the subscriber's messages as read, seen, unread or unseen",
@@ -45,6 +47,7 @@ def mark_messages(body: MarkAsRequest) -> Envelope[list[Message]]:
     "POST /v1/widgets/messages/mark-as",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     status_code=201,
     summary="The same, at the path Novu's current widget API names it (markAs is its deprecated one)",
@@ -59,6 +62,7 @@ def mark_messages_as(body: MarkAsRequest) -> Envelope[list[Message]]:
     "POST /v1/widgets/messages/read",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     status_code=201,
     summary="Mark all the subscriber's messages as read",
@@ -74,6 +78,7 @@ def mark_all_read() -> Envelope[int]:
     "POST /v1/widgets/messages/seen",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     status_code=201,
     summary="Mark all the subscriber's messages as seen",
@@ -89,6 +94,7 @@ def mark_all_seen() -> Envelope[int]:
     "POST /v1/widgets/messages/{messageId}/actions/{type}",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     status_code=201,
     summary="Record the subscriber's answer to a message's button",
@@ -108,6 +114,7 @@ def act_on_message(
     "DELETE /v1/widgets/messages/{messageId}",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="Delete one of the subscriber's messages",
 )
@@ -123,6 +130,7 @@ def remove_message(messageId: MessageId) -> Envelope[Message]:
     "DELETE /v1/widgets/messages",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     status_code=204,
     summary="Delete all the subscriber's messages (of one feed, with feedId)",
@@ -141,6 +149,7 @@ def remove_all_messages(
     "POST /v1/widgets/messages/bulk/delete",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="Delete up to 100 of the subscriber's messages",
 )

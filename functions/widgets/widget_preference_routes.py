@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import endpoint
+from clarion.limits import RouteClass
 from clarion.models import Envelope
 from clarion.preferences import service as preferences
 from clarion.preferences.models import (
@@ -27,6 +28,7 @@ router = APIGatewayHttpRouter()
     "GET /v1/widgets/preferences",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="The subscriber's preference for each campaign",
 )
@@ -41,6 +43,7 @@ def list_preferences() -> Envelope[list[CampaignPreference]]:
     "GET /v1/widgets/preferences/{parameter}",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="The subscriber's preferences at one level: global, or per template (campaign)",
 )
@@ -58,6 +61,7 @@ def preferences_by_level(
     "PATCH /v1/widgets/preferences",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="Change the subscriber's global preferences",
 )
@@ -72,6 +76,7 @@ def update_global_preferences(body: UpdateGlobalPreferencesRequest) -> Envelope[
     "PATCH /v1/widgets/preferences/{parameter}",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="Change the subscriber's preference for one campaign",
 )

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.api import PageNumber, endpoint
 from clarion.inbox import service as inbox
 from clarion.inbox.models import FeedIdentifiers, Message, UnseenCount
+from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage
 from clarion.organizations import service as organizations
 from clarion.organizations.models import Organization
@@ -28,6 +29,7 @@ Feeds = Annotated[FeedIdentifiers | None, Query(description="Only the messages o
     "POST /v1/widgets/session/initialize",
     scope=None,
     public="applicationIdentifier, and hmacHash of the subscriberId where the environment requires it",
+    rate=RouteClass.WIDGET_SESSION,
     status_code=201,
     responses=REFUSED_TOKEN,
     summary="Start a widget session: a subscriber token for one subscriber",
@@ -43,6 +45,7 @@ def initialize_session(body: SessionRequest) -> Envelope[Session]:
     "GET /v1/widgets/notifications/feed",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="The subscriber's feed",
 )
@@ -76,6 +79,7 @@ def get_feed(
     "GET /v1/widgets/notifications/unseen",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="Count the subscriber's unseen messages",
 )
@@ -94,6 +98,7 @@ def get_unseen_count(
     "GET /v1/widgets/notifications/unread",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="Count the subscriber's unread messages",
 )
@@ -112,6 +117,7 @@ def get_unread_count(
     "GET /v1/widgets/notifications/count",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="Count the subscriber's messages by seen and read",
 )
@@ -134,6 +140,7 @@ def get_count(
     "GET /v1/widgets/organization",
     scope=None,
     public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
     responses=REFUSED_TOKEN,
     summary="The organization's name and branding, for the widget's look",
 )

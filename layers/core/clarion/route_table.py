@@ -481,6 +481,27 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/events/trigger/bulk": "trigger",
     "POST /v1/events/trigger/broadcast": "trigger",
     "DELETE /v1/events/trigger/{transactionId}": "trigger",
+    # functions/widgets/widget_message_routes.py
+    "POST /v1/widgets/messages/markAs": "subscriber",
+    "POST /v1/widgets/messages/mark-as": "subscriber",
+    "POST /v1/widgets/messages/read": "subscriber",
+    "POST /v1/widgets/messages/seen": "subscriber",
+    "POST /v1/widgets/messages/{messageId}/actions/{type}": "subscriber",
+    "DELETE /v1/widgets/messages/{messageId}": "subscriber",
+    "DELETE /v1/widgets/messages": "subscriber",
+    "POST /v1/widgets/messages/bulk/delete": "subscriber",
+    # functions/widgets/widget_preference_routes.py
+    "GET /v1/widgets/preferences": "subscriber",
+    "GET /v1/widgets/preferences/{parameter}": "subscriber",
+    "PATCH /v1/widgets/preferences": "subscriber",
+    "PATCH /v1/widgets/preferences/{parameter}": "subscriber",
+    # functions/widgets/widget_routes.py
+    "POST /v1/widgets/session/initialize": "widget_session",
+    "GET /v1/widgets/notifications/feed": "subscriber",
+    "GET /v1/widgets/notifications/unseen": "subscriber",
+    "GET /v1/widgets/notifications/unread": "subscriber",
+    "GET /v1/widgets/notifications/count": "subscriber",
+    "GET /v1/widgets/organization": "subscriber",
 }
 
 # the template sets `Authorizer: NONE` on these

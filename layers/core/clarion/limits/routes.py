@@ -17,6 +17,15 @@ class RouteClass(StrEnum):
     TRIGGER = "trigger"
     CONFIGURATION = "configuration"
     GLOBAL = "global"
+    # public routes, counted per the caller their function reads (`create_app(public_caller=...)`), not per key
+    SUBSCRIBER = "subscriber"
+    """A widget route, per subscriber token."""
+    WIDGET_SESSION = "widget_session"
+    """Starting a widget session, per application identifier and source address."""
+
+
+KEY_CLASSES = frozenset({RouteClass.TRIGGER, RouteClass.CONFIGURATION, RouteClass.GLOBAL})
+"""The classes of the routes a client key calls; the others are public routes'."""
 
 
 ROUTE_CLASSES: dict[str, RouteClass] = {route: RouteClass(name) for route, name in route_table.ROUTE_CLASSES.items()}
