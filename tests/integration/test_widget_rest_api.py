@@ -198,3 +198,9 @@ def test_every_token_route_refuses_a_forged_or_expired_token(runtime: LocalRunti
 
     assert forged.status == 401 and forged.json()["errors"]["authorization"]
     assert expired.status == 401 and "expired" in expired.json()["message"]
+
+
+def test_novus_newer_inbox_api_is_not_served(runtime: LocalRuntime):
+    # @novu/js 3.x calls these (docs/api.md, "Which Novu clients"): the v1 widget API is what Clarion serves
+    assert runtime.request("POST", "/v1/inbox/session", json={}).status == 404
+    assert runtime.request("GET", "/v1/inbox/notifications").status == 404
