@@ -47,6 +47,7 @@ def test_a_bulk_call_costs_by_its_items_and_a_body_it_cannot_read_costs_one():
     assert cost_of("POST /v1/events/trigger/bulk", {"events": [{}, {}, {}]}) == 3
     assert cost_of("POST /v1/subscribers/bulk", {"subscribers": [{}] * 21}) == 3
     assert cost_of("POST /v1/subscribers/bulk", None) == 1  # the body did not parse
+    assert cost_of("POST /v1/promotions/bulk", {"promotions": [{}] * 11}) == 2
     assert cost_of("POST /v1/subscribers/bulk", {"subscribers": "x"}) == 1
     assert cost_of("POST /v1/events/trigger", {"events": [{}, {}]}) == 1
 

@@ -51,6 +51,7 @@ BULK_COSTS: dict[str, BulkCost] = {
     "POST /v1/events/trigger/bulk": BulkCost("events", 1),
     "POST /v1/subscribers/bulk": BulkCost("subscribers", 10),
     "POST /v1/hits/tag/batch": BulkCost("hits", 1),  # a batch of hits is that many hits
+    "POST /v1/promotions/bulk": BulkCost("promotions", 10),  # 100 UpdateItems: as 10 single PUTs would cost
 }
 
 KB = 1024
