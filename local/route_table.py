@@ -62,6 +62,7 @@ def render(declared: dict[str, list[RouteDeclaration]]) -> str:
                 public.append(f"    {key}: {json.dumps(route.public)},")
             else:
                 scopes.append(f"    {key}: {json.dumps(route.scope)},")
+            if route.rate is not None:
                 classes.append(f"    {key}: {json.dumps(str(route.rate))},")
         for table in (scopes, classes):
             if table[-1] == source:  # a module of public routes only

@@ -136,6 +136,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     send_at = (clock.utc_now() + timedelta(days=2)).isoformat(timespec="seconds")
     schedule = created(api.post(f"/v1/campaigns/{campaign['_id']}/schedule", {"sendAt": send_at}))
     otp = created(api.post("/v1/otp/send", {"recipient": {"subscriberId": subscriber_id}, "channel": "sms"}))
+    created(api.put(f"/v1/promotions/promo-{mark}", {"name": f"Promotion {mark}", "terms": f"terms-{mark}"}))
     ids = {
         "environmentId": api.environment_id,
         "subscriberId": subscriber_id,
@@ -172,6 +173,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "actionId": f"{in_app_id}_open",
         "address": suppressed,
         "otpId": otp["_id"],
+        "externalId": f"promo-{mark}",
     }
     secrets = [
         email,
@@ -195,6 +197,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"Group {mark}",
         f"value-{mark}",
         f"hit-{mark}",
+        f"Promotion {mark}",
+        f"terms-{mark}",
         client["key"],
         credentials.key,
     ]
@@ -329,6 +333,8 @@ BODIES: dict[str, Any] = {
     "POST /v1/otp/validate": {"recipient": {"subscriberId": "{subscriberId}"}, "code": "000000"},
     "POST /v1/sports-updates/subscriptions": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
     "POST /v1/sports-updates/subscriptions/removal": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
+    "PUT /v1/promotions/{externalId}": {"name": "Mallory"},
+    "POST /v1/promotions/bulk": {"promotions": [{"externalId": "{externalId}", "name": "Mallory"}]},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -364,6 +370,8 @@ CREATES = {
     "POST /v1/otp/send-own",
     "POST /v1/sports-updates/subscriptions",  # B's own topic sports:cup; A's subscriberId names none of B's
     "POST /v1/sports-updates/subscriptions/removal",
+    "PUT /v1/promotions/{externalId}",  # B's own promotion of that id
+    "POST /v1/promotions/bulk",
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
 BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply", "POST /v1/hits/push-action"}
@@ -421,6 +429,7 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/actions": ["/v1/actions/{actionId}"],
     "/v1/suppressions": ["/v1/suppressions/email/{address}"],
     "/v1/otp": ["/v1/otp/{otpId}"],
+    "/v1/promotions": ["/v1/promotions/{externalId}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

@@ -448,3 +448,66 @@ def test_a_messages_expiry_key_is_its_utc_hour_and_one_of_the_shards():
     assert len(keys) == EXPIRY_SHARDS
     assert all("2027-03-01T23" in key for key in keys)
     assert message_expiry_key(moment + 1, "a" * 24) != message_expiry_key(moment, "a" * 24)
+
+
+def test_a_removed_message_leaves_the_feed_and_the_unseen_count(inbox):
+    gone, kept = inbox.deliver(), inbox.deliver()
+
+    removed = service.remove(inbox.caller, inbox.subscriber_id, gone)
+
+    assert removed.deleted is True and removed.id == gone
+    assert inbox.ids() == [kept]
+    assert inbox.unseen() == 1
+
+
+def test_removing_a_message_twice_or_anothers_is_not_found(inbox):
+    gone = inbox.deliver()
+    service.remove(inbox.caller, inbox.subscriber_id, gone)
+    other = Inbox()
+
+    with pytest.raises(NotFound):
+        service.remove(inbox.caller, inbox.subscriber_id, gone)
+    with pytest.raises(NotFound):
+        service.remove(other.caller, other.subscriber_id, inbox.deliver())
+
+
+def test_no_mark_reaches_a_removed_message(inbox):
+    gone = inbox.deliver()
+    service.remove(inbox.caller, inbox.subscriber_id, gone)
+
+    assert inbox.mark([gone], markAs="unseen") == []
+    assert inbox.unseen() == 0
+
+
+def test_remove_many_answers_only_the_subscribers_visible_messages(inbox):
+    one, two = inbox.deliver(), inbox.deliver()
+    expired = inbox.deliver(expireAt=clock.timestamp(clock.utc_now() - timedelta(seconds=1)))
+
+    removed = service.remove_many(inbox.caller, inbox.subscriber_id, [one, expired, new_id()])
+
+    assert [message.id for message in removed] == [one]
+    assert inbox.ids() == [two]
+
+
+def test_remove_all_of_a_feed_and_then_all(inbox):
+    inbox.deliver(_feedId="alerts")
+    news = inbox.deliver(_feedId="news")
+
+    assert service.remove_all(inbox.caller, inbox.subscriber_id, ["alerts"]) == 1
+    assert inbox.ids() == [news]
+    assert service.remove_all(inbox.caller, inbox.subscriber_id) == 1
+    assert inbox.ids() == [] and inbox.unseen() == 0
+
+
+def test_count_combines_seen_and_read(inbox):
+    first = inbox.deliver()
+    inbox.deliver()
+    inbox.mark([first], markAs="read")
+
+    def count(**filters) -> int:
+        return service.count(inbox.caller, inbox.subscriber_id, limit=100, **filters).count
+
+    assert count(read=False) == 1
+    assert count(seen=True, read=True) == 1
+    assert count(seen=False) == 1
+    assert count(seen=False, read=True) == 0

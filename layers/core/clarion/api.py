@@ -23,7 +23,7 @@ from clarion.clock import timestamp_now
 from clarion.errors import ClarionError, Unauthorized
 from clarion.http.body import BodyRefused, field_name, parse_body
 from clarion.http.routing import DEFAULT_ROUTE, methods_at
-from clarion.limits import RouteClass, body_bytes, body_limit, cost_of, is_bulk, take_tokens
+from clarion.limits import KEY_CLASSES, RouteClass, body_bytes, body_limit, cost_of, is_bulk, take_tokens
 from clarion.models import Cursor, Model, SubscriberId
 from clarion.principal import Principal
 from clarion.scopes import ROUTE_SCOPES
@@ -110,9 +110,9 @@ def endpoint(
     responses: dict[int, OpenAPIResponse] | None = None,
 ) -> Callable[[F], F]:
     """Registers a route by its API Gateway route key, with the scope a client key needs to call it and its
-    rate-limit class; a public route (`scope=None`) says instead what authenticates its caller, and has no class
-    (only client keys are rate limited). Its OpenAPI security names the scope, its tag the resource of its path
-    (`tag_of`), and its description is the handler's docstring."""
+    rate-limit class; a public route (`scope=None`) says instead what authenticates its caller, and may have a class
+    counted per the caller its function reads (`create_app(public_caller=...)`). Its OpenAPI security names the
+    scope, its tag the resource of its path (`tag_of`), and its description is the handler's docstring."""
     _declare(router, RouteDeclaration(route_key, scope, rate, public))
     method, path = route_key.split(" ", 1)
     if scope is None:
@@ -157,8 +157,10 @@ def default_route(router: APIGatewayHttpRouter, *, public: str) -> None:
 def _declare(router: APIGatewayHttpRouter, route: RouteDeclaration) -> None:
     if (route.scope is None) == (route.public is None):
         raise TypeError(f"{route.route_key}: a route needs a scope, or is public and says what authenticates it")
-    if (route.scope is None) != (route.rate is None):
-        raise TypeError(f"{route.route_key}: a route with a scope has a rate-limit class, a public one has none")
+    if route.scope is not None and route.rate not in KEY_CLASSES:
+        raise TypeError(f"{route.route_key}: a route with a scope has a client key's rate-limit class")
+    if route.scope is None and route.rate in KEY_CLASSES:
+        raise TypeError(f"{route.route_key}: a public route is counted per its caller, not in a client key's class")
     _DECLARED.setdefault(router, []).append(route)
 
 
@@ -169,6 +171,20 @@ def _success(status_code: int) -> OpenAPIResponse:
     return response
 
 
+@dataclass(frozen=True)
+class PublicCaller:
+    """Who calls a public route, as its function tells from the request (a subscriber token, an application and an
+    address): the rate-limit buckets it spends, in an environment's partition, as a client key spends its own."""
+
+    environment_id: str
+    bucket: str
+
+
+PublicCallerOf = Callable[[dict[str, Any]], PublicCaller | None]
+"""A function's reading of a public route's caller from the event; None for a route nobody is counted for, a
+ClarionError (401) for a caller that cannot be told."""
+
+
 class Resolver(APIGatewayHttpResolver):
     """A path parameter is one segment of any characters, as API Gateway matches it. Powertools' own pattern takes
     word characters and some punctuation only, so a subscriber whose id holds `?`, `"` or an emoji would be created
@@ -177,14 +193,17 @@ class Resolver(APIGatewayHttpResolver):
     def __init__(self) -> None:
         super().__init__(enable_validation=True, json_body_deserializer=lambda _text: self.parsed_body)
         self.parsed_body: Any = None
+        self.public_caller: PublicCallerOf | None = None
 
     @staticmethod
     def _compile_regex(rule: str, base_regex: str = "^{}$") -> re.Pattern[str]:
         return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", rule)))
 
 
-def create_app(*routers: APIGatewayHttpRouter) -> Resolver:
+def create_app(*routers: APIGatewayHttpRouter, public_caller: PublicCallerOf | None = None) -> Resolver:
+    """The function's resolver; `public_caller` reads who calls its public routes, before the body is parsed."""
     app = Resolver()
+    app.public_caller = public_caller
     for router in routers:
         app.include_router(router)
     _register_error_handlers(app)
@@ -215,7 +234,7 @@ def guarded_resolve(app: Resolver, event: dict[str, Any], context: Any) -> dict[
     """`app.resolve`, after the checks every call passes first, in this order: a body over its route's size is a 413
     before anything parses it; a key without the route's scope is a 403 naming the scope; a client key over its rate
     limit is a 429, whatever its body; a body that is not JSON every layer can hold is a 415 or a 422 naming the
-    field. Answers to a client key carry its RateLimit-* headers."""
+    field. Answers to a client key, or to a public route's counted caller, carry its RateLimit-* headers."""
     route_key, path = event.get("routeKey", ""), event.get("rawPath", "")
     request_id = str((event.get("requestContext") or {}).get("requestId", ""))
     body = body_bytes(event)
@@ -228,6 +247,13 @@ def guarded_resolve(app: Resolver, event: dict[str, Any], context: Any) -> dict[
     if principal is not None and (scope := ROUTE_SCOPES.get(route_key)) and not principal.can(scope):
         missing = FieldError(messages=["is not among this key's scopes"], value=scope)
         return proxy_error(403, f"this key lacks the scope {scope}", path, request_id, errors={"scope": missing})
+    public = None
+    if principal is None and app.public_caller is not None:
+        try:
+            public = app.public_caller(event)
+        except ClarionError as error:  # a public route's caller that cannot be told (no token): before the body
+            errors = {error.field: FieldError(messages=[error.message])} if error.field else None
+            return proxy_error(int(error.status), error.message, path, request_id, errors=errors)
     headers = event.get("headers") or {}
     try:
         parsed, refused = parse_body(body, headers.get("content-type")), None
@@ -242,6 +268,8 @@ def guarded_resolve(app: Resolver, event: dict[str, Any], context: Any) -> dict[
             cost_of(route_key, parsed),
             dict(principal.rate_limits),
         )
+    elif public is not None:
+        decision = take_tokens(public.environment_id, public.bucket, route_key, cost_of(route_key, parsed), {})
     rate_headers = decision.headers(bulk=is_bulk(route_key)) if decision is not None else {}
     if decision is not None and not decision.allowed:
         logger.info("rate limited", extra={"rateLimitClass": str(decision.policy.route_class), "cost": decision.cost})

@@ -41,6 +41,9 @@ class Settings(Model):
     rate_limit_global: int = Field(default=300, ge=0, alias="RATE_LIMIT_GLOBAL")
     rate_limit_window_seconds: int = Field(default=1, ge=1, le=86400, alias="RATE_LIMIT_WINDOW_SECONDS")
     rate_limit_burst_percent: int = Field(default=10, ge=0, le=1000, alias="RATE_LIMIT_BURST_PERCENT")
+    # the widget routes: tokens per window and subscriber token, and per application and source address for sessions
+    rate_limit_widget: int = Field(default=20, ge=0, alias="RATE_LIMIT_WIDGET")
+    rate_limit_widget_session: int = Field(default=5, ge=0, alias="RATE_LIMIT_WIDGET_SESSION")
 
 
 @cache

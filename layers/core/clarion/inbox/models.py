@@ -45,6 +45,12 @@ class MarkAllRequest(Request):
     feedIdentifier: FeedIdentifiers | None = Field(default=None, description="Only the messages of these feeds")
 
 
+class RemoveMessagesRequest(Request):
+    messageIds: Annotated[list[ObjectId], Field(min_length=1, max_length=100)] = Field(
+        description="The ids of the messages to delete (1 to 100)"
+    )
+
+
 class ActionRequest(Request):
     status: ActionStatus
     payload: Annotated[dict[str, Any], AfterValidator(_small)] | None = None

@@ -34,6 +34,7 @@ RETENTION_SECONDS = 180 * 24 * 3600  # a message's life in the inbox when it doe
 PAYLOAD_FILTER_DEPTH = 3  # Novu compares payload filters key by key down to three levels, whole values below
 TRANSACTION_SIZE = 100
 TRANSACTION_ATTEMPTS = 5
+_VISIBLE = "attribute_exists(pk) AND expiresAt > :now AND NOT #deleted = :true"
 
 
 @dataclass(frozen=True)
@@ -155,12 +156,13 @@ class InboxRepository:
         self, environment_id: str, subscriber_id: str, message_ids: Iterable[str], changes: Item, *, now: float
     ) -> list[InboxMessage]:
         """Sets `changes` on each of these messages that is in the subscriber's inbox and visible; the others are
-        skipped. Returns the changed messages."""
+        skipped (a deleted one too: marking it unseen would count it again). Returns the changed messages."""
         update = _marking(changes, unseen_pk(environment_id, subscriber_id), now)
+        update = Expression(update.text, update.names | {"#deleted": "deleted"}, update.values | {":true": True})
         changed = []
         for message_id in dict.fromkeys(message_ids):
             pk, sk = inbox_pk(environment_id, subscriber_id), inbox_message_sk(message_id)
-            item = self.table.update(pk, sk, update, condition="attribute_exists(pk) AND expiresAt > :now")
+            item = self.table.update(pk, sk, update, condition=_VISIBLE)
             if item is not None:
                 changed.append(cast("InboxMessage", item))
         return changed
@@ -230,7 +232,9 @@ def _marking(changes: Item, unseen_key: str, now: float) -> Expression:
     names = {f"#{name}": name for name in changes}
     values: Item = {f":new{name}": value for name, value in changes.items()} | {":now": now}
     text = "SET " + ", ".join(f"#{name} = :new{name}" for name in changes)
-    if changes.get("seen") is False:
+    if changes.get("deleted") is True:  # a deleted message leaves UnseenIndex, seen or not
+        text += " REMOVE unseenPk"
+    elif changes.get("seen") is False:
         text += ", unseenPk = :unseenPk"
         values[":unseenPk"] = unseen_key
     elif changes.get("seen") is True:

@@ -24,6 +24,7 @@ _NOT_YET: dict[MarkAs, FeedFilter] = {
     "seen": FeedFilter(seen=False),
     "unseen": FeedFilter(seen=True),
 }
+_DELETION: Item = {"deleted": True}
 _BAD_PAYLOAD = "Invalid payload, the JSON object should be encoded to base64 string."
 # each key becomes part of one DynamoDB filter expression, which has a size limit; empty names are refused
 MAX_PAYLOAD_FILTER_KEYS = 50
@@ -57,14 +58,26 @@ def unseen_count(
     caller: Principal, subscriber_id: str, *, seen: bool, limit: int, feed_identifiers: list[str] | None = None
 ) -> UnseenCount:
     """How many messages are unseen (or seen, with `seen`), counting no further than `limit`."""
+    return count(caller, subscriber_id, seen=seen, limit=limit, feed_identifiers=feed_identifiers)
+
+
+def count(
+    caller: Principal,
+    subscriber_id: str,
+    *,
+    seen: bool | None = None,
+    read: bool | None = None,
+    limit: int,
+    feed_identifiers: list[str] | None = None,
+) -> UnseenCount:
+    """How many visible messages match the filters, counting no further than `limit`; the plain unseen count reads
+    the sparse UnseenIndex."""
     _require_subscriber(caller, subscriber_id)
-    inbox = InboxRepository()
-    if not seen and not feed_identifiers:
-        count = inbox.unseen_count(caller.environment_id, subscriber_id, now=clock.epoch_seconds(), at_most=limit)
-        return UnseenCount(count=count)
-    feed_filter = FeedFilter(seen=seen, feeds=feed_identifiers)
-    count = inbox.count(caller.environment_id, subscriber_id, feed_filter, now=clock.epoch_seconds(), at_most=limit)
-    return UnseenCount(count=count)
+    inbox, now = InboxRepository(), clock.epoch_seconds()
+    if seen is False and read is None and not feed_identifiers:
+        return UnseenCount(count=inbox.unseen_count(caller.environment_id, subscriber_id, now=now, at_most=limit))
+    feed_filter = FeedFilter(seen=seen, read=read, feeds=feed_identifiers)
+    return UnseenCount(count=inbox.count(caller.environment_id, subscriber_id, feed_filter, now=now, at_most=limit))
 
 
 def mark_as(caller: Principal, subscriber_id: str, request: MarkAsRequest) -> list[Message]:
@@ -87,6 +100,35 @@ def mark_all(caller: Principal, subscriber_id: str, request: MarkAllRequest) -> 
     changes = _status_changes(request.markAs, clock.timestamp_now())
     return InboxRepository().mark_all(
         caller.environment_id, subscriber_id, feed_filter, changes, now=clock.epoch_seconds()
+    )
+
+
+def remove(caller: Principal, subscriber_id: str, message_id: str) -> Message:
+    """Deletes one of the subscriber's visible messages, as Novu does (`deleted`: it leaves every feed and count, and
+    no mark reaches it); the message as it is now."""
+    removed = remove_many(caller, subscriber_id, [message_id])
+    if not removed:
+        raise NotFound(f"Message {message_id} not found", field="messageId", value=message_id)
+    return removed[0]
+
+
+def remove_many(caller: Principal, subscriber_id: str, message_ids: list[str]) -> list[Message]:
+    """Deletes those of the messages that are the subscriber's visible ones; the others are left out of the answer."""
+    _require_subscriber(caller, subscriber_id)
+    inbox, now = InboxRepository(), clock.timestamp_now()
+    changed = inbox.mark(
+        caller.environment_id, subscriber_id, message_ids, _DELETION | {"updatedAt": now}, now=clock.epoch_seconds()
+    )
+    expired = inbox.expired_campaigns(caller.environment_id)
+    return [_message(item) for item in changed if not expired.hides(item)]
+
+
+def remove_all(caller: Principal, subscriber_id: str, feed_identifiers: list[str] | None = None) -> int:
+    """Deletes every visible message (of the given feeds); returns how many."""
+    _require_subscriber(caller, subscriber_id)
+    changes = _DELETION | {"updatedAt": clock.timestamp_now()}
+    return InboxRepository().mark_all(
+        caller.environment_id, subscriber_id, FeedFilter(feeds=feed_identifiers), changes, now=clock.epoch_seconds()
     )
 
 

@@ -8,10 +8,11 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from clarion.limits.buckets import Decision, Policy, TokenBuckets, policy_for, stack_limit
-from clarion.limits.routes import BULK_COSTS, ROUTE_CLASSES, RouteClass, body_limit
+from clarion.limits.routes import BULK_COSTS, KEY_CLASSES, ROUTE_CLASSES, RouteClass, body_limit
 
 logger = Logger(child=True)
 __all__ = [
+    "KEY_CLASSES",
     "ROUTE_CLASSES",
     "Decision",
     "Policy",

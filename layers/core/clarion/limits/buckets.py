@@ -87,6 +87,8 @@ def stack_limit(route_class: RouteClass) -> int:
         RouteClass.TRIGGER: config.rate_limit_trigger,
         RouteClass.CONFIGURATION: config.rate_limit_configuration,
         RouteClass.GLOBAL: config.rate_limit_global,
+        RouteClass.SUBSCRIBER: config.rate_limit_widget,
+        RouteClass.WIDGET_SESSION: config.rate_limit_widget_session,
     }[route_class]
 
 

@@ -17,6 +17,15 @@ class RouteClass(StrEnum):
     TRIGGER = "trigger"
     CONFIGURATION = "configuration"
     GLOBAL = "global"
+    # public routes, counted per the caller their function reads (`create_app(public_caller=...)`), not per key
+    SUBSCRIBER = "subscriber"
+    """A widget route, per subscriber token."""
+    WIDGET_SESSION = "widget_session"
+    """Starting a widget session, per application identifier and source address."""
+
+
+KEY_CLASSES = frozenset({RouteClass.TRIGGER, RouteClass.CONFIGURATION, RouteClass.GLOBAL})
+"""The classes of the routes a client key calls; the others are public routes'."""
 
 
 ROUTE_CLASSES: dict[str, RouteClass] = {route: RouteClass(name) for route, name in route_table.ROUTE_CLASSES.items()}
@@ -42,6 +51,7 @@ BULK_COSTS: dict[str, BulkCost] = {
     "POST /v1/events/trigger/bulk": BulkCost("events", 1),
     "POST /v1/subscribers/bulk": BulkCost("subscribers", 10),
     "POST /v1/hits/tag/batch": BulkCost("hits", 1),  # a batch of hits is that many hits
+    "POST /v1/promotions/bulk": BulkCost("promotions", 10),  # 100 UpdateItems: as 10 single PUTs would cost
 }
 
 KB = 1024

@@ -255,6 +255,26 @@ class Segment(TypedDict):
     updatedAt: str
 
 
+class Promotion(TypedDict):
+    """CampaignsTable `ENV#<env>#PROMOTIONS` / `PROMOTION#<externalId>`: a promotion a bonus engine keeps in sync
+    (`PUT /v1/promotions/{externalId}`), which clients list."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    externalId: str
+    name: str
+    description: NotRequired[str | None]
+    type: NotRequired[str | None]
+    status: str
+    startsAt: NotRequired[str | None]
+    endsAt: NotRequired[str | None]
+    terms: NotRequired[str | None]
+    url: NotRequired[str | None]
+    metadata: NotRequired[dict[str, Any]]
+    createdAt: str
+    updatedAt: str
+
+
 class AudienceList(TypedDict):
     """SubscribersTable `ENV#<env>#LIST#<listId>` / `LIST_ITEM`: a static set of profiles (its members: `ListMember`
     items in its partition, each mirrored in the profile's `lists`)."""

@@ -367,6 +367,20 @@ WORKFLOW_GROUP_PREFIX = "WORKFLOW_GROUP#"
 """Sort-key prefix of an environment's workflow groups (Novu's notification groups)."""
 
 
+PROMOTION_PREFIX = "PROMOTION#"
+"""Sort-key prefix of the promotions in an environment's promotions partition."""
+
+
+def promotions_pk(environment_id: str) -> str:
+    """The partition of an environment's promotions (CampaignsTable): listing them is one Query."""
+    return f"{environment_pk(environment_id)}#PROMOTIONS"
+
+
+def promotion_sk(external_id: str) -> str:
+    """A promotion, by the bonus engine's id for it."""
+    return f"{PROMOTION_PREFIX}{external_id}"
+
+
 def campaign_sk(campaign_id: str) -> str:
     """A campaign in its environment's partition."""
     return f"{CAMPAIGN_PREFIX}{campaign_id}"

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 _BEARER = "bearer "
 PREFLIGHT_HEADERS = {
-    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
     "access-control-allow-headers": "authorization, content-type",
     "access-control-max-age": "600",
 }

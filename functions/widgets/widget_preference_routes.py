@@ -1,0 +1,93 @@
+"""/v1/widgets/preferences: the token's subscriber reads and changes which channels it accepts, as Novu's v1 widget
+API has it (only the channels the environment's campaigns use are listed)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from clarion.api import endpoint
+from clarion.limits import RouteClass
+from clarion.models import Envelope
+from clarion.preferences import service as preferences
+from clarion.preferences.models import (
+    CampaignId,
+    CampaignPreference,
+    GlobalPreference,
+    PreferenceLevel,
+    UpdateCampaignPreferenceRequest,
+    UpdateGlobalPreferencesRequest,
+)
+from widgets.widget_access import REFUSED_TOKEN, TOKEN, add_preflights, subscriber
+
+router = APIGatewayHttpRouter()
+
+
+@endpoint(
+    router,
+    "GET /v1/widgets/preferences",
+    scope=None,
+    public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
+    responses=REFUSED_TOKEN,
+    summary="The subscriber's preference for each campaign",
+)
+def list_preferences() -> Envelope[list[CampaignPreference]]:
+    """One entry per campaign of the environment, with the channels its steps use and the subscriber's choices."""
+    caller, subscriber_id = subscriber(router)
+    return Envelope(data=preferences.list_preferences(caller, subscriber_id, include_inactive_channels=False))
+
+
+@endpoint(
+    router,
+    "GET /v1/widgets/preferences/{parameter}",
+    scope=None,
+    public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
+    responses=REFUSED_TOKEN,
+    summary="The subscriber's preferences at one level: global, or per template (campaign)",
+)
+def preferences_by_level(
+    parameter: Annotated[PreferenceLevel, Path(description="`global` or `template`")],
+) -> Envelope[list[CampaignPreference] | list[GlobalPreference]]:
+    """The global choice, or the per-campaign ones, of the token's subscriber."""
+    caller, subscriber_id = subscriber(router)
+    found = preferences.preferences_by_level(caller, subscriber_id, parameter, include_inactive_channels=False)
+    return Envelope(data=found)
+
+
+@endpoint(
+    router,
+    "PATCH /v1/widgets/preferences",
+    scope=None,
+    public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
+    responses=REFUSED_TOKEN,
+    summary="Change the subscriber's global preferences",
+)
+def update_global_preferences(body: UpdateGlobalPreferencesRequest) -> Envelope[GlobalPreference]:
+    """Turns channels (or everything, with `enabled`) on or off for every campaign of the token's subscriber."""
+    caller, subscriber_id = subscriber(router)
+    return Envelope(data=preferences.update_global(caller, subscriber_id, body))
+
+
+@endpoint(
+    router,
+    "PATCH /v1/widgets/preferences/{parameter}",
+    scope=None,
+    public=TOKEN,
+    rate=RouteClass.SUBSCRIBER,
+    responses=REFUSED_TOKEN,
+    summary="Change the subscriber's preference for one campaign",
+)
+def update_campaign_preference(
+    parameter: Annotated[CampaignId, Path(description="The campaign's id (Novu's templateId)")],
+    body: UpdateCampaignPreferenceRequest,
+) -> Envelope[CampaignPreference]:
+    """Turns a channel (or the whole campaign, with `enabled`) on or off for the token's subscriber; a critical
+    campaign cannot be turned off."""
+    caller, subscriber_id = subscriber(router)
+    return Envelope(data=preferences.update_campaign(caller, subscriber_id, parameter, body))
+
+
+add_preflights(router)
