@@ -216,8 +216,11 @@ def translate(template: SamTemplate, parameters: dict[str, Any]) -> dict[str, An
     )
     if key not in _translations:
         stored = TRANSLATIONS_DIR / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
-        _translations[key] = _read_translation(stored) or _translate(template, parameters)
-        _write_translation(stored, _translations[key])
+        translated = _read_translation(stored)
+        if translated is None:
+            translated = _translate(template, parameters)
+            _write_translation(stored, translated)
+        _translations[key] = translated
     return copy.deepcopy(_translations[key])
 
 
@@ -236,8 +239,6 @@ def _read_translation(path: Path) -> dict[str, Any] | None:
 
 
 def _write_translation(path: Path, translated: dict[str, Any]) -> None:
-    if path.exists():
-        return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
