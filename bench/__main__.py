@@ -22,6 +22,8 @@ OVERHEAD_WHY = ': why, under "Where the engine\'s time goes"'
 FANOUT_RECIPIENTS = 10_000
 MEMORY_RECIPIENTS = 100_000
 MEMORY_TARGET_MB = 200
+SUITE_HEADING = "## Test suite speed"
+"""The report's section on `make test`'s speed: measured by hand on slices of the suite, kept as it is."""
 # us-east-1 list prices (USD) used for the cost estimate: DynamoDB on-demand per million write / read request
 # units, SQS standard per million requests, Lambda per million requests and per GB-second on arm64
 PRICES = {"wru": 0.625, "rru": 0.125, "sqs": 0.40, "lambda_request": 0.20, "gb_second": 0.0000133334}
@@ -38,6 +40,17 @@ def machine() -> str:
     )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
     return f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB, Python {platform.python_version()}"
+
+
+def kept_section(report: str, heading: str) -> list[str]:
+    """The report's section under `heading` (to the next section or the end), as it stands: a section measured by
+    hand, which `make bench` does not run, survives the report being written again."""
+    lines = report.splitlines()
+    if heading not in lines:
+        return []
+    start = lines.index(heading)
+    end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("## ")), len(lines))
+    return ["", *lines[start:end]]
 
 
 def main() -> None:
@@ -106,6 +119,7 @@ def main() -> None:
     lines += memory_section(memory)
     lines += journey_section(journeys)
     lines += soak.markdown()
+    lines += kept_section(REPORT.read_text() if REPORT.exists() else "", SUITE_HEADING)
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
 

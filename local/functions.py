@@ -69,6 +69,8 @@ class FunctionRegistry:
         """`current.function`: the logical id of the function running on this thread, if any."""
         self._lock = threading.RLock()
         self._handlers: dict[str, Callable[[Any, Any], Any]] = {}
+        self._own_modules: dict[tuple[str, str], bool] = {}
+        self._module_caches: dict[str, tuple[int, list[tuple[str, Any]]]] = {}
         self._lock_timeout = 2 * max((config.timeout for config in self.functions.values()), default=3) + 5
         for config in self.functions.values():
             for directory in reversed(_code_dirs(config)):
@@ -124,21 +126,35 @@ class FunctionRegistry:
         """Drop the warm state of every function: clear the functools caches (cached getters of settings,
         clients, in-memory caches) defined in modules under the functions' code and layer directories, as a
         new execution environment would start without them. Returns how many caches it cleared."""
-        roots = {str(directory) for config in self.functions.values() for directory in _code_dirs(config)}
+        roots = tuple({f"{path}{os.sep}" for config in self.functions.values() for path in _code_dirs(config)})
         cleared = 0
         with self._lock:
-            for module in list(sys.modules.values()):
+            for name, module in list(sys.modules.items()):
                 path = getattr(module, "__file__", None) or ""
-                if not any(path.startswith(root + os.sep) for root in roots):
+                if (name, path) not in self._own_modules:
+                    self._own_modules[name, path] = path.startswith(roots)
+                if not self._own_modules[name, path]:
                     continue
-                for value in list(vars(module).values()):
-                    if (
-                        callable(getattr(value, "cache_clear", None))
-                        and getattr(value, "__module__", None) == module.__name__
-                    ):
-                        value.cache_clear()
-                        cleared += 1
+                for cache in self._caches_of(module):
+                    cache.cache_clear()
+                    cleared += 1
         return cleared
+
+    def _caches_of(self, module: ModuleType) -> list[Any]:
+        """The functools caches a module defines. Tests drop the warm state before each test, and the values of the
+        functions' modules number some 8,000: the caches found are kept, and looked for again only when a name of
+        the module was added, removed or bound to another value."""
+        namespace = vars(module)
+        kept = self._module_caches.get(module.__name__)
+        if kept is not None and kept[0] == len(namespace) and all(namespace.get(n) is v for n, v in kept[1]):
+            return [value for _, value in kept[1]]
+        found = [
+            (name, value)
+            for name, value in list(namespace.items())
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == module.__name__
+        ]
+        self._module_caches[module.__name__] = (len(namespace), found)
+        return [value for _, value in found]
 
     def module(self, logical_id: str) -> ModuleType:
         """Import the handler's module as Lambda's init phase would (inside the function's environment)."""

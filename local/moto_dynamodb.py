@@ -13,6 +13,8 @@ outcomes are moto's.
   the attributes; here the item is measured once, with the same limit.
 - UpdateExpression parsing: moto parses an UpdateItem's expression twice per request; parsed expressions are
   kept by their text (moto validates and executes a deep copy of the parse, never the parse itself).
+- UpdateExpression copies: moto's validator deep-copies the parse on each request (it replaces the copy's
+  names and values); a cached parse is copied from its pickle instead, taken once, same tree at a fifth of the cost.
 - UpdateExpression validation: moto walks the expression's tree once per check, ten walks a request, and each
   walk rebuilds the check's table of node types at every node. Here the table is built once per check, and
   the three checks that read only the expression and its names (action counts, overlapping paths, no key
@@ -27,6 +29,7 @@ from __future__ import annotations
 import bisect
 import copy
 import functools
+import pickle
 import threading
 import types
 from collections import defaultdict
@@ -37,6 +40,7 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing import validators
 from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.validators import (
@@ -55,6 +59,7 @@ _original_validator_init = UpdateExpressionValidator.__init__
 _original_validate = UpdateExpressionValidator.validate
 _EXPRESSION_ONLY_CHECKS = (ActionCountValidator, OverlappingPathsValidator, UpdateHashRangeKeyValidator)
 _passed_expression_checks: dict[int, tuple[Any, set[Any]]] = {}
+_pickled_parses: dict[int, tuple[Any, bytes]] = {}
 MAX_CHECKED_EXPRESSIONS = 1024
 _partition = threading.local()
 MAX_ITEM_BYTES = 405_000  # moto's limit (DynamoDB's 400 KB, measured)
@@ -75,6 +80,7 @@ def install() -> None:
     UpdateExpressionValidator.validate = _validate  # type: ignore[method-assign]
     DepthFirstTraverser.nodes_to_be_processed = _node_types
     DepthFirstTraverser.process = _process
+    validators.deepcopy = _copy_for_validation  # type: ignore[assignment]
 
 
 _original_make = UpdateExpressionParser.make
@@ -82,7 +88,21 @@ _original_make = UpdateExpressionParser.make
 
 @functools.lru_cache(maxsize=1024)
 def _parse(expression: str) -> Any:
-    return _original_make(expression)
+    parsed = _original_make(expression)
+    if len(_pickled_parses) >= MAX_CHECKED_EXPRESSIONS:
+        _pickled_parses.clear()
+    # the entry holds the parse, so its id cannot be reused by another while the entry lives
+    _pickled_parses[id(parsed)] = (parsed, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    return parsed
+
+
+def _copy_for_validation(value: Any) -> Any:
+    """What moto's validator copies: a cached parse from its pickle (a fifth of deepcopy's time for a claim's
+    six SET actions), anything else as moto does."""
+    kept = _pickled_parses.get(id(value))
+    if kept is not None and kept[0] is value:
+        return pickle.loads(kept[1])  # noqa: S301 - bytes this module pickled itself
+    return copy.deepcopy(value)
 
 
 def _parsed(expression: str) -> Any:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import logging
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from samtranslator import __version__ as sam_version
 from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 from samtranslator.utils.py27hash_fix import to_py27_compatible_template, undo_mark_unicode_str_in_template
 from samtranslator.yaml_helper import yaml_parse
 
+log = logging.getLogger(__name__)
 IMPLICIT_HTTP_API = "ServerlessHttpApi"
 LOCAL_BUCKET = "clarion-local-package"
 # The order SAM flattens Identity into the authorizer's identitySource list.
@@ -197,14 +202,50 @@ class _NoPolicies:
 
 
 def translate(template: SamTemplate, parameters: dict[str, Any]) -> dict[str, Any]:
-    """Transform the SAM template to CloudFormation offline, as `sam package` + the SAM transform would."""
-    key = json.dumps([str(template.path), template.document, parameters], sort_keys=True, default=str)
+    """Transform the SAM template to CloudFormation offline, as `sam package` + the SAM transform would.
+
+    The SAM transform takes some 10 s of CPU for this template (samtranslator deep-copies the HTTP API's whole
+    definition for each of its ~200 route events), and every process that starts a runtime would pay it: each
+    pytest-xdist worker, each `python -m local`. So a translation is kept in this process and in a file of
+    TRANSLATIONS_DIR named by the hash of all it depends on (the template's document, the parameters, the region,
+    samtranslator's version): a changed template or another samtranslator is a new name, never a stale answer."""
+    key = json.dumps(
+        [str(template.path), template.document, parameters, os.environ.get("AWS_DEFAULT_REGION"), sam_version],
+        sort_keys=True,
+        default=str,
+    )
     if key not in _translations:
-        _translations[key] = _translate(template, parameters)
+        stored = TRANSLATIONS_DIR / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+        translated = _read_translation(stored)
+        if translated is None:
+            translated = _translate(template, parameters)
+            _write_translation(stored, translated)
+        _translations[key] = translated
     return copy.deepcopy(_translations[key])
 
 
 _translations: dict[str, dict[str, Any]] = {}
+TRANSLATIONS_DIR = Path(tempfile.gettempdir()) / f"clarion-sam-translations-{os.getuid()}"
+
+
+def _read_translation(path: Path) -> dict[str, Any] | None:
+    try:
+        if path.parent.stat().st_uid != os.getuid():  # a directory of another user's making is not trusted
+            return None
+        translated: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):  # none yet, or unreadable: translated again and written anew
+        return None
+    return translated
+
+
+def _write_translation(path: Path, translated: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(translated))
+        partial.replace(path)  # atomic: a process reading at the same time sees the whole file or none
+    except OSError:
+        log.warning("the SAM translation could not be kept in %s", path.parent)
 
 
 def _translate(template: SamTemplate, parameters: dict[str, Any]) -> dict[str, Any]:

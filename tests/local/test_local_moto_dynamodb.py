@@ -156,3 +156,26 @@ def test_an_expression_seen_before_still_updates_from_the_item_it_finds(runtime:
     table = runtime.resources.tables["ItemsTable"]
     counts = [_update(table, "SET n = if_not_exists(n, :one) + :one")["Attributes"]["n"]["N"] for _ in range(3)]
     assert counts == ["2", "3", "4"]
+
+
+def test_an_expression_seen_before_takes_each_requests_own_names_and_values(runtime: LocalRuntime) -> None:
+    """The validator fills its copy of the parse with a request's names and values; the copy comes from the parse's
+    pickle, so the next request with the same expression starts from the parse itself, not from what it was given."""
+    table = runtime.resources.tables["ItemsTable"]
+    dynamodb = boto3.client("dynamodb")
+    expression = "SET #a = :v, history = list_append(if_not_exists(history, :none), :entry)"
+    for name, value in (("first", "1"), ("second", "2")):
+        answer = dynamodb.update_item(
+            TableName=table,
+            Key={"pk": {"S": "pickled"}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#a": name},
+            ExpressionAttributeValues={":v": {"S": value}, ":none": {"L": []}, ":entry": {"L": [{"S": value}]}},
+            ReturnValues="ALL_NEW",
+        )["Attributes"]
+    assert answer == {
+        "pk": {"S": "pickled"},
+        "first": {"S": "1"},
+        "second": {"S": "2"},
+        "history": {"L": [{"S": "1"}, {"S": "2"}]},
+    }

@@ -85,3 +85,37 @@ def test_the_openapi_command_prints_the_merged_document(capsys: pytest.CaptureFi
     document = json.loads(capsys.readouterr().out)
     assert document["info"]["title"] == "Clarion API"
     assert "/items/{itemId}" in document["paths"]
+
+
+def test_a_translation_is_kept_in_a_file_named_by_all_it_depends_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(template, "TRANSLATIONS_DIR", tmp_path / "translations")
+    monkeypatch.setattr(template, "_translations", {})
+    loaded = template.load(TEMPLATE)
+    translated = template.translate(loaded, {})
+    [stored] = (tmp_path / "translations").iterdir()
+    assert json.loads(stored.read_text()) == translated
+
+    monkeypatch.setattr(template, "_translations", {})  # another process: read back, not translated again
+    monkeypatch.setattr(template, "_translate", lambda *_: pytest.fail("translated again"))
+    assert template.translate(loaded, {}) == translated
+
+    loaded.document["Resources"]["ItemsTable"]["Properties"]["TableName"] = "renamed"  # a changed template
+    monkeypatch.setattr(template, "_translate", lambda *_: {"Resources": {}})
+    assert template.translate(loaded, {}) == {"Resources": {}}
+    assert len(list((tmp_path / "translations").iterdir())) == 2
+
+
+def test_an_unreadable_kept_translation_is_translated_and_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(template, "TRANSLATIONS_DIR", tmp_path / "translations")
+    monkeypatch.setattr(template, "_translations", {})
+    loaded = template.load(TEMPLATE)
+    translated = template.translate(loaded, {})
+    [stored] = (tmp_path / "translations").iterdir()
+    stored.write_text('{"Resources": ')  # cut short
+    monkeypatch.setattr(template, "_translations", {})
+    assert template.translate(loaded, {}) == translated
+    assert json.loads(stored.read_text()) == translated

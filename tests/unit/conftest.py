@@ -21,6 +21,7 @@ from clarion.principal import Principal
 from clarion.scopes import FINE_SCOPES
 from clarion.settings import settings
 from clarion.store.records import CHANNELS
+from local import moto_dynamodb, moto_sqs
 from local import template as sam
 from local.events import HttpRequest, http_api_event, request_id
 from local.runtime import LocalRuntime
@@ -39,6 +40,13 @@ SAMPLE_ID = "0" * 24
 EVERY_SCOPE = Principal(client_id="c" * 24, environment_id="e" * 24, scopes=frozenset(FINE_SCOPES))
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 _hooks = itertools.count()
+
+# moto's DynamoDB and SQS made to cost what the services cost (a transaction no longer copies its tables, a query no
+# longer sorts the whole table...), outcomes unchanged: as on the local runtime, which installs the same patches when
+# it first starts. Installed here too, so that a unit test costs the same whether or not a runtime ran before it in
+# this process (a worker's integration tests), and a run of tests/unit alone is not paying for moto's copies.
+moto_dynamodb.install()
+moto_sqs.install()
 
 
 @cache

@@ -63,3 +63,15 @@ def test_only_captured_sections_are_scanned_and_each_finding_says_where():
     assert finding.where == "tests/x.py::test_y [call] (Captured stdout call)"
     assert "bob@example.org" in finding.excerpt
     assert "1 log line(s)" in scan.summary()[0]
+
+
+def test_each_pattern_names_what_it_cannot_match_without():
+    from tests.log_scan import NEEDS, PATTERNS
+
+    assert set(NEEDS) == set(PATTERNS)
+    assert all(needed == needed.lower() for needs in NEEDS.values() for needed in needs)
+
+
+def test_text_beyond_ascii_goes_through_every_pattern():
+    # under (?i), "apikey" matches the Kelvin sign (U+212A) for its "k": lower-casing gives no "apikey" to find
+    assert kinds("Authorization: api\u212aey 0123456789abcdef0123") == ["authorization header"]
