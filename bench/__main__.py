@@ -9,9 +9,11 @@ from pathlib import Path
 from bench.authorizer_reads import dynamodb_reads_per_repeated_authorization
 from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, ImportTiming, measure
-from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory
+from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory, seeded_stack
 from bench.fanout import Fanout, Minimum, topic_trigger
 from bench.journeys import PRICE_PER_THOUSAND_TRANSITIONS, JourneyCost, five_step_journey
+from bench.segments import markdown as segment_section
+from bench.segments import segment_over_profiles
 from bench.soak import SoakReport, fault_soak
 from local.template import load
 
@@ -61,7 +63,9 @@ def main() -> None:
     bulk = aws_requests_per_bulk_create()
     fanout = topic_trigger(int(os.environ.get("CLARION_BENCH_RECIPIENTS", str(FANOUT_RECIPIENTS))))
     journeys = five_step_journey()
-    memory = dispatcher_peak_memory(int(os.environ.get("CLARION_BENCH_MEMORY_RECIPIENTS", str(MEMORY_RECIPIENTS))))
+    with seeded_stack(int(os.environ.get("CLARION_BENCH_MEMORY_RECIPIENTS", str(MEMORY_RECIPIENTS)))) as seeded:
+        memory = dispatcher_peak_memory(seeded)
+        segment = segment_over_profiles(seeded)
     soak = fault_soak(int(os.environ.get("CLARION_BENCH_SOAK_SUBSCRIBERS", "2000")))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
@@ -117,6 +121,7 @@ def main() -> None:
         lines.append(f"| {case.case} | {operations} | {case.total} | {case.per_subscriber:.3f} |")
     lines += fanout_section(fanout)
     lines += memory_section(memory)
+    lines += segment_section(segment, MEMORY_TARGET_MB)
     lines += journey_section(journeys)
     lines += soak.markdown()
     lines += kept_section(REPORT.read_text() if REPORT.exists() else "", SUITE_HEADING)

@@ -1,9 +1,10 @@
-"""The dispatcher process of bench.dispatcher_memory: one invocation for the job on stdin, then its peak RSS and
-time as JSON. It imports what the Lambda imports and nothing else (no moto)."""
+"""The dispatcher process of bench.dispatcher_memory: one invocation for the job on stdin, then its peak RSS, time
+and AWS requests as JSON. It imports what the Lambda imports and nothing else (no moto)."""
 
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 def main() -> None:
     job = json.loads(sys.stdin.read())
     from dispatcher.handler import lambda_handler  # noqa: PLC0415 - imported as Lambda's init phase would
+
+    requests = _count_requests()
 
     baseline_mb = _peak_rss_mb()
     started = time.perf_counter()
@@ -33,9 +36,25 @@ def main() -> None:
                 "baseline_mb": round(baseline_mb, 1),
                 "peak_mb": round(peak_mb, 1),
                 "seconds": round(seconds, 1),
+                "requests": dict(requests),
             }
         )
     )
+
+
+def _count_requests() -> Counter[str]:
+    """Every AWS API call the invocation makes, by `service:Operation` (botocore's client entry point)."""
+    from botocore.client import BaseClient  # noqa: PLC0415 - after the handler, as its imports load botocore
+
+    counted: Counter[str] = Counter()
+    original = BaseClient._make_api_call
+
+    def counting(client: Any, operation: str, params: Any) -> Any:
+        counted[f"{client.meta.service_model.service_name}:{operation}"] += 1
+        return original(client, operation, params)
+
+    BaseClient._make_api_call = counting
+    return counted
 
 
 def _peak_rss_mb() -> float:

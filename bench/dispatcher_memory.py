@@ -1,4 +1,4 @@
-"""The dispatcher's peak memory for a large topic audience.
+"""The dispatcher's peak memory for a large topic audience, on a stack the segment bench (bench.segments) shares.
 
 moto runs in this process, in-process and as a server on loopback sharing one state; the stack is provisioned
 from template.yaml and the audience written through the subscribers and topics services, in-process. The
@@ -11,7 +11,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from moto import mock_aws
 from moto.dynamodb.models import dynamodb_backends
@@ -32,6 +35,8 @@ TOPIC = "everyone"
 ENVIRONMENT = "bench-memory"
 TRANSACTION = "memory-bench"
 PATH = "functions:layers/core:."
+PLAN = "plan"
+PRO_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,58 @@ class DispatcherMemory:
     seconds: float
 
 
-def dispatcher_peak_memory(recipients: int) -> DispatcherMemory:
+@dataclass(frozen=True)
+class Seeded:
+    """A provisioned stack holding `recipients` profiles (every PRO_EVERY-th on the pro plan), all in the TOPIC
+    topic, and an active one-email campaign; moto serves it on `port` too."""
+
+    stack: Stack
+    registry: FunctionRegistry
+    recipients: int
+    campaign_id: str
+    port: int
+    environ: dict[str, str]
+
+    def dispatch(self, job: dict[str, Any]) -> dict[str, Any]:
+        """One dispatcher invocation for `job` in a process of its own: its baseline and peak RSS, time and AWS
+        requests by operation."""
+        environment = self.registry.environment(self.registry.functions["DispatcherFunction"])
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.dispatcher_child"],
+            input=json.dumps(job),
+            env=self.environ
+            | DEFAULTS
+            | environment
+            | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.port}", "PYTHONPATH": PATH},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode:
+            raise RuntimeError(f"the dispatcher process failed:\n{child.stderr[-3000:]}")
+        measured: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+        return measured
+
+    def written(self, transaction_id: str) -> tuple[int, int]:
+        """The job's delivery records and the email jobs waiting, read from moto's own state."""
+        return _written(self.stack, transaction_id)
+
+
+def send_job(campaign_id: str, transaction_id: str, targets: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": "send",
+        "environmentId": ENVIRONMENT,
+        "campaignId": campaign_id,
+        "transactionId": transaction_id,
+        "payload": {},
+        "targets": {"subscriberIds": [], "topicKeys": [], "all": False} | targets,
+        "cursor": None,
+    }
+
+
+@contextmanager
+def seeded_stack(recipients: int) -> Iterator[Seeded]:
     moto_dynamodb.install()
     moto_sqs.install()
     saved = dict(os.environ)
@@ -58,37 +114,32 @@ def dispatcher_peak_memory(recipients: int) -> DispatcherMemory:
             stack = provision(sam.load(ROOT / "template.yaml"))
             registry = FunctionRegistry(stack.functions, region=stack.resolver.region)
             campaign_id = _seed(registry, recipients)
-            environment = registry.environment(registry.functions["DispatcherFunction"])
-            job = {
-                "kind": "send",
-                "environmentId": ENVIRONMENT,
-                "campaignId": campaign_id,
-                "transactionId": TRANSACTION,
-                "payload": {},
-                "targets": {"subscriberIds": [], "topicKeys": [TOPIC], "all": False},
-                "cursor": None,
-            }
-            child = subprocess.run(
-                [sys.executable, "-m", "bench.dispatcher_child"],
-                input=json.dumps(job),
-                env=saved
-                | DEFAULTS
-                | environment
-                | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": PATH},
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if child.returncode:
-                raise RuntimeError(f"the dispatcher process failed:\n{child.stderr[-3000:]}")
-            records, enqueued = _written(stack, TRANSACTION)
+            yield Seeded(stack, registry, recipients, campaign_id, port, saved)
     finally:
         server.stop()
         os.environ.clear()
         os.environ.update(saved)
-    measured = json.loads(child.stdout.strip().splitlines()[-1])
-    return DispatcherMemory(recipients=recipients, records=records, enqueued=enqueued, **measured)
+
+
+def dispatcher_peak_memory(seeded: Seeded) -> DispatcherMemory:
+    """The whole topic fanned out in one invocation."""
+    measured = seeded.dispatch(send_job(seeded.campaign_id, TRANSACTION, {"topicKeys": [TOPIC]}))
+    records, enqueued = seeded.written(TRANSACTION)
+    return DispatcherMemory(
+        recipients=seeded.recipients,
+        records=records,
+        enqueued=enqueued,
+        baseline_mb=measured["baseline_mb"],
+        peak_mb=measured["peak_mb"],
+        seconds=measured["seconds"],
+    )
+
+
+def _profile(number: int) -> dict[str, Any]:
+    """Every PRO_EVERY-th profile is on the pro plan: the segment bench's rule matches those."""
+    subscriber_id = f"member-{number:06}"
+    plan = "pro" if number % PRO_EVERY == 0 else "free"
+    return {"subscriberId": subscriber_id, "email": f"{subscriber_id}@example.com", "attributes": {PLAN: plan}}
 
 
 def _written(stack: Stack, transaction_id: str) -> tuple[int, int]:
@@ -106,7 +157,9 @@ def _written(stack: Stack, transaction_id: str) -> tuple[int, int]:
 
 
 def _seed(registry: FunctionRegistry, recipients: int) -> str:
-    from clarion.campaigns.models import CreateCampaignRequest  # noqa: PLC0415 - the layer is on sys.path now
+    from clarion.audience.models import CreateAttributeRequest  # noqa: PLC0415 - the layer is on sys.path now
+    from clarion.audience.service import create_attribute  # noqa: PLC0415
+    from clarion.campaigns.models import CreateCampaignRequest  # noqa: PLC0415
     from clarion.campaigns.service import create_campaign  # noqa: PLC0415
     from clarion.principal import Principal  # noqa: PLC0415
     from clarion.settings import settings  # noqa: PLC0415
@@ -115,10 +168,13 @@ def _seed(registry: FunctionRegistry, recipients: int) -> str:
 
     caller = Principal("bench", ENVIRONMENT, frozenset())
     settings.cache_clear()
+    with registry.environment_of("AudienceFunction"):
+        create_attribute(caller, CreateAttributeRequest(name=PLAN, type="string"))
     with registry.environment_of("SubscribersFunction"):
         for start in range(0, recipients, BULK):
-            ids = [f"member-{n:06}" for n in range(start, min(start + BULK, recipients))]
-            bulk_create_subscribers(caller, [{"subscriberId": s, "email": f"{s}@example.com"} for s in ids])
+            numbers = range(start, min(start + BULK, recipients))
+            ids = [f"member-{n:06}" for n in numbers]
+            bulk_create_subscribers(caller, [_profile(n) for n in numbers])
             add_subscribers(caller, TOPIC, ids)
     with registry.environment_of("CampaignsFunction"):
         step = {"channel": "email", "content": {"subject": "Hello {{ subscriber.subscriberId }}", "body": "<p>Hi</p>"}}
