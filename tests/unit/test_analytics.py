@@ -229,3 +229,21 @@ def test_the_sketch_estimates_many_users_within_two_percent() -> None:
     entries = [sketch.entry(f"s:user-{n}") for n in range(50_000)]
     assert abs(sketch.estimate(sketch.registers(entries)) - 50_000) < 1_000
     assert sketch.estimate(sketch.registers(entries[:100])) == 100
+
+
+def test_a_full_batch_over_many_hours_is_split_into_transactions_and_counted_once(caller: Principal) -> None:
+    batch = [
+        session(f"s{n}", kind, f"2026-12-0{4 + n % 2}T{n % 24:02}:{10 if kind == 'start' else 40}:00Z", user=f"u{n}")
+        for n in range(50)
+        for kind in ("start", "end")
+    ]
+    assert send(caller, *batch) == {"recorded": 100, "duplicates": 0, "failed": []}
+    assert send(caller, *batch) == {"recorded": 0, "duplicates": 100, "failed": []}
+    result = report.overview(caller, since=date(2026, 12, 4), until=DAY, granularity="day", timezone="UTC")
+    assert result.totals.model_dump() == {
+        "newUsers": 50,
+        "sessions": 50,
+        "uniqueSessions": 50,
+        "sessionTime": 50 * 1800,
+        "averageSessionTime": 1800.0,
+    }
