@@ -40,8 +40,8 @@ def totals(admin: Api, campaign_id: str) -> dict[str, Any]:
     assert report.status == 200, report.json()
     (campaign,) = report.json()["data"]["campaigns"]
     counted = {name: campaign["totals"][name] for name in ("opened", "clicked", "dismissed")}
-    (channel,) = campaign["totals"]["channels"].values()  # each test's campaign has one channel
-    assert {name: channel[name] for name in counted} == counted
+    channels = list(campaign["totals"]["channels"].values())  # each test's campaign has one channel
+    assert [{name: channel[name] for name in counted} for channel in channels] == ([counted] if channels else [])
     return counted
 
 

@@ -101,16 +101,17 @@ def _place(item: "entities.AnalyticsPlace") -> dict[str, object]:
 
 def _figures(rollups: list["entities.AnalyticsRollup"]) -> Figures:
     totals = Counter({name: 0 for name in ("sessions", "newUsers", "endedSessions", "sessionSeconds")})
-    entries: list[str] = []
+    registers = sketch.empty()
     for rollup in rollups:
         for name in totals:
             totals[name] += int(rollup.get(name) or 0)  # type: ignore[call-overload]
-        entries.extend(rollup.get("users", ()))
+        if "sketch" in rollup:
+            sketch.merge(registers, rollup["sketch"])
     ended = totals["endedSessions"]
     return Figures(
         newUsers=totals["newUsers"],
         sessions=totals["sessions"],
-        uniqueSessions=sketch.estimate(sketch.registers(entries)),
+        uniqueSessions=sketch.estimate(registers),
         sessionTime=totals["sessionSeconds"],
         averageSessionTime=round(totals["sessionSeconds"] / ended, 1) if ended else 0.0,
     )

@@ -3,11 +3,13 @@
 MessagesTable `ENV#<env>#SESSION#<sessionId>` / `SESSION`       a session's start and end (expire with `expiresAt`)
 MessagesTable `ENV#<env>#LOCHIT#<hitId>` / `LOCATION`           one coarse location hit (expires with `expiresAt`)
 MessagesTable `ENV#<env>#SEEN#<user>` / `FIRST_SEEN`            when a user was first seen (kept)
-MessagesTable `ENV#<env>#ANALYTICS` / `HOUR#<yyyy-mm-ddThh>`    an hour's counters and its distinct-users sketch
+MessagesTable `ENV#<env>#ANALYTICS` / `HOUR#<yyyy-mm-ddThh>`    an hour's counters, distinct-users sketch, version
 MessagesTable `ENV#<env>#ANALYTICS` / `PLACES#<hour>#<place>`   an hour's hits of one place
 
 A hit is counted in the same transaction as its claim (a conditional write of its raw item), so a hit sent again
-fails its condition and counts nothing, and a counted hit is never lost between its claim and its counters.
+fails its condition and counts nothing, and a counted hit is never lost between its claim and its counters. An
+hour's sketch is read first and written back only when a user raises one of its registers, conditioned on the
+version read (another writer meanwhile: read again, try again).
 """
 
 from collections import Counter
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from clarion.analytics import sketch
 from clarion.dynamo import (
     CONDITION_FAILED,
     DynamoTable,
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from clarion.store import entities
 
 MAX_TRANSACTION_ITEMS = 100
+MAX_SKETCH_ATTEMPTS = 10
 COUNTERS = ("sessions", "newUsers", "endedSessions", "sessionSeconds", "locations")
 """The counters of an hour's rollup."""
 
@@ -49,7 +53,8 @@ class Claim:
     index: int
     op: dict[str, Any]
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
-    users: set[tuple[str, str]] = field(default_factory=set)
+    users: set[tuple[str, tuple[int, int]]] = field(default_factory=set)
+    """(hour, sketch entry) of the users a claim counts as seen."""
     places: Counter[tuple[str, str]] = field(default_factory=Counter)
     place: dict[str, Any] = field(default_factory=dict)
     auxiliary: bool = False
@@ -89,25 +94,38 @@ class AnalyticsStore:
         condition fails is a duplicate and counts nothing."""
         outcome, pending = Outcome(), list(claims)
         while pending:
-            chunk = _chunk(environment_id, pending)
+            chunk = _chunk(pending)
             del pending[: len(chunk)]
-            while chunk:
+            for _ in range(MAX_SKETCH_ATTEMPTS):
+                if not chunk:
+                    break
+                sketches = self._sketches(environment_id, {hour for claim in chunk for hour, _ in claim.users})
+                ops = [claim.op for claim in chunk] + _rollup_ops(self.table, environment_id, chunk, sketches)
                 outcome.requests += 1
                 try:
-                    self.table.transact([claim.op for claim in chunk] + _rollup_ops(self.table, environment_id, chunk))
+                    self.table.transact(ops)
                 except Exception as error:
                     if not is_transaction_cancelled(error):
                         raise
-                    reasons = cancellation_reasons(error)[: len(chunk)]
-                    refused = {i for i, reason in enumerate(reasons) if reason == CONDITION_FAILED}
-                    if not refused:
+                    reasons = cancellation_reasons(error)
+                    refused = {i for i, reason in enumerate(reasons[: len(chunk)]) if reason == CONDITION_FAILED}
+                    if not refused and CONDITION_FAILED not in reasons[len(chunk) :]:
                         raise
                     outcome.duplicates += [chunk[i].index for i in sorted(refused) if not chunk[i].auxiliary]
                     chunk = [claim for i, claim in enumerate(chunk) if i not in refused]
-                    continue
+                    continue  # duplicates left out, or a sketch written meanwhile: read the sketches again
                 outcome.recorded += [claim.index for claim in chunk if not claim.auxiliary]
                 break
+            else:
+                raise RuntimeError("an hour's sketch kept changing under its writes")
         return outcome
+
+    def _sketches(self, environment_id: str, hours: set[str]) -> dict[str, "entities.AnalyticsRollup"]:
+        """The rollups of `hours` that exist (their sketch and version), by hour: one BatchGetItem."""
+        if not hours:
+            return {}
+        keys = [{"pk": analytics_pk(environment_id), "sk": rollup_hour_sk(hour)} for hour in sorted(hours)]
+        return {item["hour"]: cast("entities.AnalyticsRollup", item) for item in self.table.batch_get(keys)}
 
     def rollups(self, environment_id: str, first_hour: str, last_hour: str) -> Iterator["entities.AnalyticsRollup"]:
         """The hourly rollups from `first_hour` to `last_hour` (both included), oldest first; hours without hits
@@ -133,7 +151,7 @@ class AnalyticsStore:
         return self.table.query_items(key, page_size=1000)
 
 
-def _chunk(environment_id: str, pending: list[Claim]) -> list[Claim]:
+def _chunk(pending: list[Claim]) -> list[Claim]:
     """The claims from the front of `pending` that fit one transaction with their rollup writes, touching no item
     twice (a session's start and end in one batch go in two transactions)."""
     chunk: list[Claim] = []
@@ -150,16 +168,19 @@ def _chunk(environment_id: str, pending: list[Claim]) -> list[Claim]:
     return chunk or pending[:1]
 
 
-def _rollup_ops(table: DynamoTable, environment_id: str, claims: list[Claim]) -> list[dict[str, Any]]:
-    """One update per hour touched (its counters and sketch entries) and per (hour, place)."""
+def _rollup_ops(
+    table: DynamoTable, environment_id: str, claims: list[Claim], sketches: dict[str, "entities.AnalyticsRollup"]
+) -> list[dict[str, Any]]:
+    """One update per hour touched (its counters, and its sketch when a user raises a register) and per (hour,
+    place)."""
     counts: Counter[tuple[str, str]] = Counter()
-    users: dict[str, set[str]] = {}
+    users: dict[str, list[tuple[int, int]]] = {}
     places: Counter[tuple[str, str]] = Counter()
     place_of: dict[str, dict[str, Any]] = {}
     for claim in claims:
         counts.update(claim.counts)
         for hour, entry in claim.users:
-            users.setdefault(hour, set()).add(entry)
+            users.setdefault(hour, []).append(entry)
         places.update(claim.places)
         for _, place in claim.places:
             place_of[place] = claim.place
@@ -168,21 +189,30 @@ def _rollup_ops(table: DynamoTable, environment_id: str, claims: list[Claim]) ->
     for hour in sorted({hour for hour, _ in counts} | set(users)):
         names = {"#hour": "hour"}
         values: dict[str, Any] = {":hour": hour}
-        adds = []
+        sets, adds, condition = ["#hour = :hour"], [], None
         for index, counter in enumerate(COUNTERS):
             if counts[(hour, counter)]:
                 names[f"#c{index}"], values[f":c{index}"] = counter, counts[(hour, counter)]
                 adds.append(f"#c{index} :c{index}")
-        if users.get(hour):
-            names["#users"], values[":users"] = "users", users[hour]
-            adds.append("#users :users")
-        text = f"SET #hour = :hour ADD {', '.join(adds)}"
-        ops.append(table.update_op(pk, rollup_hour_sk(hour), Expression(text, names, values)))
+        current: entities.AnalyticsRollup | dict[str, Any] = sketches.get(hour, {})
+        registers = bytearray(current.get("sketch") or sketch.empty())
+        if sketch.raised(registers, users.get(hour, ())):
+            version = int(current.get("version", 0))
+            names |= {"#sketch": "sketch", "#version": "version"}
+            values |= {":sketch": bytes(registers), ":next": version + 1}
+            sets += ["#sketch = :sketch", "#version = :next"]
+            if version:
+                values[":version"] = version
+                condition = "#version = :version"
+            else:
+                condition = "attribute_not_exists(#version)"
+        text = f"SET {', '.join(sets)}" + (f" ADD {', '.join(adds)}" if adds else "")
+        ops.append(table.update_op(pk, rollup_hour_sk(hour), Expression(text, names, values), condition))
     for (hour, place), hits in sorted(places.items()):
         described = {name: value for name, value in place_of[place].items() if value is not None}
         names = {"#hits": "hits", "#hour": "hour"} | {f"#{name}": name for name in described}
         values = {":hits": hits, ":hour": hour} | {f":{name}": value for name, value in described.items()}
-        sets = ", ".join(["#hour = :hour"] + [f"#{name} = :{name}" for name in described])
-        update = Expression(f"SET {sets} ADD #hits :hits", names, values)
+        assigned = ", ".join(["#hour = :hour"] + [f"#{name} = :{name}" for name in described])
+        update = Expression(f"SET {assigned} ADD #hits :hits", names, values)
         ops.append(table.update_op(pk, place_hour_sk(hour, place), update))
     return ops

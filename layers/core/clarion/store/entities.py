@@ -680,7 +680,8 @@ class AnalyticsRollup(TypedDict, total=False):
     endedSessions: int
     sessionSeconds: int
     locations: int
-    users: set[str]
+    sketch: bytes
+    version: int
 
 
 class AnalyticsPlace(TypedDict, total=False):
