@@ -115,7 +115,7 @@ class FigureSeries(Model):
 class Figures(Model):
     newUsers: int = Field(description="Users seen for the first time")
     sessions: int = Field(description="Sessions started")
-    uniqueSessions: int = Field(description="Distinct users who started a session (a HyperLogLog estimate, ±1.6 %)")
+    uniqueSessions: int = Field(description="Distinct users who started a session (a HyperLogLog estimate, ±2.3 %)")
     sessionTime: int = Field(description="Seconds of the sessions ended, counted in the period they started")
     averageSessionTime: float = Field(description="sessionTime ÷ the sessions ended; 0 without any")
 
