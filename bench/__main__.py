@@ -6,6 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.analytics import analytics_figures, report_lines
 from bench.authorizer_reads import dynamodb_reads_per_repeated_authorization
 from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, ImportTiming, measure
@@ -50,6 +51,7 @@ def main() -> None:
     journeys = five_step_journey()
     memory = dispatcher_peak_memory(int(os.environ.get("CLARION_BENCH_MEMORY_RECIPIENTS", str(MEMORY_RECIPIENTS))))
     soak = fault_soak(int(os.environ.get("CLARION_BENCH_SOAK_SUBSCRIBERS", "2000")))
+    analytics = analytics_figures()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout
@@ -106,6 +108,7 @@ def main() -> None:
     lines += memory_section(memory)
     lines += journey_section(journeys)
     lines += soak.markdown()
+    lines += report_lines(analytics)
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
 

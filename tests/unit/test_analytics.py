@@ -3,6 +3,7 @@ figure (new users, sessions, unique sessions, session time, average session time
 in a time zone: whole-hour, half-hour and daylight-saving zones, an empty range, a batch sent twice."""
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from clarion.analytics import hits, report, sketch
 from clarion.analytics.models import LocationHitBatch, SessionHitBatch
 from clarion.errors import ValidationFailed
 from clarion.principal import Principal
+from local.aws_calls import count_aws_calls
 from tests.unit.conftest import StillClock
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -250,3 +252,16 @@ def test_a_full_batch_over_many_hours_is_split_into_transactions_and_counted_onc
         "sessionTime": 50 * 1800,
         "averageSessionTime": 1800.0,
     }
+
+
+def test_a_batch_of_fifty_sessions_of_one_hour_is_five_requests(caller: Principal) -> None:
+    batch = [
+        session(f"s{n}", kind, f"2026-12-05T10:{n:02}:{0 if kind == 'start' else 30:02}Z", user=f"u{n}")
+        for n in range(50)
+        for kind in ("start", "end")
+    ]
+    with count_aws_calls() as calls:
+        assert send(caller, *batch)["recorded"] == 100
+    # the sessions and the users' first-seen markers read; the hour's sketch read; the 50 starts with 49 users'
+    # markers and the hour's rollup in one transaction, the last marker and the 50 ends in a second
+    assert Counter(call.operation for call in calls.calls) == {"BatchGetItem": 3, "TransactWriteItems": 2}

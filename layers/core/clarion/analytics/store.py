@@ -92,10 +92,9 @@ class AnalyticsStore:
     def record(self, environment_id: str, claims: list[Claim]) -> Outcome:
         """Writes each claim with its counts, at most MAX_TRANSACTION_ITEMS writes a transaction; a claim whose
         condition fails is a duplicate and counts nothing."""
-        outcome, pending = Outcome(), list(claims)
+        outcome, pending = Outcome(), claims
         while pending:
-            chunk = _chunk(pending)
-            del pending[: len(chunk)]
+            chunk, pending = _chunk(pending)
             for _ in range(MAX_SKETCH_ATTEMPTS):
                 if not chunk:
                     break
@@ -151,21 +150,23 @@ class AnalyticsStore:
         return self.table.query_items(key, page_size=1000)
 
 
-def _chunk(pending: list[Claim]) -> list[Claim]:
-    """The claims from the front of `pending` that fit one transaction with their rollup writes, touching no item
-    twice (a session's start and end in one batch go in two transactions)."""
+def _chunk(pending: list[Claim]) -> tuple[list[Claim], list[Claim]]:
+    """The claims of `pending`, in order, that fit one transaction with their rollup writes without touching an item
+    twice, and the others (a session's end whose start is taken goes in the next transaction)."""
     chunk: list[Claim] = []
+    rest: list[Claim] = []
     keys: set[tuple[str, str]] = set()
     rollups: set[str] = set()
     for claim in pending:
         hours = {hour for hour, _ in claim.counts} | {hour for hour, _ in claim.users}
         added = {f"h{hour}" for hour in hours} | {f"p{hour}{place}" for hour, place in claim.places}
         if claim.key in keys or len(chunk) + 1 + len(rollups | added) > MAX_TRANSACTION_ITEMS:
-            break
+            rest.append(claim)
+            continue
         chunk.append(claim)
         keys.add(claim.key)
         rollups |= added
-    return chunk or pending[:1]
+    return (chunk, rest) if chunk else (pending[:1], pending[1:])
 
 
 def _rollup_ops(
