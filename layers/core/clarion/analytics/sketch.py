@@ -14,6 +14,7 @@ PRECISION = 11
 REGISTERS = 1 << PRECISION
 _REST_BITS = 64 - PRECISION
 _ALPHA = 0.7213 / (1 + 1.079 / REGISTERS)
+_POWERS = [2.0**-rank for rank in range(_REST_BITS + 2)]
 
 
 def entry(user: str) -> tuple[int, int]:
@@ -47,7 +48,7 @@ def estimate(registers: bytes | bytearray) -> int:
     zeros = registers.count(0)
     if zeros == REGISTERS:
         return 0
-    harmonic = sum(2.0**-rank for rank in registers)
+    harmonic = sum(map(_POWERS.__getitem__, registers))
     raw = _ALPHA * REGISTERS * REGISTERS / harmonic
     if raw <= 2.5 * REGISTERS and zeros:
         return round(REGISTERS * math.log(REGISTERS / zeros))
