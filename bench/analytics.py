@@ -221,7 +221,8 @@ def report_lines(bench: AnalyticsBench) -> list[str]:
         total = totals.get("sessions", query.answer.get("total"))
         unique = totals.get("uniqueSessions", "")
         lines.append(
-            f"| `GET {query.name}` | {query.seconds * 1000:.0f} | {query.aws_seconds * 1000:.0f} | {total:,} | {unique} |"
+            f"| `GET {query.name}` | {query.seconds * 1000:.0f} | {query.aws_seconds * 1000:.0f} "
+            f"| {total:,} | {unique} |"
         )
     error = abs(bench.estimated_users - bench.distinct_users) / bench.distinct_users
     lines += [
