@@ -2,6 +2,7 @@
 figure (new users, sessions, unique sessions, session time, average session time, locations) read back per period
 in a time zone: whole-hour, half-hour and daylight-saving zones, an empty range, a batch sent twice."""
 
+import random
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -265,3 +266,13 @@ def test_a_batch_of_fifty_sessions_of_one_hour_is_five_requests(caller: Principa
     # the sessions and the users' first-seen markers read; the hour's sketch read; the 50 starts with 49 users'
     # markers and the hour's rollup in one transaction, the last marker and the 50 ends in a second
     assert Counter(call.operation for call in calls.calls) == {"BatchGetItem": 3, "TransactWriteItems": 2}
+
+
+def test_merging_sketches_keeps_each_registers_highest_rank() -> None:
+    rng = random.Random(7)
+    for _ in range(20):
+        mine = bytearray(rng.randrange(0, 54) for _ in range(sketch.REGISTERS))
+        theirs = bytes(rng.randrange(0, 54) for _ in range(sketch.REGISTERS))
+        expected = bytes(map(max, mine, theirs))
+        sketch.merge(mine, theirs)
+        assert bytes(mine) == expected

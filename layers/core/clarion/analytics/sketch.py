@@ -38,9 +38,17 @@ def raised(registers: bytearray, entries: Iterable[tuple[int, int]]) -> bool:
     return changed
 
 
+_HIGH_BITS = int.from_bytes(b"\x80" * REGISTERS, "big")
+_ALL_BITS = (1 << (8 * REGISTERS)) - 1
+
+
 def merge(into: bytearray, other: bytes) -> None:
-    """Each register of `into` becomes the higher of its own and `other`'s."""
-    into[:] = bytes(map(max, into, other))
+    """Each register of `into` becomes the higher of its own and `other`'s: all at once on the registers as one
+    integer of 8-bit lanes (ranks stay below 128, so `(a | 0x80) - b` never borrows from the next lane, and its top
+    bit says a >= b)."""
+    mine, theirs = int.from_bytes(into, "big"), int.from_bytes(other, "big")
+    keep = ((((mine | _HIGH_BITS) - theirs) & _HIGH_BITS) >> 7) * 0xFF
+    into[:] = ((mine & keep) | (theirs & (keep ^ _ALL_BITS))).to_bytes(REGISTERS, "big")
 
 
 def estimate(registers: bytes | bytearray) -> int:
