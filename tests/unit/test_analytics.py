@@ -276,3 +276,9 @@ def test_merging_sketches_keeps_each_registers_highest_rank() -> None:
         expected = bytes(map(max, mine, theirs))
         sketch.merge(mine, theirs)
         assert bytes(mine) == expected
+
+
+def test_an_end_before_its_start_is_refused_naming_its_timestamp(caller: Principal) -> None:
+    answer = send(caller, session("s", "start", "2026-12-05T10:00:00Z"), session("s", "end", "2026-12-05T09:00:00Z"))
+    assert answer["recorded"] == 1
+    assert answer["failed"] == [{"index": 1, "message": "hits[1].timestamp: the session ends before it starts"}]

@@ -53,18 +53,10 @@ def record_sessions(caller: Principal, batch: SessionHitBatch) -> HitBatchResult
                 claims.append(_first_seen(store.table, environment_id, index, hit.user, times[index]))
             continue
         started = starts.get(hit.sessionId) or _instant(recorded.get("startedAt"))
-        if hit.duration is None and started is None:
-            message = "no start recorded for this session: give its duration"
-            failed.append(FailedHit(index=index, message=f"hits[{index}].duration: {message}"))
-            continue
-        if hit.duration is not None:
-            duration = hit.duration
-        else:
-            assert started is not None
-            duration = int((times[index] - started).total_seconds())
-        if duration < 0:
-            message = "the session ends before it starts"
-            failed.append(FailedHit(index=index, message=f"hits[{index}].timestamp: {message}"))
+        try:
+            duration = _length(hit, times[index], started)
+        except ValueError as error:
+            failed.append(FailedHit(index=index, message=f"hits[{index}].{error}"))
             continue
         claims.append(_end(store.table, environment_id, index, hit, at=times[index], duration=duration))
     outcome = store.record(environment_id, claims)
@@ -100,6 +92,18 @@ def _times(hits: Sequence[SessionHit | LocationHit], now: datetime, failed: list
             continue
         times[index] = clock.parse_instant(text)
     return times
+
+
+def _length(hit: SessionHit, at: datetime, started: datetime | None) -> int:
+    """An end's session length in seconds; ValueError naming the field when it cannot be known."""
+    if hit.duration is not None:
+        return hit.duration
+    if started is None:
+        raise ValueError("duration: no start recorded for this session: give its duration")
+    seconds = int((at - started).total_seconds())
+    if seconds < 0:
+        raise ValueError("timestamp: the session ends before it starts")
+    return seconds
 
 
 def _instant(text: str | None) -> datetime | None:
