@@ -100,16 +100,21 @@ class Point(Model):
     value: float
 
 
-class FigureSeries(Model):
+class RangeAnswer(Model):
+    """What every analytics answer says of the range it covers."""
+
     from_: str = Field(alias="from", serialization_alias="from", description="First day, included")
     to: str = Field(description="Last day, included")
     granularity: Granularity
     timezone: str
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class FigureSeries(RangeAnswer):
     figure: Figure
     series: list[Point] = Field(description="Every period of the range, oldest first (zero where nothing happened)")
     total: float = Field(description="The figure over the whole range (distinct users counted once over it)")
-
-    model_config = {"populate_by_name": True, "serialize_by_alias": True}
 
 
 class Figures(Model):
@@ -124,15 +129,9 @@ class OverviewPoint(Figures):
     start: str = Field(description="The period's start, ISO 8601 in the requested time zone")
 
 
-class Overview(Model):
-    from_: str = Field(alias="from", serialization_alias="from", description="First day, included")
-    to: str = Field(description="Last day, included")
-    granularity: Granularity
-    timezone: str
+class Overview(RangeAnswer):
     series: list[OverviewPoint]
     totals: Figures
-
-    model_config = {"populate_by_name": True, "serialize_by_alias": True}
 
 
 class Place(Model):
@@ -143,13 +142,7 @@ class Place(Model):
     hits: int
 
 
-class Locations(Model):
-    from_: str = Field(alias="from", serialization_alias="from", description="First day, included")
-    to: str = Field(description="Last day, included")
-    granularity: Granularity
-    timezone: str
+class Locations(RangeAnswer):
     series: list[Point] = Field(description="Location hits per period")
     places: list[Place] = Field(description="The places hit in the range, most hits first (at most 100)")
     total: int
-
-    model_config = {"populate_by_name": True, "serialize_by_alias": True}
