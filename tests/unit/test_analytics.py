@@ -282,3 +282,9 @@ def test_an_end_before_its_start_is_refused_naming_its_timestamp(caller: Princip
     answer = send(caller, session("s", "start", "2026-12-05T10:00:00Z"), session("s", "end", "2026-12-05T09:00:00Z"))
     assert answer["recorded"] == 1
     assert answer["failed"] == [{"index": 1, "message": "hits[1].timestamp: the session ends before it starts"}]
+
+
+def test_a_week_the_range_cuts_counts_only_its_days_inside(caller: Principal) -> None:
+    send(caller, session("mon", "start", "2026-11-30T09:00:00Z"), session("wed", "start", "2026-12-02T09:00:00Z"))
+    weeks = report.figure(caller, "sessions", since=date(2026, 12, 2), until=DAY, granularity="week", timezone="UTC")
+    assert [(p.start, p.value) for p in weeks.series] == [("2026-11-30T00:00:00+00:00", 1)]  # Monday's left out
