@@ -6,6 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.analytics import analytics_figures, report_lines
 from bench.authorizer_reads import dynamodb_reads_per_repeated_authorization
 from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, ImportTiming, measure
@@ -67,6 +68,7 @@ def main() -> None:
         memory = dispatcher_peak_memory(seeded)
         segment = segment_over_profiles(seeded)
     soak = fault_soak(int(os.environ.get("CLARION_BENCH_SOAK_SUBSCRIBERS", "2000")))
+    analytics = analytics_figures()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout
@@ -124,6 +126,7 @@ def main() -> None:
     lines += segment_section(segment, MEMORY_TARGET_MB)
     lines += journey_section(journeys)
     lines += soak.markdown()
+    lines += report_lines(analytics)
     lines += kept_section(REPORT.read_text() if REPORT.exists() else "", SUITE_HEADING)
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())

@@ -34,6 +34,7 @@ from moto.server import ThreadedMotoServer
 
 from local import aws_calls, clients, moto_patches, persistence
 from local import template as sam
+from local.analytics import AnalyticsPage
 from local.aws_calls import AwsCalls
 from local.clock import Clock
 from local.docs import DocsPages, openapi_document
@@ -201,12 +202,15 @@ class LocalRuntime:
         self.docs = DocsPages(lambda: openapi_document(self.template, self.registry))
         self.outbox = OutboxPage(self.stack.resolver.account_id, self.stack.resolver.region)
         self.inbox = InboxPage(self.inbox_setup)
+        self.analytics = AnalyticsPage()
         self.gateway = Gateway(
             self.template,
             self.stack.resolver,
             self.registry,
             self.clock,
-            pages=lambda request: self.docs(request) or self.outbox(request) or self.inbox(request),
+            pages=lambda request: (
+                self.docs(request) or self.outbox(request) or self.inbox(request) or self.analytics(request)
+            ),
         )
         if self.data_dir is not None:
             self._restore(self.data_dir)

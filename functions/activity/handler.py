@@ -1,4 +1,4 @@
-"""The activity function: messages, notifications and execution details (Novu v1), campaign analytics, and the
+"""The activity function: messages, notifications and execution details (Novu v1), campaign and app analytics, and the
 dead-letter queues."""
 
 from activity import activity_routes, analytics_routes, dead_letter_routes

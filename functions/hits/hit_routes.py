@@ -4,6 +4,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.actions import service as actions
 from clarion.actions.models import PushActionRequest, PushActionResult
+from clarion.analytics import hits as analytics
+from clarion.analytics.models import HitBatchResult, LocationHitBatch, SessionHitBatch
 from clarion.api import caller, endpoint
 from clarion.audience import hits as audience
 from clarion.audience.models import TagHitBatchRequest, TagHitRequest, TagHitResult
@@ -71,3 +73,31 @@ def track_push_action(body: PushActionRequest) -> Envelope[PushActionResult]:
     counts it in the campaign's analytics. Idempotent per message and action: a repeat writes and counts nothing and
     answers `recorded: false`."""
     return Envelope(data=actions.record_action(caller(router), body))
+
+
+@endpoint(
+    router,
+    "POST /v1/hits/session",
+    scope="hit:event",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Record up to 100 app session starts and ends; each is counted once",
+)
+def track_sessions(body: SessionHitBatch) -> Envelope[HitBatchResult]:
+    """Counts each session start (sessions, unique and new users) and end (session time) into the analytics of its
+    hour; a hit sent again is reported in `duplicates`, one that cannot be counted in `failed`."""
+    return Envelope(data=analytics.record_sessions(caller(router), body))
+
+
+@endpoint(
+    router,
+    "POST /v1/hits/location",
+    scope="hit:event",
+    rate=RouteClass.TRIGGER,
+    status_code=201,
+    summary="Record up to 100 coarse location hits",
+)
+def track_locations(body: LocationHitBatch) -> Envelope[HitBatchResult]:
+    """Counts each hit into the analytics of its hour and place; coordinates are kept to one decimal (~11 km), and
+    a hit sent again with its `hitId` is counted once."""
+    return Envelope(data=analytics.record_locations(caller(router), body))

@@ -67,6 +67,10 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     created(api.post("/v1/attributes", {"name": attribute, "type": "string"}))
     assert api.put(f"/v1/subscribers/{subscriber_id}", {"attributes": {attribute: f"value-{mark}"}}).status == 200
     created(api.post("/v1/hits/tag", {"tag": tag, "subscriberId": subscriber_id, "value": f"hit-{mark}"}))
+    session = {"sessionId": f"session-{mark}", "type": "start", "subscriberId": subscriber_id}
+    created(api.post("/v1/hits/session", {"hits": [session]}))
+    place = {"hitId": f"place-{mark}", "subscriberId": subscriber_id, "country": "FR", "city": f"City{mark}"}
+    created(api.post("/v1/hits/location", {"hits": [place]}))
     topic_key = f"topic-{mark}"
     created(api.post("/v1/topics", {"key": topic_key, "name": f"Topic {mark}"}))
     assert api.post(f"/v1/topics/{topic_key}/subscribers", {"subscribers": [subscriber_id]}).status == 200
@@ -174,6 +178,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "address": suppressed,
         "otpId": otp["_id"],
         "externalId": f"promo-{mark}",
+        "sessionId": f"session-{mark}",
+        "hitId": f"place-{mark}",
     }
     secrets = [
         email,
@@ -199,6 +205,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"hit-{mark}",
         f"Promotion {mark}",
         f"terms-{mark}",
+        f"City{mark}",
         client["key"],
         credentials.key,
     ]
@@ -276,6 +283,13 @@ BODIES: dict[str, Any] = {
     "POST /v1/hits/event": {"subscriberId": "{subscriberId}", "name": "bought"},
     "POST /v1/hits/tag": {"subscriberId": "{subscriberId}", "tag": "{tag}"},
     "POST /v1/hits/tag/batch": {"hits": [{"subscriberId": "{subscriberId}", "tag": "{tag}"}]},
+    "POST /v1/hits/session": {
+        "hits": [
+            {"sessionId": "{sessionId}", "type": "end", "subscriberId": "{subscriberId}"},
+            {"sessionId": "{sessionId}", "type": "start", "subscriberId": "{subscriberId}"},
+        ]
+    },
+    "POST /v1/hits/location": {"hits": [{"hitId": "{hitId}", "subscriberId": "{subscriberId}", "country": "FR"}]},
     "POST /v1/attributes": {"name": "{name}", "type": "number"},
     "POST /v1/attributes/batch": {"attributes": [{"name": "{name}", "type": "number"}]},
     "POST /v1/tags": {"name": "{tag}"},
@@ -354,6 +368,8 @@ CREATES = {
     "POST /v1/hits/event",
     "POST /v1/hits/tag",
     "POST /v1/hits/tag/batch",
+    "POST /v1/hits/session",  # B's own session and hit of those ids: A's are neither ended nor duplicates there
+    "POST /v1/hits/location",
     "POST /v1/attributes",
     "POST /v1/attributes/batch",
     "POST /v1/tags",
@@ -430,6 +446,9 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/suppressions": ["/v1/suppressions/email/{address}"],
     "/v1/otp": ["/v1/otp/{otpId}"],
     "/v1/promotions": ["/v1/promotions/{externalId}"],
+    "/v1/analytics": ["/v1/analytics/overview", "/v1/analytics/locations"],
+    "/v1/hits/session": ["/v1/analytics/overview"],
+    "/v1/hits/location": ["/v1/analytics/locations"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

@@ -39,7 +39,10 @@ def totals(admin: Api, campaign_id: str) -> dict[str, Any]:
     report = admin.get(f"/v1/analytics/campaigns?campaignIds={campaign_id}")
     assert report.status == 200, report.json()
     (campaign,) = report.json()["data"]["campaigns"]
-    return {name: campaign["totals"][name] for name in ("opened", "clicked", "dismissed")}
+    counted = {name: campaign["totals"][name] for name in ("opened", "clicked", "dismissed")}
+    channels = list(campaign["totals"]["channels"].values())  # each test's campaign has one channel
+    assert [{name: channel[name] for name in counted} for channel in channels] == ([counted] if channels else [])
+    return counted
 
 
 def test_a_pushs_open_and_click_are_recorded_listed_and_counted(runtime: LocalRuntime, admin: Api) -> None:

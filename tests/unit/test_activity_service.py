@@ -391,6 +391,21 @@ def test_campaign_analytics_sum_the_rolled_up_days_per_campaign_and_overall(call
     assert (by_campaign[digest["_id"]].totals.pending, report.totals.total) == (1, 4)
 
 
+def test_campaign_analytics_count_each_channel_apart(caller, frozen_clock):
+    welcome = campaign(caller)
+    record(caller, "alice", campaign_id=welcome["_id"])
+    record(caller, "bob", "sms", campaign_id=welcome["_id"], status="failed", reason="unreachable")
+    record(caller, "carol", "sms", campaign_id=welcome["_id"])
+    CampaignStats().roll_up(caller.environment_id, START.date().isoformat())
+    (shown,) = analytics.campaign_analytics(caller, [welcome["_id"]], START.date(), START.date()).campaigns
+    (day,) = shown.days
+    assert {channel: (c.sent, c.failed, c.total) for channel, c in day.channels.items()} == {
+        "email": (1, 0, 1),
+        "sms": (1, 1, 2),
+    }
+    assert {channel: c.total for channel, c in shown.totals.channels.items()} == {"email": 1, "sms": 2}
+
+
 def test_campaign_analytics_leave_out_the_days_outside_the_range(caller, frozen_clock):
     welcome = campaign(caller)
     record(caller, "alice", campaign_id=welcome["_id"])

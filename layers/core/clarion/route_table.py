@@ -18,6 +18,13 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/execution-details": "info:message",
     # functions/activity/analytics_routes.py
     "GET /v1/analytics/campaigns": "analytics",
+    "GET /v1/analytics/new-users": "analytics",
+    "GET /v1/analytics/sessions": "analytics",
+    "GET /v1/analytics/unique-sessions": "analytics",
+    "GET /v1/analytics/session-time": "analytics",
+    "GET /v1/analytics/average-session-time": "analytics",
+    "GET /v1/analytics/overview": "analytics",
+    "GET /v1/analytics/locations": "analytics",
     # functions/activity/dead_letter_routes.py
     "GET /v1/dead-letters": "environments:manage",
     "POST /v1/dead-letters/{channel}/redrive": "environments:manage",
@@ -120,6 +127,8 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/hits/tag": "hit:tag",
     "POST /v1/hits/tag/batch": "hit:tag",
     "POST /v1/hits/push-action": "hit:event",
+    "POST /v1/hits/session": "hit:event",
+    "POST /v1/hits/location": "hit:event",
     # functions/integrations/inbound_parse_routes.py
     "GET /v1/inbound-parse/mx/status": "info:integration",
     # functions/integrations/integration_routes.py
@@ -257,6 +266,13 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/execution-details": "global",
     # functions/activity/analytics_routes.py
     "GET /v1/analytics/campaigns": "global",
+    "GET /v1/analytics/new-users": "global",
+    "GET /v1/analytics/sessions": "global",
+    "GET /v1/analytics/unique-sessions": "global",
+    "GET /v1/analytics/session-time": "global",
+    "GET /v1/analytics/average-session-time": "global",
+    "GET /v1/analytics/overview": "global",
+    "GET /v1/analytics/locations": "global",
     # functions/activity/dead_letter_routes.py
     "GET /v1/dead-letters": "global",
     "POST /v1/dead-letters/{channel}/redrive": "global",
@@ -359,6 +375,8 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/hits/tag": "trigger",
     "POST /v1/hits/tag/batch": "trigger",
     "POST /v1/hits/push-action": "trigger",
+    "POST /v1/hits/session": "trigger",
+    "POST /v1/hits/location": "trigger",
     # functions/integrations/inbound_parse_routes.py
     "GET /v1/inbound-parse/mx/status": "global",
     # functions/integrations/integration_routes.py

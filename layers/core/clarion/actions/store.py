@@ -94,10 +94,17 @@ def _owners(action: Item) -> list[tuple[str, str]]:
 
 
 def _counted(action: Item, campaign: bool) -> Expression:
-    """`ADD total 1` (and, in a campaign's counters, the action's own counter: opened, clicked or dismissed)."""
+    """`ADD total 1` (and, in a campaign's counters, the action's own counter, opened, clicked or dismissed, in all
+    and for the action's channel)."""
     names: dict[str, Any] = {"#total": "total"}
     text = "ADD #total :one"
     if campaign:
         names["#action"] = COUNTER_OF[action["action"]]
-        text += ", #action :one"
+        names["#channel"] = channel_counter(COUNTER_OF[action["action"]], action["channel"])
+        text += ", #action :one, #channel :one"
     return Expression(text, names, {":one": 1})
+
+
+def channel_counter(counter: str, channel: str) -> str:
+    """The attribute of a campaign's counter (opened, clicked, dismissed) for one channel: `opened:push`."""
+    return f"{counter}:{channel}"

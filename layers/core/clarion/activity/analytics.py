@@ -45,7 +45,20 @@ class StatusCounts(Model):
             setattr(self, name, getattr(self, name) + getattr(counts, name))
 
 
-class DayStats(StatusCounts):
+class CountsByChannel(StatusCounts):
+    channels: dict[str, StatusCounts] = Field(
+        default_factory=dict,
+        description="The same counts per channel (email, sms, push, in_app, chat) that had messages or actions; "
+        "days rolled up before channels were counted have messages' counts in the sum only",
+    )
+
+    def add(self, counts: "StatusCounts") -> None:
+        super().add(counts)
+        for channel, counted in getattr(counts, "channels", {}).items():
+            self.channels.setdefault(channel, StatusCounts()).add(counted)
+
+
+class DayStats(CountsByChannel):
     day: str = Field(description="UTC day, yyyy-mm-dd")
 
 
@@ -55,14 +68,14 @@ class CampaignAnalytics(Model):
     days: list[DayStats] = Field(
         description="The days with messages or actions, oldest first (days without either are left out)"
     )
-    totals: StatusCounts
+    totals: CountsByChannel
 
 
 class AnalyticsReport(Model):
     from_: str = Field(alias="from", serialization_alias="from", description="First day, included")
     to: str = Field(description="Last day, included")
     campaigns: list[CampaignAnalytics]
-    totals: StatusCounts = Field(description="The sum over the campaigns")
+    totals: CountsByChannel = Field(description="The sum over the campaigns")
 
     model_config = {"populate_by_name": True, "serialize_by_alias": True}
 
@@ -118,11 +131,11 @@ def campaign_analytics(
     since, until = date_range(since, until)
     campaigns = _campaigns(caller.environment_id, campaign_ids)
     stats = CampaignStats()
-    report = AnalyticsReport(from_=since.isoformat(), to=until.isoformat(), campaigns=[], totals=StatusCounts())
+    report = AnalyticsReport(from_=since.isoformat(), to=until.isoformat(), campaigns=[], totals=CountsByChannel())
     for campaign in campaigns:
         days = [_day(item) for item in stats.days(caller.environment_id, campaign["_id"], since=since, until=until)]
         days = _with_actions(days, actions.campaign_days(caller.environment_id, campaign["_id"], since, until))
-        totals = StatusCounts()
+        totals = CountsByChannel()
         for day in days:
             totals.add(day)
         report.campaigns.append(
@@ -140,6 +153,11 @@ def _with_actions(days: list[DayStats], action_days: Iterable[Item]) -> list[Day
         day = by_day.setdefault(counted["day"], DayStats(day=counted["day"]))
         for name in COUNTER_OF.values():
             setattr(day, name, getattr(day, name) + int(counted.get(name, 0)))
+        for attribute, value in counted.items():
+            name, _, channel = attribute.partition(":")
+            if channel and name in COUNTER_OF.values():
+                in_channel = day.channels.setdefault(channel, StatusCounts())
+                setattr(in_channel, name, getattr(in_channel, name) + int(value))
     return [by_day[day] for day in sorted(by_day)]
 
 
@@ -159,7 +177,11 @@ def _campaigns(environment_id: str, campaign_ids: list[str]) -> list["entities.C
 
 
 def _day(item: Item) -> DayStats:
-    return DayStats.model_validate(
-        {"day": item["day"], "pending": item.get("pending", 0), "total": item.get("total", 0)}
-        | {status: item.get(status, 0) for status in COUNTED}
-    )
+    channels = {channel: _counts(counted) for channel, counted in item.get("channels", {}).items()}
+    return DayStats.model_validate({"day": item["day"], "channels": channels} | _counts(item))
+
+
+def _counts(item: Item) -> dict[str, int]:
+    return {"pending": item.get("pending", 0), "total": item.get("total", 0)} | {
+        status: item.get(status, 0) for status in COUNTED
+    }

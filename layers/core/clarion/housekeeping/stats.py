@@ -55,15 +55,17 @@ class CampaignStats:
     def roll_up(self, environment_id: str, day: str) -> list[Item]:
         """The environment's stats of `day`, per campaign, written over what a previous roll-up wrote."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
+        by_channel: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
         for record in self._records_of(environment_id, day):
             if record.get("campaignId"):
                 counts[record["campaignId"]][record["status"]] += 1
+                by_channel[record["campaignId"]][record["channel"]][record["status"]] += 1
         now = clock.timestamp_now()
         items = [
             {"pk": environment_pk(environment_id), "sk": stats_sk(campaign_id, day), "campaignId": campaign_id}
-            | {"day": day, "rolledUpAt": now, "total": sum(counted.values())}
-            | {status: counted.get(status, 0) for status in COUNTED}
-            | {"pending": counted.get("queued", 0) + counted.get("sending", 0)}
+            | {"day": day, "rolledUpAt": now}
+            | _counts(counted)
+            | {"channels": {channel: _counts(c) for channel, c in by_channel[campaign_id].items()}}
             for campaign_id, counted in counts.items()
         ]
         self.campaigns.batch_write(items)
@@ -115,6 +117,15 @@ class CampaignStats:
         key = Expression("activityKey = :key", values={":key": day_key})
         for page in self.messages.query_pages(key, index=ACTIVITY_INDEX):
             yield from self.messages.batch_get([{"pk": item["pk"], "sk": sk} for item in page])
+
+
+def _counts(counted: Counter[str]) -> Item:
+    """A day's counts of records by status: the final ones, those still pending, and all."""
+    return (
+        {status: counted.get(status, 0) for status in COUNTED}
+        | {"pending": counted.get("queued", 0) + counted.get("sending", 0)}
+        | {"total": sum(counted.values())}
+    )
 
 
 def _without_keys(item: Item) -> Item:

@@ -674,3 +674,44 @@ class OtpPointer(TypedDict):
     hourStartEpoch: int
     sendsThisHour: int
     expiresAt: int
+
+
+class AnalyticsSession(TypedDict, total=False):
+    """An app session (MessagesTable `ENV#<env>#SESSION#<sessionId>` / `SESSION`): its start and end as recorded."""
+
+    pk: str
+    sk: str
+    sessionId: Required[str]
+    user: Required[str]
+    startedAt: str
+    endedAt: str
+    duration: int
+    expiresAt: int
+
+
+class AnalyticsRollup(TypedDict, total=False):
+    """One UTC hour's analytics (MessagesTable `ENV#<env>#ANALYTICS` / `HOUR#<yyyy-mm-ddThh>`)."""
+
+    pk: str
+    sk: str
+    hour: Required[str]
+    sessions: int
+    newUsers: int
+    endedSessions: int
+    sessionSeconds: int
+    locations: int
+    sketch: bytes
+    version: int
+
+
+class AnalyticsPlace(TypedDict, total=False):
+    """One place's hits in one UTC hour (MessagesTable `ENV#<env>#ANALYTICS` / `PLACES#<hour>#<place>`)."""
+
+    pk: str
+    sk: str
+    hour: Required[str]
+    hits: Required[int]
+    country: str
+    city: str
+    latitude: float
+    longitude: float

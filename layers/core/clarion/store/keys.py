@@ -327,6 +327,50 @@ def window_sk(start: str | int) -> str:
     return f"WINDOW#{start}"
 
 
+# MessagesTable: app analytics (sessions, locations, first-seen users, hourly rollups)
+
+ROLLUP_HOUR_PREFIX = "HOUR#"
+"""Sort-key prefix of an environment's hourly analytics rollups."""
+PLACE_HOUR_PREFIX = "PLACES#"
+"""Sort-key prefix of an environment's hourly location counters (one item per hour and place)."""
+SESSION_SK = "SESSION"
+"""The sort key of an app session's item (its start, its end)."""
+FIRST_SEEN_SK = "FIRST_SEEN"
+"""The sort key of a user's first-seen marker."""
+LOCATION_HIT_SK = "LOCATION"
+"""The sort key of one location hit's item."""
+
+
+def analytics_pk(environment_id: str) -> str:
+    """The partition of an environment's analytics rollups: hourly figures and hourly place counters."""
+    return f"{environment_pk(environment_id)}#ANALYTICS"
+
+
+def rollup_hour_sk(hour: str) -> str:
+    """The rollup of one UTC hour (`yyyy-mm-ddThh`), which sorts as text."""
+    return f"{ROLLUP_HOUR_PREFIX}{hour}"
+
+
+def place_hour_sk(hour: str, place: str) -> str:
+    """The counter of one place in one UTC hour."""
+    return f"{PLACE_HOUR_PREFIX}{hour}#{place}"
+
+
+def session_pk(environment_id: str, session_id: str) -> str:
+    """An app session's partition."""
+    return f"{environment_pk(environment_id)}#SESSION#{session_id}"
+
+
+def first_seen_pk(environment_id: str, user: str) -> str:
+    """A user's (`s:<subscriberId>` or `d:<deviceId>`) first-seen marker."""
+    return f"{environment_pk(environment_id)}#SEEN#{user}"
+
+
+def location_hit_pk(environment_id: str, hit_id: str) -> str:
+    """One location hit, by its id (the SDK's, so a hit sent again is counted once)."""
+    return f"{environment_pk(environment_id)}#LOCHIT#{hit_id}"
+
+
 OTP_PREFIX = "OTP#"
 """Sort-key prefix of the one-time passwords in their environment's OTP partition (newest last: ids sort by time)."""
 
