@@ -43,6 +43,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "password": ("password",),
     "integration or app secret": ("app-secret-", "pw-", "smtp-password-"),
     "one-time password": ("verification code", "one-time password", "otp", "passcode", '"code"', "owncode"),
+    "precise coordinates": ("48.8566", "2.3522"),
 }
 # Logged on purpose: the stack's own sender identity (configuration, not a person's address) and the local
 # stack's documentation example domain.

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.log_scan import LogScan
+from tests.log_scan import NEEDS, PATTERNS, LogScan
 
 
 def kinds(text: str) -> list[str]:
@@ -75,3 +75,7 @@ def test_each_pattern_names_what_it_cannot_match_without():
 def test_text_beyond_ascii_goes_through_every_pattern():
     # under (?i), "apikey" matches the Kelvin sign (U+212A) for its "k": lower-casing gives no "apikey" to find
     assert kinds("Authorization: api\u212aey 0123456789abcdef0123") == ["authorization header"]
+
+
+def test_every_pattern_says_what_it_cannot_match_without():
+    assert set(NEEDS) == set(PATTERNS)
