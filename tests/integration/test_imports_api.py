@@ -162,7 +162,10 @@ def test_an_import_continues_in_new_invocations_without_counting_a_row_twice(
 
 
 def test_suppression_entries_import_inline_through_the_suppression_list(runtime: LocalRuntime, admin: Api) -> None:
-    content = '{"channel": "email", "address": "Gone@Example.com", "reason": "bounce"}\n{"channel": "sms", "address": "nope"}\n'
+    content = (
+        '{"channel": "email", "address": "Gone@Example.com", "reason": "bounce"}\n'
+        '{"channel": "sms", "address": "nope"}\n'
+    )
     task = run_import(runtime, admin, {"type": "suppressions", "content": content, "format": "jsonl"})
 
     assert task["counts"] == {"created": 1, "updated": 0, "failed": 1}
