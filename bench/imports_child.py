@@ -14,7 +14,6 @@ from bench.dispatcher_child import _peak_rss_mb
 def main() -> None:
     job = json.loads(sys.stdin.read())
     from clarion.aws import client  # noqa: PLC0415 - imported as Lambda's init phase would
-    from clarion.settings import settings  # noqa: PLC0415
     from clarion.task_kinds import RUNNERS  # noqa: PLC0415
     from clarion.tasks.models import TaskJob  # noqa: PLC0415
     from clarion.tasks.runner import run_task  # noqa: PLC0415
@@ -40,25 +39,30 @@ def main() -> None:
     assert task.status == "completed", task
     assert task.counts.created == job["profiles"], task
 
-    dynamodb, table = client("dynamodb"), settings().subscribers_table
+    # the bare minimum for the same result: the same stored profiles (keys and index attributes included), written
+    # 25 a BatchWriteItem to another environment, with no read, no validation and no progress
+    from clarion.subscribers.repository import SubscribersRepository  # noqa: PLC0415
+
+    repository, now = SubscribersRepository(), "2026-01-01T00:00:00.000Z"
     bare_started, bare_requests = time.perf_counter(), 0
-    for start in range(0, job["profiles"], 25):
-        items = [
+    for start in range(0, job["profiles"], 500):
+        profiles: list[Any] = [
             {
-                "PutRequest": {
-                    "Item": {
-                        "pk": {"S": f"ENV#bare#SUB#person-{n:06}"},
-                        "sk": {"S": "PROFILE"},
-                        "subscriberId": {"S": f"person-{n:06}"},
-                        "email": {"S": f"person-{n}@example.com"},
-                        "firstName": {"S": f"Person {n}"},
-                    }
-                }
+                "id": f"{n:024x}",
+                "organizationId": "clarion",
+                "environmentId": "bare",
+                "subscriberId": f"person-{n:06}",
+                "email": f"person-{n}@example.com",
+                "firstName": f"Person {n}",
+                "channels": [],
+                "isOnline": False,
+                "deleted": False,
+                "createdAt": now,
+                "updatedAt": now,
             }
-            for n in range(start, min(start + 25, job["profiles"]))
+            for n in range(start, min(start + 500, job["profiles"]))
         ]
-        dynamodb.batch_write_item(RequestItems={table: items})
-        bare_requests += 1
+        bare_requests += repository.put_many("bare", profiles, created=0)
     bare_seconds = time.perf_counter() - bare_started
     print(
         json.dumps(
