@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
@@ -104,7 +105,13 @@ def _start(registry: FunctionRegistry, content: bytes) -> str:
     with registry.environment_of("TasksFunction"):
         stored = new_file(ENVIRONMENT, "people.csv", "text/csv", "upload")
         FileObjects().put(object_key(ENVIRONMENT, stored["_id"]), content, "text/csv")
-        params = {"type": "profiles", "fileId": stored["_id"], "format": "csv", "mapping": {}, "listId": None}
+        params: dict[str, Any] = {
+            "type": "profiles",
+            "fileId": stored["_id"],
+            "format": "csv",
+            "mapping": {},
+            "listId": None,
+        }
         task = create_task(ENVIRONMENT, "import", params)
         assert TasksRepository().get(ENVIRONMENT, task.id) is not None
     settings.cache_clear()

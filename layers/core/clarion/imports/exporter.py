@@ -3,11 +3,10 @@ every profile), their profiles' chosen fields or their devices as CSV lines, fro
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from clarion.imports.models import DEVICE_FIELDS, csv_line
 from clarion.lists.repository import ListsRepository
 from clarion.segments.members import matching, parse
 from clarion.segments.repository import SegmentsRepository
@@ -19,24 +18,6 @@ from clarion.tasks.models import ChunkResult, TaskFailed
 if TYPE_CHECKING:
     from clarion.store import entities
 
-DEVICE_FIELDS = (
-    "subscriberId",
-    "deviceId",
-    "platform",
-    "pushEnabled",
-    "tokenHint",
-    "appVersion",
-    "locale",
-    "timezone",
-    "lastSeenAt",
-    "disabledAt",
-)
-"""A device's columns: never its token (the API shows only its hint)."""
-
-
-def header_of(records: str, fields: list[str]) -> str:
-    return _csv_line(list(DEVICE_FIELDS) if records == "devices" else fields)
-
 
 def run_export_chunk(environment_id: str, task: entities.Task, max_rows: int) -> ChunkResult:
     params = task["params"]
@@ -47,12 +28,12 @@ def run_export_chunk(environment_id: str, task: entities.Task, max_rows: int) ->
     if params["records"] == "devices":
         store = DevicesStore()
         lines = [
-            _csv_line([_cell(device.get(name)) for name in DEVICE_FIELDS])
+            csv_line([_cell(device.get(name)) for name in DEVICE_FIELDS])
             for subscriber_id in present
             for device in store.of_subscriber(environment_id, subscriber_id)
         ]
     else:
-        lines = [_csv_line([_cell(_value(profiles[i], name)) for name in params["fields"]]) for i in present]
+        lines = [csv_line([_cell(_value(profiles[i], name)) for name in params["fields"]]) for i in present]
     return ChunkResult(
         position={"cursor": following},
         rows=len(lines),
@@ -97,9 +78,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"), default=str)
     return str(value)
-
-
-def _csv_line(cells: list[str]) -> str:
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerow(cells)
-    return text.getvalue()

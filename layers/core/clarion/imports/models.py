@@ -1,5 +1,7 @@
 """Imports and exports on the wire: what to import from which file (or inline), what to export where."""
 
+import csv
+import io
 from typing import Literal
 
 from pydantic import Field
@@ -20,7 +22,30 @@ PROFILE_EXPORT_FIELDS = (
     "createdAt",
     "updatedAt",
 )
-ExportField = str
+DEVICE_FIELDS = (
+    "subscriberId",
+    "deviceId",
+    "platform",
+    "pushEnabled",
+    "tokenHint",
+    "appVersion",
+    "locale",
+    "timezone",
+    "lastSeenAt",
+    "disabledAt",
+)
+"""A device's columns in an export: never its token (the API shows only its hint)."""
+
+
+def csv_line(cells: list[str]) -> str:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerow(cells)
+    return text.getvalue()
+
+
+def export_header(records: str, fields: list[str]) -> str:
+    """An export's header row: its devices' columns, or the profile fields asked for."""
+    return csv_line(list(DEVICE_FIELDS) if records == "devices" else fields)
 
 
 class ImportRequest(Request):

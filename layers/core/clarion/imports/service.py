@@ -9,10 +9,8 @@ import json
 from clarion.errors import ValidationFailed
 from clarion.files.service import get_file, new_file
 from clarion.files.storage import FileObjects, object_key
-from clarion.imports.exporter import header_of
-from clarion.imports.models import PROFILE_EXPORT_FIELDS, ExportRequest, ImportRequest
+from clarion.imports.models import PROFILE_EXPORT_FIELDS, ExportRequest, ImportRequest, export_header
 from clarion.lists.service import existing_list
-from clarion.segments.service import existing_segment
 from clarion.tasks.models import TaskView
 from clarion.tasks.service import create_task
 
@@ -69,6 +67,8 @@ def start_export(environment_id: str, request: ExportRequest) -> TaskView:
     if request.listId is not None:
         existing_list(environment_id, request.listId)
     if request.segmentId is not None:
+        from clarion.segments.service import existing_segment  # noqa: PLC0415 - rule models only exports of a segment need
+
         existing_segment(environment_id, request.segmentId)
     for index, name in enumerate(request.fields):
         if name not in PROFILE_EXPORT_FIELDS and not (name.startswith("attributes.") and len(name) > 11):
@@ -79,6 +79,6 @@ def start_export(environment_id: str, request: ExportRequest) -> TaskView:
         "segmentId": request.segmentId,
         "records": request.records,
         "fields": request.fields,
-        "output": {"name": request.name, "head": header_of(request.records, request.fields)},
+        "output": {"name": request.name, "head": export_header(request.records, request.fields)},
     }
     return create_task(environment_id, "export", params)
