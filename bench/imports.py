@@ -146,3 +146,19 @@ def imports_section(run: ImportFigures) -> list[str]:
         f"failed {run.counts['failed']:,} | |",
         "",
     ]
+
+
+def import_summary(run: ImportFigures) -> list[str]:
+    """The import's rows of DESIGN §7's table."""
+    met = {True: "yes", False: "**no**"}
+    return [
+        f"| import of {run.profiles:,} profiles: AWS requests per profile | {run.per_profile:.3f} "
+        f"| <= {REQUESTS_TARGET} | {met[run.per_profile <= REQUESTS_TARGET]} |",
+        f"| import: task worker peak RSS | {run.peak_mb:.1f} MB | <= {MEMORY_TARGET_MB} MB "
+        f"| {met[run.peak_mb <= MEMORY_TARGET_MB]} |",
+        f"| import time / bare BatchWriteItem loop, same moto | {run.ratio:.2f}x | <= {RATIO_TARGET}x "
+        f"| {met[run.ratio <= RATIO_TARGET]}{'' if run.ratio <= RATIO_TARGET else IMPORT_WHY} |",
+    ]
+
+
+IMPORT_WHY = ': why, under "Importing 100,000 profiles from CSV"'
