@@ -12,6 +12,7 @@ from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, ImportTiming, measure
 from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory, seeded_stack
 from bench.fanout import Fanout, Minimum, topic_trigger
+from bench.imports import ImportFigures, import_profiles, import_summary, imports_section
 from bench.journeys import PRICE_PER_THOUSAND_TRANSITIONS, JourneyCost, five_step_journey
 from bench.segments import markdown as segment_section
 from bench.segments import segment_over_profiles
@@ -69,6 +70,7 @@ def main() -> None:
         segment = segment_over_profiles(seeded)
     soak = fault_soak(int(os.environ.get("CLARION_BENCH_SOAK_SUBSCRIBERS", "2000")))
     analytics = analytics_figures()
+    imported = import_profiles(int(os.environ.get("CLARION_BENCH_IMPORT_PROFILES", "100000")))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout
@@ -78,7 +80,7 @@ def main() -> None:
         f"Measured by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.strip() or 'unknown'},",
         f"on {machine()}. The machine is shared and noisy: the figures are counts and ratios taken in one run.",
         "",
-        *summary_lines(list(timings.values()), fanout, memory, soak),
+        *summary_lines(list(timings.values()), fanout, memory, soak, imported),
         "## Cold start: handler import time against a one-route Powertools resolver",
         "",
         f"Each handler module is imported in a fresh interpreter, interleaved with the baseline (`{BASELINE}`:",
@@ -127,6 +129,7 @@ def main() -> None:
     lines += journey_section(journeys)
     lines += soak.markdown()
     lines += report_lines(analytics)
+    lines += imports_section(imported)
     lines += kept_section(REPORT.read_text() if REPORT.exists() else "", SUITE_HEADING)
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
@@ -289,7 +292,9 @@ def costs(run: Fanout) -> dict[str, float]:
     }
 
 
-def summary_lines(timings: list[ImportTiming], fanout: Fanout, memory: DispatcherMemory, soak: SoakReport) -> list[str]:
+def summary_lines(
+    timings: list[ImportTiming], fanout: Fanout, memory: DispatcherMemory, soak: SoakReport, imported: ImportFigures
+) -> list[str]:
     """DESIGN §7's figures, each against its target, with the section that details it."""
     worst = max(timings, key=lambda timing: timing.ratio)
     met = {True: "yes", False: "**no**"}
@@ -309,6 +314,7 @@ def summary_lines(timings: list[ImportTiming], fanout: Fanout, memory: Dispatche
         f"| AWS cost per million emails (SES fee excluded) | USD {sum(costs(fanout).values()):.2f} | | |",
         f"| fault soak: messages sent twice / lost, of {soak.messages:,} | {soak.duplicates} / {len(soak.lost)} "
         f"| 0 / 0 | {met[soak.duplicates == 0 and not soak.lost]} |",
+        *import_summary(imported),
         "",
     ]
 

@@ -137,7 +137,8 @@ def test_the_catalogue_marks_the_scopes_that_guard_a_route(admin: Api):
     }
     assert scopes["list:profile"] is True and scopes["clients:manage"] is True
     assert scopes["list:consent"] is True and scopes["otp:send"] is True
-    assert scopes["export"] is False and scopes["file:download"] is False
+    assert scopes["export"] is True and scopes["file:download"] is True and scopes["list:task"] is True
+    assert scopes["list:promotion"] is False
 
 
 def test_a_client_given_a_bundle_holds_exactly_what_the_catalogue_says_it_expands_to(admin: Api):

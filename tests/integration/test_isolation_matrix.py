@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from clarion import clock
 from clarion.scopes import FINE_SCOPES, PUBLIC_ROUTES, ROUTE_SCOPES
@@ -141,6 +142,16 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     schedule = created(api.post(f"/v1/campaigns/{campaign['_id']}/schedule", {"sendAt": send_at}))
     otp = created(api.post("/v1/otp/send", {"recipient": {"subscriberId": subscriber_id}, "channel": "sms"}))
     created(api.put(f"/v1/promotions/promo-{mark}", {"name": f"Promotion {mark}", "terms": f"terms-{mark}"}))
+    ticket = created(api.post("/v1/files", {"name": f"file-{mark}.csv"}))
+    uploaded = requests.put(
+        ticket["uploadUrl"],
+        data=f"subscriberId,firstName\nimported-{mark},Imported{mark}\n",
+        headers=ticket["headers"],
+        timeout=10,
+    )
+    assert uploaded.status_code == 200
+    imported = created(api.post("/v1/imports", {"type": "profiles", "fileId": ticket["_id"]}), 202)
+    runtime.drain()
     ids = {
         "environmentId": api.environment_id,
         "subscriberId": subscriber_id,
@@ -180,6 +191,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "externalId": f"promo-{mark}",
         "sessionId": f"session-{mark}",
         "hitId": f"place-{mark}",
+        "fileId": ticket["_id"],
+        "taskId": imported["_id"],
     }
     secrets = [
         email,
@@ -206,6 +219,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"Promotion {mark}",
         f"terms-{mark}",
         f"City{mark}",
+        f"file-{mark}",
+        f"Imported{mark}",
         client["key"],
         credentials.key,
     ]
@@ -349,6 +364,9 @@ BODIES: dict[str, Any] = {
     "POST /v1/sports-updates/subscriptions/removal": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
     "PUT /v1/promotions/{externalId}": {"name": "Mallory"},
     "POST /v1/promotions/bulk": {"promotions": [{"externalId": "{externalId}", "name": "Mallory"}]},
+    "POST /v1/files": {"name": "b.csv"},
+    "POST /v1/imports": {"type": "profiles", "fileId": "{fileId}", "listId": "{listId}"},
+    "POST /v1/exports": {"source": "list", "listId": "{listId}"},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -388,9 +406,16 @@ CREATES = {
     "POST /v1/sports-updates/subscriptions/removal",
     "PUT /v1/promotions/{externalId}",  # B's own promotion of that id
     "POST /v1/promotions/bulk",
+    "POST /v1/files",  # B's own upload
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
-BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply", "POST /v1/hits/push-action"}
+BODY_REFERENCES = {
+    "POST /v1/workflow-overrides",
+    "POST /v1/changes/bulk/apply",
+    "POST /v1/hits/push-action",
+    "POST /v1/imports",
+    "POST /v1/exports",
+}
 # Novu's cancel answers `false` for a transaction it does not know, as for one with nothing left to cancel.
 NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
 # Routes that answer every environment alike (a channel's quota, the blueprint catalogue Clarion has not): nothing
@@ -449,6 +474,10 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/analytics": ["/v1/analytics/overview", "/v1/analytics/locations"],
     "/v1/hits/session": ["/v1/analytics/overview"],
     "/v1/hits/location": ["/v1/analytics/locations"],
+    # a file's answer holds a new presigned URL at each read: its task (and the profile it imported) are compared
+    "/v1/imports": ["/v1/tasks/{taskId}", "/v1/subscribers/{subscriberId}"],
+    "/v1/exports": ["/v1/tasks/{taskId}"],
+    "/v1/tasks": ["/v1/tasks/{taskId}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

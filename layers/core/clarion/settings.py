@@ -26,6 +26,8 @@ class Settings(Model):
     chat_queue_url: str = Field(default="", alias="CHAT_QUEUE_URL")
     dispatch_queue_url: str = Field(default="", alias="DISPATCH_QUEUE_URL")
     dispatch_queue_arn: str = Field(default="", alias="DISPATCH_QUEUE_ARN")
+    tasks_queue_url: str = Field(default="", alias="TASKS_QUEUE_URL")
+    files_bucket: str = Field(default="", alias="FILES_BUCKET")
     schedule_group: str = Field(default="default", alias="SCHEDULE_GROUP")
     scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
     fcm_platform_application_arn: str = Field(default="", alias="FCM_PLATFORM_APPLICATION_ARN")
