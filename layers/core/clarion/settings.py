@@ -41,6 +41,10 @@ class Settings(Model):
     rate_limit_global: int = Field(default=300, ge=0, alias="RATE_LIMIT_GLOBAL")
     rate_limit_window_seconds: int = Field(default=1, ge=1, le=86400, alias="RATE_LIMIT_WINDOW_SECONDS")
     rate_limit_burst_percent: int = Field(default=10, ge=0, le=1000, alias="RATE_LIMIT_BURST_PERCENT")
+    # the email verifier's MX lookups: each one's deadline (0: never looked up, `unknown`), and the nameservers asked
+    # (`host` or `host:port`, comma-separated; empty: the system's)
+    verifier_dns_timeout_seconds: float = Field(default=1.0, ge=0, le=10, alias="VERIFIER_DNS_TIMEOUT_SECONDS")
+    verifier_nameservers: str = Field(default="", alias="VERIFIER_NAMESERVERS")
 
 
 @cache

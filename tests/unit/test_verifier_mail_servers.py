@@ -1,0 +1,93 @@
+"""MX lookups against a DNS server on loopback: answers, refusals, and the `unknown` of a resolver that cannot help."""
+
+import time
+
+import pytest
+
+from clarion.verifier.mail_servers import MailServerLookup
+from tests.dns_stub import ROOT, stub_dns
+
+ZONE = {
+    **ROOT,
+    "example.com.": {"MX": ["10 mx2.example.com.", "5 mx1.example.com."]},
+    "a-only.example.": {"A": ["93.184.216.34"]},
+    "private-a.example.": {"A": ["10.0.0.1"]},
+    "null-mx.example.": {"MX": ["0 ."]},
+    "xn--bcher-kva.de.": {"MX": ["10 mail.xn--bcher-kva.de."]},
+}
+
+
+def lookup_at(address: str, timeout: float = 1.0) -> MailServerLookup:
+    return MailServerLookup(timeout=timeout, nameservers=(address,))
+
+
+def test_a_domain_with_mx_records_has_them_most_preferred_first():
+    with stub_dns(ZONE) as dns:
+        found = lookup_at(dns.address).lookup("example.com")
+    assert found.status == "found"
+    assert found.hosts == ("mx1.example.com", "mx2.example.com")
+
+
+def test_a_domain_without_mx_falls_back_to_its_global_a_record():
+    with stub_dns(ZONE) as dns:
+        found = lookup_at(dns.address).lookup("a-only.example")
+    assert (found.status, found.hosts) == ("found", ("a-only.example",))
+
+
+def test_a_private_a_record_is_no_mail_server():
+    with stub_dns(ZONE) as dns:
+        assert lookup_at(dns.address).lookup("private-a.example").status == "no_mail_server"
+
+
+def test_a_null_mx_refuses_mail():
+    with stub_dns(ZONE) as dns:
+        assert lookup_at(dns.address).lookup("null-mx.example").status == "no_mail_server"
+
+
+def test_a_domain_that_does_not_exist_is_domain_not_found_when_the_resolver_knows_the_root():
+    with stub_dns(ZONE) as dns:
+        assert lookup_at(dns.address).lookup("nowhere.example").status == "domain_not_found"
+
+
+def test_an_internationalized_domain_is_asked_in_its_ascii_form():
+    with stub_dns(ZONE) as dns:
+        assert lookup_at(dns.address).lookup("xn--bcher-kva.de").status == "found"
+    assert ("xn--bcher-kva.de.", "MX") in dns.queries
+
+
+def test_a_resolver_that_denies_the_root_makes_nxdomain_unknown_and_is_left_alone():
+    """A sandbox's resolver answers NXDOMAIN to everything: that proves nothing about the domain."""
+    with stub_dns({}) as dns:
+        lookup = lookup_at(dns.address)
+        assert lookup.lookup("gmail.com").status == "unknown"
+        asked = len(dns.queries)
+        assert lookup.lookup("yahoo.com").status == "unknown"
+    assert len(dns.queries) == asked  # not asked again for a while
+
+
+def test_a_resolver_that_never_answers_is_unknown_within_the_deadline_and_given_up_after_two_timeouts():
+    with stub_dns(ZONE, silent=True) as dns:
+        lookup = lookup_at(dns.address, timeout=0.3)
+        started = time.monotonic()
+        assert [lookup.lookup(f"d{n}.example").status for n in range(5)] == ["unknown"] * 5
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.3 * 2 + 0.5  # two deadlines, then no more asking
+    assert {name for name, _ in dns.queries} == {"d0.example.", "d1.example."}
+
+
+def test_a_timeout_of_zero_never_asks():
+    with stub_dns(ZONE) as dns:
+        assert lookup_at(dns.address, timeout=0).lookup("example.com").status == "unknown"
+    assert dns.queries == []
+
+
+def test_each_domain_is_asked_once_while_its_answer_is_kept():
+    with stub_dns(ZONE) as dns:
+        lookup = lookup_at(dns.address)
+        assert lookup.lookup("example.com") == lookup.lookup("EXAMPLE.com")
+    assert dns.queries.count(("example.com.", "MX")) == 1
+
+
+@pytest.mark.parametrize("nameserver", ["127.0.0.1:1"])
+def test_a_nameserver_that_refuses_the_connection_is_unknown(nameserver: str):
+    assert lookup_at(nameserver, timeout=0.5).lookup("example.com").status == "unknown"
