@@ -91,3 +91,33 @@ def test_each_domain_is_asked_once_while_its_answer_is_kept():
 @pytest.mark.parametrize("nameserver", ["127.0.0.1:1"])
 def test_a_nameserver_that_refuses_the_connection_is_unknown(nameserver: str):
     assert lookup_at(nameserver, timeout=0.5).lookup("example.com").status == "unknown"
+
+
+def test_a_list_of_domains_is_asked_at_once_so_a_silent_resolver_costs_one_deadline_and_is_given_up():
+    domains = [f"d{n}.example" for n in range(10)]
+    with stub_dns(ZONE, silent=True) as dns:
+        lookup = lookup_at(dns.address, timeout=0.5)
+        started = time.monotonic()
+        found = lookup.lookup_many(domains)
+        elapsed = time.monotonic() - started
+        assert lookup.lookup("example.com").status == "unknown"  # given up: not asked
+    assert {answer.status for answer in found.values()} == {"unknown"}
+    assert elapsed < 0.5 * 2
+    assert ("example.com.", "MX") not in dns.queries
+
+
+def test_no_lookup_waits_past_the_budget():
+    with stub_dns(ZONE, silent=True) as dns:
+        started = time.monotonic()
+        lookup_at(dns.address, timeout=2.0).lookup_many(["a.example", "b.example"], budget=0.3)
+        assert time.monotonic() - started < 1.0
+
+
+def test_answers_of_a_list_are_keyed_lower_cased_and_asked_once_each():
+    with stub_dns(ZONE) as dns:
+        found = lookup_at(dns.address).lookup_many(["Example.com", "example.COM", "null-mx.example"])
+    assert {domain: answer.status for domain, answer in found.items()} == {
+        "example.com": "found",
+        "null-mx.example": "no_mail_server",
+    }
+    assert dns.queries.count(("example.com.", "MX")) == 1

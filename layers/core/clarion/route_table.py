@@ -236,6 +236,9 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/events/trigger/bulk": "campaign:trigger",
     "POST /v1/events/trigger/broadcast": "campaign:trigger",
     "DELETE /v1/events/trigger/{transactionId}": "campaign:trigger",
+    # functions/verifier/verifier_routes.py
+    "POST /v1/verifier/verify": "verify:email",
+    "POST /v1/verifier/lists": "verify:email_list",
 }
 
 # values of clarion.limits.RouteClass
@@ -469,6 +472,9 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/events/trigger/bulk": "trigger",
     "POST /v1/events/trigger/broadcast": "trigger",
     "DELETE /v1/events/trigger/{transactionId}": "trigger",
+    # functions/verifier/verifier_routes.py
+    "POST /v1/verifier/verify": "global",
+    "POST /v1/verifier/lists": "global",
 }
 
 # the template sets `Authorizer: NONE` on these

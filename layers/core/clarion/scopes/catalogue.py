@@ -145,6 +145,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "file:download": "Retrieve a file by its identifier",
             "otp:send": "Create and send one-time passwords to users",
             "otp:validate": "Validate one-time passwords entered by users",
+            "verify:email": "Verify one email address: syntax, domain, disposable and role checks, suppression, MX",
+            "verify:email_list": "Verify a list of email addresses, with each one's result and the list's counts",
         },
     ),
     _group(
@@ -258,7 +260,16 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "list:change",
         "apply:change",
     ),
-    "verifier_service": (*_PROFILE_READ, *_TASKS, "export", "file:download", "list:suppression", "info:suppression"),
+    "verifier_service": (
+        *_PROFILE_READ,
+        *_TASKS,
+        "export",
+        "file:download",
+        "list:suppression",
+        "info:suppression",
+        "verify:email",
+        "verify:email_list",
+    ),
     "chatbots": (*_PROFILE_READ, "list:integration", "info:integration", "list:message", "campaign:trigger"),
     "user_data": (*_PROFILE_READ, "list:consent", "list:subscription", "export"),
 }

@@ -8,6 +8,7 @@ asking for a minute, so a list of addresses costs at most a few deadlines on a n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
@@ -26,7 +27,10 @@ ANSWER_SECONDS = 300.0
 UNUSABLE_SECONDS = 60.0
 """How long the resolver is left alone after it proved unusable."""
 TIMEOUTS_BEFORE_GIVING_UP = 2
-"""Consecutive timeouts after which the resolver is taken as unreachable (one slow domain is not enough)."""
+"""Unanswered lookups in a row after which the resolver is taken as unreachable (one slow domain is not enough)."""
+RUN_SECONDS = 4.0
+"""The most a verification waits for DNS in all, whatever the number of domains (a function's timeout is 10 s)."""
+LOOKUPS_AT_ONCE = 16
 
 
 @dataclass(frozen=True)
@@ -53,31 +57,48 @@ class MailServerLookup:
         self._made: dns.resolver.Resolver | None = None
 
     def lookup(self, ascii_domain: str) -> MailServers:
-        domain = ascii_domain.lower()
-        if (known := self._answers.get(domain)) is not None:
-            return known
-        if self.timeout <= 0 or clock.monotonic() < self._unusable_until:
-            return UNKNOWN
-        resolver = self._resolver()
-        if resolver is None:
-            return self._give_up()
-        found = self._ask(resolver, domain)
-        if found.status == "domain_not_found" and not self._resolves_root(resolver):
-            return self._give_up()
-        if found is UNKNOWN:
-            self._timeouts += 1
-            return self._give_up() if self._timeouts >= TIMEOUTS_BEFORE_GIVING_UP else UNKNOWN
-        self._timeouts = 0
-        self._answers[domain] = found
-        return found
+        return self.lookup_many([ascii_domain])[ascii_domain.lower()]
 
-    def _ask(self, resolver: dns.resolver.Resolver, domain: str) -> MailServers:
+    def lookup_many(self, ascii_domains: Iterable[str], *, budget: float = RUN_SECONDS) -> dict[str, MailServers]:
+        """Each domain's answer (keyed lower-cased): the ones not kept are asked at once, `LOOKUPS_AT_ONCE` at a
+        time, and none is waited for past `budget` seconds from now."""
+        deadline = clock.monotonic() + budget
+        answers = {domain: self._answers.get(domain) for domain in dict.fromkeys(d.lower() for d in ascii_domains)}
+        wanted = [domain for domain, known in answers.items() if known is None]
+        asked = self._ask_all(wanted, deadline) if wanted else {}
+        if any(found.status == "domain_not_found" for found in asked.values()) and not self._resolves_root():
+            asked = self._give_up(asked)  # its NXDOMAIN answers prove nothing
+        answered = [domain for domain, found in asked.items() if found is not UNKNOWN]
+        self._timeouts = 0 if answered else self._timeouts + len(asked)
+        if self._timeouts >= TIMEOUTS_BEFORE_GIVING_UP:
+            asked = self._give_up(asked)
+        for domain in answered:
+            self._answers[domain] = asked[domain]
+        return {domain: known or asked.get(domain, UNKNOWN) for domain, known in answers.items()}
+
+    def _ask_all(self, domains: list[str], deadline: float) -> dict[str, MailServers]:
+        resolver = self._resolver() if self.timeout > 0 and clock.monotonic() >= self._unusable_until else None
+        if resolver is None:
+            return {}
+        if len(domains) == 1:
+            return {domains[0]: self._ask(resolver, domains[0], deadline)}
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only a list of domains needs it
+
+        with ThreadPoolExecutor(max_workers=min(LOOKUPS_AT_ONCE, len(domains))) as pool:
+            return dict(
+                zip(domains, pool.map(lambda domain: self._ask(resolver, domain, deadline), domains), strict=True)
+            )
+
+    def _ask(self, resolver: dns.resolver.Resolver, domain: str, deadline: float) -> MailServers:
         import dns.resolver  # noqa: PLC0415 - dnspython (~30 ms) only for a lookup
         from email_validator import EmailUndeliverableError  # noqa: PLC0415
         from email_validator.deliverability import validate_email_deliverability  # noqa: PLC0415
 
+        left = deadline - clock.monotonic()
+        if left <= 0:
+            return UNKNOWN
         try:
-            info = validate_email_deliverability(domain, domain, dns_resolver=resolver)
+            info = validate_email_deliverability(domain, domain, dns_resolver=_within(resolver, left))
         except EmailUndeliverableError as error:
             cause = error.__cause__
             if isinstance(cause, dns.resolver.NXDOMAIN):
@@ -89,9 +110,10 @@ class MailServerLookup:
             return UNKNOWN
         return MailServers("found", tuple(host for _preference, host in info.get("mx", [])))
 
-    def _resolves_root(self, resolver: dns.resolver.Resolver) -> bool:
+    def _resolves_root(self) -> bool:
         """Whether the resolver answers for the root zone: asked once, when a domain first seems not to exist."""
-        if self._root_answers is None:
+        resolver = self._resolver()
+        if self._root_answers is None and resolver is not None:
             try:
                 resolver.resolve(".", "SOA")
                 self._root_answers = True
@@ -99,11 +121,12 @@ class MailServerLookup:
                 self._root_answers = False
         return bool(self._root_answers)
 
-    def _give_up(self) -> MailServers:
+    def _give_up(self, asked: dict[str, MailServers]) -> dict[str, MailServers]:
+        """Leaves the resolver alone for a while; what it said in this round is unknown."""
         self._unusable_until = clock.monotonic() + UNUSABLE_SECONDS
         self._timeouts = 0
         self._root_answers = None
-        return UNKNOWN
+        return dict.fromkeys(asked, UNKNOWN)
 
     def _resolver(self) -> dns.resolver.Resolver | None:
         import dns.resolver  # noqa: PLC0415
@@ -118,6 +141,17 @@ class MailServerLookup:
             resolver.lifetime = resolver.timeout = self.timeout
             self._made = resolver
         return self._made
+
+
+def _within(resolver: dns.resolver.Resolver, seconds: float) -> dns.resolver.Resolver:
+    """The resolver, or a copy of it whose queries end within `seconds` (shorter than its own deadline)."""
+    if seconds >= resolver.lifetime:
+        return resolver
+    import copy  # noqa: PLC0415
+
+    bounded = copy.copy(resolver)
+    bounded.lifetime = bounded.timeout = seconds
+    return bounded
 
 
 def _nameserver(text: str) -> dns.nameserver.Nameserver:

@@ -32,13 +32,13 @@ def verify_list(environment_id: str, emails: Sequence[str]) -> ListVerification:
 
 def verify_emails(environment_id: str, emails: Sequence[str]) -> list[Verification]:
     """One verification per address, in order: the suppressions read with one BatchGetItem per 100 addresses, each
-    domain's mail servers looked up once."""
+    domain's mail servers looked up once, several at a time."""
     parsed = [parse(email) for email in emails]
     keys = [_suppression_key(found) for found in parsed]
     suppressions = suppressed(environment_id, [key for key in keys if key])
-    lookup = mail_servers()
+    servers = mail_servers().lookup_many(found.ascii_domain for found in parsed if isinstance(found, Address))
     return [
-        _verification(email, found, key in suppressions if key else False, lookup.lookup(found.ascii_domain))
+        _verification(email, found, key in suppressions if key else False, servers[found.ascii_domain.lower()])
         if isinstance(found, Address)
         else _refused(email, found)
         for email, found, key in zip(emails, parsed, keys, strict=True)
