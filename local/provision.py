@@ -21,6 +21,7 @@ SKIPPED_TYPES = {
     "AWS::Lambda::Alias",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::SQS::QueuePolicy",
+    "AWS::S3::BucketPolicy",
     "AWS::SNS::TopicPolicy",
     "AWS::Events::EventBusPolicy",
 }

@@ -203,6 +203,15 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/suppressions": "list:suppression",
     "GET /v1/suppressions/{channel}/{address}": "info:suppression",
     "DELETE /v1/suppressions/{channel}/{address}": "delete:suppression",
+    # functions/tasks/file_routes.py
+    "POST /v1/files": "import",
+    "GET /v1/files/{fileId}": "file:download",
+    # functions/tasks/task_routes.py
+    "GET /v1/tasks": "list:task",
+    "GET /v1/tasks/{taskId}": "info:task",
+    # functions/tasks/transfer_routes.py
+    "POST /v1/imports": "import",
+    "POST /v1/exports": "export",
     # functions/tenants/override_routes.py
     "POST /v1/workflow-overrides": "create:workflow_override",
     "GET /v1/workflow-overrides": "list:workflow_override",
@@ -439,6 +448,15 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/suppressions": "global",
     "GET /v1/suppressions/{channel}/{address}": "global",
     "DELETE /v1/suppressions/{channel}/{address}": "configuration",
+    # functions/tasks/file_routes.py
+    "POST /v1/files": "configuration",
+    "GET /v1/files/{fileId}": "global",
+    # functions/tasks/task_routes.py
+    "GET /v1/tasks": "global",
+    "GET /v1/tasks/{taskId}": "global",
+    # functions/tasks/transfer_routes.py
+    "POST /v1/imports": "configuration",
+    "POST /v1/exports": "configuration",
     # functions/tenants/override_routes.py
     "POST /v1/workflow-overrides": "configuration",
     "GET /v1/workflow-overrides": "global",

@@ -62,6 +62,8 @@ BODY_LIMITS: dict[str, int] = {
     "PUT /v1/workflows/{templateId}": 1024 * KB,
     "POST /v1/notification-templates": 1024 * KB,
     "PUT /v1/notification-templates/{templateId}": 1024 * KB,
+    # an inline import's rows (512 KB of text, escaped in JSON)
+    "POST /v1/imports": 1024 * KB,
 }
 
 

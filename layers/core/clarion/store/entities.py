@@ -654,3 +654,53 @@ class OtpPointer(TypedDict):
     hourStartEpoch: int
     sendsThisHour: int
     expiresAt: int
+
+
+class TaskCounts(TypedDict):
+    """What a task did to its rows: `created` and `updated` items, `failed` rows (each one in the error report)."""
+
+    created: int
+    updated: int
+    failed: int
+
+
+class Task(TypedDict):
+    """MessagesTable `ENV#<env>#TASKS` / `TASK#<taskId>`: a background task (clarion.tasks), worked a chunk at a time.
+    `chunk` numbers the chunks committed: a chunk commits only from the number it read, so a redelivered or
+    concurrent run of the same chunk changes nothing. `position` is where the next chunk starts (its kind's own
+    values: a byte offset and a row number for an import)."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    kind: str
+    status: Literal["queued", "running", "completed", "failed"]
+    params: dict[str, Any]
+    position: dict[str, Any]
+    chunk: int
+    done: int
+    total: NotRequired[int | None]
+    counts: TaskCounts
+    errorChunks: NotRequired[list[int]]
+    outputChunks: NotRequired[list[int]]
+    errorReportFileId: NotRequired[str | None]
+    resultFileId: NotRequired[str | None]
+    error: NotRequired[str | None]
+    createdAt: str
+    startedAt: NotRequired[str | None]
+    finishedAt: NotRequired[str | None]
+    expiresAt: int
+
+
+class StoredFile(TypedDict):
+    """MessagesTable `ENV#<env>#FILE#<fileId>` / `FILE`: a file in the files bucket (an upload, an export or an error
+    report); its object's key is `<environmentId>/<fileId>`, so no request can name another environment's object."""
+
+    pk: NotRequired[str]
+    sk: NotRequired[str]
+    _id: str
+    name: str
+    contentType: str
+    purpose: Literal["upload", "export", "errors"]
+    createdAt: str
+    expiresAt: int

@@ -349,6 +349,34 @@ def otp_recipient_sk(purpose: str, recipient: str) -> str:
     return f"TO#{purpose}#{hashlib.sha256(normalized.encode()).hexdigest()}"
 
 
+# MessagesTable: background tasks (imports, exports, ...) and files, each expiring with its S3 object
+
+TASK_PREFIX = "TASK#"
+"""Sort-key prefix of the tasks in their environment's tasks partition (newest last: ids sort by time)."""
+FILE_SK = "FILE"
+"""The item of a file (its S3 object's key, name and media type) in the file's partition."""
+
+
+def tasks_pk(environment_id: str) -> str:
+    """The environment's background tasks, and the request keys that make a repeated import answer its first task."""
+    return f"{environment_pk(environment_id)}#TASKS"
+
+
+def task_sk(task_id: str) -> str:
+    """A task in its environment's tasks partition."""
+    return f"{TASK_PREFIX}{task_id}"
+
+
+def task_request_sk(request_hash: str) -> str:
+    """The pointer from a request's hash (an import of one file with one set of options) to the task it started."""
+    return f"REQUEST#{request_hash}"
+
+
+def file_pk(environment_id: str, file_id: str) -> str:
+    """One file's partition (uploaded, exported, or an error report)."""
+    return f"{environment_pk(environment_id)}#FILE#{file_id}"
+
+
 # CampaignsTable: campaigns, layouts, integrations, schedules, stats, journey snapshots
 
 CAMPAIGN_PREFIX = "CAMPAIGN#"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
@@ -60,7 +61,7 @@ def get_subscriber(caller: Principal, subscriber_id: str) -> Subscriber:
 def create_subscriber(caller: Principal, request: CreateSubscriberRequest) -> Subscriber:
     """Novu's create: a subscriberId that already exists has the given fields updated instead."""
     repository = SubscribersRepository()
-    profile = _new_profile(caller, request, timestamp_now())
+    profile = _new_profile(caller.environment_id, request, timestamp_now())
     values = _checked_attributes(caller, request.attributes or {})
     _set_attributes(profile, merged_attributes(None, values))
     counts = AttributeValueCounters().ops(caller.environment_id, value_deltas(None, profile.get("attributes")))
@@ -120,61 +121,94 @@ def delete_subscriber(caller: Principal, subscriber_id: str) -> None:
     raise Conflict("the subscriber was changed by other requests meanwhile; retry")
 
 
+@dataclass(frozen=True)
+class ProfileFailure:
+    """An entry of a bulk upsert that was refused: its position in the entries, the subscriberId it claimed (or ""),
+    and each (location, reason) at fault (a location as `.email`, `.channels[0].providerId`, or empty)."""
+
+    position: int
+    subscriber_id: str
+    problems: tuple[tuple[str, str], ...]
+
+    @property
+    def message(self) -> str:
+        """`subscribers[3].email: value is not a valid email address; ...`"""
+        return "; ".join(f"subscribers[{self.position}]{where}: {reason}" for where, reason in self.problems)
+
+
+@dataclass(frozen=True)
+class UpsertOutcome:
+    created: list[str]
+    updated: list[str]
+    failures: list[ProfileFailure]
+
+
 def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreateResult:
-    """Novu's bulk upsert: new subscribers are created, existing ones get the given fields; a bad entry fails
-    alone, naming its field. Batched writes cannot be conditional: a change another request makes to one of
-    these subscribers between this read and this write is overwritten (one write a subscriber is the price)."""
+    """Novu's bulk upsert (`upsert_profiles`), with a failure's message naming its entry and field."""
+    outcome = upsert_profiles(caller.environment_id, entries)
+    return BulkCreateResult(
+        created=[SubscriberRef(subscriberId=s) for s in outcome.created],
+        updated=[SubscriberRef(subscriberId=s) for s in outcome.updated],
+        failed=[FailedSubscriber(subscriberId=f.subscriber_id, message=f.message) for f in outcome.failures],
+    )
+
+
+def upsert_profiles(environment_id: str, entries: list[Any]) -> UpsertOutcome:
+    """New subscribers are created, existing ones get the given fields; a bad entry fails alone, naming its field
+    (the bulk route and imports). Batched writes cannot be conditional: a change another request makes to one of
+    these subscribers between this read and this write is overwritten (one write a subscriber is the price). The
+    counters move by what was read before the write, so running the same entries again counts nothing twice."""
     valid, failed = _validated(entries)
-    values = _bulk_attributes(caller, valid, entries, failed)
+    values = _bulk_attributes(environment_id, valid, entries, failed)
     repository = SubscribersRepository()
-    existing = repository.get_many(caller.environment_id, valid, consistent=True)  # it writes what it did not find
+    existing = repository.get_many(environment_id, valid, consistent=True)  # it writes what it did not find
     now = timestamp_now()
     profiles: list[entities.Subscriber] = []
     deltas: Deltas = {}
     for subscriber_id, request in valid.items():
         before = existing.get(subscriber_id)
-        profile = _merged(before, request, now) if before is not None else _new_profile(caller, request, now)
+        profile = _merged(before, request, now) if before is not None else _new_profile(environment_id, request, now)
         if request.attributes is not None:
             _set_attributes(profile, merged_attributes(before and before.get("attributes"), values[subscriber_id]))
             profile["attributesVersion"] = (before.get("attributesVersion", 0) if before else 0) + 1
         add_deltas(deltas, value_deltas(before and before.get("attributes"), profile.get("attributes")))
         profiles.append(profile)
-    repository.put_many(caller.environment_id, profiles, created=len(valid) - len(existing))
-    AttributeValueCounters().apply(caller.environment_id, deltas)
-    return BulkCreateResult(
-        created=[SubscriberRef(subscriberId=s) for s in valid if s not in existing],
-        updated=[SubscriberRef(subscriberId=s) for s in valid if s in existing],
-        failed=failed,
+    repository.put_many(environment_id, profiles, created=len(valid) - len(existing))
+    AttributeValueCounters().apply(environment_id, deltas)
+    return UpsertOutcome(
+        created=[s for s in valid if s not in existing],
+        updated=[s for s in valid if s in existing],
+        failures=failed,
     )
 
 
-def _validated(entries: list[Any]) -> tuple[dict[str, CreateSubscriberRequest], list[FailedSubscriber]]:
+def _validated(entries: list[Any]) -> tuple[dict[str, CreateSubscriberRequest], list[ProfileFailure]]:
     """The valid entries by subscriberId, and a failure naming the field for each other one."""
     valid: dict[str, CreateSubscriberRequest] = {}
-    failed: list[FailedSubscriber] = []
+    failed: list[ProfileFailure] = []
     for position, entry in enumerate(entries):
         claimed_id = entry.get("subscriberId") if isinstance(entry, dict) else None
         reference = claimed_id if isinstance(claimed_id, str) else ""
         try:
             request = CreateSubscriberRequest.model_validate(entry)
         except ValidationError as error:
-            failed.append(FailedSubscriber(subscriberId=reference, message=_describe(position, error)))
+            failed.append(ProfileFailure(position, reference, _problems(error)))
             continue
         if request.subscriberId in valid:
-            message = f"subscribers[{position}].subscriberId: appears more than once in this request"
-            failed.append(FailedSubscriber(subscriberId=reference, message=message))
+            problem = (".subscriberId", "appears more than once in this request")
+            failed.append(ProfileFailure(position, reference, (problem,)))
             continue
         valid[request.subscriberId] = request
     return valid, failed
 
 
 def _bulk_attributes(
-    caller: Principal, valid: dict[str, CreateSubscriberRequest], entries: list[Any], failed: list[FailedSubscriber]
+    environment_id: str, valid: dict[str, CreateSubscriberRequest], entries: list[Any], failed: list[ProfileFailure]
 ) -> dict[str, dict[str, Any]]:
     """Each valid entry's attribute values, checked against the catalogue read once; an entry with a bad value
     leaves `valid` for `failed`, naming the value."""
     names = {name for request in valid.values() for name in request.attributes or {}}
-    schema = AttributeSchema.of(caller.environment_id, names) if names else AttributeSchema({})
+    schema = AttributeSchema.of(environment_id, names) if names else AttributeSchema({})
     positions = {
         entry.get("subscriberId"): i for i, entry in reversed(list(enumerate(entries))) if isinstance(entry, dict)
     }
@@ -183,8 +217,8 @@ def _bulk_attributes(
         try:
             values[subscriber_id] = schema.checked(request.attributes or {})
         except ValidationFailed as error:
-            message = f"subscribers[{positions[subscriber_id]}].{error.field}: {error.message}"
-            failed.append(FailedSubscriber(subscriberId=subscriber_id, message=message))
+            problem = (f".{error.field}", error.message)
+            failed.append(ProfileFailure(positions[subscriber_id], subscriber_id, (problem,)))
             del valid[subscriber_id]
     return values
 
@@ -278,13 +312,13 @@ def _stored_channels(channels: list[SubscriberChannelRequest]) -> list[Item]:
     return [channel.model_dump(exclude_none=True) for channel in channels]
 
 
-def _new_profile(caller: Principal, request: CreateSubscriberRequest, now: str) -> entities.Subscriber:
+def _new_profile(environment_id: str, request: CreateSubscriberRequest, now: str) -> entities.Subscriber:
     fields = request.model_dump(exclude_none=True, exclude={"channels", "attributes"})
     return _as_profile(
         {
             "id": new_id(),
             "organizationId": settings().organization_id,
-            "environmentId": caller.environment_id,
+            "environmentId": environment_id,
             **fields,
             "channels": _stored_channels(request.channels or []),
             "isOnline": False,
@@ -327,10 +361,10 @@ def _not_found(subscriber_id: str) -> NotFound:
     return NotFound(f"subscriber '{subscriber_id}' not found", field="subscriberId")
 
 
-def _describe(position: int, error: ValidationError) -> str:
-    """`subscribers[3].email: value is not a valid email address; ...` for one bulk entry."""
-    parts = []
+def _problems(error: ValidationError) -> tuple[tuple[str, str], ...]:
+    """(`.email`, `value is not a valid email address`) for each error of one bulk entry."""
+    problems = []
     for detail in error.errors():
         location = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in detail["loc"])
-        parts.append(f"subscribers[{position}]{location}: {detail['msg']}")
-    return "; ".join(parts)
+        problems.append((location, detail["msg"]))
+    return tuple(problems)

@@ -1,0 +1,1 @@
+"""Files in the files bucket: uploads through presigned URLs, exports and error reports, downloads by id."""

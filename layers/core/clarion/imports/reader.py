@@ -1,0 +1,113 @@
+"""Rows of an uploaded file, streamed from a byte offset: CSV (a header row, UTF-8 with or without a BOM, quoted
+fields across lines) or JSON lines. A malformed row is a `RowError` and the reading goes on; each row carries the byte
+offset after it, where a continuation starts reading again."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from clarion.tasks.models import RowError
+
+Format = Literal["csv", "jsonl"]
+MAX_ROW_BYTES = 128 * 1024
+"""A row longer than this is refused (a profile is at most a few KB); its bytes are skipped, never kept."""
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row (`number` counts from 1; a CSV's header is row 1), the offset after it, and its values or its error."""
+
+    number: int
+    end: int
+    values: dict[str, Any] | None = None
+    error: RowError | None = None
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    data: bytes | None
+    """None when the record was longer than MAX_ROW_BYTES (its bytes were dropped as they came)."""
+    end: int
+
+
+def raw_records(lines: Iterator[bytes], offset: int, *, quoted: bool) -> Iterator[RawRecord]:
+    """The file's records from `offset`: a line each, or with `quoted` (CSV) as many lines as it takes to close the
+    quotes opened. A BOM at the file's start is skipped."""
+    pending: list[bytes] = []
+    size, quotes, oversized = 0, 0, False
+    for raw in lines:
+        line = raw
+        if offset == 0 and not pending and line.startswith(BOM):
+            offset, line = len(BOM), line[len(BOM) :]
+        size += len(line)
+        offset += len(line)
+        if quoted:
+            quotes += line.count(b'"')
+        if size > MAX_ROW_BYTES:
+            oversized, pending = True, []
+        else:
+            pending.append(line)
+        if quoted and quotes % 2:
+            continue
+        yield RawRecord(None if oversized else b"".join(pending), offset)
+        pending, size, quotes, oversized = [], 0, 0, False
+    if pending or oversized:
+        yield RawRecord(None if oversized else b"".join(pending), offset)
+
+
+def rows(
+    lines: Iterator[bytes], file_format: Format, *, offset: int, row: int, header: list[str] | None
+) -> Iterator[Row | list[str]]:
+    """The rows after row `row` (which ends at `offset`); for a CSV read from its start, the header first (a list
+    of column names). Blank lines are skipped but counted."""
+    for record in raw_records(lines, offset, quoted=file_format == "csv"):
+        row += 1
+        if record.data is None:
+            yield Row(row, record.end, error=RowError(row, "row", f"is longer than {MAX_ROW_BYTES} bytes"))
+            continue
+        try:
+            text = record.data.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Row(row, record.end, error=RowError(row, "row", "is not valid UTF-8"))
+            continue
+        if not text.strip():
+            continue
+        if file_format == "jsonl":
+            yield _json_row(row, record.end, text)
+            continue
+        try:
+            fields = next(csv.reader(io.StringIO(text), strict=True))
+        except (csv.Error, StopIteration) as error:
+            yield Row(row, record.end, error=RowError(row, "row", f"is not a CSV row ({error})"))
+            continue
+        if header is None:
+            header = [name.strip() for name in fields]
+            yield header
+        elif len(fields) != len(header):
+            problem = f"has {len(fields)} fields, the header {len(header)}"
+            yield Row(row, record.end, error=RowError(row, "row", problem))
+        else:
+            yield Row(row, record.end, values=dict(zip(header, fields, strict=True)))
+
+
+def _json_row(row: int, end: int, text: str) -> Row:
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return Row(row, end, error=RowError(row, "row", "is not JSON"))
+    if not isinstance(values, dict):
+        return Row(row, end, error=RowError(row, "row", "is not a JSON object"))
+    return Row(row, end, values=values)
+
+
+def count_rows(lines: Iterator[bytes], file_format: Format) -> int:
+    """The rows of a whole file (a CSV's header left out), blank lines left out: a task's total."""
+    records = raw_records(lines, 0, quoted=file_format == "csv")
+    count = sum(1 for record in records if record.data is None or record.data.strip())
+    return max(count - 1, 0) if file_format == "csv" else count
