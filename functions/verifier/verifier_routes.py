@@ -1,14 +1,19 @@
-"""/v1/verifier: email addresses verified (syntax, IDNA domain, disposable, role, suppression, MX) and rated."""
+"""/v1/verifier: email addresses verified (syntax, IDNA domain, disposable, role, suppression, MX) and rated, one at a
+time or as a list (a background task whose report is a file)."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
 from clarion.limits import RouteClass
-from clarion.models import Envelope
-from clarion.verifier import service
+from clarion.models import Envelope, ObjectId
+from clarion.verifier import lists, service
 from clarion.verifier.models import ListVerification, Verification, VerifyEmailRequest, VerifyListRequest
 
 router = APIGatewayHttpRouter()
+TaskIdPath = Annotated[ObjectId, Path(description="The list verification's task id")]
 
 
 @endpoint(
@@ -29,10 +34,25 @@ def verify_email(body: VerifyEmailRequest) -> Envelope[Verification]:
     router,
     "POST /v1/verifier/lists",
     scope="verify:email_list",
-    rate=RouteClass.GLOBAL,
-    summary="Verify a list of up to 100 email addresses",
+    rate=RouteClass.CONFIGURATION,
+    status_code=202,
+    summary="Verify a list of email addresses (a background task with a CSV report)",
 )
 def verify_list(body: VerifyListRequest) -> Envelope[ListVerification]:
-    """Verifies each address as the single verification does, in the request's order, and counts the results. Each
-    domain is looked up once, and the whole list waits at most a few seconds for DNS."""
-    return Envelope(data=service.verify_list(caller(router).environment_id, body.emails))
+    """Starts verifying the addresses given (up to 1,000) or an uploaded file's `email` column, as the single
+    verification does; follow it with `GET /v1/verifier/lists/{taskId}`, whose `reportFileId` is the report once it
+    is completed."""
+    return Envelope(data=lists.start_list_verification(caller(router).environment_id, body))
+
+
+@endpoint(
+    router,
+    "GET /v1/verifier/lists/{taskId}",
+    scope="info:email_verification",
+    rate=RouteClass.GLOBAL,
+    summary="Get a list verification: its status, counts by result and report",
+)
+def get_list_verification(taskId: TaskIdPath) -> Envelope[ListVerification]:
+    """The list verification's task status, its counts by result so far, the rows refused, and once completed the
+    report file (a CSV row per address) for `GET /v1/files/{fileId}`."""
+    return Envelope(data=lists.get_list_verification(caller(router).environment_id, taskId))

@@ -1,5 +1,5 @@
 """clarion.verifier.service on the in-memory store, its MX lookups at a DNS server on loopback: each row of the
-decision table, the suppressions read in one batch, and a list's counts."""
+decision table, the suppressions read in one batch, each domain asked once."""
 
 import uuid
 from collections.abc import Iterator
@@ -101,12 +101,11 @@ def test_invalid_outranks_risky(environment_id: str):
     assert verify(environment_id, "admin@mailinator.com") == ("invalid", ["suppressed", "disposable", "role_account"])
 
 
-def test_a_list_is_verified_in_order_with_its_counts_and_each_domain_asked_once(environment_id: str, dns: StubDns):
+def test_addresses_are_verified_in_order_and_each_domain_asked_once(environment_id: str, dns: StubDns):
     emails = ["a@example.com", "b@example.com", "bad@", "info@example.com", "c@mailinator.com", "d@null-mx.example"]
-    found = service.verify_list(environment_id, emails)
-    assert [result.email for result in found.results] == emails
-    assert [result.result for result in found.results] == ["valid", "valid", "invalid", "risky", "risky", "invalid"]
-    assert found.counts.model_dump() == {"total": 6, "valid": 2, "invalid": 2, "risky": 2, "unknown": 0}
+    found = service.verify_emails(environment_id, emails)
+    assert [result.email for result in found] == emails
+    assert [result.result for result in found] == ["valid", "valid", "invalid", "risky", "risky", "invalid"]
     assert dns.queries.count(("example.com.", "MX")) == 1
 
 
@@ -119,5 +118,5 @@ def test_a_list_reads_its_suppressions_in_one_batch(environment_id: str, monkeyp
         return real(environment, addresses)
 
     monkeypatch.setattr(service, "suppressed", counted)
-    service.verify_list(environment_id, [f"user{n}@example.com" for n in range(100)] + ["josé@example.com"])
+    service.verify_emails(environment_id, [f"user{n}@example.com" for n in range(100)] + ["josé@example.com"])
     assert calls == [100]  # the UTF-8 local part cannot be suppressed: not asked

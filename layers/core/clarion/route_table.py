@@ -248,6 +248,7 @@ ROUTE_SCOPES: dict[str, str] = {
     # functions/verifier/verifier_routes.py
     "POST /v1/verifier/verify": "verify:email",
     "POST /v1/verifier/lists": "verify:email_list",
+    "GET /v1/verifier/lists/{taskId}": "info:email_verification",
 }
 
 # values of clarion.limits.RouteClass
@@ -492,7 +493,8 @@ ROUTE_CLASSES: dict[str, str] = {
     "DELETE /v1/events/trigger/{transactionId}": "trigger",
     # functions/verifier/verifier_routes.py
     "POST /v1/verifier/verify": "global",
-    "POST /v1/verifier/lists": "global",
+    "POST /v1/verifier/lists": "configuration",
+    "GET /v1/verifier/lists/{taskId}": "global",
 }
 
 # the template sets `Authorizer: NONE` on these

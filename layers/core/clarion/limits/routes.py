@@ -42,8 +42,6 @@ BULK_COSTS: dict[str, BulkCost] = {
     "POST /v1/events/trigger/bulk": BulkCost("events", 1),
     "POST /v1/subscribers/bulk": BulkCost("subscribers", 10),
     "POST /v1/hits/tag/batch": BulkCost("hits", 1),  # a batch of hits is that many hits
-    # 100 addresses are one BatchGetItem and at most one lookup per domain, bounded in time: ~ 10 single verifications
-    "POST /v1/verifier/lists": BulkCost("emails", 10),
 }
 
 KB = 1024

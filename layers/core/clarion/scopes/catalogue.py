@@ -146,7 +146,8 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "otp:send": "Create and send one-time passwords to users",
             "otp:validate": "Validate one-time passwords entered by users",
             "verify:email": "Verify one email address: syntax, domain, disposable and role checks, suppression, MX",
-            "verify:email_list": "Verify a list of email addresses, with each one's result and the list's counts",
+            "verify:email_list": "Verify a list of email addresses in a background task, with a downloadable report",
+            "info:email_verification": "Get a list verification's status, its counts by result and its report file",
         },
     ),
     _group(
@@ -269,6 +270,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "info:suppression",
         "verify:email",
         "verify:email_list",
+        "info:email_verification",
     ),
     "chatbots": (*_PROFILE_READ, "list:integration", "info:integration", "list:message", "campaign:trigger"),
     "user_data": (*_PROFILE_READ, "list:consent", "list:subscription", "export"),

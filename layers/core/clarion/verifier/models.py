@@ -4,12 +4,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from clarion.models import Model, Request
+from clarion.models import Model, ObjectId, Request
+from clarion.tasks.models import TaskStatus
 from clarion.verifier.mail_servers import MailStatus
 
 MAX_INPUT_LENGTH = 512
 """Longer than any address can be (254 octets), so an over-long address is verified as such, not refused."""
-MAX_LIST_ADDRESSES = 100
+MAX_INLINE_ADDRESSES = 1000
+"""A list given in the request, at most; upload a larger one as a file (`POST /v1/files`)."""
 
 EmailInput = Annotated[str, StringConstraints(min_length=1, max_length=MAX_INPUT_LENGTH)]
 Result = Literal["valid", "invalid", "risky", "unknown"]
@@ -20,9 +22,21 @@ class VerifyEmailRequest(Request):
 
 
 class VerifyListRequest(Request):
-    emails: list[EmailInput] = Field(
-        min_length=1, max_length=MAX_LIST_ADDRESSES, description="The addresses to verify, at most 100 a call"
+    emails: list[EmailInput] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_INLINE_ADDRESSES,
+        description="The addresses themselves, at most 1,000; give this or `fileId`",
     )
+    fileId: ObjectId | None = Field(
+        default=None,
+        description="An uploaded file (`POST /v1/files`): a CSV with an `email` column, or JSON lines with an "
+        "`email` key",
+    )
+    format: Literal["csv", "jsonl"] | None = Field(
+        default=None, description="The file's format; default: its content type's, else csv"
+    )
+    name: str = Field(default="verification.csv", min_length=1, max_length=255, description="The report file's name")
 
 
 class Checks(Model):
@@ -61,5 +75,17 @@ class VerificationCounts(Model):
 
 
 class ListVerification(Model):
-    counts: VerificationCounts
-    results: list[Verification] = Field(description="One per address, in the request's order")
+    """A list verification: the task that runs it, its results so far, and its report once completed."""
+
+    taskId: str = Field(description="The task (`GET /v1/tasks/{taskId}` shows it too)")
+    status: TaskStatus
+    counts: VerificationCounts = Field(description="The addresses verified so far, by result")
+    total: int | None = Field(description="Rows in the list, once known")
+    refused: int = Field(description="Rows without an address (each is a line of the error report)")
+    reportFileId: str | None = Field(
+        description="The report (CSV, a row per address) for `GET /v1/files/{fileId}`, once completed"
+    )
+    errorReportFileId: str | None = Field(description="The refused rows (`row,field,reason`); null if none")
+    error: str | None = Field(description="Why the verification failed as a whole")
+    createdAt: str
+    finishedAt: str | None

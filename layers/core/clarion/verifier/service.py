@@ -3,14 +3,13 @@ verifier"). Independent of HTTP."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from clarion.suppressions.service import suppressed, suppression_key
 from clarion.verifier.address import Address, SyntaxProblem, parse
 from clarion.verifier.kinds import is_disposable, is_role
-from clarion.verifier.mail_servers import MailServers, mail_servers
-from clarion.verifier.models import Checks, ListVerification, Result, Verification, VerificationCounts
+from clarion.verifier.mail_servers import RUN_SECONDS, MailServers, mail_servers
+from clarion.verifier.models import Checks, Result, Verification
 
 NO_MAIL = ("domain_not_found", "no_mail_server")
 """MX answers that prove the address cannot receive mail: each is its own reason."""
@@ -21,22 +20,16 @@ def verify_email(environment_id: str, email: str) -> Verification:
     return verify_emails(environment_id, [email])[0]
 
 
-def verify_list(environment_id: str, emails: Sequence[str]) -> ListVerification:
-    results = verify_emails(environment_id, emails)
-    counts = Counter(result.result for result in results)
-    return ListVerification(
-        counts=VerificationCounts(total=len(results), **{name: counts[name] for name in RESULT_ORDER}),
-        results=results,
-    )
-
-
-def verify_emails(environment_id: str, emails: Sequence[str]) -> list[Verification]:
+def verify_emails(
+    environment_id: str, emails: Sequence[str], *, dns_seconds: float = RUN_SECONDS
+) -> list[Verification]:
     """One verification per address, in order: the suppressions read with one BatchGetItem per 100 addresses, each
-    domain's mail servers looked up once, several at a time."""
+    domain's mail servers looked up once, several at a time, none waited for past `dns_seconds` in all."""
     parsed = [parse(email) for email in emails]
     keys = [_suppression_key(found) for found in parsed]
     suppressions = suppressed(environment_id, [key for key in keys if key])
-    servers = mail_servers().lookup_many(found.ascii_domain for found in parsed if isinstance(found, Address))
+    domains = [found.ascii_domain for found in parsed if isinstance(found, Address)]
+    servers = mail_servers().lookup_many(domains, budget=dns_seconds)
     return [
         _verification(email, found, key in suppressions if key else False, servers[found.ascii_domain.lower()])
         if isinstance(found, Address)
