@@ -136,6 +136,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     send_at = (clock.utc_now() + timedelta(days=2)).isoformat(timespec="seconds")
     schedule = created(api.post(f"/v1/campaigns/{campaign['_id']}/schedule", {"sendAt": send_at}))
     otp = created(api.post("/v1/otp/send", {"recipient": {"subscriberId": subscriber_id}, "channel": "sms"}))
+    verification = created(api.post("/v1/verifier/lists", {"emails": [suppressed]}), 202)
+    runtime.drain()  # completed: its state no longer changes
     ids = {
         "environmentId": api.environment_id,
         "subscriberId": subscriber_id,
@@ -172,6 +174,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "actionId": f"{in_app_id}_open",
         "address": suppressed,
         "otpId": otp["_id"],
+        "taskId": verification["taskId"],
     }
     secrets = [
         email,
@@ -327,6 +330,8 @@ BODIES: dict[str, Any] = {
     "POST /v1/otp/send": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms"},
     "POST /v1/otp/send-own": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms", "code": "4321"},
     "POST /v1/otp/validate": {"recipient": {"subscriberId": "{subscriberId}"}, "code": "000000"},
+    "POST /v1/verifier/verify": {"email": "{address}"},
+    "POST /v1/verifier/lists": {"emails": ["{address}"]},
     "POST /v1/sports-updates/subscriptions": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
     "POST /v1/sports-updates/subscriptions/removal": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
 }
@@ -364,6 +369,7 @@ CREATES = {
     "POST /v1/otp/send-own",
     "POST /v1/sports-updates/subscriptions",  # B's own topic sports:cup; A's subscriberId names none of B's
     "POST /v1/sports-updates/subscriptions/removal",
+    "POST /v1/verifier/lists",  # B's own task, verifying against B's suppressions
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
 BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply", "POST /v1/hits/push-action"}
@@ -372,6 +378,8 @@ NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
 # Routes that answer every environment alike (a channel's quota, the blueprint catalogue Clarion has not): nothing
 # of A's in them.
 SAME_FOR_EVERYONE = {"GET /v1/integrations/{channelType}/limit", "GET /v1/blueprints/group-by-category"}
+# Routes that answer about the value B sent (A's suppressed address, verified): B's own view of it, in B's environment.
+OWN_VIEW = {"POST /v1/verifier/verify": lambda data: data["checks"]["suppressed"] is False}
 
 
 def fill(template: Any, values: dict[str, str]) -> Any:
@@ -421,6 +429,7 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/actions": ["/v1/actions/{actionId}"],
     "/v1/suppressions": ["/v1/suppressions/email/{address}"],
     "/v1/otp": ["/v1/otp/{otpId}"],
+    "/v1/verifier": ["/v1/verifier/lists/{taskId}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")
@@ -471,6 +480,8 @@ def test_another_environments_ids_find_nothing_and_change_nothing(
         assert response.status == 200 and response.json()["data"] is NOTHING_DONE[route_key], text
     elif route_key in CREATES:
         assert response.status != 409, text  # B's own namespace: A's identifiers are free there
+    elif route_key in OWN_VIEW:
+        assert response.status == 200 and OWN_VIEW[route_key](response.json()["data"]), text
     elif route_key in SAME_FOR_EVERYONE:
         assert not [value for value in tenant_a.ids.values() if value in text], text
     elif "{" in route_key or route_key in BODY_REFERENCES:
