@@ -142,6 +142,7 @@ def test_a_list_is_verified_in_a_task_whose_report_has_a_row_per_address(admin: 
     assert (report["name"], report["purpose"], report["contentType"]) == ("march.csv", "report", "text/csv")
     task = admin.get(f"/v1/tasks/{data['taskId']}").json()["data"]
     assert (task["kind"], task["resultFileId"]) == ("verify", data["reportFileId"])
+    assert admin.get("/v1/suppressions?channel=email").json()["totalCount"] == 0  # verifying suppresses nothing
 
 
 @pytest.mark.usefixtures("dns")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from clarion.scopes import expand_scopes
 from clarion.verifier.address import Address, SyntaxProblem, parse
 from clarion.verifier.kinds import is_disposable, is_role
 
@@ -121,3 +122,8 @@ def test_role_local_parts_are_roles_whatever_their_case_or_tag(local_part: str):
 @pytest.mark.parametrize("local_part", ["ada", "administrator.bob", "infos", "sales.team.lead"])
 def test_personal_local_parts_are_not_roles(local_part: str):
     assert not is_role(local_part)
+
+
+def test_the_verifier_service_bundle_grants_the_verifier_scopes_and_the_report_download():
+    granted = set(expand_scopes(["verifier_service"]))
+    assert {"verify:email", "verify:email_list", "info:email_verification", "file:download"} <= granted

@@ -1,10 +1,12 @@
 """MX lookups against a DNS server on loopback: answers, refusals, and the `unknown` of a resolver that cannot help."""
 
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from clarion.verifier.mail_servers import MailServerLookup
+from clarion import clock
+from clarion.verifier.mail_servers import ANSWER_SECONDS, UNUSABLE_SECONDS, MailServerLookup
 from tests.dns_stub import ROOT, stub_dns
 
 ZONE = {
@@ -121,3 +123,54 @@ def test_answers_of_a_list_are_keyed_lower_cased_and_asked_once_each():
         "null-mx.example": "no_mail_server",
     }
     assert dns.queries.count(("example.com.", "MX")) == 1
+
+
+def test_a_domain_without_mx_that_sends_no_mail_by_spf_is_no_mail_server():
+    zone = {**ZONE, "spf-reject.example.": {"A": ["93.184.216.34"], "TXT": ['"v=spf1 -all"']}}
+    with stub_dns(zone) as dns:
+        assert lookup_at(dns.address).lookup("spf-reject.example").status == "no_mail_server"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_clock() -> Iterator[FakeClock]:
+    fake = FakeClock()
+    clock.use(fake)
+    yield fake
+    clock.use(None)
+
+
+def test_a_resolver_given_up_is_asked_again_after_a_minute(fake_clock: FakeClock):
+    with stub_dns({}) as dns:  # denies the root: unusable
+        lookup = lookup_at(dns.address)
+        lookup.lookup("gmail.com")
+        asked = len(dns.queries)
+        fake_clock.now += UNUSABLE_SECONDS - 1
+        lookup.lookup("gmail.com")
+        assert len(dns.queries) == asked
+        fake_clock.now += 2
+        lookup.lookup("gmail.com")
+        assert len(dns.queries) > asked
+
+
+def test_an_answer_is_kept_five_minutes(fake_clock: FakeClock):
+    assert ANSWER_SECONDS == 300
+    with stub_dns(ZONE) as dns:
+        lookup = lookup_at(dns.address)
+        lookup.lookup("example.com")
+        fake_clock.now += ANSWER_SECONDS - 1
+        lookup.lookup("example.com")
+        assert dns.queries.count(("example.com.", "MX")) == 1
+        fake_clock.now += 2
+        lookup.lookup("example.com")
+        assert dns.queries.count(("example.com.", "MX")) == 2
