@@ -11,6 +11,7 @@ from bench.bulk_create import BATCH, aws_requests_per_bulk_create
 from bench.cold_start import BASELINE, ImportTiming, measure
 from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory
 from bench.fanout import Fanout, Minimum, topic_trigger
+from bench.imports import import_profiles, imports_section
 from bench.journeys import PRICE_PER_THOUSAND_TRANSITIONS, JourneyCost, five_step_journey
 from bench.soak import SoakReport, fault_soak
 from local.template import load
@@ -50,6 +51,7 @@ def main() -> None:
     journeys = five_step_journey()
     memory = dispatcher_peak_memory(int(os.environ.get("CLARION_BENCH_MEMORY_RECIPIENTS", str(MEMORY_RECIPIENTS))))
     soak = fault_soak(int(os.environ.get("CLARION_BENCH_SOAK_SUBSCRIBERS", "2000")))
+    imported = import_profiles(int(os.environ.get("CLARION_BENCH_IMPORT_PROFILES", "100000")))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout
@@ -106,6 +108,7 @@ def main() -> None:
     lines += memory_section(memory)
     lines += journey_section(journeys)
     lines += soak.markdown()
+    lines += imports_section(imported)
     REPORT.write_text("\n".join(lines))
     print(REPORT.read_text())
 

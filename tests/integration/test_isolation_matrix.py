@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from clarion import clock
 from clarion.scopes import FINE_SCOPES, PUBLIC_ROUTES, ROUTE_SCOPES
@@ -136,8 +137,17 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     send_at = (clock.utc_now() + timedelta(days=2)).isoformat(timespec="seconds")
     schedule = created(api.post(f"/v1/campaigns/{campaign['_id']}/schedule", {"sendAt": send_at}))
     otp = created(api.post("/v1/otp/send", {"recipient": {"subscriberId": subscriber_id}, "channel": "sms"}))
+    ticket = created(api.post("/v1/files", {"name": f"file-{mark}.csv"}))
+    uploaded = requests.put(
+        ticket["uploadUrl"],
+        data=f"subscriberId,firstName\nimported-{mark},Imported{mark}\n",
+        headers=ticket["headers"],
+        timeout=10,
+    )
+    assert uploaded.status_code == 200
+    imported = created(api.post("/v1/imports", {"type": "profiles", "fileId": ticket["_id"]}), 202)
     verification = created(api.post("/v1/verifier/lists", {"emails": [suppressed]}), 202)
-    runtime.drain()  # completed: its state no longer changes
+    runtime.drain()  # the import and the verification completed: their states no longer change
     ids = {
         "environmentId": api.environment_id,
         "subscriberId": subscriber_id,
@@ -174,7 +184,9 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "actionId": f"{in_app_id}_open",
         "address": suppressed,
         "otpId": otp["_id"],
-        "taskId": verification["taskId"],
+        "fileId": ticket["_id"],
+        "taskId": imported["_id"],
+        "verificationId": verification["taskId"],
     }
     secrets = [
         email,
@@ -198,6 +210,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         f"Group {mark}",
         f"value-{mark}",
         f"hit-{mark}",
+        f"file-{mark}",
+        f"Imported{mark}",
         client["key"],
         credentials.key,
     ]
@@ -221,6 +235,8 @@ def path_values(a: Tenant, route_key: str) -> dict[str, str]:
     values |= {"providerId": "fcm", "type": "primary", "channel": "email", "channelType": "email"}
     values |= {"providerOrIntegrationId": a.ids["integrationId"], "templateIdOrIdentifier": a.ids["campaignId"]}
     values["parameter"] = "global" if route_key.startswith("GET ") else a.ids["campaignId"]
+    if route_key.startswith("GET /v1/verifier/lists/"):
+        values["taskId"] = a.ids["verificationId"]  # A's list verification, not its import
     return values
 
 
@@ -334,6 +350,9 @@ BODIES: dict[str, Any] = {
     "POST /v1/verifier/lists": {"emails": ["{address}"]},
     "POST /v1/sports-updates/subscriptions": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
     "POST /v1/sports-updates/subscriptions/removal": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
+    "POST /v1/files": {"name": "b.csv"},
+    "POST /v1/imports": {"type": "profiles", "fileId": "{fileId}", "listId": "{listId}"},
+    "POST /v1/exports": {"source": "list", "listId": "{listId}"},
 }
 
 # Routes that create in the caller's own environment: B may reuse A's ids there (a 409 would reveal them).
@@ -370,9 +389,16 @@ CREATES = {
     "POST /v1/sports-updates/subscriptions",  # B's own topic sports:cup; A's subscriberId names none of B's
     "POST /v1/sports-updates/subscriptions/removal",
     "POST /v1/verifier/lists",  # B's own task, verifying against B's suppressions
+    "POST /v1/files",  # B's own upload
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
-BODY_REFERENCES = {"POST /v1/workflow-overrides", "POST /v1/changes/bulk/apply", "POST /v1/hits/push-action"}
+BODY_REFERENCES = {
+    "POST /v1/workflow-overrides",
+    "POST /v1/changes/bulk/apply",
+    "POST /v1/hits/push-action",
+    "POST /v1/imports",
+    "POST /v1/exports",
+}
 # Novu's cancel answers `false` for a transaction it does not know, as for one with nothing left to cancel.
 NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
 # Routes that answer every environment alike (a channel's quota, the blueprint catalogue Clarion has not): nothing
@@ -429,7 +455,11 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/actions": ["/v1/actions/{actionId}"],
     "/v1/suppressions": ["/v1/suppressions/email/{address}"],
     "/v1/otp": ["/v1/otp/{otpId}"],
-    "/v1/verifier": ["/v1/verifier/lists/{taskId}"],
+    "/v1/verifier": ["/v1/verifier/lists/{verificationId}"],
+    # a file's answer holds a new presigned URL at each read: its task (and the profile it imported) are compared
+    "/v1/imports": ["/v1/tasks/{taskId}", "/v1/subscribers/{subscriberId}"],
+    "/v1/exports": ["/v1/tasks/{taskId}"],
+    "/v1/tasks": ["/v1/tasks/{taskId}"],
 }
 # Routes that send or cancel sends reach A's messages and inbox, whatever resource their path names.
 SENDING = ("/trigger", "/send", "/execute", "/hits/", "/inbox", "/cancel-journey", "/schedule", "/messages")

@@ -28,8 +28,6 @@ class Settings(Model):
     dispatch_queue_arn: str = Field(default="", alias="DISPATCH_QUEUE_ARN")
     tasks_queue_url: str = Field(default="", alias="TASKS_QUEUE_URL")
     files_bucket: str = Field(default="", alias="FILES_BUCKET")
-    # rows a task's invocation works before it continues in a new one (0: until the Lambda's time runs short)
-    task_rows_per_invocation: int = Field(default=0, ge=0, alias="TASK_ROWS_PER_INVOCATION")
     schedule_group: str = Field(default="default", alias="SCHEDULE_GROUP")
     scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
     fcm_platform_application_arn: str = Field(default="", alias="FCM_PLATFORM_APPLICATION_ARN")

@@ -52,7 +52,12 @@ class FileObjects:
         params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
         if offset:
             params["Range"] = f"bytes={offset}-"
-        body = self._s3().get_object(**params)["Body"]
+        try:
+            body = self._s3().get_object(**params)["Body"]
+        except Exception as error:
+            if _status(error) == 416:  # the offset is the object's end: nothing left to read
+                return
+            raise
         pending = b""
         try:
             while chunk := body.read(READ_BYTES):

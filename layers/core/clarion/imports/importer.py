@@ -33,7 +33,7 @@ def run_import_chunk(environment_id: str, task: entities.Task, max_rows: int) ->
         fields = mapping.PROFILE_FIELDS if kind == "profiles" else mapping.SUPPRESSION_FIELDS
         targets = mapping.column_targets(header, params.get("mapping") or {}, fields)
     upsert = _upsert_profiles if kind == "profiles" else _add_suppressions
-    result = upsert(environment_id, params, batch, targets)
+    result = upsert(environment_id, params, batch, targets) if batch.rows else ChunkResult(position={}, rows=0)
     result.errors = sorted(batch.errors + result.errors, key=lambda error: error.row)
     result.failed = len({error.row for error in result.errors})
     result.rows = batch.read

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING, Literal
 from clarion.clock import timestamp_now
 from clarion.files.service import new_file
 from clarion.files.storage import FileObjects, object_key
-from clarion.settings import settings
 from clarion.tasks.models import ChunkResult, RowError, TaskFailed, TaskJob
 from clarion.tasks.repository import TasksRepository
 from clarion.tasks.service import enqueue
@@ -50,11 +50,12 @@ def run_task(job: TaskJob, runners: Mapping[str, Runner], *, remaining_ms: Calla
         )
         if task is None or task["status"] != "running":
             return RunOutcome("ended", 0, 0)
-    budget = settings().task_rows_per_invocation
+    budget = row_budget()
     rows = chunks = 0
+    chunk_rows = min(CHUNK_ROWS, budget) if budget else CHUNK_ROWS
     while True:
         try:
-            result = runners[task["kind"]](environment_id, task, CHUNK_ROWS)
+            result = runners[task["kind"]](environment_id, task, chunk_rows)
         except TaskFailed as failure:
             repository.finish(environment_id, task, {"status": "failed", "error": str(failure), **_ended()})
             return RunOutcome("finished", rows, chunks)
@@ -69,6 +70,14 @@ def run_task(job: TaskJob, runners: Mapping[str, Runner], *, remaining_ms: Calla
         if remaining_ms() < RESERVE_MS or (budget and rows >= budget):
             enqueue(environment_id, task["_id"])
             return RunOutcome("continued", rows, chunks)
+
+
+def row_budget() -> int:
+    """TASK_ROWS_PER_INVOCATION: rows an invocation works before it continues in a new one (0 or unset: until the
+    Lambda's time runs short). The worker's own variable, read per invocation rather than through the settings, which
+    a process running several functions (the local stack) caches with another function's environment."""
+    text = os.environ.get("TASK_ROWS_PER_INVOCATION", "")
+    return int(text) if text.isdigit() else 0
 
 
 def part_key(environment_id: str, task_id: str, part: Literal["errors", "output"], chunk: int) -> str:
