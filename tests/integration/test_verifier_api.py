@@ -156,6 +156,20 @@ def test_an_uploaded_file_is_verified_and_its_rows_without_an_address_are_report
 
 
 @pytest.mark.usefixtures("dns")
+def test_the_email_column_is_found_whatever_its_case_and_a_file_without_one_fails_at_once(admin: Api):
+    data = verified(admin, {"fileId": upload(admin, "Name,EMAIL\nAda,ada@example.com\n")})
+    assert data["counts"]["valid"] == 1
+    started = admin.post("/v1/verifier/lists", {"fileId": upload(admin, "name,mail\nAda,ada@example.com\n")})
+    admin.runtime.drain()
+    failed = admin.get(f"/v1/verifier/lists/{started.json()['data']['taskId']}").json()["data"]
+    assert (failed["status"], failed["error"], failed["reportFileId"]) == (
+        "failed",
+        "the file has no email column",
+        None,
+    )
+
+
+@pytest.mark.usefixtures("dns")
 def test_a_json_lines_file_is_read_by_its_email_key(admin: Api):
     file_id = upload(admin, '{"email": "ada@example.com"}\n{"email": 7}\n', "application/x-ndjson")
     data = verified(admin, {"fileId": file_id})

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from clarion.errors import NotFound, ValidationFailed
 from clarion.files.service import store_content, uploaded_file
 from clarion.imports.reader import format_of, read_task_chunk
-from clarion.tasks.models import ChunkResult, RowError
+from clarion.tasks.models import ChunkResult, RowError, TaskFailed
 from clarion.tasks.repository import TasksRepository
 from clarion.tasks.service import create_task
 from clarion.verifier.models import ListVerification, Verification, VerificationCounts, VerifyListRequest
@@ -83,9 +83,10 @@ def get_list_verification(environment_id: str, task_id: str) -> ListVerification
 
 def run_verify_chunk(environment_id: str, task: entities.Task, max_rows: int) -> ChunkResult:
     chunk = read_task_chunk(environment_id, task, max_rows)
+    column = _email_column(chunk.header) if task["params"]["format"] == "csv" else "email"
     rows, errors = [], list(chunk.batch.errors)
     for row in chunk.batch.rows:
-        email = (row.values or {}).get("email")
+        email = (row.values or {}).get(column)
         if isinstance(email, str) and email.strip():
             rows.append((row.number, email.strip()))
         else:
@@ -104,6 +105,17 @@ def run_verify_chunk(environment_id: str, task: entities.Task, max_rows: int) ->
         finished=chunk.exhausted,
         total=chunk.total,
     )
+
+
+def _email_column(header: list[str] | None) -> str:
+    """The CSV's `email` column, whatever its case; a file without one fails its task at once, rather than reporting
+    each of its rows."""
+    if header is None:  # an empty file: no row to read
+        return "email"
+    found = next((name for name in header if name.lower() == "email"), None)
+    if found is None:
+        raise TaskFailed("the file has no email column")
+    return found
 
 
 def _report_row(number: int, result: Verification) -> list[str]:
