@@ -174,3 +174,14 @@ def test_an_answer_is_kept_five_minutes(fake_clock: FakeClock):
         fake_clock.now += 2
         lookup.lookup("example.com")
         assert dns.queries.count(("example.com.", "MX")) == 2
+
+
+def test_a_long_list_on_a_silent_resolver_costs_one_deadline_not_one_per_wave():
+    domains = [f"d{n}.example" for n in range(100)]  # seven waves of 16
+    with stub_dns(ZONE, silent=True) as dns:
+        started = time.monotonic()
+        found = lookup_at(dns.address, timeout=0.5).lookup_many(domains, budget=30)
+        elapsed = time.monotonic() - started
+    assert {answer.status for answer in found.values()} == {"unknown"}
+    assert elapsed < 0.5 * 2
+    assert len(dns.queries) <= 16 + 2  # the first wave, and the few started as it ended

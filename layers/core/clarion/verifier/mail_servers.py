@@ -84,10 +84,17 @@ class MailServerLookup:
             return {domains[0]: self._ask(resolver, domains[0], deadline)}
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only a list of domains needs it
 
+        round_ = _Round()
+
+        def ask(domain: str) -> MailServers:
+            if round_.given_up():  # the resolver has not answered anything yet: do not wait on it again
+                return UNKNOWN
+            found = self._ask(resolver, domain, deadline)
+            round_.record(found is not UNKNOWN)
+            return found
+
         with ThreadPoolExecutor(max_workers=min(LOOKUPS_AT_ONCE, len(domains))) as pool:
-            return dict(
-                zip(domains, pool.map(lambda domain: self._ask(resolver, domain, deadline), domains), strict=True)
-            )
+            return dict(zip(domains, pool.map(ask, domains), strict=True))
 
     def _ask(self, resolver: dns.resolver.Resolver, domain: str, deadline: float) -> MailServers:
         import dns.resolver  # noqa: PLC0415 - dnspython (~30 ms) only for a lookup
@@ -141,6 +148,29 @@ class MailServerLookup:
             resolver.lifetime = resolver.timeout = self.timeout
             self._made = resolver
         return self._made
+
+
+class _Round:
+    """One list's lookups running at once: once one has gone unanswered while none was answered (the others of its wave
+    answer in milliseconds on a working resolver), the lookups not yet started are not asked: a resolver that cannot be
+    reached costs one deadline, not one per wave."""
+
+    def __init__(self) -> None:
+        import threading  # noqa: PLC0415
+
+        self._lock = threading.Lock()
+        self._answered = self._unanswered = 0
+
+    def record(self, answered: bool) -> None:
+        with self._lock:
+            if answered:
+                self._answered += 1
+            else:
+                self._unanswered += 1
+
+    def given_up(self) -> bool:
+        with self._lock:
+            return not self._answered and self._unanswered > 0
 
 
 def _within(resolver: dns.resolver.Resolver, seconds: float) -> dns.resolver.Resolver:
