@@ -151,7 +151,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
     )
     assert uploaded.status_code == 200
     imported = created(api.post("/v1/imports", {"type": "profiles", "fileId": ticket["_id"]}), 202)
-    runtime.drain()
+    verification = created(api.post("/v1/verifier/lists", {"emails": [suppressed]}), 202)
+    runtime.drain()  # the import and the verification completed: their states no longer change
     ids = {
         "environmentId": api.environment_id,
         "subscriberId": subscriber_id,
@@ -193,6 +194,7 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
         "hitId": f"place-{mark}",
         "fileId": ticket["_id"],
         "taskId": imported["_id"],
+        "verificationId": verification["taskId"],
     }
     secrets = [
         email,
@@ -244,6 +246,8 @@ def path_values(a: Tenant, route_key: str) -> dict[str, str]:
     values |= {"providerId": "fcm", "type": "primary", "channel": "email", "channelType": "email"}
     values |= {"providerOrIntegrationId": a.ids["integrationId"], "templateIdOrIdentifier": a.ids["campaignId"]}
     values["parameter"] = "global" if route_key.startswith("GET ") else a.ids["campaignId"]
+    if route_key.startswith("GET /v1/verifier/lists/"):
+        values["taskId"] = a.ids["verificationId"]  # A's list verification, not its import
     return values
 
 
@@ -360,6 +364,8 @@ BODIES: dict[str, Any] = {
     "POST /v1/otp/send": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms"},
     "POST /v1/otp/send-own": {"recipient": {"subscriberId": "{subscriberId}"}, "channel": "sms", "code": "4321"},
     "POST /v1/otp/validate": {"recipient": {"subscriberId": "{subscriberId}"}, "code": "000000"},
+    "POST /v1/verifier/verify": {"email": "{address}"},
+    "POST /v1/verifier/lists": {"emails": ["{address}"]},
     "POST /v1/sports-updates/subscriptions": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
     "POST /v1/sports-updates/subscriptions/removal": {"competition": "cup", "subscriberIds": ["{subscriberId}"]},
     "PUT /v1/promotions/{externalId}": {"name": "Mallory"},
@@ -406,6 +412,7 @@ CREATES = {
     "POST /v1/sports-updates/subscriptions/removal",
     "PUT /v1/promotions/{externalId}",  # B's own promotion of that id
     "POST /v1/promotions/bulk",
+    "POST /v1/verifier/lists",  # B's own task, verifying against B's suppressions
     "POST /v1/files",  # B's own upload
 }
 # Routes whose body names A's resources: they are as absent as missing ones.
@@ -421,6 +428,8 @@ NOTHING_DONE = {"DELETE /v1/events/trigger/{transactionId}": False}
 # Routes that answer every environment alike (a channel's quota, the blueprint catalogue Clarion has not): nothing
 # of A's in them.
 SAME_FOR_EVERYONE = {"GET /v1/integrations/{channelType}/limit", "GET /v1/blueprints/group-by-category"}
+# Routes that answer about the value B sent (A's suppressed address, verified): B's own view of it, in B's environment.
+OWN_VIEW = {"POST /v1/verifier/verify": lambda data: data["checks"]["suppressed"] is False}
 
 
 def fill(template: Any, values: dict[str, str]) -> Any:
@@ -474,6 +483,7 @@ STATE_READS: dict[str, list[str]] = {
     "/v1/analytics": ["/v1/analytics/overview", "/v1/analytics/locations"],
     "/v1/hits/session": ["/v1/analytics/overview"],
     "/v1/hits/location": ["/v1/analytics/locations"],
+    "/v1/verifier": ["/v1/verifier/lists/{verificationId}"],
     # a file's answer holds a new presigned URL at each read: its task (and the profile it imported) are compared
     "/v1/imports": ["/v1/tasks/{taskId}", "/v1/subscribers/{subscriberId}"],
     "/v1/exports": ["/v1/tasks/{taskId}"],
@@ -528,6 +538,8 @@ def test_another_environments_ids_find_nothing_and_change_nothing(
         assert response.status == 200 and response.json()["data"] is NOTHING_DONE[route_key], text
     elif route_key in CREATES:
         assert response.status != 409, text  # B's own namespace: A's identifiers are free there
+    elif route_key in OWN_VIEW:
+        assert response.status == 200 and OWN_VIEW[route_key](response.json()["data"]), text
     elif route_key in SAME_FOR_EVERYONE:
         assert not [value for value in tenant_a.ids.values() if value in text], text
     elif "{" in route_key or route_key in BODY_REFERENCES:

@@ -260,6 +260,10 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/events/trigger/bulk": "campaign:trigger",
     "POST /v1/events/trigger/broadcast": "campaign:trigger",
     "DELETE /v1/events/trigger/{transactionId}": "campaign:trigger",
+    # functions/verifier/verifier_routes.py
+    "POST /v1/verifier/verify": "verify:email",
+    "POST /v1/verifier/lists": "verify:email_list",
+    "GET /v1/verifier/lists/{taskId}": "info:email_verification",
 }
 
 # values of clarion.limits.RouteClass
@@ -517,6 +521,10 @@ ROUTE_CLASSES: dict[str, str] = {
     "POST /v1/events/trigger/bulk": "trigger",
     "POST /v1/events/trigger/broadcast": "trigger",
     "DELETE /v1/events/trigger/{transactionId}": "trigger",
+    # functions/verifier/verifier_routes.py
+    "POST /v1/verifier/verify": "global",
+    "POST /v1/verifier/lists": "configuration",
+    "GET /v1/verifier/lists/{taskId}": "global",
     # functions/widgets/widget_message_routes.py
     "POST /v1/widgets/messages/markAs": "subscriber",
     "POST /v1/widgets/messages/mark-as": "subscriber",

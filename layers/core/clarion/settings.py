@@ -46,6 +46,10 @@ class Settings(Model):
     # the widget routes: tokens per window and subscriber token, and per application and source address for sessions
     rate_limit_widget: int = Field(default=20, ge=0, alias="RATE_LIMIT_WIDGET")
     rate_limit_widget_session: int = Field(default=5, ge=0, alias="RATE_LIMIT_WIDGET_SESSION")
+    # the email verifier's MX lookups: each one's deadline (0: never looked up, `unknown`), and the nameservers asked
+    # (`host` or `host:port`, comma-separated; empty: the system's)
+    verifier_dns_timeout_seconds: float = Field(default=1.0, ge=0, le=10, alias="VERIFIER_DNS_TIMEOUT_SECONDS")
+    verifier_nameservers: str = Field(default="", alias="VERIFIER_NAMESERVERS")
 
 
 @cache

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from clarion.imports.exporter import run_export_chunk
 from clarion.imports.importer import run_import_chunk
 from clarion.tasks.runner import Runner
+from clarion.verifier.lists import run_verify_chunk
 
 RUNNERS: Mapping[str, Runner] = {
     "import": run_import_chunk,
     "export": run_export_chunk,
+    "verify": run_verify_chunk,
 }

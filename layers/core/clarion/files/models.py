@@ -34,8 +34,9 @@ class FileLink(Model):
     id: str = Field(alias="_id")
     name: str
     contentType: str
-    purpose: Literal["upload", "export", "errors"] = Field(
-        description="`upload` (sent by a client), `export` (a task's result), `errors` (an import's error report)"
+    purpose: Literal["upload", "export", "errors", "report"] = Field(
+        description="`upload` (sent by a client), `export` (a task's result), `errors` (an import's error report), "
+        "`report` (a list verification's results)"
     )
     size: int | None = Field(description="Bytes; null while an upload has not arrived")
     createdAt: str

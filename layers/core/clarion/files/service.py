@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from clarion.clock import timestamp, utc_now
 from clarion.dynamo import NEW_ITEM, DynamoTable
-from clarion.errors import NotFound
+from clarion.errors import NotFound, ValidationFailed
 from clarion.files.models import FileLink, UploadTicket
 from clarion.files.storage import FileObjects, object_key
 from clarion.ids import new_id
@@ -24,7 +24,7 @@ DOWNLOAD_SECONDS = 300
 KEEP_DAYS = 30
 """How long a file is kept: the bucket's lifecycle rule deletes its object then, and TTL its item."""
 
-Purpose = Literal["upload", "export", "errors"]
+Purpose = Literal["upload", "export", "errors", "report"]
 
 
 def _table() -> DynamoTable:
@@ -63,6 +63,23 @@ def get_file(environment_id: str, file_id: str) -> entities.StoredFile:
     if item is None:
         raise NotFound(f"file '{file_id}' not found", field="fileId", value=file_id)
     return cast("entities.StoredFile", item)
+
+
+def uploaded_file(environment_id: str, file_id: str) -> entities.StoredFile:
+    """A file a client uploaded and whose bytes have arrived, for a task to read; a 422 on `fileId` otherwise."""
+    uploaded = get_file(environment_id, file_id)
+    if uploaded["purpose"] != "upload":
+        raise ValidationFailed("is not an uploaded file", field="fileId", value=file_id)
+    if FileObjects().size(object_key(environment_id, file_id)) is None:
+        raise ValidationFailed("has not been uploaded yet: PUT it to its uploadUrl", field="fileId", value=file_id)
+    return uploaded
+
+
+def store_content(environment_id: str, name: str, content: bytes, content_type: str) -> str:
+    """Bytes a request carried, stored as an uploaded file (so a task reads them as it reads any upload); its id."""
+    stored = new_file(environment_id, name, content_type, "upload")
+    FileObjects().put(object_key(environment_id, stored["_id"]), content, content_type)
+    return stored["_id"]
 
 
 def file_link(environment_id: str, file_id: str) -> FileLink:

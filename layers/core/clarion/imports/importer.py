@@ -3,17 +3,14 @@ file, turned into entries and upserted in one batch; each refused row is a `RowE
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from clarion.audience.values import AttributeSchema
 from clarion.clock import timestamp_now
-from clarion.files.storage import FileObjects, object_key
 from clarion.imports import mapping
-from clarion.imports.reader import Format, Row, count_rows, rows
+from clarion.imports.reader import Batch, read_task_chunk
 from clarion.lists.repository import ListsRepository
 from clarion.subscribers.service import upsert_profiles
 from clarion.suppressions.models import SuppressionEntry
@@ -24,36 +21,15 @@ if TYPE_CHECKING:
     from clarion.store import entities
 
 
-@dataclass
-class _Batch:
-    rows: list[Row] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    read: int = 0
-    end: int = 0
-    last_row: int = 0
-
-
 def run_import_chunk(environment_id: str, task: entities.Task, max_rows: int) -> ChunkResult:
     params = task["params"]
-    file_format = cast("Format", params["format"])
-    position = task["position"] or {"offset": 0, "row": 0, "header": None}
-    objects, key = FileObjects(), object_key(environment_id, params["fileId"])
-    total = None
-    if position["offset"] == 0 and task.get("total") is None:
-        if objects.size(key) is None:
-            raise TaskFailed(f"file '{params['fileId']}' has not been uploaded")
-        total = count_rows(objects.lines_from(key, 0), file_format)
-    header: list[str] | None = position.get("header")
-    lines = objects.lines_from(key, int(position["offset"]))
-    try:
-        batch, header, exhausted = _read(lines, file_format, position, header, max_rows)
-    finally:
-        lines.close()  # type: ignore[attr-defined]  # a generator: closing it closes the S3 body
+    chunk = read_task_chunk(environment_id, task, max_rows)
+    batch, header, total = chunk.batch, chunk.header, chunk.total
     kind = params["type"]
     targets = None
-    if file_format == "csv":
+    if params["format"] == "csv":
         if header is None:  # an empty file
-            return ChunkResult(position=position, rows=0, finished=True, total=total or 0)
+            return ChunkResult(position=chunk.position, rows=0, finished=True, total=total or 0)
         fields = mapping.PROFILE_FIELDS if kind == "profiles" else mapping.SUPPRESSION_FIELDS
         targets = mapping.column_targets(header, params.get("mapping") or {}, fields)
     upsert = _upsert_profiles if kind == "profiles" else _add_suppressions
@@ -61,37 +37,14 @@ def run_import_chunk(environment_id: str, task: entities.Task, max_rows: int) ->
     result.errors = sorted(batch.errors + result.errors, key=lambda error: error.row)
     result.failed = len({error.row for error in result.errors})
     result.rows = batch.read
-    result.position = {
-        "offset": batch.end or position["offset"],
-        "row": batch.last_row or position["row"],
-        "header": header,
-    }
-    result.finished = exhausted
+    result.position = chunk.position
+    result.finished = chunk.exhausted
     result.total = total
     return result
 
 
-def _read(
-    lines: Iterator[bytes], file_format: Format, position: dict[str, Any], header: list[str] | None, max_rows: int
-) -> tuple[_Batch, list[str] | None, bool]:
-    batch = _Batch()
-    for item in rows(lines, file_format, offset=int(position["offset"]), row=int(position["row"]), header=header):
-        if isinstance(item, list):
-            header, batch.last_row = item, 1  # the header is row 1, and not a row worked
-            continue
-        batch.read += 1
-        batch.end, batch.last_row = item.end, item.number
-        if item.error is not None:
-            batch.errors.append(item.error)
-        else:
-            batch.rows.append(item)
-        if batch.read >= max_rows:
-            return batch, header, False
-    return batch, header, True
-
-
 def _upsert_profiles(
-    environment_id: str, params: dict[str, Any], batch: _Batch, targets: dict[str, str] | None
+    environment_id: str, params: dict[str, Any], batch: Batch, targets: dict[str, str] | None
 ) -> ChunkResult:
     if targets is not None:
         names = mapping.attribute_names(targets)
@@ -114,7 +67,7 @@ def _upsert_profiles(
 
 
 def _add_suppressions(
-    environment_id: str, params: dict[str, Any], batch: _Batch, targets: dict[str, str] | None
+    environment_id: str, params: dict[str, Any], batch: Batch, targets: dict[str, str] | None
 ) -> ChunkResult:
     entries, errors = [], []
     for row in batch.rows:

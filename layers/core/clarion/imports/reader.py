@@ -8,15 +8,25 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from clarion.tasks.models import RowError
+from clarion.files.storage import FileObjects, object_key
+from clarion.tasks.models import RowError, TaskFailed
+
+if TYPE_CHECKING:
+    from clarion.store import entities
 
 Format = Literal["csv", "jsonl"]
 MAX_ROW_BYTES = 128 * 1024
 """A row longer than this is refused (a profile is at most a few KB); its bytes are skipped, never kept."""
 BOM = b"\xef\xbb\xbf"
+JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl")
+
+
+def format_of(content_type: str, requested: Format | None) -> Format:
+    """The format asked for, else the file's content type's (JSON lines), else CSV."""
+    return requested or ("jsonl" if content_type in JSON_LINES_TYPES else "csv")
 
 
 @dataclass(frozen=True)
@@ -106,8 +116,77 @@ def _json_row(row: int, end: int, text: str) -> Row:
     return Row(row, end, values=values)
 
 
+@dataclass
+class Batch:
+    """Up to a chunk's rows: the good ones, the refused ones, how many were read, and where the last one ended."""
+
+    rows: list[Row] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    read: int = 0
+    end: int = 0
+    last_row: int = 0
+
+
+def read_batch(
+    lines: Iterator[bytes], file_format: Format, position: dict[str, Any], header: list[str] | None, max_rows: int
+) -> tuple[Batch, list[str] | None, bool]:
+    """Up to `max_rows` rows from a task's `position` (`offset`, `row`), the header (read or as given), and whether
+    the file is exhausted."""
+    batch = Batch()
+    for item in rows(lines, file_format, offset=int(position["offset"]), row=int(position["row"]), header=header):
+        if isinstance(item, list):
+            header, batch.last_row = item, 1  # the header is row 1, and not a row worked
+            continue
+        batch.read += 1
+        batch.end, batch.last_row = item.end, item.number
+        if item.error is not None:
+            batch.errors.append(item.error)
+        else:
+            batch.rows.append(item)
+        if batch.read >= max_rows:
+            return batch, header, False
+    return batch, header, True
+
+
 def count_rows(lines: Iterator[bytes], file_format: Format) -> int:
     """The rows of a whole file (a CSV's header left out), blank lines left out: a task's total."""
     records = raw_records(lines, 0, quoted=file_format == "csv")
     count = sum(1 for record in records if record.data is None or record.data.strip())
     return max(count - 1, 0) if file_format == "csv" else count
+
+
+@dataclass(frozen=True)
+class TaskChunk:
+    """A file task's next rows (`read_task_chunk`), the header, whether the file is done, the file's row count (read
+    by the first chunk only), and the position the next chunk starts from."""
+
+    batch: Batch
+    header: list[str] | None
+    exhausted: bool
+    total: int | None
+    position: dict[str, Any]
+
+
+def read_task_chunk(environment_id: str, task: entities.Task, max_rows: int) -> TaskChunk:
+    """Up to `max_rows` rows of the task's file (params `fileId` and `format`) from its position (`offset`, `row`,
+    `header`); the first chunk counts the file's rows, and fails the task when the file was never uploaded."""
+    params, position = task["params"], task["position"] or {"offset": 0, "row": 0, "header": None}
+    file_format = cast("Format", params["format"])
+    objects, key = FileObjects(), object_key(environment_id, params["fileId"])
+    total = None
+    if int(position["offset"]) == 0 and task.get("total") is None:
+        if objects.size(key) is None:
+            raise TaskFailed(f"file '{params['fileId']}' has not been uploaded")
+        total = count_rows(objects.lines_from(key, 0), file_format)
+    lines = objects.lines_from(key, int(position["offset"]))
+    try:
+        batch, header, exhausted = read_batch(lines, file_format, position, position.get("header"), max_rows)
+    finally:
+        lines.close()  # type: ignore[attr-defined]  # a generator: closing it closes the S3 body
+    following = {
+        **position,
+        "offset": batch.end or position["offset"],
+        "row": batch.last_row or position["row"],
+        "header": header,
+    }
+    return TaskChunk(batch, header, exhausted, total, following)

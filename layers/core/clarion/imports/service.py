@@ -7,14 +7,12 @@ import hashlib
 import json
 
 from clarion.errors import ValidationFailed
-from clarion.files.service import get_file, new_file
-from clarion.files.storage import FileObjects, object_key
+from clarion.files.service import store_content, uploaded_file
 from clarion.imports.models import PROFILE_EXPORT_FIELDS, ExportRequest, ImportRequest, export_header
+from clarion.imports.reader import format_of
 from clarion.lists.service import existing_list
 from clarion.tasks.models import TaskView
 from clarion.tasks.service import create_task
-
-_JSON_LINES = ("application/x-ndjson", "application/jsonl")
 
 
 def start_import(environment_id: str, request: ImportRequest) -> TaskView:
@@ -31,17 +29,11 @@ def start_import(environment_id: str, request: ImportRequest) -> TaskView:
         content = request.content.encode()
         digest = hashlib.sha256(content).hexdigest()
         content_type = "text/csv" if file_format == "csv" else "application/x-ndjson"
-        stored = new_file(environment_id, f"import.{file_format}", content_type, "upload")
-        FileObjects().put(object_key(environment_id, stored["_id"]), content, content_type)
-        file_id, source = stored["_id"], f"content:{digest}"
+        file_id = store_content(environment_id, f"import.{file_format}", content, content_type)
+        source = f"content:{digest}"
     else:
         file_id = request.fileId or ""
-        uploaded = get_file(environment_id, file_id)
-        if uploaded["purpose"] != "upload":
-            raise ValidationFailed("is not an uploaded file", field="fileId", value=file_id)
-        if FileObjects().size(object_key(environment_id, file_id)) is None:
-            raise ValidationFailed("has not been uploaded yet: PUT it to its uploadUrl", field="fileId", value=file_id)
-        file_format = request.format or ("jsonl" if uploaded["contentType"] in _JSON_LINES else "csv")
+        file_format = format_of(uploaded_file(environment_id, file_id)["contentType"], request.format)
         source = f"file:{file_id}"
     if request.mapping and file_format != "csv":
         raise ValidationFailed("is for CSV files only", field="mapping")

@@ -149,6 +149,9 @@ GROUPS: tuple[ScopeGroup, ...] = (
             "file:download": "Retrieve a file by its identifier",
             "otp:send": "Create and send one-time passwords to users",
             "otp:validate": "Validate one-time passwords entered by users",
+            "verify:email": "Verify one email address: syntax, domain, disposable and role checks, suppression, MX",
+            "verify:email_list": "Verify a list of email addresses in a background task, with a downloadable report",
+            "info:email_verification": "Get a list verification's status, its counts by result and its report file",
         },
     ),
     _group(
@@ -262,7 +265,17 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "list:change",
         "apply:change",
     ),
-    "verifier_service": (*_PROFILE_READ, *_TASKS, "export", "file:download", "list:suppression", "info:suppression"),
+    "verifier_service": (
+        *_PROFILE_READ,
+        *_TASKS,
+        "export",
+        "file:download",
+        "list:suppression",
+        "info:suppression",
+        "verify:email",
+        "verify:email_list",
+        "info:email_verification",
+    ),
     "chatbots": (*_PROFILE_READ, "list:integration", "info:integration", "list:message", "campaign:trigger"),
     "user_data": (*_PROFILE_READ, "list:consent", "list:subscription", "export"),
 }

@@ -762,6 +762,6 @@ class StoredFile(TypedDict):
     _id: str
     name: str
     contentType: str
-    purpose: Literal["upload", "export", "errors"]
+    purpose: Literal["upload", "export", "errors", "report"]
     createdAt: str
     expiresAt: int

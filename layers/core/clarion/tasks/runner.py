@@ -112,7 +112,7 @@ def _finish(environment_id: str, task: entities.Task) -> None:
     output = task["params"].get("output")
     if isinstance(output, dict):
         outputs = [part_key(environment_id, task["_id"], "output", n) for n in task.get("outputChunks", [])]
-        result = new_file(environment_id, str(output["name"]), "text/csv", "export")
+        result = new_file(environment_id, str(output["name"]), "text/csv", output.get("purpose", "export"))
         head = str(output.get("head", "")).encode()
         objects.concatenate(outputs, object_key(environment_id, result["_id"]), "text/csv", head)
         changes["resultFileId"] = result["_id"]
