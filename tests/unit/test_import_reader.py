@@ -74,6 +74,22 @@ def test_json_lines_read_as_objects_and_a_line_that_is_not_an_object_is_an_error
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"subscriberId": "' + b"x" * (1024 * 1024) + b'"}\n', f"is longer than {MAX_ROW_BYTES} bytes"),
+        (b'{"subscriberId": "caf\xe9"}\n', "is not valid UTF-8"),
+    ],
+    ids=["1 MB field", "invalid UTF-8"],
+)
+def test_a_malformed_json_line_is_an_error_naming_its_row_and_the_next_line_is_read(line: bytes, reason: str) -> None:
+    bad, good = read(line + b'{"subscriberId": "b"}\n', "jsonl")
+
+    assert isinstance(bad, Row) and bad.error is not None and bad.values is None
+    assert (bad.error.row, bad.error.field) == (1, "row") and bad.error.reason.startswith(reason)
+    assert isinstance(good, Row) and good.values == {"subscriberId": "b"} and good.number == 2
+
+
 def test_the_total_counts_rows_not_lines_nor_the_header() -> None:
     assert count_rows(lines_of(b'id,name\n1,"a\nb"\n\n2,c\n'), "csv") == 2
     assert count_rows(lines_of("\n".join(json.dumps({"n": n}) for n in range(5)).encode()), "jsonl") == 5
