@@ -50,6 +50,10 @@ class Settings(Model):
     # (`host` or `host:port`, comma-separated; empty: the system's)
     verifier_dns_timeout_seconds: float = Field(default=1.0, ge=0, le=10, alias="VERIFIER_DNS_TIMEOUT_SECONDS")
     verifier_nameservers: str = Field(default="", alias="VERIFIER_NAMESERVERS")
+    # a queued or running task with no progress for this long is ended `failed` by housekeeping: longer than the task
+    # worker's timeout plus its queue's visibility timeout times maxReceiveCount (900 + 5400 x 5 s), so no worker
+    # or queued message can still move it
+    task_stale_after_seconds: int = Field(default=28800, ge=1, alias="TASK_STALE_AFTER_SECONDS")
 
 
 @cache

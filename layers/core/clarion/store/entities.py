@@ -751,6 +751,10 @@ class Task(TypedDict):
     startedAt: NotRequired[str | None]
     finishedAt: NotRequired[str | None]
     expiresAt: int
+    activeKey: NotRequired[str]
+    """ActiveTasksIndex partition, while the task is queued or running (removed when it ends)."""
+    progressAt: NotRequired[str]
+    """When the task last moved (created, started, a chunk committed): ActiveTasksIndex sort key."""
 
 
 class StoredFile(TypedDict):

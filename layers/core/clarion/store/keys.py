@@ -396,6 +396,7 @@ def otp_recipient_sk(purpose: str, recipient: str) -> str:
 # MessagesTable: background tasks (imports, exports, ...) and files, each expiring with its S3 object
 
 TASK_PREFIX = "TASK#"
+_TASKS = "#TASKS"
 """Sort-key prefix of the tasks in their environment's tasks partition (newest last: ids sort by time)."""
 FILE_SK = "FILE"
 """The item of a file (its S3 object's key, name and media type) in the file's partition."""
@@ -403,12 +404,22 @@ FILE_SK = "FILE"
 
 def tasks_pk(environment_id: str) -> str:
     """The environment's background tasks, and the request keys that make a repeated import answer its first task."""
-    return f"{environment_pk(environment_id)}#TASKS"
+    return f"{environment_pk(environment_id)}{_TASKS}"
 
 
 def task_sk(task_id: str) -> str:
     """A task in its environment's tasks partition."""
     return f"{TASK_PREFIX}{task_id}"
+
+
+ACTIVE_TASKS_KEY = "TASKS#ACTIVE"
+"""ActiveTasksIndex partition: every queued or running task of every environment (sparse: a task leaves it when it
+ends), by the time of its last progress, so housekeeping finds the tasks nothing works any more without a scan."""
+
+
+def task_key_parts(pk: str, sk: str) -> tuple[str, str]:
+    """The environment id and task id of a task's keys (`tasks_pk`, `task_sk`)."""
+    return environment_id_of(pk.removesuffix(_TASKS)), sk.removeprefix(TASK_PREFIX)
 
 
 def task_request_sk(request_hash: str) -> str:

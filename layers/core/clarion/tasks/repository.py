@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Page, is_transaction_cancelled
 from clarion.settings import settings
-from clarion.store.keys import TASK_PREFIX, task_request_sk, task_sk, tasks_pk
+from clarion.store.keys import ACTIVE_TASKS_KEY, TASK_PREFIX, task_key_parts, task_request_sk, task_sk, tasks_pk
 
 if TYPE_CHECKING:
     from clarion.store import entities
     from clarion.tasks.models import ChunkResult
+
+ACTIVE_TASKS_INDEX = "ActiveTasksIndex"
+"""Sparse: a queued or running task carries `activeKey`, sorted by `progressAt` (its creation, start, or last
+committed chunk); ending a task removes `activeKey`."""
 
 
 class TasksRepository:
@@ -21,7 +28,13 @@ class TasksRepository:
         """Stores the task; with `request_hash`, only if no task was started for that request: returns the id of
         the task that holds it (this one, or the first)."""
         pk = tasks_pk(environment_id)
-        item = {"pk": pk, "sk": task_sk(task["_id"]), **task}
+        item = {
+            "pk": pk,
+            "sk": task_sk(task["_id"]),
+            **task,
+            "activeKey": ACTIVE_TASKS_KEY,
+            "progressAt": task["createdAt"],
+        }
         if request_hash is None:
             self.table.put(item, NEW_ITEM)
             return task["_id"]
@@ -50,7 +63,7 @@ class TasksRepository:
 
     def start(self, environment_id: str, task_id: str, now: str) -> entities.Task | None:
         """Marks a queued task running; None when it was not queued (started already, or finished)."""
-        update = Expression("SET #status = :running, startedAt = :now", {"#status": "status"})
+        update = Expression("SET #status = :running, startedAt = :now, progressAt = :now", {"#status": "status"})
         update.values.update({":running": "running", ":now": now, ":queued": "queued"})
         found = self.table.update(tasks_pk(environment_id), task_sk(task_id), update, "#status = :queued")
         return cast("entities.Task | None", found)
@@ -68,9 +81,11 @@ class TasksRepository:
             ":updated": result.updated,
             ":failed": result.failed,
             ":running": "running",
+            ":now": timestamp_now(),
         }
         sets = [
             "chunk = :next",
+            "progressAt = :now",
             "#position = :position",
             "done = done + :rows",
             "#counts.created = #counts.created + :created",
@@ -95,6 +110,39 @@ class TasksRepository:
         names = {f"#{i}": name for i, name in enumerate(changes)} | {"#status": "status"}
         values = {f":{i}": value for i, value in enumerate(changes.values())} | {":running": "running"}
         values[":read"] = task["chunk"]
-        update = Expression("SET " + ", ".join(f"#{i} = :{i}" for i in range(len(changes))), names, values)
+        sets = ", ".join(f"#{i} = :{i}" for i in range(len(changes)))
+        update = Expression(f"SET {sets} REMOVE activeKey", names, values)
         condition = "#status = :running AND chunk = :read"
         return self.table.update(tasks_pk(environment_id), task_sk(task["_id"]), update, condition) is not None
+
+    def idle_since(self, cutoff: str) -> Iterator[StaleTask]:
+        """Every queued or running task, of any environment, whose last progress is older than `cutoff`: one
+        Query of ActiveTasksIndex, which reads only those."""
+        values = {":key": ACTIVE_TASKS_KEY, ":cutoff": cutoff}
+        key = Expression("activeKey = :key AND progressAt < :cutoff", values=values)
+        for item in self.table.query_items(key, index=ACTIVE_TASKS_INDEX):
+            environment_id, task_id = task_key_parts(item["pk"], item["sk"])
+            yield StaleTask(environment_id, task_id, str(item["status"]), str(item["progressAt"]))
+
+    def fail_stale(self, stale: StaleTask, error: str) -> bool:
+        """Ends the task `failed` with `error`, only if it is as the sweep read it (same status, no progress
+        since): a task that moved meanwhile is left alone. False then."""
+        update = Expression(
+            "SET #status = :failed, #error = :error, finishedAt = :now REMOVE activeKey",
+            {"#status": "status", "#error": "error"},
+            {":failed": "failed", ":error": error, ":now": timestamp_now()},
+        )
+        update.values |= {":read": stale.status, ":progressAt": stale.progress_at}
+        condition = "#status = :read AND progressAt = :progressAt"
+        found = self.table.update(tasks_pk(stale.environment_id), task_sk(stale.task_id), update, condition)
+        return found is not None
+
+
+@dataclass(frozen=True)
+class StaleTask:
+    """A task's keys and the state the sweep read it in (ActiveTasksIndex projects `status`)."""
+
+    environment_id: str
+    task_id: str
+    status: str
+    progress_at: str
