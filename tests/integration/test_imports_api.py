@@ -1,6 +1,7 @@
 """Files, imports, exports and tasks through the whole path: a file uploaded to its presigned URL, an import task run
 by the task worker from the tasks queue to completion (continuing in new invocations), its error report downloaded,
-the same import again changing nothing, and an export read back and compared."""
+the same import again changing nothing (unless the file was put again with other content), and an export read back
+and compared."""
 
 import csv
 import io
@@ -143,6 +144,33 @@ def test_the_same_import_again_answers_its_first_task_and_changes_nothing(runtim
     assert again["_id"] == first["_id"] and again["counts"] == {"created": 1, "updated": 0, "failed": 0}
     assert profile(admin, "same")["updatedAt"] == before["updatedAt"]
     assert len(admin.get("/v1/tasks?limit=10").json()["data"]) == 1
+
+
+def test_a_file_put_again_with_other_content_is_a_new_import_and_the_same_content_its_first_task(
+    runtime: LocalRuntime, admin: Api
+) -> None:
+    response = admin.post("/v1/files", {"name": "people.csv", "contentType": "text/csv"})
+    ticket = response.json()["data"]
+
+    def put(content: bytes) -> None:  # the same presigned URL, within its validity
+        answer = requests.put(ticket["uploadUrl"], data=content, headers=ticket["headers"], timeout=10)
+        assert answer.status_code == 200, answer.text
+
+    body = {"type": "profiles", "fileId": ticket["_id"]}
+    first_content = b"subscriberId,email\nann,ann@example.com\n"
+    put(first_content)
+    first = run_import(runtime, admin, body)
+    put(b"subscriberId,email\nbob,bob@example.com\ncid,cid@example.com\n")
+
+    second = run_import(runtime, admin, body)
+
+    assert second["_id"] != first["_id"]
+    assert second["status"] == "completed" and second["counts"] == {"created": 2, "updated": 0, "failed": 0}
+    assert profile(admin, "cid")["email"] == "cid@example.com"
+    assert run_import(runtime, admin, body)["_id"] == second["_id"]  # the same content again: its first task
+    put(first_content)
+    assert run_import(runtime, admin, body)["_id"] == first["_id"]
+    assert len(admin.get("/v1/tasks?limit=10").json()["data"]) == 2
 
 
 def test_an_import_continues_in_new_invocations_without_counting_a_row_twice(

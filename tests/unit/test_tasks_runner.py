@@ -147,3 +147,26 @@ def test_an_import_of_a_file_never_uploaded_fails_saying_so(task_stack: str) -> 
 
     failed = service.get_task(ENVIRONMENT, task.id)
     assert failed.status == "failed" and failed.error == f"file '{stored['_id']}' has not been uploaded"
+
+
+def test_an_import_whose_file_is_put_again_midway_fails_instead_of_mixing_two_files(
+    task_stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = new_file(ENVIRONMENT, "people.csv", "text/csv", "upload")
+    key = object_key(ENVIRONMENT, stored["_id"])
+    FileObjects().put(key, ("subscriberId\n" + "".join(f"a{n}\n" for n in range(6))).encode(), "text/csv")
+    head = FileObjects().head(key)
+    assert head is not None
+    params = {"type": "profiles", "fileId": stored["_id"], "etag": head.etag, "format": "csv", "mapping": {}}
+    task = service.create_task(ENVIRONMENT, "import", params | {"listId": None})
+    job = TaskJob(environmentId=ENVIRONMENT, taskId=task.id)
+    monkeypatch.setenv("TASK_ROWS_PER_INVOCATION", "3")
+    assert run_task(job, RUNNERS, remaining_ms=PLENTY).state == "continued"
+    FileObjects().put(key, ("subscriberId\n" + "".join(f"b{n}\n" for n in range(6))).encode(), "text/csv")
+
+    assert run_task(job, RUNNERS, remaining_ms=PLENTY).state == "finished"
+
+    failed = service.get_task(ENVIRONMENT, task.id)
+    assert failed.status == "failed" and failed.progress.done == 3
+    again = "was uploaded again since the task started: start a new one to read it"
+    assert failed.error == f"file '{stored['_id']}' {again}"

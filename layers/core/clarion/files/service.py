@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal, cast
 
@@ -65,14 +66,23 @@ def get_file(environment_id: str, file_id: str) -> entities.StoredFile:
     return cast("entities.StoredFile", item)
 
 
-def uploaded_file(environment_id: str, file_id: str) -> entities.StoredFile:
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file's item, and the ETag of the bytes uploaded last (its upload URL can be PUT again)."""
+
+    item: entities.StoredFile
+    etag: str
+
+
+def uploaded_file(environment_id: str, file_id: str) -> Upload:
     """A file a client uploaded and whose bytes have arrived, for a task to read; a 422 on `fileId` otherwise."""
     uploaded = get_file(environment_id, file_id)
     if uploaded["purpose"] != "upload":
         raise ValidationFailed("is not an uploaded file", field="fileId", value=file_id)
-    if FileObjects().size(object_key(environment_id, file_id)) is None:
+    head = FileObjects().head(object_key(environment_id, file_id))
+    if head is None:
         raise ValidationFailed("has not been uploaded yet: PUT it to its uploadUrl", field="fileId", value=file_id)
-    return uploaded
+    return Upload(uploaded, head.etag)
 
 
 def store_content(environment_id: str, name: str, content: bytes, content_type: str) -> str:

@@ -4,6 +4,7 @@ An object's key is `<environmentId>/<name>`: a key is built only here, from the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from clarion.aws import client
@@ -13,6 +14,17 @@ READ_BYTES = 256 * 1024
 """How much a streamed read asks of S3's body at a time."""
 PART_BYTES = 8 * 1024 * 1024
 """A multipart upload's part: S3 needs at least 5 MB for each but the last."""
+
+
+@dataclass(frozen=True)
+class ObjectHead:
+    size: int
+    etag: str
+    """S3's ETag, quotes included: it changes when the object is written again with other bytes."""
+
+
+class ObjectChanged(Exception):
+    """The object is no longer the one read before (uploaded again, to the same presigned URL)."""
 
 
 def object_key(environment_id: str, name: str) -> str:
@@ -37,26 +49,37 @@ class FileObjects:
         params = {"Bucket": self.bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{safe}"'}
         return str(self._s3().generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in))
 
-    def size(self, key: str) -> int | None:
-        """The object's size in bytes; None when nothing was uploaded there."""
+    def head(self, key: str) -> ObjectHead | None:
+        """The object's size and ETag (one HeadObject); None when nothing was uploaded there."""
         try:
-            return int(self._s3().head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+            answer = self._s3().head_object(Bucket=self.bucket, Key=key)
         except Exception as error:
             if _status(error) in (403, 404):
                 return None
             raise
+        return ObjectHead(int(answer["ContentLength"]), str(answer["ETag"]))
 
-    def lines_from(self, key: str, offset: int) -> Iterator[bytes]:
+    def size(self, key: str) -> int | None:
+        """The object's size in bytes; None when nothing was uploaded there."""
+        head = self.head(key)
+        return None if head is None else head.size
+
+    def lines_from(self, key: str, offset: int, etag: str | None = None) -> Iterator[bytes]:
         """The object's lines from byte `offset` on, each with its `\\n` (the last may lack one), streamed: one
-        GetObject with a Range, read `READ_BYTES` at a time, so memory holds a line and a read, never the file."""
+        GetObject with a Range, read `READ_BYTES` at a time, so memory holds a line and a read, never the file.
+        With `etag`, only while the object is that one: ObjectChanged once it was uploaded again."""
         params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
         if offset:
             params["Range"] = f"bytes={offset}-"
+        if etag:
+            params["IfMatch"] = etag
         try:
             body = self._s3().get_object(**params)["Body"]
         except Exception as error:
             if _status(error) == 416:  # the offset is the object's end: nothing left to read
                 return
+            if _status(error) == 412:
+                raise ObjectChanged(key) from error
             raise
         pending = b""
         try:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from clarion.files.storage import FileObjects, object_key
+from clarion.files.storage import FileObjects, ObjectChanged, object_key
 from clarion.tasks.models import RowError, TaskFailed
 
 if TYPE_CHECKING:
@@ -172,17 +172,21 @@ def read_task_chunk(environment_id: str, task: entities.Task, max_rows: int) -> 
     `header`); the first chunk counts the file's rows, and fails the task when the file was never uploaded."""
     params, position = task["params"], task["position"] or {"offset": 0, "row": 0, "header": None}
     file_format = cast("Format", params["format"])
-    objects, key = FileObjects(), object_key(environment_id, params["fileId"])
+    objects, key, etag = FileObjects(), object_key(environment_id, params["fileId"]), params.get("etag")
     total = None
-    if int(position["offset"]) == 0 and task.get("total") is None:
-        if objects.size(key) is None:
-            raise TaskFailed(f"file '{params['fileId']}' has not been uploaded")
-        total = count_rows(objects.lines_from(key, 0), file_format)
-    lines = objects.lines_from(key, int(position["offset"]))
     try:
-        batch, header, exhausted = read_batch(lines, file_format, position, position.get("header"), max_rows)
-    finally:
-        lines.close()  # type: ignore[attr-defined]  # a generator: closing it closes the S3 body
+        if int(position["offset"]) == 0 and task.get("total") is None:
+            if objects.size(key) is None:
+                raise TaskFailed(f"file '{params['fileId']}' has not been uploaded")
+            total = count_rows(objects.lines_from(key, 0, etag), file_format)
+        lines = objects.lines_from(key, int(position["offset"]), etag)
+        try:
+            batch, header, exhausted = read_batch(lines, file_format, position, position.get("header"), max_rows)
+        finally:
+            lines.close()  # type: ignore[attr-defined]  # a generator: closing it closes the S3 body
+    except ObjectChanged as changed:
+        message = f"file '{params['fileId']}' was uploaded again since the task started: start a new one to read it"
+        raise TaskFailed(message) from changed
     following = {
         **position,
         "offset": batch.end or position["offset"],

@@ -30,20 +30,23 @@ def start_import(environment_id: str, request: ImportRequest) -> TaskView:
         digest = hashlib.sha256(content).hexdigest()
         content_type = "text/csv" if file_format == "csv" else "application/x-ndjson"
         file_id = store_content(environment_id, f"import.{file_format}", content, content_type)
-        source = f"content:{digest}"
+        source, etag = f"content:{digest}", None
     else:
         file_id = request.fileId or ""
-        file_format = format_of(uploaded_file(environment_id, file_id)["contentType"], request.format)
-        source = f"file:{file_id}"
+        upload = uploaded_file(environment_id, file_id)
+        file_format = format_of(upload.item["contentType"], request.format)
+        source, etag = f"file:{file_id}", upload.etag
     if request.mapping and file_format != "csv":
         raise ValidationFailed("is for CSV files only", field="mapping")
     params = {
         "type": request.type,
         "fileId": file_id,
+        "etag": etag,
         "format": file_format,
         "mapping": request.mapping or {},
         "listId": request.listId,
     }
+    # the upload URL can be PUT again: the ETag in the fingerprint makes other bytes a new import, the same bytes not
     fingerprint = json.dumps({**params, "fileId": source}, sort_keys=True)
     return create_task(environment_id, "import", params, request_hash=hashlib.sha256(fingerprint.encode()).hexdigest())
 

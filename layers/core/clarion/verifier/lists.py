@@ -50,11 +50,14 @@ def start_list_verification(environment_id: str, request: VerifyListRequest) -> 
         content = _csv_lines([["email"], *([email] for email in request.emails)])
         file_id, file_format = store_content(environment_id, "verification-list.csv", content, "text/csv"), "csv"
         total: int | None = len(request.emails)
+        etag: str | None = None
     else:
         file_id = request.fileId or ""
-        file_format, total = format_of(uploaded_file(environment_id, file_id)["contentType"], request.format), None
+        upload = uploaded_file(environment_id, file_id)
+        file_format, total, etag = format_of(upload.item["contentType"], request.format), None, upload.etag
     params = {
         "fileId": file_id,
+        "etag": etag,
         "format": file_format,
         "output": {"name": request.name, "head": _csv_lines([list(REPORT_COLUMNS)]).decode(), "purpose": "report"},
     }
