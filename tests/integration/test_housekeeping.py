@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
+from clarion.housekeeping.stale_tasks import stale_error
 from clarion.housekeeping.stats import CampaignStats
 from clarion.housekeeping.stuck import OUTCOME_UNKNOWN, REQUEUED_REASON
 from clarion.ids import new_id
 from clarion.store.keys import environment_pk, record_pk, stats_sk
 from clarion.store.records import DeliveryRecords
+from clarion.task_kinds import RUNNERS
 from local.runtime import LocalRuntime
 from tests.integration.conftest import Api
 from tests.integration.support.campaigns import (
@@ -135,3 +137,27 @@ def test_yesterdays_campaign_stats_are_rolled_up_per_campaign(runtime: LocalRunt
         (days,) = CampaignStats().days(admin.environment_id, sent_campaign["_id"])
     assert [(item["sent"], item["skipped"]) for item in again] == [(1, 1)]
     assert (days["day"], days["sent"], days["skipped"]) == (day.isoformat(), 1, 1)
+
+
+def test_a_task_whose_worker_keeps_failing_ends_failed_once_it_has_made_no_progress_for_eight_hours(
+    runtime: LocalRuntime, admin: Api, monkeypatch: pytest.MonkeyPatch
+):
+    def crash(environment_id: str, task: Any, max_rows: int) -> Any:
+        raise RuntimeError("the worker ran out of memory")
+
+    monkeypatch.setitem(RUNNERS, "import", crash)
+    response = admin.post("/v1/imports", {"type": "profiles", "content": "subscriberId\nann\n"})
+    assert response.status == 202, response.json()
+    task_id = response.json()["data"]["_id"]
+    runtime.drain()  # the worker started it, then failed: its message waits out its visibility timeout
+    assert admin.get(f"/v1/tasks/{task_id}").json()["data"]["status"] == "running"
+
+    runtime.clock.advance(7 * 3600)
+    runtime.drain()
+    assert admin.get(f"/v1/tasks/{task_id}").json()["data"]["status"] == "running"  # within the bound: left
+
+    runtime.clock.advance(3600 + 60)
+    runtime.drain()
+    task = admin.get(f"/v1/tasks/{task_id}").json()["data"]
+    assert task["status"] == "failed" and task["finishedAt"] is not None
+    assert task["error"] == stale_error("running", 8)
