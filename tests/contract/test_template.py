@@ -3,6 +3,7 @@
 from cfnlint.api import lint
 
 from clarion.scopes import PUBLIC_ROUTES, ROUTE_SCOPES
+from clarion.settings import Settings
 from local.route_table import declarations
 from tests.contract.support.template import TEMPLATE, http_events, http_routes, resources_of, route_key
 
@@ -66,3 +67,17 @@ def test_functions_run_python_3_11_on_arm64_with_tracing(template):
     assert function_globals["Tracing"] == "Active"
     for name, function in resources_of(template, "AWS::Serverless::Function").items():
         assert function["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"], name
+
+
+def test_a_task_is_stale_only_after_its_worker_and_every_redelivery_of_its_message_are_over(template):
+    """TaskStaleAfterSeconds (and the setting's default) exceed the worker's timeout plus the tasks queue's visibility
+    timeout times maxReceiveCount: housekeeping never ends a task a worker or a queued message can still move."""
+    resources = template["Resources"]
+    queue = resources["TasksQueue"]["Properties"]
+    retried = resources["TaskWorkerFunction"]["Properties"]["Timeout"]
+    retried += queue["VisibilityTimeout"] * queue["RedrivePolicy"]["maxReceiveCount"]
+    parameter = template["Parameters"]["TaskStaleAfterSeconds"]
+    assert min(parameter["Default"], parameter["MinValue"]) > retried
+    assert Settings.model_fields["task_stale_after_seconds"].default > retried
+    variables = resources["HousekeepingFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["TASK_STALE_AFTER_SECONDS"] == {"Ref": "TaskStaleAfterSeconds"}
