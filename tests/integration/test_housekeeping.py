@@ -161,3 +161,5 @@ def test_a_task_whose_worker_keeps_failing_ends_failed_once_it_has_made_no_progr
     task = admin.get(f"/v1/tasks/{task_id}").json()["data"]
     assert task["status"] == "failed" and task["finishedAt"] is not None
     assert task["error"] == stale_error("running", 8)
+    again = admin.post("/v1/imports", {"type": "profiles", "content": "subscriberId\nann\n"}).json()["data"]
+    assert (again["_id"], again["status"]) == (task_id, "failed")  # the same import answers it: retry from a new file

@@ -35,7 +35,7 @@ def stale_error(status: str, hours: float) -> str:
         return f"never started: no worker took it up for {hours:g} hours (its queue message was lost or dead-lettered)"
     return (
         f"stopped: no progress for {hours:g} hours (its worker failed repeatedly and its queue message went to the "
-        "dead-letter queue, or the worker died without continuing); start it again"
+        "dead-letter queue, or the worker died without continuing); nothing will resume it"
     )
 
 
