@@ -24,9 +24,10 @@ from tests.integration.support.integrations import create, smtp_credentials
 
 
 def stored_text(runtime: LocalRuntime) -> str:
-    """Every item of every table the template declares, as one text."""
+    """Every item of every table the template declares, as one text (binary values as their bytes' repr: boto3's
+    Binary has no text of its own)."""
     return json.dumps(
-        {table: runtime.scan_table(table) for table in runtime.resources.tables}, default=str, sort_keys=True
+        {table: runtime.scan_table(table) for table in runtime.resources.tables}, default=repr, sort_keys=True
     )
 
 

@@ -73,6 +73,13 @@ def test_a_batch_sent_again_counts_nothing_twice(caller: Principal) -> None:
     }
 
 
+def test_an_end_with_its_own_duration_counts_in_the_hour_its_recorded_start_was(caller: Principal) -> None:
+    send(caller, session("s1", "start", "2026-12-05T23:40:00Z"))
+    send(caller, session("s1", "end", "2026-12-06T00:30:00Z", duration=900))  # the app's own measure of the session
+    assert day_figures(caller, DAY)["sessionTime"] == 900
+    assert day_figures(caller, date(2026, 12, 6))["sessionTime"] == 0
+
+
 def test_an_end_sent_later_takes_its_length_from_the_recorded_start(caller: Principal) -> None:
     send(caller, session("s1", "start", "2026-12-05T23:50:00Z"))
     send(caller, session("s1", "end", "2026-12-06T00:20:00Z"))

@@ -58,7 +58,8 @@ def record_sessions(caller: Principal, batch: SessionHitBatch) -> HitBatchResult
         except ValueError as error:
             failed.append(FailedHit(index=index, message=f"hits[{index}].{error}"))
             continue
-        claims.append(_end(store.table, environment_id, index, hit, at=times[index], duration=duration))
+        began = started or times[index] - timedelta(seconds=duration)
+        claims.append(_end(store.table, environment_id, index, hit, at=times[index], duration=duration, began=began))
     outcome = store.record(environment_id, claims)
     return HitBatchResult(
         recorded=len(outcome.recorded),
@@ -129,7 +130,18 @@ def _start(table: DynamoTable, environment_id: str, index: int, hit: SessionHit,
     return claim
 
 
-def _end(table: DynamoTable, environment_id: str, index: int, hit: SessionHit, *, at: datetime, duration: int) -> Claim:
+def _end(
+    table: DynamoTable,
+    environment_id: str,
+    index: int,
+    hit: SessionHit,
+    *,
+    at: datetime,
+    duration: int,
+    began: datetime,
+) -> Claim:
+    """The session's end, its length counted in the hour it began: its recorded start's, else its end less its
+    length."""
     update = Expression(
         "SET #sid = :sid, #user = :user, #ended = :at, #duration = :duration, #expires = :expires",
         {"#sid": "sessionId", "#user": "user", "#ended": "endedAt", "#duration": "duration", "#expires": "expiresAt"},
@@ -144,7 +156,7 @@ def _end(table: DynamoTable, environment_id: str, index: int, hit: SessionHit, *
     pk = session_pk(environment_id, hit.sessionId)
     op = table.update_op(pk, SESSION_SK, update, "attribute_not_exists(endedAt)")
     claim = Claim(index, op)
-    hour = hour_key(at - timedelta(seconds=duration))
+    hour = hour_key(began)
     claim.counts[(hour, "endedSessions")] = 1
     claim.counts[(hour, "sessionSeconds")] = duration
     return claim
