@@ -22,10 +22,11 @@ def sdk(admin: Api) -> Api:
     return admin.client("mobile-sdk", ["hit:event"])
 
 
-def hits_of_today(runtime: LocalRuntime) -> tuple[str, list[dict[str, Any]]]:
-    """A day of sessions: Ada twice (5 and 15 minutes), Bob once (still open), starting an hour ago."""
+def hits_of_a_day(runtime: LocalRuntime) -> tuple[str, list[dict[str, Any]]]:
+    """A day of sessions: Ada twice (5 and 15 minutes), Bob once (still open), from noon yesterday (UTC): every hit
+    in one UTC day, whatever time the runtime's clock has reached."""
     now = datetime.fromtimestamp(runtime.clock.time(), UTC)
-    start = now - timedelta(hours=1)
+    start = (now - timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
     batch = [
         {"sessionId": "a1", "type": "start", "subscriberId": "ada", "timestamp": at(start)},
         {"sessionId": "a1", "type": "end", "subscriberId": "ada", "timestamp": at(start + timedelta(minutes=5))},
@@ -37,7 +38,7 @@ def hits_of_today(runtime: LocalRuntime) -> tuple[str, list[dict[str, Any]]]:
 
 
 def test_a_batch_of_session_hits_shows_in_the_overview_and_each_figure(runtime: LocalRuntime, admin: Api, sdk: Api):
-    day, batch = hits_of_today(runtime)
+    day, batch = hits_of_a_day(runtime)
     sent = sdk.post("/v1/hits/session", {"hits": batch})
     assert sent.status == 201, sent.json()
     assert sent.json()["data"] == {"recorded": 5, "duplicates": 0, "failed": []}
@@ -67,7 +68,7 @@ def test_a_batch_of_session_hits_shows_in_the_overview_and_each_figure(runtime: 
 
 
 def test_hourly_points_in_a_time_zone(runtime: LocalRuntime, admin: Api, sdk: Api):
-    day, batch = hits_of_today(runtime)
+    day, batch = hits_of_a_day(runtime)
     assert sdk.post("/v1/hits/session", {"hits": batch}).status == 201
     hourly = admin.get(f"/v1/analytics/sessions?from={day}&to={day}&granularity=hour&timezone=Asia/Tokyo")
     data = hourly.json()["data"]
