@@ -99,8 +99,19 @@ def send_job(campaign_id: str, transaction_id: str, targets: dict[str, Any]) -> 
     }
 
 
+@dataclass(frozen=True)
+class ServedStack:
+    """The template provisioned on moto, in this process and served on `port` to the child processes."""
+
+    stack: Stack
+    registry: FunctionRegistry
+    port: int
+    environ: dict[str, str]
+    """The environment before the stack: what a child process starts from."""
+
+
 @contextmanager
-def seeded_stack(recipients: int) -> Iterator[Seeded]:
+def served_stack() -> Iterator[ServedStack]:
     moto_dynamodb.install()
     moto_sqs.install()
     saved = dict(os.environ)
@@ -112,13 +123,18 @@ def seeded_stack(recipients: int) -> Iterator[Seeded]:
         with mock_aws():
             server.start()
             stack = provision(sam.load(ROOT / "template.yaml"))
-            registry = FunctionRegistry(stack.functions, region=stack.resolver.region)
-            campaign_id = _seed(registry, recipients)
-            yield Seeded(stack, registry, recipients, campaign_id, port, saved)
+            yield ServedStack(stack, FunctionRegistry(stack.functions, region=stack.resolver.region), port, saved)
     finally:
         server.stop()
         os.environ.clear()
         os.environ.update(saved)
+
+
+@contextmanager
+def seeded_stack(recipients: int) -> Iterator[Seeded]:
+    with served_stack() as served:
+        campaign_id = _seed(served.registry, recipients)
+        yield Seeded(served.stack, served.registry, recipients, campaign_id, served.port, served.environ)
 
 
 def dispatcher_peak_memory(seeded: Seeded) -> DispatcherMemory:

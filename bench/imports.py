@@ -9,20 +9,14 @@ loop writing the same stored profiles (keys and index attributes included), 25 a
 """
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-from moto import mock_aws
-from moto.server import ThreadedMotoServer
-
-from local import moto_dynamodb, moto_sqs
-from local import template as sam
+from bench.dispatcher_memory import served_stack
 from local.functions import FunctionRegistry
-from local.provision import provision
-from local.runtime import DEFAULTS, free_port
+from local.runtime import DEFAULTS
 from tests.conftest import ROOT
 
 ENVIRONMENT = "bench-imports"
@@ -57,39 +51,24 @@ def csv_rows(profiles: int) -> bytes:
 
 
 def import_profiles(profiles: int) -> ImportFigures:
-    moto_dynamodb.install()
-    moto_sqs.install()
-    saved = dict(os.environ)
-    os.environ.update(DEFAULTS)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    try:
-        with mock_aws():
-            server.start()
-            stack = provision(sam.load(ROOT / "template.yaml"))
-            registry = FunctionRegistry(stack.functions, region=stack.resolver.region)
-            content = csv_rows(profiles)
-            task_id = _start(registry, content)
-            environment = registry.environment(registry.functions["TaskWorkerFunction"])
-            child = subprocess.run(
-                [sys.executable, "-m", "bench.imports_child"],
-                input=json.dumps({"environmentId": ENVIRONMENT, "taskId": task_id, "profiles": profiles}),
-                env=saved
-                | DEFAULTS
-                | environment
-                | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": PATH},
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if child.returncode:
-                raise RuntimeError(f"the task worker process failed:\n{child.stderr[-3000:]}")
-    finally:
-        server.stop()
-        os.environ.clear()
-        os.environ.update(saved)
+    with served_stack() as served:
+        content = csv_rows(profiles)
+        task_id = _start(served.registry, content)
+        environment = served.registry.environment(served.registry.functions["TaskWorkerFunction"])
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.imports_child"],
+            input=json.dumps({"environmentId": ENVIRONMENT, "taskId": task_id, "profiles": profiles}),
+            env=served.environ
+            | DEFAULTS
+            | environment
+            | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{served.port}", "PYTHONPATH": PATH},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode:
+            raise RuntimeError(f"the task worker process failed:\n{child.stderr[-3000:]}")
     measured = json.loads(child.stdout.strip().splitlines()[-1])
     return ImportFigures(profiles=profiles, file_mb=round(len(content) / 1024 / 1024, 1), **measured)
 
