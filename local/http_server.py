@@ -57,6 +57,15 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("gateway failure on %s %s", self.command, self.path)
             response = message(500, "Internal Server Error")
+        # Logged before the answer goes out, so a client's requests log in the order it made them.
+        access_log.info(
+            "%s %s %d %d ms id=%s",
+            self.command,
+            self.path.split("?", 1)[0],
+            response.status,
+            round((time.perf_counter() - started) * 1000),
+            response.headers.get("apigw-requestid", "-"),
+        )
         self.send_response(response.status)
         for name, value in response.headers.items():
             if name not in ("content-length", "connection", "transfer-encoding"):
@@ -67,14 +76,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-        access_log.info(
-            "%s %s %d %d ms id=%s",
-            self.command,
-            self.path.split("?", 1)[0],
-            response.status,
-            round((time.perf_counter() - started) * 1000),
-            response.headers.get("apigw-requestid", "-"),
-        )
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
 
