@@ -3,14 +3,14 @@
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import PublicCaller, declared_routes, endpoint, error_responses
-from clarion.limits import body_bytes
+from clarion.limits import RouteClass, body_bytes
 from clarion.principal import Principal
 from clarion.widget import service as widget
 
@@ -19,7 +19,25 @@ SESSION_PATH = "/v1/widgets/session/initialize"
 SESSION_BUCKETS = "widget-sessions"
 """The partition name the session buckets take where a subscriber's take its environment (no environment is known
 before the session's identifier is looked up)."""
+F = TypeVar("F", bound=Callable[..., Any])
 TOKEN = "subscriber token: `Authorization: Bearer <token>` from POST /v1/widgets/session/initialize"
+
+
+def token_route(
+    router: APIGatewayHttpRouter, route_key: str, *, summary: str, status_code: int = 200
+) -> Callable[[F], F]:
+    """Registers a route that a subscriber token authenticates: public to the gateway, counted per subscriber, a 401
+    for a missing, forged or expired token (`subscriber` reads it in the route's body)."""
+    return endpoint(
+        router,
+        route_key,
+        scope=None,
+        public=TOKEN,
+        rate=RouteClass.SUBSCRIBER,
+        responses=REFUSED_TOKEN,
+        status_code=status_code,
+        summary=summary,
+    )
 
 
 def subscriber(router: APIGatewayHttpRouter) -> tuple[Principal, str]:

@@ -7,32 +7,27 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import endpoint
 from clarion.inbox import service as inbox
 from clarion.inbox.models import (
     ActionRequest,
     ActionType,
     FeedIdentifiers,
     MarkAllRequest,
+    MarkAs,
     MarkAsRequest,
     Message,
     RemoveMessagesRequest,
 )
-from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
-from widgets.widget_access import REFUSED_TOKEN, TOKEN, add_preflights, subscriber
+from widgets.widget_access import add_preflights, subscriber, token_route
 
 router = APIGatewayHttpRouter()
 MessageId = Annotated[ObjectId, Path(description="The message's id")]
 
 
-@endpoint(
+@token_route(
     router,
     "POST /v1/widgets/messages/markAs",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
     status_code=201,
     summary="Mark the subscriber's messages as read, seen, unread or unseen",
 )
@@ -42,13 +37,9 @@ def mark_messages(body: MarkAsRequest) -> Envelope[list[Message]]:
     return Envelope(data=inbox.mark_as(caller, subscriber_id, body))
 
 
-@endpoint(
+@token_route(
     router,
     "POST /v1/widgets/messages/mark-as",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
     status_code=201,
     summary="The same, at the path Novu's current widget API names it (markAs is its deprecated one)",
 )
@@ -57,45 +48,30 @@ def mark_messages_as(body: MarkAsRequest) -> Envelope[list[Message]]:
     return mark_messages(body)
 
 
-@endpoint(
-    router,
-    "POST /v1/widgets/messages/read",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    status_code=201,
-    summary="Mark all the subscriber's messages as read",
+@token_route(
+    router, "POST /v1/widgets/messages/read", status_code=201, summary="Mark all the subscriber's messages as read"
 )
 def mark_all_read() -> Envelope[int]:
     """Marks every unread message of the token's subscriber read; answers how many changed."""
-    caller, subscriber_id = subscriber(router)
-    return Envelope(data=inbox.mark_all(caller, subscriber_id, MarkAllRequest(markAs="read")))
+    return _mark_all("read")
 
 
-@endpoint(
-    router,
-    "POST /v1/widgets/messages/seen",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    status_code=201,
-    summary="Mark all the subscriber's messages as seen",
+@token_route(
+    router, "POST /v1/widgets/messages/seen", status_code=201, summary="Mark all the subscriber's messages as seen"
 )
 def mark_all_seen() -> Envelope[int]:
     """Marks every unseen message of the token's subscriber seen; answers how many changed."""
+    return _mark_all("seen")
+
+
+def _mark_all(mark_as: MarkAs) -> Envelope[int]:
     caller, subscriber_id = subscriber(router)
-    return Envelope(data=inbox.mark_all(caller, subscriber_id, MarkAllRequest(markAs="seen")))
+    return Envelope(data=inbox.mark_all(caller, subscriber_id, MarkAllRequest(markAs=mark_as)))
 
 
-@endpoint(
+@token_route(
     router,
     "POST /v1/widgets/messages/{messageId}/actions/{type}",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
     status_code=201,
     summary="Record the subscriber's answer to a message's button",
 )
@@ -109,15 +85,7 @@ def act_on_message(
     return Envelope(data=inbox.act(caller, subscriber_id, messageId, type, body))
 
 
-@endpoint(
-    router,
-    "DELETE /v1/widgets/messages/{messageId}",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="Delete one of the subscriber's messages",
-)
+@token_route(router, "DELETE /v1/widgets/messages/{messageId}", summary="Delete one of the subscriber's messages")
 def remove_message(messageId: MessageId) -> Envelope[Message]:
     """Deletes the message from the token's subscriber's feed and counts; 404 when it is not one of its visible
     messages."""
@@ -125,13 +93,9 @@ def remove_message(messageId: MessageId) -> Envelope[Message]:
     return Envelope(data=inbox.remove(caller, subscriber_id, messageId))
 
 
-@endpoint(
+@token_route(
     router,
     "DELETE /v1/widgets/messages",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
     status_code=204,
     summary="Delete all the subscriber's messages (of one feed, with feedId)",
 )
@@ -144,15 +108,7 @@ def remove_all_messages(
     return Response(204)
 
 
-@endpoint(
-    router,
-    "POST /v1/widgets/messages/bulk/delete",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="Delete up to 100 of the subscriber's messages",
-)
+@token_route(router, "POST /v1/widgets/messages/bulk/delete", summary="Delete up to 100 of the subscriber's messages")
 def remove_messages(body: RemoveMessagesRequest) -> Envelope[list[Message]]:
     """Deletes those of the messages that are the token's subscriber's visible ones; the answer lists them."""
     caller, subscriber_id = subscriber(router)

@@ -6,8 +6,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import endpoint
-from clarion.limits import RouteClass
 from clarion.models import Envelope
 from clarion.preferences import service as preferences
 from clarion.preferences.models import (
@@ -18,33 +16,21 @@ from clarion.preferences.models import (
     UpdateCampaignPreferenceRequest,
     UpdateGlobalPreferencesRequest,
 )
-from widgets.widget_access import REFUSED_TOKEN, TOKEN, add_preflights, subscriber
+from widgets.widget_access import add_preflights, subscriber, token_route
 
 router = APIGatewayHttpRouter()
 
 
-@endpoint(
-    router,
-    "GET /v1/widgets/preferences",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="The subscriber's preference for each campaign",
-)
+@token_route(router, "GET /v1/widgets/preferences", summary="The subscriber's preference for each campaign")
 def list_preferences() -> Envelope[list[CampaignPreference]]:
     """One entry per campaign of the environment, with the channels its steps use and the subscriber's choices."""
     caller, subscriber_id = subscriber(router)
     return Envelope(data=preferences.list_preferences(caller, subscriber_id, include_inactive_channels=False))
 
 
-@endpoint(
+@token_route(
     router,
     "GET /v1/widgets/preferences/{parameter}",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
     summary="The subscriber's preferences at one level: global, or per template (campaign)",
 )
 def preferences_by_level(
@@ -56,29 +42,15 @@ def preferences_by_level(
     return Envelope(data=found)
 
 
-@endpoint(
-    router,
-    "PATCH /v1/widgets/preferences",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="Change the subscriber's global preferences",
-)
+@token_route(router, "PATCH /v1/widgets/preferences", summary="Change the subscriber's global preferences")
 def update_global_preferences(body: UpdateGlobalPreferencesRequest) -> Envelope[GlobalPreference]:
     """Turns channels (or everything, with `enabled`) on or off for every campaign of the token's subscriber."""
     caller, subscriber_id = subscriber(router)
     return Envelope(data=preferences.update_global(caller, subscriber_id, body))
 
 
-@endpoint(
-    router,
-    "PATCH /v1/widgets/preferences/{parameter}",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="Change the subscriber's preference for one campaign",
+@token_route(
+    router, "PATCH /v1/widgets/preferences/{parameter}", summary="Change the subscriber's preference for one campaign"
 )
 def update_campaign_preference(
     parameter: Annotated[CampaignId, Path(description="The campaign's id (Novu's templateId)")],

@@ -17,7 +17,7 @@ from clarion.organizations import service as organizations
 from clarion.organizations.models import Organization
 from clarion.widget import service as widget
 from clarion.widget.models import Session, SessionRequest
-from widgets.widget_access import REFUSED_TOKEN, TOKEN, add_preflights, subscriber
+from widgets.widget_access import REFUSED_TOKEN, add_preflights, subscriber, token_route
 
 router = APIGatewayHttpRouter()
 CountLimit = Annotated[int, Query(ge=1, le=100, description="Count no further than this")]
@@ -40,15 +40,7 @@ def initialize_session(body: SessionRequest) -> Envelope[Session]:
     return Envelope(data=widget.initialize(body))
 
 
-@endpoint(
-    router,
-    "GET /v1/widgets/notifications/feed",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="The subscriber's feed",
-)
+@token_route(router, "GET /v1/widgets/notifications/feed", summary="The subscriber's feed")
 def get_feed(
     *,
     page: PageNumber = 0,
@@ -74,53 +66,27 @@ def get_feed(
     )
 
 
-@endpoint(
-    router,
-    "GET /v1/widgets/notifications/unseen",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="Count the subscriber's unseen messages",
-)
+@token_route(router, "GET /v1/widgets/notifications/unseen", summary="Count the subscriber's unseen messages")
 def get_unseen_count(
     seen: Annotated[bool, Query(description="Count seen messages instead of unseen ones")] = False,
     limit: CountLimit = 100,
     feedIdentifier: Feeds = None,
 ) -> Envelope[UnseenCount]:
     """The badge count: the token's subscriber's unseen messages, up to `limit`."""
-    caller, subscriber_id = subscriber(router)
-    return Envelope(data=inbox.count(caller, subscriber_id, seen=seen, limit=limit, feed_identifiers=feedIdentifier))
+    return _count(seen=seen, read=None, limit=limit, feeds=feedIdentifier)
 
 
-@endpoint(
-    router,
-    "GET /v1/widgets/notifications/unread",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="Count the subscriber's unread messages",
-)
+@token_route(router, "GET /v1/widgets/notifications/unread", summary="Count the subscriber's unread messages")
 def get_unread_count(
     read: Annotated[bool, Query(description="Count read messages instead of unread ones")] = False,
     limit: CountLimit = 100,
     feedIdentifier: Feeds = None,
 ) -> Envelope[UnseenCount]:
     """The token's subscriber's unread messages, up to `limit`."""
-    caller, subscriber_id = subscriber(router)
-    return Envelope(data=inbox.count(caller, subscriber_id, read=read, limit=limit, feed_identifiers=feedIdentifier))
+    return _count(seen=None, read=read, limit=limit, feeds=feedIdentifier)
 
 
-@endpoint(
-    router,
-    "GET /v1/widgets/notifications/count",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="Count the subscriber's messages by seen and read",
-)
+@token_route(router, "GET /v1/widgets/notifications/count", summary="Count the subscriber's messages by seen and read")
 def get_count(
     seen: Annotated[bool | None, Query(description="Only seen (true) or unseen (false) messages")] = None,
     read: Annotated[bool | None, Query(description="Only read (true) or unread (false) messages")] = None,
@@ -128,21 +94,18 @@ def get_count(
     feedIdentifier: Feeds = None,
 ) -> Envelope[UnseenCount]:
     """The token's subscriber's messages matching both filters, up to `limit`; with neither, the unseen ones."""
-    caller, subscriber_id = subscriber(router)
     if seen is None and read is None:
         seen = False
-    count = inbox.count(caller, subscriber_id, seen=seen, read=read, limit=limit, feed_identifiers=feedIdentifier)
-    return Envelope(data=count)
+    return _count(seen=seen, read=read, limit=limit, feeds=feedIdentifier)
 
 
-@endpoint(
-    router,
-    "GET /v1/widgets/organization",
-    scope=None,
-    public=TOKEN,
-    rate=RouteClass.SUBSCRIBER,
-    responses=REFUSED_TOKEN,
-    summary="The organization's name and branding, for the widget's look",
+def _count(*, seen: bool | None, read: bool | None, limit: int, feeds: FeedIdentifiers | None) -> Envelope[UnseenCount]:
+    caller, subscriber_id = subscriber(router)
+    return Envelope(data=inbox.count(caller, subscriber_id, seen=seen, read=read, limit=limit, feed_identifiers=feeds))
+
+
+@token_route(
+    router, "GET /v1/widgets/organization", summary="The organization's name and branding, for the widget's look"
 )
 def get_organization() -> Envelope[Organization]:
     """What the notification center styles itself with: the organization's name, logo and colours."""
