@@ -1,6 +1,7 @@
 """/v1/analytics: campaign statistics per day, and app usage (new users, sessions, session time, locations) per
 period of a time range in a time zone, read from hourly rollups."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -59,75 +60,80 @@ TimeZone = Annotated[
 ]
 
 
-def _figure(
-    name: Figure, from_: Day | None, to: Day | None, granularity: Granularity, timezone: str
-) -> Envelope[FigureSeries]:
-    return Envelope(
-        data=report.figure(caller(router), name, since=from_, until=to, granularity=granularity, timezone=timezone)
+@dataclass(frozen=True)
+class _FigureRoute:
+    """A usage figure's route: its path under /v1/analytics, the figure it reads, and its OpenAPI text (`name` is the
+    route function's, Powertools' operationId)."""
+
+    path: str
+    figure: Figure
+    name: str
+    summary: str
+    description: str
+
+
+_FIGURE_ROUTES = (
+    _FigureRoute(
+        path="new-users",
+        figure="newUsers",
+        name="new_users",
+        summary="New users per period",
+        description="Users seen for the first time (their first session start), per period of the range and over it.",
+    ),
+    _FigureRoute(
+        path="sessions",
+        figure="sessions",
+        name="total_sessions",
+        summary="Sessions per period",
+        description="Sessions started, per period of the range and over it.",
+    ),
+    _FigureRoute(
+        path="unique-sessions",
+        figure="uniqueSessions",
+        name="unique_sessions",
+        summary="Distinct users with a session, per period",
+        description=(
+            "Distinct users who started a session, per period and over the range (each user counted once over it): a\n"
+            "HyperLogLog estimate, exact but for rare collisions below ~5,000 users, within ±2.3 % above."
+        ),
+    ),
+    _FigureRoute(
+        path="session-time",
+        figure="sessionTime",
+        name="session_time",
+        summary="Total session time per period, in seconds",
+        description="Seconds of the sessions ended, counted in the period each started, per period and over the range.",
+    ),
+    _FigureRoute(
+        path="average-session-time",
+        figure="averageSessionTime",
+        name="average_session_time",
+        summary="Average session time per period, in seconds",
+        description=(
+            "The session time of a period divided by its sessions ended (0 without any), per period and over the range."
+        ),
+    ),
+)
+
+
+def _declare_figure_route(row: _FigureRoute) -> None:
+    def route(
+        from_: RangeFrom = None, to: RangeTo = None, granularity: Period = "day", timezone: TimeZone = "UTC"
+    ) -> Envelope[FigureSeries]:
+        found = report.figure(
+            caller(router), row.figure, since=from_, until=to, granularity=granularity, timezone=timezone
+        )
+        return Envelope(data=found)
+
+    route.__name__ = route.__qualname__ = row.name
+    route.__doc__ = row.description
+    endpoint(router, f"GET /v1/analytics/{row.path}", scope="analytics", rate=RouteClass.GLOBAL, summary=row.summary)(
+        route
     )
 
 
-@endpoint(
-    router, "GET /v1/analytics/new-users", scope="analytics", rate=RouteClass.GLOBAL, summary="New users per period"
-)
-def new_users(
-    from_: RangeFrom = None, to: RangeTo = None, granularity: Period = "day", timezone: TimeZone = "UTC"
-) -> Envelope[FigureSeries]:
-    """Users seen for the first time (their first session start), per period of the range and over it."""
-    return _figure("newUsers", from_, to, granularity, timezone)
-
-
-@endpoint(
-    router, "GET /v1/analytics/sessions", scope="analytics", rate=RouteClass.GLOBAL, summary="Sessions per period"
-)
-def total_sessions(
-    from_: RangeFrom = None, to: RangeTo = None, granularity: Period = "day", timezone: TimeZone = "UTC"
-) -> Envelope[FigureSeries]:
-    """Sessions started, per period of the range and over it."""
-    return _figure("sessions", from_, to, granularity, timezone)
-
-
-@endpoint(
-    router,
-    "GET /v1/analytics/unique-sessions",
-    scope="analytics",
-    rate=RouteClass.GLOBAL,
-    summary="Distinct users with a session, per period",
-)
-def unique_sessions(
-    from_: RangeFrom = None, to: RangeTo = None, granularity: Period = "day", timezone: TimeZone = "UTC"
-) -> Envelope[FigureSeries]:
-    """Distinct users who started a session, per period and over the range (each user counted once over it): a
-    HyperLogLog estimate, exact but for rare collisions below ~5,000 users, within ±2.3 % above."""
-    return _figure("uniqueSessions", from_, to, granularity, timezone)
-
-
-@endpoint(
-    router,
-    "GET /v1/analytics/session-time",
-    scope="analytics",
-    rate=RouteClass.GLOBAL,
-    summary="Total session time per period, in seconds",
-)
-def session_time(
-    from_: RangeFrom = None, to: RangeTo = None, granularity: Period = "day", timezone: TimeZone = "UTC"
-) -> Envelope[FigureSeries]:
-    """Seconds of the sessions ended, counted in the period each started, per period and over the range."""
-    return _figure("sessionTime", from_, to, granularity, timezone)
-
-
-@endpoint(
-    router,
-    "GET /v1/analytics/average-session-time",
-    scope="analytics",
-    rate=RouteClass.GLOBAL,
-    summary="Average session time per period, in seconds",
-)
-def average_session_time(
-    from_: RangeFrom = None, to: RangeTo = None, granularity: Period = "day", timezone: TimeZone = "UTC"
-) -> Envelope[FigureSeries]:
-    """The session time of a period divided by its sessions ended (0 without any), per period and over the range."""
-    return _figure("averageSessionTime", from_, to, granularity, timezone)
+for _figure_route in _FIGURE_ROUTES:
+    _declare_figure_route(_figure_route)
 
 
 @endpoint(
