@@ -32,6 +32,7 @@ import os
 import pickle
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -235,23 +236,24 @@ def restore(state: dict[str, Any], stack: Stack, clock: Clock, schedules: Schedu
     return report
 
 
-class _Capture:
+class _Sections:
+    """A save or a restore of the stack's state: one method per section, named for it, each over the stack's account
+    and region."""
+
+    NAMES = ("dynamodb", "sqs", "secretsmanager", "scheduler", "ses", "sns")
+
     def __init__(self, stack: Stack, clock: Clock, schedules: Schedules, report: Report) -> None:
         self.account, self.region = stack.resolver.account_id, stack.resolver.region
         self.clock = clock
         self.schedules = schedules
         self.report = report
 
-    def sections(self) -> dict[str, Any]:
-        return {
-            "dynamodb": self.dynamodb,
-            "sqs": self.sqs,
-            "secretsmanager": self.secrets,
-            "scheduler": self.scheduler,
-            "ses": self.ses,
-            "sns": self.sns,
-        }
+    def sections(self) -> dict[str, Callable[..., Any]]:
+        """Each section's method, in the order they are saved and restored."""
+        return {name: getattr(self, name) for name in self.NAMES}
 
+
+class _Capture(_Sections):
     def dynamodb(self) -> list[dict[str, Any]]:
         tables = []
         for table in list(dynamodb_backends[self.account][self.region].tables.values()):
@@ -280,7 +282,7 @@ class _Capture:
             queues.append({"name": name, "messages": messages})
         return queues
 
-    def secrets(self) -> list[dict[str, Any]]:
+    def secretsmanager(self) -> list[dict[str, Any]]:
         secretsmanager = clients.client("secretsmanager", self.region)
         secrets = []
         for page in secretsmanager.get_paginator("list_secrets").paginate():
@@ -320,23 +322,7 @@ class _Capture:
         return {"sms": dict(sns.sms_messages), "endpoints": endpoints}
 
 
-class _Restore:
-    def __init__(self, stack: Stack, clock: Clock, schedules: Schedules, report: Report) -> None:
-        self.account, self.region = stack.resolver.account_id, stack.resolver.region
-        self.clock = clock
-        self.schedules = schedules
-        self.report = report
-
-    def sections(self) -> dict[str, Any]:
-        return {
-            "dynamodb": self.dynamodb,
-            "sqs": self.sqs,
-            "secretsmanager": self.secrets,
-            "scheduler": self.scheduler,
-            "ses": self.ses,
-            "sns": self.sns,
-        }
-
+class _Restore(_Sections):
     def dynamodb(self, tables: list[dict[str, Any]]) -> None:
         backend = dynamodb_backends[self.account][self.region]
         for saved in tables:
@@ -377,7 +363,7 @@ class _Restore:
                     message.visible_at = sqs_models.unix_time() + entry["hiddenFor"]
             self.report.counts["messages"] += len(saved["messages"])
 
-    def secrets(self, secrets: list[dict[str, Any]]) -> None:
+    def secretsmanager(self, secrets: list[dict[str, Any]]) -> None:
         secretsmanager = clients.client("secretsmanager", self.region)
         existing = {
             listed["Name"]
