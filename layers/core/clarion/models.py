@@ -3,12 +3,13 @@
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
 S = TypeVar("S")
+S_co = TypeVar("S_co", covariant=True)
 
 ObjectId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{24}$")]
 Name = Annotated[
@@ -85,4 +86,28 @@ def novu_page(items: Sequence[S], *, page: int, page_size: int, public: Callable
         totalCount=len(items),
         hasMore=len(items) > (page + 1) * page_size,
         data=[public(item) for item in shown],
+    )
+
+
+class CountedListing(Protocol[S_co]):
+    """Stored items of an environment read a page at a time by offset, and counted as they are written: a
+    repository's listing of one kind of item."""
+
+    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[Sequence[S_co], bool]: ...
+
+    def count(self, environment_id: str) -> int: ...
+
+
+def counted_page(
+    listing: CountedListing[S], environment_id: str, *, page: int, limit: int, public: Callable[[S], T]
+) -> NovuPage[T]:
+    """Page `page` of `limit` items of a listing, each shown as `public`, with the listing's count as Novu's
+    `totalCount` (only that page is read)."""
+    items, has_more = listing.list_page(environment_id, offset=page * limit, limit=limit)
+    return NovuPage(
+        page=page,
+        pageSize=limit,
+        totalCount=listing.count(environment_id),
+        hasMore=has_more,
+        data=[public(item) for item in items],
     )

@@ -9,7 +9,7 @@ from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.lists.models import AudienceList, FailedItems, ListItem, ListItemsResult, UpdateListRequest
 from clarion.lists.repository import ListsRepository
-from clarion.models import NovuPage
+from clarion.models import NovuPage, counted_page
 from clarion.principal import Principal
 
 if TYPE_CHECKING:
@@ -34,15 +34,7 @@ def create_list(caller: Principal, name: str, description: str | None) -> Audien
 
 
 def list_lists(caller: Principal, *, page: int, limit: int) -> NovuPage[AudienceList]:
-    repository = ListsRepository()
-    items, has_more = repository.list_page(caller.environment_id, offset=page * limit, limit=limit)
-    return NovuPage(
-        page=page,
-        pageSize=limit,
-        totalCount=repository.count(caller.environment_id),
-        hasMore=has_more,
-        data=[_view(item) for item in items],
-    )
+    return counted_page(ListsRepository(), caller.environment_id, page=page, limit=limit, public=_view)
 
 
 def get_list(caller: Principal, list_id: str) -> AudienceList:

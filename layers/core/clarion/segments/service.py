@@ -11,7 +11,7 @@ from clarion.clock import timestamp_now
 from clarion.errors import NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.lists.repository import ListsRepository
-from clarion.models import NovuPage
+from clarion.models import NovuPage, counted_page
 from clarion.principal import Principal
 from clarion.segments.members import matching, parse
 from clarion.segments.models import (
@@ -60,15 +60,7 @@ def create_segment(caller: Principal, request: CreateSegmentRequest) -> Segment:
 
 
 def list_segments(caller: Principal, *, page: int, limit: int) -> NovuPage[Segment]:
-    repository = SegmentsRepository()
-    items, has_more = repository.list_page(caller.environment_id, offset=page * limit, limit=limit)
-    return NovuPage(
-        page=page,
-        pageSize=limit,
-        totalCount=repository.count(caller.environment_id),
-        hasMore=has_more,
-        data=[_view(item) for item in items],
-    )
+    return counted_page(SegmentsRepository(), caller.environment_id, page=page, limit=limit, public=_view)
 
 
 def get_segment(caller: Principal, segment_id: str) -> Segment:

@@ -4,12 +4,13 @@ stand in for the campaign's channel defaults."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound
 from clarion.ids import new_id
-from clarion.models import NovuPage
+from clarion.models import NovuPage, counted_page
 from clarion.principal import Principal
 from clarion.settings import settings
 from clarion.store.campaigns import CampaignsRepository
@@ -21,7 +22,6 @@ from clarion.tenants.models import (
 )
 from clarion.tenants.overrides_repository import WorkflowOverridesRepository
 from clarion.tenants.repository import TenantsRepository
-from clarion.tenants.service import novu_page
 
 if TYPE_CHECKING:
     from clarion.store import entities
@@ -52,7 +52,8 @@ def create_override(caller: Principal, request: CreateWorkflowOverrideRequest) -
 
 def list_overrides(caller: Principal, *, page: int, limit: int) -> NovuPage[WorkflowOverride]:
     """Novu's page of workflow overrides, newest first (as Novu sorts them)."""
-    return novu_page(WorkflowOverridesRepository().listing, caller, page=page, limit=limit, view=_view)
+    listing = WorkflowOverridesRepository().listing
+    return counted_page(listing, caller.environment_id, page=page, limit=limit, public=partial(_view, caller))
 
 
 def get_override(caller: Principal, override_id: str) -> WorkflowOverride:

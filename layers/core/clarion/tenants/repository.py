@@ -50,7 +50,7 @@ class CountedList:
     def count(self, environment_id: str) -> int:
         return self.table.count_at(counters_pk(environment_id), self.counter_sk)
 
-    def page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Item], bool]:
+    def list_page(self, environment_id: str, *, offset: int, limit: int) -> tuple[list[Item], bool]:
         """Items `offset` to `offset + limit`, newest first, and whether more follow."""
         partition = {"listPk": self.list_pk(environment_id)}
         return self.table.offset_page(LIST_INDEX, partition, offset=offset, limit=limit, newest_first=True)

@@ -3,25 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools import Logger
 
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound
 from clarion.ids import new_id
-from clarion.models import NovuPage
+from clarion.models import NovuPage, counted_page
 from clarion.principal import Principal
 from clarion.tenants.models import CreateTenantRequest, Tenant, TriggerTenant, UpdateTenantRequest
 from clarion.tenants.overrides_repository import WorkflowOverridesRepository
-from clarion.tenants.repository import CountedList, TenantsRepository
+from clarion.tenants.repository import TenantsRepository
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
 logger = Logger(child=True)
-V = TypeVar("V")
 
 
 def create_tenant(caller: Principal, request: CreateTenantRequest) -> Tenant:
@@ -33,21 +32,8 @@ def create_tenant(caller: Principal, request: CreateTenantRequest) -> Tenant:
 
 def list_tenants(caller: Principal, *, page: int, limit: int) -> NovuPage[Tenant]:
     """Novu's page of tenants, newest first."""
-    return novu_page(TenantsRepository().listing, caller, page=page, limit=limit, view=_view)
-
-
-def novu_page(
-    listing: CountedList, caller: Principal, *, page: int, limit: int, view: Callable[[Principal, Any], V]
-) -> NovuPage[V]:
-    """Page `page` of `limit` items of a listing, newest first, each shown by `view`, with the listing's count."""
-    items, has_more = listing.page(caller.environment_id, offset=page * limit, limit=limit)
-    return NovuPage(
-        page=page,
-        pageSize=limit,
-        totalCount=listing.count(caller.environment_id),
-        hasMore=has_more,
-        data=[view(caller, item) for item in items],
-    )
+    listing = TenantsRepository().listing
+    return counted_page(listing, caller.environment_id, page=page, limit=limit, public=partial(_view, caller))
 
 
 def get_tenant(caller: Principal, identifier: str) -> Tenant:

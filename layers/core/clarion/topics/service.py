@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound
 from clarion.ids import new_id
-from clarion.models import CursorPage, NovuPage
+from clarion.models import CursorPage, NovuPage, counted_page
 from clarion.principal import Principal
 from clarion.settings import settings
 from clarion.subscribers.repository import SubscribersRepository
@@ -46,14 +47,7 @@ def list_topics(caller: Principal, *, page: int, page_size: int, key: str | None
         found = repository.get(caller.environment_id, key)
         shown = [_view(caller, found)] if found and page == 0 else []
         return NovuPage(page=page, pageSize=page_size, totalCount=int(found is not None), hasMore=False, data=shown)
-    items, has_more = repository.list_page(caller.environment_id, offset=page * page_size, limit=page_size)
-    return NovuPage(
-        page=page,
-        pageSize=page_size,
-        totalCount=repository.count(caller.environment_id),
-        hasMore=has_more,
-        data=[_view(caller, item) for item in items],
-    )
+    return counted_page(repository, caller.environment_id, page=page, limit=page_size, public=partial(_view, caller))
 
 
 def get_topic(caller: Principal, key: str) -> Topic:
