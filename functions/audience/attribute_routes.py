@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import PageNumber, caller, endpoint
+from clarion.api import Limit, PageNumber, caller, endpoint
 from clarion.audience import service
 from clarion.audience.models import (
     Attribute,
@@ -20,7 +20,6 @@ from clarion.models import Envelope, NovuPage
 
 router = APIGatewayHttpRouter()
 AttributeNamePath = Annotated[AttributeName, Path(description="The attribute's name")]
-PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 
 
 @endpoint(
@@ -59,7 +58,7 @@ def create_attributes(body: BatchCreateAttributesRequest) -> Envelope[BatchResul
     rate=RouteClass.GLOBAL,
     summary="List profile attributes, page by page",
 )
-def list_attributes(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Attribute]:
+def list_attributes(page: PageNumber = 0, limit: Limit = 10) -> NovuPage[Attribute]:
     """Novu's page (`page`, `limit`, `totalCount`) of the environment's catalogued attributes, in name order."""
     return service.list_attributes(caller(router), page=page, limit=limit)
 
@@ -71,9 +70,7 @@ def list_attributes(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Att
     rate=RouteClass.GLOBAL,
     summary="List the distinct values profiles hold for an attribute, with how many hold each",
 )
-def list_attribute_values(
-    name: AttributeNamePath, page: PageNumber = 0, limit: PageLimit = 10
-) -> NovuPage[AttributeValue]:
+def list_attribute_values(name: AttributeNamePath, page: PageNumber = 0, limit: Limit = 10) -> NovuPage[AttributeValue]:
     """The distinct values profiles hold for the attribute, each with how many hold it (a list attribute counts each
     element), Novu-paged with `totalCount`. An attribute the environment does not have is a 404 naming `name`."""
     return service.list_attribute_values(caller(router), name, page=page, limit=limit)

@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from clarion.api import PageNumber, caller, endpoint
+from clarion.api import Limit, PageNumber, caller, endpoint
 from clarion.audience import hits, service
 from clarion.audience.models import (
     BatchCreateTagsRequest,
@@ -21,7 +21,6 @@ from clarion.models import Envelope, NovuPage, SubscriberId
 
 router = APIGatewayHttpRouter()
 TagPath = Annotated[TagName, Path(description="The tag's name")]
-PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 SubscriberFilter = Annotated[SubscriberId | None, Query(description="Only this subscriber's hits")]
 DeviceFilter = Annotated[DeviceId | None, Query(description="Only this device's hits")]
 
@@ -61,7 +60,7 @@ def create_tags(body: BatchCreateTagsRequest) -> Envelope[BatchResult]:
     rate=RouteClass.GLOBAL,
     summary="List tags, page by page",
 )
-def list_tags(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Tag]:
+def list_tags(page: PageNumber = 0, limit: Limit = 10) -> NovuPage[Tag]:
     """Novu's page of the environment's tags in name order, each with `hits` (counted since it was catalogued) and
     `lastHitAt`."""
     return service.list_tags(caller(router), page=page, limit=limit)
@@ -77,7 +76,7 @@ def list_tags(page: PageNumber = 0, limit: PageLimit = 10) -> NovuPage[Tag]:
 def list_tag_hits(
     tag: TagPath,
     page: PageNumber = 0,
-    limit: PageLimit = 10,
+    limit: Limit = 10,
     subscriberId: SubscriberFilter = None,
     deviceId: DeviceFilter = None,
 ) -> HitsPage:
