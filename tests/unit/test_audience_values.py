@@ -2,7 +2,6 @@
 with the profiles on the in-memory store (create, update, null removes, bulk, delete)."""
 
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +22,6 @@ from clarion.principal import Principal
 from clarion.subscribers import service
 from clarion.subscribers.models import CreateSubscriberRequest, UpdateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
-from local.aws_calls import count_aws_calls
 from tests.unit.conftest import answered
 
 
@@ -182,99 +180,6 @@ def test_a_bulk_upsert_counts_created_and_changed_profiles_once_each(caller: Pri
     assert counts(caller, "plan") == {"free": 2} and counts(caller, "interests") == {"jazz": 1}
     assert service.get_subscriber(caller, "ada").attributes == {"plan": "free"}
     assert service.get_subscriber(caller, "cy").attributes == {}
-
-
-def total(caller: Principal) -> int:
-    return service.list_subscribers(caller, page=0, limit=1).totalCount
-
-
-def racing_bulk_read(monkeypatch: pytest.MonkeyPatch, race: Callable[[], Any]) -> None:
-    """The bulk upsert's read of the profiles, with another request's change (`race`) right after the first one."""
-    read = SubscribersRepository.get_many
-    raced: list[bool] = []
-
-    def read_then_race(self: SubscribersRepository, *args: Any, **kwargs: Any) -> Any:
-        found = read(self, *args, **kwargs)
-        if not raced:
-            raced.append(True)
-            race()
-        return found
-
-    monkeypatch.setattr(SubscribersRepository, "get_many", read_then_race)
-
-
-def test_a_profile_created_between_the_bulk_read_and_its_write_is_counted_once(
-    caller: Principal, monkeypatch: pytest.MonkeyPatch
-):
-    racing_bulk_read(monkeypatch, lambda: create(caller, "ada", plan="pro"))
-    result = service.bulk_create_subscribers(caller, [{"subscriberId": "ada", "attributes": {"plan": "free"}}])
-    assert [r.subscriberId for r in result.updated] == ["ada"] and result.created == []
-    assert total(caller) == 1
-    assert counts(caller, "plan") == {"free": 1}
-
-
-def test_a_profile_deleted_between_the_bulk_read_and_its_write_is_counted_as_created(
-    caller: Principal, monkeypatch: pytest.MonkeyPatch
-):
-    create(caller, "ada", plan="pro")
-    racing_bulk_read(monkeypatch, lambda: service.delete_subscriber(caller, "ada"))
-    result = service.bulk_create_subscribers(caller, [{"subscriberId": "ada", "attributes": {"plan": "free"}}])
-    assert [r.subscriberId for r in result.created] == ["ada"] and result.updated == []
-    assert total(caller) == 1
-    assert counts(caller, "plan") == {"free": 1}
-
-
-def test_values_changed_between_the_bulk_read_and_its_write_are_read_again(
-    caller: Principal, monkeypatch: pytest.MonkeyPatch
-):
-    create(caller, "ada", plan="pro", interests=["jazz"])
-    racing_bulk_read(monkeypatch, lambda: update(caller, "ada", attributes={"plan": "team", "interests": ["chess"]}))
-    service.bulk_create_subscribers(caller, [{"subscriberId": "ada", "attributes": {"plan": "free"}}])
-    assert service.get_subscriber(caller, "ada").attributes == {"plan": "free", "interests": ["chess"]}
-    assert counts(caller, "plan") == {"free": 1} and counts(caller, "interests") == {"chess": 1}
-
-
-def test_a_bulk_entry_changed_on_every_try_fails_alone_and_moves_no_count(caller: Principal):
-    create(caller, "ada", plan="pro")
-    refused = [cancelled("ConditionalCheckFailed", at=0) for _ in range(3)]  # another request wins every time
-    with answered("TransactWriteItems", refused):
-        result = service.bulk_create_subscribers(caller, [{"subscriberId": "ada", "attributes": {"plan": "free"}}])
-    assert (result.created, result.updated) == ([], [])
-    assert [(f.subscriberId, f.message) for f in result.failed] == [
-        ("ada", "subscribers[0]: was changed by other requests meanwhile; retry")
-    ]
-    assert counts(caller, "plan") == {"pro": 1} and total(caller) == 1
-
-
-def test_one_refused_profile_holds_back_only_its_own_transaction(caller: Principal):
-    entries = [{"subscriberId": f"p{n:02}", "attributes": {"plan": "pro"}} for n in range(30)]  # two transactions
-    with answered("TransactWriteItems", [cancelled("ConditionalCheckFailed", at=0)]):
-        result = service.bulk_create_subscribers(caller, entries)
-    assert len(result.created) == 30 and result.failed == []
-    assert total(caller) == 30 and counts(caller, "plan") == {"pro": 30}
-
-
-def test_a_bulk_entry_moving_more_counters_than_a_transaction_holds_fails_alone(caller: Principal):
-    Catalogue(ATTRIBUTES).create_many(
-        caller.environment_id, [{"name": f"n{n}", "type": "list", "createdAt": "t"} for n in range(5)]
-    )
-    lists = {f"n{n}": [f"{n}-{i}" for i in range(MAX_LIST_ITEMS)] for n in range(5)}  # 100 values
-    entries = [{"subscriberId": "ada", "attributes": lists}, {"subscriberId": "bob", "attributes": {"plan": "pro"}}]
-    result = service.bulk_create_subscribers(caller, entries)
-    assert [r.subscriberId for r in result.created] == ["bob"]
-    assert [(f.subscriberId, f.message.startswith("subscribers[0].attributes: ")) for f in result.failed] == [
-        ("ada", True)
-    ]
-    assert total(caller) == 1 and counts(caller, "n0") == {}
-
-
-def test_a_bulk_of_500_new_profiles_is_5_reads_and_20_transactions(caller: Principal):
-    entries = [{"subscriberId": f"p{n:03}", "attributes": {"plan": "pro"}} for n in range(500)]
-    with count_aws_calls() as calls:
-        assert len(service.bulk_create_subscribers(caller, entries).created) == 500
-    # the catalogue read once, the profiles 100 a read; 25 profiles a transaction with their counts
-    assert Counter(call.operation for call in calls.calls) == {"BatchGetItem": 1 + 5, "TransactWriteItems": 20}
-    assert total(caller) == 500 and counts(caller, "plan") == {"pro": 500}
 
 
 def test_another_environment_has_its_own_counters(caller: Principal):

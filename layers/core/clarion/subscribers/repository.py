@@ -104,27 +104,6 @@ class SubscribersRepository:
             raise
         return True
 
-    def put_unchanged(
-        self, environment_id: str, writes: list[tuple[Subscriber, int | None]], extra_ops: list[dict[str, Any]]
-    ) -> bool:
-        """Writes whole profiles in one transaction with `extra_ops` (the attribute value counts they move) and the
-        count of the new ones, each only if it is still as it was read: absent (None), or at that
-        `attributesVersion`. False, writing nothing, when one of them is not."""
-        ops = [
-            self.table.put_op(self._with_keys(profile), NEW_ITEM if version is None else _unchanged(version))
-            for profile, version in writes
-        ]
-        created = sum(version is None for _, version in writes)
-        if created:
-            ops.append(self._count_op(environment_id, created))
-        try:
-            self.table.transact([*ops, *extra_ops])
-        except Exception as error:
-            if is_transaction_cancelled(error) and CONDITION_FAILED in cancellation_reasons(error)[: len(writes)]:
-                return False
-            raise
-        return True
-
     def put_many(self, environment_id: str, profiles: list[Subscriber], *, created: int) -> int:
         """Writes whole profiles, 25 a request, and counts the `created` new ones once; returns the requests made."""
         requests = self.table.batch_write(puts=[self._with_keys(p) for p in profiles])
@@ -268,12 +247,6 @@ def _contact_keys(environment_id: str, fields: Item) -> Item:
         for field, index in CONTACT_INDEXES.items()
         if field in fields
     }
-
-
-def _unchanged(version: int) -> Expression:
-    """The condition that a profile exists with the attribute values of `version`."""
-    text, values = _attributes_version_is(version)
-    return Expression(f"{_EXISTS} AND {text}", {}, values)
 
 
 def _attributes_version_is(version: int) -> tuple[str, Item]:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
 from clarion.audience.values import (
-    MAX_COUNTER_OPS,
     AttributeSchema,
     AttributeValueCounters,
     Deltas,
@@ -158,93 +155,31 @@ def bulk_create_subscribers(caller: Principal, entries: list[Any]) -> BulkCreate
 
 def upsert_profiles(environment_id: str, entries: list[Any]) -> UpsertOutcome:
     """New subscribers are created, existing ones get the given fields; a bad entry fails alone, naming its field
-    (the bulk route and imports). The profiles are read, then written 25 a transaction with the counts they move,
-    each only if it is still as read (absent, or at the attribute values read): a transaction refused for one that
-    another request changed meanwhile is read and written again, up to 3 times, then its entries fail alone. So the
-    subscriber and attribute value counts move by what was written, and running the same entries again counts nothing
-    twice. Other fields another request changes meanwhile are overwritten (one write a subscriber)."""
+    (the bulk route and imports). Batched writes cannot be conditional: a change another request makes to one of
+    these subscribers between this read and this write is overwritten (one write a subscriber is the price). The
+    counters move by what was read before the write, so running the same entries again counts nothing twice."""
     valid, failed = _validated(entries)
     values = _bulk_attributes(environment_id, valid, entries, failed)
-    repository, counters = SubscribersRepository(), AttributeValueCounters()
-    created: set[str] = set()
-    unwritten: dict[str, tuple[str, str]] = {}  # subscriberId -> (location, reason)
-    pending = list(valid)
-    for _ in range(_ATTEMPTS):
-        if not pending:
-            break
-        existing = repository.get_many(environment_id, pending, consistent=True)  # it writes what it did not find
-        now = timestamp_now()
-        writes = [_profile_write(environment_id, valid[s], existing.get(s), values[s], now) for s in pending]
-        pending = []
-        for group in _transactions(writes, unwritten):
-            deltas: Deltas = {}
-            for write in group:
-                add_deltas(deltas, write.deltas)
-            ops = counters.ops(environment_id, deltas)
-            if repository.put_unchanged(environment_id, [(w.profile, w.version) for w in group], ops):
-                created.update(w.profile["subscriberId"] for w in group if w.version is None)
-            else:
-                pending += [w.profile["subscriberId"] for w in group]
-    unwritten |= dict.fromkeys(pending, ("", "was changed by other requests meanwhile; retry"))
-    positions = _positions(entries)
-    failed += [ProfileFailure(positions[s], s, (problem,)) for s, problem in unwritten.items()]
-    written = [s for s in valid if s not in unwritten]
+    repository = SubscribersRepository()
+    existing = repository.get_many(environment_id, valid, consistent=True)  # it writes what it did not find
+    now = timestamp_now()
+    profiles: list[entities.Subscriber] = []
+    deltas: Deltas = {}
+    for subscriber_id, request in valid.items():
+        before = existing.get(subscriber_id)
+        profile = _merged(before, request, now) if before is not None else _new_profile(environment_id, request, now)
+        if request.attributes is not None:
+            _set_attributes(profile, merged_attributes(before and before.get("attributes"), values[subscriber_id]))
+            profile["attributesVersion"] = (before.get("attributesVersion", 0) if before else 0) + 1
+        add_deltas(deltas, value_deltas(before and before.get("attributes"), profile.get("attributes")))
+        profiles.append(profile)
+    repository.put_many(environment_id, profiles, created=len(valid) - len(existing))
+    AttributeValueCounters().apply(environment_id, deltas)
     return UpsertOutcome(
-        created=[s for s in written if s in created],
-        updated=[s for s in written if s not in created],
+        created=[s for s in valid if s not in existing],
+        updated=[s for s in valid if s in existing],
         failures=failed,
     )
-
-
-@dataclass(frozen=True)
-class _ProfileWrite:
-    profile: entities.Subscriber
-    version: int | None
-    """The `attributesVersion` read (0 for none); None: the subscriber did not exist."""
-    deltas: Deltas
-
-
-_PROFILES_A_TRANSACTION = 25
-_ACTIONS_A_TRANSACTION = 100
-_BYTES_A_TRANSACTION = 3_000_000  # DynamoDB's 4 MB a transaction, with room for the keys and the counters
-
-
-def _profile_write(
-    environment_id: str,
-    request: CreateSubscriberRequest,
-    before: entities.Subscriber | None,
-    values: dict[str, Any],
-    now: str,
-) -> _ProfileWrite:
-    profile = _merged(before, request, now) if before is not None else _new_profile(environment_id, request, now)
-    if request.attributes is not None:
-        _set_attributes(profile, merged_attributes(before and before.get("attributes"), values))
-        profile["attributesVersion"] = (before.get("attributesVersion", 0) if before else 0) + 1
-    version = None if before is None else int(before.get("attributesVersion", 0))
-    return _ProfileWrite(profile, version, value_deltas(before and before.get("attributes"), profile.get("attributes")))
-
-
-def _transactions(writes: list[_ProfileWrite], unwritten: dict[str, tuple[str, str]]) -> Iterator[list[_ProfileWrite]]:
-    """The writes in groups that fit a transaction with their counts (the profiles, the subscriber count, the
-    attribute value counters); a write whose counts alone do not fit one goes to `unwritten`, as a single write of
-    it would be refused."""
-    group: list[_ProfileWrite] = []
-    keys: set[tuple[str, str]] = set()
-    size = 0
-    for write in writes:
-        if len(write.deltas) > MAX_COUNTER_OPS:
-            reason = f"this change moves {len(write.deltas)} attribute value counts; at most {MAX_COUNTER_OPS}"
-            unwritten[write.profile["subscriberId"]] = (".attributes", reason)
-            continue
-        more_keys, more_size = keys | write.deltas.keys(), len(json.dumps(write.profile, default=str))
-        full = len(group) == _PROFILES_A_TRANSACTION or size + more_size > _BYTES_A_TRANSACTION
-        if group and (full or len(group) + 2 + len(more_keys) > _ACTIONS_A_TRANSACTION):
-            yield group
-            group, more_keys, size = [], set(write.deltas), 0
-        group.append(write)
-        keys, size = more_keys, size + more_size
-    if group:
-        yield group
 
 
 def _validated(entries: list[Any]) -> tuple[dict[str, CreateSubscriberRequest], list[ProfileFailure]]:
@@ -274,7 +209,9 @@ def _bulk_attributes(
     leaves `valid` for `failed`, naming the value."""
     names = {name for request in valid.values() for name in request.attributes or {}}
     schema = AttributeSchema.of(environment_id, names) if names else AttributeSchema({})
-    positions = _positions(entries)
+    positions = {
+        entry.get("subscriberId"): i for i, entry in reversed(list(enumerate(entries))) if isinstance(entry, dict)
+    }
     values: dict[str, dict[str, Any]] = {}
     for subscriber_id, request in list(valid.items()):
         try:
@@ -284,11 +221,6 @@ def _bulk_attributes(
             failed.append(ProfileFailure(positions[subscriber_id], subscriber_id, (problem,)))
             del valid[subscriber_id]
     return values
-
-
-def _positions(entries: list[Any]) -> dict[Any, int]:
-    """Each subscriberId's first position in the entries."""
-    return {entry.get("subscriberId"): i for i, entry in reversed(list(enumerate(entries))) if isinstance(entry, dict)}
 
 
 def _checked_attributes(caller: Principal, given: dict[str, Any]) -> dict[str, Any]:
