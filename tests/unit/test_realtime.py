@@ -160,7 +160,6 @@ def test_a_push_without_connections_does_not_count_the_unseen_messages(signing_s
 def test_without_a_websocket_api_nothing_is_pushed(signing_secret, monkeypatch):
     connected(signing_secret, "ada", "ada-1")
     monkeypatch.setenv("REALTIME_ENDPOINT", "")
-    settings.cache_clear()
     assert push.push_unseen_count(ENVIRONMENT, "ada", lambda: 1) == 0
     assert sent_to("ada-1") == b""
 

@@ -19,9 +19,6 @@ class Settings(Model):
     messages_table: str = Field(default="", alias="MESSAGES_TABLE")
     idempotency_table: str = Field(default="", alias="IDEMPOTENCY_TABLE")
     connections_table: str = Field(default="", alias="CONNECTIONS_TABLE")
-    # the WebSocket API's management endpoint (https://<api>.execute-api.<region>.amazonaws.com/<stage>); empty: no
-    # push, the inbox polls
-    realtime_endpoint: str = Field(default="", alias="REALTIME_ENDPOINT")
     sender_email: str = Field(default="", alias="SENDER_EMAIL")
     email_queue_url: str = Field(default="", alias="EMAIL_QUEUE_URL")
     sms_queue_url: str = Field(default="", alias="SMS_QUEUE_URL")

@@ -7,6 +7,7 @@ the subscriber, the token or the content) and the inbox learns of the message at
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 
 from aws_lambda_powertools import Logger
@@ -14,7 +15,6 @@ from aws_lambda_powertools import Logger
 from clarion import clock
 from clarion.aws import client_at
 from clarion.realtime.connections import Connection, ConnectionsRepository
-from clarion.settings import settings
 
 logger = Logger(child=True)
 NOTIFICATION_RECEIVED = "notification_received"
@@ -29,7 +29,7 @@ def push_unseen_count(
     """Posts `{"type": kind, "unseenCount": n}` to the subscriber's open connections and returns how many took it;
     never raises. `unseen_count` is read only when the subscriber has a connection: without one, a push costs one
     Query of ConnectionsTable."""
-    endpoint = settings().realtime_endpoint
+    endpoint = os.environ.get("REALTIME_ENDPOINT")  # the in-app sender's own variable (the WebSocket API and stage)
     if not endpoint:
         return 0
     try:
