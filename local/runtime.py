@@ -252,7 +252,7 @@ class LocalRuntime:
         http = GatewayServer(self.gateway, port).start()
         self._closers.insert(0, http.close)
         self.url = http.url
-        self.serve_websockets()
+        self._serve_websockets()
         stop = threading.Event()
         ticker = threading.Thread(
             target=self.event_sources.run_forever, args=(0.5, stop), name="clarion-event-sources", daemon=True
@@ -268,9 +268,12 @@ class LocalRuntime:
     def serve_websockets(self) -> str | None:
         """Serve the template's WebSocket API on a free loopback port (server mode does at start) and return its
         `ws://` URL; None for a template without one."""
+        return self._running()._serve_websockets()
+
+    def _serve_websockets(self) -> str | None:
         if self.socket_url is not None:
             return self.socket_url
-        api = websocket_api(self._running().template, self.stack.resolver)
+        api = websocket_api(self.template, self.stack.resolver)
         if api is None or api.function_id not in self.registry.functions:
             return None
         server = RealtimeServer(self.registry, api).start()
