@@ -18,7 +18,7 @@ from clarion.delivery.providers import inbox
 from clarion.errors import Unauthorized
 from clarion.ids import new_id
 from clarion.realtime import push, service
-from clarion.realtime.connections import ConnectionsRepository
+from clarion.realtime.connections import MAX_CONNECTIONS_PUSHED, ConnectionsRepository
 from clarion.settings import settings
 from clarion.store.records import new_record
 from clarion.widget.tokens import TOKEN_LIFETIME_SECONDS, SubscriberSession, SubscriberTokens
@@ -148,6 +148,20 @@ def test_a_push_reaches_every_connection_of_its_subscriber_and_no_other(signing_
     frame = {"type": "notification_received", "unseenCount": 3}
     assert json.loads(sent_to(ada_tab)) == json.loads(sent_to(ada_phone)) == frame
     assert sent_to(bob) == b""
+
+
+def test_a_push_reaches_at_most_25_connections_of_a_subscriber(signing_secret):
+    for number in range(MAX_CONNECTIONS_PUSHED + 1):
+        connected(signing_secret, "ada", f"ada-{number:02}")
+    assert MAX_CONNECTIONS_PUSHED == 25
+    assert push.push_unseen_count(ENVIRONMENT, "ada", lambda: 1) == 25
+
+
+def test_a_push_skips_a_connection_whose_token_expired_before_ttl_removed_it(signing_secret):
+    issued = clock.epoch_seconds() - TOKEN_LIFETIME_SECONDS + 1
+    service.connect(token_for(signing_secret, "ada", issued=issued), "ada-old")
+    clock_now = clock.epoch_seconds()
+    assert ConnectionsRepository().of_subscriber(ENVIRONMENT, "ada", now=clock_now + 2) == []
 
 
 def test_a_push_without_connections_does_not_count_the_unseen_messages(signing_secret):
