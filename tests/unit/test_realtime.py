@@ -22,7 +22,7 @@ from clarion.realtime.connections import MAX_CONNECTIONS_PUSHED, ConnectionsRepo
 from clarion.settings import settings
 from clarion.store.records import new_record
 from clarion.widget.tokens import TOKEN_LIFETIME_SECONDS, SubscriberSession, SubscriberTokens
-from tests.conftest import FakeLambdaContext
+from tests.conftest import FakeLambdaContext, load_event
 
 ENDPOINT = "https://abc123.execute-api.us-east-1.amazonaws.com/dev"
 ENVIRONMENT = "e" * 24
@@ -58,7 +58,12 @@ def sent_to(connection_id: str) -> bytes:
 
 
 def event(route: str, connection_id: str, token: str | None = None) -> dict[str, Any]:
-    built: dict[str, Any] = {"requestContext": {"routeKey": route, "connectionId": connection_id, "eventType": "X"}}
+    """API Gateway's event for the route (events/realtime, shared with `sam local invoke`), for this connection."""
+    name = {"$connect": "connect", "$default": "default", "$disconnect": "disconnect"}[route]
+    built = load_event(f"realtime/{name}.json")
+    built["requestContext"]["connectionId"] = connection_id
+    built.pop("queryStringParameters", None)
+    built.pop("multiValueQueryStringParameters", None)
     if token is not None:
         built["queryStringParameters"] = {"token": token}
     return built
@@ -127,8 +132,7 @@ def test_the_handler_connects_disconnects_and_answers_a_ping(signing_secret):
         "statusCode": 200
     }
     assert len(stored_connections()) == 1
-    ping = event("$default", "c1") | {"body": '{"action":"ping"}'}
-    assert json.loads(handler.lambda_handler(ping, context)["body"]) == {"type": "pong"}
+    assert json.loads(handler.lambda_handler(event("$default", "c1"), context)["body"]) == {"type": "pong"}
     assert handler.lambda_handler(event("$disconnect", "c1"), context) == {"statusCode": 200}
     assert stored_connections() == []
 
