@@ -140,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"AWS endpoint: {runtime.aws_endpoint}  (moto: aws --endpoint-url {runtime.aws_endpoint} ...)")
         print(f"Sent (local): {runtime.url}/local/outbox  (email, SMS and push the stack sent)")
         print(f"Inbox:        {runtime.url}/inbox  (the embeddable in-app inbox, for a subscriber you choose)")
+        if runtime.socket_url is not None:
+            print(f"Real-time:    {runtime.socket_url}  (the WebSocket API: ?token=<a widget session's token>)")
         print(f"Analytics:    {runtime.url}/local/analytics  (charts of sessions, users and places; asks for a key)")
         print(f"Health:       {runtime.url}/v1/health-check  (200 once the stack answers)")
         print(f"Data:         {_data_line(runtime, data_dir)}")

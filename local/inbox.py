@@ -24,10 +24,12 @@ _CONFIG = "/*INBOX_CONFIG*/{}"
 
 @dataclass
 class InboxSetup:
-    """What the page offers: the environment's application identifier and some of its subscribers' ids."""
+    """What the page offers: the environment's application identifier, some of its subscribers' ids, and the WebSocket
+    API's URL the component connects to (None: it only polls)."""
 
     applicationIdentifier: str | None
     subscriberIds: list[str] = field(default_factory=list)
+    socketUrl: str | None = None
 
 
 class InboxPage:

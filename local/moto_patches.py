@@ -27,6 +27,8 @@
   object, which the runtime's functions are not; the runtime invokes the in-process handler with SNS's event,
   asynchronously as SNS does (the next tick or drain).
 - `SQSBackend` send and receive read the one queue attribute they need, not all of them (local.moto_sqs).
+- `ApiGatewayManagementApiBackend.post_to_connection` and `delete_connection` reach the open socket of the local
+  WebSocket API, or raise GoneException (local.websocket_server, installed when that server first starts).
 
 Patches are installed once per process and stay dormant while no runtime is active.
 """

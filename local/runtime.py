@@ -47,6 +47,7 @@ from local.outbox import OutboxPage
 from local.persistence import DataDir
 from local.provision import provision
 from local.stack import Resources, Stack
+from local.websocket_server import RealtimeServer, websocket_api
 
 __all__ = ["AdminCredentials", "DataDir", "DrainReport", "DrainTimeout", "LocalRuntime", "free_port"]
 log = logging.getLogger(__name__)
@@ -88,6 +89,8 @@ class LocalRuntime:
         self.clock.on_advance(lambda previous: self.tick(discovered_at=previous))
         self.url: str | None = None
         """The HTTP API's base URL (server mode)."""
+        self.socket_url: str | None = None
+        """The WebSocket API's `ws://` URL, once served (server mode, or `serve_websockets`)."""
         self.aws_endpoint: str | None = None
         """The moto server's URL (server mode): AWS_ENDPOINT_URL for the aws cli or boto3 elsewhere."""
         self.data_dir = DataDir(data_dir) if data_dir is not None else None
@@ -249,6 +252,7 @@ class LocalRuntime:
         http = GatewayServer(self.gateway, port).start()
         self._closers.insert(0, http.close)
         self.url = http.url
+        self._serve_websockets()
         stop = threading.Event()
         ticker = threading.Thread(
             target=self.event_sources.run_forever, args=(0.5, stop), name="clarion-event-sources", daemon=True
@@ -260,6 +264,27 @@ class LocalRuntime:
             ticker.join(timeout=10)
 
         self._closers.insert(0, stop_ticker)
+
+    def serve_websockets(self) -> str | None:
+        """Serve the template's WebSocket API on a free loopback port (server mode does at start) and return its
+        `ws://` URL; None for a template without one."""
+        return self._running()._serve_websockets()
+
+    def _serve_websockets(self) -> str | None:
+        if self.socket_url is not None:
+            return self.socket_url
+        api = websocket_api(self.template, self.stack.resolver)
+        if api is None or api.function_id not in self.registry.functions:
+            return None
+        server = RealtimeServer(self.registry, api).start()
+        self.socket_url = server.url
+
+        def close() -> None:
+            server.close()
+            self.socket_url = None
+
+        self._closers.insert(0, close)
+        return self.socket_url
 
     def _running(self) -> LocalRuntime:
         if self._state != "running":
@@ -355,16 +380,17 @@ class LocalRuntime:
         """The /inbox page's choices: the environment's application identifier and its first subscribers' ids (none
         for a template without Clarion's widget function)."""
         if "WidgetsFunction" not in self._running().registry.functions:
-            return InboxSetup(applicationIdentifier=None)
+            return InboxSetup(applicationIdentifier=None, socketUrl=self.socket_url)
         with self.registry.environment_of("WidgetsFunction"):
             from clarion.environments.repository import EnvironmentsRepository  # noqa: PLC0415 - application code
             from clarion.subscribers.repository import SubscribersRepository  # noqa: PLC0415
 
             environment = EnvironmentsRepository().find_by_name(environment_name)
             if environment is None:
-                return InboxSetup(applicationIdentifier=None)
+                return InboxSetup(applicationIdentifier=None, socketUrl=self.socket_url)
             subscribers, _ = SubscribersRepository().list_page(environment["id"], page=0, limit=limit)
-        return InboxSetup(environment["identifier"], [subscriber["subscriberId"] for subscriber in subscribers])
+        subscriber_ids = [subscriber["subscriberId"] for subscriber in subscribers]
+        return InboxSetup(environment["identifier"], subscriber_ids, socketUrl=self.socket_url)
 
     def close(self) -> None:
         self._stop("closed")

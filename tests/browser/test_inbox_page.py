@@ -1,7 +1,10 @@
 """/inbox in a real browser: `<clarion-inbox>` for one subscriber of the local stack's Development environment. An
-in-app message triggered through the API raises the bell's unseen badge without a reload (the component polls);
-opening the bell shows it in the feed, marking it read lowers the badge, and its action button records the answer."""
+in-app message triggered through the API raises the bell's unseen badge without a reload (pushed over the stack's
+WebSocket API, faster than the poll); opening the bell shows it in the feed, marking it read lowers the badge, and its
+action button records the answer."""
 
+import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -59,6 +62,31 @@ def test_a_new_message_raises_the_badge_without_reload_and_marking_it_read_lower
     expect(message).to_have_attribute("data-read", "true")
     expect(message).to_contain_text("Read")
     screenshot(page, "read")
+
+
+def test_a_pushed_frame_raises_the_badge_long_before_the_next_poll(
+    local_stack: LocalStack, page: Page, screenshot: Callable[..., Path]
+) -> None:
+    frames: list[str] = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))  # noqa: PLW0108 - Playwright wraps a builtin it cannot annotate
+    page.goto(f"{local_stack.url}/inbox?subscriber=dee-realtime")
+    inbox = page.locator("clarion-inbox")
+    expect(inbox).to_have_attribute("socket-url", re.compile(r"^ws://127\.0\.0\.1:\d+$"))
+    page.wait_for_function("() => document.querySelector('clarion-inbox').socket?.isOpen === true", timeout=30_000)
+    # the socket's opening read the count; with the socket open the next poll is 30 s after it
+    polled_at = page.evaluate("() => document.querySelector('clarion-inbox').refreshedAt")
+    expect(badge(page)).to_be_hidden()
+
+    sent = time.monotonic()
+    send_in_app(local_stack, "dee-realtime", "Pushed, not polled")
+    expect(badge(page)).to_have_text("1", timeout=10_000)
+    elapsed = time.monotonic() - sent
+    since_poll = (page.evaluate("() => Date.now()") - polled_at) / 1000
+
+    assert since_poll < 30, f"a poll could have read it ({since_poll:.1f} s after the last)"
+    assert [json.loads(frame) for frame in frames] == [{"type": "notification_received", "unseenCount": 1}]
+    assert elapsed < 5, f"the badge rose {elapsed:.1f} s after the trigger"
+    screenshot(page, "pushed")
 
 
 def test_an_action_button_records_the_answer_and_the_page_lists_known_subscribers(
@@ -128,7 +156,8 @@ def test_polling_pauses_while_hidden_announces_a_rise_and_renews_an_expired_sess
     page.on("request", lambda request: reads.append(request.url.split("?")[0].rsplit("/", 2)[-1]))
     page.goto(f"{local_stack.url}/inbox?subscriber=dee-inbox")
     inbox = page.locator("clarion-inbox")
-    inbox.evaluate("element => element.setAttribute('poll-seconds', '1')")
+    # the poll alone, as where no WebSocket API is configured (with a socket open it reads every 30 s)
+    inbox.evaluate("element => { element.removeAttribute('socket-url'); element.setAttribute('poll-seconds', '1'); }")
     page.evaluate("window.rises = []; addEventListener('clarion-unseen', event => rises.push(event.detail.count))")
     page.wait_for_timeout(2500)
     assert reads.count("unseen") >= 2

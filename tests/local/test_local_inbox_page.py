@@ -38,7 +38,20 @@ def test_the_page_embeds_the_component_with_the_environment_and_its_subscribers(
     assert response.status == 200 and response.headers["content-type"] == "text/html; charset=utf-8"
     html = response.body.decode()
     assert '<script src="/inbox/clarion-inbox.js"></script>' in html and "<clarion-inbox" in html
-    assert configuration_of(html) == {"applicationIdentifier": "app-1", "subscriberIds": ["ada", "bob"]}
+    assert configuration_of(html) == {
+        "applicationIdentifier": "app-1",
+        "subscriberIds": ["ada", "bob"],
+        "socketUrl": None,
+    }
+
+
+def test_the_page_passes_the_stacks_websocket_url_to_the_component() -> None:
+    page = InboxPage(lambda: InboxSetup("app-1", [], socketUrl="ws://127.0.0.1:4321"))
+
+    html = get(page, "/inbox").body.decode()
+
+    assert configuration_of(html)["socketUrl"] == "ws://127.0.0.1:4321"
+    assert 'inbox.setAttribute("socket-url", config.socketUrl)' in html
 
 
 def test_a_subscriber_id_cannot_close_the_configurations_script() -> None:
@@ -63,4 +76,5 @@ def test_the_component_is_served_as_javascript_and_other_paths_are_left_to_the_a
 
 def test_a_template_without_the_widget_function_offers_no_environment(runtime: LocalRuntime) -> None:
     assert runtime.inbox_setup() == InboxSetup(applicationIdentifier=None)
+    assert runtime.serve_websockets() is None  # nor a WebSocket API
     assert runtime.request("GET", "/inbox").status == 200

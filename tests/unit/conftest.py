@@ -27,13 +27,14 @@ from local.events import HttpRequest, http_api_event, request_id
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT, FakeLambdaContext
 
-# the environment variable each table's name reaches the functions by (template.yaml, Globals)
+# the environment variable each table's name reaches the functions by (template.yaml: Globals, or the functions')
 TABLE_VARIABLES = {
     "ClientsTable": "CLIENTS_TABLE",
     "SubscribersTable": "SUBSCRIBERS_TABLE",
     "CampaignsTable": "CAMPAIGNS_TABLE",
     "MessagesTable": "MESSAGES_TABLE",
     "IdempotencyTable": "IDEMPOTENCY_TABLE",
+    "ConnectionsTable": "CONNECTIONS_TABLE",
 }
 _INDEX_KEYS = ("IndexName", "KeySchema", "Projection")
 SAMPLE_ID = "0" * 24

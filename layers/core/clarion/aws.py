@@ -42,6 +42,13 @@ def client_for(
     return _client_for(service, region, access_key_id, secret_access_key, single_attempt)
 
 
+@lru_cache(maxsize=4)
+def client_at(service: str, endpoint_url: str) -> Any:
+    """A single-attempt client of a service reached at an endpoint of its own (API Gateway's management API is one
+    endpoint per WebSocket API and stage)."""
+    return _new_client(service, True, endpoint_url=endpoint_url)
+
+
 @lru_cache(maxsize=32)
 def _client_for(
     service: str, region: str | None, access_key_id: str | None, secret_access_key: str | None, single_attempt: bool
@@ -55,10 +62,10 @@ def _client_for(
     )
 
 
-def _new_client(service: str, single_attempt: bool, **session: str | None) -> Any:
+def _new_client(service: str, single_attempt: bool, *, endpoint_url: str | None = None, **session: str | None) -> Any:
     import boto3  # noqa: PLC0415 - deferred for cold start
     from botocore.config import Config  # noqa: PLC0415
 
     retries = {"total_max_attempts": 1} if single_attempt else None
     config = Config(parameter_validation=False, retries=retries)
-    return boto3.session.Session(**session).client(service, config=config)
+    return boto3.session.Session(**session).client(service, config=config, endpoint_url=endpoint_url)

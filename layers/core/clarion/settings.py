@@ -18,6 +18,7 @@ class Settings(Model):
     campaigns_table: str = Field(default="", alias="CAMPAIGNS_TABLE")
     messages_table: str = Field(default="", alias="MESSAGES_TABLE")
     idempotency_table: str = Field(default="", alias="IDEMPOTENCY_TABLE")
+    connections_table: str = Field(default="", alias="CONNECTIONS_TABLE")
     sender_email: str = Field(default="", alias="SENDER_EMAIL")
     email_queue_url: str = Field(default="", alias="EMAIL_QUEUE_URL")
     sms_queue_url: str = Field(default="", alias="SMS_QUEUE_URL")

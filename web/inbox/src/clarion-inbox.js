@@ -2,15 +2,19 @@
 // preferences panel, over the widget API. A plain custom element in a shadow root: no framework.
 //
 // Attributes: api-url (default: this page's origin), application-identifier, subscriber-id, subscriber-hash
-// (hex HMAC-SHA256 of the subscriber id, where the environment requires it), poll-seconds (default 5).
-// New messages reach an open page by polling the unseen count (docs/embedding.md says why).
+// (hex HMAC-SHA256 of the subscriber id, where the environment requires it), poll-seconds (default 5), socket-url
+// (the WebSocket API; unset, the component only polls).
+// New messages reach an open page through the socket at once; the poll stays, every 30 s while the socket is open,
+// for what a dropped socket missed (docs/embedding.md).
 import { WidgetApi } from "./api.js";
+import { InboxSocket } from "./socket.js";
 import { STYLES } from "./styles.js";
 
 const BELL =
   '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">' +
   '<path d="M18 8a6 6 0 1 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.7 21a2 2 0 0 1-3.4 0"/></svg>';
 const CHANNELS = ["in_app", "email", "sms", "push", "chat"];
+const SOCKET_POLL_SECONDS = 30;
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -39,7 +43,7 @@ function ago(iso) {
 
 export class ClarionInbox extends HTMLElement {
   static get observedAttributes() {
-    return ["api-url", "application-identifier", "subscriber-id", "subscriber-hash", "poll-seconds"];
+    return ["api-url", "application-identifier", "subscriber-id", "subscriber-hash", "poll-seconds", "socket-url"];
   }
 
   constructor() {
@@ -81,6 +85,12 @@ export class ClarionInbox extends HTMLElement {
   disconnectedCallback() {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.closeSocket();
+  }
+
+  closeSocket() {
+    if (this.socket) this.socket.close();
+    this.socket = null;
   }
 
   attributeChangedCallback(name, before, after) {
@@ -90,6 +100,7 @@ export class ClarionInbox extends HTMLElement {
   // A session for the attributes' subscriber, then the count, polled while the element is on the page.
   async start() {
     clearInterval(this.timer);
+    this.closeSocket();
     const subscriberId = this.getAttribute("subscriber-id");
     const applicationIdentifier = this.getAttribute("application-identifier");
     if (!subscriberId || !applicationIdentifier) return;
@@ -110,14 +121,23 @@ export class ClarionInbox extends HTMLElement {
     }
     if (started !== this.started) return; // the attributes changed meanwhile: a newer start runs
     this.api = api;
+    const socketUrl = this.getAttribute("socket-url");
+    if (socketUrl) {
+      this.socket = new InboxSocket(socketUrl, api.token, () => this.refresh());
+    }
     await this.refresh();
     const seconds = Math.max(1, Number(this.getAttribute("poll-seconds")) || 5);
-    this.timer = setInterval(() => document.hidden || this.refresh(), seconds * 1000);
+    this.timer = setInterval(() => {
+      if (document.hidden) return;
+      const every = this.socket && this.socket.isOpen ? Math.max(seconds, SOCKET_POLL_SECONDS) : seconds;
+      if (Date.now() - this.refreshedAt >= every * 1000 - 100) this.refresh();
+    }, seconds * 1000);
   }
 
   async refresh() {
     const api = this.api;
     if (!api) return;
+    this.refreshedAt = Date.now();
     try {
       const count = await api.unseenCount();
       if (api !== this.api) return; // a new session started meanwhile

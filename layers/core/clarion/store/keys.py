@@ -742,3 +742,19 @@ def action_copy_sk(at: str, action_id: str) -> str:
 def actions_day_count_sk(day: str) -> str:
     """A campaign's action counts of one UTC day (yyyy-mm-dd)."""
     return f"{ACTIONS_DAY_COUNT_PREFIX}{day}"
+
+
+# ConnectionsTable: the open WebSocket connections of the real-time inbox
+
+CONNECTION_PREFIX = "CONN#"
+"""Sort-key prefix of a subscriber's connections."""
+
+
+def connections_pk(environment_id: str, subscriber_id: str) -> str:
+    """The partition of a subscriber's open WebSocket connections: what a push reads."""
+    return f"{subscriber_pk(environment_id, subscriber_id)}#CONNECTIONS"
+
+
+def connection_sk(connection_id: str) -> str:
+    """One open connection, by API Gateway's connection id."""
+    return f"{CONNECTION_PREFIX}{connection_id}"

@@ -14,7 +14,7 @@ from clarion.principal import Principal
 from clarion.subscribers import service as subscribers
 from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.widget.models import Session, SessionProfile, SessionRequest
-from clarion.widget.tokens import SubscriberSession, SubscriberTokens
+from clarion.widget.tokens import SubscriberSession, SubscriberTokens, verify_token
 
 if TYPE_CHECKING:
     from clarion.store import entities
@@ -59,8 +59,7 @@ def session_of(authorization: str | None) -> SubscriberSession:
     """The subscriber an `Authorization: Bearer <token>` header names; 401 for none, a forged or an expired one."""
     if authorization is None or not authorization.lower().startswith(_BEARER):
         raise Unauthorized("the widget routes need 'Authorization: Bearer <subscriber token>'", field="authorization")
-    token = authorization[len(_BEARER) :].strip()
-    return SubscriberTokens(signing_secret()).verify(token, now=clock.epoch_seconds())
+    return verify_token(authorization[len(_BEARER) :].strip())
 
 
 def subscriber_principal(session: SubscriberSession) -> Principal:

@@ -5,18 +5,22 @@ once, and the job is retried by its queue after its backoff, not by the sender s
 
 from typing import TYPE_CHECKING
 
+from clarion import clock
 from clarion.delivery.errors import aws_failure
 from clarion.delivery.providers import required
 from clarion.dynamo import DynamoTable, Item
 from clarion.errors import Conflict
 from clarion.inbox.repository import InboxRepository
 from clarion.models import Request
+from clarion.realtime.push import push_unseen_count
 from clarion.settings import settings
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
 SECRET_FIELDS: frozenset[str] = frozenset()
+UNSEEN_PUSHED_AT_MOST = 100
+"""The unseen count a push carries counts no further (the widget API's default `limit`)."""
 
 
 class Credentials(Request):
@@ -46,6 +50,14 @@ class Inbox:
             pass  # an earlier attempt put it there, then failed to record it as sent
         except Exception as error:
             raise aws_failure(error) from error
+        environment_id, subscriber_id = record["environmentId"], record["subscriberId"]
+        push_unseen_count(  # never raises: a failed push leaves the message to the inbox's next poll
+            environment_id,
+            subscriber_id,
+            lambda: inbox.unseen_count(
+                environment_id, subscriber_id, now=clock.epoch_seconds(), at_most=UNSEEN_PUSHED_AT_MOST
+            ),
+        )
         return str(record["_id"])
 
 
