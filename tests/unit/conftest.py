@@ -4,7 +4,6 @@ DynamoDB, so repositories, services and the pipeline run unchanged with no runti
 import importlib
 import itertools
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -91,7 +90,7 @@ def create_tables() -> None:
             dynamodb.create_table(**request)
         _tables_created_by_the_api.append(True)
         return
-    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]]
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][client("dynamodb").meta.region_name]
     for request in table_definitions().values():
         backend.create_table(
             request["TableName"],
