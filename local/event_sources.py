@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from moto.stepfunctions.responses import get_backend as stepfunctions_backend
+
 from local import clients
 from local.clock import Clock
 from local.functions import FunctionRegistry
@@ -51,7 +53,6 @@ class EventSources:
         sqs = clients.client("sqs", region)
         self.pollers = [QueuePoller(mapping, registry, sqs, region) for mapping in stack.event_source_mappings]
         self.schedules = Schedules(clock, targets)
-        self.stepfunctions = clients.client("stepfunctions", region)
         self.dynamodb = clients.client("dynamodb", region)
         self.schedules_fired = 0
         self.messages_delivered = 0
@@ -80,15 +81,16 @@ class EventSources:
             return work + fired
 
     def executions(self) -> tuple[set[str], set[str]]:
-        """ARNs of the running and the finished Step Functions executions."""
+        """ARNs of the running and the finished Step Functions executions, read in moto's memory (moto runs in this
+        process, as for local.ttl): through the API it cost a request per state machine at each look, and a drain
+        looks at every turn while the state machines of a long-lived stack (one a journey) add up."""
         running: set[str] = set()
         finished: set[str] = set()
-        for machine in self.stepfunctions.list_state_machines()["stateMachines"]:
-            for page in self.stepfunctions.get_paginator("list_executions").paginate(
-                stateMachineArn=machine["stateMachineArn"]
-            ):
-                for execution in page["executions"]:
-                    (running if execution["status"] == "RUNNING" else finished).add(execution["executionArn"])
+        for machine in list(
+            stepfunctions_backend(self.stack.resolver.account_id, self.stack.resolver.region).state_machines
+        ):
+            for execution in list(machine.executions):
+                (running if execution.status == "RUNNING" else finished).add(execution.execution_arn)
         return running, finished
 
     def awaiting(self) -> set[str]:

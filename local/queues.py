@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from moto.sqs.models import sqs_backends
+
 from local.events import sqs_event
 from local.functions import FunctionRegistry, LambdaError
 from local.stack import EventSourceMapping
@@ -19,10 +21,12 @@ class QueuePoller:
         self.sqs = sqs
         self.region = region
         self.queue_url: str = sqs.get_queue_url(QueueName=mapping.source_arn.rsplit(":", 1)[-1])["QueueUrl"]
+        _, _, _, queue_region, account_id, self.queue_name = mapping.source_arn.split(":", 5)
+        self._backend = sqs_backends[account_id][queue_region]
 
     def poll(self) -> int:
         """Deliver one batch; returns how many messages it held (0: nothing visible)."""
-        if not self.mapping.enabled:
+        if not self.mapping.enabled or self._empty():
             return 0
         messages = self._receive()
         if not messages:
@@ -42,6 +46,13 @@ class QueuePoller:
             ]
             self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
         return len(messages)
+
+    def _empty(self) -> bool:
+        """Whether the queue holds no message at all, visible or not, read in moto's memory (moto runs in this
+        process, as for local.ttl): most polls find nothing, and a ReceiveMessage costs ~2.5 ms CPU through the client
+        and moto's parsing, seven queues at each tick of a drain."""
+        queue = self._backend.queues.get(self.queue_name)
+        return queue is not None and not queue._messages
 
     def _receive(self) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []

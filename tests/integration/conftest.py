@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from clarion.scopes import FINE_SCOPES
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
 from tests.integration.fake_oauth_provider import FakeOAuthProvider
@@ -76,6 +77,16 @@ UNLIMITED = 100_000
 def unlimited_key(runtime: LocalRuntime, name: str) -> Api:
     """A key with every scope and rate limits no test reaches, in an environment of its own (no client may grant
     more than its own limits, so it is issued directly)."""
+    limits = {"trigger": UNLIMITED, "configuration": UNLIMITED, "global": UNLIMITED}
+    return key_in_new_environment(runtime, name, sorted(FINE_SCOPES), rate_limits=limits)
+
+
+def key_in_new_environment(
+    runtime: LocalRuntime, name: str, scopes: list[str], rate_limits: dict[str, int] | None = None
+) -> Api:
+    """A key holding `scopes` (and the stack's default rate limits unless `rate_limits`), in a new environment of its
+    own: the client an admin of that environment would make with POST /v1/clients, issued directly (no admin client,
+    no request through the gateway), for tests that need many environments."""
     runtime.reset_caches()  # starts the session runtime again if a test's own runtime suspended it
     with runtime.registry.environment_of("ClientsFunction"):
         from clarion.bootstrap import BOOTSTRAP
@@ -83,14 +94,10 @@ def unlimited_key(runtime: LocalRuntime, name: str) -> Api:
         from clarion.environments.models import CreateEnvironmentRequest
         from clarion.environments.service import create_environment
         from clarion.principal import Principal
-        from clarion.scopes import FINE_SCOPES
 
         environment_id = create_environment(CreateEnvironmentRequest(name=f"{name}-{uuid.uuid4().hex[:12]}")).id
-        scopes = sorted(FINE_SCOPES)
-        limits = {"trigger": UNLIMITED, "configuration": UNLIMITED, "global": UNLIMITED}
-        issued = issue_client(
-            Principal(BOOTSTRAP, environment_id, frozenset(scopes)), name, environment_id, scopes, rate_limits=limits
-        )
+        issuer = Principal(BOOTSTRAP, environment_id, frozenset(scopes))
+        issued = issue_client(issuer, name, environment_id, scopes, rate_limits=rate_limits)
     return Api(runtime, issued.key, issued.clientId, environment_id)
 
 

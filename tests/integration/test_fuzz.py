@@ -2,9 +2,19 @@
 holds equal to what the functions generate), through gateway → authorizer → handler → moto, with a key holding every
 scope. Valid and invalid requests, a bounded and derandomized number of each per operation: no 5xx, every response
 documented and shaped as documented, no 2xx for a request the schema forbids (unknown query parameters aside: they
-are ignored, as Novu ignores them, and schemathesis does not count them)."""
+are ignored, as Novu ignores them, and schemathesis does not count them).
 
+How deep: a fixed sample of a quarter of the operations (chosen by a hash of the operation's label, so adding one
+moves no other) gets the full search, MAX_EXAMPLES requests mixing valid and invalid input; every other operation
+gets its documented examples, VALID_EXAMPLES valid requests and INVALID_EXAMPLES invalid ones, each invalid in a part
+of the request schemathesis picks (path, query, headers or body). An operation with no input schemathesis can make
+invalid is reported skipped by the invalid requests' test: it was only ever sent valid ones. Most requests of the
+full search took the same code path again (the request model's validation of one more value);
+CLARION_FUZZ_EXAMPLES=200 searches every operation deeper, by hand."""
+
+import json
 import os
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,8 +34,11 @@ from tests.conftest import ROOT
 from tests.integration.conftest import Api, unlimited_key
 from tests.integration.support.widget import session
 
-# per operation, in the suite; CLARION_FUZZ_EXAMPLES=200 searches deeper, by hand
+# per operation of the sample, in the suite; CLARION_FUZZ_EXAMPLES=200 searches every operation this deep, by hand
 MAX_EXAMPLES = int(os.environ.get("CLARION_FUZZ_EXAMPLES", "12"))
+VALID_EXAMPLES, INVALID_EXAMPLES = (MAX_EXAMPLES, MAX_EXAMPLES) if "CLARION_FUZZ_EXAMPLES" in os.environ else (1, 3)
+SAMPLE_SHARE = 4
+"""One operation in SAMPLE_SHARE is in the sample searched in full."""
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -34,17 +47,37 @@ CHECKS = [
     negative_data_rejection,
 ]
 
-schema = schemathesis.openapi.from_path(ROOT / "docs" / "openapi.json")
-schema.config.generation.update(
-    modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
-    max_examples=MAX_EXAMPLES,
-    deterministic=True,
-    with_security_parameters=False,  # the fuzz key is always sent: test_authentication covers calls without one
+
+def in_sample(label: str) -> bool:
+    return zlib.crc32(label.encode()) % SAMPLE_SHARE == 0
+
+
+def fuzzed(modes: list[schemathesis.GenerationMode], max_examples: int, phases: tuple[str, ...]) -> Any:
+    """The published document, generating `max_examples` requests per operation in `modes`, in `phases`."""
+    loaded = schemathesis.openapi.from_path(ROOT / "docs" / "openapi.json")
+    loaded.config.generation.update(
+        modes=modes,
+        max_examples=max_examples,
+        deterministic=True,
+        with_security_parameters=False,  # the fuzz key is always sent: test_authentication covers calls without one
+    )
+    loaded.config.phases.update(phases=list(phases))
+    rejection = loaded.config.checks.negative_data_rejection
+    rejection.expected_statuses = [*rejection.expected_statuses, "413"]  # a body over its route's size limit
+    return loaded
+
+
+BOTH = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+# the coverage phase is left out: it enumerates ~8,000 boundary cases while pytest collects, bounded by no setting;
+# the documented examples are sent once (by the sample's test or the valid requests' test)
+schema = fuzzed(BOTH, MAX_EXAMPLES, ("examples", "fuzzing"))
+sample = schema.include(func=lambda context: in_sample(context.operation.label))
+valid = fuzzed([schemathesis.GenerationMode.POSITIVE], VALID_EXAMPLES, ("examples", "fuzzing")).exclude(
+    func=lambda context: in_sample(context.operation.label)
 )
-# the coverage phase is left out: it enumerates ~8,000 boundary cases while pytest collects, bounded by no setting
-schema.config.phases.update(phases=["examples", "fuzzing"])
-rejection = schema.config.checks.negative_data_rejection
-rejection.expected_statuses = [*rejection.expected_statuses, "413"]  # a body over its route's size limit
+invalid = fuzzed([schemathesis.GenerationMode.NEGATIVE], INVALID_EXAMPLES, ("fuzzing",)).exclude(
+    func=lambda context: in_sample(context.operation.label)
+)
 
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -96,16 +129,51 @@ def app(runtime: LocalRuntime) -> Wsgi:
     return gateway_app(runtime)
 
 
-@schema.parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
-def test_every_operation_answers_bad_and_good_input_as_documented(
-    case: Any, app: Wsgi, fuzz_key: str, widget_token: str, runtime: LocalRuntime
-) -> None:
+FUZZ_SETTINGS = settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+
+
+def call_and_validate(case: Any, app: Wsgi, fuzz_key: str, widget_token: str, runtime: LocalRuntime) -> None:
     # regenerating rotates the caller's own key: a key of its own keeps the module's key valid for the other tests
     rotated = case.operation.path in ROTATES_THE_CALLERS_KEY
     key = unlimited_key(runtime, "Fuzz rotated").key if rotated else fuzz_key
     key = widget_token if case.operation.path.startswith("/v1/widgets/") else key
     case.call_and_validate(app=app, headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
+
+
+@sample.parametrize()
+@FUZZ_SETTINGS
+def test_every_operation_of_the_sample_answers_bad_and_good_input_as_documented(
+    case: Any, app: Wsgi, fuzz_key: str, widget_token: str, runtime: LocalRuntime
+) -> None:
+    call_and_validate(case, app, fuzz_key, widget_token, runtime)
+
+
+@valid.parametrize()
+@FUZZ_SETTINGS
+def test_every_other_operation_answers_good_input_as_documented(
+    case: Any, app: Wsgi, fuzz_key: str, widget_token: str, runtime: LocalRuntime
+) -> None:
+    call_and_validate(case, app, fuzz_key, widget_token, runtime)
+
+
+@invalid.parametrize()
+@FUZZ_SETTINGS
+def test_every_other_operation_answers_bad_input_as_documented(
+    case: Any, app: Wsgi, fuzz_key: str, widget_token: str, runtime: LocalRuntime
+) -> None:
+    call_and_validate(case, app, fuzz_key, widget_token, runtime)
+
+
+def test_the_sample_and_the_others_cover_every_operation():
+    paths = json.loads((ROOT / "docs" / "openapi.json").read_text())["paths"]
+    methods = {"get", "put", "post", "delete", "patch", "head", "options"}
+    labels = sorted(f"{method.upper()} {path}" for path, item in paths.items() for method in item if method in methods)
+    sampled, others, invalid_others = (
+        sorted(result.ok().label for result in fuzzed_schema.get_all_operations())
+        for fuzzed_schema in (sample, valid, invalid)
+    )
+    assert sorted(sampled + others) == labels and others == invalid_others
+    assert len(labels) // (2 * SAMPLE_SHARE) < len(sampled) < 2 * len(labels) // SAMPLE_SHARE
 
 
 def test_a_body_that_is_not_utf8_is_a_422_naming_the_body(admin: Api):

@@ -18,7 +18,7 @@ from clarion.scopes import FINE_SCOPES, PUBLIC_ROUTES, ROUTE_SCOPES
 from local.runtime import LocalRuntime
 from local.template import load
 from tests.conftest import ROOT
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, key_in_new_environment
 
 ROUTES = sorted({route.route_key for route in load(ROOT / "template.yaml").routes} - set(PUBLIC_ROUTES))
 # Stack-operator scope: it manages every environment of the stack (issues keys for any of them), so a key holding
@@ -234,10 +234,8 @@ def tenant_a(runtime: LocalRuntime) -> Tenant:
 @pytest.fixture
 def tenant_b(runtime: LocalRuntime) -> Api:
     """A fresh environment per route (what one route creates in B never answers another route): a key with every
-    scope but the operator's."""
-    credentials = runtime.bootstrap_admin(environment_name=f"isolation-b-{uuid.uuid4().hex[:8]}")
-    admin = Api(runtime, credentials.key, credentials.client_id, credentials.environment_id)
-    return admin.client("tenant-b", TENANT_SCOPES)
+    scope but the operator's, and the stack's default rate limits (as an admin of B would issue it)."""
+    return key_in_new_environment(runtime, "tenant-b", TENANT_SCOPES)
 
 
 # The value each path parameter takes: A's id, or a fixed word where the parameter is an enumeration.

@@ -89,3 +89,16 @@ def test_tick_until_returns_when_the_condition_holds_and_false_at_the_timeout(ru
     assert runtime.tick_until(lambda: next(checks) == 3, timeout=5)
     assert next(checks) == 4  # asked three times, ticking in between
     assert not runtime.tick_until(lambda: False, timeout=0.05)
+
+
+def test_an_idle_drain_sends_no_request_to_sqs_or_step_functions(runtime: LocalRuntime) -> None:
+    """Whether a queue holds anything and which executions run are read in moto's memory: a drain repeats them at
+    every turn, and through the API they cost a request per queue and per state machine."""
+    runtime.drain()
+    with runtime.count_aws_calls() as calls:
+        runtime.drain()
+    assert (calls.total("sqs"), calls.total("stepfunctions")) == (0, 0)
+    send(runtime, "after the idle drain")
+    with runtime.count_aws_calls() as calls:
+        report = runtime.drain()
+    assert report.messages_delivered == 1 and calls.total("sqs", "ReceiveMessage") >= 1
