@@ -1,6 +1,8 @@
 """/v1/analytics: campaign statistics per day, and app usage (new users, sessions, session time, locations) per
 period of a time range in a time zone, read from hourly rollups."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query

@@ -1,6 +1,8 @@
 """/v1/campaigns/{campaignId}/…: the campaign operations (send, execute, start, stop, expire and
 remove inbox messages)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path

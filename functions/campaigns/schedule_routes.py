@@ -1,5 +1,7 @@
 """/v1/campaigns/{campaignId}/schedule: a campaign's scheduled send on EventBridge Scheduler (clarion.schedules)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
