@@ -18,8 +18,8 @@ from clarion.engine.models import (
     CampaignTriggerRequest,
     EventTriggerRequest,
     FailedTriggerResult,
-    TriggerEventResult,
 )
+from clarion.engine.wire import TriggerEventResult
 from clarion.limits import RouteClass
 from clarion.models import Envelope, SubscriberId
 
