@@ -157,7 +157,7 @@ def write_report(functions: dict[str, str], timings: dict[str, ImportTiming]) ->
     end = next(n for n in range(start + 1, len(lines)) if lines[n].startswith("## "))
     note = (
         f"Measured on its own by `python -m bench.cold_start` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit "
-        f"{commit or 'unknown'}, while the machine was loaded by other work."
+        f"{commit or 'unknown'},\nwhile the machine was loaded by other work."
     )
     lines[start:end] = [*section_lines(functions, timings, note), ""]
     row = summary_row(list(timings.values()))
