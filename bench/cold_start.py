@@ -2,12 +2,11 @@
 the one-time cost its deferred models add later: building every Clarion model the module defines (the first
 requests build only those of their routes, so this bounds what they add).
 
-The ratio is taken on the import's CPU time (the interpreter's own, user and system), the least of the rounds: an
-import is single-threaded and reads files the page cache holds, so on an idle machine its wall time is its CPU time,
-while on a machine other work loads its wall time mostly measures the scheduler; and the import's work is the same in
-every round, so what other work adds (a cache shared with it, a core's other thread) only ever adds time, and the
-least of the rounds is the nearest to the import's own cost (as `timeit` advises). The wall-clock medians are reported
-beside it.
+The ratio is taken on the import's CPU time (the interpreter's own, user and system): an import is single-threaded
+and reads files the page cache holds, so on an idle machine its wall time is its CPU time, while on a machine other
+work loads its wall time mostly measures the scheduler. Other work still slows the CPU (a shared cache, a core's other
+thread), and that load changes from second to second: so each module's import is paired with a baseline import just
+before it, and its ratio is the median of its pairs' ratios. The wall-clock medians are reported beside it.
 
 `python -m bench.cold_start [module ...]` measures every function (or the modules named), prints the report's
 section and, measuring every function, writes it into docs/benchmarks.md with the at-a-glance row.
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
 BASELINE = "bench.baseline_handler"
 TARGET = 1.15
-ROUNDS = 7
+ROUNDS = 5
 HEADING = "## Cold start: handler import time against a one-route Powertools resolver"
 _PROBE = """
 import time
@@ -56,17 +55,15 @@ class Probe:
 class ImportTiming:
     module: str
     cpu_seconds: float
-    """The import's CPU time, the least of the rounds."""
+    """The import's CPU time, the median of the rounds."""
     baseline_seconds: float
-    """The baseline's import CPU time, the least of the same rounds."""
+    """The baseline's import CPU time, the median of the imports paired with this module's."""
     models_seconds: float
     """Median CPU time to build all of the module's deferred models after the import."""
     wall_seconds: float
     baseline_wall_seconds: float
-
-    @property
-    def ratio(self) -> float:
-        return self.cpu_seconds / self.baseline_seconds
+    ratio: float
+    """The median of the rounds' ratios of the module's import CPU time to its paired baseline's."""
 
 
 def import_seconds(module: str) -> Probe:
@@ -81,23 +78,23 @@ def import_seconds(module: str) -> Probe:
 
 
 def measure(modules: list[str], rounds: int = ROUNDS) -> list[ImportTiming]:
-    """Interleaves the baseline with each module so machine noise hits both alike: the least CPU time of `rounds`,
-    the median wall time and the median time to build the models."""
-    samples: dict[str, list[Probe]] = {module: [] for module in [BASELINE, *modules]}
+    """Each round imports the baseline just before each module, so the two of a pair meet the same load on the
+    machine: a module's ratio is the median of its pairs' ratios of CPU time; the CPU and wall times are medians."""
+    pairs: dict[str, list[tuple[Probe, Probe]]] = {module: [] for module in modules}
     for _ in range(rounds):
-        for module, probes in samples.items():
-            probes.append(import_seconds(module))
-    baseline = samples[BASELINE]
+        for module, probes in pairs.items():
+            probes.append((import_seconds(BASELINE), import_seconds(module)))
     return [
         ImportTiming(
             module,
-            min(probe.cpu_seconds for probe in samples[module]),
-            min(probe.cpu_seconds for probe in baseline),
-            statistics.median(probe.models_seconds for probe in samples[module]),
-            statistics.median(probe.wall_seconds for probe in samples[module]),
-            statistics.median(probe.wall_seconds for probe in baseline),
+            statistics.median(probe.cpu_seconds for _, probe in probes),
+            statistics.median(baseline.cpu_seconds for baseline, _ in probes),
+            statistics.median(probe.models_seconds for _, probe in probes),
+            statistics.median(probe.wall_seconds for _, probe in probes),
+            statistics.median(baseline.wall_seconds for baseline, _ in probes),
+            statistics.median(probe.cpu_seconds / baseline.cpu_seconds for baseline, probe in probes),
         )
-        for module in modules
+        for module, probes in pairs.items()
     ]
 
 
@@ -115,12 +112,12 @@ def section_lines(functions: dict[str, str], timings: dict[str, ImportTiming], n
         HEADING,
         "",
         *([note, ""] if note else []),
-        f"Each handler module is imported in a fresh interpreter, interleaved with the baseline (`{BASELINE}`:",
-        f"one route, `enable_validation=True`, Logger + Tracer + Metrics decorators), {ROUNDS} rounds. The ratio is of",
-        "the imports' CPU time, the least of the rounds: an import runs on one thread from files the page cache holds,",
-        "so on an idle machine its wall time is its CPU time, while on this shared machine the wall time mostly",
-        "measures the other work it runs; and an import does the same work each round, so other work only adds to",
-        "its time, and the least is the nearest to its own cost. The wall-clock medians are the last two columns.",
+        f"Each handler module is imported in a fresh interpreter, just after the baseline (`{BASELINE}`: one route,",
+        f"`enable_validation=True`, Logger + Tracer + Metrics decorators) in another; {ROUNDS} rounds. The ratio",
+        "is the median of the pairs' ratios of CPU time: an import runs on one thread from files the page cache",
+        "holds, so on an idle machine its wall time is its CPU time, while on this shared machine the wall time",
+        "mostly measures the other work it runs; that work also slows the CPU, from second to second, which a pair",
+        "meets alike. The CPU and wall-clock columns are medians.",
         f"Target: ratio <= {TARGET}. Models build their validators on first use (`clarion.models.Model`);",
         'the "all models built" column is what building all of a function\'s models takes after the import, in the',
         "same interpreter: the most its first requests add, since each builds only the models of its route.",
