@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.analytics import analytics_figures, report_lines
 from bench.authorizer_reads import dynamodb_reads_per_repeated_authorization
 from bench.bulk_create import BATCH, aws_requests_per_bulk_create
-from bench.cold_start import BASELINE, ImportTiming, measure
+from bench.cold_start import ImportTiming, measure, section_lines, summary_row
 from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory, seeded_stack
 from bench.fanout import Fanout, Minimum, topic_trigger
 from bench.imports import ImportFigures, import_profiles, import_summary, imports_section
@@ -21,7 +21,6 @@ from local.template import load
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
-COLD_START_TARGET = 1.3
 OVERHEAD_WHY = ': why, under "Where the engine\'s time goes"'
 FANOUT_RECIPIENTS = 10_000
 MEMORY_RECIPIENTS = 100_000
@@ -85,24 +84,8 @@ def main() -> None:
         f"on {machine()}. The machine is shared and noisy: the figures are counts and ratios taken in one run.",
         "",
         *summary_lines(list(timings.values()), fanout, memory, soak, imported),
-        "## Cold start: handler import time against a one-route Powertools resolver",
-        "",
-        f"Each handler module is imported in a fresh interpreter, interleaved with the baseline (`{BASELINE}`:",
-        "one route, `enable_validation=True`, Logger + Tracer + Metrics decorators); medians of 7 rounds.",
-        f"Target: ratio <= {COLD_START_TARGET}. Models build their validators on first use (`clarion.models.Model`);",
-        "the last column is what building all of a function's models takes after the import, in the same",
-        "interpreter: the most its first requests add, since each builds only the models of its route.",
-        "",
-        "| function | handler module | import (ms) | baseline (ms) | ratio | target met | all models built (ms) |",
-        "|---|---|---:|---:|---:|---|---:|",
     ]
-    for function, module in sorted(modules.items()):
-        timing = timings[module]
-        lines.append(
-            f"| {function} | `{module}` | {timing.median_seconds * 1000:.0f} | {timing.baseline_seconds * 1000:.0f} "
-            f"| {timing.ratio:.2f} | {'yes' if timing.ratio <= COLD_START_TARGET else 'NO'} "
-            f"| {timing.models_seconds * 1000:.0f} |"
-        )
+    lines += section_lines(modules, timings)
     lines += [
         "",
         "## Authorization: DynamoDB calls for a repeated key on a warm container",
@@ -300,7 +283,6 @@ def summary_lines(
     timings: list[ImportTiming], fanout: Fanout, memory: DispatcherMemory, soak: SoakReport, imported: ImportFigures
 ) -> list[str]:
     """DESIGN §7's figures, each against its target, with the section that details it."""
-    worst = max(timings, key=lambda timing: timing.ratio)
     met = {True: "yes", False: "**no**"}
     return [
         "## DESIGN §7 at a glance",
@@ -311,8 +293,7 @@ def summary_lines(
         f"| {fanout.per_message:.2f} | <= 3 | {met[fanout.per_message <= 3]} |",
         f"| engine time / exactly-once minimum, same moto | {fanout.overhead:.2f}x | <= 1.5x "
         f"| {met[fanout.overhead <= 1.5]}{'' if fanout.overhead <= 1.5 else OVERHEAD_WHY} |",
-        f"| cold start, worst function ({worst.module}) | {worst.ratio:.2f}x | <= {COLD_START_TARGET}x "
-        f"| {met[worst.ratio <= COLD_START_TARGET]} |",
+        summary_row(timings),
         f"| dispatcher peak RSS, {memory.recipients:,} recipients | {memory.peak_mb:.1f} MB | <= {MEMORY_TARGET_MB} MB "
         f"| {met[memory.peak_mb <= MEMORY_TARGET_MB]} |",
         f"| AWS cost per million emails (SES fee excluded) | USD {sum(costs(fanout).values()):.2f} | | |",

@@ -1,6 +1,8 @@
 """/v1/messages, /v1/notifications and /v1/execution-details: the activity of an environment, as Novu's v1 API
 has it."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

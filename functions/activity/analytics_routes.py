@@ -1,6 +1,8 @@
 """/v1/analytics: campaign statistics per day, and app usage (new users, sessions, session time, locations) per
 period of a time range in a time zone, read from hourly rollups."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from typing import Annotated
 

@@ -4,6 +4,8 @@ The queues serve every environment of the stack, so these routes belong to an op
 The messages themselves stay visible per environment in /v1/messages: `queued`, with the last provider error.
 """
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

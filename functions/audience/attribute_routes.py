@@ -1,5 +1,7 @@
 """/v1/attributes: the profile attributes of an environment, and the values profiles hold."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

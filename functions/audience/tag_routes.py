@@ -1,5 +1,7 @@
 """/v1/tags: the tags of an environment, and their hits."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query

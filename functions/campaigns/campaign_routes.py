@@ -1,5 +1,7 @@
 """/v1/campaigns: campaigns (Novu's workflows), their audience and their channel steps."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -4,6 +4,8 @@ They live in the campaigns function because applying a change writes campaigns, 
 which this function is already allowed to do; the layouts it writes are in the same table.
 """
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query

@@ -1,5 +1,7 @@
 """/v1/campaigns/{campaignId}/cancel-journey and /runs: the runs of a journey campaign (clarion.journeys)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query

@@ -1,13 +1,14 @@
 """/v1/campaigns/{campaignId}/…: the campaign operations (send, execute, start, stop, expire and
 remove inbox messages)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
-from clarion.campaigns import operations
 from clarion.campaigns.models import Campaign
 from clarion.campaigns.operation_models import (
     ExecuteCampaignRequest,
@@ -17,7 +18,7 @@ from clarion.campaigns.operation_models import (
     RemoveInboxResult,
     SendCampaignRequest,
 )
-from clarion.engine.models import TriggerEventResult
+from clarion.engine.wire import TriggerEventResult
 from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
 
@@ -40,6 +41,8 @@ def send_campaign(
     `transactionId`, followed with `GET /v1/notifications/{transactionId}`. A campaign that is not active is a 409
     naming `status`; an empty audience, or a list or segment that no longer exists, a 422 naming `audience`."""
     request = body or SendCampaignRequest()
+    from clarion.campaigns import operations  # noqa: PLC0415 - the trigger engine, off the cold start
+
     return Envelope(data=operations.send_campaign(caller(router), campaignId, request))
 
 
@@ -55,6 +58,8 @@ def execute_campaign(campaignId: CampaignId, body: ExecuteCampaignRequest) -> En
     """Validates all 1-1000 targets first (a 422 naming e.g. `targets[3].user.email`), then answers 202 at once with one
     id per target; the upserts and sends run asynchronously. Each target's `id` is the `transactionId` of its
     notification and messages."""
+    from clarion.campaigns import operations  # noqa: PLC0415 - the trigger engine, off the cold start
+
     return Envelope(data=operations.execute_campaign(caller(router), campaignId, body))
 
 
@@ -68,6 +73,8 @@ def execute_campaign(campaignId: CampaignId, body: ExecuteCampaignRequest) -> En
 def start_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
     """A draft, paused or stopped campaign becomes active; only what is triggered after the start is sent. Starting an
     active campaign changes nothing (a retried start is safe); a completed campaign is a 409 naming `status`."""
+    from clarion.campaigns import operations  # noqa: PLC0415 - the trigger engine, off the cold start
+
     return Envelope(data=operations.start_campaign(caller(router), campaignId))
 
 
@@ -82,6 +89,8 @@ def stop_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
     """An active or paused campaign becomes stopped: its triggers are refused and messages still queued are cancelled
     (visible as `cancelled` in `/v1/messages`). Stopping a stopped campaign changes nothing; a draft or completed one is
     a 409 naming `status`."""
+    from clarion.campaigns import operations  # noqa: PLC0415 - the trigger engine, off the cold start
+
     return Envelope(data=operations.stop_campaign(caller(router), campaignId))
 
 
@@ -95,6 +104,8 @@ def stop_campaign(campaignId: CampaignId) -> Envelope[Campaign]:
 def expire_inbox(campaignId: CampaignId) -> Envelope[ExpireInboxResult]:
     """Every in-app message of the campaign delivered until now leaves every feed and unseen count at once; later sends
     of the campaign show again. A campaign without an in-app step is a 422 naming `steps`."""
+    from clarion.campaigns import operations  # noqa: PLC0415 - the trigger engine, off the cold start
+
     return Envelope(data=operations.expire_inbox(caller(router), campaignId))
 
 
@@ -108,4 +119,6 @@ def expire_inbox(campaignId: CampaignId) -> Envelope[ExpireInboxResult]:
 def remove_inbox(campaignId: CampaignId, body: RemoveInboxRequest) -> Envelope[RemoveInboxResult]:
     """Removes this campaign's in-app messages given by `messageIds` or by `subscriberIds` (up to 100 each), with a
     result per item (`removed` or `not_found`); a message still queued is cancelled instead."""
+    from clarion.campaigns import operations  # noqa: PLC0415 - the trigger engine, off the cold start
+
     return Envelope(data=operations.remove_inbox(caller(router), campaignId, body))

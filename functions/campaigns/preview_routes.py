@@ -1,5 +1,7 @@
 """POST /v1/campaigns/{campaignId}/preview: a step rendered for a subscriber and payload, nothing sent."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

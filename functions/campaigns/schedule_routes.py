@@ -1,5 +1,7 @@
 """/v1/campaigns/{campaignId}/schedule: a campaign's scheduled send on EventBridge Scheduler (clarion.schedules)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -8,7 +10,6 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.api import caller, endpoint
 from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId
-from clarion.schedules import service
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest
 
 router = APIGatewayHttpRouter()
@@ -28,6 +29,8 @@ def create_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[C
     """Schedules one send to the campaign's audience at `sendAt` (ISO 8601 with an offset), or at `localTime` in each
     subscriber's own timezone; its `transactionId` is the schedule's id. A schedule already pending, or a campaign that
     is not active, is a 409; a time in the past or more than 366 days ahead a 422."""
+    from clarion.schedules import service  # noqa: PLC0415 - the dispatch jobs and journeys, off the cold start
+
     return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=False))
 
 
@@ -41,6 +44,8 @@ def create_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[C
 def replace_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[CampaignSchedule]:
     """Replaces every pending schedule of the campaign with this one; the old ones are cancelled and send nothing. With
     no schedule pending it is a 404."""
+    from clarion.schedules import service  # noqa: PLC0415 - the dispatch jobs and journeys, off the cold start
+
     return Envelope(data=service.schedule_campaign(caller(router), campaignId, body, replace=True))
 
 
@@ -54,6 +59,8 @@ def replace_schedule(campaignId: CampaignId, body: ScheduleRequest) -> Envelope[
 def get_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
     """The campaign's latest schedule: its status (`planning`, `scheduled`, `sent`, `cancelled`) and, for a local-time
     send, each timezone's due time in UTC and local time. A campaign never scheduled is a 404."""
+    from clarion.schedules import service  # noqa: PLC0415 - the dispatch jobs and journeys, off the cold start
+
     return Envelope(data=service.get_schedule(caller(router), campaignId))
 
 
@@ -66,4 +73,6 @@ def get_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
 )
 def cancel_schedule(campaignId: CampaignId) -> Envelope[CampaignSchedule]:
     """Cancels the pending schedule: nothing of it is sent. With no schedule pending it is a 404."""
+    from clarion.schedules import service  # noqa: PLC0415 - the dispatch jobs and journeys, off the cold start
+
     return Envelope(data=service.cancel_schedule(caller(router), campaignId))

@@ -1,5 +1,7 @@
 """/v1/notification-groups (Novu v1's workflow groups): the groups workflows belong to."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

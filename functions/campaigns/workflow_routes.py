@@ -1,5 +1,7 @@
 """/v1/workflows and its former name /v1/notification-templates (Novu v1): campaigns in Novu's workflow shape."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query

@@ -4,6 +4,8 @@ Reading it needs `info:organization`; changing it (it spans every environment) i
 `environments:manage`, as creating environments is.
 """
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -1,5 +1,7 @@
 """/v1/scopes: the catalogue a client's scopes are chosen from."""
 
+from __future__ import annotations
+
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 

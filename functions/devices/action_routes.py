@@ -1,5 +1,7 @@
 """Push actions, listed per campaign, subscriber or device, and one by id (recorded by POST /v1/hits/push-action)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

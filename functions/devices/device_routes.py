@@ -1,5 +1,7 @@
 """/v1/devices and /v1/subscribers/{subscriberId}/devices: a profile's devices, their push tokens never shown."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query

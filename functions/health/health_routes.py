@@ -1,5 +1,7 @@
 """/v1/health-check (Novu's path), for load balancers and `make run` readiness; no key needed."""
 
+from __future__ import annotations
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 

@@ -1,5 +1,7 @@
 """/v1/hits: a subscriber's event, which resumes the journey runs waiting for it, and tag hits."""
 
+from __future__ import annotations
+
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.actions import service as actions

@@ -1,6 +1,8 @@
 """/v1/inbound-parse: Novu's check that the MX record of an environment's inbound-mail domain points at Novu's mail
 server. Clarion receives no inbound mail, so no environment has such a domain: false, as Novu answers then."""
 
+from __future__ import annotations
+
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import endpoint

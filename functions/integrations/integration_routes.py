@@ -1,5 +1,7 @@
 """/v1/integrations: the providers that deliver each channel, as Novu's v1 API has them."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -1,6 +1,8 @@
 """/v1/blueprints: Novu's catalogue of ready-made workflows, which Novu Cloud keeps in an organization of its own.
 Clarion has none, and answers as a self-hosted Novu without that organization does: 404, saying so."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

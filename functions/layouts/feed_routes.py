@@ -4,6 +4,8 @@ They live in the layouts function: like layouts, they are an environment's conte
 campaigns in CampaignsTable, and the function's light cold start suits a handful of rarely called routes.
 """
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -1,5 +1,7 @@
 """/v1/lists: lists of profiles, and their items (members)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

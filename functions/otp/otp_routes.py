@@ -1,6 +1,8 @@
 """/v1/otp: send a one-time password (generated, or the caller's), validate it, read the history. No answer
 carries a code."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -1,6 +1,8 @@
 """/v1/promotions: a bonus engine upserts promotions by its own id; clients list them (the live ones, or those live
 at a time) and read one."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

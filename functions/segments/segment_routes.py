@@ -1,5 +1,7 @@
 """/v1/segments: rule trees over profiles, counted and previewed by a streamed pass over the environment."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,5 +1,7 @@
 """/v1/subscribers/{subscriberId}/notifications and /messages: the subscriber's in-app feed, as Novu's v1 API has it."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query

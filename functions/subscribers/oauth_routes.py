@@ -1,5 +1,7 @@
 """Novu's chat OAuth routes: public (no client key), each says what proves its caller instead (`public=`)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,5 +1,7 @@
 """/v1/subscribers: subscribers, their credentials and online status (Novu v1)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

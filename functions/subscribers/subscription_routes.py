@@ -1,6 +1,8 @@
 """/v1/subscribers/{subscriberId}/subscriptions and /consent: a profile's status per channel and consent per
 purpose, which marketing sends obey."""
 
+from __future__ import annotations
+
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import SubscriberIdPath, caller, endpoint

@@ -1,5 +1,7 @@
 """/v1/suppressions: addresses never sent to, per channel (email, sms), and why."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

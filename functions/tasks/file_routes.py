@@ -1,5 +1,7 @@
 """/v1/files: a presigned upload for a file to import, and a short-lived download link for any file."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

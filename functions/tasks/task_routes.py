@@ -1,5 +1,7 @@
 """/v1/tasks: the environment's background tasks (imports, exports), their progress, counts and reports."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -1,5 +1,7 @@
 """/v1/imports and /v1/exports: each starts a background task, followed with /v1/tasks/{taskId}."""
 
+from __future__ import annotations
+
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint

@@ -1,5 +1,7 @@
 """/v1/tenants: tenants, as Novu's v1 API has them."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,5 +1,7 @@
 """/v1/sports-updates/subscriptions: following a competition's updates (membership of its `sports:` topic)."""
 
+from __future__ import annotations
+
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint

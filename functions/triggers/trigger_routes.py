@@ -1,6 +1,8 @@
 """Triggers: the client campaign trigger (`POST /api/client/campaigns/{campaignId}/trigger`) and Novu's events
 API (trigger, bulk, broadcast, cancel). Every route honours an `Idempotency-Key` header (clarion.engine.idempotency)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -16,8 +18,8 @@ from clarion.engine.models import (
     CampaignTriggerRequest,
     EventTriggerRequest,
     FailedTriggerResult,
-    TriggerEventResult,
 )
+from clarion.engine.wire import TriggerEventResult
 from clarion.limits import RouteClass
 from clarion.models import Envelope, SubscriberId
 

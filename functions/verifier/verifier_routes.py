@@ -1,6 +1,8 @@
 """/v1/verifier: email addresses verified (syntax, IDNA domain, disposable, role, suppression, MX) and rated, one at a
 time or as a list (a background task whose report is a file)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -1,6 +1,8 @@
 """/v1/widgets/messages: the token's subscriber marks, answers and deletes its own in-app messages, as Novu's v1
 widget API does."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,6 +1,8 @@
 """/v1/widgets/preferences: the token's subscriber reads and changes which channels it accepts, as Novu's v1 widget
 API has it (only the channels the environment's campaigns use are listed)."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path

@@ -3,6 +3,8 @@ the application's `hmacHash` where its environment requires one and answers a su
 reads only the data of the subscriber its `Authorization: Bearer <token>` names. Here: the session, the feed, its
 counts and the organization; messages and preferences have their own modules."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query

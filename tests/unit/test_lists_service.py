@@ -14,7 +14,7 @@ from clarion.engine.models import Targets
 from clarion.errors import NotFound, ValidationFailed
 from clarion.lists import service
 from clarion.lists.models import UpdateListRequest
-from clarion.lists.repository import MEMBERS_PER_TRANSACTION, ListsRepository
+from clarion.lists.repository import MEMBERS_PER_TRANSACTION, ListsRepository, require_lists
 from clarion.principal import Principal
 from clarion.schedules.service import audience_targets
 from clarion.settings import settings
@@ -242,7 +242,7 @@ def test_an_unknown_list_id_is_named_missing(caller: Principal):
     list_id = list_with(caller, [])
     assert ListsRepository().missing(caller.environment_id, [list_id, "0" * 24]) == ["0" * 24]
     with pytest.raises(ValidationFailed) as refused:
-        service.require_lists(caller.environment_id, ["0" * 24], field="audience.listId")
+        require_lists(caller.environment_id, ["0" * 24], field="audience.listId")
     assert refused.value.field == "audience.listId"
 
 

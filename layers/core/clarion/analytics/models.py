@@ -4,7 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from clarion.audience.models import DeviceId, FailedHit
+from clarion.audience.models import FailedHit
+from clarion.audience.names import DeviceId
 from clarion.models import Model, Request, SubscriberId
 
 MAX_HITS = 100

@@ -4,18 +4,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from clarion.audience.names import AttributeName, DeviceId, TagName
 from clarion.models import Model, Request, SubscriberId
 
 AttributeType = Literal["string", "number", "boolean", "date", "list"]
-AttributeName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")]
-"""A letter or `_`, then letters, digits, `_` or `-`: a map key, and `attributes.<name>` in an error."""
-TagName = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f/\\#\s]+$")]
-"""Printable text without whitespace, `/`, `\\` or `#`: one URL path segment and one key segment."""
-DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f#\s]+$")]
 Description = Annotated[str, StringConstraints(max_length=500)]
 TagValue = Annotated[str, StringConstraints(max_length=256)] | int | float | bool
 MAX_BATCH = 100
-MAX_ATTRIBUTES_PER_REQUEST = 40
 MAX_TAG_HITS = 25
 
 

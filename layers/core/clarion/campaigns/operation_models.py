@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from clarion.engine.models import TriggerUser
+from clarion.engine.wire import TriggerUser
 from clarion.models import Model, ObjectId, Request, SubscriberId
 
 MAX_EXECUTE_TARGETS = 1000

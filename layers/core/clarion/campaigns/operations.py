@@ -25,8 +25,9 @@ from clarion.clock import timestamp_now
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_jobs import ExecuteJob
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.models import ExecutionTarget, TriggerEventResult
+from clarion.engine.models import ExecutionTarget
 from clarion.engine.triggers import USER_FIELD_OF_CHANNEL, bounded_payload, start_trigger
+from clarion.engine.wire import TriggerEventResult
 from clarion.errors import Conflict, ValidationFailed
 from clarion.ids import new_id
 from clarion.inbox.expiry import ExpiredCampaignsRepository

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 
 from clarion.campaigns import service
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
-from clarion.campaigns.operations import start_campaign, stop_campaign
 from clarion.campaigns.variables import novu_trigger
 from clarion.campaigns.workflow_models import (
     CreateWorkflowRequest,
@@ -145,6 +144,8 @@ def set_workflow_status(caller: Principal, workflow_id: str, active: bool) -> Wo
     if (campaign["status"] == ACTIVE) == active:
         state = "active" if active else "inactive"
         raise ValidationFailed(f"the workflow is already {state}: give the other status", field="active", value=active)
+    from clarion.campaigns.operations import start_campaign, stop_campaign  # noqa: PLC0415 - the trigger engine
+
     (start_campaign if active else stop_campaign)(caller, workflow_id)
     return workflow_of(_existing(caller, workflow_id), caller.environment_id)
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from clarion.audience.models import DeviceId
+from clarion.audience.names import DeviceId
 from clarion.models import Model, Request
 from clarion.subscribers.validation import DeviceToken, Locale, ShortText, Timezone
 

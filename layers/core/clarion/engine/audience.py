@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clarion.engine.models import Targets, ZoneFilter
 from clarion.lists.repository import ListsRepository
 from clarion.segments.members import matching, parse
 from clarion.subscribers.everyone import AllSubscribers
@@ -20,6 +19,7 @@ from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.repository import TopicsRepository
 
 if TYPE_CHECKING:
+    from clarion.engine.models import Targets, ZoneFilter
     from clarion.store import entities
 
 Cursor = dict[str, Any]

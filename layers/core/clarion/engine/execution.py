@@ -16,9 +16,10 @@ from aws_lambda_powertools import Logger
 
 from clarion.engine.dispatch_jobs import ExecuteJob
 from clarion.engine.fanout import DispatchOutcome, Run, recipient_records, store_and_enqueue
-from clarion.engine.models import ExecutionTarget, Targets, TriggerContext, TriggerUser
+from clarion.engine.models import ExecutionTarget, Targets, TriggerContext
 from clarion.engine.notifications import Notifications
 from clarion.engine.triggers import upsert_user
+from clarion.engine.wire import TriggerUser
 from clarion.errors import ClarionError, Conflict
 from clarion.principal import Principal
 from clarion.subscribers.repository import SubscribersRepository

@@ -5,25 +5,15 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 from typing_extensions import TypedDict  # pydantic validates these (clarion.engine.dispatch_jobs): typing's needs 3.12
 
+from clarion.engine.wire import TriggerUser
 from clarion.models import Model, ObjectId, Request, SubscriberId, TopicKey, TransactionId
 from clarion.subscribers.models import CreateSubscriberRequest
-from clarion.subscribers.validation import DeviceToken, Email, Locale, Phone, Timezone
+from clarion.subscribers.validation import Email
 from clarion.tenants.models import TenantGiven
 
 MAX_RECIPIENTS = 100  # Novu: "Maximum number of recipients can be 100"
 MAX_PAYLOAD_BYTES = 64 * 1024
 MAX_BULK_EVENTS = 100  # Novu: "The bulk API is limited to 100 events per request"
-
-
-class TriggerUser(Request):
-    """The client trigger's user, who receives the campaign, upserted as a subscriber (external_id: subscriberId)."""
-
-    external_id: SubscriberId = Field(description="Your application's id for the user (the subscriberId)")
-    email: Email | None = None
-    phone: Phone | None = Field(default=None, description="E.164, e.g. +12345678900")
-    device_token: DeviceToken | None = Field(default=None, description="A push token, stored for provider fcm")
-    timezone: Timezone | None = Field(default=None, description="IANA time zone, e.g. America/Chicago")
-    locale: Locale | None = Field(default=None, description="BCP 47, e.g. en")
 
 
 class CampaignTriggerRequest(Request):
@@ -170,12 +160,6 @@ class BroadcastRequest(Request):
         description="A tenant identifier or {identifier, name, data}: created when new, updated when they differ; "
         "templates see the stored tenant as `tenant`",
     )
-
-
-class TriggerEventResult(Model):
-    acknowledged: bool = True
-    status: Literal["processed", "trigger_not_active"] = "processed"
-    transactionId: str
 
 
 class FailedTriggerResult(Model):

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item
-from clarion.engine.models import Targets
 from clarion.errors import Conflict
 from clarion.ids import new_id
 from clarion.settings import settings
 from clarion.store.keys import NOTIFICATION_SK, notifications_day_key, transaction_key
 
 if TYPE_CHECKING:
+    from clarion.engine.models import Targets
     from clarion.store import entities
     from clarion.store.entities import Notification
 

@@ -28,13 +28,12 @@ from clarion.engine.models import (
     SegmentTarget,
     Targets,
     TopicRecipient,
-    TriggerEventResult,
-    TriggerUser,
 )
 from clarion.engine.notifications import Notifications
+from clarion.engine.wire import TriggerEventResult, TriggerUser
 from clarion.errors import ClarionError, Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from clarion.ids import new_id
-from clarion.lists.service import require_lists
+from clarion.lists.repository import require_lists
 from clarion.principal import Principal
 from clarion.segments.repository import SegmentsRepository
 from clarion.store.campaigns import CampaignsRepository

@@ -14,7 +14,7 @@ from typing import Any
 
 from clarion.engine.steps import SEND, step_type
 from clarion.journeys.graph import END, edges, step_id
-from clarion.journeys.models import UNIT_SECONDS
+from clarion.journeys.units import UNIT_SECONDS
 from clarion.store.keys import run_sk, transaction_key
 
 RUN_ENDED = "Run ended"

@@ -6,17 +6,15 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from clarion.conditions import MAX_CHILDREN, MAX_GROUPS, Condition, ConditionGroup
+from clarion.journeys.units import MAX_WAIT_SECONDS, UNIT_SECONDS, DurationUnit
 from clarion.models import Model, Request, SubscriberId
 from clarion.subscribers.validation import Email, Phone, Timezone
 
 # a state name and a JSONPath member without quoting
 StepId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
 StepType = Literal["send", "wait", "branch", "digest", "throttle", "exit"]
-DurationUnit = Literal["seconds", "minutes", "hours", "days", "weeks"]
 EventName = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f#]+$")]
 PayloadPath = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s.][^\s]*$")]
-UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
-MAX_WAIT_SECONDS = 365 * 86400  # a Standard execution lasts at most a year
 RUN_STATUSES = ("running", "completed", "exited", "digested", "throttled", "cancelled", "failed")
 
 

@@ -9,7 +9,6 @@ from pydantic import Field
 from clarion.campaigns.models import Channel, LocaleTag
 from clarion.engine.layouts import read_layouts
 from clarion.engine.steps import MAX_STEPS
-from clarion.engine.triggers import bounded_payload
 from clarion.errors import NotFound, ValidationFailed
 from clarion.models import Model, Request, SubscriberId
 from clarion.principal import Principal
@@ -44,6 +43,7 @@ class Preview(Model):
 def preview_step(caller: Principal, campaign_id: str, request: PreviewRequest) -> Preview:
     """The step's content for the subscriber; a template that fails is a 422 naming `steps[i].<field>`."""
     from clarion.engine.messages import rendered_content  # noqa: PLC0415 - the dispatcher's code, off the cold start
+    from clarion.engine.triggers import bounded_payload  # noqa: PLC0415 - the trigger engine, off the cold start
 
     campaign = CampaignsRepository().get(caller.environment_id, campaign_id)
     if campaign is None:

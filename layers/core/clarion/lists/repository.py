@@ -25,7 +25,7 @@ from clarion.dynamo import (
     is_transaction_cancelled,
     set_or_remove,
 )
-from clarion.errors import Conflict
+from clarion.errors import Conflict, ValidationFailed
 from clarion.settings import settings
 from clarion.store.keys import (
     LIST_SK,
@@ -265,3 +265,11 @@ def _failed_mirrors(reasons: list[str], leaving: list[str]) -> set[str]:
 def _chunks(subscriber_ids: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(subscriber_ids), MEMBERS_PER_TRANSACTION):
         yield subscriber_ids[start : start + MEMBERS_PER_TRANSACTION]
+
+
+def require_lists(environment_id: str, list_ids: list[str], *, field: str) -> None:
+    """Each list must be one of the environment's (one BatchGetItem): a 422 naming `field` before anything is sent.
+    Here, not in the service, so the triggers and schedules check lists without loading the lists' models."""
+    missing = ListsRepository().missing(environment_id, list_ids)
+    if missing:
+        raise ValidationFailed(f"no list has the id '{missing[0]}'", field=field, value=missing[0])

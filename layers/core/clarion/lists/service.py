@@ -103,13 +103,6 @@ def existing_list(environment_id: str, list_id: str) -> entities.AudienceList:
     return found
 
 
-def require_lists(environment_id: str, list_ids: list[str], *, field: str) -> None:
-    """Each list must be one of the environment's (one BatchGetItem): a 422 naming `field` before anything is sent."""
-    missing = ListsRepository().missing(environment_id, list_ids)
-    if missing:
-        raise ValidationFailed(f"no list has the id '{missing[0]}'", field=field, value=missing[0])
-
-
 def _result(succeeded: list[str], failed: list[str]) -> ListItemsResult:
     return ListItemsResult(succeeded=succeeded, failed=FailedItems(notFound=failed) if failed else None)
 

@@ -20,7 +20,7 @@ from clarion.engine.notifications import Notifications
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
 from clarion.journeys.service import cancel_trigger
-from clarion.lists.service import require_lists
+from clarion.lists.repository import require_lists
 from clarion.principal import Principal
 from clarion.schedules import scheduler
 from clarion.schedules.models import CampaignSchedule, ScheduleRequest, ZoneSchedule

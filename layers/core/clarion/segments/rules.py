@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, StrictBool, StrictFloat, StrictInt, StrictStr, Tag
 
 from clarion.audience.hit_counts import TAG_HIT_DAYS
-from clarion.audience.models import AttributeName, TagName
+from clarion.audience.names import AttributeName, TagName
 from clarion.models import ObjectId, Request, TopicKey
 from clarion.store.records import Channel
 from clarion.subscriptions.models import Purpose, SubscriptionStatus

@@ -13,7 +13,7 @@ from pydantic import (
     model_serializer,
 )
 
-from clarion.audience.models import MAX_ATTRIBUTES_PER_REQUEST, AttributeName
+from clarion.audience.names import MAX_ATTRIBUTES_PER_REQUEST, AttributeName
 from clarion.models import Model, Name, Request, SubscriberId
 from clarion.subscribers.validation import (
     CustomData,
