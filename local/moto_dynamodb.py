@@ -294,7 +294,7 @@ def _index_candidates(  # noqa: PLR0917 - moto's query signature
     else:
         ordered = reversed(items[: bisect.bisect_left(keys, start)] if start else items)
     compared = range_key_conditions[-1][0] if range_key_conditions else (range_names[0] if range_names else None)
-    found = []
+    found: list[Any] = []
     for item in ordered:
         if limit and len(found) == int(limit):
             found.append(item)  # whether it matches or not, moto sees the page is full and answers a LastEvaluatedKey
