@@ -19,6 +19,13 @@ outcomes are moto's.
   moto's items in place, DeleteItem, BatchWriteItem, transactions, PartiQL, UpdateTable) bumps the table's
   version, and a version other than the one the cache was built at throws it away. moto still filters, skips,
   pages, projects and copies the page itself.
+- Scan of a table: moto sorts every item of the table on each page and walks from the first to the start key, so a
+  paged Scan costs pages x table size. Here `all_items` answers, while a table Scan runs on this thread, with the
+  items past the ExclusiveStartKey, from the table's items sorted once per table version (as above); moto still
+  reads, filters and pages them.
+- Projection (ProjectionExpression, and an index's KEYS_ONLY / INCLUDE projection): moto turns the whole item into
+  plain JSON once per projected path, to pick one attribute out of it; here only the path's top-level attribute
+  is turned, then picked by moto's own code, same result.
 - Item construction: moto re-measures the whole item for each attribute it sets (the 400 KB limit), quadratic in
   the attributes; here the item is measured once, with the same limit.
 - UpdateExpression parsing: moto parses an UpdateItem's expression twice per request; parsed expressions are
@@ -45,11 +52,14 @@ import types
 from collections import defaultdict
 from typing import Any
 
+from botocore.utils import merge_dicts
 from moto.core import serialize
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models import dynamo_type
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
+from moto.dynamodb.models.utilities import find_nested_key
 from moto.dynamodb.parsing import validators
 from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
@@ -68,6 +78,8 @@ _original_table_put = Table.put_item
 _original_table_delete = Table.delete_item
 _original_update_item = dynamodb_models.DynamoDBBackend.update_item
 _original_update_table = dynamodb_models.DynamoDBBackend.update_table
+_original_scan = Table.scan
+_original_project = Item.project
 _original_serialize = serialize.ResponseSerializer._serialize
 _original_validator_init = UpdateExpressionValidator.__init__
 _original_validate = UpdateExpressionValidator.validate
@@ -88,6 +100,8 @@ def install() -> None:
     Table.all_items = _all_items  # type: ignore[method-assign]
     Table.__init__ = _table_init  # type: ignore[method-assign]
     Table.put_item = _table_put  # type: ignore[method-assign]
+    Table.scan = _scan  # type: ignore[method-assign]
+    Item.project = _project  # type: ignore[method-assign]
     Table.delete_item = _table_delete  # type: ignore[method-assign]
     dynamodb_models.DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
     dynamodb_models.DynamoDBBackend.update_table = _update_table  # type: ignore[method-assign]
@@ -282,11 +296,7 @@ def _index_candidates(  # noqa: PLR0917 - moto's query signature
         keys, items = _index_partitions(table, index_name, hash_names[0], range_names).partition(
             conditions[hash_names[0]], sort_names
         )
-        start = (
-            tuple(DynamoType(exclusive_start_key[name]).cast_value for name in sort_names)
-            if exclusive_start_key
-            else None
-        )
+        start = _sort_key(exclusive_start_key, sort_names) if exclusive_start_key else None
     except (KeyError, TypeError):
         return None  # an item or a start key without a sort attribute: moto reports it its own way
     if scan_index_forward:
@@ -352,6 +362,68 @@ def _index_partitions(table: Table, index_name: str, hash_name: str, range_names
     if built is None or built.version != _version(table):
         built = cache[index_name] = _IndexPartitions(table, hash_name, range_names)
     return built
+
+
+def _scan(self: Table, *args: Any, **kwargs: Any) -> Any:
+    index_name = args[4] if len(args) > 4 else kwargs.get("index_name")  # moto passes it fifth
+    start = args[2] if len(args) > 2 else kwargs.get("exclusive_start_key")
+    candidates = None if index_name is not None or getattr(_partition, "table", None) else _scan_candidates(self, start)
+    if candidates is None:
+        return _original_scan(self, *args, **kwargs)
+    _partition.table, _partition.items = self, candidates
+    try:
+        return _original_scan(self, *args, **kwargs)
+    finally:
+        _partition.table, _partition.items = None, None
+
+
+def _scan_candidates(table: Table, exclusive_start_key: dict[str, Any] | None) -> list[Any] | None:
+    """The table's items past the start key, in moto's order (table keys); None for a start key moto reports."""
+    names = [name for name in (table.hash_key_attr, table.range_key_attr) if name]
+    cache: dict[str, Any] = table.__dict__.setdefault("clarion_indexes", {})
+    built = cache.get("")  # the table itself, by its keys
+    if built is None or built[0] != _version(table):
+        keyed = sorted(
+            (
+                (tuple(key.cast_value for key in _keys(item)), item)
+                for partition in table.items.values()
+                for item in (partition.values() if isinstance(partition, dict) else (partition,))
+            ),
+            key=lambda pair: pair[0],
+        )
+        built = cache[""] = (_version(table), [key for key, _ in keyed], [item for _, item in keyed])
+    _, keys, items = built
+    if not exclusive_start_key:
+        return list(items)
+    try:
+        start = _sort_key(exclusive_start_key, names)
+    except (KeyError, TypeError):
+        return None
+    return items[bisect.bisect_right(keys, start) :]
+
+
+def _sort_key(attributes: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
+    """Where a start key sorts in moto's order: DynamoType compares by its cast value."""
+    return tuple(DynamoType(attributes[name]).cast_value for name in names)
+
+
+def _keys(item: Any) -> tuple[Any, ...]:
+    return (item.hash_key,) if item.range_key is None else (item.hash_key, item.range_key)
+
+
+def _project(self: Item, projection_expressions: list[list[str]]) -> Item:
+    """moto's Item.project, with each path found in its own top-level attribute made plain rather than in the
+    whole item: `find_nested_key` reads nothing else."""
+    result: dict[str, Any] = {}
+    for expression in projection_expressions:
+        tops = {expression[0], expression[0].split("[", 1)[0]}  # `list[2]` is read from `list`
+        plain = {
+            key: dynamo_type.deserializer.deserialize(value.to_regular_json())
+            for key, value in self.attrs.items()
+            if key in tops
+        }
+        merge_dicts(result, find_nested_key(expression, plain))
+    return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=dynamo_type.serializer.serialize(result)["M"])
 
 
 def _version(table: Table) -> int:

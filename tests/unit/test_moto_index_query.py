@@ -1,6 +1,7 @@
-"""Queries on an index on the patched moto (local.moto_dynamodb) answer exactly what moto's own Query answers: every
-page of every query below is compared, item for item, with the answer of moto's unpatched Table.query on the same
-table, before and after each kind of write, with the patch's partitions built before the write."""
+"""Queries on an index, Scans and projections on the patched moto (local.moto_dynamodb) answer exactly what moto's
+own code answers: every page of every query and scan below is compared, item for item, with the answer of moto's
+unpatched Table.query, Table.scan and Item.project on the same table, before and after each kind of write, with the
+patch's partitions built before the write."""
 
 import random
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.dynamodb.models.dynamo_type import Item
 from moto.dynamodb.models.table import Table
 
 from local import moto_dynamodb
@@ -79,6 +81,8 @@ def _item(number: int, rng: random.Random) -> dict[str, Any]:
         "sk": {"S": f"s{number:03}"},
         "note": {"S": f"note {number}"},
         "num": {"N": str(number)},
+        "doc": {"M": {"a": {"N": "1.50"}, "b": {"L": [{"S": "x"}, {"N": str(number)}]}, "c": {"SS": ["u", "v"]}}},
+        "seq": {"L": [{"M": {"k": {"S": f"k{number}"}}}, {"N": "1E+2"}]},
     }
     if number % 7:  # sparse: some items are in neither ByRank nor ByGroup
         item["grp"] = {"S": rng.choice("abc")}
@@ -175,12 +179,23 @@ def _queries() -> list[Query]:
     return queries
 
 
-def _pages(client: Any, query: Query, limit: int | None, forward: bool) -> list[dict[str, Any]]:
+def _scans() -> list[Query]:
+    projected = {"ProjectionExpression": "pk, doc.a, doc.b[1], seq[0].k, seq[1], doc.c, absent"}
+    return [
+        {"TableName": TABLE},
+        {"TableName": TABLE, "FilterExpression": "grp = :g", "ExpressionAttributeValues": {":g": {"S": "a"}}},
+        {"TableName": TABLE} | projected,
+        {"TableName": TABLE, "Segment": 1, "TotalSegments": 3},
+        {"TableName": FLAT},
+    ]
+
+
+def _pages(client: Any, query: Query, limit: int | None, forward: bool | None) -> list[dict[str, Any]]:
     pages, start = [], None
     while True:
-        page = client.query(
+        page = (client.query if forward is not None else client.scan)(
             **query,
-            ScanIndexForward=forward,
+            **({"ScanIndexForward": forward} if forward is not None else {}),
             **({"Limit": limit} if limit else {}),
             **({"ExclusiveStartKey": start} if start else {}),
         )
@@ -192,12 +207,16 @@ def _pages(client: Any, query: Query, limit: int | None, forward: bool) -> list[
 
 
 def _answers(client: Any) -> list[list[dict[str, Any]]]:
-    return [
+    queries = [
         _pages(client, query, limit, forward)
         for query in _queries()
         for limit in (None, 2, 5)
         for forward in (True, False)
     ]
+    scans = [_pages(client, scan, limit, None) for scan in _scans() for limit in (None, 7)]
+    key = {"pk": {"S": "p2"}, "sk": {"S": "s006"}}
+    got = client.get_item(TableName=TABLE, Key=key, ProjectionExpression="doc.b, seq")
+    return [*queries, *scans, [got["Item"]]]
 
 
 def _warm(client: Any) -> None:
@@ -210,6 +229,8 @@ def _assert_same_as_moto(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     patched = _answers(client)
     with monkeypatch.context() as unpatched:
         unpatched.setattr(Table, "query", moto_dynamodb._original_query)
+        unpatched.setattr(Table, "scan", moto_dynamodb._original_scan)
+        unpatched.setattr(Item, "project", moto_dynamodb._original_project)
         own = _answers(client)
     assert patched == own
     assert any(page["Items"] for pages in patched for page in pages)
@@ -322,3 +343,15 @@ def test_a_page_reads_the_partition_not_the_table(dynamodb: Any, monkeypatch: py
     pages = _pages(dynamodb, _queries()[0], 2, True)
     assert len(pages) > 3
     assert max(listed) == 3
+
+
+def test_a_scan_page_does_not_sort_the_table_again(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table's items are sorted once per version of it, then each page starts where the last one stopped."""
+
+    def refused(self: Table) -> Any:
+        raise AssertionError("moto sorted the whole table")
+
+    monkeypatch.setattr(moto_dynamodb, "_original_all_items", refused)
+    pages = _pages(dynamodb, {"TableName": TABLE}, 7, None)
+    assert len(pages) > 10
+    assert sum(page["Count"] for page in pages) == 80
