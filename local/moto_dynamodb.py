@@ -381,8 +381,8 @@ def _scan_candidates(table: Table, exclusive_start_key: dict[str, Any] | None) -
     """The table's items past the start key, in moto's order (table keys); None for a start key moto reports."""
     names = [name for name in (table.hash_key_attr, table.range_key_attr) if name]
     cache: dict[str, Any] = table.__dict__.setdefault("clarion_indexes", {})
-    built = cache.get("")  # the table itself, by its keys
-    if built is None or built[0] != _version(table):
+    built, version = cache.get(""), _version(table)  # "": the table itself, by its keys
+    if built is None or built[0] != version:  # the version read before the items: a write meanwhile outdates them
         keyed = sorted(
             (
                 (tuple(key.cast_value for key in _keys(item)), item)
@@ -391,7 +391,7 @@ def _scan_candidates(table: Table, exclusive_start_key: dict[str, Any] | None) -
             ),
             key=lambda pair: pair[0],
         )
-        built = cache[""] = (_version(table), [key for key, _ in keyed], [item for _, item in keyed])
+        built = cache[""] = (version, [key for key, _ in keyed], [item for _, item in keyed])
     _, keys, items = built
     if not exclusive_start_key:
         return list(items)
