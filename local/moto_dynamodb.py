@@ -9,6 +9,23 @@ outcomes are moto's.
   skips to the start key; here `all_items` answers, while such a query runs on this thread, with only the
   partition's items that can be on the page (past the start key, matching the range condition, the first
   Limit + 1 in key order), found by bisecting the partition's sorted keys, cached until its keys change.
+- Query on an index (global or local): moto reads every item of the table, sorted, keeps the index partition's,
+  sorts them again by the index keys and skips to the start key, so paging through one index partition costs
+  pages x table size. Here `all_items` answers, while such a query runs on this thread, with only the index
+  partition's items that can be on the page: the partition's items (those carrying every index key: sparse
+  indexes stay sparse) sorted by moto's own order (the index keys, then the table keys), bisected to the
+  ExclusiveStartKey, matching the range condition, the first Limit + 1. The partitions of an index are built in
+  one pass over the table and kept until the table changes: every write path (PutItem, UpdateItem, which changes
+  moto's items in place, DeleteItem, BatchWriteItem, transactions, PartiQL, UpdateTable) bumps the table's
+  version, and a version other than the one the cache was built at throws it away. moto still filters, skips,
+  pages, projects and copies the page itself.
+- Scan of a table: moto sorts every item of the table on each page and walks from the first to the start key, so a
+  paged Scan costs pages x table size. Here `all_items` answers, while a table Scan runs on this thread, with the
+  items past the ExclusiveStartKey, from the table's items sorted once per table version (as above); moto still
+  reads, filters and pages them.
+- Projection (ProjectionExpression, and an index's KEYS_ONLY / INCLUDE projection): moto turns the whole item into
+  plain JSON once per projected path, to pick one attribute out of it; here only the path's top-level attribute
+  is turned, then picked by moto's own code, same result.
 - Item construction: moto re-measures the whole item for each attribute it sets (the 400 KB limit), quadratic in
   the attributes; here the item is measured once, with the same limit.
 - UpdateExpression parsing: moto parses an UpdateItem's expression twice per request; parsed expressions are
@@ -35,11 +52,14 @@ import types
 from collections import defaultdict
 from typing import Any
 
+from botocore.utils import merge_dicts
 from moto.core import serialize
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models import dynamo_type
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
-from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
+from moto.dynamodb.models.utilities import find_nested_key
 from moto.dynamodb.parsing import validators
 from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
@@ -54,6 +74,12 @@ _original = dynamodb_models.DynamoDBBackend.transact_write_items
 _original_query = Table.query
 _original_all_items = Table.all_items
 _original_table_init = Table.__init__
+_original_table_put = Table.put_item
+_original_table_delete = Table.delete_item
+_original_update_item = dynamodb_models.DynamoDBBackend.update_item
+_original_update_table = dynamodb_models.DynamoDBBackend.update_table
+_original_scan = Table.scan
+_original_project = Item.project
 _original_serialize = serialize.ResponseSerializer._serialize
 _original_validator_init = UpdateExpressionValidator.__init__
 _original_validate = UpdateExpressionValidator.validate
@@ -73,6 +99,12 @@ def install() -> None:
     Table.query = _query  # type: ignore[method-assign]
     Table.all_items = _all_items  # type: ignore[method-assign]
     Table.__init__ = _table_init  # type: ignore[method-assign]
+    Table.put_item = _table_put  # type: ignore[method-assign]
+    Table.scan = _scan  # type: ignore[method-assign]
+    Item.project = _project  # type: ignore[method-assign]
+    Table.delete_item = _table_delete  # type: ignore[method-assign]
+    dynamodb_models.DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
+    dynamodb_models.DynamoDBBackend.update_table = _update_table  # type: ignore[method-assign]
     Item.__init__ = _item_init  # type: ignore[method-assign]
     serialize.ResponseSerializer._serialize = _serialize  # type: ignore[method-assign]
     UpdateExpressionParser.make = staticmethod(_parsed)
@@ -178,9 +210,17 @@ def _wire_ready(value: dict[str, Any]) -> bool:
 
 def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
     index_name = args[6] if len(args) > 6 else kwargs.get("index_name")  # moto passes it seventh after hash_key
-    if index_name is not None or hash_key is None or not self.range_key_attr or getattr(_partition, "items", None):
+    if getattr(_partition, "table", None) is not None:
         return _original_query(self, hash_key, *args, **kwargs)
-    _partition.table, _partition.items = self, _page_candidates(self, hash_key, *args, **kwargs)
+    if index_name is not None:
+        candidates = _index_candidates(self, *args, **kwargs)
+    elif hash_key is not None and self.range_key_attr:
+        candidates = _page_candidates(self, hash_key, *args, **kwargs)
+    else:
+        candidates = None
+    if candidates is None:
+        return _original_query(self, hash_key, *args, **kwargs)
+    _partition.table, _partition.items = self, candidates
     try:
         return _original_query(self, hash_key, *args, **kwargs)
     finally:
@@ -219,6 +259,212 @@ def _page_candidates(  # noqa: PLR0917 - moto's query signature
         if limit and len(items) > int(limit):
             break
     return items
+
+
+def _index_candidates(  # noqa: PLR0917 - moto's query signature
+    table: Table,
+    range_comparison: str | None,
+    range_objs: list[DynamoType],
+    limit: int | None,
+    exclusive_start_key: dict[str, Any] | None,
+    scan_index_forward: bool,
+    projection_expressions: Any,
+    index_name: str,
+    consistent_read: bool = False,
+    filter_expression: Any = None,
+    hash_key_conditions: list[tuple[str, DynamoType]] | None = None,
+    range_key_conditions: list[tuple[str, str, list[DynamoType]]] | None = None,
+    **filter_kwargs: Any,
+) -> list[Any] | None:
+    """The index partition's items moto would look at for this page, in moto's order: past the start key, matching
+    the range condition and, with a Limit, only the first `limit` of them and the item after (matching or not: moto
+    answers a LastEvaluatedKey when any item follows a full page), so a page costs O(log partition + page) once the
+    partition is built. None where moto is left to answer on its own: a legacy QueryFilter (moto counts
+    the filtered items against the Limit), a multi-attribute key, an unknown index, a key moto cannot sort by."""
+    index = next((i for i in table.all_indexes() if i.name == index_name), None)
+    if index is None or filter_kwargs or consistent_read:
+        return None
+    hash_names = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
+    range_names = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+    conditions = dict(hash_key_conditions or [])
+    if len(hash_names) != 1 or len(range_names) > 1 or set(conditions) != set(hash_names):
+        return None
+    if len(range_key_conditions or []) > 1 or (range_comparison and not range_names):
+        return None
+    sort_names = _index_sort_names(table, index, hash_names, range_names)
+    try:
+        keys, items = _index_partitions(table, index_name, hash_names[0], range_names).partition(
+            conditions[hash_names[0]], sort_names
+        )
+        start = _sort_key(exclusive_start_key, sort_names) if exclusive_start_key else None
+    except (KeyError, TypeError):
+        return None  # an item or a start key without a sort attribute: moto reports it its own way
+    if scan_index_forward:
+        ordered = iter(items[bisect.bisect_right(keys, start) :] if start else items)
+    else:
+        ordered = reversed(items[: bisect.bisect_left(keys, start)] if start else items)
+    compared = range_key_conditions[-1][0] if range_key_conditions else (range_names[0] if range_names else None)
+    found: list[Any] = []
+    for item in ordered:
+        if limit and len(found) == int(limit):
+            found.append(item)  # whether it matches or not, moto sees the page is full and answers a LastEvaluatedKey
+            break
+        if range_comparison and compared:
+            value = item.attrs.get(compared)
+            if value is None or not value.compare(range_comparison, range_objs):
+                continue
+        found.append(item)
+    return found
+
+
+def _index_sort_names(table: Table, index: Any, hash_names: list[str], range_names: list[str]) -> list[str]:
+    """The attributes moto sorts an index query's items by (moto's Table.query, index branch)."""
+    if range_names:
+        range_attrs: list[str | None] = [*range_names, table.range_key_attr]
+    elif isinstance(index, GlobalSecondaryIndex) and table.range_key_attr:
+        range_attrs = [table.range_key_attr, table.range_key_attr]
+    else:
+        range_attrs = [table.hash_key_attr, table.range_key_attr]
+    return table._generate_attr_to_sort_by([*hash_names, table.hash_key_attr], range_attrs)
+
+
+class _IndexPartitions:
+    """One index's items by partition key, built in one pass over the table at one version of it; each partition
+    sorted on its first query."""
+
+    def __init__(self, table: Table, hash_name: str, range_names: list[str]) -> None:
+        self.version = _version(table)
+        self.unsorted: dict[Any, list[Any]] = defaultdict(list)
+        self.sorted: dict[Any, tuple[list[Any], list[Any]]] = {}
+        for partition in table.items.values():
+            for item in partition.values() if isinstance(partition, dict) else (partition,):
+                value = item.attrs.get(hash_name)
+                if value is not None and all(item.attrs.get(name) is not None for name in range_names):
+                    self.unsorted[value].append(item)
+
+    def partition(self, value: DynamoType, sort_names: list[str]) -> tuple[list[Any], list[Any]]:
+        kept = self.sorted.get(value)
+        if kept is None:
+            keyed = sorted(
+                (
+                    (tuple(item.attrs[name].cast_value for name in sort_names), item)
+                    for item in self.unsorted.get(value, ())
+                ),
+                key=lambda pair: pair[0],
+            )
+            kept = self.sorted[value] = ([key for key, _ in keyed], [item for _, item in keyed])
+        return kept
+
+
+def _index_partitions(table: Table, index_name: str, hash_name: str, range_names: list[str]) -> _IndexPartitions:
+    cache: dict[str, _IndexPartitions] = table.__dict__.setdefault("clarion_indexes", {})
+    built = cache.get(index_name)
+    if built is None or built.version != _version(table):
+        built = cache[index_name] = _IndexPartitions(table, hash_name, range_names)
+    return built
+
+
+def _scan(self: Table, *args: Any, **kwargs: Any) -> Any:
+    index_name = args[4] if len(args) > 4 else kwargs.get("index_name")  # moto passes it fifth
+    start = args[2] if len(args) > 2 else kwargs.get("exclusive_start_key")
+    candidates = None if index_name is not None or getattr(_partition, "table", None) else _scan_candidates(self, start)
+    if candidates is None:
+        return _original_scan(self, *args, **kwargs)
+    _partition.table, _partition.items = self, candidates
+    try:
+        return _original_scan(self, *args, **kwargs)
+    finally:
+        _partition.table, _partition.items = None, None
+
+
+def _scan_candidates(table: Table, exclusive_start_key: dict[str, Any] | None) -> list[Any] | None:
+    """The table's items past the start key, in moto's order (table keys); None for a start key moto reports."""
+    names = [name for name in (table.hash_key_attr, table.range_key_attr) if name]
+    cache: dict[str, Any] = table.__dict__.setdefault("clarion_indexes", {})
+    built, version = cache.get(""), _version(table)  # "": the table itself, by its keys
+    if built is None or built[0] != version:  # the version read before the items: a write meanwhile outdates them
+        keyed = sorted(
+            (
+                (tuple(key.cast_value for key in _keys(item)), item)
+                for partition in table.items.values()
+                for item in (partition.values() if isinstance(partition, dict) else (partition,))
+            ),
+            key=lambda pair: pair[0],
+        )
+        built = cache[""] = (version, [key for key, _ in keyed], [item for _, item in keyed])
+    _, keys, items = built
+    if not exclusive_start_key:
+        return list(items)
+    try:
+        start = _sort_key(exclusive_start_key, names)
+    except (KeyError, TypeError):
+        return None
+    return items[bisect.bisect_right(keys, start) :]
+
+
+def _sort_key(attributes: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
+    """Where a start key sorts in moto's order: DynamoType compares by its cast value."""
+    return tuple(DynamoType(attributes[name]).cast_value for name in names)
+
+
+def _keys(item: Any) -> tuple[Any, ...]:
+    return (item.hash_key,) if item.range_key is None else (item.hash_key, item.range_key)
+
+
+def _project(self: Item, projection_expressions: list[list[str]]) -> Item:
+    """moto's Item.project, with each path found in its own top-level attribute made plain rather than in the
+    whole item: `find_nested_key` reads nothing else."""
+    result: dict[str, Any] = {}
+    for expression in projection_expressions:
+        tops = {expression[0], expression[0].split("[", 1)[0]}  # `list[2]` is read from `list`
+        plain = {
+            key: dynamo_type.deserializer.deserialize(value.to_regular_json())
+            for key, value in self.attrs.items()
+            if key in tops
+        }
+        merge_dicts(result, find_nested_key(expression, plain))
+    return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=dynamo_type.serializer.serialize(result)["M"])
+
+
+def _version(table: Table) -> int:
+    return int(table.__dict__.get("clarion_version", 0))
+
+
+def _changed(table: Table | None) -> None:
+    """A write to the table happened: its index partitions are built again on their next query. Called once the
+    write is done, so that a partition built while it ran is thrown away too."""
+    if table is not None:
+        table.__dict__["clarion_version"] = _version(table) + 1
+        table.__dict__.pop("clarion_indexes", None)
+
+
+def _table_put(self: Table, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return _original_table_put(self, *args, **kwargs)
+    finally:
+        _changed(self)
+
+
+def _table_delete(self: Table, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return _original_table_delete(self, *args, **kwargs)
+    finally:
+        _changed(self)
+
+
+def _update_item(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+    """moto's UpdateItem changes the item in place, under the index partitions' feet."""
+    try:
+        return _original_update_item(self, table_name, *args, **kwargs)
+    finally:
+        _changed(self.tables.get(table_name))
+
+
+def _update_table(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return _original_update_table(self, name, *args, **kwargs)
+    finally:
+        _changed(self.tables.get(name))
 
 
 class _Partition(dict[Any, Any]):
@@ -288,6 +534,9 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
         for table, hash_key, range_key, item in reversed(saved):
             _restore(table, hash_key, range_key, item)
         raise
+    finally:
+        for table in {id(entry[0]): entry[0] for entry in saved}.values():
+            _changed(table)
 
 
 def _save(backend: Any, operation: dict[str, Any]) -> Saved | None:

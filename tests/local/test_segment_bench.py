@@ -40,5 +40,18 @@ def test_a_count_reads_a_keys_page_and_its_profiles_per_hundred_profiles(run: di
     assert run["count"]["requests"] == {"dynamodb:BatchGetItem": pages, "dynamodb:GetItem": 1, "dynamodb:Query": pages}
 
 
+def test_a_fan_out_page_is_the_count_s_two_requests_and_its_members_sends(run: dict[str, Any]) -> None:
+    """Every page of the bench's profiles holds members (one in 10), so each page sends: 8 requests a page."""
+    pages = -(-PROFILES // 100)
+    assert run["fanout"]["requests"] == {
+        "dynamodb:BatchGetItem": 4 * pages,
+        "dynamodb:BatchWriteItem": pages,
+        "dynamodb:GetItem": pages + 2,
+        "dynamodb:Query": pages + 1,
+        "dynamodb:UpdateItem": 1,
+        "sqs:SendMessageBatch": pages,
+    }
+
+
 def test_the_fan_out_stays_far_below_the_memory_target(run: dict[str, Any]) -> None:
     assert 0 < run["baseline_mb"] <= run["peak_mb"] < 200
