@@ -173,6 +173,7 @@ def fanout_section(run: Fanout) -> list[str]:
         f"{run.engine_seconds - run.engine_aws_seconds:.1f} s | |",
         f"| exactly-once minimum's time inside AWS calls | {run.minimum.aws_seconds:.1f} s | |",
         f"| engine's AWS-call time / the minimum's | {run.aws_time_ratio:.2f}x | |",
+        f"| engine CPU time / exactly-once minimum's, same process | {run.cpu_overhead:.2f}x | |",
         "",
         *overhead_lines(run),
         "",
