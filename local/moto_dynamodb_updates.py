@@ -182,20 +182,29 @@ _is_node: dict[type, bool] = {}
 
 
 def _traverse(self: Any, node: Any, child_id: int = -1) -> Any:
-    """`DepthFirstTraverser.traverse_node_recursively`, the processor found by the node's class."""
-    kind = type(node)
+    """`DepthFirstTraverser.traverse_node_recursively`, the processor found by the node's class; a child that is no
+    node (a token's text) is passed over, as moto's walk returns it untouched."""
+    return _walk(self, node, child_id) if _node_class(type(node)) else node
+
+
+def _node_class(kind: type) -> bool:
     is_node = _is_node.get(kind)
     if is_node is None:
-        is_node = _is_node[kind] = isinstance(node, Node)
-    if not is_node:
-        return node
+        is_node = _is_node[kind] = issubclass(kind, Node)
+    return is_node
+
+
+def _walk(self: Any, node: Any, child_id: int) -> Any:
+    kind = type(node)
     parent_node = node.parent
-    if node.children is not None:
+    children = node.children
+    if children is not None:
         hook = self.pre_processing_of_child if _has_child_hook(self) else None
-        for index, child in enumerate(node.children):
+        for index, child in enumerate(children):
             if hook is not None:
                 hook(node, index)
-            _traverse(self, child, index)
+            if _node_class(type(child)):
+                _walk(self, child, index)
     processor = _processor(self, kind)
     if processor is not None:
         node = processor(node)
