@@ -70,6 +70,8 @@ from moto.dynamodb.parsing.validators import (
     UpdateHashRangeKeyValidator,
 )
 
+from local import moto_dynamodb_updates
+
 _original = dynamodb_models.DynamoDBBackend.transact_write_items
 _original_query = Table.query
 _original_all_items = Table.all_items
@@ -113,6 +115,7 @@ def install() -> None:
     DepthFirstTraverser.nodes_to_be_processed = _node_types
     DepthFirstTraverser.process = _process
     validators.deepcopy = _copy_for_validation  # type: ignore[assignment]
+    moto_dynamodb_updates.install()  # UpdateItem's sizes, copies and expression walks: a module of its own
 
 
 _original_make = UpdateExpressionParser.make

@@ -22,7 +22,8 @@
   second one fails with ExecutionAlreadyExists; it gets a UUID, as on AWS.
 - `DynamoDBBackend.transact_write_items` and `Table.query` cost what they cost on DynamoDB, not a copy or a
   sort of the whole table; items are measured once; attribute values are sent without a walk through the
-  response model (local.moto_dynamodb).
+  response model (local.moto_dynamodb); UpdateItem measures, copies and walks no more than its answer needs, and
+  a request's attribute values are not rebuilt through the request model (local.moto_dynamodb_updates).
 - `LambdaSimpleBackend.send_sns_message`: SNS delivers to a Lambda subscription by invoking moto's own function
   object, which the runtime's functions are not; the runtime invokes the in-process handler with SNS's event,
   asynchronously as SNS does (the next tick or drain).
