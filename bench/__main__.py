@@ -14,8 +14,9 @@ from bench.dispatcher_memory import DispatcherMemory, dispatcher_peak_memory, se
 from bench.fanout import Fanout, Minimum, topic_trigger
 from bench.imports import ImportFigures, import_profiles, import_summary, imports_section
 from bench.journeys import PRICE_PER_THOUSAND_TRANSITIONS, JourneyCost, five_step_journey
+from bench.segments import SegmentBench, segment_over_profiles
 from bench.segments import markdown as segment_section
-from bench.segments import segment_over_profiles
+from bench.segments import summary_row as segment_summary_row
 from bench.soak import SoakReport, fault_soak
 from local.template import load
 
@@ -86,7 +87,7 @@ def main() -> None:
         f"Measured by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.strip() or 'unknown'},",
         f"on {machine()}. The machine is shared and noisy: the figures are counts and ratios taken in one run.",
         "",
-        *summary_lines(list(timings.values()), fanout, memory, soak, imported),
+        *summary_lines(list(timings.values()), fanout, memory, soak, imported, segment=segment),
     ]
     lines += section_lines(modules, timings)
     lines += [
@@ -286,7 +287,13 @@ def costs(run: Fanout) -> dict[str, float]:
 
 
 def summary_lines(
-    timings: list[ImportTiming], fanout: Fanout, memory: DispatcherMemory, soak: SoakReport, imported: ImportFigures
+    timings: list[ImportTiming],
+    fanout: Fanout,
+    memory: DispatcherMemory,
+    soak: SoakReport,
+    imported: ImportFigures,
+    *,
+    segment: SegmentBench,
 ) -> list[str]:
     """DESIGN §7's figures, each against its target, with the section that details it."""
     met = {True: "yes", False: "**no**"}
@@ -302,6 +309,7 @@ def summary_lines(
         summary_row(timings),
         f"| dispatcher peak RSS, {memory.recipients:,} recipients | {memory.peak_mb:.1f} MB | <= {MEMORY_TARGET_MB} MB "
         f"| {met[memory.peak_mb <= MEMORY_TARGET_MB]} |",
+        segment_summary_row(segment, MEMORY_TARGET_MB),
         f"| AWS cost per million emails (SES fee excluded) | USD {sum(costs(fanout).values()):.2f} | | |",
         f"| fault soak: messages sent twice / lost, of {soak.messages:,} | {soak.duplicates} / {len(soak.lost)} "
         f"| 0 / 0 | {met[soak.duplicates == 0 and not soak.lost]} |",

@@ -121,6 +121,14 @@ def _operations(requests: dict[str, int]) -> str:
     return ", ".join(f"{operation} {count:,}" for operation, count in sorted(requests.items()))
 
 
+def summary_row(run: SegmentBench, memory_target_mb: int) -> str:
+    met = "yes" if run.peak_mb <= memory_target_mb else "**no**"
+    return (
+        f"| segment fan-out peak RSS, {run.profiles:,} profiles | {run.peak_mb:.1f} MB | <= {memory_target_mb} MB "
+        f"| {met} |"
+    )
+
+
 def markdown(run: SegmentBench, memory_target_mb: int) -> list[str]:
     return [
         f"## A segment over {run.profiles:,} profiles",
