@@ -19,16 +19,12 @@ from clarion.realtime.connections import Connection, ConnectionsRepository
 logger = Logger(child=True)
 NOTIFICATION_RECEIVED = "notification_received"
 """The frame's `type` after a new message."""
-UNSEEN_COUNT_CHANGED = "unseen_count_changed"
-"""The frame's `type` after messages were marked seen or unseen (another tab or device of the subscriber)."""
 
 
-def push_unseen_count(
-    environment_id: str, subscriber_id: str, unseen_count: Callable[[], int], *, kind: str = NOTIFICATION_RECEIVED
-) -> int:
-    """Posts `{"type": kind, "unseenCount": n}` to the subscriber's open connections and returns how many took it;
-    never raises. `unseen_count` is read only when the subscriber has a connection: without one, a push costs one
-    Query of ConnectionsTable."""
+def push_unseen_count(environment_id: str, subscriber_id: str, unseen_count: Callable[[], int]) -> int:
+    """Posts `{"type": "notification_received", "unseenCount": n}` to the subscriber's open connections and returns
+    how many took it; never raises. `unseen_count` is read only when the subscriber has a connection: without one,
+    a push costs one Query of ConnectionsTable."""
     endpoint = os.environ.get("REALTIME_ENDPOINT")  # the in-app sender's own variable (the WebSocket API and stage)
     if not endpoint:
         return 0
@@ -37,7 +33,7 @@ def push_unseen_count(
         open_connections = connections.of_subscriber(environment_id, subscriber_id, now=clock.epoch_seconds())
         if not open_connections:
             return 0
-        frame = json.dumps({"type": kind, "unseenCount": unseen_count()}, separators=(",", ":")).encode()
+        frame = json.dumps({"type": NOTIFICATION_RECEIVED, "unseenCount": unseen_count()}, separators=(",", ":"))
         management = client_at("apigatewaymanagementapi", endpoint)
     except Exception as error:
         logger.warning("real-time push skipped", extra={"error": type(error).__name__})
@@ -45,7 +41,7 @@ def push_unseen_count(
     delivered = 0
     for connection in open_connections:
         try:
-            management.post_to_connection(ConnectionId=connection.connection_id, Data=frame)
+            management.post_to_connection(ConnectionId=connection.connection_id, Data=frame.encode())
             delivered += 1
         except Exception as error:
             _failed(connections, connection, error)
