@@ -49,44 +49,6 @@ class DispatcherMemory:
     seconds: float
 
 
-@dataclass(frozen=True)
-class Seeded:
-    """A provisioned stack holding `recipients` profiles (every PRO_EVERY-th on the pro plan), all in the TOPIC
-    topic, and an active one-email campaign; moto serves it on `port` too."""
-
-    stack: Stack
-    registry: FunctionRegistry
-    recipients: int
-    campaign_id: str
-    port: int
-    environ: dict[str, str]
-
-    def dispatch(self, job: dict[str, Any]) -> dict[str, Any]:
-        """One dispatcher invocation for `job` in a process of its own: its baseline and peak RSS, time and AWS
-        requests by operation."""
-        environment = self.registry.environment(self.registry.functions["DispatcherFunction"])
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.dispatcher_child"],
-            input=json.dumps(job),
-            env=self.environ
-            | DEFAULTS
-            | environment
-            | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.port}", "PYTHONPATH": PATH},
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if child.returncode:
-            raise RuntimeError(f"the dispatcher process failed:\n{child.stderr[-3000:]}")
-        measured: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
-        return measured
-
-    def written(self, transaction_id: str) -> tuple[int, int]:
-        """The job's delivery records and the email jobs waiting, read from moto's own state."""
-        return _written(self.stack, transaction_id)
-
-
 def send_job(campaign_id: str, transaction_id: str, targets: dict[str, Any]) -> dict[str, Any]:
     return {
         "kind": "send",
@@ -108,6 +70,45 @@ class ServedStack:
     port: int
     environ: dict[str, str]
     """The environment before the stack: what a child process starts from."""
+
+    def run_child(self, module: str, function: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Runs `python -m module` with `payload` on its stdin in a process of its own, with the environment the
+        template gives `function` and this stack's moto as its AWS: what the child prints last, as JSON."""
+        environment = self.registry.environment(self.registry.functions[function])
+        child = subprocess.run(
+            [sys.executable, "-m", module],
+            input=json.dumps(payload),
+            env=self.environ
+            | DEFAULTS
+            | environment
+            | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.port}", "PYTHONPATH": PATH},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode:
+            raise RuntimeError(f"{module} failed:\n{child.stderr[-3000:]}")
+        measured: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+        return measured
+
+
+@dataclass(frozen=True)
+class Seeded(ServedStack):
+    """A served stack holding `recipients` profiles (every PRO_EVERY-th on the pro plan), all in the TOPIC topic,
+    and an active one-email campaign."""
+
+    recipients: int
+    campaign_id: str
+
+    def dispatch(self, job: dict[str, Any]) -> dict[str, Any]:
+        """One dispatcher invocation for `job` in a process of its own: its baseline and peak RSS, time and AWS
+        requests by operation."""
+        return self.run_child("bench.dispatcher_child", "DispatcherFunction", job)
+
+    def written(self, transaction_id: str) -> tuple[int, int]:
+        """The job's delivery records and the email jobs waiting, read from moto's own state."""
+        return _written(self.stack, transaction_id)
 
 
 @contextmanager
@@ -134,7 +135,7 @@ def served_stack() -> Iterator[ServedStack]:
 def seeded_stack(recipients: int) -> Iterator[Seeded]:
     with served_stack() as served:
         campaign_id = _seed(served.registry, recipients)
-        yield Seeded(served.stack, served.registry, recipients, campaign_id, served.port, served.environ)
+        yield Seeded(served.stack, served.registry, served.port, served.environ, recipients, campaign_id)
 
 
 def dispatcher_peak_memory(seeded: Seeded) -> DispatcherMemory:

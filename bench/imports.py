@@ -8,19 +8,13 @@ function's environment and the server as its AWS endpoint, working the whole tas
 loop writing the same stored profiles (keys and index attributes included), 25 a request, to another environment.
 """
 
-import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from bench.dispatcher_memory import served_stack
 from local.functions import FunctionRegistry
-from local.runtime import DEFAULTS
-from tests.conftest import ROOT
 
 ENVIRONMENT = "bench-imports"
-PATH = "functions:layers/core:."
 
 
 @dataclass(frozen=True)
@@ -54,22 +48,11 @@ def import_profiles(profiles: int) -> ImportFigures:
     with served_stack() as served:
         content = csv_rows(profiles)
         task_id = _start(served.registry, content)
-        environment = served.registry.environment(served.registry.functions["TaskWorkerFunction"])
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.imports_child"],
-            input=json.dumps({"environmentId": ENVIRONMENT, "taskId": task_id, "profiles": profiles}),
-            env=served.environ
-            | DEFAULTS
-            | environment
-            | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{served.port}", "PYTHONPATH": PATH},
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
+        measured = served.run_child(
+            "bench.imports_child",
+            "TaskWorkerFunction",
+            {"environmentId": ENVIRONMENT, "taskId": task_id, "profiles": profiles},
         )
-        if child.returncode:
-            raise RuntimeError(f"the task worker process failed:\n{child.stderr[-3000:]}")
-    measured = json.loads(child.stdout.strip().splitlines()[-1])
     return ImportFigures(profiles=profiles, file_mb=round(len(content) / 1024 / 1024, 1), **measured)
 
 
