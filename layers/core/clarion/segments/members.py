@@ -5,6 +5,7 @@ their profiles in one BatchGetItem per 100, the topic memberships its topic rule
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
@@ -18,7 +19,9 @@ from clarion.topics.repository import TopicsRepository
 if TYPE_CHECKING:
     from clarion.store import entities
 
-RULE: TypeAdapter[Rule] = TypeAdapter(Rule)
+@cache
+def _rule() -> TypeAdapter[Rule]:
+    return TypeAdapter(Rule)
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class MatchedPage:
 
 def parse(rule: dict[str, Any]) -> Rule:
     """A stored (or snapshotted) rule tree as the model `matches` evaluates."""
-    return RULE.validate_python(rule)
+    return _rule().validate_python(rule)
 
 
 def matching(environment_id: str, rule: Rule, subscriber_ids: list[str]) -> MatchedPage:

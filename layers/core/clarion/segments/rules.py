@@ -126,8 +126,6 @@ Rule = Annotated[
         "attribute, tag, event_hits, tag_hits, device, consent, subscription, list or topic",
     ),
 ]
-GroupRule.model_rebuild()
-NotRule.model_rebuild()
 
 
 def leaves(rule: Rule) -> list[Leaf]:
