@@ -19,6 +19,7 @@ import boto3
 from moto.ses.models import ses_backends
 
 from bench.within_limits import within_limits
+from clarion.engine.fanout import PAGE_SIZE
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
 
@@ -152,7 +153,8 @@ def topic_trigger(recipients: int) -> Fanout:
 
 
 def _member_pages(runtime: LocalRuntime, environment_id: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    """The topic's member profiles a page at a time, with the requests each page took (a Query, a BatchGetItem)."""
+    """The topic's member profiles a page at a time, the engine's page size, with the requests each page took (a
+    Query, a BatchGetItem per 100 profiles)."""
     dynamodb = boto3.client("dynamodb")
     table = runtime.resources.tables["SubscribersTable"]
     start_key = None
@@ -161,15 +163,20 @@ def _member_pages(runtime: LocalRuntime, environment_id: str) -> Iterator[tuple[
             TableName=table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :sub)",
             ExpressionAttributeValues={":pk": {"S": f"ENV#{environment_id}#TOPIC#readers"}, ":sub": {"S": "SUB#"}},
-            Limit=100,
+            Limit=PAGE_SIZE,
             **({"ExclusiveStartKey": start_key} if start_key else {}),
         )
         keys = [
             {"pk": {"S": f"ENV#{environment_id}#SUB#{item['subscriberId']['S']}"}, "sk": {"S": "PROFILE"}}
             for item in page["Items"]
         ]
-        profiles = dynamodb.batch_get_item(RequestItems={table: {"Keys": keys}})["Responses"][table] if keys else []
-        yield 2, profiles
+        batches = [keys[start : start + 100] for start in range(0, len(keys), 100)]
+        profiles = [
+            profile
+            for batch in batches
+            for profile in dynamodb.batch_get_item(RequestItems={table: {"Keys": batch}})["Responses"][table]
+        ]
+        yield 1 + len(batches), profiles
         start_key = page.get("LastEvaluatedKey")
         if not start_key:
             return

@@ -49,7 +49,9 @@ from clarion.store.records import Channel
 if TYPE_CHECKING:
     from clarion.store import entities
 
-PAGE_SIZE = 100
+PAGE_SIZE = 500
+"""Recipients a page: each page costs a cancellation check and a Query of the audience, plus reads and writes that
+DynamoDB and SQS batch by 100, 25 and 10; 500 spreads the first two over five times as many messages as 100 did."""
 MARGIN_MS = 60_000
 logger = Logger(child=True)
 

@@ -19,6 +19,7 @@ from clarion.topics.repository import TopicsRepository
 if TYPE_CHECKING:
     from clarion.store import entities
 
+
 @cache
 def _rule() -> TypeAdapter[Rule]:
     return TypeAdapter(Rule)
