@@ -89,6 +89,8 @@ def test_the_type_checking_blocks_are_not_counted():
         ("subscribers.handler", ["clarion.audience.models"]),
         ("devices.handler", ["clarion.audience.models"]),
         ("dispatcher.handler", ["clarion.audience.models", "clarion.journeys.models", "clarion.lists.models"]),
+        # the trigger models and the subscribers' service: only an execute target naming a user upserts it
+        ("dispatcher.handler", ["clarion.engine.models", "clarion.engine.triggers", "clarion.subscribers.service"]),
         ("layouts.handler", ["clarion.engine.triggers", "clarion.engine.models"]),
     ],
 )

@@ -9,8 +9,8 @@ import pytest
 
 from clarion.engine.addresses import NO_ADDRESS, address_for
 from clarion.engine.cancel import CANCEL_REASON, cancel_transaction
+from clarion.engine.job_types import TriggerContext
 from clarion.engine.messages import message_id, records_for, suppressions_of
-from clarion.engine.models import TriggerContext
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
 from clarion.errors import Conflict

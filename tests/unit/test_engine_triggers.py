@@ -11,7 +11,7 @@ import pytest
 from clarion.aws import client
 from clarion.campaigns.models import CreateCampaignRequest
 from clarion.campaigns.service import create_campaign
-from clarion.engine import trigger_extras
+from clarion.engine import trigger_extras, trigger_resolution
 from clarion.engine.dispatch_jobs import SendJob, parse_dispatch_job
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.idempotency import request_hash
@@ -164,8 +164,8 @@ def test_the_actor_given_in_full_is_upserted_and_its_public_fields_travel_with_t
 
 def test_an_actor_named_by_id_is_read_from_its_profile_or_kept_as_its_id(caller):
     subscriber(caller, "bob", firstName="Bob")
-    assert trigger_extras.actor_of(caller.environment_id, "bob") == {"subscriberId": "bob", "firstName": "Bob"}
-    assert trigger_extras.actor_of(caller.environment_id, "nobody") == {"subscriberId": "nobody"}
+    assert trigger_resolution.actor_of(caller.environment_id, "bob") == {"subscriberId": "bob", "firstName": "Bob"}
+    assert trigger_resolution.actor_of(caller.environment_id, "nobody") == {"subscriberId": "nobody"}
 
 
 def test_the_tenant_travels_with_the_job_and_is_kept_on_the_notification(caller):
@@ -332,17 +332,17 @@ def test_a_dispatch_job_is_refused_when_no_dispatch_queue_is_configured(memory_t
 )
 def test_a_tenant_is_an_identifier_or_its_known_fields(caller, tenant: Any, expected: Any):
     given = EventTriggerRequest.model_validate({"name": "n", "to": "ada", "tenant": tenant}).tenant
-    seen, workflow_override = trigger_extras.tenant_of(caller.environment_id, given, new_id())
+    seen, workflow_override = trigger_resolution.tenant_of(caller.environment_id, given, new_id())
     assert seen is not None and seen == {"_id": seen["_id"]} | expected
     assert workflow_override is None
 
 
 def test_a_trigger_without_a_tenant_reads_none(caller):
-    assert trigger_extras.tenant_of(caller.environment_id, None, new_id()) == (None, None)
+    assert trigger_resolution.tenant_of(caller.environment_id, None, new_id()) == (None, None)
 
 
 def test_a_job_carries_only_the_extras_the_trigger_named():
-    assert trigger_extras.job_extras(None, {"identifier": "acme"}, {}) == {"tenant": {"identifier": "acme"}}
+    assert trigger_resolution.job_extras(None, {"identifier": "acme"}, {}) == {"tenant": {"identifier": "acme"}}
 
 
 @pytest.mark.parametrize(

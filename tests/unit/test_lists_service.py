@@ -10,7 +10,7 @@ import pytest
 
 from clarion.dynamo import DynamoTable
 from clarion.engine.audience import read_page
-from clarion.engine.models import Targets
+from clarion.engine.job_types import Targets
 from clarion.errors import NotFound, ValidationFailed
 from clarion.lists import service
 from clarion.lists.models import UpdateListRequest

@@ -9,7 +9,7 @@ import pytest
 
 from clarion.dynamo import DynamoTable
 from clarion.engine.audience import read_page
-from clarion.engine.models import SegmentTarget
+from clarion.engine.job_types import SegmentTarget
 from clarion.errors import ValidationFailed
 from clarion.principal import Principal
 from clarion.schedules.service import audience_targets

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from clarion.engine.job_types import TriggerContext
 from clarion.engine.messages import records_for
-from clarion.engine.models import TriggerContext
 from clarion.ids import new_id
 from clarion.subscriptions.rules import purpose_of, refusal
 

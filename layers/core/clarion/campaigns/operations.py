@@ -25,7 +25,7 @@ from clarion.clock import timestamp_now
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_jobs import ExecuteJob
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.models import ExecutionTarget
+from clarion.engine.job_types import ExecutionTarget
 from clarion.engine.triggers import USER_FIELD_OF_CHANNEL, bounded_payload, start_trigger
 from clarion.engine.wire import TriggerEventResult
 from clarion.errors import Conflict, ValidationFailed

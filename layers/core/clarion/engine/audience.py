@@ -19,7 +19,7 @@ from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.repository import TopicsRepository
 
 if TYPE_CHECKING:
-    from clarion.engine.models import Targets, ZoneFilter
+    from clarion.engine.job_types import Targets, ZoneFilter
     from clarion.store import entities
 
 Cursor = dict[str, Any]

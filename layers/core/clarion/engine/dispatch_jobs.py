@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import Discriminator, Tag, TypeAdapter
 
 from clarion.engine import trigger_extras
-from clarion.engine.models import ExecutionTarget, Targets, TriggerContext, ZoneFilter, ZonePlan
+from clarion.engine.job_types import ExecutionTarget, Targets, TriggerContext, ZoneFilter, ZonePlan
 from clarion.models import Model
 
 

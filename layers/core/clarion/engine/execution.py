@@ -16,9 +16,8 @@ from aws_lambda_powertools import Logger
 
 from clarion.engine.dispatch_jobs import ExecuteJob
 from clarion.engine.fanout import DispatchOutcome, Run, recipient_records, store_and_enqueue
-from clarion.engine.models import ExecutionTarget, Targets, TriggerContext
+from clarion.engine.job_types import ExecutionTarget, Targets, TriggerContext
 from clarion.engine.notifications import Notifications
-from clarion.engine.triggers import upsert_user
 from clarion.engine.wire import TriggerUser
 from clarion.errors import ClarionError, Conflict
 from clarion.principal import Principal
@@ -54,6 +53,10 @@ def dispatch_execution(job: ExecuteJob, campaign: entities.Campaign, run: Run) -
 
 
 def _upsert(executor: Principal, target: ExecutionTarget) -> None:
+    # the subscribers' service and the trigger models load with the first target that names a user: most dispatcher
+    # jobs are sends, and executes name users only from the client trigger
+    from clarion.engine.triggers import upsert_user  # noqa: PLC0415 - cold start
+
     try:
         upsert_user(executor, TriggerUser.model_validate(target["user"]))
     except ClarionError as error:

@@ -35,8 +35,8 @@ from clarion.engine import trigger_extras
 from clarion.engine.audience import AudiencePage, in_zone, read_page
 from clarion.engine.dispatch_jobs import SendJob, ZoneJob
 from clarion.engine.dispatch_queue import send_dispatch_job
+from clarion.engine.job_types import TriggerContext
 from clarion.engine.messages import records_for, suppressions_of
-from clarion.engine.models import TriggerContext
 from clarion.engine.notifications import Notifications
 from clarion.engine.record_store import DispatchedRecords
 from clarion.engine.steps import is_journey

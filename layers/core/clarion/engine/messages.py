@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from clarion.dynamo import Item
 from clarion.engine import trigger_extras
 from clarion.engine.addresses import NO_ADDRESS, address_for
+from clarion.engine.job_types import TriggerContext
 from clarion.engine.layouts import StepLayouts, layouts_of_trigger
-from clarion.engine.models import TriggerContext
 from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
 from clarion.store.records import Channel, new_record

@@ -17,7 +17,7 @@ from clarion.settings import settings
 from clarion.store.keys import NOTIFICATION_SK, notifications_day_key, transaction_key
 
 if TYPE_CHECKING:
-    from clarion.engine.models import Targets
+    from clarion.engine.job_types import Targets
     from clarion.store import entities
     from clarion.store.entities import Notification
 

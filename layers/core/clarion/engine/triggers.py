@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from clarion.dynamo import Item
-from clarion.engine import trigger_extras
+from clarion.engine import trigger_extras, trigger_resolution
 from clarion.engine.addresses import address_for
 from clarion.engine.dispatch_jobs import SendJob
 from clarion.engine.dispatch_queue import send_dispatch_job
+from clarion.engine.job_types import SegmentTarget, Targets
 from clarion.engine.models import (
     MAX_PAYLOAD_BYTES,
     BroadcastRequest,
@@ -25,8 +26,6 @@ from clarion.engine.models import (
     FailedTriggerResult,
     ListRecipient,
     SegmentRecipient,
-    SegmentTarget,
-    Targets,
     TopicRecipient,
 )
 from clarion.engine.notifications import Notifications
@@ -195,7 +194,7 @@ def _checked_overrides(caller: Principal, request: EventTriggerRequest | Broadca
     """The overrides as the job carries them, once the integrations they name are known to exist (before any
     subscriber is upserted: a refused trigger changes nothing)."""
     overrides = request.overrides.as_job() if request.overrides else None
-    trigger_extras.require_named_integrations(caller.environment_id, overrides)
+    trigger_resolution.require_named_integrations(caller.environment_id, overrides)
     return overrides
 
 
@@ -205,9 +204,9 @@ def _extras(
     campaign: entities.Campaign,
     overrides: Item | None,
 ) -> Item:
-    actor = trigger_extras.actor_of(caller.environment_id, request.actor)
-    tenant, workflow_override = trigger_extras.tenant_of(caller.environment_id, request.tenant, campaign["_id"])
-    return trigger_extras.job_extras(actor, tenant, overrides, workflow_override)
+    actor = trigger_resolution.actor_of(caller.environment_id, request.actor)
+    tenant, workflow_override = trigger_resolution.tenant_of(caller.environment_id, request.tenant, campaign["_id"])
+    return trigger_resolution.job_extras(actor, tenant, overrides, workflow_override)
 
 
 def bounded_payload(payload: dict[str, Any], *, field: str) -> dict[str, Any]:

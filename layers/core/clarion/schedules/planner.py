@@ -22,7 +22,7 @@ from clarion.engine.audience import read_page
 from clarion.engine.dispatch_jobs import PlanJob, ZoneJob
 from clarion.engine.dispatch_queue import send_dispatch_job
 from clarion.engine.fanout import DispatchOutcome, Run
-from clarion.engine.models import ZoneFilter, ZonePlan
+from clarion.engine.job_types import ZoneFilter, ZonePlan
 from clarion.schedules import scheduler
 from clarion.schedules.zones import due_at, zone_schedule
 from clarion.store.schedules import SchedulesRepository

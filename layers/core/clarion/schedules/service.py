@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from clarion import clock
 from clarion.engine.dispatch_jobs import PlanJob, SendJob, dispatch_body
 from clarion.engine.dispatch_queue import send_dispatch_job
-from clarion.engine.models import SegmentTarget, Targets, ZonePlan
+from clarion.engine.job_types import SegmentTarget, Targets, ZonePlan
 from clarion.engine.notifications import Notifications
 from clarion.errors import Conflict, NotFound, ValidationFailed
 from clarion.ids import new_id
