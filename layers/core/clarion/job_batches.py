@@ -2,6 +2,8 @@
 batch item failure, retried and then left in the queue's DLQ, logged with the fields and error types at fault, never
 the body (it can hold addresses and payloads); the batch's other jobs go on."""
 
+from __future__ import annotations  # `SqsJobRecord[Any]` in a signature would build a model class at import
+
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
