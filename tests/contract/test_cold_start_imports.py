@@ -100,6 +100,7 @@ def test_the_type_checking_blocks_are_not_counted():
         (
             "workflows.handler",
             [
+                "clarion.journeys.models",
                 "clarion.campaigns.operation_models",
                 "clarion.schedules.models",
                 "clarion.journeys.service",
