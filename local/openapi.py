@@ -1,4 +1,7 @@
-"""`python -m local.openapi [template.yaml]`: print the merged OpenAPI document of the HTTP API (for `make openapi`)."""
+"""`python -m local.openapi [template.yaml]`: print the merged OpenAPI document of the HTTP API (for `make openapi`).
+
+The document is merged function by function, so moving routes between functions would reorder it; printed, it keeps
+the order of the published docs/openapi.json beside the template, so a regeneration shows only what changed."""
 
 from __future__ import annotations
 
@@ -32,8 +35,21 @@ def build(template_path: str | Path = DEFAULT_TEMPLATE) -> dict[str, Any]:
         return openapi_document(template, registry)
 
 
+def in_published_order(document: Any, published: Any) -> Any:
+    """The document with every object's keys in the order the published document has them, keys it lacks after
+    those in their own order; equal to the document in every other way."""
+    if not isinstance(document, dict) or not isinstance(published, dict):
+        return document
+    keys = [*(key for key in published if key in document), *(key for key in document if key not in published)]
+    return {key: in_published_order(document[key], published.get(key)) for key in keys}
+
+
 def main(argv: list[str]) -> int:
-    document = build(argv[0] if argv else DEFAULT_TEMPLATE)
+    template_path = Path(argv[0] if argv else DEFAULT_TEMPLATE)
+    document = build(template_path)
+    published = template_path.parent / "docs" / "openapi.json"
+    if published.is_file():
+        document = in_published_order(document, json.loads(published.read_text()))
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
     return 0
 

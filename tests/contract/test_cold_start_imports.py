@@ -83,6 +83,31 @@ def test_the_type_checking_blocks_are_not_counted():
         ("campaigns.handler", ["clarion.engine.triggers", "clarion.schedules.service", "clarion.engine.dispatch_jobs"]),
         # the other trigger models: the operations' models need only the trigger's user and answer (engine.wire)
         ("campaigns.handler", ["clarion.tenants.models"]),
+        # the Novu workflows, their groups and changes are the workflows function's; the preview needs only the
+        # subscriber's fields, a campaign's purpose and change kind no models
+        (
+            "campaigns.handler",
+            [
+                "clarion.campaigns.workflow_models",
+                "clarion.templates.handlebars",
+                "clarion.workflow_groups.models",
+                "clarion.subscribers.models",
+                "clarion.changes.models",
+                "clarion.subscriptions.models",
+            ],
+        ),
+        # a workflow is a campaign, not its operations, schedules or journey runs
+        (
+            "workflows.handler",
+            [
+                "clarion.journeys.models",
+                "clarion.campaigns.operation_models",
+                "clarion.schedules.models",
+                "clarion.journeys.service",
+                "clarion.engine.triggers",
+                "clarion.subscriptions.models",
+            ],
+        ),
         # each task kind's packages load with its first chunk
         ("tasks.worker", ["clarion.imports.importer", "clarion.imports.exporter", "clarion.verifier.lists"]),
         # the audience's own models: the subscribers', devices' and actions' models need only their names

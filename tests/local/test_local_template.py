@@ -87,6 +87,18 @@ def test_the_openapi_command_prints_the_merged_document(capsys: pytest.CaptureFi
     assert "/items/{itemId}" in document["paths"]
 
 
+def test_the_openapi_command_keeps_the_published_documents_order_and_puts_new_keys_after_it() -> None:
+    published = {"paths": {"/b": {"get": 1}, "/a": {"post": 2, "get": 3}}, "info": {}}
+    generated = {"info": {}, "paths": {"/a": {"get": 3, "post": 2}, "/c": {"get": 4}, "/b": {"get": 1}}}
+
+    ordered = openapi.in_published_order(generated, published)
+
+    assert ordered == generated
+    assert list(ordered) == ["paths", "info"]
+    assert list(ordered["paths"]) == ["/b", "/a", "/c"]
+    assert list(ordered["paths"]["/a"]) == ["post", "get"]
+
+
 def test_a_translation_is_kept_in_a_file_named_by_all_it_depends_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

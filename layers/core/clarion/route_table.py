@@ -43,11 +43,6 @@ ROUTE_SCOPES: dict[str, str] = {
     "GET /v1/campaigns": "list:campaign",
     "GET /v1/campaigns/{campaignId}": "info:campaign",
     "PUT /v1/campaigns/{campaignId}": "update:campaign",
-    # functions/campaigns/change_routes.py
-    "GET /v1/changes": "list:change",
-    "GET /v1/changes/count": "list:change",
-    "POST /v1/changes/bulk/apply": "apply:change",
-    "POST /v1/changes/{changeId}/apply": "apply:change",
     # functions/campaigns/journey_routes.py
     "POST /v1/campaigns/{campaignId}/cancel-journey": "campaign:cancel_journey",
     "GET /v1/campaigns/{campaignId}/runs": "info:campaign",
@@ -65,26 +60,6 @@ ROUTE_SCOPES: dict[str, str] = {
     "PUT /v1/campaigns/{campaignId}/schedule": "campaign:schedule",
     "GET /v1/campaigns/{campaignId}/schedule": "info:campaign",
     "DELETE /v1/campaigns/{campaignId}/schedule": "campaign:schedule",
-    # functions/campaigns/workflow_group_routes.py
-    "POST /v1/notification-groups": "create:workflow_group",
-    "GET /v1/notification-groups": "list:workflow_group",
-    "GET /v1/notification-groups/{id}": "info:workflow_group",
-    "PATCH /v1/notification-groups/{id}": "update:workflow_group",
-    "DELETE /v1/notification-groups/{id}": "delete:workflow_group",
-    # functions/campaigns/workflow_routes.py
-    "POST /v1/workflows": "create:campaign",
-    "POST /v1/notification-templates": "create:campaign",
-    "GET /v1/workflows": "list:campaign",
-    "GET /v1/notification-templates": "list:campaign",
-    "GET /v1/workflows/variables": "list:campaign",
-    "GET /v1/workflows/{templateId}": "info:campaign",
-    "GET /v1/notification-templates/{templateId}": "info:campaign",
-    "PUT /v1/workflows/{templateId}": "update:campaign",
-    "PUT /v1/notification-templates/{templateId}": "update:campaign",
-    "DELETE /v1/workflows/{templateId}": "delete:campaign",
-    "DELETE /v1/notification-templates/{templateId}": "delete:campaign",
-    "PUT /v1/workflows/{templateId}/status": "update:campaign",
-    "PUT /v1/notification-templates/{templateId}/status": "update:campaign",
     # functions/clients/client_routes.py
     "POST /v1/clients": "clients:manage",
     "GET /v1/clients": "clients:manage",
@@ -264,6 +239,31 @@ ROUTE_SCOPES: dict[str, str] = {
     "POST /v1/verifier/verify": "verify:email",
     "POST /v1/verifier/lists": "verify:email_list",
     "GET /v1/verifier/lists/{taskId}": "info:email_verification",
+    # functions/workflows/change_routes.py
+    "GET /v1/changes": "list:change",
+    "GET /v1/changes/count": "list:change",
+    "POST /v1/changes/bulk/apply": "apply:change",
+    "POST /v1/changes/{changeId}/apply": "apply:change",
+    # functions/workflows/workflow_group_routes.py
+    "POST /v1/notification-groups": "create:workflow_group",
+    "GET /v1/notification-groups": "list:workflow_group",
+    "GET /v1/notification-groups/{id}": "info:workflow_group",
+    "PATCH /v1/notification-groups/{id}": "update:workflow_group",
+    "DELETE /v1/notification-groups/{id}": "delete:workflow_group",
+    # functions/workflows/workflow_routes.py
+    "POST /v1/workflows": "create:campaign",
+    "POST /v1/notification-templates": "create:campaign",
+    "GET /v1/workflows": "list:campaign",
+    "GET /v1/notification-templates": "list:campaign",
+    "GET /v1/workflows/variables": "list:campaign",
+    "GET /v1/workflows/{templateId}": "info:campaign",
+    "GET /v1/notification-templates/{templateId}": "info:campaign",
+    "PUT /v1/workflows/{templateId}": "update:campaign",
+    "PUT /v1/notification-templates/{templateId}": "update:campaign",
+    "DELETE /v1/workflows/{templateId}": "delete:campaign",
+    "DELETE /v1/notification-templates/{templateId}": "delete:campaign",
+    "PUT /v1/workflows/{templateId}/status": "update:campaign",
+    "PUT /v1/notification-templates/{templateId}/status": "update:campaign",
 }
 
 # values of clarion.limits.RouteClass
@@ -304,11 +304,6 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/campaigns": "global",
     "GET /v1/campaigns/{campaignId}": "global",
     "PUT /v1/campaigns/{campaignId}": "configuration",
-    # functions/campaigns/change_routes.py
-    "GET /v1/changes": "global",
-    "GET /v1/changes/count": "global",
-    "POST /v1/changes/bulk/apply": "configuration",
-    "POST /v1/changes/{changeId}/apply": "configuration",
     # functions/campaigns/journey_routes.py
     "POST /v1/campaigns/{campaignId}/cancel-journey": "global",
     "GET /v1/campaigns/{campaignId}/runs": "global",
@@ -326,26 +321,6 @@ ROUTE_CLASSES: dict[str, str] = {
     "PUT /v1/campaigns/{campaignId}/schedule": "configuration",
     "GET /v1/campaigns/{campaignId}/schedule": "global",
     "DELETE /v1/campaigns/{campaignId}/schedule": "configuration",
-    # functions/campaigns/workflow_group_routes.py
-    "POST /v1/notification-groups": "configuration",
-    "GET /v1/notification-groups": "global",
-    "GET /v1/notification-groups/{id}": "global",
-    "PATCH /v1/notification-groups/{id}": "configuration",
-    "DELETE /v1/notification-groups/{id}": "configuration",
-    # functions/campaigns/workflow_routes.py
-    "POST /v1/workflows": "configuration",
-    "POST /v1/notification-templates": "configuration",
-    "GET /v1/workflows": "global",
-    "GET /v1/notification-templates": "global",
-    "GET /v1/workflows/variables": "global",
-    "GET /v1/workflows/{templateId}": "global",
-    "GET /v1/notification-templates/{templateId}": "global",
-    "PUT /v1/workflows/{templateId}": "configuration",
-    "PUT /v1/notification-templates/{templateId}": "configuration",
-    "DELETE /v1/workflows/{templateId}": "configuration",
-    "DELETE /v1/notification-templates/{templateId}": "configuration",
-    "PUT /v1/workflows/{templateId}/status": "configuration",
-    "PUT /v1/notification-templates/{templateId}/status": "configuration",
     # functions/clients/client_routes.py
     "POST /v1/clients": "configuration",
     "GET /v1/clients": "global",
@@ -546,6 +521,31 @@ ROUTE_CLASSES: dict[str, str] = {
     "GET /v1/widgets/notifications/unread": "subscriber",
     "GET /v1/widgets/notifications/count": "subscriber",
     "GET /v1/widgets/organization": "subscriber",
+    # functions/workflows/change_routes.py
+    "GET /v1/changes": "global",
+    "GET /v1/changes/count": "global",
+    "POST /v1/changes/bulk/apply": "configuration",
+    "POST /v1/changes/{changeId}/apply": "configuration",
+    # functions/workflows/workflow_group_routes.py
+    "POST /v1/notification-groups": "configuration",
+    "GET /v1/notification-groups": "global",
+    "GET /v1/notification-groups/{id}": "global",
+    "PATCH /v1/notification-groups/{id}": "configuration",
+    "DELETE /v1/notification-groups/{id}": "configuration",
+    # functions/workflows/workflow_routes.py
+    "POST /v1/workflows": "configuration",
+    "POST /v1/notification-templates": "configuration",
+    "GET /v1/workflows": "global",
+    "GET /v1/notification-templates": "global",
+    "GET /v1/workflows/variables": "global",
+    "GET /v1/workflows/{templateId}": "global",
+    "GET /v1/notification-templates/{templateId}": "global",
+    "PUT /v1/workflows/{templateId}": "configuration",
+    "PUT /v1/notification-templates/{templateId}": "configuration",
+    "DELETE /v1/workflows/{templateId}": "configuration",
+    "DELETE /v1/notification-templates/{templateId}": "configuration",
+    "PUT /v1/workflows/{templateId}/status": "configuration",
+    "PUT /v1/notification-templates/{templateId}/status": "configuration",
 }
 
 # the template sets `Authorizer: NONE` on these

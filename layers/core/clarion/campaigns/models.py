@@ -19,10 +19,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from clarion.engine.steps import MAX_STEPS
-from clarion.journeys.models import BranchRule, DigestSpec, StepId, StepType, ThrottleSpec, WaitSpec
+from clarion.journeys.step_models import BranchRule, DigestSpec, StepId, StepType, ThrottleSpec, WaitSpec
 from clarion.models import Model, Name, ObjectId, Request, SubscriberId
-from clarion.subscriptions.models import Purpose
-from clarion.subscriptions.rules import MARKETING
+from clarion.subscriptions.rules import MARKETING, Purpose
 from clarion.templates.render import MAX_SOURCE_CHARS, template_problem
 
 MAX_TOPICS = 100

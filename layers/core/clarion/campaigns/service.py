@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from clarion.campaigns.models import Campaign, CreateCampaignRequest, Step, UpdateCampaignRequest
-from clarion.changes.models import CAMPAIGN
+from clarion.changes.entity_types import CAMPAIGN
 from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.engine.layouts import require_layouts

@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 from clarion.campaigns.models import PreferenceSettings
 from clarion.campaigns.workflow_templates import HandlebarsTemplate
 from clarion.engine.steps import MAX_STEPS
-from clarion.journeys.models import PayloadPath
+from clarion.journeys.step_models import PayloadPath
 from clarion.journeys.units import MAX_WAIT_SECONDS, UNIT_SECONDS, DurationUnit
 from clarion.models import Model, Name, ObjectId, Request
 

@@ -4,15 +4,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from clarion.changes.entity_types import EntityType
 from clarion.models import Model, ObjectId, Request
 
 MAX_CHANGES_PER_PAGE = 100  # Novu's limit
-
-LAYOUT = "Layout"
-CAMPAIGN = "NotificationTemplate"
-"""Novu's entity type of a workflow: a campaign."""
-FEED = "Feed"
-EntityType = Literal["Layout", "NotificationTemplate", "Feed"]
 
 
 class ChangeDetail(Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from clarion.changes.models import CAMPAIGN, FEED, LAYOUT
+from clarion.changes.entity_types import CAMPAIGN, FEED, LAYOUT
 from clarion.changes.repository import ChangesRepository
 from clarion.clock import timestamp_now
 from clarion.environments.repository import EnvironmentsRepository

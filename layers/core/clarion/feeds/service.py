@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clarion.changes.models import FEED
+from clarion.changes.entity_types import FEED
 from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.errors import NotFound

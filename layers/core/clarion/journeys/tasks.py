@@ -24,8 +24,8 @@ from clarion.journeys.gates import Digests, Throttles, key_hash
 from clarion.journeys.graph import step_id
 from clarion.journeys.local_time import next_local_time
 from clarion.journeys.machines import snapshot
-from clarion.journeys.models import JourneyConditionGroup
 from clarion.journeys.runs import JourneyRuns
+from clarion.journeys.step_models import JourneyConditionGroup
 from clarion.journeys.units import UNIT_SECONDS
 from clarion.preferences.service import allowed_channels
 from clarion.store.keys import RECORD_SK, digest_pk, record_pk, throttle_pk

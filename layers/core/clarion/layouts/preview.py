@@ -13,7 +13,7 @@ from clarion.errors import NotFound, ValidationFailed
 from clarion.models import Model, Request, SubscriberId
 from clarion.principal import Principal
 from clarion.store.campaigns import CampaignsRepository
-from clarion.subscribers.models import SubscriberFields
+from clarion.subscribers.fields import SubscriberFields
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.templates.render import RenderFailed
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from clarion.changes.models import LAYOUT
+from clarion.changes.entity_types import LAYOUT
 from clarion.changes.recording import record_change
 from clarion.clock import timestamp_now
 from clarion.errors import Conflict, NotFound, ValidationFailed

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from clarion.campaigns import service as campaigns
 from clarion.campaigns.models import CreateCampaignRequest, UpdateCampaignRequest
-from clarion.changes.models import CAMPAIGN, FEED, Change
+from clarion.changes.entity_types import CAMPAIGN, FEED
+from clarion.changes.models import Change
 from clarion.changes.repository import ChangesRepository
 from clarion.changes.service import public_change
 from clarion.clock import timestamp_now

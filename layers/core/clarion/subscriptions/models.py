@@ -6,6 +6,7 @@ from pydantic import Field, StrictBool, StringConstraints
 
 from clarion.models import Model, Request
 from clarion.store.records import Channel
+from clarion.subscriptions.rules import Purpose
 
 MAX_PURPOSES = 50
 SubscriptionStatus = Literal["subscribed", "unsubscribed", "unknown"]
@@ -14,8 +15,6 @@ Source = Annotated[
     StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,49}$"),
     Field(description="Where the change came from: api, unsubscribe_link, import, preference_center, or your own word"),
 ]
-Purpose = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$")]
-"""`marketing`, `transactional`, or the application's own purpose (`newsletter`, `product_updates`...)."""
 
 
 class SubscriptionChange(Request):

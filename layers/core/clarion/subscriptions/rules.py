@@ -9,13 +9,18 @@ does not refuse (opt-out, as Braze and Customer.io treat profiles without a subs
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import StringConstraints
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
 MARKETING = "marketing"
 TRANSACTIONAL = "transactional"
+Purpose = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$")]
+"""`marketing`, `transactional`, or the application's own purpose (`newsletter`, `product_updates`...); here, with
+the rules, so that campaigns' models name it without creating the subscriptions' models."""
 
 
 def purpose_of(campaign: entities.CampaignVersion) -> str:

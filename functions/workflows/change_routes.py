@@ -1,7 +1,7 @@
 """/v1/changes: promoting layouts and campaigns from an environment to the one that has it as parent (Novu v1).
 
-They live in the campaigns function because applying a change writes campaigns, journeys' state machines included,
-which this function is already allowed to do; the layouts it writes are in the same table.
+They live in the workflows function because applying a change writes campaigns (workflows), journeys' state machines
+included, which this function is already allowed to do; the layouts it writes are in the same table.
 """
 
 from __future__ import annotations
