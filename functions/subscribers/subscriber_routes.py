@@ -12,6 +12,7 @@ from clarion.api import PageNumber, SubscriberIdPath, caller, endpoint
 from clarion.limits import RouteClass
 from clarion.models import Envelope, NovuPage
 from clarion.subscribers import service
+from clarion.subscribers.fields import SubscriberChannelRequest
 from clarion.subscribers.models import (
     BulkCreateResult,
     BulkCreateSubscribersRequest,
@@ -19,7 +20,6 @@ from clarion.subscribers.models import (
     DeletedSubscriber,
     OnlineStatusRequest,
     Subscriber,
-    SubscriberChannelRequest,
     UpdateSubscriberRequest,
 )
 from clarion.subscribers.validation import ProviderId

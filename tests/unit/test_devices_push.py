@@ -21,7 +21,8 @@ from clarion.principal import Principal
 from clarion.settings import settings
 from clarion.store.records import new_record
 from clarion.subscribers import service as subscribers
-from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChannelRequest
+from clarion.subscribers.fields import SubscriberChannelRequest
+from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
 
 

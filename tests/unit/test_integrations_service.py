@@ -24,7 +24,7 @@ from clarion.integrations import selection, service
 from clarion.integrations.models import MASK, CreateIntegrationRequest, UpdateIntegrationRequest
 from clarion.principal import Principal
 from clarion.store.integrations import IntegrationsRepository
-from clarion.subscribers.models import MAX_CHANNELS
+from clarion.subscribers.fields import MAX_CHANNELS
 from clarion.subscribers.repository import SubscribersRepository
 
 SMTP = {"host": "smtp.example.invalid", "port": 587, "from": "sender@example.invalid", "user": "mailer"}

@@ -26,7 +26,8 @@ from clarion.settings import settings
 from clarion.store.keys import campaign_preference_sk
 from clarion.store.preferences import PreferencesRepository
 from clarion.store.records import DeliveryRecords
-from clarion.subscribers.models import CreateSubscriberRequest, SubscriberFields
+from clarion.subscribers.fields import SubscriberFields
+from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.service import create_subscriber, update_subscriber
 from tests.unit.conftest import StillClock
 

@@ -5,12 +5,8 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from clarion.subscribers.models import (
-    BulkCreateSubscribersRequest,
-    CreateSubscriberRequest,
-    OnlineStatusRequest,
-    SubscriberChannelRequest,
-)
+from clarion.subscribers.fields import SubscriberChannelRequest
+from clarion.subscribers.models import BulkCreateSubscribersRequest, CreateSubscriberRequest, OnlineStatusRequest
 from clarion.subscribers.validation import (
     check_custom_data,
     check_email,

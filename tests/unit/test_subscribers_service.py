@@ -14,13 +14,8 @@ from clarion.settings import settings
 from clarion.store.keys import GLOBAL_PREFERENCE_SK
 from clarion.store.preferences import PreferencesRepository
 from clarion.subscribers import service
-from clarion.subscribers.models import (
-    MAX_DEVICE_TOKENS,
-    CreateSubscriberRequest,
-    OnlineStatusRequest,
-    SubscriberChannelRequest,
-    UpdateSubscriberRequest,
-)
+from clarion.subscribers.fields import MAX_DEVICE_TOKENS, SubscriberChannelRequest
+from clarion.subscribers.models import CreateSubscriberRequest, OnlineStatusRequest, UpdateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
 from tests.unit.conftest import StillClock
 

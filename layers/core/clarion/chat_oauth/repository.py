@@ -7,7 +7,7 @@ from clarion.dynamo import DynamoTable, Expression, Item
 from clarion.errors import Conflict, NotFound
 from clarion.settings import settings
 from clarion.store.keys import PROFILE_SK, subscriber_pk
-from clarion.subscribers.models import MAX_CHANNELS
+from clarion.subscribers.fields import MAX_CHANNELS
 
 _ATTEMPTS = 3
 

@@ -37,7 +37,8 @@ from clarion.principal import Principal
 from clarion.segments.repository import SegmentsRepository
 from clarion.store.campaigns import CampaignsRepository
 from clarion.subscribers import service as subscribers
-from clarion.subscribers.models import CreateSubscriberRequest, SubscriberChannelRequest
+from clarion.subscribers.fields import SubscriberChannelRequest
+from clarion.subscribers.models import CreateSubscriberRequest
 from clarion.subscribers.repository import SubscribersRepository
 
 if TYPE_CHECKING:

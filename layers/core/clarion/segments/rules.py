@@ -15,7 +15,8 @@ from clarion.audience.hit_counts import TAG_HIT_DAYS
 from clarion.audience.names import AttributeName, TagName
 from clarion.models import ObjectId, Request, TopicKey
 from clarion.store.records import Channel
-from clarion.subscriptions.models import Purpose, SubscriptionStatus
+from clarion.subscriptions.models import SubscriptionStatus
+from clarion.subscriptions.rules import Purpose
 
 MAX_DEPTH = 5
 MAX_RULES = 50

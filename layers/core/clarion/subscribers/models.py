@@ -14,12 +14,7 @@ from pydantic import (
 )
 
 from clarion.models import Model, Request, SubscriberId
-from clarion.subscribers.fields import (  # noqa: F401 - the request fields, also named from here by their users
-    MAX_CHANNELS,
-    MAX_DEVICE_TOKENS,
-    SubscriberChannelRequest,
-    SubscriberFields,
-)
+from clarion.subscribers.fields import SubscriberFields
 
 MAX_BULK_SUBSCRIBERS = 500
 

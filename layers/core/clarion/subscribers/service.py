@@ -23,15 +23,13 @@ from clarion.models import NovuPage
 from clarion.principal import Principal
 from clarion.settings import settings
 from clarion.store.devices import DevicesStore
+from clarion.subscribers.fields import MAX_DEVICE_TOKENS, SubscriberChannelRequest, SubscriberFields
 from clarion.subscribers.models import (
-    MAX_DEVICE_TOKENS,
     BulkCreateResult,
     CreateSubscriberRequest,
     FailedSubscriber,
     OnlineStatusRequest,
     Subscriber,
-    SubscriberChannelRequest,
-    SubscriberFields,
     SubscriberRef,
 )
 from clarion.subscribers.repository import SubscribersRepository
