@@ -70,6 +70,8 @@ class ChannelFigures:
     """Records left `queued` with their last error, their job in the channel's DLQ."""
     dead_letter_jobs: int = 0
     """Jobs of those records in the DLQ: more than one for a record the dispatcher's re-run enqueued again."""
+    dead_letter_failures: list[int] = field(default_factory=list)
+    """Of each of those records, the transient failures its sender met (as `retried` counts them)."""
     retried: int = 0
     """Transient failures the sender met (each put the record back to `queued` with its reason); housekeeping's
     re-queues of dead in-app senders' claims are not counted."""
@@ -183,7 +185,9 @@ class SoakReport:
             "visibility timeout and the re-run writes only the missing records (their ids are derived) and enqueues",
             "those still `queued` and never claimed; a message whose webhook stays down is retried with backoff",
             "until SQS moves its job to the chat DLQ after its fifth receive, its record left `queued` with the last",
-            "error, for `POST /v1/dead-letters/chat/redrive` once the receiver is back.",
+            "error, for `POST /v1/dead-letters/chat/redrive` once the receiver is back. Any other channel's job",
+            f"whose five receives all meet a provider fault (each {rates.provider:.0%} likely here) goes to its DLQ",
+            "the same way.",
             "",
         ]
         return lines
@@ -403,9 +407,10 @@ def _tally(outcome: ChannelFigures, record: dict[str, Any], delivered: bool, dea
     reason = str((history[-1] if history else {}).get("reason") or "")
     code = reason.split(":", 1)[0]
     name = f"{record['channel']} {record['_id']}"
-    outcome.retried += sum(
+    failures = sum(
         1 for entry in history[1:] if entry["status"] == "queued" and entry.get("reason") not in (None, REQUEUED_REASON)
     )
+    outcome.retried += failures
     status = record["status"]
     if status == "sent":
         outcome.sent += 1
@@ -419,6 +424,7 @@ def _tally(outcome: ChannelFigures, record: dict[str, Any], delivered: bool, dea
             outcome.contradicted.append(f"{name}: failed ({code}) though its provider recorded it")
     elif status == "queued" and dead_lettered and reason:
         outcome.dead_lettered += 1
+        outcome.dead_letter_failures.append(failures)
     else:
         outcome.lost.append(f"{name}: left {status} (reason {code or 'none'}, job in DLQ: {dead_lettered})")
 

@@ -68,7 +68,7 @@ class FaultRates:
     """Share of the senders' succeeded jobs whose delete is lost (delivered again)."""
     sender_death: float = 0.03
     """Share of the sender invocations that sent something and die before recording it."""
-    dispatcher_death_after_page: int | None = 10
+    dispatcher_death_after_page: int | None = 2
     """The first dispatcher invocation dies after writing this page's records (None: never)."""
     webhooks_down: int = 5
     """How many subscribers' chat webhooks are down for the whole run (bench.soak names them in `down_webhooks`)."""
