@@ -12,7 +12,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from activity.activity_routes import comma_separated
 from clarion.activity.analytics import AnalyticsReport, campaign_analytics
 from clarion.analytics import report
-from clarion.analytics.models import Figure, FigureSeries, Granularity, Locations, Overview
+from clarion.analytics.models import Figure, FigureSeries, Locations, Overview
+from clarion.analytics.periods import Granularity
 from clarion.api import caller, endpoint
 from clarion.limits import RouteClass
 from clarion.models import Day, Envelope

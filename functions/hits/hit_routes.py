@@ -7,12 +7,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from clarion.actions import service as actions
 from clarion.actions.models import PushActionRequest, PushActionResult
 from clarion.analytics import hits as analytics
-from clarion.analytics.models import HitBatchResult, LocationHitBatch, SessionHitBatch
+from clarion.analytics.hit_models import HitBatchResult, LocationHitBatch, SessionHitBatch
 from clarion.api import caller, endpoint
 from clarion.audience import hits as audience
 from clarion.audience.models import TagHitBatchRequest, TagHitRequest, TagHitResult
-from clarion.journeys import service
-from clarion.journeys.models import HitEventRequest, HitEventResult
+from clarion.journeys import hits as journeys
+from clarion.journeys.hits import HitEventRequest, HitEventResult
 from clarion.limits import RouteClass
 from clarion.models import Envelope
 
@@ -30,7 +30,7 @@ router = APIGatewayHttpRouter()
 def track_event(body: HitEventRequest) -> Envelope[HitEventResult]:
     """Records the subscriber's event (kept 90 days, counted per day for segments) and resumes every journey run of the
     subscriber waiting for an event of that `name`; answers 202 with how many runs resumed."""
-    return Envelope(data=service.track_event(caller(router), body))
+    return Envelope(data=journeys.track_event(caller(router), body))
 
 
 @endpoint(

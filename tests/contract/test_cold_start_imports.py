@@ -108,6 +108,10 @@ def test_the_type_checking_blocks_are_not_counted():
                 "clarion.subscriptions.models",
             ],
         ),
+        # an event resumes the runs waiting for it without their journeys' definitions or state machines; a hit is
+        # counted without the analytics' report models, and a report is read without the hits' models
+        ("hits.handler", ["clarion.journeys.service", "clarion.journeys.step_models", "clarion.analytics.models"]),
+        ("activity.handler", ["clarion.analytics.hit_models"]),
         # each task kind's packages load with its first chunk
         ("tasks.worker", ["clarion.imports.importer", "clarion.imports.exporter", "clarion.verifier.lists"]),
         # the audience's own models: the subscribers', devices' and actions' models need only their names

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from clarion.analytics import hits, report, sketch
-from clarion.analytics.models import LocationHitBatch, SessionHitBatch
+from clarion.analytics.hit_models import LocationHitBatch, SessionHitBatch
 from clarion.errors import ValidationFailed
 from clarion.principal import Principal
 from local.aws_calls import count_aws_calls

@@ -21,8 +21,9 @@ from clarion.journeys import events, gates, machines
 from clarion.journeys import service as journeys
 from clarion.journeys.events import EventWaits, record_hit
 from clarion.journeys.gates import Digests, Throttles, key_hash
+from clarion.journeys.hits import HitEventRequest, track_event
 from clarion.journeys.local_time import next_local_time
-from clarion.journeys.models import CancelJourneyRequest, HitEventRequest
+from clarion.journeys.models import CancelJourneyRequest
 from clarion.journeys.runs import JourneyRuns, RunNotRunning, public_run
 from clarion.principal import Principal
 from clarion.settings import settings
@@ -511,15 +512,15 @@ def test_tracking_an_event_records_it_and_resumes_the_runs_waiting_for_it():
     _, run = waiting("signup")
     who = Principal(new_id(), run["environmentId"], frozenset())
     hit = HitEventRequest.model_validate({"subscriberId": run["subscriberId"], "name": "signup"})
-    assert journeys.track_event(who, hit).resumedRuns == 1
-    assert journeys.track_event(who, hit).resumedRuns == 0
+    assert track_event(who, hit).resumedRuns == 1
+    assert track_event(who, hit).resumedRuns == 0
     assert [item["timestamp"] for item in hits(who.environment_id, run["subscriberId"])] == [clock.timestamp_now()] * 2
 
 
 def test_an_events_timestamp_with_an_offset_is_kept_in_utc():
     who = caller()
     hit = {"subscriberId": "ada", "name": "signup", "timestamp": "2027-03-10T09:15:00+01:00"}
-    journeys.track_event(who, HitEventRequest.model_validate(hit))
+    track_event(who, HitEventRequest.model_validate(hit))
     [stored] = hits(who.environment_id, "ada")
     assert stored["timestamp"] == "2027-03-10T08:15:00.000Z"
 
@@ -528,5 +529,5 @@ def test_an_events_timestamp_with_an_offset_is_kept_in_utc():
 def test_an_events_timestamp_that_is_no_instant_is_refused_naming_timestamp(timestamp: str):
     hit = HitEventRequest.model_validate({"subscriberId": "ada", "name": "signup", "timestamp": timestamp})
     with pytest.raises(ValidationFailed) as refused:
-        journeys.track_event(caller(), hit)
+        track_event(caller(), hit)
     assert refused.value.field == "timestamp"

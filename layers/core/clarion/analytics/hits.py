@@ -11,7 +11,7 @@ from typing import Any
 
 from clarion import clock
 from clarion.analytics import sketch
-from clarion.analytics.models import HitBatchResult, LocationHit, LocationHitBatch, SessionHit, SessionHitBatch
+from clarion.analytics.hit_models import HitBatchResult, LocationHit, LocationHitBatch, SessionHit, SessionHitBatch
 from clarion.analytics.periods import hour_key
 from clarion.analytics.store import AnalyticsStore, Claim
 from clarion.audience.models import FailedHit

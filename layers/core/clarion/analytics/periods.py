@@ -10,12 +10,13 @@ Days of a daylight-saving change have 23 or 25 hours.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from clarion import clock
-from clarion.analytics.models import Granularity
 from clarion.errors import ValidationFailed
 
+Granularity = Literal["hour", "day", "week", "month"]
 DEFAULT_DAYS = 7
 MAX_DAYS: dict[str, int] = {"hour": 31, "day": 366, "week": 366, "month": 366}
 HOUR = timedelta(hours=1)

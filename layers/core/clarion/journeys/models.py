@@ -1,11 +1,10 @@
-"""Journeys on the wire: the cancel-journey and runs replies, and the hits a journey can wait for (the steps' own
-fields are `journeys.step_models`)."""
+"""Journeys on the wire: the cancel-journey and runs replies (the steps' own fields are `journeys.step_models`, the
+hits a journey can wait for `journeys.hits`)."""
 
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from clarion.journeys.step_models import EventName
 from clarion.models import Model, Request, SubscriberId
 from clarion.subscribers.validation import Email, Phone
 
@@ -57,18 +56,3 @@ class JourneyRun(Model):
     history: list[RunHistoryEntry]
     createdAt: str
     updatedAt: str
-
-
-# hits
-
-
-class HitEventRequest(Request):
-    subscriberId: SubscriberId
-    name: EventName = Field(description="The event's name, as a journey's event wait names it")
-    properties: dict[str, Any] = Field(default_factory=dict)
-    timestamp: str | None = Field(default=None, max_length=40, description="When it happened (ISO 8601); now if absent")
-
-
-class HitEventResult(Model):
-    acknowledged: bool = True
-    resumedRuns: int = Field(description="Journey runs that were waiting for this event and now go on")

@@ -1,22 +1,17 @@
-"""What the API does with journeys: cancel a campaign's runs for given subscribers, list a subscriber's runs,
-record a subscriber's event and resume the runs waiting for it; and cancel a trigger, its runs with it."""
+"""What the API does with journeys: cancel a campaign's runs for given subscribers, list a subscriber's runs; and
+cancel a trigger, its runs with it. A subscriber's events, which resume the runs waiting for them, are
+`journeys.hits`."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from clarion import clock
-from clarion.clock import timestamp_now
 from clarion.engine.cancel import cancel_transaction
-from clarion.errors import NotFound, ValidationFailed
-from clarion.journeys.events import EventWaits, record_hit
+from clarion.errors import NotFound
 from clarion.journeys.machines import current_state, stop_run
 from clarion.journeys.models import (
     CancelJourneyRequest,
     CancelJourneyResult,
-    HitEventRequest,
-    HitEventResult,
     JourneyRun,
 )
 from clarion.journeys.runs import JourneyRuns, public_run
@@ -86,16 +81,6 @@ def _with_current_step(run: entities.JourneyRun) -> entities.JourneyRun:
     return run | {"currentStep": current_state(run) or run.get("currentStep")}
 
 
-def track_event(caller: Principal, request: HitEventRequest) -> HitEventResult:
-    at = _instant(request.timestamp) if request.timestamp else timestamp_now()
-    record_hit(caller.environment_id, request.subscriberId, request.name, request.properties, at)
-    event = {"name": request.name, "properties": request.properties, "timestamp": at}
-    resumed = EventWaits().resume(
-        caller.environment_id, request.subscriberId, request.name, {"status": "received", "event": event}
-    )
-    return HitEventResult(resumedRuns=resumed)
-
-
 def _cancel(runs: JourneyRuns, run: entities.JourneyRun, reason: str) -> str:
     if run["status"] == "cancelled":
         return "already_cancelled"
@@ -114,13 +99,3 @@ def _cancel(runs: JourneyRuns, run: entities.JourneyRun, reason: str) -> str:
 def _require_campaign(caller: Principal, campaign_id: str) -> None:
     if CampaignsRepository().get(caller.environment_id, campaign_id) is None:
         raise NotFound(f"campaign '{campaign_id}' not found", field="campaignId")
-
-
-def _instant(text: str) -> str:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise ValidationFailed("not an ISO 8601 instant", field="timestamp", value=text) from error
-    if moment.tzinfo is None:
-        raise ValidationFailed("give the instant's offset or Z", field="timestamp", value=text)
-    return clock.timestamp(moment)

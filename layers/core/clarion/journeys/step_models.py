@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from clarion.conditions import MAX_CHILDREN, MAX_GROUPS, Condition, ConditionGroup
+from clarion.journeys.names import EventName
 from clarion.journeys.units import MAX_WAIT_SECONDS, UNIT_SECONDS, DurationUnit
 from clarion.models import Request
 from clarion.subscribers.validation import Timezone
@@ -13,7 +14,6 @@ from clarion.subscribers.validation import Timezone
 # a state name and a JSONPath member without quoting
 StepId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
 StepType = Literal["send", "wait", "branch", "digest", "throttle", "exit"]
-EventName = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f#]+$")]
 PayloadPath = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s.][^\s]*$")]
 
 
