@@ -120,6 +120,8 @@ def test_the_type_checking_blocks_are_not_counted():
         ("dispatcher.handler", ["clarion.audience.models", "clarion.journeys.models", "clarion.lists.models"]),
         # the trigger models and the subscribers' service: only an execute target naming a user upserts it
         ("dispatcher.handler", ["clarion.engine.models", "clarion.engine.triggers", "clarion.subscribers.service"]),
+        # a segment's rules load with a segment send's first page
+        ("dispatcher.handler", ["clarion.segments.members", "clarion.segments.rules"]),
         ("layouts.handler", ["clarion.engine.triggers", "clarion.engine.models"]),
     ],
 )

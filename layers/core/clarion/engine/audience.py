@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clarion.lists.repository import ListsRepository
-from clarion.segments.members import matching, parse
 from clarion.subscribers.everyone import AllSubscribers
 from clarion.subscribers.repository import SubscribersRepository
 from clarion.topics.repository import TopicsRepository
@@ -63,6 +62,8 @@ def read_page(environment_id: str, targets: Targets, cursor: Cursor | None, *, p
         members = ListsRepository().members_page(environment_id, group, limit=page_size, cursor=position)
         ids, following = [item["subscriberId"] for item in members.items], members.cursor
     elif kind == "segment":  # every profile read, those matching the rule kept: a page may come back empty
+        from clarion.segments.members import matching, parse  # noqa: PLC0415 - cold start: a segment's jobs only
+
         ids, following = AllSubscribers().ids_page(environment_id, limit=page_size, cursor=position)
         matched = matching(environment_id, parse(targets["segment"]["rule"]), ids)
         return AudiencePage(matched.subscriber_ids, matched.profiles, _next(sources, index, following))
