@@ -3,8 +3,7 @@ period of a time range in a time zone, read from hourly rollups."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
@@ -63,8 +62,7 @@ TimeZone = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class _FigureRoute:
+class _FigureRoute(NamedTuple):
     """A usage figure's route: its path under /v1/analytics, the figure it reads, and its OpenAPI text (`name` is the
     route function's, Powertools' operationId)."""
 

@@ -13,6 +13,7 @@ from clarion.widget.tokens import TOKEN_LIFETIME_SECONDS, SubscriberSession, Sub
 
 NOW = 1_800_000_000.0
 ADA = SubscriberSession("6b15d098b31832f1c286b3c9", "ada")
+EXPIRES_AT = int(NOW) + TOKEN_LIFETIME_SECONDS  # what a token issued at NOW names
 
 
 def part(claims: dict[str, object]) -> str:
@@ -21,13 +22,13 @@ def part(claims: dict[str, object]) -> str:
 
 def test_a_token_names_its_subscriber_and_environment():
     tokens = SubscriberTokens(b"secret")
-    assert tokens.verify(tokens.issue(ADA, now=NOW), now=NOW + 10) == ADA
+    assert tokens.verify(tokens.issue(ADA, now=NOW), now=NOW + 10) == ADA._replace(expires_at=EXPIRES_AT)
 
 
 def test_a_token_expires_after_its_lifetime():
     tokens = SubscriberTokens(b"secret")
     token = tokens.issue(ADA, now=NOW)
-    assert tokens.verify(token, now=NOW + TOKEN_LIFETIME_SECONDS - 1) == ADA
+    assert tokens.verify(token, now=NOW + TOKEN_LIFETIME_SECONDS - 1) == ADA._replace(expires_at=EXPIRES_AT)
     with pytest.raises(Unauthorized, match="expired"):
         tokens.verify(token, now=NOW + TOKEN_LIFETIME_SECONDS)
 

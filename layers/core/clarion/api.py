@@ -5,9 +5,8 @@ import json
 import re
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 from weakref import WeakKeyDictionary
 
 from aws_lambda_powertools import Logger
@@ -78,8 +77,7 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     return {status: _ERRORS[status] for status in statuses}
 
 
-@dataclass(frozen=True)
-class RouteDeclaration:
+class RouteDeclaration(NamedTuple):
     """A route as its function declares it: the key API Gateway routes by, the scope a client key needs and the
     rate-limit class its calls draw from, or, for a public route, what authenticates its caller instead of a key.
     `make routes` writes every declaration into clarion.route_table, which the authorizer reads."""
@@ -171,8 +169,7 @@ def _success(status_code: int) -> OpenAPIResponse:
     return response
 
 
-@dataclass(frozen=True)
-class PublicCaller:
+class PublicCaller(NamedTuple):
     """Who calls a public route, as its function tells from the request (a subscriber token, an application and an
     address): the rate-limit buckets it spends, in an environment's partition, as a client key spends its own."""
 

@@ -5,7 +5,7 @@ Run against a deployed stack with the clients table's name in CLIENTS_TABLE:
 """
 
 import argparse
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from clarion.clients import keys
 from clarion.clients.repository import Change, ClientsRepository
@@ -20,8 +20,7 @@ from clarion.scopes import FINE_SCOPES
 BOOTSTRAP = "bootstrap"
 
 
-@dataclass(frozen=True)
-class AdminCredentials:
+class AdminCredentials(NamedTuple):
     key: str
     client_id: str
     environment_id: str

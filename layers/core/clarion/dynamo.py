@@ -5,7 +5,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import Any, Generic, NamedTuple, TypedDict, TypeVar
 
 from typing_extensions import Unpack
 
@@ -69,8 +69,7 @@ def from_item(item: dict[str, Any]) -> Item:
     return {k: from_attribute(v) for k, v in item.items()}
 
 
-@dataclass(frozen=True)
-class Page(Generic[T]):
+class Page(NamedTuple, Generic[T]):
     """One page of items (a repository's: its entities) and the cursor of the next page, if any."""
 
     items: list[T]

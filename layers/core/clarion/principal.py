@@ -1,10 +1,9 @@
 """Who is calling: the client a key belongs to, its environment and its scopes."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(NamedTuple):
     client_id: str
     environment_id: str
     scopes: frozenset[str]

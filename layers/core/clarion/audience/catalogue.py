@@ -2,8 +2,8 @@
 environment's counters partition (Novu's totalCount in one read)."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from clarion.dynamo import (
     CONDITION_FAILED,
@@ -30,8 +30,7 @@ from clarion.store.keys import (
 MAX_TRANSACTION = 100
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     partition: Callable[[str], str]
     sort_key: Callable[[str], str]
     prefix: str

@@ -5,8 +5,7 @@ own items: racing hits of one profile never lose a count, and a hit never lands 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from clarion import clock
 from clarion.audience.hit_counts import counted
@@ -26,8 +25,7 @@ NamedHit = tuple[str, str]
 """(name, timestamp) of one hit."""
 
 
-@dataclass(frozen=True)
-class HitMap:
+class HitMap(NamedTuple):
     """Where a kind of hit is counted on the profile: the counts' map, its version, and the set of the names hit."""
 
     counts: str

@@ -7,10 +7,9 @@ element.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from clarion import clock
 from clarion.audience.catalogue import ATTRIBUTES, Catalogue
@@ -26,8 +25,7 @@ Deltas = dict[tuple[str, str], tuple[Any, int]]
 """(attribute, value text) -> (the value, how many profiles more hold it)."""
 
 
-@dataclass(frozen=True)
-class AttributeSchema:
+class AttributeSchema(NamedTuple):
     """The catalogued types of the attributes a request names: checks values against them."""
 
     types: dict[str, str]

@@ -2,8 +2,8 @@
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import cachetools
 
@@ -15,8 +15,7 @@ from clarion.scopes import ROUTE_SCOPES
 from clarion.settings import settings
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """Whether the gateway lets the call through to its function. A known key that lacks the route's scope is let
     through with its principal, so that the function's boundary answers a 403 naming the scope (an authorizer's own
     refusal is a bare 403): the function checks the scope again before it reads anything (clarion.api)."""

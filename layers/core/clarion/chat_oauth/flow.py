@@ -1,7 +1,7 @@
 """The two steps of Novu's chat OAuth: start (verify the application's hmacHash, redirect to the provider)
 and finish (verify the state, exchange the code, store the webhook as the subscriber's credentials)."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from clarion import clock
@@ -17,8 +17,7 @@ from clarion.subscribers.repository import SubscribersRepository
 PROVIDERS: dict[str, ChatOAuthProvider] = {provider.provider_id: provider for provider in (SlackOAuth(),)}
 
 
-@dataclass(frozen=True)
-class ProviderAnswer:
+class ProviderAnswer(NamedTuple):
     """What the provider's redirect back carries: a code, or the error it gives instead (a user who declined)."""
 
     code: str | None

@@ -2,9 +2,8 @@
 
 import json
 import re
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 from clarion.chat_oauth.config import OAuthApp
@@ -26,8 +25,7 @@ class ProviderUnavailable(ClarionError):
     status = HTTPStatus.BAD_GATEWAY
 
 
-@dataclass(frozen=True)
-class ChatWebhook:
+class ChatWebhook(NamedTuple):
     url: str
     channel: str | None = None
 

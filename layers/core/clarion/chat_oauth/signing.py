@@ -8,7 +8,7 @@ import binascii
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from clarion.errors import Forbidden
 
@@ -17,8 +17,7 @@ STATE_LIFETIME_SECONDS = 600
 _STATE_KEY_LABEL = b"chat-oauth-state"
 
 
-@dataclass(frozen=True)
-class OAuthTarget:
+class OAuthTarget(NamedTuple):
     """Whose credentials a flow sets: a subscriber of an environment, for a chat provider (and integration)."""
 
     environment_id: str

@@ -8,8 +8,7 @@ ENV#<environmentId>  AUDIT#<clientId>#<time>#<id>     one change to the client
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Item, Page, is_transaction_cancelled
 from clarion.errors import Conflict
@@ -30,8 +29,7 @@ if TYPE_CHECKING:
     from clarion.store.entities import Client, ClientChange
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One audited change to a client."""
 
     action: str

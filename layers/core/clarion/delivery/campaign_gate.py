@@ -9,8 +9,7 @@ created after the cached read (the campaign may have been started again since).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import cachetools
 
@@ -24,8 +23,7 @@ CAMPAIGN_TTL_SECONDS = 10.0
 _HELD_BACK = ("stopped", "paused")
 
 
-@dataclass(frozen=True)
-class CampaignState:
+class CampaignState(NamedTuple):
     status: str | None  # None: no such campaign
     stopped_at: str | None
     read_at: str

@@ -9,8 +9,7 @@ cursor `{"source", "position"}` says where the next page starts, so a continuati
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from clarion.lists.repository import ListsRepository
 from clarion.subscribers.everyone import AllSubscribers
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
 Cursor = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class AudiencePage:
+class AudiencePage(NamedTuple):
     subscriber_ids: list[str]
     profiles: dict[str, entities.Subscriber]  # those of `subscriber_ids` that exist
     next_cursor: Cursor | None  # None: the audience is exhausted

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -68,16 +68,14 @@ JourneyRecipient = tuple[str, str, dict[str, Any], Item]
 """(subscriberId, transactionId, payload, trigger extras) of one run to start."""
 
 
-@dataclass(frozen=True)
-class Runners:
+class Runners(NamedTuple):
     """The work of a dispatch job that a package above the engine owns: starting a journey's runs. Passed in by the
     dispatcher, so the engine never imports its callers."""
 
     start_runs: Callable[[str, entities.Campaign, Iterable[JourneyRecipient], dict[str, entities.Subscriber]], int]
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """One dispatcher invocation, as its job's handler sees it: the time left, and how it pages the audience."""
 
     remaining_ms: Callable[[], int]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import cachetools
 
@@ -28,12 +28,11 @@ _cache = cachetools.LRUCache[tuple[str, str, str, str], "StepLayouts"](maxsize=_
 _lock = threading.Lock()
 
 
-@dataclass(frozen=True)
-class StepLayouts:
+class StepLayouts(NamedTuple):
     """The layouts of one campaign's email steps, read together."""
 
     default: entities.Layout | None = None
-    named: dict[str, entities.Layout] = field(default_factory=dict)
+    named: Mapping[str, entities.Layout] = MappingProxyType({})
     override: entities.Layout | None = None  # the trigger's overrides.layoutIdentifier, found
     missing_override: str | None = None  # the trigger's overrides.layoutIdentifier, naming no layout
 
@@ -92,7 +91,7 @@ def read_layouts(
         override = repository.get(environment_id, override_id) if override_id else None
         if override is not None:
             return StepLayouts(override=override)
-        return replace(read_layouts(environment_id, email_steps), missing_override=override_identifier)
+        return read_layouts(environment_id, email_steps)._replace(missing_override=override_identifier)
     named = {step["layoutId"] for step in email_steps if step.get("layoutId")}
     default_id = repository.default_id(environment_id) if any("layoutId" not in s for s in email_steps) else None
     wanted = named | ({default_id} if default_id else set())

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from clarion.clock import timestamp, utc_now
 from clarion.dynamo import NEW_ITEM, DynamoTable
@@ -66,8 +65,7 @@ def get_file(environment_id: str, file_id: str) -> entities.StoredFile:
     return cast("entities.StoredFile", item)
 
 
-@dataclass(frozen=True)
-class Upload:
+class Upload(NamedTuple):
     """An uploaded file's item, and the ETag of the bytes uploaded last (its upload URL can be PUT again)."""
 
     item: entities.StoredFile

@@ -4,8 +4,7 @@ An object's key is `<environmentId>/<name>`: a key is built only here, from the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from clarion.aws import client
 from clarion.settings import settings
@@ -16,8 +15,7 @@ PART_BYTES = 8 * 1024 * 1024
 """A multipart upload's part: S3 needs at least 5 MB for each but the last."""
 
 
-@dataclass(frozen=True)
-class ObjectHead:
+class ObjectHead(NamedTuple):
     size: int
     etag: str
     """S3's ETag, quotes included: it changes when the object is written again with other bytes."""

@@ -4,9 +4,8 @@ stores with room for Clarion's own nesting, and numbers that DynamoDB stores."""
 
 import json
 import re
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 from clarion.dynamo import storable_number
 
@@ -17,15 +16,15 @@ _LONGEST_NUMBER = 160  # characters: past this no number is storable, and Python
 _JSON_MEDIA_TYPE = re.compile(r"application/(?:[\w.!#$&^-]+\+)?json")
 
 
-@dataclass(frozen=True)
 class BodyRefused(Exception):
-    status: HTTPStatus
-    field: str
-    message: str
+    """A body refused at the boundary: the answer's status, the field at fault (`body` for the whole) and why."""
+
+    def __init__(self, status: HTTPStatus, field: str, message: str) -> None:
+        super().__init__(status, field, message)
+        self.status, self.field, self.message = status, field, message
 
 
-@dataclass(frozen=True)
-class _Unstorable:
+class _Unstorable(NamedTuple):
     """A number parsed as text, to be refused with the name of the field that holds it."""
 
     text: str

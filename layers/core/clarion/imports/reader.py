@@ -9,7 +9,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from clarion.files.storage import FileObjects, ObjectChanged, object_key
 from clarion.tasks.models import RowError, TaskFailed
@@ -29,8 +29,7 @@ def format_of(content_type: str, requested: Format | None) -> Format:
     return requested or ("jsonl" if content_type in JSON_LINES_TYPES else "csv")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A row (`number` counts from 1; a CSV's header is row 1), the offset after it, and its values or its error."""
 
     number: int
@@ -39,8 +38,7 @@ class Row:
     error: RowError | None = None
 
 
-@dataclass(frozen=True)
-class RawRecord:
+class RawRecord(NamedTuple):
     data: bytes | None
     """None when the record was longer than MAX_ROW_BYTES (its bytes were dropped as they came)."""
     end: int
@@ -155,8 +153,7 @@ def count_rows(lines: Iterator[bytes], file_format: Format) -> int:
     return max(count - 1, 0) if file_format == "csv" else count
 
 
-@dataclass(frozen=True)
-class TaskChunk:
+class TaskChunk(NamedTuple):
     """A file task's next rows (`read_task_chunk`), the header, whether the file is done, the file's row count (read
     by the first chunk only), and the position the next chunk starts from."""
 

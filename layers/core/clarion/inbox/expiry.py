@@ -13,9 +13,8 @@ finds them by campaign: marking them one by one would mean a table scan, while t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from clarion import clock
 from clarion.dynamo import DynamoTable, Expression
@@ -48,8 +47,7 @@ def with_inbox_expiry(environment_id: str, campaign: entities.Campaign) -> entit
     return campaign | {"inboxExpiryDays": days} if days else campaign
 
 
-@dataclass(frozen=True)
-class ExpiredCampaigns:
+class ExpiredCampaigns(NamedTuple):
     """The environment's expire-inbox markers: campaign id → when its inbox messages were ended."""
 
     cutoffs: dict[str, str]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from clarion import clock
 from clarion.aws import client
@@ -37,8 +36,7 @@ TRANSACTION_ATTEMPTS = 5
 _VISIBLE = "attribute_exists(pk) AND expiresAt > :now AND NOT #deleted = :true"
 
 
-@dataclass(frozen=True)
-class FeedFilter:
+class FeedFilter(NamedTuple):
     """Which of an inbox's visible messages a read or a change is about; a field left None does not filter."""
 
     read: bool | None = None

@@ -3,7 +3,6 @@
 import base64
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from clarion import clock
@@ -96,7 +95,7 @@ def mark_as(caller: Principal, subscriber_id: str, request: MarkAsRequest) -> li
 def mark_all(caller: Principal, subscriber_id: str, request: MarkAllRequest) -> int:
     """Marks every visible message (of the given feeds) not yet in that state; returns how many changed."""
     _require_subscriber(caller, subscriber_id)
-    feed_filter = replace(_NOT_YET[request.markAs], feeds=request.feedIdentifier)
+    feed_filter = _NOT_YET[request.markAs]._replace(feeds=request.feedIdentifier)
     changes = _status_changes(request.markAs, clock.timestamp_now())
     return InboxRepository().mark_all(
         caller.environment_id, subscriber_id, feed_filter, changes, now=clock.epoch_seconds()

@@ -10,8 +10,7 @@ counter per fixed window; a run passes only if its conditional increment keeps i
 """
 
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from clarion import clock
 from clarion.aws import client
@@ -32,8 +31,7 @@ def key_hash(payload: dict[str, Any], path: str | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-@dataclass(frozen=True)
-class DigestEntry:
+class DigestEntry(NamedTuple):
     leader: bool
     until: float  # epoch seconds: the window's end
 

@@ -8,9 +8,8 @@ bound: a branch step in it with `maxVisits` whose `default` leaves the loop.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from clarion.engine.steps import SEND, is_journey, step_type
 from clarion.errors import ValidationFailed
@@ -26,8 +25,7 @@ def step_id(steps: Sequence[Mapping[str, Any]], index: int) -> str:
     return str(steps[index].get("id") or f"step{index + 1}")
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     target: str  # a step id, or END
     field: str  # where the target is named: `next`, `branches[0].next`, `default`, `wait.onTimeout`
 

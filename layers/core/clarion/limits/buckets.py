@@ -15,9 +15,8 @@ atomic write checked against the bucket's bound. `tat` only ever grows, so a war
 """
 
 import math
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -34,8 +33,7 @@ SEEN_ENTRIES = 10_000
 logger = Logger(child=True)
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     route_class: RouteClass
     limit: int
     """Tokens refilled per window (`RateLimit-Limit`)."""
@@ -57,8 +55,7 @@ class Policy:
         )
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     policy: Policy
     cost: int
     allowed: bool

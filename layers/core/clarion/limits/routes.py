@@ -7,8 +7,8 @@ schedule and state, integrations, layouts), `global` for everything else (reads,
 Keys are API Gateway route keys, as in ROUTE_SCOPES; a test checks the costs and limits name declared routes.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from clarion import route_table
 
@@ -32,8 +32,7 @@ ROUTE_CLASSES: dict[str, RouteClass] = {route: RouteClass(name) for route, name 
 """Each route's class, as its `endpoint(..., rate=...)` declares it."""
 
 
-@dataclass(frozen=True)
-class BulkCost:
+class BulkCost(NamedTuple):
     """A bulk call costs one token per `per` items of the body's `field` list (at least one token)."""
 
     field: str

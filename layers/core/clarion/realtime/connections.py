@@ -3,8 +3,8 @@ subscriber's partition, found by its id through ConnectionIndex (`$disconnect` n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from clarion.aws import client
 from clarion.dynamo import DynamoTable, Expression
@@ -16,8 +16,7 @@ MAX_CONNECTIONS_PUSHED = 25
 """The connections of one subscriber a push reaches (tabs and devices with the inbox open); more are left to poll."""
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(NamedTuple):
     pk: str
     sk: str
     connection_id: str

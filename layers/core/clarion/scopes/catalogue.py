@@ -1,16 +1,14 @@
 """Every fine scope a client key can carry, grouped as the operations tables of the spec, and the bundles."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     name: str
     description: str
 
 
-@dataclass(frozen=True)
-class ScopeGroup:
+class ScopeGroup(NamedTuple):
     name: str
     scopes: tuple[Scope, ...]
 

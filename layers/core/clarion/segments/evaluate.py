@@ -4,10 +4,9 @@ UTC date, the profile's topic memberships read for its page); no I/O, so a fan-o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from clarion.audience.hit_counts import hits_within
 from clarion.segments.rules import (
@@ -25,10 +24,9 @@ from clarion.segments.rules import (
 )
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     today: date
-    topics: frozenset[str] = field(default_factory=frozenset)  # the topic keys the profile is a member of
+    topics: frozenset[str] = frozenset()  # the topic keys the profile is a member of
 
 
 def matches(rule: Rule, profile: Mapping[str, Any], context: Context) -> bool:

@@ -4,9 +4,8 @@ their profiles in one BatchGetItem per 100, the topic memberships its topic rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import TypeAdapter
 
@@ -25,8 +24,7 @@ def _rule() -> TypeAdapter[Rule]:
     return TypeAdapter(Rule)
 
 
-@dataclass(frozen=True)
-class MatchedPage:
+class MatchedPage(NamedTuple):
     subscriber_ids: list[str]  # the matching ones, in the page's order
     profiles: dict[str, entities.Subscriber]  # their profiles
     scanned: int  # the profiles read

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from pydantic import ValidationError
 
@@ -119,8 +118,7 @@ def delete_subscriber(caller: Principal, subscriber_id: str) -> None:
     raise Conflict("the subscriber was changed by other requests meanwhile; retry")
 
 
-@dataclass(frozen=True)
-class ProfileFailure:
+class ProfileFailure(NamedTuple):
     """An entry of a bulk upsert that was refused: its position in the entries, the subscriberId it claimed (or ""),
     and each (location, reason) at fault (a location as `.email`, `.channels[0].providerId`, or empty)."""
 
@@ -134,8 +132,7 @@ class ProfileFailure:
         return "; ".join(f"subscribers[{self.position}]{where}: {reason}" for where, reason in self.problems)
 
 
-@dataclass(frozen=True)
-class UpsertOutcome:
+class UpsertOutcome(NamedTuple):
     created: list[str]
     updated: list[str]
     failures: list[ProfileFailure]

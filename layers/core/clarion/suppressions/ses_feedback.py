@@ -10,8 +10,7 @@ read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -22,8 +21,7 @@ ENVIRONMENT_TAG = "clarion-environment"
 SOURCE = "ses"
 
 
-@dataclass(frozen=True)
-class Feedback:
+class Feedback(NamedTuple):
     environment_id: str | None
     entries: list[SuppressionEntry]
 

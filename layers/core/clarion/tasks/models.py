@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field
 
@@ -48,8 +48,7 @@ class TaskView(Model):
     finishedAt: str | None
 
 
-@dataclass(frozen=True)
-class RowError:
+class RowError(NamedTuple):
     """One refused row: its number (the header is row 1 of a CSV, the first line row 1 of JSON lines), the field at
     fault (or `row`), and why, never the value (it can be personal data)."""
 

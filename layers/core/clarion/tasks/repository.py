@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from clarion.clock import timestamp_now
 from clarion.dynamo import NEW_ITEM, DynamoTable, Expression, Page, is_transaction_cancelled
@@ -138,8 +137,7 @@ class TasksRepository:
         return found is not None
 
 
-@dataclass(frozen=True)
-class StaleTask:
+class StaleTask(NamedTuple):
     """A task's keys and the state the sweep read it in (ActiveTasksIndex projects `status`)."""
 
     environment_id: str

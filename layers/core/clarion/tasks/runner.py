@@ -9,8 +9,7 @@ import csv
 import io
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from clarion.clock import timestamp_now
 from clarion.files.service import new_file
@@ -31,8 +30,7 @@ RESERVE_MS = 60_000
 ERROR_REPORT_HEAD = b"row,field,reason\n"
 
 
-@dataclass(frozen=True)
-class RunOutcome:
+class RunOutcome(NamedTuple):
     state: Literal["finished", "continued", "superseded", "ended"]
     """`superseded`: another run committed this chunk first; `ended`: the task had ended (or is unknown)."""
     rows: int

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from clarion.templates.render import MAX_SOURCE_CHARS
 
@@ -59,8 +60,7 @@ class _Tag:
     strip_after: bool = False
 
 
-@dataclass
-class _Context:
+class _Context(NamedTuple):
     expression: str
     root: bool = False
     key: str | None = None  # #each's key variable

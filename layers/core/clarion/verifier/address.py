@@ -6,7 +6,7 @@ read from the library's message (its version is pinned in the layer's requiremen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_LOCAL_PART_OCTETS = 64  # RFC 5321 4.5.3.1.1
 MAX_DOMAIN_OCTETS = 253  # RFC 1035, without the final dot
@@ -14,8 +14,7 @@ MAX_LABEL_OCTETS = 63
 MAX_ADDRESS_OCTETS = 254  # RFC 5321's 256-octet path less its angle brackets
 
 
-@dataclass(frozen=True)
-class Address:
+class Address(NamedTuple):
     """An address that passed: `normalized` as the library writes it (the domain lower-cased in Unicode NFC, the
     local part kept), `ascii_domain` its domain as sent on the wire (punycode for an IDNA domain)."""
 
@@ -31,8 +30,7 @@ class Address:
         return None if self.smtputf8 else f"{self.local_part}@{self.ascii_domain}"
 
 
-@dataclass(frozen=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     reason: str
     """`local_part_too_long`, `domain_too_long`, `label_too_long`, `address_too_long`, `invalid_idna` or
     `invalid_syntax`."""

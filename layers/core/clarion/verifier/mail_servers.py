@@ -9,9 +9,8 @@ asking for a minute, so a list of addresses costs at most a few deadlines on a n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from cachetools import TTLCache
 
@@ -33,8 +32,7 @@ RUN_SECONDS = 4.0
 LOOKUPS_AT_ONCE = 16
 
 
-@dataclass(frozen=True)
-class MailServers:
+class MailServers(NamedTuple):
     status: MailStatus
     hosts: tuple[str, ...] = ()
     """The mail servers, most preferred first (the domain itself for the A/AAAA fallback)."""

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from clarion import clock
 from clarion.chat_oauth.config import signing_secret
@@ -22,11 +22,10 @@ _HEADER = {"alg": "HS256", "typ": "JWT"}
 _AUDIENCE = "clarion-widget"
 
 
-@dataclass(frozen=True)
-class SubscriberSession:
+class SubscriberSession(NamedTuple):
     environment_id: str
     subscriber_id: str
-    expires_at: int | None = field(default=None, compare=False)
+    expires_at: int | None = None
     """When the token that named it expires (epoch seconds; None for a session not read from a token)."""
 
 

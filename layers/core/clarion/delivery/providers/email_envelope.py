@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from email.utils import formataddr
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from clarion.delivery.providers import required
 
@@ -13,14 +12,13 @@ if TYPE_CHECKING:
     from clarion.store import entities
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(NamedTuple):
     sender: str
     sender_name: str | None
     to: str
-    cc: list[str] = field(default_factory=list)
-    bcc: list[str] = field(default_factory=list)
-    reply_to: list[str] = field(default_factory=list)
+    cc: list[str]
+    bcc: list[str]
+    reply_to: list[str]
 
     @property
     def from_header(self) -> str:
