@@ -122,6 +122,11 @@ def test_the_type_checking_blocks_are_not_counted():
         ("dispatcher.handler", ["clarion.engine.models", "clarion.engine.triggers", "clarion.subscribers.service"]),
         # a segment's rules load with a segment send's first page
         ("dispatcher.handler", ["clarion.segments.members", "clarion.segments.rules"]),
+        # a journey's state machines load with a journey's jobs; the send checks suppressions without their models
+        (
+            "dispatcher.handler",
+            ["clarion.journeys.machines", "clarion.suppressions.service", "clarion.suppressions.models"],
+        ),
         ("layouts.handler", ["clarion.engine.triggers", "clarion.engine.models"]),
     ],
 )

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from clarion.errors import NotFound, ValidationFailed
 from clarion.principal import Principal
 from clarion.suppressions import service
+from clarion.suppressions.lookup import suppressed
 from clarion.suppressions.models import AddSuppressionsRequest, SuppressionEntry
 
 
@@ -107,14 +108,14 @@ def test_another_environment_neither_sees_nor_lifts_a_suppression(caller: Princi
     with pytest.raises(NotFound):
         service.remove_suppression(other, "email", "a@example.com")
     assert service.list_suppressions(other, "email", page=0, limit=10).data == []
-    assert service.suppressed(other.environment_id, [("email", "a@example.com")]) == {}
+    assert suppressed(other.environment_id, [("email", "a@example.com")]) == {}
 
 
 def test_suppressed_answers_a_batch_keyed_by_normalised_address(caller: Principal) -> None:
     service.add_suppressions(caller.environment_id, [entry("email", "a@example.com"), entry("sms", "+14155550100")])
-    found = service.suppressed(
+    found = suppressed(
         caller.environment_id,
         [("email", "A@EXAMPLE.com"), ("email", "b@example.com"), ("sms", "+14155550100"), ("sms", "bad")],
     )
     assert set(found) == {("email", "a@example.com"), ("sms", "+14155550100")}
-    assert service.suppressed(caller.environment_id, []) == {}
+    assert suppressed(caller.environment_id, []) == {}

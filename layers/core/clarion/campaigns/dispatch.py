@@ -8,21 +8,32 @@ by it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from clarion.engine import fanout
 from clarion.engine.dispatch_jobs import DispatchJob
 from clarion.engine.execution import dispatch_execution
-from clarion.engine.fanout import DispatchOutcome, Run, Runners
+from clarion.engine.fanout import DispatchOutcome, JourneyRecipient, Run, Runners
 from clarion.job_batches import SqsJobRecord
-from clarion.journeys.machines import start_runs
 from clarion.schedules.planner import plan_zones
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
-RUNNERS = Runners(start_runs=start_runs)
+
+def _start_runs(
+    environment_id: str,
+    campaign: entities.Campaign,
+    recipients: Iterable[JourneyRecipient],
+    profiles: dict[str, entities.Subscriber],
+) -> int:
+    from clarion.journeys.machines import start_runs  # noqa: PLC0415 - cold start: a journey's jobs only
+
+    return start_runs(environment_id, campaign, recipients, profiles)
+
+
+RUNNERS = Runners(start_runs=_start_runs)
 
 
 JobHandler = Callable[[Any, "entities.Campaign", Run], DispatchOutcome]

@@ -16,14 +16,14 @@ from clarion.inbox.expiry import inbox_expire_at
 from clarion.integrations.selection import NO_MATCH, candidates
 from clarion.store.records import Channel, new_record
 from clarion.subscriptions import rules as subscriptions
-from clarion.suppressions.service import suppressed, suppression_key
+from clarion.suppressions.lookup import suppressed, suppression_key
 from clarion.templates.render import RenderFailed, render_step
 
 if TYPE_CHECKING:
     from clarion.store import entities
 
 Suppressions = Mapping[tuple[str, str], "entities.Suppression"]
-"""Suppressed addresses by (channel, normalised address), as clarion.suppressions.service.suppressed answers."""
+"""Suppressed addresses by (channel, normalised address), as clarion.suppressions.lookup.suppressed answers."""
 _ADDRESS_FIELD = {"email": "email", "sms": "phone"}
 """The channels that send to an address a suppression can name, and the field of `to` holding it."""
 

@@ -1,4 +1,5 @@
-"""What can be done with suppressions; independent of HTTP. The engine asks `suppressed` before it sends."""
+"""What can be done with suppressions; independent of HTTP. The engine asks `suppressions.lookup` before it
+sends."""
 
 from __future__ import annotations
 
@@ -64,26 +65,6 @@ def get_suppression(caller: Principal, channel: str, address: str) -> Suppressio
 def remove_suppression(caller: Principal, channel: str, address: str) -> None:
     if not SuppressionsRepository().remove(caller.environment_id, channel, _checked(channel, address)):
         raise _not_found(channel, address)
-
-
-def suppressed(
-    environment_id: str, addresses: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], entities.Suppression]:
-    """The suppressions of those (channel, address) pairs that are suppressed, keyed by (channel, normalised address):
-    one BatchGetItem per 100 addresses. Addresses not valid for their channel are never suppressed."""
-    wanted = [key for channel, address in addresses if (key := suppression_key(channel, address))]
-    if not wanted:
-        return {}
-    found = SuppressionsRepository().found_among(environment_id, wanted)
-    return {(item["channel"], item["address"]): item for item in found}
-
-
-def suppression_key(channel: str, address: str) -> tuple[str, str] | None:
-    """The key of `suppressed`'s answer for an address, or None when the address is not valid for the channel."""
-    try:
-        return channel, normalized(channel, address)
-    except ValueError:
-        return None
 
 
 def _checked(channel: str, address: str) -> str:

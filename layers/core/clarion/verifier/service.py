@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from clarion.suppressions.service import suppressed, suppression_key
+from clarion.suppressions.lookup import suppressed, suppression_key
 from clarion.verifier.address import Address, SyntaxProblem, parse
 from clarion.verifier.kinds import is_disposable, is_role
 from clarion.verifier.mail_servers import RUN_SECONDS, MailServers, mail_servers
