@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from clarion.api import caller, endpoint
-from clarion.journeys import service
 from clarion.journeys.models import CancelJourneyRequest, CancelJourneyResult, JourneyRun
 from clarion.limits import RouteClass
 from clarion.models import Envelope, ObjectId, SubscriberId
@@ -28,6 +27,8 @@ def cancel_journey(campaignId: CampaignId, body: CancelJourneyRequest) -> Envelo
     """Cancels every running run of the journey for 1-100 subscribers given by `subscriberId`, `email` (any case) or
     `phone`: a wait in progress is interrupted and nothing after it is sent. Answers how many were cancelled, already
     cancelled or already completed; an unknown campaign is a 404."""
+    from clarion.journeys import service  # noqa: PLC0415 - the runs' state machines, off the cold start
+
     return Envelope(data=service.cancel_journey(caller(router), campaignId, body))
 
 
@@ -45,4 +46,6 @@ def list_runs(
 ) -> Envelope[list[JourneyRun]]:
     """The subscriber's runs of the journey (up to `limit`, newest first), each with its status, current step and the
     history of its steps' outcomes. An unknown campaign is a 404."""
+    from clarion.journeys import service  # noqa: PLC0415 - the runs' state machines, off the cold start
+
     return Envelope(data=service.list_runs(caller(router), campaignId, subscriberId, limit))

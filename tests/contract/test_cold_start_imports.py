@@ -79,8 +79,17 @@ def test_the_type_checking_blocks_are_not_counted():
 @pytest.mark.parametrize(
     ("module", "not_loaded"),
     [
-        # the trigger engine and the schedules' service load with the routes that use them
-        ("campaigns.handler", ["clarion.engine.triggers", "clarion.schedules.service", "clarion.engine.dispatch_jobs"]),
+        # the trigger engine, the schedules' and the journey runs' services load with the routes that use them
+        (
+            "campaigns.handler",
+            [
+                "clarion.engine.triggers",
+                "clarion.schedules.service",
+                "clarion.engine.dispatch_jobs",
+                "clarion.journeys.service",
+                "clarion.journeys.machines",
+            ],
+        ),
         # the other trigger models: the operations' models need only the trigger's user and answer (engine.wire)
         ("campaigns.handler", ["clarion.tenants.models"]),
         # the Novu workflows, their groups and changes are the workflows function's; the preview needs only the
