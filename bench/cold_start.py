@@ -77,6 +77,8 @@ class ImportTiming:
     module: str
     ratio: float
     """The median of the rounds' (baseline + module's extra - baseline's extra) / baseline, on CPU time."""
+    ratio_spread: float
+    """The interquartile range of the rounds' ratios."""
     module_extra_seconds: float
     """Median CPU time the module's import adds after the baseline's, in one interpreter."""
     baseline_extra_seconds: float
@@ -87,6 +89,8 @@ class ImportTiming:
     """The baseline's cold import CPU time, the fastest of the rounds interleaved with this module's."""
     fresh_ratio: float
     """The median of the rounds' module's cold import over the baseline's cold import just before it."""
+    fresh_spread: float
+    """The interquartile range of the rounds' fresh ratios."""
     models_seconds: float
     """Median CPU time to build all of the module's deferred models after the import."""
     wall_seconds: float
@@ -117,14 +121,17 @@ def timing(module: str, probes: list[tuple[Probe, Probe]]) -> ImportTiming:
         (baseline.cpu_seconds + baseline.then_cpu_seconds - alone.then_cpu_seconds) / baseline.cpu_seconds
         for baseline, alone in probes
     ]
+    fresh = [alone.cpu_seconds / baseline.cpu_seconds for baseline, alone in probes]
     return ImportTiming(
         module,
         ratio=statistics.median(ratios),
+        ratio_spread=_spread(ratios),
         module_extra_seconds=statistics.median(baseline.then_cpu_seconds for baseline, _ in probes),
         baseline_extra_seconds=statistics.median(alone.then_cpu_seconds for _, alone in probes),
         cpu_seconds=min(alone.cpu_seconds for _, alone in probes),
         baseline_seconds=min(baseline.cpu_seconds for baseline, _ in probes),
-        fresh_ratio=statistics.median(alone.cpu_seconds / baseline.cpu_seconds for baseline, alone in probes),
+        fresh_ratio=statistics.median(fresh),
+        fresh_spread=_spread(fresh),
         models_seconds=statistics.median(alone.models_seconds for _, alone in probes),
         wall_seconds=statistics.median(alone.wall_seconds for _, alone in probes),
         baseline_wall_seconds=statistics.median(baseline.wall_seconds for baseline, _ in probes),
@@ -137,6 +144,14 @@ def handler_modules() -> dict[str, str]:
 
     template = load(ROOT / "template.yaml")
     return {spec.logical_id: spec.handler.rsplit(".", 1)[0] for spec in template.functions.values()}
+
+
+def _spread(values: list[float]) -> float:
+    """The interquartile range (0 for fewer than two values)."""
+    if len(values) < 2:
+        return 0.0
+    first, _, third = statistics.quantiles(values, n=4)
+    return third - first
 
 
 def section_lines(functions: dict[str, str], timings: dict[str, ImportTiming], note: str = "") -> list[str]:
@@ -154,7 +169,7 @@ def section_lines(functions: dict[str, str], timings: dict[str, ImportTiming], n
         "extra is what its import adds after the baseline's in one interpreter; the baseline's extra is what the",
         "baseline's adds after the module's (the resolver, for a queue consumer). A cold import is about half a",
         "second, and the load here moves it by 10-30% from one second to the next; the two extras are tens of",
-        "milliseconds each, measured right after the other side's import, so the load moves the ratio by about 0.01.",
+        "milliseconds each, measured right after the other side's import, so the load moves them by milliseconds.",
         "**fresh ratio** is the median of the rounds' module's cold import over the baseline's cold import just",
         "before it: the same quantity, read with that noise. The CPU columns are each side's fastest round.",
         f"Target: ratio <= {TARGET}. Models build their validators on first use (`clarion.models.Model`);",
@@ -175,13 +190,19 @@ def section_lines(functions: dict[str, str], timings: dict[str, ImportTiming], n
             f"| {timing.models_seconds * 1000:.0f} | {timing.wall_seconds * 1000:.0f} "
             f"| {timing.baseline_wall_seconds * 1000:.0f} |"
         )
-    gaps = [abs(timings[module].fresh_ratio - timings[module].ratio) for module in set(functions.values())]
+    measured = [timings[module] for module in sorted(set(functions.values()))]
+    gaps = [abs(timing.fresh_ratio - timing.ratio) for timing in measured]
+    ratio_spreads = [timing.ratio_spread for timing in measured]
+    fresh_spreads = [timing.fresh_spread for timing in measured]
     lines += [
         "",
-        f"The fresh ratio is {statistics.median(gaps):.2f} from the ratio at the median function and {max(gaps):.2f}"
-        f" at most; the fastest baseline import of a module's rounds ranged from"
-        f" {min(timings[m].baseline_seconds for m in functions.values()) * 1000:.0f} to"
-        f" {max(timings[m].baseline_seconds for m in functions.values()) * 1000:.0f} ms between modules.",
+        f"How steady each is, in this run: the rounds' ratios of a function spread over an interquartile range of"
+        f" {statistics.median(ratio_spreads):.3f} at the median function ({max(ratio_spreads):.3f} at most), the"
+        f" rounds' fresh ratios over {statistics.median(fresh_spreads):.3f} ({max(fresh_spreads):.3f} at most). The"
+        f" fresh ratio is {statistics.median(gaps):.2f} from the ratio at the median function and {max(gaps):.2f} at"
+        f" most; the fastest baseline import of a module's rounds ranged from"
+        f" {min(timing.baseline_seconds for timing in measured) * 1000:.0f} to"
+        f" {max(timing.baseline_seconds for timing in measured) * 1000:.0f} ms between modules.",
     ]
     return lines
 

@@ -29,18 +29,20 @@ def test_each_round_imports_both_orders_and_the_ratio_adds_the_extras_to_the_bas
     assert calls == [(BASELINE, "lists.handler", False), ("lists.handler", BASELINE, True)] * 3
     # rounds' ratios: (1.5 + 0.1 - 0.05) / 1.5, (1.0 + 0.05) / 1.0, (0.5 + 0.05) / 0.5 = 1.033, 1.05, 1.1
     assert timing.ratio == pytest.approx(1.05)
+    assert timing.ratio_spread == pytest.approx(1.1 - 1.55 / 1.5)  # three rounds: their quartiles are the ends
     assert timing.module_extra_seconds == pytest.approx(0.1)
     assert timing.baseline_extra_seconds == pytest.approx(0.05)
     assert timing.cpu_seconds == pytest.approx(0.55)  # the fastest of 0.55, 1.65 and 1.1
     assert timing.baseline_seconds == pytest.approx(0.5)  # the fastest of 1.5, 0.5 and 1.0
     # the cold imports' own ratios, round by round: 0.55 / 1.5, 1.65 / 0.5, 1.1 / 1.0
     assert timing.fresh_ratio == pytest.approx(1.1)
+    assert timing.fresh_spread == pytest.approx(3.3 - 0.55 / 1.5)
     assert timing.models_seconds == pytest.approx(0.02)
     assert timing.wall_seconds == pytest.approx(2.0)  # wall times stay medians
 
 
 def timing(module: str, ratio: float, fresh_ratio: float = 1.12) -> ImportTiming:
-    return ImportTiming(module, ratio, 0.06, 0.01, 0.56, 0.5, fresh_ratio, 0.01, 2.0, 1.8)
+    return ImportTiming(module, ratio, 0.004, 0.06, 0.01, 0.56, 0.5, fresh_ratio, 0.08, 0.01, 2.0, 1.8)
 
 
 def test_the_section_has_a_row_per_function_against_the_target_and_the_two_estimates_gap():
@@ -50,7 +52,11 @@ def test_the_section_has_a_row_per_function_against_the_target_and_the_two_estim
     assert (
         lines[-3] == "| ListsFunction | `lists.handler` | 1.10 | yes | 60 | 10 | 560 | 500 | 1.12 | 10 | 2000 | 1800 |"
     )
-    assert lines[-1].startswith("The fresh ratio is 0.02 from the ratio at the median function and 0.02 at most;")
+    assert lines[-1].startswith(
+        "How steady each is, in this run: the rounds' ratios of a function spread over an interquartile range of"
+        " 0.004 at the median function (0.004 at most), the rounds' fresh ratios over 0.080 (0.080 at most). The"
+        " fresh ratio is 0.02 from the ratio at the median function and 0.02 at most;"
+    )
 
 
 def test_a_function_over_the_target_is_marked():
