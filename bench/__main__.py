@@ -129,6 +129,7 @@ def main() -> None:
 def fanout_section(run: Fanout) -> list[str]:
     operations = ", ".join(f"{operation} {count}" for operation, count in run.by_operation.items())
     polling = ", ".join(f"{operation} {count}" for operation, count in run.polling.items())
+    rounds = ", ".join(f"{engine:.1f} s / {minimum:.1f} s = {engine / minimum:.2f}x" for engine, minimum in run.rounds)
     return [
         "",
         f"## A topic campaign for {run.recipients:,} subscribers, end to end",
@@ -142,7 +143,10 @@ def fanout_section(run: Fanout) -> list[str]:
         "and deletes, one conditional claim and one SES call a message, batched outcome writes); *send only* reads",
         "the audience and calls SES, with nothing that could stop a message from being sent twice.",
         "The engine, the minimums and moto run in one process, so the ratio is taken on that process's CPU time, as",
-        "the cold start's is: the wall time adds whatever else the shared machine runs meanwhile.",
+        "the cold start's is: the wall time adds whatever else the shared machine runs meanwhile. That load comes",
+        f"and goes over minutes, so the campaign is triggered {len(run.rounds)} times, each run next to an",
+        "exactly-once minimum, the engine first in one round and second in the next; the ratio is the median of",
+        "the rounds'. The counts and times in the table are the first round's.",
         "",
         "| figure | value | target |",
         "|---|---:|---|",
@@ -162,7 +166,8 @@ def fanout_section(run: Fanout) -> list[str]:
         f"{run.engine_seconds - run.engine_aws_seconds:.1f} s | |",
         f"| exactly-once minimum's time inside AWS calls | {run.minimum.aws_seconds:.1f} s | |",
         f"| engine's AWS-call time / the minimum's | {run.aws_time_ratio:.2f}x | |",
-        f"| **engine CPU time / exactly-once minimum's, same process** | **{run.cpu_overhead:.2f}x** | <= 1.5 |",
+        f"| engine CPU time / exactly-once minimum's, each round | {rounds} | |",
+        f"| **engine CPU time / exactly-once minimum's, the rounds' median** | **{run.cpu_overhead:.2f}x** | <= 1.5 |",
         "",
         *overhead_lines(run),
         "",

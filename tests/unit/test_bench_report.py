@@ -17,3 +17,27 @@ def test_the_report_has_the_section():
     from bench.__main__ import REPORT
 
     assert SUITE_HEADING in REPORT.read_text().splitlines()
+
+
+def _fanout(rounds: list[tuple[float, float]]):
+    from bench.fanout import ClaimCost, Fanout, Minimum
+
+    minimum = Minimum(8.0, 245, 7.5, {"dynamodb:UpdateItem": (100, 3.0)}, rounds[0][1])
+    engine_calls = {"dynamodb:UpdateItem": (100, 4.0), "sqs:ReceiveMessage": (11, 0.5)}
+    by_operation = {"dynamodb:UpdateItem": 100, "sesv2:SendEmail": 100}
+    return Fanout(
+        100, 100, 100, by_operation, {"sqs:ReceiveMessage": 11}, 12.0, 9.0, minimum,
+        Minimum(2.0, 102, 1.8, {}), engine_calls, ClaimCost(10, 4.0, 3.0), rounds,
+    )  # fmt: skip
+
+
+def test_the_engine_overhead_is_the_median_of_the_rounds_each_shown():
+    from bench.__main__ import fanout_section
+
+    run = _fanout([(12.0, 8.0), (9.0, 8.0), (10.0, 8.0)])
+    assert run.round_overheads == [1.5, 1.125, 1.25]
+    assert run.cpu_overhead == 1.25
+    section = "\n".join(fanout_section(run))
+    assert "12.0 s / 8.0 s = 1.50x, 9.0 s / 8.0 s = 1.12x, 10.0 s / 8.0 s = 1.25x" in section
+    assert "the rounds' median** | **1.25x** | <= 1.5 |" in section
+    assert "triggered 3 times" in section
