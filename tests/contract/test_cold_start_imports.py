@@ -125,6 +125,9 @@ def test_the_type_checking_blocks_are_not_counted():
         ("tasks.worker", ["clarion.imports.importer", "clarion.imports.exporter", "clarion.verifier.lists"]),
         # the audience's own models: the subscribers', devices' and actions' models need only their names
         ("subscribers.handler", ["clarion.audience.models"]),
+        # a message's open or click is counted by the actions' service, which the feed's other routes never need
+        ("subscribers.handler", ["clarion.actions.service"]),
+        ("widgets.handler", ["clarion.actions.service"]),
         ("devices.handler", ["clarion.audience.models"]),
         ("dispatcher.handler", ["clarion.audience.models", "clarion.journeys.models", "clarion.lists.models"]),
         # the trigger models and the subscribers' service: only an execute target naming a user upserts it
