@@ -21,6 +21,7 @@ from moto.ses.models import ses_backends
 
 from bench.within_limits import within_limits
 from clarion.engine.fanout import PAGE_SIZE
+from clarion.store import keys
 from local.runtime import LocalRuntime
 from tests.conftest import ROOT
 
@@ -196,15 +197,18 @@ def _member_pages(runtime: LocalRuntime, environment_id: str) -> Iterator[tuple[
         page: dict[str, Any] = dynamodb.query(
             TableName=table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :sub)",
-            ExpressionAttributeValues={":pk": {"S": f"ENV#{environment_id}#TOPIC#readers"}, ":sub": {"S": "SUB#"}},
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.topic_pk(environment_id, "readers")},
+                ":sub": {"S": keys.member_sk("")},
+            },
             Limit=PAGE_SIZE,
             **({"ExclusiveStartKey": start_key} if start_key else {}),
         )
-        keys = [
-            {"pk": {"S": f"ENV#{environment_id}#SUB#{item['subscriberId']['S']}"}, "sk": {"S": "PROFILE"}}
+        profile_keys = [
+            {"pk": {"S": keys.subscriber_pk(environment_id, item["subscriberId"]["S"])}, "sk": {"S": keys.PROFILE_SK}}
             for item in page["Items"]
         ]
-        batches = [keys[start : start + 100] for start in range(0, len(keys), 100)]
+        batches = [profile_keys[start : start + 100] for start in range(0, len(profile_keys), 100)]
         profiles = [
             profile
             for batch in batches
@@ -271,7 +275,7 @@ def _exactly_once_minimum(runtime: LocalRuntime, environment_id: str, recipients
             job = json.loads(message["Body"])
             claimed = dynamodb.update_item(
                 TableName=table,
-                Key={"pk": {"S": job["pk"]}, "sk": {"S": "MESSAGE"}},
+                Key={"pk": {"S": job["pk"]}, "sk": {"S": keys.RECORD_SK}},
                 UpdateExpression="SET #s = :sending",
                 ConditionExpression="#s = :queued",
                 ExpressionAttributeNames={"#s": "status"},
@@ -330,8 +334,8 @@ def _claim_cost(runtime: LocalRuntime, environment_id: str, claims: int = 1000) 
 def _minimum_record(environment_id: str, profile: dict[str, Any]) -> dict[str, Any]:
     subscriber_id = profile["subscriberId"]["S"]
     return {
-        "pk": {"S": f"ENV#{environment_id}#MINIMUM#{subscriber_id}"},
-        "sk": {"S": "MESSAGE"},
+        "pk": {"S": keys.record_pk(environment_id, f"minimum-{subscriber_id}")},
+        "sk": {"S": keys.RECORD_SK},
         "status": {"S": "queued"},
         "to": {"S": profile["email"]["S"]},
     }

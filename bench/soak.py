@@ -23,6 +23,7 @@ from moto.sqs.models import sqs_backends
 
 from bench.within_limits import within_limits
 from clarion.housekeeping.stuck import REQUEUED_REASON
+from clarion.store import keys
 from local.faults import SENDER_FUNCTIONS, FaultInjector, FaultRates
 from local.runtime import LocalRuntime
 
@@ -322,7 +323,7 @@ def _claims(runtime: LocalRuntime) -> int:
             TableName=table,
             IndexName="SendingIndex",
             KeyConditionExpression="sendingKey = :key",
-            ExpressionAttributeValues={":key": {"S": f"SENDING#{shard}"}},
+            ExpressionAttributeValues={":key": {"S": keys.sending_key(shard)}},
             Select="COUNT",
         )["Count"]
     return count
@@ -369,7 +370,7 @@ def _recorded(runtime: LocalRuntime, faults: FaultInjector, items: list[dict[str
     for subscriber_id, _ in faults.webhook.accepted:
         recorded["chat"][subscriber_id] += 1
     for item in items:
-        if item["pk"].endswith("#INBOX") and item["sk"].startswith("MSG#"):
+        if keys.is_inbox_pk(item["pk"]) and item["sk"].startswith(keys.INBOX_MESSAGE_PREFIX):
             recorded["in_app"][item["subscriberId"]] += 1
     return recorded
 
@@ -381,7 +382,7 @@ def _figures(
     records = {
         (item["channel"], item["subscriberId"]): item
         for item in items
-        if item.get("sk") == "MESSAGE" and item.get("environmentId") == environment_id
+        if item.get("sk") == keys.RECORD_SK and item.get("environmentId") == environment_id
     }
     dead_letters = _dead_letters(runtime)
     recorded = _recorded(runtime, faults, items)

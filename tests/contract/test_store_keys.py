@@ -12,8 +12,9 @@ from tests.conftest import ROOT
 
 KEYS_MODULE = ROOT / "layers/core/clarion/store/keys.py"
 STORE = ROOT / "layers/core/clarion/store"
-# the application's code, checked for every key; the local runtime only for `#`-joined segments (its CLI has a KEY)
-APPLICATION = (ROOT / "layers/core", ROOT / "functions")
+# the application's code and the benchmarks, checked for every key; the local runtime only for `#`-joined segments
+# (its CLI has a KEY)
+APPLICATION = (ROOT / "layers/core", ROOT / "functions", ROOT / "bench")
 LOCAL_RUNTIME = ROOT / "local"
 # a key segment: an upper-case word ending in `#` (`ENV#`, `#SUB#`) or following one (`#INBOX`)
 _SEGMENT = re.compile(r"#?[A-Z][A-Z_]+#|#[A-Z][A-Z_]+")
