@@ -1,6 +1,7 @@
-"""The task worker process of bench.imports: the import task worked in one invocation, counting its AWS requests
-(botocore event hooks on the layer's clients), then a bare BatchWriteItem loop of the same rows; prints the figures as
-JSON. It imports what the Lambda imports and nothing else (no moto)."""
+"""The task worker process of bench.imports: each round, the round's import task worked in one invocation and a bare
+BatchWriteItem loop of the same rows, in the order the round gives; the first round's import counts its AWS requests
+(botocore event hooks on the layer's clients) and its memory. Prints the figures as JSON. It imports what the Lambda
+imports and nothing else (no moto)."""
 
 import json
 import sys
@@ -26,31 +27,46 @@ def main() -> None:
 
     for service in ("dynamodb", "s3", "sqs"):
         client(service).meta.events.register("before-call.*.*", count)
-    baseline_mb = _peak_rss_mb()
-    started = time.perf_counter()
-    outcome = run_task(
-        TaskJob(environmentId=job["environmentId"], taskId=job["taskId"]), RUNNERS, remaining_ms=lambda: 900_000
-    )
-    import_seconds = time.perf_counter() - started
-    peak_mb = _peak_rss_mb()
-    assert outcome.state == "finished", outcome
-    requests = dict(sorted(calls.items()))
-    task = get_task(job["environmentId"], job["taskId"])
-    assert task.status == "completed", task
-    assert task.counts.created == job["profiles"], task
+    profiles = job["profiles"]
+    first: dict[str, Any] = {"baseline_mb": round(_peak_rss_mb(), 1)}
+    rounds = []
+    for number, round_ in enumerate(job["rounds"]):
+        if round_["bareFirst"]:
+            bare_seconds, bare_requests = _bare_loop(round_["bareEnvironment"], profiles)
+        calls.clear()
+        started = time.perf_counter()
+        outcome = run_task(
+            TaskJob(environmentId=round_["environmentId"], taskId=round_["taskId"]),
+            RUNNERS,
+            remaining_ms=lambda: 900_000,
+        )
+        import_seconds = time.perf_counter() - started
+        assert outcome.state == "finished", outcome
+        task = get_task(round_["environmentId"], round_["taskId"])
+        assert task.status == "completed", task
+        assert task.counts.created == profiles, task
+        if number == 0:
+            first |= {"peak_mb": round(_peak_rss_mb(), 1), "requests": dict(sorted(calls.items()))}
+            first |= {"counts": task.counts.model_dump()}
+        if not round_["bareFirst"]:
+            bare_seconds, bare_requests = _bare_loop(round_["bareEnvironment"], profiles)
+        rounds.append((round(import_seconds, 2), round(bare_seconds, 2)))
+    print(json.dumps(first | {"rounds": rounds, "bare_requests": bare_requests}))
 
-    # the bare minimum for the same result: the same stored profiles (keys and index attributes included), written
-    # 25 a BatchWriteItem to another environment, with no read, no validation and no progress
+
+def _bare_loop(environment_id: str, profiles: int) -> tuple[float, int]:
+    """The bare minimum for the same result: the same stored profiles (keys and index attributes included), written
+    25 a BatchWriteItem to another environment, with no read, no validation and no progress."""
     from clarion.subscribers.repository import SubscribersRepository  # noqa: PLC0415
 
     repository, now = SubscribersRepository(), "2026-01-01T00:00:00.000Z"
-    bare_started, bare_requests = time.perf_counter(), 0
-    for start in range(0, job["profiles"], 500):
-        profiles: list[Any] = [
+    started, requests = time.perf_counter(), 0
+    for start in range(0, profiles, 500):
+        stored: list[Any] = [
             {
                 "id": f"{n:024x}",
                 "organizationId": "clarion",
-                "environmentId": "bare",
+                "environmentId": environment_id,
                 "subscriberId": f"person-{n:06}",
                 "email": f"person-{n}@example.com",
                 "firstName": f"Person {n}",
@@ -60,23 +76,10 @@ def main() -> None:
                 "createdAt": now,
                 "updatedAt": now,
             }
-            for n in range(start, min(start + 500, job["profiles"]))
+            for n in range(start, min(start + 500, profiles))
         ]
-        bare_requests += repository.put_many("bare", profiles, created=0)
-    bare_seconds = time.perf_counter() - bare_started
-    print(
-        json.dumps(
-            {
-                "requests": requests,
-                "import_seconds": round(import_seconds, 1),
-                "bare_seconds": round(bare_seconds, 1),
-                "bare_requests": bare_requests,
-                "baseline_mb": round(baseline_mb, 1),
-                "peak_mb": round(peak_mb, 1),
-                "counts": task.counts.model_dump(),
-            }
-        )
-    )
+        requests += repository.put_many(environment_id, stored, created=0)
+    return time.perf_counter() - started, requests
 
 
 if __name__ == "__main__":
