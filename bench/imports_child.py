@@ -1,7 +1,7 @@
-"""The task worker process of bench.imports: each round, the round's import task worked in one invocation and a bare
-BatchWriteItem loop of the same rows, in the order the round gives; the first round's import counts its AWS requests
-(botocore event hooks on the layer's clients) and its memory. Prints the figures as JSON. It imports what the Lambda
-imports and nothing else (no moto)."""
+"""The task worker process of bench.imports: the import task worked in one invocation and a bare BatchWriteItem loop
+of the same rows, in the order the job gives, counting the import's AWS requests (botocore event hooks on the layer's
+clients) and the process's memory around it. Prints the figures as JSON. It imports what the Lambda imports and
+nothing else (no moto)."""
 
 import json
 import sys
@@ -28,33 +28,27 @@ def main() -> None:
     for service in ("dynamodb", "s3", "sqs"):
         client(service).meta.events.register("before-call.*.*", count)
     profiles = job["profiles"]
-    first: dict[str, Any] = {"baseline_mb": round(_peak_rss_mb(), 1)}
-    rounds = []
-    for number, round_ in enumerate(job["rounds"]):
-        if round_["bareFirst"]:
-            bare_seconds, bare_requests = _bare_loop(round_["bareEnvironment"], profiles)
-        calls.clear()
-        started = time.perf_counter()
-        outcome = run_task(
-            TaskJob(environmentId=round_["environmentId"], taskId=round_["taskId"]),
-            RUNNERS,
-            remaining_ms=lambda: 900_000,
-        )
-        import_seconds = time.perf_counter() - started
-        assert outcome.state == "finished", outcome
-        task = get_task(round_["environmentId"], round_["taskId"])
-        assert task.status == "completed", task
-        assert task.counts.created == profiles, task
-        if number == 0:
-            first |= {"peak_mb": round(_peak_rss_mb(), 1), "requests": dict(sorted(calls.items()))}
-            first |= {"counts": task.counts.model_dump()}
-        if not round_["bareFirst"]:
-            bare_seconds, bare_requests = _bare_loop(round_["bareEnvironment"], profiles)
-        rounds.append((round(import_seconds, 2), round(bare_seconds, 2)))
-    print(json.dumps(first | {"rounds": rounds, "bare_requests": bare_requests}))
+    baseline_mb = _peak_rss_mb()
+    if job["bareFirst"]:
+        bare_seconds, bare_requests = _bare_loop(profiles)
+    started = time.perf_counter()
+    task_job = TaskJob(environmentId=job["environmentId"], taskId=job["taskId"])
+    outcome = run_task(task_job, RUNNERS, remaining_ms=lambda: 900_000)
+    import_seconds = time.perf_counter() - started
+    peak_mb = _peak_rss_mb()
+    assert outcome.state == "finished", outcome
+    requests = dict(sorted(calls.items()))
+    task = get_task(job["environmentId"], job["taskId"])
+    assert task.status == "completed", task
+    assert task.counts.created == profiles, task
+    if not job["bareFirst"]:
+        bare_seconds, bare_requests = _bare_loop(profiles)
+    figures = {"requests": requests, "import_seconds": round(import_seconds, 2), "bare_seconds": round(bare_seconds, 2)}
+    figures |= {"bare_requests": bare_requests, "baseline_mb": round(baseline_mb, 1), "peak_mb": round(peak_mb, 1)}
+    print(json.dumps(figures | {"counts": task.counts.model_dump()}))
 
 
-def _bare_loop(environment_id: str, profiles: int) -> tuple[float, int]:
+def _bare_loop(profiles: int) -> tuple[float, int]:
     """The bare minimum for the same result: the same stored profiles (keys and index attributes included), written
     25 a BatchWriteItem to another environment, with no read, no validation and no progress."""
     from clarion.subscribers.repository import SubscribersRepository  # noqa: PLC0415
@@ -66,7 +60,7 @@ def _bare_loop(environment_id: str, profiles: int) -> tuple[float, int]:
             {
                 "id": f"{n:024x}",
                 "organizationId": "clarion",
-                "environmentId": environment_id,
+                "environmentId": "bare",
                 "subscriberId": f"person-{n:06}",
                 "email": f"person-{n}@example.com",
                 "firstName": f"Person {n}",
@@ -78,7 +72,7 @@ def _bare_loop(environment_id: str, profiles: int) -> tuple[float, int]:
             }
             for n in range(start, min(start + 500, profiles))
         ]
-        requests += repository.put_many(environment_id, stored, created=0)
+        requests += repository.put_many("bare", stored, created=0)
     return time.perf_counter() - started, requests
 
 

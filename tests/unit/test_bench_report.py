@@ -54,5 +54,5 @@ def test_the_import_ratio_is_of_all_the_rounds_each_shown():
     section = "\n".join(imports_section(run))
     assert "| 15.0 s / 10.0 s = 1.50x, 12.0 s / 10.0 s = 1.20x | |" in section
     assert "all rounds | 1.35x | <= 1.5x |" in section
-    assert "in 2 rounds" in section
+    assert "in 2 rounds, each on a stack" in section
     assert import_summary(run)[-1].endswith("| 1.35x | <= 1.5x | yes |")
