@@ -221,7 +221,7 @@ def _message(item: Mapping[str, Any]) -> Message:
 def _record_action(
     environment_id: str, subscriber_id: str, message: "InboxMessage", action: str, button_id: str | None = None
 ) -> None:
-    # the actions' service with the devices', campaigns' and records' stores (~10 ms) loads with the first read or
+    # the actions' service with the devices', campaigns' and records' stores (~2-3 ms) loads with the first read or
     # clicked message: the feed's other routes never need it
     from clarion.actions import service as actions  # noqa: PLC0415 - cold start, docs/architecture.md
 
